@@ -1,0 +1,104 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Permission, Role } from "~/modules/auth/permissions";
+
+type HeaderUser = { name: string; roles: readonly Role[]; permissions: readonly Permission[]; isOrganisationAdmin: boolean } | null;
+
+const navLink = ({ isActive }: { isActive: boolean }) =>
+  `rounded px-2 py-1 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-800" : "text-slate-800 hover:bg-slate-100"}`;
+
+export function SiteHeader({ user, language }: { user: HeaderUser; language: string }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const back = `${location.pathname}${location.search}`;
+  const has = (p: Permission) => Boolean(user?.permissions.includes(p));
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+        {t("nav.skipToContent")}
+      </a>
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+        <Link to="/" className="flex items-center gap-2 text-lg font-bold text-brand-800">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <span>{t("app.name")}</span>
+        </Link>
+        <nav aria-label={t("nav.main")} className="flex flex-1 flex-wrap items-center gap-1">
+          {user ? (
+            <NavLink to="/dashboard" className={navLink}>
+              {t("nav.dashboard")}
+            </NavLink>
+          ) : null}
+          {has("read:users:any") ? (
+            <NavLink to="/admin/users" className={navLink}>
+              {t("nav.users")}
+            </NavLink>
+          ) : null}
+          {has("read:organisations:any") ? (
+            <NavLink to="/admin/organisations" className={navLink}>
+              {t("nav.organisations")}
+            </NavLink>
+          ) : null}
+          {has("read:outbox:any") ? (
+            <NavLink to="/admin/outbox" className={navLink}>
+              {t("nav.outbox")}
+            </NavLink>
+          ) : null}
+        </nav>
+        <Form method="post" action="/language" className="flex items-center gap-1" aria-label={t("nav.language")}>
+          <input type="hidden" name="redirectTo" value={back} />
+          <button
+            name="language"
+            value="vi"
+            lang="vi"
+            aria-pressed={language === "vi"}
+            className={`rounded px-2 py-1 text-sm ${language === "vi" ? "bg-slate-800 text-white" : "text-slate-800 hover:bg-slate-100"}`}
+          >
+            Tiếng Việt
+          </button>
+          <button
+            name="language"
+            value="en"
+            lang="en"
+            aria-pressed={language === "en"}
+            className={`rounded px-2 py-1 text-sm ${language === "en" ? "bg-slate-800 text-white" : "text-slate-800 hover:bg-slate-100"}`}
+          >
+            English
+          </button>
+        </Form>
+        {user ? (
+          <div className="flex items-center gap-2">
+            <NavLink to="/account" className={navLink}>
+              {user.name}
+            </NavLink>
+            <Form method="post" action="/logout">
+              <button className="rounded px-2 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100">{t("nav.signOut")}</button>
+            </Form>
+          </div>
+        ) : (
+          <div className="flex items-center gap-2">
+            <NavLink to="/login" className={navLink}>
+              {t("nav.signIn")}
+            </NavLink>
+            <Link to="/register" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800">
+              {t("nav.register")}
+            </Link>
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}
+
+export function SiteFooter() {
+  const { t } = useTranslation();
+  return (
+    <footer className="mt-10 border-t border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap justify-between gap-2 px-4 py-4 text-sm text-slate-700 sm:px-6">
+        <p>{t("footer.about")}</p>
+        <Link to="/privacy" className="underline">
+          {t("footer.privacy")}
+        </Link>
+      </div>
+    </footer>
+  );
+}

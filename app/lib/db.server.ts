@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "../../db/schema";
+import { env } from "./env.server";
+
+export type Database = NodePgDatabase<typeof schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Anything that can run a query: the database or an open transaction. */
+export type Queryable = Database | Transaction;
+
+type Connection =
+  | { kind: "postgres"; db: Database; pool: pg.Pool; close: () => Promise<void> }
+  | { kind: "pglite"; db: Database; pglite: PGlite; dataDir: string; close: () => Promise<void> };
+
+const MIGRATIONS_FOLDER = resolve(process.cwd(), "db/migrations");
+
+declare global {
+  // One connection per process, kept across dev-server module reloads.
+  var __startupAcademyDb: Connection | undefined;
+}
+
+function lockPath(dataDir: string) {
+  return `${dataDir}.lock`;
+}
+
+/** Refuses to open an embedded data folder that another live process holds (two writers corrupt it). */
+function takeLock(dataDir: string) {
+  const path = lockPath(dataDir);
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, "utf8"));
+    let alive = false;
+    if (pid && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${pid}. Stop it first, or set DATABASE_URL to use a PostgreSQL server.`,
+      );
+    }
+  }
+  writeFileSync(path, String(process.pid));
+}
+
+function connect(): Connection {
+  const e = env();
+  if (e.DATABASE_URL) {
+    const pool = new pg.Pool({
+      connectionString: e.DATABASE_URL,
+      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      connectionTimeoutMillis: 5_000,
+    });
+    // A dropped idle connection (database restart) must not crash the process; the pool reconnects.
+    pool.on("error", (error) => console.error("[db] idle client error:", error.message));
+    const db = drizzlePg(pool, { schema, casing: "snake_case" });
+    return { kind: "postgres", db, pool, close: () => pool.end() };
+  }
+
+  const inMemory = e.PGLITE_DIR.startsWith("memory://");
+  const dataDir = inMemory ? e.PGLITE_DIR : resolve(process.cwd(), e.PGLITE_DIR);
+  if (!inMemory) {
+    // PGlite creates only the last folder of its path.
+    mkdirSync(dirname(dataDir), { recursive: true });
+    takeLock(dataDir);
+  }
+  const pglite = new PGlite(dataDir);
+  const db = drizzlePglite(pglite, { schema, casing: "snake_case" }) as unknown as Database;
+  let closed = false;
+  return {
+    kind: "pglite",
+    db,
+    pglite,
+    dataDir,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pglite.close();
+      if (!inMemory) rmSync(lockPath(dataDir), { force: true });
+    },
+  };
+}
+
+function connection(): Connection {
+  globalThis.__startupAcademyDb ??= connect();
+  return globalThis.__startupAcademyDb;
+}
+
+/** The application's database (node-postgres pool, or embedded PGlite when DATABASE_URL is unset). */
+export const db: Database = new Proxy({} as Database, {
+  get(_target, property) {
+    const target = connection().db as unknown as Record<string | symbol, unknown>;
+    const value = target[property];
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  },
+});
+
+export function databaseKind(): Connection["kind"] {
+  return connection().kind;
+}
+
+/** The embedded PGlite instance, when that is what the app runs on (used by the job queue adapter). */
+export function embeddedClient(): PGlite | undefined {
+  const c = connection();
+  return c.kind === "pglite" ? c.pglite : undefined;
+}
+
+export function databaseUrl(): string | undefined {
+  return env().DATABASE_URL;
+}
+
+/** Applies the committed SQL migrations (db/migrations) to whichever database the app uses. */
+export async function migrateDatabase(): Promise<void> {
+  const c = connection();
+  if (c.kind === "postgres") {
+    await migratePg(c.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    await migratePglite(c.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}
+
+export async function closeDatabase(): Promise<void> {
+  const c = globalThis.__startupAcademyDb;
+  globalThis.__startupAcademyDb = undefined;
+  if (c) await c.close();
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** PostgreSQL server. When unset the app runs on an embedded PGlite database in PGLITE_DIR. */
+  DATABASE_URL: optionalString.pipe(z.string().url().startsWith("postgres").optional()),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  /** Public base URL used in links sent by mail (reset links, calendars). */
+  APP_URL: optionalString.pipe(z.string().url().optional()),
+  /** Marks cookies Secure. Defaults to true in production unless the app URL is plain http. */
+  COOKIE_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
+  SMTP_URL: optionalString.pipe(z.string().url().optional()),
+  MAIL_FROM: z.string().default("Startup Academy <no-reply@startup-academy.local>"),
+  /** Start background job workers in this process (set to false on web-only nodes). */
+  JOBS: z.enum(["true", "false"]).default("true"),
+  /** Load the demo programme on start: "auto" does it for a new embedded database. */
+  SEED_DEMO: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Apply migrations on start (always done for the embedded database). */
+  MIGRATE_ON_START: z.enum(["true", "false"]).default("false"),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  MUX_TOKEN_ID: optionalString,
+  MUX_TOKEN_SECRET: optionalString,
+  MUX_WEBHOOK_SECRET: optionalString,
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+/** Parses the environment; throws one message naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function appUrl(): string {
+  const e = env();
+  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}
+
+export function secureCookies(): boolean {
+  const e = env();
+  if (e.COOKIE_SECURE) return e.COOKIE_SECURE === "true";
+  return e.NODE_ENV === "production" && appUrl().startsWith("https:");
+}

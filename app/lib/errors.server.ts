@@ -1,0 +1,52 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { AppError, type ErrorPayload } from "./errors";
+import { isDatabaseUnavailable } from "./db-errors";
+
+function toPayload(error: AppError): ErrorPayload {
+  return { messageKey: error.messageKey, params: error.params };
+}
+
+/** Turns what a loader threw into an error response the error boundary can translate. */
+function rethrowAsResponse(error: unknown): never {
+  if (error instanceof AppError) throw data(toPayload(error), { status: error.status });
+  if (isDatabaseUnavailable(error)) throw data({ messageKey: "errors.unavailable" }, { status: 503 });
+  throw error;
+}
+
+/**
+ * Wraps a loader so that an AppError thrown by a service becomes an error response with its status
+ * (loaders throw). Responses, redirects and other errors pass through unchanged.
+ */
+export function appLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
+  return async (args: LoaderFunctionArgs): Promise<T> => {
+    try {
+      return await fn(args);
+    } catch (error) {
+      rethrowAsResponse(error);
+    }
+  };
+}
+
+export type ActionError = { error: ErrorPayload & { field?: string } };
+
+/**
+ * Wraps an action so that an AppError thrown by a service is *returned* with its status as
+ * `{ error: { messageKey, params, field } }` — the page shows it next to the field or at the top.
+ */
+export function appAction<T>(fn: (args: ActionFunctionArgs) => Promise<T>) {
+  return async (args: ActionFunctionArgs) => {
+    try {
+      return await fn(args);
+    } catch (error) {
+      if (error instanceof AppError) {
+        return data({ error: { ...toPayload(error), field: error.field } } satisfies ActionError, {
+          status: error.status,
+        });
+      }
+      if (isDatabaseUnavailable(error)) {
+        return data({ error: { messageKey: "errors.unavailable" } } satisfies ActionError, { status: 503 });
+      }
+      throw error;
+    }
+  };
+}

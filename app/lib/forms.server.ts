@@ -1,0 +1,52 @@
+import type { Submission } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import { isDatabaseUnavailable } from "./db-errors";
+import { AppError, encodeMessage } from "./errors";
+
+/** Reads a posted form (urlencoded or multipart) and validates it with the form's zod schema. */
+export async function parseForm<Schema extends z.ZodTypeAny>(request: Request, schema: Schema) {
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    formData = new FormData();
+  }
+  return parseWithZod(formData, { schema });
+}
+
+type ReplyOptions = { hideFields?: string[] };
+
+/** 400 with the field errors; what the person typed comes back to the form (passwords excepted). */
+export function invalidForm(submission: Submission<unknown>, options: ReplyOptions = {}) {
+  return data({ result: submission.reply({ hideFields: options.hideFields }) }, { status: 400 });
+}
+
+/** An AppError from a service, shown next to its field (or at the top of the form) with its status. */
+export function formErrorResponse(submission: Submission<unknown>, error: AppError, options: ReplyOptions = {}) {
+  const message = encodeMessage(error.messageKey, error.params);
+  const result = submission.reply({
+    hideFields: options.hideFields,
+    ...(error.field ? { fieldErrors: { [error.field]: [message] } } : { formErrors: [message] }),
+  });
+  return data({ result }, { status: error.status });
+}
+
+/**
+ * Runs the service for a valid submission; a service's AppError becomes a form error with its status
+ * and nothing else is returned to the browser.
+ */
+export async function submitForm<T>(
+  submission: Submission<unknown>,
+  run: () => Promise<T>,
+  options: ReplyOptions = {},
+): Promise<T | ReturnType<typeof formErrorResponse>> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) return formErrorResponse(submission, error, options);
+    if (isDatabaseUnavailable(error)) return formErrorResponse(submission, new AppError(503, "errors.unavailable"), options);
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The permission vocabulary: `verb:subject:scope`. The server checks these with `requirePermission`;
+ * the client copy only hides buttons. Roles map to permissions here and nowhere else.
+ */
+export const ROLES = ["learner", "lecturer", "trainer", "staff", "auditor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "view:dashboard:own",
+  "read:users:any",
+  "manage:users:any",
+  "assign:roles:any",
+  "read:organisations:any",
+  "manage:organisations:any",
+  "verify:startup:any",
+  "manage:members:own-organisation",
+  "read:outbox:any",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_EVERYTHING: Permission[] = ["read:users:any", "read:organisations:any", "read:outbox:any"];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  learner: ["view:dashboard:own"],
+  lecturer: ["view:dashboard:own"],
+  trainer: ["view:dashboard:own"],
+  staff: ["view:dashboard:own", ...READ_EVERYTHING, "manage:organisations:any", "verify:startup:any"],
+  auditor: ["view:dashboard:own", ...READ_EVERYTHING],
+  admin: [...PERMISSIONS],
+};
+
+/** What the permission check needs to know about a person. */
+export type Actor = {
+  id: string;
+  roles: readonly Role[];
+  /** Organisations where the person is an organisation admin. */
+  adminOrganisationIds: readonly string[];
+};
+
+export type PermissionScope = { organisationId?: string };
+
+export function can(actor: Actor | null | undefined, permission: Permission, scope: PermissionScope = {}): boolean {
+  if (!actor) return false;
+  if (actor.roles.some((role) => ROLE_PERMISSIONS[role].includes(permission))) return true;
+  if (permission.endsWith(":own-organisation") && scope.organisationId) {
+    return actor.adminOrganisationIds.includes(scope.organisationId);
+  }
+  return false;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,99 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Alert } from "~/components/ui/alert";
+import { Card, PageTitle } from "~/components/ui/card";
+import { appLoader } from "~/lib/errors.server";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { can, type Role } from "~/modules/auth/permissions";
+import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
+
+export const handle = { titleKey: "nav.dashboard" };
+
+export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+  const user = await requirePermission(request, "view:dashboard:own");
+  const [organisations, overview] = await Promise.all([
+    listMyOrganisations(user.id),
+    can(user, "read:organisations:any") ? programmeOverview() : Promise.resolve(null),
+  ]);
+  return { user: { name: user.name, roles: user.roles }, organisations, overview };
+});
+
+const ROLE_ORDER: Role[] = ["admin", "staff", "auditor", "trainer", "lecturer", "learner"];
+
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const { user, organisations, overview } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const roles = ROLE_ORDER.filter((r) => user.roles.includes(r));
+  return (
+    <div className="space-y-6">
+      <PageTitle>{t("dashboard.title", { name: user.name })}</PageTitle>
+      {params.get("welcome") ? <Alert tone="success">{t("dashboard.welcome")}</Alert> : null}
+      <div className="grid gap-4 md:grid-cols-2">
+        {roles.map((role) => (
+          <Card key={role} title={t(`dashboard.${role}.title`)}>
+            <p className="text-slate-700">{t(`dashboard.${role}.text`)}</p>
+            {(role === "staff" || role === "admin" || role === "auditor") && overview ? (
+              <ul className="mt-3 space-y-1 text-sm">
+                <li>
+                  <Link className="text-brand-700 underline" to="/admin/organisations">
+                    {t("dashboard.staff.organisations", { count: overview.organisations })}
+                  </Link>
+                </li>
+                <li>
+                  <Link className="text-brand-700 underline" to="/admin/users">
+                    {t("dashboard.staff.people", { count: overview.people })}
+                  </Link>
+                </li>
+                <li>
+                  <Link className="text-brand-700 underline" to="/admin/organisations?kind=startup&verified=no">
+                    {t("dashboard.staff.pendingStartups", { count: overview.pendingStartups })}
+                  </Link>
+                </li>
+                {role === "admin" ? (
+                  <li>
+                    <Link className="text-brand-700 underline" to="/admin/outbox">
+                      {t("dashboard.links.outbox")}
+                    </Link>
+                  </li>
+                ) : null}
+              </ul>
+            ) : null}
+          </Card>
+        ))}
+        <Card title={t("dashboard.yourOrganisations")}>
+          {organisations.length === 0 ? (
+            <p className="text-slate-700">{t("dashboard.noOrganisation")}</p>
+          ) : (
+            <ul className="space-y-2">
+              {organisations.map((o) => (
+                <li key={o.id}>
+                  <span className="font-medium">{o.name}</span>
+                  <span className="text-sm text-slate-600">
+                    {" "}
+                    · {t(`organisationKinds.${o.kind}`)}
+                    {o.title ? ` · ${o.title}` : ""}
+                    {o.role === "admin" ? ` · ${t("dashboard.orgAdmin")}` : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title={t("dashboard.yourRoles")}>
+          <ul className="flex flex-wrap gap-2">
+            {roles.map((r) => (
+              <li key={r} className="rounded-full bg-brand-50 px-3 py-1 text-sm text-brand-800">
+                {t(`roles.${r}`)}
+              </li>
+            ))}
+          </ul>
+          <Link to="/account" className="mt-3 inline-block text-sm text-brand-700 underline">
+            {t("dashboard.links.account")}
+          </Link>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { isLanguage } from "~/lib/i18n";
+import { languageCookie } from "~/lib/i18n.server";
+import { safeRedirectPath } from "~/modules/auth/guards.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+/** Remembers the chosen language in a cookie and goes back to the page the person was on. */
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData().catch(() => new FormData());
+  const language = form.get("language");
+  const back = safeRedirectPath(form.get("redirectTo"), "/");
+  if (!isLanguage(language)) return redirect(back);
+  return redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
+}

@@ -1,0 +1,106 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
+import { Button } from "~/components/ui/button";
+import { Card, PageTitle } from "~/components/ui/card";
+import { CheckboxField, TextField } from "~/components/ui/field";
+import { FormErrors } from "~/components/ui/form-errors";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { getLanguage } from "~/lib/i18n.server";
+import { sessionCookie } from "~/modules/auth/cookie.server";
+import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
+import { registerUser } from "~/modules/auth/registration.server";
+import { RegisterSchema } from "~/modules/auth/schema";
+import { createSession } from "~/modules/auth/session.server";
+
+export const handle = { titleKey: "auth.register.title" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const language = await getLanguage(request);
+  const submission = await parseForm(request, RegisterSchema);
+  if (submission.status !== "success") return invalidForm(submission, { hideFields: ["password"] });
+  const { redirectTo, ...input } = submission.value;
+  return submitForm(
+    submission,
+    async () => {
+      const { userId } = await registerUser({ ...input, language });
+      const session = await createSession(userId, {
+        userAgent: request.headers.get("User-Agent"),
+        ipAddress: context.clientIp,
+      });
+      return redirect(safeRedirectPath(redirectTo, "/dashboard?welcome=1"), {
+        headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) },
+      });
+    },
+    { hideFields: ["password"] },
+  );
+}
+
+export default function RegisterPage() {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "register",
+    lastResult: actionData && "result" in actionData ? actionData.result : undefined,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RegisterSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <div className="mx-auto max-w-lg">
+      <PageTitle subtitle={t("auth.register.subtitle")}>{t("auth.register.title")}</PageTitle>
+      <Card>
+        <Form method="post" {...getFormProps(form)} className="space-y-4">
+          <FormErrors errors={form.errors} />
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+          <TextField label={t("auth.fields.name")} autoComplete="name" errors={fields.name.errors} {...getInputProps(fields.name, { type: "text" })} />
+          <TextField
+            label={t("auth.fields.email")}
+            autoComplete="email"
+            errors={fields.email.errors}
+            {...getInputProps(fields.email, { type: "email" })}
+          />
+          <TextField
+            label={t("auth.fields.phoneOptional")}
+            autoComplete="tel"
+            errors={fields.phone.errors}
+            {...getInputProps(fields.phone, { type: "tel" })}
+          />
+          <TextField
+            label={t("auth.fields.password")}
+            autoComplete="new-password"
+            hint={t("auth.register.passwordHint")}
+            errors={fields.password.errors}
+            {...getInputProps(fields.password, { type: "password" })}
+          />
+          <CheckboxField
+            label={
+              <Trans
+                i18nKey="auth.register.consent"
+                components={{ notice: <Link to="/privacy" target="_blank" className="text-brand-700 underline" /> }}
+              />
+            }
+            errors={fields.consent.errors}
+            {...getInputProps(fields.consent, { type: "checkbox" })}
+          />
+          <Button disabled={navigation.state === "submitting"}>{t("auth.register.submit")}</Button>
+        </Form>
+      </Card>
+      <p className="mt-4 text-sm text-slate-700">
+        {t("auth.register.haveAccount")}{" "}
+        <Link to="/login" className="font-semibold text-brand-700 underline">
+          {t("nav.signIn")}
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+// The HTTP server for development (Vite middleware) and production (the built app).
+// It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
+// refuses cross-origin mutations, and closes the database on SIGTERM/SIGINT.
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+
+const production = process.env.NODE_ENV === "production";
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+
+const vite = production
+  ? undefined
+  : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+
+const loadBuild = () =>
+  vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
+
+const build = await loadBuild();
+const entry = () => build.entry.module;
+
+try {
+  await entry().prepare();
+} catch (error) {
+  console.error(`\nStartup Academy could not start:\n${error instanceof Error ? error.message : error}\n`);
+  await entry().shutdown?.().catch(() => {});
+  process.exit(1);
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
+app.use(compression());
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+}
+
+app.use((req, res, next) => {
+  const refused = entry().isCrossOriginMutation({
+    method: req.method,
+    path: req.path,
+    host: req.headers.host,
+    origin: req.headers.origin,
+    secFetchSite: req.headers["sec-fetch-site"],
+  });
+  if (!refused) return next();
+  res
+    .status(403)
+    .type("text/plain; charset=utf-8")
+    .send("Yêu cầu từ trang web khác bị từ chối. / A request from another site was refused.");
+});
+
+app.all(
+  "*",
+  createRequestHandler({
+    build: vite ? () => loadBuild() : build,
+    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+  }),
+);
+
+const server = app.listen(port, host, () => {
+  console.log(`Startup Academy listening on http://localhost:${port} (${production ? "production" : "development"})`);
+});
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: closing`);
+  server.close();
+  server.closeAllConnections?.();
+  await vite?.close();
+  try {
+    await entry().shutdown();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

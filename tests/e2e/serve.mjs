@@ -1,0 +1,42 @@
+// Starts the built server for the end-to-end specs on a fresh database with the demo data:
+// a new PostgreSQL database when the server is reachable (TEST_DATABASE_URL), else a fresh PGlite folder.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function freshPostgres() {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  const name = `sa_e2e_${Date.now().toString(36)}`;
+  const stale = await client.query("select datname from pg_database where datname like 'sa\\_e2e\\_%'");
+  for (const { datname } of stale.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+  await client.query(`create database "${name}"`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let databaseUrl;
+if (process.env.TEST_DB !== "pglite") {
+  try {
+    databaseUrl = await freshPostgres();
+  } catch (error) {
+    console.warn(`[e2e] PostgreSQL not reachable (${error.message}); using embedded PGlite`);
+  }
+}
+if (databaseUrl) {
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.MIGRATE_ON_START = "true";
+  console.log(`[e2e] database ${new URL(databaseUrl).pathname.slice(1)}`);
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.PGLITE_DIR = join(mkdtempSync(join(tmpdir(), "sa-e2e-")), "pglite");
+}
+process.env.SEED_DEMO = "true";
+process.env.NODE_ENV = "production";
+process.env.HOST = "127.0.0.1";
+await import("../../server.mjs");

@@ -1,0 +1,37 @@
+import { resolve } from "node:path";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { databaseUrlFor, useEmbedded, withServer } from "./test-database";
+
+/**
+ * Once per run: migrate a template database; each worker then copies it (CREATE DATABASE … TEMPLATE,
+ * fast) so every worker has its own fresh database. With TEST_DB=pglite, workers use in-memory PGlite.
+ */
+export default async function setup() {
+  if (useEmbedded()) return;
+  const runId = `${Date.now().toString(36)}${process.pid}`;
+  const template = `sa_test_${runId}_tpl`;
+  process.env.TEST_RUN_ID = runId;
+  await withServer(async (client) => {
+    // Databases left by runs that were killed.
+    const stale = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'sa\\_test\\_%' and datname not like $1",
+      [`sa_test_${runId}_%`],
+    );
+    for (const { datname } of stale.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    await client.query(`create database "${template}"`);
+  });
+  const pool = new pg.Pool({ connectionString: databaseUrlFor(template), max: 1 });
+  await migrate(drizzle(pool), { migrationsFolder: resolve("db/migrations") });
+  await pool.end();
+
+  return async () => {
+    await withServer(async (client) => {
+      const mine = await client.query<{ datname: string }>("select datname from pg_database where datname like $1", [
+        `sa_test_${runId}_%`,
+      ]);
+      for (const { datname } of mine.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    });
+  };
+}
