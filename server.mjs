@@ -7,6 +7,7 @@ import express from "express";
 
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT ?? 3000);
+const buildDir = process.env.BUILD_DIR ?? "build";
 const host = process.env.HOST ?? "0.0.0.0";
 
 const vite = production
@@ -14,7 +15,9 @@ const vite = production
   : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
 
 const loadBuild = () =>
-  vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
+  vite
+    ? vite.ssrLoadModule("virtual:remix/server-build")
+    : import(new URL(`${buildDir}/server/index.js`, `file://${process.cwd()}/`).href);
 
 const build = await loadBuild();
 const entry = () => build.entry.module;
@@ -35,8 +38,8 @@ app.use(compression());
 if (vite) {
   app.use(vite.middlewares);
 } else {
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
+  app.use("/assets", express.static(`${buildDir}/client/assets`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(`${buildDir}/client`, { maxAge: "1h" }));
 }
 
 app.use((req, res, next) => {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const BUILD = "build/server/index.js";
+const BUILD = `${process.env.BUILD_DIR ?? "build"}/server/index.js`;
 const SOURCES = ["app", "db", "vite.config.ts", "package.json", "package-lock.json", "tsconfig.json", "public"];
 
 function newest(path) {

@@ -10,9 +10,14 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.
 async function freshPostgres() {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
   await client.connect();
-  const name = `sa_e2e_${Date.now().toString(36)}`;
+  const name = `sa_e2e_${Date.now()}_${process.pid}`;
+  // Databases of earlier runs (older than two hours; other runs may be going on now).
   const stale = await client.query("select datname from pg_database where datname like 'sa\\_e2e\\_%'");
-  for (const { datname } of stale.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+  const cutoff = Date.now() - 2 * 60 * 60 * 1000;
+  for (const { datname } of stale.rows) {
+    const startedAt = Number(/^sa_e2e_(\d+)_/.exec(datname)?.[1] ?? 0);
+    if (startedAt < cutoff) await client.query(`drop database if exists "${datname}" with (force)`);
+  }
   await client.query(`create database "${name}"`);
   await client.end();
   const url = new URL(serverUrl);

@@ -10,16 +10,17 @@ import { databaseUrlFor, useEmbedded, withServer } from "./test-database";
  */
 export default async function setup() {
   if (useEmbedded()) return;
-  const runId = `${Date.now().toString(36)}${process.pid}`;
+  const runId = `${Date.now()}_${process.pid}`;
   const template = `sa_test_${runId}_tpl`;
   process.env.TEST_RUN_ID = runId;
   await withServer(async (client) => {
-    // Databases left by runs that were killed.
-    const stale = await client.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'sa\\_test\\_%' and datname not like $1",
-      [`sa_test_${runId}_%`],
-    );
-    for (const { datname } of stale.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    // Databases left by runs that were killed more than two hours ago (other runs may be going on now).
+    const stale = await client.query<{ datname: string }>("select datname from pg_database where datname like 'sa\\_test\\_%'");
+    const cutoff = Date.now() - 2 * 60 * 60 * 1000;
+    for (const { datname } of stale.rows) {
+      const startedAt = Number(/^sa_test_(\d+)_/.exec(datname)?.[1] ?? 0);
+      if (startedAt && startedAt < cutoff) await client.query(`drop database if exists "${datname}" with (force)`);
+    }
     await client.query(`create database "${template}"`);
   });
   const pool = new pg.Pool({ connectionString: databaseUrlFor(template), max: 1 });
