@@ -6,15 +6,30 @@ import { databaseUrl, embeddedClient } from "./db.server";
  * pg-boss's `db` adapter). Modules register handlers with `defineJob`; `startJobWorkers` runs them.
  */
 type Handler<T> = (data: T) => Promise<void>;
+type QueueOptions = Omit<PgBoss.Queue, "name">;
 const handlers = new Map<string, Handler<never>>();
+const queueOptions = new Map<string, QueueOptions>();
 
-export function defineJob<T extends object>(name: string, handler: Handler<T>) {
+/**
+ * Registers a job. With `policy: "stately"` a job sent with a `singletonKey` is queued at most once per key
+ * (and run by one worker at a time), across every app server on the database: "enqueued twice runs once".
+ */
+export function defineJob<T extends object>(name: string, handler: Handler<T>, options: QueueOptions = {}) {
   handlers.set(name, handler as Handler<never>);
+  queueOptions.set(name, options);
   return {
     name,
-    enqueue: (data: T, options: PgBoss.SendOptions = {}) => enqueue(name, data, options),
+    enqueue: (data: T, sendOptions: PgBoss.SendOptions = {}) => enqueue(name, data, sendOptions),
     run: handler,
   };
+}
+
+const createdQueues = new Set<string>();
+async function ensureQueue(queue: PgBoss, name: string) {
+  if (createdQueues.has(name)) return;
+  const existing = await queue.getQueue(name);
+  if (!existing) await queue.createQueue(name, { name, ...queueOptions.get(name) } as PgBoss.Queue);
+  createdQueues.add(name);
 }
 
 declare global {
@@ -58,7 +73,7 @@ export function boss(): Promise<PgBoss> {
 
 export async function enqueue(name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
   const queue = await boss();
-  await queue.createQueue(name);
+  await ensureQueue(queue, name);
   return queue.send(name, data, { retryLimit: 5, retryDelay: 30, retryBackoff: true, ...options });
 }
 
@@ -66,7 +81,7 @@ export async function enqueue(name: string, data: object, options: PgBoss.SendOp
 export async function startJobWorkers(): Promise<void> {
   const queue = await boss();
   for (const [name, handler] of handlers) {
-    await queue.createQueue(name);
+    await ensureQueue(queue, name);
     await queue.work<object>(name, { pollingIntervalSeconds: 2 }, async (jobs) => {
       for (const job of jobs) await handler(job.data as never);
     });
@@ -76,6 +91,7 @@ export async function startJobWorkers(): Promise<void> {
 export async function stopJobs(): Promise<void> {
   const pending = globalThis.__startupAcademyBoss;
   globalThis.__startupAcademyBoss = undefined;
+  createdQueues.clear();
   if (pending) {
     const instance = await pending.catch(() => undefined);
     await instance?.stop({ graceful: true, wait: true, timeout: 5_000 });

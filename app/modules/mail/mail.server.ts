@@ -70,6 +70,10 @@ export async function deliverOutboxMessage(outboxId: string): Promise<void> {
   }
 }
 
-export const sendMailJob = defineJob<{ outboxId: string }>("mail.send", async ({ outboxId }) => {
-  await deliverOutboxMessage(outboxId);
-});
+export const sendMailJob = defineJob<{ outboxId: string }>(
+  "mail.send",
+  async ({ outboxId }) => {
+    await deliverOutboxMessage(outboxId);
+  },
+  { policy: "stately" },
+);

@@ -1,0 +1,51 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { sessions } from "../../../db/schema";
+import { createUser } from "../../../tests/fixtures/factories";
+import { createSession, invalidateUserSessions, validateSessionToken } from "./session.server";
+import { hashToken } from "./tokens.server";
+
+describe("sessions", () => {
+  it("stores only the SHA-256 of the token", async () => {
+    const user = await createUser();
+    const { token } = await createSession(user.id);
+    const rows = await db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].id).toBe(hashToken(token));
+    expect(rows[0].id).not.toBe(token);
+  });
+
+  it("extends a session used in its last 15 days (sliding expiry) and drops an expired one", async () => {
+    const user = await createUser();
+    const { token } = await createSession(user.id);
+    const id = hashToken(token);
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() + 2 * 86_400_000) }).where(eq(sessions.id, id));
+    const validated = await validateSessionToken(token);
+    expect(validated?.refreshed).toBe(true);
+    expect(validated!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    expect(await validateSessionToken(token)).toBeNull();
+    expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
+  });
+
+  it("signs out everywhere, optionally keeping the current session", async () => {
+    const user = await createUser();
+    const a = await createSession(user.id);
+    const b = await createSession(user.id);
+    await invalidateUserSessions(user.id, { except: hashToken(a.token) });
+    expect(await validateSessionToken(a.token)).not.toBeNull();
+    expect(await validateSessionToken(b.token)).toBeNull();
+    await invalidateUserSessions(user.id);
+    expect(await validateSessionToken(a.token)).toBeNull();
+  });
+
+  it("refuses a session of a deleted account", async () => {
+    const user = await createUser();
+    const { token } = await createSession(user.id);
+    const { users } = await import("../../../db/schema");
+    await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, user.id));
+    expect(await validateSessionToken(token)).toBeNull();
+  });
+});
