@@ -11,3 +11,5 @@ export const routes: RouteAccess[] = [
   { file: "dashboard.tsx", url: "/dashboard", expect: signedIn("ok") },
   { file: "admin.outbox.tsx", url: "/admin/outbox", expect: onlyRoles(["admin", "staff", "auditor"]) },
 ];
+
+routes.push({ file: "audit.tsx", url: "/audit", expect: onlyRoles(["admin", "staff", "auditor"]) });

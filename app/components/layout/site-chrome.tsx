@@ -38,6 +38,11 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               {t("nav.organisations")}
             </NavLink>
           ) : null}
+          {has("read:audit:any") ? (
+            <NavLink to="/audit" className={navLink}>
+              {t("nav.audit")}
+            </NavLink>
+          ) : null}
           {has("read:outbox:any") ? (
             <NavLink to="/admin/outbox" className={navLink}>
               {t("nav.outbox")}

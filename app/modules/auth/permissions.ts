@@ -15,10 +15,11 @@ export const PERMISSIONS = [
   "verify:startup:any",
   "manage:members:own-organisation",
   "read:outbox:any",
+  "read:audit:any",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_EVERYTHING: Permission[] = ["read:users:any", "read:organisations:any", "read:outbox:any"];
+const READ_EVERYTHING: Permission[] = ["read:users:any", "read:organisations:any", "read:outbox:any", "read:audit:any"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   learner: ["view:dashboard:own"],
