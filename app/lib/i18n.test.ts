@@ -6,7 +6,8 @@ function keys(value: unknown, prefix = ""): string[] {
   if (value && typeof value === "object") {
     return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
   }
-  return [prefix];
+  // Plural forms differ by language (English has _one, Vietnamese only _other): compare the base key.
+  return [prefix.replace(/_(zero|one|two|few|many|other)$/, "")];
 }
 
 describe("translations", () => {
