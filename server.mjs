@@ -30,6 +30,12 @@ try {
   process.exit(1);
 }
 
+const UNAVAILABLE_PAGE = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Tạm thời gián đoạn · Temporarily unavailable</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#0f172a">
+<h1>Tạm thời gián đoạn</h1><p>Hệ thống đang tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít giây; dữ liệu của bạn không bị mất.</p>
+<h2 lang="en">Temporarily unavailable</h2><p lang="en">The system cannot reach its database right now. Please try again in a few seconds; nothing you saved has been lost.</p>
+</body></html>`;
+
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
@@ -55,6 +61,16 @@ app.use((req, res, next) => {
     .status(403)
     .type("text/plain; charset=utf-8")
     .send("Yêu cầu từ trang web khác bị từ chối. / A request from another site was refused.");
+});
+
+// While the database is unreachable (a restart), answer at once with a clean 503 page; recovery is automatic.
+app.use(async (req, res, next) => {
+  if (await entry().isDatabaseAvailable()) return next();
+  res
+    .status(503)
+    .set("Retry-After", "5")
+    .type("text/html; charset=utf-8")
+    .send(UNAVAILABLE_PAGE);
 });
 
 app.all(

@@ -10,6 +10,7 @@ import { getLanguage } from "./lib/i18n.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
+export { isDatabaseAvailable } from "./lib/db.server";
 
 export const streamTimeout = 5_000;
 

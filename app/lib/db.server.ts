@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import * as schema from "../../db/schema";
+import { databaseAvailable, PROBE_QUERY, reportDatabaseError } from "./db-health.server";
 import { env } from "./env.server";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -61,7 +62,27 @@ function connect(): Connection {
       connectionTimeoutMillis: 5_000,
     });
     // A dropped idle connection (database restart) must not crash the process; the pool reconnects.
-    pool.on("error", (error) => console.error("[db] idle client error:", error.message));
+    pool.on("error", (error) => {
+      reportDatabaseError(error);
+      console.error("[db] idle client error:", error.message);
+    });
+    // Failing to connect trips the circuit breaker (see db-health.server.ts) so requests get a 503 at once.
+    const connectClient = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    (pool as unknown as { connect: unknown }).connect = (callback?: (...args: unknown[]) => void) => {
+      if (callback) {
+        return connectClient().then(
+          (client) => callback(undefined, client, () => client.release()),
+          (error: unknown) => {
+            reportDatabaseError(error);
+            callback(error);
+          },
+        );
+      }
+      return connectClient().catch((error: unknown) => {
+        reportDatabaseError(error);
+        throw error;
+      });
+    };
     const db = drizzlePg(pool, { schema, casing: "snake_case" });
     return { kind: "postgres", db, pool, close: () => pool.end() };
   }
@@ -103,6 +124,11 @@ export const db: Database = new Proxy({} as Database, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
   },
 });
+
+/** False while the database is unreachable (the server answers 503 without trying every request). */
+export function isDatabaseAvailable(): Promise<boolean> {
+  return databaseAvailable(() => connection().db.execute(PROBE_QUERY));
+}
 
 export function databaseKind(): Connection["kind"] {
   return connection().kind;
