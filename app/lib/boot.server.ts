@@ -1,5 +1,5 @@
 import { seedDemoData, hasDemoData } from "../../db/seed/demo";
-import { closeDatabase, databaseKind, migrateDatabase } from "./db.server";
+import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
 import { env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
 // Modules that define background jobs register them on import.
@@ -15,11 +15,14 @@ export function prepare(): Promise<void> {
   prepared ??= (async () => {
     const e = env();
     const embedded = databaseKind() === "pglite";
-    if (embedded || e.MIGRATE_ON_START === "true") await migrateDatabase();
-    const seed = e.SEED_DEMO === "true" || (e.SEED_DEMO === "auto" && embedded);
-    if (seed && !(await hasDemoData())) {
-      await seedDemoData({ log: (line) => console.log(`[seed] ${line}`) });
-    }
+    // Servers starting together on one database take turns (advisory lock).
+    await withStartupLock(async () => {
+      if (embedded || e.MIGRATE_ON_START === "true") await migrateDatabase();
+      const seed = e.SEED_DEMO === "true" || (e.SEED_DEMO === "auto" && embedded);
+      if (seed && !(await hasDemoData())) {
+        await seedDemoData({ log: (line) => console.log(`[seed] ${line}`) });
+      }
+    });
     if (e.JOBS === "true") await startJobWorkers();
   })();
   return prepared;

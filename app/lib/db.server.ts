@@ -154,6 +154,23 @@ export async function migrateDatabase(): Promise<void> {
   }
 }
 
+/**
+ * Runs start-up work (migrations, demo data) while holding a PostgreSQL advisory lock, so app servers that start
+ * together on one database do it one after another instead of racing.
+ */
+export async function withStartupLock<T>(fn: () => Promise<T>): Promise<T> {
+  const c = connection();
+  if (c.kind !== "postgres") return fn();
+  const client = await c.pool.connect();
+  try {
+    await client.query("select pg_advisory_lock(7215900001)");
+    return await fn();
+  } finally {
+    await client.query("select pg_advisory_unlock(7215900001)").catch(() => undefined);
+    client.release();
+  }
+}
+
 export async function closeDatabase(): Promise<void> {
   const c = globalThis.__startupAcademyDb;
   globalThis.__startupAcademyDb = undefined;

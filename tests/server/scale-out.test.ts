@@ -1,0 +1,101 @@
+import pg from "pg";
+import PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, signInCookie, startServer, type RunningServer } from "./harness";
+
+/** Two app servers on one PostgreSQL database, as behind a load balancer. */
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let a: RunningServer;
+let b: RunningServer;
+
+beforeAll(async () => {
+  db = await freshDatabase("scale");
+  // Started together: migrations and demo data must not race.
+  [a, b] = await Promise.all([
+    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true" }),
+    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true" }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await db?.drop();
+});
+
+async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("two app servers on one database", () => {
+  it("both came up on the same data without seeding twice", async () => {
+    const [{ n }] = await query<{ n: number }>("select count(*)::int as n from users where email = 'admin@demo.vn'");
+    expect(n).toBe(1);
+  });
+
+  it("a session made on one server is valid on the other", async () => {
+    const { cookie } = await signInCookie(a.url, "staff@demo.vn", "HaiPhong-2026");
+    expect(cookie).toBeTruthy();
+    const onB = await fetch(`${b.url}/dashboard`, { headers: { Cookie: cookie! }, redirect: "manual" });
+    expect(onB.status).toBe(200);
+    expect(await onB.text()).toContain("Trần Thị Thu Hà");
+  });
+
+  it("counts the sign-in rate limit across both servers", async () => {
+    const email = "auditor@demo.vn";
+    for (let i = 0; i < 10; i++) {
+      const server = i % 2 === 0 ? a : b;
+      const res = await signInCookie(server.url, email, `wrong-password-${i}`);
+      expect(res.status).toBe(401);
+    }
+    const locked = await signInCookie(b.url, email, "HaiPhong-2026");
+    expect(locked.status).toBe(429);
+    expect(locked.cookie).toBeNull();
+    const lockedOnA = await signInCookie(a.url, email, "HaiPhong-2026");
+    expect(lockedOnA.status).toBe(429);
+  });
+
+  it("a job enqueued twice runs once, whichever server's worker picks it up", async () => {
+    const [message] = await query<{ id: string }>(
+      `insert into outbox ("to", subject, text, kind) values ('twice@test.example', 'Nhắc lịch học', 'Buổi học ngày mai', 'test') returning id`,
+    );
+    const boss = new PgBoss({ connectionString: db.url, schema: "pgboss" });
+    await boss.start();
+    try {
+      // Two senders (say, both app servers handling a retried request) enqueue the same delivery.
+      const [first, second] = await Promise.all([
+        boss.send("mail.send", { outboxId: message.id }, { singletonKey: message.id }),
+        boss.send("mail.send", { outboxId: message.id }, { singletonKey: message.id }),
+      ]);
+      expect([first, second].filter(Boolean)).toHaveLength(1);
+      const deadline = Date.now() + 30_000;
+      let row = { status: "queued", attempts: 0 };
+      while (Date.now() < deadline) {
+        [row] = await query<{ status: string; attempts: number }>("select status, attempts from outbox where id = $1", [message.id]);
+        if (row.status === "stored") break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(row).toEqual({ status: "stored", attempts: 1 });
+      // Sent again after it ran: the job runs, but the message is not delivered a second time.
+      const again = await boss.send("mail.send", { outboxId: message.id }, { singletonKey: message.id });
+      expect(again).toBeTruthy();
+      const until = Date.now() + 30_000;
+      let state = "created";
+      while (Date.now() < until) {
+        state = (await query<{ state: string }>("select state from pgboss.job where id = $1", [again]))[0]?.state ?? "gone";
+        if (state === "completed") break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(state).toBe("completed");
+      const [after] = await query<{ attempts: number }>("select attempts from outbox where id = $1", [message.id]);
+      expect(after.attempts).toBe(1);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+});
