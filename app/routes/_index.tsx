@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Alert } from "~/components/ui/alert";
 import { buttonClass } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
@@ -21,8 +22,10 @@ export default function HomePage() {
   const { programme } = useLoaderData<typeof loader>();
   const user = useOptionalUser();
   const lang = i18n.language;
+  const [searchParams] = useSearchParams();
   return (
     <div className="space-y-8">
+      {searchParams.get("deleted") === "1" ? <Alert tone="success">{t("account.delete.done")}</Alert> : null}
       <section className="rounded-2xl bg-gradient-to-br from-brand-800 to-brand-600 px-6 py-10 text-white sm:px-10">
         <p className="text-sm font-semibold uppercase tracking-wide text-amber-200">{t("app.tagline")}</p>
         <h1 className="mt-2 max-w-3xl text-3xl font-bold sm:text-4xl">{t("home.title")}</h1>

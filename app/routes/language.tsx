@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { isLanguage } from "~/lib/i18n";
 import { languageCookie } from "~/lib/i18n.server";
-import { safeRedirectPath } from "~/modules/auth/guards.server";
+import { savePreferredLanguage } from "~/modules/account/profile.server";
+import { getUser, safeRedirectPath } from "~/modules/auth/guards.server";
 
 export async function loader() {
   return redirect("/");
@@ -13,5 +14,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const language = form.get("language");
   const back = safeRedirectPath(form.get("redirectTo"), "/");
   if (!isLanguage(language)) return redirect(back);
+  const user = await getUser(request);
+  if (user) await savePreferredLanguage(user.id, language);
   return redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
 }

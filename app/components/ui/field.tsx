@@ -7,11 +7,14 @@ export function FieldErrors({ id, errors }: { id: string; errors?: readonly stri
   const { t } = useTranslation();
   if (!errors?.length) return null;
   return (
-    <ul id={id} className="mt-1 space-y-0.5 text-sm text-red-700" role="alert">
-      {errors.map((e) => (
-        <li key={e}>{translateMessage(t, e)}</li>
-      ))}
-    </ul>
+    // The alert role sits on a wrapper: on the <ul> itself it would take away the list's semantics.
+    <div id={id} role="alert">
+      <ul className="mt-1 space-y-0.5 text-sm text-red-700">
+        {errors.map((e) => (
+          <li key={e}>{translateMessage(t, e)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

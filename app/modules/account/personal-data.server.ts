@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { loginAttempts, memberships, organisations, sessions, userRoles, users } from "../../../db/schema";
+import { loginAttempts, memberships, organisations, outbox, passwordResetTokens, sessions, userRoles, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { verifyPassword } from "~/modules/auth/password.server";
@@ -12,7 +12,7 @@ import { invalidateUserSessions } from "~/modules/auth/session.server";
 export async function exportPersonalData(userId: string) {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new AppError(404, "errors.notFound");
-  const [roles, orgs, activeSessions, attempts] = await Promise.all([
+  const [roles, orgs, activeSessions, attempts, mail] = await Promise.all([
     db.select({ role: userRoles.role, grantedAt: userRoles.grantedAt }).from(userRoles).where(eq(userRoles.userId, userId)),
     db
       .select({
@@ -33,6 +33,10 @@ export async function exportPersonalData(userId: string) {
       .select({ at: loginAttempts.attemptedAt, ipAddress: loginAttempts.ipAddress, succeeded: loginAttempts.succeeded })
       .from(loginAttempts)
       .where(eq(loginAttempts.email, user.email)),
+    db
+      .select({ at: outbox.createdAt, kind: outbox.kind, subject: outbox.subject, status: outbox.status })
+      .from(outbox)
+      .where(eq(outbox.to, user.email)),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -49,6 +53,7 @@ export async function exportPersonalData(userId: string) {
     organisations: orgs,
     sessions: activeSessions,
     signInAttempts: attempts,
+    mail,
   };
 }
 
@@ -75,6 +80,9 @@ export async function deleteAccount(input: { userId: string; password: string })
     await tx.delete(userRoles).where(eq(userRoles.userId, input.userId));
     await tx.delete(memberships).where(eq(memberships.userId, input.userId));
     await tx.delete(loginAttempts).where(eq(loginAttempts.email, user.email));
+    // Mail to the person carries their name and address; an unused reset link must not revive the account.
+    await tx.delete(outbox).where(eq(outbox.to, user.email));
+    await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId));
   });
   await invalidateUserSessions(input.userId);
 }

@@ -60,11 +60,11 @@ export async function signIn(input: {
   password: string;
   ipAddress: string;
   userAgent?: string | null;
-}): Promise<{ userId: string; token: string; expiresAt: Date }> {
+}): Promise<{ userId: string; locale: string; token: string; expiresAt: Date }> {
   const email = normaliseEmail(input.email);
   await assertSignInAllowed(email, input.ipAddress);
   const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, deletedAt: users.deletedAt })
+    .select({ id: users.id, passwordHash: users.passwordHash, deletedAt: users.deletedAt, locale: users.locale })
     .from(users)
     .where(sql`lower(${users.email}) = ${email}`);
   const ok =
@@ -74,5 +74,5 @@ export async function signIn(input: {
   await db.insert(loginAttempts).values({ email, ipAddress: input.ipAddress, succeeded: ok });
   if (!ok || !user) throw new AppError(401, "auth.signIn.invalid");
   const session = await createSession(user.id, { userAgent: input.userAgent, ipAddress: input.ipAddress });
-  return { userId: user.id, ...session };
+  return { userId: user.id, locale: user.locale, ...session };
 }
