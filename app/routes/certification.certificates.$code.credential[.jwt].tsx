@@ -1,0 +1,21 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { appLoader } from "~/lib/errors.server";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { can } from "~/modules/auth/permissions";
+import { certificateForViewer } from "~/modules/certificates/certificates.server";
+
+/** The signed Open Badges 3.0 credential (VC-JWT, EdDSA): check it with /.well-known/jwks.json. */
+export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const user = await requirePermission(request, "view:certificates:own");
+  const certificate = await certificateForViewer({
+    viewer: { id: user.id, canReadAll: can(user, "read:certification:any") },
+    code: String(params.code ?? ""),
+  });
+  return new Response(certificate.credentialJwt, {
+    headers: {
+      "Content-Type": "application/vc+jwt",
+      "Content-Disposition": `attachment; filename="${certificate.code}.jwt"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+});

@@ -1,0 +1,23 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { appLoader } from "~/lib/errors.server";
+import { requireUser } from "~/modules/auth/guards.server";
+import { readStoredBytes } from "~/modules/certification/practicum-files.server";
+import { practicumFileFor } from "~/modules/certification/practicum.server";
+
+/** A practicum file (lesson plan, recording) for its owner, evaluators, staff and auditors. */
+export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const user = await requireUser(request);
+  const id = String(params.fileId ?? "");
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Response(null, { status: 404 });
+  const file = await practicumFileFor({ actor: user, fileId: id });
+  const bytes = await readStoredBytes(file.storageKey);
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Length": String(bytes.byteLength),
+      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+});
