@@ -23,9 +23,30 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
           <span>{t("app.name")}</span>
         </Link>
         <nav aria-label={t("nav.main")} className="flex flex-1 flex-wrap items-center gap-1">
+          <NavLink to="/courses" className={navLink}>
+            {t("courses.nav")}
+          </NavLink>
+          <NavLink to="/cohorts" className={navLink}>
+            {t("cohorts.nav.cohorts")}
+          </NavLink>
           {user ? (
             <NavLink to="/dashboard" className={navLink}>
               {t("nav.dashboard")}
+            </NavLink>
+          ) : null}
+          {has("mark:attendance:own-cohort") ? (
+            <NavLink to="/teach" className={navLink}>
+              {t("cohorts.nav.teach")}
+            </NavLink>
+          ) : null}
+          {has("read:cohorts:any") || user?.isOrganisationAdmin ? (
+            <NavLink to="/manage/cohorts" className={navLink}>
+              {t("cohorts.nav.manage")}
+            </NavLink>
+          ) : null}
+          {has("view:certificates:own") ? (
+            <NavLink to="/certification" className={navLink}>
+              {t("certification.nav.label")}
             </NavLink>
           ) : null}
           {has("read:users:any") ? (
@@ -38,6 +59,21 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               {t("nav.organisations")}
             </NavLink>
           ) : null}
+          {has("file:subsidy-claim:own") ? (
+            <NavLink to="/claims" className={navLink}>
+              {t("subsidies.nav.myClaims")}
+            </NavLink>
+          ) : null}
+          {has("read:subsidies:any") ? (
+            <NavLink to="/subsidies" className={navLink}>
+              {t("subsidies.nav.subsidies")}
+            </NavLink>
+          ) : null}
+          {has("read:reports:any") ? (
+            <NavLink to="/reports" className={navLink}>
+              {t("reports.nav")}
+            </NavLink>
+          ) : null}
           {has("read:audit:any") ? (
             <NavLink to="/audit" className={navLink}>
               {t("nav.audit")}
@@ -46,6 +82,11 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
           {has("read:outbox:any") ? (
             <NavLink to="/admin/outbox" className={navLink}>
               {t("nav.outbox")}
+            </NavLink>
+          ) : null}
+          {user?.isOrganisationAdmin ? (
+            <NavLink to="/organisation" className={navLink}>
+              {t("admin.orgAdmin.navLink")}
             </NavLink>
           ) : null}
         </nav>

@@ -1,6 +1,7 @@
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { eq, isNull, sql } from "drizzle-orm";
 import { memberships, organisations, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
+import { unverifiedStartup } from "~/modules/organisations/organisations.server";
 
 /** The organisations a person belongs to, with their role there. */
 export async function listMyOrganisations(userId: string) {
@@ -26,13 +27,8 @@ export async function programmeOverview() {
     db
       .select({ count: sql<number>`count(*)::int` })
       .from(organisations)
-      .where(
-        and(
-          eq(organisations.kind, "startup"),
-          isNull(organisations.registrationVerifiedAt),
-          isNotNull(organisations.taxCode),
-        ),
-      ),
+      // The same startups as the list behind the dashboard link (/admin/organisations?kind=startup&verified=no).
+      .where(unverifiedStartup),
   ]);
   return { organisations: orgs.count, people: people.count, pendingStartups: pending.count };
 }

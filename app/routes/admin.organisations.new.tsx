@@ -1,0 +1,51 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { OrganisationForm } from "~/components/organisations/organisation-form";
+import { Card, PageTitle } from "~/components/ui/card";
+import { appLoader } from "~/lib/errors.server";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { createOrganisation, defaultProvince } from "~/modules/organisations/organisations.server";
+import { OrganisationSchema } from "~/modules/organisations/schema";
+
+export const handle = { titleKey: "admin.organisations.newTitle" };
+
+export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+  await requirePermission(request, "manage:organisations:any");
+  return { province: await defaultProvince() };
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, "manage:organisations:any");
+  const submission = await parseForm(request, OrganisationSchema);
+  if (submission.status !== "success") return invalidForm(submission);
+  return submitForm(submission, async () => {
+    const organisation = await createOrganisation({ actor, organisation: submission.value, ipAddress: context.clientIp });
+    return redirect(`/admin/organisations/${organisation.id}?created=1`);
+  });
+}
+
+export default function NewOrganisationPage() {
+  const { t } = useTranslation();
+  const { province } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="mx-auto max-w-2xl">
+      <PageTitle subtitle={t("admin.organisations.newSubtitle")}>{t("admin.organisations.newTitle")}</PageTitle>
+      <p className="mb-4">
+        <Link to="/admin/organisations" className="text-sm text-brand-700 underline">
+          {t("admin.organisations.backToList")}
+        </Link>
+      </p>
+      <Card>
+        <OrganisationForm
+          id="new-organisation"
+          lastResult={actionData && "result" in actionData ? actionData.result : undefined}
+          defaultValue={{ kind: "startup", province }}
+          submitLabel={t("admin.organisations.create")}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Button, buttonClass } from "~/components/ui/button";
+import { PageTitle } from "~/components/ui/card";
+import { SelectField, TextField } from "~/components/ui/field";
+import { Pagination } from "~/components/ui/pagination";
+import { appLoader } from "~/lib/errors.server";
+import { useCan } from "~/lib/use-user";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { ROLES } from "~/modules/auth/permissions";
+import { UserSearchSchema } from "~/modules/users/schema";
+import { listUsers } from "~/modules/users/users.server";
+
+export const handle = { titleKey: "admin.users.title" };
+
+export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+  await requirePermission(request, "read:users:any");
+  const filter = UserSearchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { filter, ...(await listUsers(filter)) };
+});
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const { filter, rows, total, page, pageSize } = useLoaderData<typeof loader>();
+  const canCreate = useCan("manage:users:any");
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <PageTitle subtitle={t("common.total", { count: total })}>{t("admin.users.title")}</PageTitle>
+        {canCreate ? (
+          <Link to="/admin/users/new" className={buttonClass("primary")}>
+            {t("admin.users.new")}
+          </Link>
+        ) : null}
+      </div>
+      <Form method="get" role="search" aria-label={t("admin.users.search.label")} className="flex flex-wrap items-end gap-3">
+        <TextField
+          label={t("admin.users.search.query")}
+          name="q"
+          type="search"
+          defaultValue={filter.q ?? ""}
+          className="min-w-60 flex-1"
+        />
+        <SelectField label={t("admin.users.search.role")} name="role" defaultValue={filter.role ?? ""}>
+          <option value="">{t("admin.users.search.allRoles")}</option>
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {t(`roles.${role}`)}
+            </option>
+          ))}
+        </SelectField>
+        <Button>{t("common.search")}</Button>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-700">{t("admin.users.empty")}</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-left text-sm">
+            <caption className="sr-only">{t("admin.users.title")}</caption>
+            <thead className="bg-slate-100 text-slate-800">
+              <tr>
+                <th scope="col" className="px-4 py-2">{t("admin.users.fields.name")}</th>
+                <th scope="col" className="px-4 py-2">{t("admin.users.fields.email")}</th>
+                <th scope="col" className="px-4 py-2">{t("admin.users.fields.roles")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((user) => (
+                <tr key={user.id} className="border-t border-slate-200">
+                  <td className="px-4 py-2">
+                    <Link to={`/admin/users/${user.id}`} className="font-medium text-brand-700 underline">
+                      {user.name}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2 break-all">{user.email}</td>
+                  <td className="px-4 py-2">{user.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination
+        page={page}
+        pageSize={pageSize}
+        total={total}
+        label={t("admin.pagination.label")}
+        describe={(current, pages) => t("admin.pagination.pageOf", { page: current, pages })}
+      />
+    </div>
+  );
+}

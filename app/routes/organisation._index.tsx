@@ -1,0 +1,40 @@
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Card, PageTitle } from "~/components/ui/card";
+import { appLoader } from "~/lib/errors.server";
+import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";
+import { listMyOrganisations } from "~/modules/users/overview.server";
+
+export const handle = { titleKey: "admin.orgAdmin.listTitle" };
+
+/** "My organisation": an organisation admin goes straight to the organisation they manage (or picks one). */
+export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+  const user = await requireUser(request);
+  const managed = (await listMyOrganisations(user.id)).filter((o) => o.role === "admin");
+  if (managed.length === 0) throw forbiddenResponse();
+  if (managed.length === 1) throw redirect(`/organisation/${managed[0].id}`);
+  return { organisations: managed };
+});
+
+export default function MyOrganisationsPage() {
+  const { t } = useTranslation();
+  const { organisations } = useLoaderData<typeof loader>();
+  return (
+    <div className="mx-auto max-w-2xl">
+      <PageTitle>{t("admin.orgAdmin.listTitle")}</PageTitle>
+      <Card>
+        <ul className="divide-y divide-slate-200">
+          {organisations.map((o) => (
+            <li key={o.id} className="py-2">
+              <Link to={`/organisation/${o.id}`} className="font-medium text-brand-700 underline">
+                {o.name}
+              </Link>
+              <span className="text-sm text-slate-700"> · {t(`organisationKinds.${o.kind}`)}</span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}
