@@ -1,0 +1,171 @@
+import { sql } from "drizzle-orm";
+import { db } from "~/lib/db.server";
+import { dayEndsBefore, dayStartsAt } from "./period";
+import { reportText, type ReportSnapshot } from "./snapshot";
+
+/**
+ * CSV exports, streamed: rows are read in batches by keyset pagination (never the whole result in memory) and
+ * written as UTF-8 with a byte-order mark so Excel opens Vietnamese text correctly.
+ */
+const BOM = "\uFEFF";
+
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return (
+    values
+      .map((value) => {
+        if (value === null || value === undefined) return "";
+        const text = String(value);
+        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      })
+      .join(",") + "\r\n"
+  );
+}
+
+/** A stream that asks `next` for the next lines until it returns null. */
+function linesStream(header: string, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(BOM + header));
+          return;
+        }
+        const chunk = await next();
+        if (chunk === null) controller.close();
+        else controller.enqueue(encoder.encode(chunk));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+  });
+}
+
+type AttendanceCsvRow = {
+  cohort_code: string;
+  course_title: string;
+  session_start: string;
+  learner: string;
+  email: string;
+  status: string;
+  method: string;
+  recorded_at: string;
+};
+
+/**
+ * Every attendance record of the programme's cohorts for sessions in the period, however many there are. Keyset
+ * pagination over the sessions (`(starts_at, id) > last`, `sessionsPerBatch` at a time, on the sessions' index),
+ * then the attendance of those sessions (on the attendance's session index): each batch is bounded by the
+ * sessions' capacity and no query rereads earlier rows. Ordered by session start, session, then enrolment.
+ */
+export function streamAttendanceCsv(
+  input: { programmeId: string; start: string; end: string; language: "vi" | "en" },
+  sessionsPerBatch = 50,
+): ReadableStream<Uint8Array> {
+  const t = reportText(input.language);
+  const from = dayStartsAt(input.start).toISOString();
+  const until = dayEndsBefore(input.end).toISOString();
+  const title = input.language === "vi" ? sql`co.title_vi` : sql`co.title_en`;
+  let last: { startsAt: string; id: string } | null = null;
+  let finished = false;
+  const header = csvLine([
+    t("csv.attendance.cohort"),
+    t("csv.attendance.course"),
+    t("csv.attendance.sessionStart"),
+    t("csv.attendance.learner"),
+    t("csv.attendance.email"),
+    t("csv.attendance.status"),
+    t("csv.attendance.method"),
+    t("csv.attendance.recordedAt"),
+  ]);
+  return linesStream(header, async () => {
+    while (!finished) {
+      const sessions = (
+        await db.execute<{ id: string; starts_at: string }>(sql`
+          select s.id, s.starts_at::text as starts_at from cohort_sessions s
+          where s.cohort_id in (select c.id from cohorts c join subsidy_cohort_links l on l.cohort_id = c.id
+                                join subsidy_programmes sp on sp.id = l.subsidy_programme_id
+                                where sp.programme_id = ${input.programmeId} and c.status = 'published')
+            and s.starts_at >= ${from}::timestamptz and s.starts_at < ${until}::timestamptz
+            ${last ? sql`and (s.starts_at, s.id) > (${last.startsAt}::timestamptz, ${last.id}::uuid)` : sql``}
+          order by s.starts_at, s.id
+          limit ${sessionsPerBatch}`)
+      ).rows;
+      if (sessions.length < sessionsPerBatch) finished = true;
+      if (sessions.length === 0) return null;
+      last = { startsAt: sessions[sessions.length - 1].starts_at, id: sessions[sessions.length - 1].id };
+      const rows = (
+        await db.execute<AttendanceCsvRow>(sql`
+          select c.code as cohort_code, ${title} as course_title,
+            to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as session_start,
+            u.name as learner, u.email, a.status, a.method,
+            to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at
+          from attendance a
+          join cohort_sessions s on s.id = a.session_id
+          join cohorts c on c.id = s.cohort_id
+          join courses co on co.id = c.course_id
+          join enrollments e on e.id = a.enrollment_id
+          join users u on u.id = e.user_id
+          where a.session_id in (${sql.join(sessions.map((x) => sql`${x.id}::uuid`), sql`, `)})
+          order by s.starts_at, s.id, a.enrollment_id`)
+      ).rows;
+      if (rows.length > 0) {
+        return rows.map((r) => csvLine([r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at])).join("");
+      }
+    }
+    return null;
+  });
+}
+
+/** The training lists of a generated report, from its frozen snapshot. */
+export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint8Array> {
+  const t = reportText(snapshot.report.language);
+  const rows = [
+    ...snapshot.figures.training.lecturers.map((r) => ({ section: t("training.lecturers"), r })),
+    ...snapshot.figures.training.startups.map((r) => ({ section: t("training.startups"), r })),
+  ];
+  const header = csvLine([
+    t("periodic.period"),
+    t("training.claim"),
+    t("training.person"),
+    t("training.organisation"),
+    t("training.course"),
+    t("training.route"),
+    t("training.startsOn"),
+    t("training.endsOn"),
+    t("training.hours"),
+    t("training.attendance"),
+    t("training.fee"),
+    t("training.subsidy"),
+    t("training.fundingSource"),
+    t("training.status"),
+  ]);
+  let index = 0;
+  return linesStream(header, async () => {
+    if (index >= rows.length) return null;
+    const batch = rows.slice(index, index + 500);
+    index += batch.length;
+    return batch
+      .map(({ section, r }) =>
+        csvLine([
+          section,
+          `HT-${String(r.claimSeq).padStart(6, "0")}`,
+          r.personName,
+          r.organisationName,
+          r.courseTitle,
+          t(`routes.${r.route}`),
+          r.startsOn,
+          r.endsOn,
+          r.hours,
+          r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "",
+          r.feeVnd,
+          r.subsidyVnd,
+          t(`fundingSources.${r.fundingSource ?? "none"}`),
+          t(`claimStatuses.${r.status}`),
+        ]),
+      )
+      .join("");
+  });
+}

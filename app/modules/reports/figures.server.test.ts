@@ -1,0 +1,189 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
+import { computeReportFigures, type ReportFigures } from "./figures.server";
+import { periodOf } from "./period";
+
+/**
+ * Every figure of a quarterly report (Q2 2026) checked twice: against the values the known data set was built to
+ * give, and against an independent SQL count written separately from the service's queries.
+ */
+let data: QuarterDataSet;
+let figures: ReportFigures;
+const q2 = periodOf("quarter", 2026, 2);
+
+async function one<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T> {
+  return (await db.execute(query)).rows[0] as T;
+}
+async function all<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]> {
+  return (await db.execute(query)).rows as T[];
+}
+const FROM = "2026-04-01 00:00:00+07";
+const UNTIL = "2026-07-01 00:00:00+07";
+
+beforeAll(async () => {
+  data = await buildQuarterDataSet();
+  figures = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end });
+}, 180_000);
+
+/** Cohort ids of the programme, listed independently (links → subsidy programme → programme). */
+function programmeCohortIds() {
+  return sql`(select cohort_id from subsidy_cohort_links where subsidy_programme_id in
+    (select id from subsidy_programmes where programme_id = ${data.programmeId}))`;
+}
+
+describe("quarterly report figures", () => {
+  it("covers 1 April – 30 June for Q2", () => {
+    expect(q2).toMatchObject({ start: "2026-04-01", end: "2026-06-30" });
+    expect(figures.period).toEqual({ start: "2026-04-01", end: "2026-06-30" });
+  });
+
+  it("counts the cohorts run (published, linked, overlapping the quarter)", async () => {
+    const row = await one<{ n: string }>(sql`select count(*) as n from cohorts where id in ${programmeCohortIds()}
+      and status = 'published' and not (ends_on < '2026-04-01' or starts_on > '2026-06-30')`);
+    expect(figures.summary.cohortsRun).toBe(Number(row.n));
+    expect(figures.summary.cohortsRun).toBe(2);
+  });
+
+  it("counts sessions held and training hours", async () => {
+    const row = await one<{ n: string; minutes: string }>(sql`select count(*) as n,
+        sum((extract(hour from ends_at - starts_at) * 60 + extract(minute from ends_at - starts_at))) as minutes
+      from cohort_sessions where cohort_id in (select id from cohorts where status = 'published' and id in ${programmeCohortIds()})
+        and starts_at >= ${FROM}::timestamptz and starts_at < ${UNTIL}::timestamptz`);
+    expect(figures.summary.sessionsHeld).toBe(Number(row.n));
+    expect(figures.summary.trainingHours).toBe(Number(row.minutes) / 60);
+    expect(figures.summary).toMatchObject({ sessionsHeld: 5, trainingHours: 11 });
+  });
+
+  it("counts learners trained by audience, each person once", async () => {
+    const count = async (audience: string | null) =>
+      Number(
+        (
+          await one<{ n: string }>(sql`select count(*) as n from (select distinct e.user_id from enrollments e, cohorts c, courses co
+            where e.cohort_id = c.id and c.course_id = co.id and c.id in ${programmeCohortIds()} and c.status = 'published'
+              and c.starts_on <= '2026-06-30' and c.ends_on >= '2026-04-01'
+              and e.status not in ('applied', 'waitlisted', 'offered', 'pending_payment', 'withdrawn', 'rejected', 'lapsed')
+              and (${audience}::text is null or co.audience::text = ${audience})) d`)
+        ).n,
+      );
+    expect(figures.summary.learners).toEqual({ total: await count(null), founders: await count("founders"), lecturers: await count("lecturers"), both: await count("both") });
+    expect(figures.summary.learners).toEqual({ total: 5, founders: 3, lecturers: 3, both: 0 });
+  });
+
+  it("computes the attendance rate of the sessions held", async () => {
+    const row = await one<{ total: string; attended: string }>(sql`select count(*) as total,
+        sum(case when a.status = 'present' or a.status = 'late' then 1 else 0 end) as attended
+      from attendance a where a.session_id in (select s.id from cohort_sessions s join cohorts c on c.id = s.cohort_id
+        where c.status = 'published' and c.id in ${programmeCohortIds()} and s.starts_at >= ${FROM}::timestamptz and s.starts_at < ${UNTIL}::timestamptz)`);
+    expect(figures.summary.attendance.records).toBe(Number(row.total));
+    expect(figures.summary.attendance.attended).toBe(Number(row.attended));
+    expect(figures.summary.attendance).toEqual({ records: 15, attended: 12, rate: 0.8 });
+  });
+
+  it("computes the completion rate of cohorts that ended in the quarter (current decisions only)", async () => {
+    const row = await one<{ total: string; done: string }>(sql`select count(*) as total, count(*) filter (where completed) as done
+      from completion_records where current = true and cohort_id in (select id from cohorts where status = 'published'
+        and id in ${programmeCohortIds()} and ends_on >= '2026-04-01' and ends_on <= '2026-06-30')`);
+    expect(figures.summary.completion.decided).toBe(Number(row.total));
+    expect(figures.summary.completion.completed).toBe(Number(row.done));
+    expect(figures.summary.completion).toEqual({ decided: 3, completed: 2, rate: 0.6667 });
+  });
+
+  it("counts trainers certified at the quarter's end", async () => {
+    const row = await one<{ n: string }>(sql`select count(*) as n from users u where exists (select 1 from certification_awards a
+      where a.user_id = u.id and a.valid_from < ${UNTIL}::timestamptz and a.valid_until >= ${UNTIL}::timestamptz
+        and (a.revoked_at is null or a.revoked_at >= ${UNTIL}::timestamptz))`);
+    expect(figures.summary.certifiedTrainers).toBe(Number(row.n));
+    expect(figures.summary.certifiedTrainers).toBeGreaterThanOrEqual(1);
+  });
+
+  it("splits subsidy committed, paid and earned by funding source", async () => {
+    const ledger = await all<{ fs: string; kind: string; total: string }>(sql`select bl.funding_source as fs, le.kind, sum(le.amount_vnd) as total
+      from subsidy_ledger_entries le join subsidy_budget_lines bl on bl.id = le.budget_line_id
+      where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and le.at >= ${FROM}::timestamptz and le.at < ${UNTIL}::timestamptz group by 1, 2`);
+    const sum = (fs: string, kind: string) => Number(ledger.find((r) => r.fs === fs && r.kind === kind)?.total ?? 0);
+    const earned = await all<{ fs: string; total: string }>(sql`select bl.funding_source as fs, sum(coalesce(c.approved_vnd, c.requested_vnd)) as total
+      from subsidy_claims c join subsidy_budget_lines bl on bl.id = c.budget_line_id
+      where c.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and c.status in ('earned', 'approved', 'paid') and c.decided_at >= ${FROM}::timestamptz and c.decided_at < ${UNTIL}::timestamptz group by 1`);
+    for (const fs of ["city_science_technology", "central_programme"]) {
+      const row = figures.subsidyByFundingSource.find((r) => r.fundingSource === fs);
+      expect(row?.committedVnd).toBe(sum(fs, "commitment") - sum(fs, "release"));
+      expect(row?.paidVnd).toBe(sum(fs, "payment") - sum(fs, "recovery"));
+      expect(row?.earnedVnd).toBe(Number(earned.find((r) => r.fs === fs)?.total ?? 0));
+    }
+    expect(figures.subsidyByFundingSource).toEqual([
+      { fundingSource: "central_programme", committedVnd: 1_400_000, paidVnd: 0, earnedVnd: 0 },
+      { fundingSource: "city_science_technology", committedVnd: 400_000, paidVnd: 5_300_000, earnedVnd: 5_400_000 },
+    ]);
+  });
+
+  it("splits subsidy by beneficiary type, organisation and month", async () => {
+    const grouped = async (key: ReturnType<typeof sql>) =>
+      await all<{ k: string; committed: string; paid: string }>(sql`select ${key} as k,
+          sum(case when le.kind = 'commitment' then le.amount_vnd when le.kind = 'release' then -le.amount_vnd else 0 end) as committed,
+          sum(case when le.kind = 'payment' then le.amount_vnd when le.kind = 'recovery' then -le.amount_vnd else 0 end) as paid
+        from subsidy_ledger_entries le join subsidy_claims c on c.id = le.claim_id join subsidy_budget_lines bl on bl.id = le.budget_line_id
+        where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+          and le.at >= ${FROM}::timestamptz and le.at < ${UNTIL}::timestamptz group by 1 order by 1`);
+    const pick = (rows: { key: string; committedVnd: number; paidVnd: number }[]) => rows.map((r) => ({ k: r.key, committed: r.committedVnd, paid: r.paidVnd }));
+    const numeric = (rows: { k: string; committed: string; paid: string }[]) => rows.map((r) => ({ k: r.k ?? "", committed: Number(r.committed), paid: Number(r.paid) }));
+    expect(pick(figures.subsidyByBeneficiaryKind)).toEqual(numeric(await grouped(sql`c.beneficiary_kind::text`)));
+    expect(pick(figures.subsidyByOrganisation)).toEqual(numeric(await grouped(sql`coalesce(c.organisation_id::text, '')`)));
+    expect(pick(figures.subsidyByMonth)).toEqual(numeric(await grouped(sql`to_char(le.at + interval '7 hours', 'YYYY-MM')`)));
+    expect(pick(figures.subsidyByMonth)).toEqual([
+      { k: "2026-04", committed: -1_000_000, paid: 4_000_000 },
+      { k: "2026-05", committed: 1_400_000, paid: 1_400_000 },
+      { k: "2026-06", committed: 1_400_000, paid: -100_000 },
+    ]);
+    expect(figures.subsidyByOrganisation.find((r) => r.key === data.startup.id)?.label).toBe(data.startup.name);
+  });
+
+  it("reports budget execution by funding source", async () => {
+    const lines = await all<{ fs: string; allocated: string; available_now: string }>(sql`select funding_source as fs, sum(allocated_vnd) as allocated, sum(available_vnd) as available_now
+      from subsidy_budget_lines where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId}) group by 1`);
+    // The line's live available amount, less what was written after the quarter (c4's commitment on 1 July).
+    const after = await all<{ fs: string; effect: string }>(sql`select bl.funding_source as fs,
+        sum(case le.kind when 'commitment' then -le.amount_vnd when 'payment' then 0 else le.amount_vnd end) as effect
+      from subsidy_ledger_entries le join subsidy_budget_lines bl on bl.id = le.budget_line_id
+      where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId}) and le.at >= ${UNTIL}::timestamptz group by 1`);
+    for (const line of lines) {
+      const row = figures.budgetExecution.find((r) => r.fundingSource === line.fs)!;
+      expect(row.allocatedVnd).toBe(Number(line.allocated));
+      expect(row.availableVnd).toBe(Number(line.available_now) - Number(after.find((a) => a.fs === line.fs)?.effect ?? 0));
+    }
+    expect(figures.budgetExecution).toEqual([
+      { fundingSource: "central_programme", allocatedVnd: 50_000_000, committedInPeriodVnd: 1_400_000, paidInPeriodVnd: 0, committedToDateVnd: 1_400_000, paidToDateVnd: 0, availableVnd: 48_600_000 },
+      { fundingSource: "city_science_technology", allocatedVnd: 100_000_000, committedInPeriodVnd: 400_000, paidInPeriodVnd: 5_300_000, committedToDateVnd: 5_400_000, paidToDateVnd: 5_300_000, availableVnd: 94_700_000 },
+    ]);
+  });
+
+  it("counts outcomes toward each target up to the quarter's end (each organisation once)", async () => {
+    const count = async (kind: string) =>
+      Number((await one<{ n: string }>(sql`select count(*) as n from (select organisation_id from programme_outcomes
+        where programme_id = ${data.programmeId} and kind = ${kind} and occurred_on <= '2026-06-30' group by organisation_id) o`)).n);
+    expect(figures.targets.map((t) => [t.key, t.achieved, t.targetValue])).toEqual([
+      ["projects_raising_investment", await count("raised_investment"), 20],
+      ["startup_projects_supported", await count("project_supported"), 100],
+      ["startups_developed", await count("incorporated"), 50],
+    ]);
+    expect(figures.targets.map((t) => t.achieved)).toEqual([0, 2, 1]);
+  });
+
+  it("lists subsidised training for lecturers and for startups, with attendance", async () => {
+    const listed = await all<{ seq: string; kind: string }>(sql`select seq, beneficiary_kind::text as kind from subsidy_claims
+      where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and status::text not in ('cancelled', 'rejected') and not (ends_on < '2026-04-01' or starts_on > '2026-06-30') order by seq`);
+    const seqs = (rows: { claimSeq: number }[]) => rows.map((r) => r.claimSeq).sort((x, y) => x - y);
+    expect(seqs(figures.training.lecturers)).toEqual(listed.filter((r) => r.kind === "lecturer").map((r) => Number(r.seq)));
+    expect(seqs(figures.training.startups)).toEqual(listed.filter((r) => r.kind !== "lecturer").map((r) => Number(r.seq)));
+    expect(seqs(figures.training.lecturers)).toEqual([data.claims.c2.seq]);
+    expect(seqs(figures.training.startups)).toEqual([data.claims.c1.seq, data.claims.c4.seq].sort((x, y) => x - y));
+    const c1 = figures.training.startups.find((r) => r.claimSeq === data.claims.c1.seq)!;
+    expect(c1).toMatchObject({ personName: "Nhà sáng lập 1", organisationName: data.startup.name, sessionsAttended: 3, sessionsTotal: 3, feeVnd: 2_000_000, subsidyVnd: 1_400_000, fundingSource: "city_science_technology", status: "paid", route: "platform" });
+    const c4 = figures.training.startups.find((r) => r.claimSeq === data.claims.c4.seq)!;
+    expect(c4).toMatchObject({ route: "external", sessionsAttended: null, sessionsTotal: null, subsidyVnd: 4_000_000 });
+  });
+});

@@ -1,0 +1,308 @@
+import { sql, type SQL } from "drizzle-orm";
+import { db, type Queryable } from "~/lib/db.server";
+import { dayEndsBefore, dayStartsAt } from "./period";
+
+/**
+ * The figures of a programme for a period (Vietnam dates, both days included). A cohort is the programme's when
+ * it is linked to one of the programme's subsidy programmes (subsidy_cohort_links); cancelled and draft cohorts
+ * are left out. Money comes from the ledger of the programme's budget lines; targets count the recorded outcomes.
+ * See docs/decisions/0010-programme-reports.md for each definition.
+ */
+export type FundingRow = { fundingSource: string; committedVnd: number; paidVnd: number; earnedVnd: number };
+export type SplitRow = { key: string; label: string; committedVnd: number; paidVnd: number };
+export type BudgetRow = {
+  fundingSource: string;
+  allocatedVnd: number;
+  committedInPeriodVnd: number;
+  paidInPeriodVnd: number;
+  committedToDateVnd: number;
+  paidToDateVnd: number;
+  availableVnd: number;
+};
+export type TargetRow = { key: string; labelVi: string; labelEn: string; targetValue: number; achieved: number; dueOn: string | null };
+export type TrainingRow = {
+  claimSeq: number;
+  beneficiaryKind: string;
+  personName: string;
+  organisationName: string | null;
+  courseTitle: string;
+  route: string;
+  startsOn: string;
+  endsOn: string;
+  hours: number;
+  sessionsAttended: number | null;
+  sessionsTotal: number | null;
+  feeVnd: number;
+  subsidyVnd: number;
+  fundingSource: string | null;
+  status: string;
+};
+
+export type ReportFigures = {
+  programme: { id: string; nameVi: string; nameEn: string; province: string };
+  period: { start: string; end: string };
+  summary: {
+    cohortsRun: number;
+    sessionsHeld: number;
+    trainingHours: number;
+    learners: { total: number; founders: number; lecturers: number; both: number };
+    attendance: { records: number; attended: number; rate: number | null };
+    completion: { decided: number; completed: number; rate: number | null };
+    certifiedTrainers: number;
+  };
+  subsidyByFundingSource: FundingRow[];
+  subsidyByBeneficiaryKind: SplitRow[];
+  subsidyByOrganisation: SplitRow[];
+  subsidyByMonth: SplitRow[];
+  budgetExecution: BudgetRow[];
+  targets: TargetRow[];
+  training: { lecturers: TrainingRow[]; startups: TrainingRow[] };
+};
+
+/** The outcome kind that counts toward each target key. */
+export const TARGET_OUTCOME_KIND: Record<string, string> = {
+  startup_projects_supported: "project_supported",
+  projects_raising_investment: "raised_investment",
+  startups_developed: "incorporated",
+  st_enterprises_certified: "st_enterprise_certified",
+  support_centres: "support_centre",
+};
+
+type Window = { programmeId: string; start: string; end: string; from: string; until: string };
+
+/** The programme's cohorts (linked through its subsidy programmes), as a SQL fragment. */
+function programmeCohorts(w: Window): SQL {
+  return sql`select c.* from cohorts c
+    join subsidy_cohort_links l on l.cohort_id = c.id
+    join subsidy_programmes sp on sp.id = l.subsidy_programme_id
+    where sp.programme_id = ${w.programmeId} and c.status = 'published'`;
+}
+
+function n(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
+  return (await q.execute(query)).rows as T[];
+}
+
+export async function computeReportFigures(
+  input: { programmeId: string; start: string; end: string },
+  q: Queryable = db,
+): Promise<ReportFigures> {
+  const w: Window = { ...input, from: dayStartsAt(input.start).toISOString(), until: dayEndsBefore(input.end).toISOString() };
+  const [programme] = await rows<{ id: string; name_vi: string; name_en: string; province: string }>(
+    q,
+    sql`select id, name_vi, name_en, province from programmes where id = ${w.programmeId}`,
+  );
+  if (!programme) throw new Error(`programme ${w.programmeId} not found`);
+
+  const [cohortFigures] = await rows<Record<string, unknown>>(
+    q,
+    sql`with pc as (${programmeCohorts(w)}),
+      run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
+      held as (
+        select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
+        where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${w.until}::timestamptz
+      ),
+      learners as (
+        select e.user_id, co.audience from enrollments e
+        join run on run.id = e.cohort_id join courses co on co.id = run.course_id
+        where e.status in ('confirmed', 'completed', 'not_completed')
+      ),
+      -- One pass over the attendance of the sessions held, one over the learners.
+      att as (
+        select count(*) as records, count(*) filter (where a.status in ('present', 'late')) as attended
+        from attendance a where a.session_id in (select id from held)
+      ),
+      lc as (
+        select count(distinct user_id) as total,
+          count(distinct user_id) filter (where audience = 'founders') as founders,
+          count(distinct user_id) filter (where audience = 'lecturers') as lecturers,
+          count(distinct user_id) filter (where audience = 'both') as both_audiences
+        from learners
+      )
+      select
+        (select count(*) from run) as cohorts_run,
+        (select count(*) from held) as sessions_held,
+        (select coalesce(round(sum(extract(epoch from held.ends_at - held.starts_at)) / 3600.0, 1), 0) from held) as training_hours,
+        lc.total as learners_total,
+        lc.founders as learners_founders,
+        lc.lecturers as learners_lecturers,
+        lc.both_audiences as learners_both,
+        att.records as attendance_records,
+        att.attended as attendance_attended,
+        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
+          where cr.current and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_decided,
+        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
+          where cr.current and cr.completed and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_completed,
+        (select count(distinct ca.user_id) from certification_awards ca
+          where ca.valid_from < ${w.until}::timestamptz and ca.valid_until >= ${w.until}::timestamptz
+            and (ca.revoked_at is null or ca.revoked_at >= ${w.until}::timestamptz)) as certified_trainers
+      from att, lc`,
+  );
+
+  // The ledger of the programme's budget lines, with the claim each entry is for.
+  const ledger = sql`select le.kind, le.amount_vnd, le.at, bl.funding_source, sc.beneficiary_kind, sc.organisation_id
+    from subsidy_ledger_entries le
+    join subsidy_budget_lines bl on bl.id = le.budget_line_id
+    join subsidy_programmes sp on sp.id = bl.subsidy_programme_id
+    join subsidy_claims sc on sc.id = le.claim_id
+    where sp.programme_id = ${w.programmeId}`;
+  const committed = sql`coalesce(sum(case x.kind when 'commitment' then x.amount_vnd when 'release' then -x.amount_vnd else 0 end), 0)`;
+  const paid = sql`coalesce(sum(case x.kind when 'payment' then x.amount_vnd when 'recovery' then -x.amount_vnd else 0 end), 0)`;
+  const inPeriod = sql`x.at >= ${w.from}::timestamptz and x.at < ${w.until}::timestamptz`;
+
+  const byFunding = await rows<{ funding_source: string; committed: string; paid: string; earned: string }>(
+    q,
+    sql`with x as (${ledger} and le.at >= ${w.from}::timestamptz and le.at < ${w.until}::timestamptz),
+      earned as (
+        select bl.funding_source, sum(coalesce(sc.approved_vnd, sc.requested_vnd)) as earned
+        from subsidy_claims sc
+        join subsidy_budget_lines bl on bl.id = sc.budget_line_id
+        join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+        where sp.programme_id = ${w.programmeId} and sc.status in ('earned', 'approved', 'paid')
+          and sc.decided_at >= ${w.from}::timestamptz and sc.decided_at < ${w.until}::timestamptz
+        group by bl.funding_source
+      ),
+      sources as (select funding_source from x union select funding_source from earned)
+      select s.funding_source,
+        (select ${committed} from x where x.funding_source = s.funding_source) as committed,
+        (select ${paid} from x where x.funding_source = s.funding_source) as paid,
+        coalesce((select earned from earned where earned.funding_source = s.funding_source), 0) as earned
+      from sources s order by s.funding_source`,
+  );
+
+  const split = async (key: SQL, label: SQL, join: SQL = sql``) =>
+    (
+      await rows<{ key: string; label: string; committed: string; paid: string }>(
+        q,
+        sql`select ${key} as key, ${label} as label, ${committed} as committed, ${paid} as paid
+          from (${ledger}) x ${join} where ${inPeriod} group by 1, 2 order by 1`,
+      )
+    ).map((r) => ({ key: r.key ?? "", label: r.label ?? "", committedVnd: n(r.committed), paidVnd: n(r.paid) }));
+
+  const byKind = await split(sql`x.beneficiary_kind::text`, sql`x.beneficiary_kind::text`);
+  const byOrganisation = await split(sql`coalesce(x.organisation_id::text, '')`, sql`coalesce(o.name, '')`, sql`left join organisations o on o.id = x.organisation_id`);
+  const byMonth = await split(
+    sql`to_char(x.at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`,
+    sql`to_char(x.at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`,
+  );
+
+  const budget = await rows<Record<string, string>>(
+    q,
+    sql`with lines as (
+        select bl.* from subsidy_budget_lines bl join subsidy_programmes sp on sp.id = bl.subsidy_programme_id
+        where sp.programme_id = ${w.programmeId}
+      ),
+      x as (select le.*, lines.funding_source from subsidy_ledger_entries le join lines on lines.id = le.budget_line_id
+        where le.at < ${w.until}::timestamptz)
+      select f.funding_source,
+        (select coalesce(sum(lines.allocated_vnd), 0) from lines where lines.funding_source = f.funding_source)
+          + (select coalesce(sum(am.delta_vnd), 0) from subsidy_budget_amendments am join lines on lines.id = am.budget_line_id
+             where lines.funding_source = f.funding_source and am.created_at < ${w.until}::timestamptz) as allocated,
+        (select ${committed} from x where x.funding_source = f.funding_source and ${inPeriod}) as committed_period,
+        (select ${paid} from x where x.funding_source = f.funding_source and ${inPeriod}) as paid_period,
+        (select ${committed} from x where x.funding_source = f.funding_source) as committed_to_date,
+        (select ${paid} from x where x.funding_source = f.funding_source) as paid_to_date,
+        (select coalesce(sum(x.amount_vnd), 0) from x where x.funding_source = f.funding_source and x.kind = 'recovery') as recovered_to_date
+      from (select distinct funding_source from lines) f order by f.funding_source`,
+  );
+
+  const targets = await rows<{ key: string; label_vi: string; label_en: string; target_value: number; due_on: string | null; achieved: string }>(
+    q,
+    sql`select t.key, t.label_vi, t.label_en, t.target_value, t.due_on::text as due_on,
+        (select count(distinct po.organisation_id) from programme_outcomes po
+          where po.programme_id = t.programme_id and po.occurred_on <= ${w.end}::date
+            and po.kind::text = (${sql.raw(targetKindCase())})) as achieved
+      from programme_targets t where t.programme_id = ${w.programmeId} order by t.key`,
+  );
+
+  const training = await rows<Record<string, unknown>>(
+    q,
+    sql`select sc.seq, sc.beneficiary_kind, u.name as person_name, o.name as organisation_name, sc.course_title, sc.route,
+        sc.starts_on::text as starts_on, sc.ends_on::text as ends_on, sc.hours, sc.fee_vnd,
+        coalesce(sc.approved_vnd, sc.requested_vnd) as subsidy_vnd, bl.funding_source, sc.status,
+        case when sc.enrollment_id is null then null else
+          (select count(*) from attendance a where a.enrollment_id = sc.enrollment_id and a.status in ('present', 'late')) end as sessions_attended,
+        case when sc.cohort_id is null then null else
+          (select count(*) from cohort_sessions s where s.cohort_id = sc.cohort_id) end as sessions_total
+      from subsidy_claims sc
+      join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+      join users u on u.id = sc.claimant_user_id
+      left join organisations o on o.id = sc.organisation_id
+      left join subsidy_budget_lines bl on bl.id = sc.budget_line_id
+      where sp.programme_id = ${w.programmeId} and sc.status not in ('cancelled', 'rejected')
+        and sc.starts_on <= ${w.end}::date and sc.ends_on >= ${w.start}::date
+      order by sc.starts_on, sc.seq`,
+  );
+  const trainingRows: TrainingRow[] = training.map((r) => ({
+    claimSeq: n(r.seq),
+    beneficiaryKind: String(r.beneficiary_kind),
+    personName: String(r.person_name),
+    organisationName: (r.organisation_name as string | null) ?? null,
+    courseTitle: String(r.course_title),
+    route: String(r.route),
+    startsOn: String(r.starts_on),
+    endsOn: String(r.ends_on),
+    hours: n(r.hours),
+    sessionsAttended: r.sessions_attended === null ? null : n(r.sessions_attended),
+    sessionsTotal: r.sessions_total === null ? null : n(r.sessions_total),
+    feeVnd: n(r.fee_vnd),
+    subsidyVnd: n(r.subsidy_vnd),
+    fundingSource: (r.funding_source as string | null) ?? null,
+    status: String(r.status),
+  }));
+
+  const c = cohortFigures;
+  const attendanceRecords = n(c.attendance_records);
+  const attended = n(c.attendance_attended);
+  const decided = n(c.completion_decided);
+  const completed = n(c.completion_completed);
+  return {
+    programme: { id: programme.id, nameVi: programme.name_vi, nameEn: programme.name_en, province: programme.province },
+    period: { start: w.start, end: w.end },
+    summary: {
+      cohortsRun: n(c.cohorts_run),
+      sessionsHeld: n(c.sessions_held),
+      trainingHours: n(c.training_hours),
+      learners: { total: n(c.learners_total), founders: n(c.learners_founders), lecturers: n(c.learners_lecturers), both: n(c.learners_both) },
+      attendance: { records: attendanceRecords, attended, rate: ratio(attended, attendanceRecords) },
+      completion: { decided, completed, rate: ratio(completed, decided) },
+      certifiedTrainers: n(c.certified_trainers),
+    },
+    subsidyByFundingSource: byFunding.map((r) => ({ fundingSource: r.funding_source, committedVnd: n(r.committed), paidVnd: n(r.paid), earnedVnd: n(r.earned) })),
+    subsidyByBeneficiaryKind: byKind,
+    subsidyByOrganisation: byOrganisation,
+    subsidyByMonth: byMonth,
+    budgetExecution: budget.map((r) => {
+      const allocatedVnd = n(r.allocated);
+      const committedToDateVnd = n(r.committed_to_date);
+      return {
+        fundingSource: r.funding_source,
+        allocatedVnd,
+        committedInPeriodVnd: n(r.committed_period),
+        paidInPeriodVnd: n(r.paid_period),
+        committedToDateVnd,
+        paidToDateVnd: n(r.paid_to_date),
+        availableVnd: allocatedVnd - committedToDateVnd + n(r.recovered_to_date),
+      };
+    }),
+    targets: targets.map((t) => ({ key: t.key, labelVi: t.label_vi, labelEn: t.label_en, targetValue: n(t.target_value), achieved: n(t.achieved), dueOn: t.due_on })),
+    training: {
+      lecturers: trainingRows.filter((r) => r.beneficiaryKind === "lecturer"),
+      startups: trainingRows.filter((r) => r.beneficiaryKind !== "lecturer"),
+    },
+  };
+}
+
+/** `case t.key when 'startup_projects_supported' then 'project_supported' … end` from the fixed mapping. */
+function targetKindCase(): string {
+  const whens = Object.entries(TARGET_OUTCOME_KIND)
+    .map(([key, kind]) => `when '${key}' then '${kind}'`)
+    .join(" ");
+  return `case t.key ${whens} end`;
+}

@@ -1,0 +1,227 @@
+import { resolve } from "node:path";
+import PDFDocument from "pdfkit";
+import type { TrainingRow } from "./figures.server";
+import { dayText, periodName, reportText, vietnamParts, vndText, type ReportSnapshot } from "./snapshot";
+
+/**
+ * The report as a PDF in the Vietnamese administrative layout (Nghị định 30/2020/NĐ-CP): issuing body top left
+ * with the report number under it, the national motto top right with the place and date under it, the title,
+ * the body, then recipients and the signature block. Same library and font as the certificates (pdfkit,
+ * DejaVu Sans). The only time inside is the recorded generation time, so the same snapshot gives the same bytes.
+ */
+const FONT_DIR = resolve(process.cwd(), "assets/fonts");
+const REGULAR = resolve(FONT_DIR, "DejaVuSans.ttf");
+const BOLD = resolve(FONT_DIR, "DejaVuSans-Bold.ttf");
+
+type Column = { label: string; width: number; align?: "left" | "right" | "center" };
+
+export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer> {
+  const { report, figures } = snapshot;
+  const t = reportText(report.language);
+  const generatedAt = new Date(report.generatedAt);
+  const programmeName = report.language === "vi" ? figures.programme.nameVi : figures.programme.nameEn;
+  const period = periodName(t, report.periodKind, report.year, report.periodIndex);
+  const title = `${t("file.title")} ${report.number}`;
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: 57, bottom: 57, left: 85, right: 57 }, // 20 mm top/bottom, 30 mm left, 20 mm right
+    font: REGULAR,
+    lang: report.language === "vi" ? "vi-VN" : "en-GB",
+    bufferPages: true,
+    info: {
+      Title: title,
+      Author: report.issuer.name,
+      Subject: t("file.subtitle", { programme: programmeName, period }),
+      CreationDate: generatedAt,
+      ModDate: generatedAt,
+    },
+  });
+  doc.registerFont("regular", REGULAR);
+  doc.registerFont("bold", BOLD);
+  // The project ships no oblique face: place, date and hints are set in the regular face.
+  doc.registerFont("italic", REGULAR);
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolveDone, reject) => {
+    doc.on("end", () => resolveDone(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  const left = doc.page.margins.left;
+  const right = doc.page.width - doc.page.margins.right;
+  const width = right - left;
+  const leftBlock = 170;
+  const rightBlock = width - leftBlock - 10;
+  const rightX = left + leftBlock + 10;
+  const top = doc.page.margins.top;
+
+  // Issuing body (top left) and motto (top right).
+  doc.font("regular").fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
+  doc.font("bold").fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
+  const underIssuer = doc.y + 2;
+  doc.lineWidth(0.6).moveTo(left + leftBlock / 2 - 30, underIssuer).lineTo(left + leftBlock / 2 + 30, underIssuer).stroke();
+  doc.font("regular").fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
+  const leftBottom = doc.y;
+
+  doc.font("bold").fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
+  doc.font("bold").fontSize(11).text(t("file.motto2"), rightX, doc.y, { width: rightBlock, align: "center" });
+  const underMotto = doc.y + 2;
+  const mottoWidth = doc.widthOfString(t("file.motto2"));
+  const mottoCentre = rightX + rightBlock / 2;
+  doc.moveTo(mottoCentre - mottoWidth / 2, underMotto).lineTo(mottoCentre + mottoWidth / 2, underMotto).stroke();
+  const day = vietnamParts(report.generatedAt);
+  doc
+    .font("italic")
+    .fontSize(11)
+    .text(t("file.placeDate", { place: report.place, day: day.day, month: day.month, year: day.year }), rightX, underMotto + 8, { width: rightBlock, align: "center" });
+  doc.y = Math.max(leftBottom, doc.y) + 24;
+
+  // Title.
+  doc.font("bold").fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
+  doc.font("bold").fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
+  doc.moveDown(0.3);
+  doc.font("italic").fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
+  doc.moveDown(1);
+
+  const heading = (text: string) => {
+    ensureSpace(40);
+    doc.moveDown(0.5);
+    doc.font("bold").fontSize(11).text(text, left, doc.y, { width });
+    doc.moveDown(0.3);
+  };
+  const ensureSpace = (height: number) => {
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      doc.y = doc.page.margins.top;
+    }
+  };
+  const table = (columns: Column[], rows: string[][], fontSize = 8) => {
+    const total = columns.reduce((sum, c) => sum + c.width, 0);
+    const scale = width / total;
+    const widths = columns.map((c) => c.width * scale);
+    const drawRow = (cells: string[], bold: boolean) => {
+      doc.font(bold ? "bold" : "regular").fontSize(fontSize);
+      const height = Math.max(...cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i] - 6 }))) + 6;
+      ensureSpace(height);
+      const y = doc.y;
+      let x = left;
+      cells.forEach((cell, i) => {
+        doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke();
+        doc.text(cell, x + 3, y + 3, { width: widths[i] - 6, align: columns[i].align ?? "left" });
+        x += widths[i];
+      });
+      doc.x = left;
+      doc.y = y + height;
+    };
+    drawRow(columns.map((c) => c.label), true);
+    for (const row of rows) drawRow(row, false);
+    doc.moveDown(0.5);
+  };
+  const percent = (rate: number | null) => (rate === null ? t("summary.notApplicable") : `${(rate * 100).toFixed(1).replace(".", report.language === "vi" ? "," : ".")} %`);
+
+  // I. Summary.
+  const s = figures.summary;
+  heading(`I. ${t("summary.title")}`);
+  table(
+    [
+      { label: t("file.item"), width: 3 },
+      { label: t("file.value"), width: 2, align: "right" },
+    ],
+    [
+      [t("summary.cohortsRun"), vndText(s.cohortsRun)],
+      [t("summary.sessionsHeld"), vndText(s.sessionsHeld)],
+      [t("summary.trainingHours"), String(s.trainingHours)],
+      [t("summary.learnersTotal"), vndText(s.learners.total)],
+      [t("summary.learnersFounders"), vndText(s.learners.founders)],
+      [t("summary.learnersLecturers"), vndText(s.learners.lecturers)],
+      [t("summary.attendanceRate"), percent(s.attendance.rate)],
+      [t("summary.completionRate"), percent(s.completion.rate)],
+      [t("summary.certifiedTrainers"), vndText(s.certifiedTrainers)],
+      ...figures.targets.map((target) => [
+        `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
+        `${vndText(target.achieved)} / ${vndText(target.targetValue)}`,
+      ]),
+    ],
+  );
+
+  // II, III. Training lists.
+  const trainingTable = (rows: TrainingRow[]) => {
+    if (rows.length === 0) {
+      doc.font("regular").fontSize(10).text(t("training.none"), left, doc.y, { width });
+      doc.moveDown(0.5);
+      return;
+    }
+    table(
+      [
+        { label: `${t("training.person")} / ${t("training.organisation")}`, width: 4 },
+        { label: t("training.course"), width: 3.6 },
+        { label: `${t("training.startsOn")} – ${t("training.endsOn")}`, width: 2.4 },
+        { label: t("training.hours"), width: 1.3, align: "right" },
+        { label: t("training.attendance"), width: 1.7, align: "center" },
+        { label: t("training.fee"), width: 2.4, align: "right" },
+        { label: t("training.subsidy"), width: 2.4, align: "right" },
+        { label: `${t("training.fundingSource")} / ${t("training.status")}`, width: 3 },
+      ],
+      rows.map((r) => [
+        r.organisationName ? `${r.personName}\n${r.organisationName}` : r.personName,
+        `${r.courseTitle} (${t(`routes.${r.route}`)})`,
+        `${dayText(r.startsOn)}\n${dayText(r.endsOn)}`,
+        String(r.hours),
+        r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "—",
+        vndText(r.feeVnd),
+        vndText(r.subsidyVnd),
+        `${t(`fundingSources.${r.fundingSource ?? "none"}`)}\n${t(`claimStatuses.${r.status}`)}`,
+      ]),
+      7,
+    );
+  };
+  heading(`II. ${t("training.lecturers")}`);
+  trainingTable(figures.training.lecturers);
+  heading(`III. ${t("training.startups")}`);
+  trainingTable(figures.training.startups);
+
+  // IV. Budget execution.
+  heading(`IV. ${t("budget.title")}`);
+  doc.font("italic").fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
+  table(
+    [
+      { label: t("training.fundingSource"), width: 3 },
+      { label: t("budget.allocated"), width: 2, align: "right" },
+      { label: t("budget.committedInPeriod"), width: 2, align: "right" },
+      { label: t("budget.paidInPeriod"), width: 2, align: "right" },
+      { label: t("budget.committedToDate"), width: 2, align: "right" },
+      { label: t("budget.paidToDate"), width: 2, align: "right" },
+      { label: t("budget.available"), width: 2, align: "right" },
+    ],
+    figures.budgetExecution.map((b) => [
+      t(`fundingSources.${b.fundingSource}`),
+      vndText(b.allocatedVnd),
+      vndText(b.committedInPeriodVnd),
+      vndText(b.paidInPeriodVnd),
+      vndText(b.committedToDateVnd),
+      vndText(b.paidToDateVnd),
+      vndText(b.availableVnd),
+    ]),
+  );
+
+  // Recipients (left) and signature block (right).
+  ensureSpace(130);
+  doc.moveDown(1);
+  const blockTop = doc.y;
+  doc.font("bold").fontSize(9).text(t("file.recipients"), left, blockTop, { width: leftBlock });
+  doc.font("regular").fontSize(8).text(t("file.recipientAsAbove"), { width: leftBlock });
+  doc.text(t("file.recipientArchive"), { width: leftBlock });
+  doc.font("bold").fontSize(11).text(t("file.signerTitle"), rightX, blockTop, { width: rightBlock, align: "center" });
+  doc.font("italic").fontSize(9).text(t("file.signHint"), rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.moveDown(4);
+  doc.font("bold").fontSize(11).text(report.generatedBy.name, rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.moveDown(1);
+  doc
+    .font("italic")
+    .fontSize(8)
+    .text(t("file.generatedLine", { at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`, name: report.generatedBy.name }), left, doc.y, { width, align: "left" });
+
+  doc.end();
+  return done;
+}
+

@@ -1,0 +1,191 @@
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { programmeOutcomes, programmeReports, programmes } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
+import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
+import { createUser } from "../../../tests/fixtures/factories";
+import { streamAttendanceCsv, streamTrainingCsv } from "./csv.server";
+import { computeReportFigures } from "./figures.server";
+import { renderReportPdf } from "./pdf.server";
+import { buildReport, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
+import { subsidyCohortLinks } from "../../../db/schema";
+
+let data: QuarterDataSet;
+let reportId: string;
+const GENERATED_AT = new Date("2026-07-03T02:15:00Z"); // 09:15 on 3 July 2026 in Vietnam
+
+function sha256(bytes: Uint8Array) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  let text = "";
+  for (let p = 1; p <= document.numPages; p++) {
+    const content = await (await document.getPage(p)).getTextContent();
+    text += content.items.map((item) => ("str" in item ? `${item.str}${item.hasEOL ? "\n" : " "}` : "")).join("");
+  }
+  await document.destroy();
+  return text.normalize("NFC").replace(/[ ]+/g, " ");
+}
+
+async function readStream(stream: ReadableStream<Uint8Array>): Promise<{ text: string; chunks: number }> {
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return { text: Buffer.concat(parts).toString("utf8"), chunks: parts.length };
+}
+
+beforeAll(async () => {
+  data = await buildQuarterDataSet();
+  // The province is the programme's, never a constant: this one is not Hai Phong.
+  await db.update(programmes).set({ province: "Thành phố Cần Thơ" }).where(eq(programmes.id, data.programmeId));
+  const staff = await createUser({ roles: ["staff"], name: "Trần Thị Báo Cáo" });
+  reportId = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "quarter", year: 2026, periodIndex: 2, language: "vi" }, { enqueue: false });
+  await buildReport(reportId, () => GENERATED_AT);
+}, 180_000);
+
+describe("a generated periodic report", () => {
+  it("is kept with who generated it, when, its parameters and a frozen snapshot of the figures", async () => {
+    const report = await getReport(reportId);
+    expect(report).toMatchObject({ status: "ready", progress: 100, periodKind: "quarter", year: 2026, periodIndex: 2, periodStart: "2026-04-01", periodEnd: "2026-06-30", requestedByName: "Trần Thị Báo Cáo" });
+    expect(report.generatedAt?.toISOString()).toBe(GENERATED_AT.toISOString());
+    const snapshot = await getReportSnapshot(reportId);
+    expect(snapshot.figures).toEqual(await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30" }));
+    expect(snapshot.report).toMatchObject({ number: report.seq, place: "Cần Thơ", generatedBy: { name: "Trần Thị Báo Cáo" } });
+    expect((await listReports(data.programmeId)).map((r) => r.id)).toContain(reportId);
+  });
+
+  it("downloads identical bytes every time, even after the data changed", async () => {
+    const first = await getReportFile(reportId, "xlsx");
+    const pdf = await getReportFile(reportId, "pdf");
+    await db.insert(programmeOutcomes).values({ programmeId: data.programmeId, organisationId: data.team.id, kind: "incorporated", occurredOn: "2026-06-02", evidenceReference: "GCN-0201", recordedBy: data.founders[0].id });
+    const again = await getReportFile(reportId, "xlsx");
+    const pdfAgain = await getReportFile(reportId, "pdf");
+    expect(sha256(again.bytes)).toBe(sha256(first.bytes));
+    expect(sha256(pdfAgain.bytes)).toBe(sha256(pdf.bytes));
+    const [row] = await db.select({ x: programmeReports.xlsxSha256, p: programmeReports.pdfSha256 }).from(programmeReports).where(eq(programmeReports.id, reportId));
+    expect([row.x, row.p]).toEqual([sha256(first.bytes), sha256(pdf.bytes)]);
+    // The PDF is a function of the snapshot alone: made again from it, the same bytes.
+    expect(sha256(await renderReportPdf(await getReportSnapshot(reportId)))).toBe(sha256(pdf.bytes));
+    // A report built now sees the new outcome; the kept one does not.
+    const now = await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30" });
+    expect(now.targets.find((t) => t.key === "startups_developed")?.achieved).toBe(2);
+    expect((await getReportSnapshot(reportId)).figures.targets.find((t) => t.key === "startups_developed")?.achieved).toBe(1);
+  });
+
+  it("refuses a corrupted file rather than serving it", async () => {
+    const staff = await createUser({ roles: ["staff"] });
+    const id = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "month", year: 2026, periodIndex: 5, language: "en" }, { enqueue: false });
+    await buildReport(id, () => GENERATED_AT);
+    await db.execute(sql`update programme_reports set pdf = ${Buffer.from("%PDF-tampered")} where id = ${id}`);
+    await expect(getReportFile(id, "pdf")).rejects.toThrow(/does not match its hash/);
+  });
+
+  it("exports XLSX with one sheet per section and typed cells", async () => {
+    const file = await getReportFile(reportId, "xlsx");
+    expect(file.contentType).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Chi tieu"]);
+    const summary = book.getWorksheet("Tong hop")!;
+    const valueOf = (label: string) => {
+      let found: ExcelJS.CellValue = undefined;
+      summary.eachRow((row) => {
+        if (row.getCell(1).value === label) found = row.getCell(2).value;
+      });
+      return found as ExcelJS.CellValue;
+    };
+    expect(valueOf("Lớp học đã tổ chức")).toBe(2);
+    expect(valueOf("Giờ đào tạo")).toBe(11);
+    expect(valueOf("Tỷ lệ chuyên cần")).toBe(0.8);
+    expect(summary.getRow(4).getCell(2).value).toBeInstanceOf(Date);
+    expect((summary.getRow(4).getCell(2).value as Date).toISOString().slice(0, 10)).toBe("2026-04-01");
+
+    const startups = book.getWorksheet("Khoi nghiep")!;
+    const rows: ExcelJS.Row[] = [];
+    startups.eachRow((row, n) => n > 6 && rows.push(row));
+    expect(rows).toHaveLength(2);
+    const c1 = rows.find((r) => r.getCell(1).value === `HT-${String(data.claims.c1.seq).padStart(6, "0")}`)!;
+    expect(c1.getCell(2).value).toBe("Nhà sáng lập 1");
+    expect(c1.getCell(6).value).toBeInstanceOf(Date);
+    expect((c1.getCell(6).value as Date).toISOString().slice(0, 10)).toBe("2026-05-04");
+    expect(c1.getCell(6).numFmt).toBe("dd/mm/yyyy");
+    expect(c1.getCell(8).value).toBe(12);
+    expect(c1.getCell(9).value).toBe(1);
+    expect(c1.getCell(10).value).toBe(2_000_000);
+    expect(c1.getCell(11).value).toBe(1_400_000);
+    expect(typeof c1.getCell(11).value).toBe("number");
+
+    const budget = book.getWorksheet("Kinh phi")!;
+    const city = budget.getRows(7, 2)!.find((r) => r.getCell(1).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
+    expect([2, 3, 4, 5, 6, 7].map((c) => city.getCell(c).value)).toEqual([100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000]);
+  });
+
+  it("exports a PDF in the administrative layout with the programme's province in the place and date", async () => {
+    const file = await getReportFile(reportId, "pdf");
+    expect(file.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const text = await pdfText(file.bytes);
+    expect(text).toContain("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
+    const report = await getReport(reportId);
+    expect(text).toContain(`Số: ${report.seq}/BC-SKHCN`);
+    expect(text).toContain("Cần Thơ, ngày 03 tháng 07 năm 2026");
+    expect(text).not.toContain("Hải Phòng, ngày");
+    expect(text).toContain("BÁO CÁO");
+    expect(text).toContain("quý II năm 2026");
+    expect(text).toContain("NGƯỜI LẬP BÁO CÁO");
+    expect(text).toContain("Trần Thị Báo Cáo");
+    expect(text).toContain("Nhà sáng lập 1");
+  });
+
+  it("exports the training lists as CSV from the snapshot (UTF-8 with BOM)", async () => {
+    const { text } = await readStream(streamTrainingCsv(await getReportSnapshot(reportId)));
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trimEnd().split("\r\n");
+    expect(lines).toHaveLength(1 + 3);
+    expect(lines[0]).toContain("Kinh phí hỗ trợ (VNĐ)");
+    expect(lines.some((l) => l.includes("Nhà sáng lập 1") && l.includes(",1400000,"))).toBe(true);
+  });
+});
+
+describe("streamed attendance CSV", () => {
+  it("streams every record of many rows in batches, in a stable order", async () => {
+    const course = await createCourse();
+    const sessionStarts = Array.from({ length: 40 }, (_, i) => i * 24 * 3_600_000);
+    const { cohort, sessions } = await createTestCohort({ courseId: course.id, now: new Date("2026-08-01T02:00:00Z"), sessionStarts, startsOn: "2026-08-01", endsOn: "2026-09-15", capacity: 200 });
+    await db.insert(subsidyCohortLinks).values({ cohortId: cohort.id, subsidyProgrammeId: data.setup.programme.id });
+    // 120 learners × 40 sessions = 4,800 records, written by SQL in one go.
+    await db.execute(sql`insert into users (email, name, privacy_consent_at, privacy_notice_version)
+      select 'csv-' || ${cohort.id}::text || '-' || g || '@test.example', 'Học viên "số" ' || g, now(), 'v1' from generate_series(1, 120) g`);
+    await db.execute(sql`insert into enrollments (cohort_id, user_id, status, fee_vnd)
+      select ${cohort.id}, id, 'confirmed', 0 from users where email like ${`csv-${cohort.id}-%`}`);
+    await db.execute(sql`insert into attendance (session_id, enrollment_id, status, method)
+      select s.id, e.id, case when random() < 0.9 then 'present'::attendance_status else 'absent'::attendance_status end, 'roll_call'
+      from cohort_sessions s cross join enrollments e where s.cohort_id = ${cohort.id} and e.cohort_id = ${cohort.id}`);
+    expect(sessions).toHaveLength(40);
+
+    const { text, chunks } = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" }, 5));
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).split("\r\n").filter(Boolean);
+    expect(lines[0]).toBe("Cohort,Course,Session start,Learner,Email,Status,Method,Recorded at");
+    expect(lines).toHaveLength(1 + 4_800);
+    // The header, then one chunk per 5 sessions.
+    expect(chunks).toBe(1 + 40 / 5);
+    // Quotes in names are escaped for CSV.
+    expect(lines[1]).toMatch(/"Học viên ""số"" \d+"/);
+    const emails = new Set(lines.slice(1).map((l) => l.split(",").find((cell) => cell.includes("@test.example"))));
+    expect(emails.size).toBe(120);
+    // The same export in other batch sizes gives the same lines in the same order (keyset on the sessions).
+    const again = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" }, 7));
+    expect(again.text).toBe(text);
+  }, 60_000);
+});

@@ -1,0 +1,167 @@
+import ExcelJS from "exceljs";
+import { periodName, reportText, type ReportSnapshot } from "./snapshot";
+import type { TrainingRow } from "./figures.server";
+
+/**
+ * The report as a workbook: one sheet per section, typed cells (numbers as numbers, dates as dates, rates as
+ * percentages), made from the frozen snapshot only. The bytes are kept with the report (the zip container
+ * stamps its own times), so a download is always the file made at generation time.
+ */
+const VND = "#,##0";
+const DATE = "dd/mm/yyyy";
+const PERCENT = "0.0%";
+
+/** A date string as an Excel date (midnight, no zone shift). */
+function excelDate(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
+  const { report, figures } = snapshot;
+  const t = reportText(report.language);
+  const generatedAt = new Date(report.generatedAt);
+  const book = new ExcelJS.Workbook();
+  book.creator = report.generatedBy.name;
+  book.lastModifiedBy = report.generatedBy.name;
+  book.created = generatedAt;
+  book.modified = generatedAt;
+  book.title = `${t("file.title")} ${report.number}`;
+
+  const programmeName = report.language === "vi" ? figures.programme.nameVi : figures.programme.nameEn;
+  const header = (sheet: ExcelJS.Worksheet, title: string) => {
+    sheet.addRow([title]).font = { bold: true, size: 13 };
+    sheet.addRow([programmeName]);
+    sheet.addRow([t("periodic.period"), periodName(t, report.periodKind, report.year, report.periodIndex)]);
+    const period = sheet.addRow([t("training.startsOn"), excelDate(figures.period.start), t("training.endsOn"), excelDate(figures.period.end)]);
+    period.getCell(2).numFmt = DATE;
+    period.getCell(4).numFmt = DATE;
+    sheet.addRow([]);
+  };
+  const tableHeader = (sheet: ExcelJS.Worksheet, labels: string[]) => {
+    const row = sheet.addRow(labels);
+    row.font = { bold: true };
+    row.eachCell((cell) => {
+      cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE2E8F0" } };
+    });
+  };
+
+  // Summary.
+  const summary = book.addWorksheet(t("file.sheetSummary"));
+  header(summary, t("summary.title"));
+  tableHeader(summary, [t("file.item"), t("file.value")]);
+  const s = figures.summary;
+  const summaryRows: [string, number | null, string?][] = [
+    [t("summary.cohortsRun"), s.cohortsRun],
+    [t("summary.sessionsHeld"), s.sessionsHeld],
+    [t("summary.trainingHours"), s.trainingHours, "0.0"],
+    [t("summary.learnersTotal"), s.learners.total],
+    [t("summary.learnersFounders"), s.learners.founders],
+    [t("summary.learnersLecturers"), s.learners.lecturers],
+    [t("summary.learnersBoth"), s.learners.both],
+    [t("summary.attendanceRate"), s.attendance.rate, PERCENT],
+    [t("summary.completionRate"), s.completion.rate, PERCENT],
+    [t("summary.certifiedTrainers"), s.certifiedTrainers],
+  ];
+  for (const [label, value, format] of summaryRows) {
+    const row = summary.addRow([label, value]);
+    if (format) row.getCell(2).numFmt = format;
+  }
+  summary.getColumn(1).width = 40;
+  summary.getColumn(2).width = 16;
+  summary.getColumn(4).width = 14;
+
+  // Training lists.
+  const trainingSheet = (name: string, title: string, rows: TrainingRow[]) => {
+    const sheet = book.addWorksheet(name);
+    header(sheet, title);
+    tableHeader(sheet, [
+      t("training.claim"),
+      t("training.person"),
+      t("training.organisation"),
+      t("training.course"),
+      t("training.route"),
+      t("training.startsOn"),
+      t("training.endsOn"),
+      t("training.hours"),
+      t("training.attendance"),
+      t("training.fee"),
+      t("training.subsidy"),
+      t("training.fundingSource"),
+      t("training.status"),
+    ]);
+    for (const r of rows) {
+      const row = sheet.addRow([
+        `HT-${String(r.claimSeq).padStart(6, "0")}`,
+        r.personName,
+        r.organisationName ?? "",
+        r.courseTitle,
+        t(`routes.${r.route}`),
+        excelDate(r.startsOn),
+        excelDate(r.endsOn),
+        r.hours,
+        r.sessionsTotal ? r.sessionsAttended! / r.sessionsTotal : null,
+        r.feeVnd,
+        r.subsidyVnd,
+        t(`fundingSources.${r.fundingSource ?? "none"}`),
+        t(`claimStatuses.${r.status}`),
+      ]);
+      row.getCell(6).numFmt = DATE;
+      row.getCell(7).numFmt = DATE;
+      row.getCell(9).numFmt = PERCENT;
+      row.getCell(10).numFmt = VND;
+      row.getCell(11).numFmt = VND;
+    }
+    [12, 28, 28, 34, 22, 12, 12, 8, 12, 16, 16, 30, 16].forEach((width, i) => (sheet.getColumn(i + 1).width = width));
+  };
+  trainingSheet(t("file.sheetLecturers"), t("training.lecturers"), figures.training.lecturers);
+  trainingSheet(t("file.sheetStartups"), t("training.startups"), figures.training.startups);
+
+  // Budget execution.
+  const budget = book.addWorksheet(t("file.sheetBudget"));
+  header(budget, t("budget.title"));
+  tableHeader(budget, [
+    t("training.fundingSource"),
+    t("budget.allocated"),
+    t("budget.committedInPeriod"),
+    t("budget.paidInPeriod"),
+    t("budget.committedToDate"),
+    t("budget.paidToDate"),
+    t("budget.available"),
+  ]);
+  for (const b of figures.budgetExecution) {
+    const row = budget.addRow([t(`fundingSources.${b.fundingSource}`), b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd]);
+    for (let c = 2; c <= 7; c++) row.getCell(c).numFmt = VND;
+  }
+  budget.getColumn(1).width = 40;
+  for (let c = 2; c <= 7; c++) budget.getColumn(c).width = 18;
+
+  // Subsidy by funding source.
+  const funding = book.addWorksheet(t("file.sheetFunding"));
+  header(funding, t("charts.funding"));
+  tableHeader(funding, [t("training.fundingSource"), t("subsidy.committed"), t("subsidy.earned"), t("subsidy.paid")]);
+  for (const f of figures.subsidyByFundingSource) {
+    const row = funding.addRow([t(`fundingSources.${f.fundingSource}`), f.committedVnd, f.earnedVnd, f.paidVnd]);
+    for (let c = 2; c <= 4; c++) row.getCell(c).numFmt = VND;
+  }
+  funding.getColumn(1).width = 40;
+  for (let c = 2; c <= 4; c++) funding.getColumn(c).width = 18;
+
+  // Targets.
+  const targets = book.addWorksheet(t("file.sheetTargets"));
+  header(targets, t("targets.title"));
+  tableHeader(targets, [t("targets.title"), t("targets.target"), t("targets.achieved"), t("targets.progress"), t("targets.dueOn")]);
+  for (const target of figures.targets) {
+    const row = targets.addRow([
+      report.language === "vi" ? target.labelVi : target.labelEn,
+      target.targetValue,
+      target.achieved,
+      target.targetValue > 0 ? target.achieved / target.targetValue : null,
+      target.dueOn ? excelDate(target.dueOn) : null,
+    ]);
+    row.getCell(4).numFmt = PERCENT;
+    row.getCell(5).numFmt = DATE;
+  }
+  targets.getColumn(1).width = 48;
+
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

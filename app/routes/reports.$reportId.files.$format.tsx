@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { appLoader } from "~/lib/errors.server";
+import { notFound } from "~/lib/errors";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { streamAttendanceCsv, streamTrainingCsv } from "~/modules/reports/csv.server";
+import { getReport, getReportFile, getReportSnapshot } from "~/modules/reports/reports.server";
+
+/**
+ * A report's files: XLSX and PDF are the bytes kept at generation (identical on every download); the training
+ * CSV is made from the frozen snapshot; the attendance CSV streams the period's records from the database.
+ */
+function attachment(fileName: string) {
+  return `attachment; filename="${fileName}"`;
+}
+
+export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  await requirePermission(request, "read:reports:any");
+  const reportId = params.reportId ?? "";
+  const format = params.format ?? "";
+  if (format === "xlsx" || format === "pdf") {
+    const file = await getReportFile(reportId, format);
+    return new Response(new Uint8Array(file.bytes) as unknown as BodyInit, {
+      headers: {
+        "Content-Type": file.contentType,
+        "Content-Length": String(file.bytes.byteLength),
+        "Content-Disposition": attachment(file.fileName),
+        ETag: `"${file.sha256}"`,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    });
+  }
+  if (format === "csv" || format === "attendance-csv") {
+    const report = await getReport(reportId);
+    const snapshot = await getReportSnapshot(reportId);
+    const stream =
+      format === "csv"
+        ? streamTrainingCsv(snapshot)
+        : streamAttendanceCsv({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, language: snapshot.report.language });
+    const name = `bao-cao-${report.seq}-${format === "csv" ? "dao-tao" : "diem-danh"}.csv`;
+    return new Response(stream as unknown as BodyInit, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": attachment(name),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    });
+  }
+  throw notFound();
+});

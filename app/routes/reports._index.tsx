@@ -1,0 +1,416 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { BarChart } from "~/components/reports/bar-chart";
+import { Button } from "~/components/ui/button";
+import { Card, PageTitle } from "~/components/ui/card";
+import { SelectField, TextField } from "~/components/ui/field";
+import { FormErrors } from "~/components/ui/form-errors";
+import { appLoader } from "~/lib/errors.server";
+import { formatDate, formatDateTime, formatNumber, formatVnd } from "~/lib/format";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { getLanguage } from "~/lib/i18n.server";
+import { useCan } from "~/lib/use-user";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { programmeDashboard } from "~/modules/reports/dashboard.server";
+import { PERIOD_KINDS } from "~/modules/reports/period";
+import { listReports, requestReport } from "~/modules/reports/reports.server";
+import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
+
+export const handle = { titleKey: "reports.title" };
+
+export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+  await requirePermission(request, "read:reports:any");
+  const parsed = DashboardFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw data({ messageKey: "reports.invalidFilter" }, { status: 400 });
+  const dashboard = await programmeDashboard(parsed.data);
+  const reports = dashboard.programmeId ? await listReports(dashboard.programmeId, 10) : [];
+  return { ...dashboard, reports };
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, "generate:reports:any");
+  const submission = await parseForm(request, GenerateReportSchema);
+  if (submission.status !== "success") return invalidForm(submission);
+  return submitForm(submission, async () => {
+    const language = await getLanguage(request);
+    const id = await requestReport({ actorId: actor.id, ...submission.value, language });
+    return redirect(`/reports/${id}`);
+  });
+}
+
+const COLORS = { a: "#0f4c81", b: "#0e9f6e", c: "#c2410c", d: "#7c3aed" };
+
+export default function ReportsDashboard() {
+  const { t, i18n } = useTranslation();
+  const { programmes, programmeId, period, figures, reports } = useLoaderData<typeof loader>();
+  const canGenerate = useCan("generate:reports:any");
+  const canRecord = useCan("record:outcomes:any");
+  const canAudit = useCan("read:audit:any");
+  const lang = i18n.language;
+  const vnd = (value: number) => formatVnd(value, lang);
+  const num = (value: number) => formatNumber(value, lang);
+  const pct = (value: number | null) => (value === null ? t("reports.summary.notApplicable") : formatNumber(value, lang, { style: "percent", maximumFractionDigits: 1 }));
+  const programmeName = (p: { nameVi: string; nameEn: string }) => (lang === "en" ? p.nameEn : p.nameVi);
+
+  if (!programmeId || !figures || !period) {
+    return (
+      <div className="space-y-6">
+        <PageTitle subtitle={t("reports.subtitle")}>{t("reports.title")}</PageTitle>
+        <p>{t("reports.noProgramme")}</p>
+      </div>
+    );
+  }
+  const base = { programmeId, start: period.start, end: period.end };
+  const records = (figure: string, extra: Record<string, string> = {}) => `/reports/records?${new URLSearchParams({ figure, ...base, ...extra })}`;
+  const s = figures.summary;
+  const tiles: { label: string; value: string; detail?: string; href: string }[] = [
+    { label: t("reports.summary.cohortsRun"), value: num(s.cohortsRun), href: records("cohorts") },
+    { label: t("reports.summary.sessionsHeld"), value: num(s.sessionsHeld), href: records("sessions") },
+    { label: t("reports.summary.trainingHours"), value: num(s.trainingHours), href: records("sessions") },
+    { label: t("reports.summary.learnersTotal"), value: num(s.learners.total), href: records("learners") },
+    { label: t("reports.summary.learnersFounders"), value: num(s.learners.founders), href: records("learners", { audience: "founders" }) },
+    { label: t("reports.summary.learnersLecturers"), value: num(s.learners.lecturers), href: records("learners", { audience: "lecturers" }) },
+    {
+      label: t("reports.summary.attendanceRate"),
+      value: pct(s.attendance.rate),
+      detail: t("reports.summary.attendanceDetail", { attended: num(s.attendance.attended), records: num(s.attendance.records) }),
+      href: records("attendance"),
+    },
+    {
+      label: t("reports.summary.completionRate"),
+      value: pct(s.completion.rate),
+      detail: t("reports.summary.completionDetail", { completed: num(s.completion.completed), decided: num(s.completion.decided) }),
+      href: records("completion"),
+    },
+    { label: t("reports.summary.certifiedTrainers"), value: num(s.certifiedTrainers), href: records("trainers") },
+  ];
+  const fundingLabel = (key: string) => t(`reports.fundingSources.${key || "none"}`);
+
+  return (
+    <div className="space-y-6">
+      <PageTitle subtitle={t("reports.subtitle")}>{t("reports.title")}</PageTitle>
+      <nav aria-label={t("reports.title")} className="flex flex-wrap gap-4 text-sm">
+        <Link className="text-brand-700 underline" to={`/outcomes?programmeId=${programmeId}`}>
+          {t("reports.outcomes.title")}
+        </Link>
+        {canAudit ? (
+          <Link className="text-brand-700 underline" to="/reports/evidence">
+            {t("reports.evidence.link")}
+          </Link>
+        ) : null}
+      </nav>
+
+      <Card>
+        <Form method="get" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+          <SelectField label={t("reports.programme")} name="programmeId" defaultValue={programmeId} className="lg:col-span-2">
+            {programmes.map((p) => (
+              <option key={p.id} value={p.id}>
+                {programmeName(p)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.periodKind")} name="periodKind" defaultValue={period.kind}>
+            {PERIOD_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`reports.kinds.${kind}`)}
+              </option>
+            ))}
+          </SelectField>
+          <TextField label={t("reports.year")} name="year" inputMode="numeric" defaultValue={String(period.year)} />
+          <TextField label={t("reports.periodIndex")} name="periodIndex" inputMode="numeric" defaultValue={String(period.index)} />
+          <div className="flex items-end">
+            <Button variant="secondary">{t("reports.show")}</Button>
+          </div>
+        </Form>
+        <p className="mt-3 text-sm text-slate-700">{t("reports.periodShown", { start: formatDate(period.start, lang), end: formatDate(period.end, lang) })}</p>
+      </Card>
+
+      <section aria-labelledby="summary-title">
+        <h2 id="summary-title" className="mb-3 text-lg font-semibold">
+          {t("reports.summary.title")}
+        </h2>
+        <ul className="grid gap-3 sm:grid-cols-3">
+          {tiles.map((tile) => (
+            <li key={tile.label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+              <Link to={tile.href} className="block hover:underline">
+                <span className="block text-sm text-slate-700">{tile.label}</span>
+                <span className="block text-2xl font-bold text-brand-800">{tile.value}</span>
+                {tile.detail ? <span className="block text-xs text-slate-600">{tile.detail}</span> : null}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <BarChart
+            title={t("reports.charts.learners")}
+            format={num}
+            series={[{ key: "n", label: t("reports.summary.learnersTotal"), color: COLORS.a }]}
+            groups={[
+              { key: "founders", label: t("reports.summary.learnersFounders"), values: { n: s.learners.founders } },
+              { key: "lecturers", label: t("reports.summary.learnersLecturers"), values: { n: s.learners.lecturers } },
+              { key: "both", label: t("reports.summary.learnersBoth"), values: { n: s.learners.both } },
+            ]}
+          />
+        </Card>
+        <Card>
+          <BarChart
+            title={t("reports.charts.funding")}
+            format={vnd}
+            series={[
+              { key: "committed", label: t("reports.subsidy.committed"), color: COLORS.a },
+              { key: "earned", label: t("reports.subsidy.earned"), color: COLORS.b },
+              { key: "paid", label: t("reports.subsidy.paid"), color: COLORS.c },
+            ]}
+            groups={figures.subsidyByFundingSource.map((f) => ({
+              key: f.fundingSource,
+              label: fundingLabel(f.fundingSource),
+              values: { committed: f.committedVnd, earned: f.earnedVnd, paid: f.paidVnd },
+            }))}
+          />
+        </Card>
+        <Card>
+          <BarChart
+            title={t("reports.charts.month")}
+            format={vnd}
+            series={[
+              { key: "committed", label: t("reports.subsidy.committed"), color: COLORS.a },
+              { key: "paid", label: t("reports.subsidy.paid"), color: COLORS.c },
+            ]}
+            groups={figures.subsidyByMonth.map((m) => ({ key: m.key, label: m.label, values: { committed: m.committedVnd, paid: m.paidVnd } }))}
+          />
+        </Card>
+        <Card>
+          <BarChart
+            title={t("reports.charts.targets")}
+            format={num}
+            series={[
+              { key: "achieved", label: t("reports.targets.achieved"), color: COLORS.b },
+              { key: "target", label: t("reports.targets.target"), color: COLORS.d },
+            ]}
+            groups={figures.targets.map((target) => ({
+              key: target.key,
+              label: lang === "en" ? target.labelEn : target.labelVi,
+              values: { achieved: target.achieved, target: target.targetValue },
+            }))}
+          />
+        </Card>
+      </div>
+
+      <Card title={t("reports.targets.title")}>
+        {figures.targets.length === 0 ? (
+          <p>{t("reports.targets.none")}</p>
+        ) : (
+          <ul className="space-y-3">
+            {figures.targets.map((target) => {
+              const share = target.targetValue > 0 ? Math.min(1, target.achieved / target.targetValue) : 0;
+              const label = lang === "en" ? target.labelEn : target.labelVi;
+              return (
+                <li key={target.key}>
+                  <div className="flex justify-between text-sm">
+                    <Link className="text-brand-700 underline" to={records("outcomes", { kind: target.key })}>
+                      {label}
+                    </Link>
+                    <span>
+                      {num(target.achieved)} / {num(target.targetValue)}
+                    </span>
+                  </div>
+                  <div
+                    role="progressbar"
+                    aria-label={label}
+                    aria-valuemin={0}
+                    aria-valuemax={target.targetValue}
+                    aria-valuenow={target.achieved}
+                    className="mt-1 h-2 w-full rounded bg-slate-200"
+                  >
+                    <div className="h-2 rounded bg-green-700" style={{ width: `${share * 100}%` }} />
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {canRecord ? (
+          <p className="mt-4">
+            <Link className="text-brand-700 underline" to={`/outcomes/new?programmeId=${programmeId}`}>
+              {t("reports.targets.record")}
+            </Link>
+          </p>
+        ) : null}
+      </Card>
+
+      <Card title={t("reports.subsidy.title")}>
+        <div className="grid gap-6 lg:grid-cols-2">
+          <SplitTable
+            title={t("reports.subsidy.byFundingSource")}
+            rows={figures.subsidyByFundingSource.map((f) => ({ key: f.fundingSource, label: fundingLabel(f.fundingSource), committedVnd: f.committedVnd, paidVnd: f.paidVnd, href: records("ledger", { fundingSource: f.fundingSource }) }))}
+            vnd={vnd}
+          />
+          <SplitTable
+            title={t("reports.subsidy.byBeneficiaryKind")}
+            rows={figures.subsidyByBeneficiaryKind.map((r) => ({ ...r, label: t(`reports.beneficiaryKinds.${r.key}`), href: records("ledger", { beneficiaryKind: r.key }) }))}
+            vnd={vnd}
+          />
+          <SplitTable
+            title={t("reports.subsidy.byOrganisation")}
+            rows={figures.subsidyByOrganisation.map((r) => ({ ...r, label: r.label || "—", href: r.key ? records("ledger", { organisationId: r.key }) : records("ledger") }))}
+            vnd={vnd}
+          />
+          <SplitTable title={t("reports.subsidy.byMonth")} rows={figures.subsidyByMonth.map((r) => ({ ...r, href: records("ledger", { month: r.key }) }))} vnd={vnd} />
+        </div>
+      </Card>
+
+      <Card title={t("reports.budget.title")}>
+        <div className="overflow-x-auto">
+          <table className="min-w-full text-left text-sm">
+            <thead className="bg-slate-100">
+              <tr>
+                <th scope="col" className="px-2 py-1">{t("reports.training.fundingSource")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.allocated")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.committedInPeriod")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.paidInPeriod")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.committedToDate")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.paidToDate")}</th>
+                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.available")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.budgetExecution.map((b) => (
+                <tr key={b.fundingSource} className="border-t border-slate-200">
+                  <th scope="row" className="px-2 py-1 font-normal">
+                    <Link className="text-brand-700 underline" to={records("ledger", { fundingSource: b.fundingSource })}>
+                      {fundingLabel(b.fundingSource)}
+                    </Link>
+                  </th>
+                  {[b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd].map((v, i) => (
+                    <td key={i} className="px-2 py-1 text-right">
+                      {vnd(v)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+
+      <Card title={t("reports.periodic.title")}>
+        {canGenerate ? <GenerateForm programmeId={programmeId} period={period} /> : null}
+        {reports.length === 0 ? (
+          <p className="mt-4">{t("reports.periodic.none")}</p>
+        ) : (
+          <div className="mt-4 overflow-x-auto">
+            <table className="min-w-full text-left text-sm">
+              <thead className="bg-slate-100">
+                <tr>
+                  <th scope="col" className="px-2 py-1">{t("reports.periodic.number")}</th>
+                  <th scope="col" className="px-2 py-1">{t("reports.periodic.period")}</th>
+                  <th scope="col" className="px-2 py-1">{t("reports.periodic.requestedBy")}</th>
+                  <th scope="col" className="px-2 py-1">{t("reports.periodic.generatedAt")}</th>
+                  <th scope="col" className="px-2 py-1">{t("reports.periodic.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reports.map((r) => (
+                  <tr key={r.id} className="border-t border-slate-200">
+                    <td className="px-2 py-1">
+                      <Link className="text-brand-700 underline" to={`/reports/${r.id}`}>
+                        {r.seq}/BC-SKHCN
+                      </Link>
+                    </td>
+                    <td className="px-2 py-1">
+                      {t(`reports.kinds.${r.periodKind}`)} {r.periodIndex}/{r.year}
+                    </td>
+                    <td className="px-2 py-1">{r.requestedByName}</td>
+                    <td className="px-2 py-1">{r.generatedAt ? formatDateTime(r.generatedAt, lang) : "—"}</td>
+                    <td className="px-2 py-1">{t(`reports.status.${r.status}`)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function SplitTable({
+  title,
+  rows,
+  vnd,
+}: {
+  title: string;
+  rows: { key: string; label: string; committedVnd: number; paidVnd: number; href: string }[];
+  vnd: (value: number) => string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <h3 className="mb-2 font-semibold">{title}</h3>
+      {rows.length === 0 ? (
+        <p className="text-sm">{t("reports.subsidy.none")}</p>
+      ) : (
+        <table className="min-w-full text-left text-sm">
+          <thead className="bg-slate-100">
+            <tr>
+              <th scope="col" className="px-2 py-1">{title}</th>
+              <th scope="col" className="px-2 py-1 text-right">{t("reports.subsidy.committed")}</th>
+              <th scope="col" className="px-2 py-1 text-right">{t("reports.subsidy.paid")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} className="border-t border-slate-200">
+                <th scope="row" className="px-2 py-1 font-normal">
+                  <Link className="text-brand-700 underline" to={r.href}>
+                    {r.label}
+                  </Link>
+                </th>
+                <td className="px-2 py-1 text-right">{vnd(r.committedVnd)}</td>
+                <td className="px-2 py-1 text-right">{vnd(r.paidVnd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function GenerateForm({ programmeId, period }: { programmeId: string; period: { kind: string; year: number; index: number } }) {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "generate-report",
+    lastResult: actionData?.result,
+    defaultValue: { programmeId, periodKind: period.kind, year: String(period.year), periodIndex: String(period.index) },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: GenerateReportSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="generate" />
+      <input {...getInputProps(fields.programmeId, { type: "hidden" })} />
+      <SelectField label={t("reports.periodKind")} errors={fields.periodKind.errors} {...getSelectProps(fields.periodKind)}>
+        {PERIOD_KINDS.map((kind) => (
+          <option key={kind} value={kind}>
+            {t(`reports.kinds.${kind}`)}
+          </option>
+        ))}
+      </SelectField>
+      <TextField label={t("reports.year")} inputMode="numeric" errors={fields.year.errors} {...getInputProps(fields.year, { type: "text" })} />
+      <TextField label={t("reports.periodIndex")} inputMode="numeric" errors={fields.periodIndex.errors} {...getInputProps(fields.periodIndex, { type: "text" })} />
+      <div className="flex items-end">
+        <Button disabled={busy}>{t("reports.periodic.generate")}</Button>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { appLoader } from "~/lib/errors.server";
+import { requirePermission } from "~/modules/auth/guards.server";
+import { buildEvidencePack } from "~/modules/reports/evidence-pack.server";
+
+/** A subsidy claim's evidence pack (ZIP), for auditors and staff. */
+export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requirePermission(request, "read:audit:any");
+  const pack = await buildEvidencePack({ claimId: params.claimId ?? "", actorName: actor.name });
+  return new Response(pack.bytes as unknown as BodyInit, {
+    headers: {
+      "Content-Type": "application/zip",
+      "Content-Length": String(pack.bytes.byteLength),
+      "Content-Disposition": `attachment; filename="${pack.fileName}"`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "programme_reports" ADD COLUMN "language" text DEFAULT 'vi' NOT NULL;
