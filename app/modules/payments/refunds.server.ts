@@ -1,0 +1,146 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { cohorts, enrollments, payments, refunds, subsidyClaims } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { can, type Actor } from "~/modules/auth/permissions";
+import { isUuid } from "~/modules/organisations/organisations.server";
+import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
+import { insertPayment, lockPayment, stripeConfigured } from "./payments.server";
+import { stripeClient } from "./stripe.server";
+
+/**
+ * Refunds (staff, for a withdrawal or a cancelled cohort): through Stripe for a card payment, recorded as a
+ * bank transfer back otherwise; in full or in part, with a reason. A subsidy still committed for the place
+ * is released in the subsidy ledger. And the other way round: a forfeited subsidy is billed to the learner.
+ */
+
+export async function refundPayment(input: {
+  actor: Actor;
+  paymentId: string;
+  amountVnd: number;
+  reason: string;
+  bankReference?: string | null;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
+  if (!can(input.actor, "refund:payments:any")) throw forbidden();
+  const reason = input.reason.trim();
+  if (!reason) throw new AppError(400, "validation.required", { field: "reason" });
+  if (!Number.isSafeInteger(input.amountVnd) || input.amountVnd <= 0) throw new AppError(400, "payments.errors.refundAmount", { field: "amountVnd" });
+  if (!isUuid(input.paymentId)) throw notFound();
+  // Checks first, without holding locks across the call to Stripe.
+  const [found] = await db
+    .select({ payment: payments, enrollmentStatus: enrollments.status, cohortStatus: cohorts.status })
+    .from(payments)
+    .innerJoin(enrollments, eq(enrollments.id, payments.enrollmentId))
+    .innerJoin(cohorts, eq(cohorts.id, payments.cohortId))
+    .where(eq(payments.id, input.paymentId));
+  if (!found) throw notFound();
+  assertRefundable(found.payment, input.amountVnd);
+  if (found.enrollmentStatus !== "withdrawn" && found.cohortStatus !== "cancelled") throw conflict("payments.errors.refundNeedsWithdrawal");
+
+  let stripeRefundId: string | null = null;
+  if (found.payment.method === "stripe") {
+    const client = stripeClient();
+    if (!client || !found.payment.stripePaymentIntentId) throw conflict("payments.errors.stripeUnavailable");
+    const refunded = found.payment.refundedVnd;
+    const refund = await client.refunds.create(
+      { payment_intent: found.payment.stripePaymentIntentId, amount: input.amountVnd, metadata: { paymentId: found.payment.id } },
+      // Same payment, same amount already refunded, same request: Stripe answers the first refund again.
+      { idempotencyKey: `refund:${found.payment.id}:${refunded}:${input.amountVnd}` },
+    );
+    stripeRefundId = refund.id;
+  }
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const payment = await lockPayment(tx, input.paymentId);
+    if (stripeRefundId) {
+      // charge.refunded may have recorded it already.
+      const [already] = await tx.select().from(refunds).where(eq(refunds.stripeRefundId, stripeRefundId));
+      if (already) return already;
+    }
+    assertRefundable(payment, input.amountVnd);
+    const [refund] = await tx
+      .insert(refunds)
+      .values({
+        paymentId: payment.id,
+        amountVnd: input.amountVnd,
+        method: payment.method === "stripe" ? "stripe" : "bank_transfer",
+        reason,
+        stripeRefundId,
+        bankReference: input.bankReference?.trim() || null,
+        actorId: input.actor.id,
+        createdAt: now,
+      })
+      .returning();
+    await applyRefund(tx, payment, input.amountVnd, { actorId: input.actor.id, ipAddress: input.ipAddress, reason });
+    return refund;
+  });
+}
+
+function assertRefundable(payment: typeof payments.$inferSelect, amountVnd: number) {
+  if (payment.status !== "paid" && payment.status !== "partially_refunded") throw conflict("payments.errors.notRefundable");
+  if (amountVnd > payment.amountVnd - payment.refundedVnd) throw new AppError(400, "payments.errors.refundTooLarge", { field: "amountVnd" });
+}
+
+/** Adds a refund to the payment's totals and releases a subsidy still committed for the place. */
+export async function applyRefund(
+  tx: Parameters<Parameters<typeof db.transaction>[0]>[0],
+  payment: typeof payments.$inferSelect,
+  amountVnd: number,
+  context: { actorId: string | null; ipAddress?: string | null; reason: string },
+) {
+  const refundedVnd = payment.refundedVnd + amountVnd;
+  const status = refundedVnd >= payment.amountVnd ? "refunded" : "partially_refunded";
+  await tx.update(payments).set({ refundedVnd, status }).where(eq(payments.id, payment.id));
+  await recordAudit(tx, {
+    actorId: context.actorId,
+    ipAddress: context.ipAddress,
+    action: "payment.refunded",
+    entityType: "payment",
+    entityId: payment.id,
+    before: { status: payment.status, refundedVnd: payment.refundedVnd },
+    after: { status, refundedVnd, amountVnd, reason: context.reason },
+  });
+  if (payment.kind === "enrollment") {
+    await cancelEnrollmentSubsidy({ enrollmentId: payment.enrollmentId, actorId: context.actorId, reason: `refund: ${context.reason}` }, tx);
+  }
+}
+
+/**
+ * Bills the learner the subsidy they forfeited (completion conditions not met): a new payment of kind
+ * "forfeit", paid the same ways. Once per place.
+ */
+export async function billForfeitedSubsidy(input: { actor: Actor; enrollmentId: string; ipAddress?: string | null }) {
+  if (!can(input.actor, "reconcile:payments:any")) throw forbidden();
+  if (!isUuid(input.enrollmentId)) throw notFound();
+  return db.transaction(async (tx) => {
+    const [claim] = await tx.select().from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, input.enrollmentId));
+    if (!claim || claim.status !== "forfeited") throw conflict("payments.errors.noForfeit");
+    const [enrollment] = await tx.select().from(enrollments).where(eq(enrollments.id, input.enrollmentId));
+    const [billed] = await tx
+      .select({ id: payments.id })
+      .from(payments)
+      .where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.kind, "forfeit"), inArray(payments.status, ["pending", "paid", "partially_refunded"])));
+    if (billed) throw conflict("payments.errors.forfeitAlreadyBilled");
+    const [place] = await tx.select().from(payments).where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.kind, "enrollment"))).limit(1);
+    const amountVnd = claim.approvedVnd ?? claim.requestedVnd;
+    const payment = await insertPayment(tx, {
+      kind: "forfeit",
+      enrollmentId: enrollment.id,
+      cohortId: enrollment.cohortId,
+      payerUserId: enrollment.userId,
+      feeVnd: enrollment.feeVnd,
+      subsidyVnd: 0,
+      amountVnd,
+      method: stripeConfigured() ? "stripe" : "vietqr",
+      status: "pending",
+      payerOrganisationName: place?.payerOrganisationName ?? null,
+      payerTaxCode: place?.payerTaxCode ?? null,
+      createdBy: input.actor.id,
+    });
+    await recordAudit(tx, { actorId: input.actor.id, ipAddress: input.ipAddress, action: "payment.forfeit_billed", entityType: "payment", entityId: payment.id, after: payment });
+    return payment;
+  });
+}
