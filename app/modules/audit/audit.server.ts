@@ -32,17 +32,17 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
 export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: "hash" | "link" };
 
 /**
- * Recomputes every entry's hash in id order and checks each links to the one before. Reads in batches, so it
+ * Recomputes every entry's hash in chain (commit) order and checks each links to the one before. Reads in batches, so it
  * works on any size of log. Returns the first broken entry.
  */
 export async function verifyAuditChain(batchSize = 5_000): Promise<ChainCheck> {
-  let afterId = 0;
+  let afterSeq = 0;
   let previousHash: string | null = null;
   let entries = 0;
   for (;;) {
-    const result = await db.execute<{ id: string; prev_hash: string | null; hash: string; expected: string }>(sql`
-      select a.id, a.prev_hash, a.hash, audit_entry_hash(a) as expected
-      from audit_log a where a.id > ${afterId} order by a.id limit ${batchSize}`);
+    const result = await db.execute<{ id: string; seq: string; prev_hash: string | null; hash: string; expected: string }>(sql`
+      select a.id, a.seq, a.prev_hash, a.hash, audit_entry_hash(a) as expected
+      from audit_log a where a.seq > ${afterSeq} order by a.seq limit ${batchSize}`);
     const rows = result.rows;
     if (rows.length === 0) return { ok: true, entries };
     for (const row of rows) {
@@ -51,7 +51,7 @@ export async function verifyAuditChain(batchSize = 5_000): Promise<ChainCheck> {
       if (row.hash !== row.expected) return { ok: false, entries, brokenAt: id, reason: "hash" };
       if ((row.prev_hash ?? null) !== previousHash) return { ok: false, entries, brokenAt: id, reason: "link" };
       previousHash = row.hash;
-      afterId = id;
+      afterSeq = Number(row.seq);
     }
   }
 }
