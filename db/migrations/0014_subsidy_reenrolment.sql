@@ -1,0 +1,2 @@
+ALTER TABLE "subsidy_claims" DROP CONSTRAINT "subsidy_claims_enrollmentId_unique";--> statement-breakpoint
+CREATE UNIQUE INDEX "subsidy_claims_live_enrollment_key" ON "subsidy_claims" USING btree ("enrollment_id") WHERE "subsidy_claims"."status" <> 'cancelled';
