@@ -1,0 +1,255 @@
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { courseEnrolments, courses, lessonProgress, lessons } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { AppError, notFound } from "~/lib/errors";
+import { lessonAccess } from "./access.server";
+import { courseOutline, type OutlineModule } from "./catalog.server";
+import { bestQuizResults } from "./quiz.server";
+
+/** A video lesson completes itself when this share of it has been watched. */
+export const WATCH_COMPLETION_SHARE = 0.9;
+/** At most this many seconds of watching are credited per report (the player reports every ~10 s). */
+const MAX_CREDIT_PER_REPORT = 30;
+
+/** Self-paced enrolment in an online course; enrolling twice is harmless, a withdrawn enrolment reopens. */
+export async function enrolSelfPaced(args: { userId: string; courseId: string }) {
+  const [course] = await db
+    .select({ id: courses.id, format: courses.format })
+    .from(courses)
+    .where(and(eq(courses.id, args.courseId), isNull(courses.archivedAt)));
+  if (!course) throw notFound("courses.errors.courseNotFound");
+  if (course.format !== "online") throw new AppError(409, "courses.enrol.notOnline");
+  const [row] = await db
+    .insert(courseEnrolments)
+    .values({ userId: args.userId, courseId: course.id })
+    .onConflictDoUpdate({
+      target: [courseEnrolments.userId, courseEnrolments.courseId],
+      set: { status: sql`case when ${courseEnrolments.status} = 'withdrawn' then 'active'::course_enrolment_status else ${courseEnrolments.status} end` },
+    })
+    .returning();
+  return row;
+}
+
+export async function findEnrolment(userId: string, courseId: string) {
+  const [row] = await db
+    .select()
+    .from(courseEnrolments)
+    .where(and(eq(courseEnrolments.userId, userId), eq(courseEnrolments.courseId, courseId)));
+  return row ?? null;
+}
+
+export type ModuleProgress = {
+  moduleId: string;
+  lessonsDone: number;
+  lessonsTotal: number;
+  quizPassed: boolean | null;
+  percent: number;
+};
+export type CourseProgress = {
+  percent: number;
+  lessonsDone: number;
+  lessonsTotal: number;
+  quizzesPassed: number;
+  quizzesTotal: number;
+  modules: ModuleProgress[];
+  completedLessonIds: string[];
+  quizResults: Record<string, { bestPercent: number; passed: boolean; attempts: number }>;
+  /** The lesson to resume: the last one opened, else the first one not completed. */
+  resumeLessonSlug: string | null;
+  /** Every lesson completed and every quiz required for completion passed. */
+  complete: boolean;
+};
+
+const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
+
+/** Progress of one learner through a course, per module and overall (quizzes count as items). */
+export async function courseProgress(args: { userId: string; courseId: string; outline?: OutlineModule[] }): Promise<CourseProgress> {
+  const outline = args.outline ?? (await courseOutline(args.courseId));
+  const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
+  const [progressRows, quizRows, [course]] = await Promise.all([
+    lessonIds.length
+      ? db
+          .select({ lessonId: lessonProgress.lessonId, completedAt: lessonProgress.completedAt, lastOpenedAt: lessonProgress.lastOpenedAt })
+          .from(lessonProgress)
+          .where(and(eq(lessonProgress.userId, args.userId), inArray(lessonProgress.lessonId, lessonIds)))
+      : Promise.resolve([]),
+    bestQuizResults(args.userId, args.courseId),
+    db.select({ quizzesToPass: courses.quizzesToPass }).from(courses).where(eq(courses.id, args.courseId)),
+  ]);
+  const completed = new Set(progressRows.filter((p) => p.completedAt).map((p) => p.lessonId));
+  const quizResults = Object.fromEntries(
+    quizRows.map((q) => [q.quizId, { bestPercent: q.bestPercent ?? 0, passed: Boolean(q.passed), attempts: q.attempts }]),
+  );
+  const modules = outline.map((m) => {
+    const lessonsDone = m.lessons.filter((l) => completed.has(l.id)).length;
+    const quizPassed = m.quiz ? Boolean(quizResults[m.quiz.id]?.passed) : null;
+    const items = m.lessons.length + (m.quiz ? 1 : 0);
+    return { moduleId: m.id, lessonsDone, lessonsTotal: m.lessons.length, quizPassed, percent: percentOf(lessonsDone + (quizPassed ? 1 : 0), items) };
+  });
+  const lessonsDone = modules.reduce((s, m) => s + m.lessonsDone, 0);
+  const lessonsTotal = lessonIds.length;
+  const quizzesTotal = outline.filter((m) => m.quiz).length;
+  const quizzesPassed = modules.filter((m) => m.quizPassed).length;
+
+  const lastOpened = [...progressRows].sort((a, b) => b.lastOpenedAt.getTime() - a.lastOpenedAt.getTime())[0];
+  const allLessons = outline.flatMap((m) => m.lessons);
+  const resume =
+    (lastOpened && allLessons.find((l) => l.id === lastOpened.lessonId)) ?? allLessons.find((l) => !completed.has(l.id)) ?? allLessons[0];
+
+  const requiredQuizSlugs = new Set(course?.quizzesToPass ?? []);
+  const requiredPassed = outline
+    .flatMap((m) => (m.quiz && requiredQuizSlugs.has(m.quiz.slug) ? [m.quiz] : []))
+    .every((q) => quizResults[q.id]?.passed);
+  return {
+    percent: percentOf(lessonsDone + quizzesPassed, lessonsTotal + quizzesTotal),
+    lessonsDone,
+    lessonsTotal,
+    quizzesPassed,
+    quizzesTotal,
+    modules,
+    completedLessonIds: [...completed],
+    quizResults,
+    resumeLessonSlug: resume?.slug ?? null,
+    complete: lessonsTotal > 0 && lessonsDone === lessonsTotal && requiredPassed,
+  };
+}
+
+/** A self-paced enrolment becomes "completed" once the course is complete. */
+async function updateEnrolmentStatus(userId: string, courseId: string) {
+  const progress = await courseProgress({ userId, courseId });
+  if (!progress.complete) return;
+  await db
+    .update(courseEnrolments)
+    .set({ status: "completed" })
+    .where(and(eq(courseEnrolments.userId, userId), eq(courseEnrolments.courseId, courseId), eq(courseEnrolments.status, "active")));
+}
+
+async function requireRecordingAccess(userId: string, lessonId: string) {
+  const access = await lessonAccess({ userId, lessonId });
+  if (!access.allowed) throw access.reason === "not_found" ? notFound() : new AppError(403, "courses.errors.notEnrolled");
+  return access;
+}
+
+/** Remembers that the learner opened the lesson (where they resume). Previews are not recorded. */
+export async function recordLessonOpened(args: { userId: string; lessonId: string }): Promise<void> {
+  const access = await lessonAccess(args);
+  if (!access.allowed || !access.recordsProgress) return;
+  const now = new Date();
+  await db
+    .insert(lessonProgress)
+    .values({ userId: args.userId, lessonId: args.lessonId, lastOpenedAt: now })
+    .onConflictDoUpdate({ target: [lessonProgress.userId, lessonProgress.lessonId], set: { lastOpenedAt: now } });
+}
+
+/** Marks a lesson complete (the first completion time is kept). */
+export async function completeLesson(args: { userId: string; lessonId: string }): Promise<{ recorded: boolean }> {
+  const access = await requireRecordingAccess(args.userId, args.lessonId);
+  if (!access.recordsProgress) return { recorded: false };
+  const now = new Date();
+  await db
+    .insert(lessonProgress)
+    .values({ userId: args.userId, lessonId: args.lessonId, lastOpenedAt: now, completedAt: now })
+    .onConflictDoUpdate({
+      target: [lessonProgress.userId, lessonProgress.lessonId],
+      set: { completedAt: sql`coalesce(${lessonProgress.completedAt}, ${now.toISOString()}::timestamptz)` },
+    });
+  const [lesson] = await db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, args.lessonId));
+  if (lesson) await updateEnrolmentStatus(args.userId, lesson.courseId);
+  return { recorded: true };
+}
+
+/**
+ * A watch report from the player. Watched time grows only as fast as real time (at most twice, for
+ * 2× playback), so seeking to the end does not count as watching; ≥ 90 % watched completes the lesson.
+ */
+export async function recordWatchProgress(args: {
+  userId: string;
+  lessonId: string;
+  position: number;
+  duration: number;
+  now?: Date;
+}): Promise<{ recorded: boolean; watchedSeconds: number; completed: boolean }> {
+  const access = await requireRecordingAccess(args.userId, args.lessonId);
+  if (!access.recordsProgress) return { recorded: false, watchedSeconds: 0, completed: false };
+  const now = args.now ?? new Date();
+  const position = Math.floor(args.position);
+  const result = await db.transaction(async (tx) => {
+    await tx
+      .insert(lessonProgress)
+      .values({ userId: args.userId, lessonId: args.lessonId, lastOpenedAt: now })
+      .onConflictDoNothing();
+    const [row] = await tx
+      .select()
+      .from(lessonProgress)
+      .where(and(eq(lessonProgress.userId, args.userId), eq(lessonProgress.lessonId, args.lessonId)))
+      .for("update");
+    const duration = args.duration > 0 ? Math.ceil(args.duration) : row.durationSeconds;
+    let watched = row.watchedSeconds;
+    if (row.lastWatchReportAt) {
+      const elapsed = Math.max(0, (now.getTime() - row.lastWatchReportAt.getTime()) / 1000);
+      const advanced = position - row.positionSeconds;
+      if (advanced > 0) watched += Math.floor(Math.min(advanced, elapsed * 2 + 1, MAX_CREDIT_PER_REPORT));
+    }
+    if (duration) watched = Math.min(watched, duration);
+    const reachesCompletion = Boolean(duration && watched >= duration * WATCH_COMPLETION_SHARE);
+    const [updated] = await tx
+      .update(lessonProgress)
+      .set({
+        watchedSeconds: watched,
+        positionSeconds: position,
+        durationSeconds: duration ?? null,
+        lastWatchReportAt: now,
+        lastOpenedAt: now,
+        completedAt: row.completedAt ?? (reachesCompletion ? now : null),
+      })
+      .where(and(eq(lessonProgress.userId, args.userId), eq(lessonProgress.lessonId, args.lessonId)))
+      .returning();
+    return { watchedSeconds: updated.watchedSeconds, completed: Boolean(updated.completedAt), newlyCompleted: !row.completedAt && reachesCompletion };
+  });
+  if (result.newlyCompleted) {
+    const [lesson] = await db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, args.lessonId));
+    if (lesson) await updateEnrolmentStatus(args.userId, lesson.courseId);
+  }
+  return { recorded: true, watchedSeconds: result.watchedSeconds, completed: result.completed };
+}
+
+export async function lessonProgressOf(userId: string, lessonId: string) {
+  const [row] = await db
+    .select()
+    .from(lessonProgress)
+    .where(and(eq(lessonProgress.userId, userId), eq(lessonProgress.lessonId, lessonId)));
+  return row ?? null;
+}
+
+/** "My learning": the learner's self-paced courses with progress, most recently active first. */
+export async function listMyCourses(userId: string) {
+  const rows = await db
+    .select({
+      courseId: courses.id,
+      slug: courses.slug,
+      titleVi: courses.titleVi,
+      titleEn: courses.titleEn,
+      status: courseEnrolments.status,
+      enrolledAt: courseEnrolments.enrolledAt,
+      lastActivity: sql<Date | null>`(select max(p.last_opened_at) from lesson_progress p join lessons l on l.id = p.lesson_id where p.user_id = ${userId} and l.course_id = ${courses.id})`.mapWith(
+        (v: string | Date | null) => (v ? new Date(v) : null),
+      ),
+    })
+    .from(courseEnrolments)
+    .innerJoin(courses, eq(courses.id, courseEnrolments.courseId))
+    .where(and(eq(courseEnrolments.userId, userId), isNull(courses.archivedAt), inArray(courseEnrolments.status, ["active", "completed"])))
+    .orderBy(desc(courseEnrolments.enrolledAt));
+  const withProgress = await Promise.all(rows.map(async (r) => ({ ...r, progress: await courseProgress({ userId, courseId: r.courseId }) })));
+  return withProgress.sort((a, b) => (b.lastActivity?.getTime() ?? b.enrolledAt.getTime()) - (a.lastActivity?.getTime() ?? a.enrolledAt.getTime()));
+}
+
+/** The lesson with its module and neighbours, for the player. */
+export async function findLessonBySlugs(courseSlug: string, lessonSlug: string) {
+  const [row] = await db
+    .select({ lesson: lessons, course: { id: courses.id, slug: courses.slug, titleVi: courses.titleVi, titleEn: courses.titleEn, format: courses.format, sourceDir: courses.sourceDir } })
+    .from(lessons)
+    .innerJoin(courses, eq(courses.id, lessons.courseId))
+    .where(and(eq(courses.slug, courseSlug), eq(lessons.slug, lessonSlug), isNull(lessons.archivedAt), isNull(courses.archivedAt)));
+  if (!row) throw notFound("courses.errors.lessonNotFound");
+  return row;
+}
