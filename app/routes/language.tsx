@@ -8,7 +8,10 @@ export async function loader() {
   return redirect("/");
 }
 
-/** Remembers the chosen language in a cookie and goes back to the page the person was on. */
+/**
+ * Remembers the chosen language in a cookie (this device) and, for a signed-in person, on the account (the
+ * language their mail is written in); then goes back to the page the person was on.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData().catch(() => new FormData());
   const language = form.get("language");

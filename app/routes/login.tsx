@@ -8,8 +8,6 @@ import { Card, PageTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
-import { isLanguage } from "~/lib/i18n";
-import { languageCookie } from "~/lib/i18n.server";
 import { sessionCookie } from "~/modules/auth/cookie.server";
 import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
 import { SignInSchema } from "~/modules/auth/schema";
@@ -35,10 +33,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ipAddress: context.clientIp ?? "unknown",
         userAgent: request.headers.get("User-Agent"),
       });
-      // The interface follows the language saved on the account.
-      const headers = new Headers({ "Set-Cookie": sessionCookie(session.token, session.expiresAt) });
-      if (isLanguage(session.locale)) headers.append("Set-Cookie", await languageCookie.serialize(session.locale));
-      return redirect(safeRedirectPath(redirectTo), { headers });
+      return redirect(safeRedirectPath(redirectTo), {
+        headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) },
+      });
     },
     { hideFields: ["password"] },
   );
