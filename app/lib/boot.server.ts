@@ -1,9 +1,16 @@
 import { seedDemoData, hasDemoData } from "../../db/seed/demo";
+import { seedDemoCohorts } from "../../db/seed/cohorts";
 import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
 import { env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
+import { syncCoursesOnStart } from "~/modules/courses/sync.server";
 // Modules that define background jobs register them on import.
 import "~/modules/mail/mail.server";
+import "~/modules/enrollment/waitlist.server";
+import "~/modules/payments/payments.server";
+import "~/modules/cohorts/reminders.server";
+import "~/modules/reports/reports.server";
+import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
 
 let prepared: Promise<void> | undefined;
 
@@ -22,8 +29,18 @@ export function prepare(): Promise<void> {
       if (seed && !(await hasDemoData())) {
         await seedDemoData({ log: (line) => console.log(`[seed] ${line}`) });
       }
+      // The course folder is imported on start for the embedded default (a broken course never stops the app).
+      if (e.COURSES_SYNC_ON_START === "true" || (e.COURSES_SYNC_ON_START === "auto" && embedded)) {
+        await syncCoursesOnStart((line) => console.log(`[courses] ${line}`));
+      }
+      // Demo cohorts need the courses, so they come after the sync (idempotent).
+      if (seed) await seedDemoCohorts({ log: (line) => console.log(`[seed] ${line}`) });
     });
-    if (e.JOBS === "true") await startJobWorkers();
+    if (e.JOBS === "true") {
+      await startJobWorkers();
+      // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
+      await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
+    }
   })();
   return prepared;
 }

@@ -26,9 +26,26 @@ const EnvSchema = z.object({
   MIGRATE_ON_START: z.enum(["true", "false"]).default("false"),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Stripe API address; only changed to point at a local server in tests (e.g. http://127.0.0.1:4010). */
+  STRIPE_API_BASE: optionalString.pipe(z.string().url().optional()),
+  /** The programme's bank account for VietQR transfers (NAPAS BIN, account number, account name). */
+  PAYMENT_BANK_BIN: z.string().regex(/^\d{6}$/).default("970436"),
+  PAYMENT_BANK_ACCOUNT: z.string().regex(/^[0-9A-Za-z]{4,19}$/).default("1023456789"),
+  PAYMENT_BANK_ACCOUNT_NAME: z.string().default("TRUNG TAM HO TRO KHOI NGHIEP"),
+  /** Hours a paid place is held for payment. */
+  PAYMENT_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   MUX_TOKEN_ID: optionalString,
   MUX_TOKEN_SECRET: optionalString,
   MUX_WEBHOOK_SECRET: optionalString,
+  /** Signed playback: the Mux signing key id and its private key (base64 of the PEM, as Mux hands it out). */
+  MUX_SIGNING_KEY_ID: optionalString,
+  MUX_SIGNING_KEY_PRIVATE: optionalString,
+  /** Mux API address; only changed to point at a local server in tests. */
+  MUX_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  /** The course content folder imported by `npm run courses:sync`. */
+  COURSES_DIR: z.string().default("courses"),
+  /** Import the course folder on start: "auto" does it for the embedded database. */
+  COURSES_SYNC_ON_START: z.enum(["auto", "true", "false"]).default("auto"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,29 +1,32 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { MyCohorts } from "~/components/cohorts/my-cohorts";
 import { Alert } from "~/components/ui/alert";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { can, type Role } from "~/modules/auth/permissions";
 import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
+import { dashboardCohorts } from "~/modules/enrollment/my-cohorts.server";
 
 export const handle = { titleKey: "nav.dashboard" };
 
 export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   const user = await requirePermission(request, "view:dashboard:own");
-  const [organisations, overview] = await Promise.all([
+  const [organisations, overview, myCohorts] = await Promise.all([
     listMyOrganisations(user.id),
     can(user, "read:organisations:any") ? programmeOverview() : Promise.resolve(null),
+    can(user, "enrol:cohort:own") ? dashboardCohorts(user.id) : Promise.resolve(null),
   ]);
-  return { user: { name: user.name, roles: user.roles }, organisations, overview };
+  return { user: { name: user.name, roles: user.roles }, organisations, overview, myCohorts };
 });
 
 const ROLE_ORDER: Role[] = ["admin", "staff", "auditor", "trainer", "lecturer", "learner"];
 
 export default function DashboardPage() {
   const { t } = useTranslation();
-  const { user, organisations, overview } = useLoaderData<typeof loader>();
+  const { user, organisations, overview, myCohorts } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const roles = ROLE_ORDER.filter((r) => user.roles.includes(r));
   return (
@@ -31,6 +34,7 @@ export default function DashboardPage() {
       <PageTitle>{t("dashboard.title", { name: user.name })}</PageTitle>
       {params.get("welcome") ? <Alert tone="success">{t("dashboard.welcome")}</Alert> : null}
       <div className="grid gap-4 md:grid-cols-2">
+        {myCohorts ? <MyCohorts cohorts={myCohorts.cohorts} schedule={myCohorts.schedule} /> : null}
         {roles.map((role) => (
           <Card key={role} title={t(`dashboard.${role}.title`)}>
             <p className="text-slate-700">{t(`dashboard.${role}.text`)}</p>

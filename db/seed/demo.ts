@@ -4,6 +4,7 @@ import { hashPassword } from "~/modules/auth/password.server";
 import type { Role } from "~/modules/auth/permissions";
 import { PRIVACY_NOTICE_VERSION } from "~/modules/auth/privacy";
 import { memberships, organisations, programmes, programmeTargets, userRoles, users } from "../schema";
+import { seedSubsidyDemo } from "./subsidies";
 
 /** The password of every demo account (printed in the README). */
 export const DEMO_PASSWORD = "HaiPhong-2026";
@@ -152,4 +153,5 @@ export async function seedDemoData(options: { log?: (line: string) => void } = {
   });
   const [check] = await db.select({ id: users.id }).from(users).where(eq(users.email, "admin@demo.vn"));
   if (!check) throw new Error("seed failed: admin account missing");
+  await seedSubsidyDemo({ log });
 }

@@ -42,6 +42,8 @@ if (databaseUrl) {
   process.env.PGLITE_DIR = join(mkdtempSync(join(tmpdir(), "sa-e2e-")), "pglite");
 }
 process.env.SEED_DEMO = "true";
+// The shipped course folder, imported on start (also on PostgreSQL).
+process.env.COURSES_SYNC_ON_START = "true";
 process.env.NODE_ENV = "production";
 process.env.HOST = "127.0.0.1";
 await import("../../server.mjs");

@@ -73,6 +73,10 @@ async function fileClaim(page: Page, claim: { course: string; feeVnd: string; ho
   await expect(page.getByRole("heading", { level: 1, name: "Đề nghị hỗ trợ kinh phí đào tạo" })).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel("Chương trình hỗ trợ").selectOption({ label: `${programmeName} (2026)` });
+  // The lecturer claims as a member of their university (other specs may have added other memberships).
+  const organisation = page.getByLabel("Đề nghị với tư cách thành viên của");
+  const university = organisation.locator("option", { hasText: "Trường Đại học Hải Phòng" });
+  if ((await university.count()) > 0) await organisation.selectOption({ label: (await university.first().textContent())!.trim() });
   await page.getByLabel("Tên khóa đào tạo, dịch vụ").fill(claim.course);
   await page.getByLabel("Đơn vị cung cấp").fill("Trung tâm Đổi mới sáng tạo Quốc gia");
   await page.getByLabel("Ngày bắt đầu").fill(claim.startsOn);

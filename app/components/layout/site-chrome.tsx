@@ -69,6 +69,16 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               {t("subsidies.nav.subsidies")}
             </NavLink>
           ) : null}
+          {has("enrol:cohort:own") ? (
+            <NavLink to="/payments" className={navLink}>
+              {t("payments.nav.mine")}
+            </NavLink>
+          ) : null}
+          {has("read:payments:any") ? (
+            <NavLink to="/manage/payments" className={navLink}>
+              {t("payments.nav.manage")}
+            </NavLink>
+          ) : null}
           {has("read:reports:any") ? (
             <NavLink to="/reports" className={navLink}>
               {t("reports.nav")}

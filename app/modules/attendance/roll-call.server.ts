@@ -1,0 +1,253 @@
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { attendance, attendanceEvents, cohorts, cohortSessions, courses, enrollments, users } from "../../../db/schema";
+import { db, type Transaction } from "~/lib/db.server";
+import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import type { Actor } from "~/modules/auth/permissions";
+import { canMarkAttendance, canViewAttendance } from "~/modules/cohorts/access.server";
+import type { AttendanceStatus } from "~/modules/cohorts/schema";
+import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
+import { isUuid } from "~/modules/organisations/organisations.server";
+import { cohortAttendanceProgress } from "./progress.server";
+import { checkInWindow } from "./rules";
+
+/**
+ * Roll call: the trainer marks each participant present, late, absent or excused (with a note), one by one
+ * or in bulk. Every change writes its history (attendance_events: who, when, old, new, why); once the session
+ * has ended a change to an existing record needs a reason. Nothing is overwritten silently.
+ */
+
+type Method = "qr" | "roll_call";
+
+export async function loadSessionWithCohort(sessionId: string | undefined) {
+  if (!isUuid(sessionId)) throw notFound();
+  const [row] = await db
+    .select({
+      session: cohortSessions,
+      cohort: cohorts,
+      course: { id: courses.id, titleVi: courses.titleVi, titleEn: courses.titleEn, minAttendanceShare: courses.minAttendanceShare },
+    })
+    .from(cohortSessions)
+    .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
+    .innerJoin(courses, eq(courses.id, cohorts.courseId))
+    .where(eq(cohortSessions.id, sessionId));
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Writes one attendance value (new or changed) and its history; returns false when nothing changed. */
+export async function writeAttendance(
+  tx: Transaction,
+  args: {
+    sessionId: string;
+    enrollmentId: string;
+    status: AttendanceStatus;
+    note: string | null;
+    reason: string | null;
+    method: Method;
+    actorId: string | null;
+    /** Changing an existing record needs a reason (after the session ended). */
+    reasonRequiredForChange: boolean;
+    /** Only a first record (QR check-in, bulk marking): an existing one is left as it is. */
+    onlyIfNew?: boolean;
+  },
+): Promise<boolean> {
+  const [inserted] = await tx
+    .insert(attendance)
+    .values({
+      sessionId: args.sessionId,
+      enrollmentId: args.enrollmentId,
+      status: args.status,
+      note: args.note,
+      method: args.method,
+      recordedBy: args.actorId,
+    })
+    .onConflictDoNothing({ target: [attendance.sessionId, attendance.enrollmentId] })
+    .returning();
+  if (inserted) {
+    await tx.insert(attendanceEvents).values({
+      attendanceId: inserted.id,
+      sessionId: args.sessionId,
+      enrollmentId: args.enrollmentId,
+      actorId: args.actorId,
+      oldStatus: null,
+      newStatus: args.status,
+      oldNote: null,
+      newNote: args.note,
+      reason: args.reason,
+      method: args.method,
+    });
+    return true;
+  }
+  if (args.onlyIfNew) return false;
+  const [existing] = await tx
+    .select()
+    .from(attendance)
+    .where(and(eq(attendance.sessionId, args.sessionId), eq(attendance.enrollmentId, args.enrollmentId)))
+    .for("update");
+  if (existing.status === args.status && (existing.note ?? null) === args.note) return false;
+  if (args.reasonRequiredForChange && !args.reason) throw badRequest("cohorts.attendance.reasonRequired", { field: "reason" });
+  await tx
+    .update(attendance)
+    .set({ status: args.status, note: args.note, method: args.method, recordedBy: args.actorId, recordedAt: new Date() })
+    .where(eq(attendance.id, existing.id));
+  await tx.insert(attendanceEvents).values({
+    attendanceId: existing.id,
+    sessionId: args.sessionId,
+    enrollmentId: args.enrollmentId,
+    actorId: args.actorId,
+    oldStatus: existing.status,
+    newStatus: args.status,
+    oldNote: existing.note,
+    newNote: args.note,
+    reason: args.reason,
+    method: args.method,
+  });
+  return true;
+}
+
+async function assertMayMark(actor: Actor, sessionId: string) {
+  const row = await loadSessionWithCohort(sessionId);
+  if (!(await canMarkAttendance(actor, row.cohort))) throw forbidden();
+  return row;
+}
+
+/** Present, late and absent are marked from the opening of check-in; an excused absence may be noted ahead. */
+function assertMarkable(session: { startsAt: Date; endsAt: Date }, status: AttendanceStatus, now: Date) {
+  if (status !== "excused" && now < checkInWindow(session).opensAt) throw conflict("cohorts.attendance.notYet");
+}
+
+export async function recordAttendance(input: {
+  actor: Actor;
+  sessionId: string;
+  enrollmentId: string;
+  status: AttendanceStatus;
+  note?: string | null;
+  reason?: string | null;
+  now?: Date;
+}): Promise<{ changed: boolean }> {
+  const now = input.now ?? new Date();
+  const { session, cohort } = await assertMayMark(input.actor, input.sessionId);
+  assertMarkable(session, input.status, now);
+  if (!isUuid(input.enrollmentId)) throw notFound();
+  const note = input.note?.trim() || null;
+  if (input.status === "excused" && !note) throw badRequest("cohorts.validation.noteRequired", { field: "note" });
+  const changed = await db.transaction(async (tx) => {
+    const [enrollment] = await tx
+      .select({ id: enrollments.id })
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.id, input.enrollmentId),
+          eq(enrollments.cohortId, cohort.id),
+          inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
+        ),
+      );
+    if (!enrollment) throw notFound("cohorts.attendance.notParticipant");
+    return writeAttendance(tx, {
+      sessionId: session.id,
+      enrollmentId: enrollment.id,
+      status: input.status,
+      note,
+      reason: input.reason?.trim() || null,
+      method: "roll_call",
+      actorId: input.actor.id,
+      reasonRequiredForChange: now >= session.endsAt,
+    });
+  });
+  return { changed };
+}
+
+/** Marks every participant who has no record yet (never touches an existing one). */
+export async function markAllUnmarked(input: { actor: Actor; sessionId: string; status: "present" | "absent"; now?: Date }) {
+  const now = input.now ?? new Date();
+  const { session, cohort } = await assertMayMark(input.actor, input.sessionId);
+  assertMarkable(session, input.status, now);
+  return db.transaction(async (tx) => {
+    const unmarked = await tx
+      .select({ id: enrollments.id })
+      .from(enrollments)
+      .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, session.id)))
+      .where(and(eq(enrollments.cohortId, cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES]), isNull(attendance.id)));
+    let marked = 0;
+    for (const row of unmarked) {
+      const wrote = await writeAttendance(tx, {
+        sessionId: session.id,
+        enrollmentId: row.id,
+        status: input.status,
+        note: null,
+        reason: null,
+        method: "roll_call",
+        actorId: input.actor.id,
+        reasonRequiredForChange: true,
+        onlyIfNew: true,
+      });
+      if (wrote) marked++;
+    }
+    return marked;
+  });
+}
+
+const actorUser = alias(users, "actor_user");
+
+/** Everything the roll-call page shows (participants, their value, standing and the session's history). */
+export async function getRollCall(input: { actor: Actor; sessionId: string; now?: Date }) {
+  const now = input.now ?? new Date();
+  const row = await loadSessionWithCohort(input.sessionId);
+  if (!(await canViewAttendance(input.actor, row.cohort))) throw forbidden();
+  const [canMark, people, progress, history, sessions] = await Promise.all([
+    canMarkAttendance(input.actor, row.cohort),
+    db
+      .select({
+        enrollmentId: enrollments.id,
+        name: users.name,
+        email: users.email,
+        enrollmentStatus: enrollments.status,
+        status: attendance.status,
+        note: attendance.note,
+        method: attendance.method,
+        recordedAt: attendance.recordedAt,
+      })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id)))
+      .where(and(eq(enrollments.cohortId, row.cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES])))
+      .orderBy(asc(users.name)),
+    cohortAttendanceProgress(row.cohort.id, { now }),
+    db
+      .select({
+        id: attendanceEvents.id,
+        name: users.name,
+        oldStatus: attendanceEvents.oldStatus,
+        newStatus: attendanceEvents.newStatus,
+        oldNote: attendanceEvents.oldNote,
+        newNote: attendanceEvents.newNote,
+        reason: attendanceEvents.reason,
+        method: attendanceEvents.method,
+        createdAt: attendanceEvents.createdAt,
+        actorName: actorUser.name,
+      })
+      .from(attendanceEvents)
+      .innerJoin(enrollments, eq(enrollments.id, attendanceEvents.enrollmentId))
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .leftJoin(actorUser, eq(actorUser.id, attendanceEvents.actorId))
+      .where(eq(attendanceEvents.sessionId, row.session.id))
+      .orderBy(desc(attendanceEvents.id))
+      .limit(200),
+    db
+      .select({ id: cohortSessions.id, startsAt: cohortSessions.startsAt })
+      .from(cohortSessions)
+      .where(eq(cohortSessions.cohortId, row.cohort.id))
+      .orderBy(asc(cohortSessions.startsAt)),
+  ]);
+  const index = sessions.findIndex((s) => s.id === row.session.id);
+  return {
+    ...row,
+    canMark,
+    ended: now >= row.session.endsAt,
+    window: checkInWindow(row.session),
+    position: { number: index + 1, of: sessions.length, previousId: sessions[index - 1]?.id ?? null, nextId: sessions[index + 1]?.id ?? null },
+    people: people.map((p) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
+    history,
+  };
+}

@@ -1,0 +1,220 @@
+import { z } from "zod";
+import { isClockTime, isIsoDate } from "./time";
+
+export const COHORT_ADMISSIONS = ["open", "application"] as const;
+export const COHORT_FORMATS = ["online", "in_person", "blended"] as const;
+export const COHORT_LANGUAGES = ["vi", "en"] as const;
+export const COHORT_STATUSES = ["draft", "published", "cancelled"] as const;
+export type CohortAdmission = (typeof COHORT_ADMISSIONS)[number];
+export type CohortFormat = (typeof COHORT_FORMATS)[number];
+export type CohortStatus = (typeof COHORT_STATUSES)[number];
+
+export const MAX_CAPACITY = 10_000;
+export const MAX_QUESTIONS = 10;
+
+const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { errorMap: () => ({ message: "validation.invalidChoice" }) });
+
+const requiredText = (max: number) =>
+  z.string({ required_error: "validation.required" }).trim().min(1, "validation.required").max(max, "validation.textTooLong");
+const optionalText = (max: number) => z.string().trim().max(max, "validation.textTooLong").optional();
+const uuid = z.string({ required_error: "validation.required" }).uuid("validation.invalidChoice");
+
+const isoDate = z
+  .string({ required_error: "validation.required" })
+  .trim()
+  .refine(isIsoDate, "validation.invalidDate");
+const clockTime = z
+  .string({ required_error: "validation.required" })
+  .trim()
+  .refine(isClockTime, "cohorts.validation.timeInvalid");
+const webAddress = z
+  .string()
+  .trim()
+  .max(500, "validation.textTooLong")
+  .url("validation.urlInvalid")
+  .refine((v) => /^https?:\/\//i.test(v), "validation.urlInvalid")
+  .optional();
+
+/** The fields of a cohort that can be edited (the course is fixed once the cohort exists). */
+const cohortFields = {
+  organisationId: uuid,
+  code: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "cohorts.validation.codeInvalid")
+    .max(40, "cohorts.validation.codeInvalid")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "cohorts.validation.codeInvalid"),
+  admission: choice(COHORT_ADMISSIONS),
+  startsOn: isoDate,
+  endsOn: isoDate,
+  enrollmentOpensOn: isoDate,
+  enrollmentClosesOn: isoDate,
+  capacity: z
+    .number({ required_error: "validation.required", invalid_type_error: "cohorts.validation.capacityInvalid" })
+    .int("cohorts.validation.capacityInvalid")
+    .min(1, "cohorts.validation.capacityInvalid")
+    .max(MAX_CAPACITY, "cohorts.validation.capacityInvalid"),
+  language: choice(COHORT_LANGUAGES),
+  format: choice(COHORT_FORMATS),
+  venueAddress: optionalText(300),
+  venueRoom: optionalText(120),
+  onlineUrl: webAddress,
+  /** Empty: the course's list price. */
+  feeVnd: z
+    .number({ invalid_type_error: "cohorts.validation.feeInvalid" })
+    .int("cohorts.validation.feeInvalid")
+    .min(0, "cohorts.validation.feeInvalid")
+    .max(1_000_000_000, "cohorts.validation.feeInvalid")
+    .optional(),
+  requiresCertifiedTrainer: z.boolean().optional().default(false),
+  description: optionalText(4000),
+  /** Application questions, one per line (admission by application). */
+  questions: optionalText(5000),
+};
+
+type CohortShape = {
+  startsOn: string;
+  endsOn: string;
+  enrollmentOpensOn: string;
+  enrollmentClosesOn: string;
+  format: CohortFormat;
+  admission: CohortAdmission;
+  venueAddress?: string;
+  onlineUrl?: string;
+  questions?: string;
+};
+
+export function questionLines(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function checkCohort(value: CohortShape, ctx: z.RefinementCtx) {
+  if (isIsoDate(value.startsOn) && isIsoDate(value.endsOn) && value.endsOn < value.startsOn) {
+    ctx.addIssue({ code: "custom", path: ["endsOn"], message: "cohorts.validation.endBeforeStart" });
+  }
+  if (isIsoDate(value.enrollmentOpensOn) && isIsoDate(value.enrollmentClosesOn) && value.enrollmentClosesOn < value.enrollmentOpensOn) {
+    ctx.addIssue({ code: "custom", path: ["enrollmentClosesOn"], message: "cohorts.validation.windowOrder" });
+  }
+  if (isIsoDate(value.endsOn) && isIsoDate(value.enrollmentClosesOn) && value.enrollmentClosesOn > value.endsOn) {
+    ctx.addIssue({ code: "custom", path: ["enrollmentClosesOn"], message: "cohorts.validation.windowAfterEnd" });
+  }
+  if ((value.format === "in_person" || value.format === "blended") && !value.venueAddress) {
+    ctx.addIssue({ code: "custom", path: ["venueAddress"], message: "cohorts.validation.venueRequired" });
+  }
+  if ((value.format === "online" || value.format === "blended") && !value.onlineUrl) {
+    ctx.addIssue({ code: "custom", path: ["onlineUrl"], message: "cohorts.validation.linkRequired" });
+  }
+  const questions = questionLines(value.questions);
+  if (value.admission === "application" && questions.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["questions"], message: "cohorts.validation.questionsRequired" });
+  }
+  if (questions.length > MAX_QUESTIONS || questions.some((q) => q.length > 500)) {
+    ctx.addIssue({ code: "custom", path: ["questions"], message: "cohorts.validation.questionsTooMany" });
+  }
+}
+
+export const CohortCreateSchema = z.object({ courseId: uuid, ...cohortFields }).superRefine(checkCohort);
+export const CohortUpdateSchema = z.object(cohortFields).superRefine(checkCohort);
+export type CohortCreateInput = z.infer<typeof CohortCreateSchema>;
+export type CohortUpdateInput = z.infer<typeof CohortUpdateSchema>;
+
+const sessionPlace = {
+  topic: optionalText(300),
+  venueAddress: optionalText(300),
+  venueRoom: optionalText(120),
+  onlineUrl: webAddress,
+};
+
+function checkTimes(value: { startTime: string; endTime: string }, ctx: z.RefinementCtx) {
+  if (isClockTime(value.startTime) && isClockTime(value.endTime) && value.endTime <= value.startTime) {
+    ctx.addIssue({ code: "custom", path: ["endTime"], message: "cohorts.validation.endTimeBeforeStart" });
+  }
+}
+
+export const SessionSchema = z
+  .object({ date: isoDate, startTime: clockTime, endTime: clockTime, ...sessionPlace })
+  .superRefine(checkTimes);
+export type SessionInput = z.infer<typeof SessionSchema>;
+
+/** Moving or editing a session: the same fields and an optional message for the participants. */
+export const SessionUpdateSchema = z
+  .object({ date: isoDate, startTime: clockTime, endTime: clockTime, ...sessionPlace, message: optionalText(1000) })
+  .superRefine(checkTimes);
+export type SessionUpdateInput = z.infer<typeof SessionUpdateSchema>;
+
+export const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "0"] as const;
+
+export const SeriesSchema = z
+  .object({
+    startDate: isoDate,
+    weekdays: z.array(choice(WEEKDAYS), { required_error: "cohorts.validation.weekdaysRequired" }).min(1, "cohorts.validation.weekdaysRequired"),
+    count: z
+      .number({ invalid_type_error: "cohorts.validation.countInvalid" })
+      .int("cohorts.validation.countInvalid")
+      .min(1, "cohorts.validation.countInvalid")
+      .max(104, "cohorts.validation.countInvalid")
+      .optional(),
+    untilDate: isoDate.optional(),
+    startTime: clockTime,
+    endTime: clockTime,
+    ...sessionPlace,
+  })
+  .superRefine((value, ctx) => {
+    checkTimes(value, ctx);
+    if (value.count === undefined && value.untilDate === undefined) {
+      ctx.addIssue({ code: "custom", path: ["count"], message: "cohorts.validation.countOrUntil" });
+    }
+    if (value.untilDate && isIsoDate(value.startDate) && value.untilDate < value.startDate) {
+      ctx.addIssue({ code: "custom", path: ["untilDate"], message: "cohorts.validation.untilBeforeStart" });
+    }
+  });
+export type SeriesInput = z.infer<typeof SeriesSchema>;
+
+export const TrainerSchema = z.object({ userId: uuid });
+
+export const ApplicationDecisionSchema = z
+  .object({
+    enrollmentId: uuid,
+    decision: choice(["accept", "reject"] as const),
+    reason: optionalText(1000),
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === "reject" && !value.reason) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "cohorts.validation.reasonRequired" });
+    }
+  });
+
+export const WithdrawSchema = z.object({ reason: optionalText(1000) });
+
+/** Staff withdrawing someone: the reason is required. */
+export const StaffWithdrawSchema = z.object({ enrollmentId: uuid, reason: requiredText(1000) });
+
+/** The answers of an application, one per question, in order; required questions are checked by the service. */
+export const ApplicationSchema = z.object({
+  answers: z.array(z.string().trim().max(2000, "validation.textTooLong").optional()).max(MAX_QUESTIONS).optional(),
+});
+
+export const ATTENDANCE_STATUSES = ["present", "late", "absent", "excused"] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export const AttendanceSchema = z
+  .object({
+    enrollmentId: uuid,
+    status: choice(ATTENDANCE_STATUSES),
+    note: optionalText(500),
+    reason: optionalText(500),
+  })
+  .superRefine((value, ctx) => {
+    if (value.status === "excused" && !value.note) {
+      ctx.addIssue({ code: "custom", path: ["note"], message: "cohorts.validation.noteRequired" });
+    }
+  });
+export type AttendanceInput = z.infer<typeof AttendanceSchema>;
+
+export const BulkAttendanceSchema = z.object({ status: choice(["present", "absent"] as const) });
+
+export const CheckInSchema = z.object({ code: optionalText(40), ticket: optionalText(200) });

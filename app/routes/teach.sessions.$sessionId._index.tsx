@@ -1,0 +1,214 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { StandingCell } from "~/components/cohorts/attendance-standing";
+import { AttendanceBadge } from "~/components/cohorts/badges";
+import { SessionWhen } from "~/components/cohorts/session-list";
+import { courseTitle } from "~/components/cohorts/text";
+import { Alert } from "~/components/ui/alert";
+import { Button, buttonClass } from "~/components/ui/button";
+import { PageTitle } from "~/components/ui/card";
+import { FieldErrors } from "~/components/ui/field";
+import { FormErrors } from "~/components/ui/form-errors";
+import type { ErrorPayload } from "~/lib/errors";
+import { appLoader } from "~/lib/errors.server";
+import { formatDateTime, formatTime } from "~/lib/format";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { resultFor } from "~/lib/intent";
+import { readIntent } from "~/lib/intent.server";
+import { getRollCall, markAllUnmarked, recordAttendance } from "~/modules/attendance/roll-call.server";
+import { requireTeacher } from "~/modules/cohorts/guards.server";
+import { requireUser } from "~/modules/auth/guards.server";
+import { ATTENDANCE_STATUSES, AttendanceSchema, BulkAttendanceSchema } from "~/modules/cohorts/schema";
+
+export const handle = { titleKey: "cohorts.rollCall.title" };
+
+export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  // Auditors read roll calls too (read-only); the service decides per cohort.
+  const user = await requireUser(request);
+  const now = new Date();
+  const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId ?? "", now });
+  return { ...rollCall, now: now.toISOString() };
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireTeacher(request);
+  const sessionId = params.sessionId ?? "";
+  const intent = await readIntent(request);
+  if (intent === "mark") {
+    const submission = await parseForm(request, AttendanceSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value });
+      return redirect(`/teach/sessions/${sessionId}?saved=${changed ? "marked" : "unchanged"}#p-${submission.value.enrollmentId}`);
+    });
+  }
+  if (intent === "bulk") {
+    const submission = await parseForm(request, BulkAttendanceSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status });
+      return redirect(`/teach/sessions/${sessionId}?saved=bulk&count=${count}`);
+    });
+  }
+  throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
+}
+
+export default function RollCallPage() {
+  const { t, i18n } = useTranslation();
+  const { session, cohort, course, canMark, ended, window, position, people, history } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const busy = navigation.state === "submitting";
+  const language = i18n.language;
+  const saved = params.get("saved");
+  const mark = resultFor(actionData, "mark");
+  const errorsFor = (enrollmentId: string, field: string) =>
+    mark && (mark.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (mark.error?.[field] ?? null) : null;
+  const unmarked = people.filter((p) => !p.status).length;
+  return (
+    <div className="mx-auto max-w-2xl space-y-5">
+      <Link to={`/teach/cohorts/${cohort.id}`} className="text-sm text-brand-700 underline">
+        ← {courseTitle(course, language)} · {cohort.code}
+      </Link>
+      <PageTitle subtitle={<SessionWhen session={session} />}>
+        {t("cohorts.rollCall.heading", { number: position.number, of: position.of })}
+      </PageTitle>
+      <nav aria-label={t("cohorts.rollCall.sessionNav")} className="flex flex-wrap gap-3 text-sm">
+        {position.previousId ? (
+          <Link to={`/teach/sessions/${position.previousId}`} className="text-brand-700 underline">
+            ← {t("cohorts.rollCall.previous")}
+          </Link>
+        ) : null}
+        {position.nextId ? (
+          <Link to={`/teach/sessions/${position.nextId}`} className="text-brand-700 underline">
+            {t("cohorts.rollCall.next")} →
+          </Link>
+        ) : null}
+        {canMark ? (
+          <Link to={`/teach/sessions/${session.id}/qr`} className="font-semibold text-brand-700 underline">
+            {t("cohorts.qr.open")}
+          </Link>
+        ) : null}
+      </nav>
+      {saved ? (
+        <Alert tone="success">{t(`cohorts.rollCall.saved.${saved}`, { count: Number(params.get("count") ?? 0), defaultValue: t("common.saved") })}</Alert>
+      ) : null}
+      {session.topic ? <p className="text-slate-800">{session.topic}</p> : null}
+      <p className="text-sm text-slate-700">
+        {ended
+          ? t("cohorts.rollCall.endedNote")
+          : t("cohorts.rollCall.windowNote", { from: formatDateTime(window.opensAt, language), to: formatTime(window.closesAt, language) })}
+      </p>
+      <FormErrors errors={resultFor(actionData, "bulk")?.error?.[""] ?? null} />
+      {canMark && people.length > 0 ? (
+        <Form method="post" className="flex flex-wrap gap-2 rounded-lg border border-slate-200 bg-white p-3">
+          <input type="hidden" name="intent" value="bulk" />
+          <p className="w-full text-sm text-slate-700">{t("cohorts.rollCall.unmarked", { count: unmarked })}</p>
+          <Button name="status" value="present" variant="secondary" disabled={busy || unmarked === 0}>
+            {t("cohorts.rollCall.allPresent")}
+          </Button>
+          <Button name="status" value="absent" variant="secondary" disabled={busy || unmarked === 0}>
+            {t("cohorts.rollCall.allAbsent")}
+          </Button>
+        </Form>
+      ) : null}
+      {people.length === 0 ? <p className="text-slate-700">{t("cohorts.participants.empty")}</p> : null}
+      <ul className="space-y-3">
+        {people.map((p) => (
+          <li key={p.enrollmentId} id={`p-${p.enrollmentId}`} className="rounded-lg border border-slate-200 bg-white p-3" data-participant={p.name}>
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <p className="font-semibold">{p.name}</p>
+              <AttendanceBadge status={p.status} />
+            </div>
+            <p className="text-sm text-slate-700">
+              <StandingCell progress={p.progress} />
+              {p.method ? ` · ${t(`cohorts.attendanceMethods.${p.method}`)}` : ""}
+              {p.note ? ` · ${p.note}` : ""}
+            </p>
+            {canMark ? (
+              <Form method="post" className="mt-2 space-y-2">
+                <input type="hidden" name="intent" value="mark" />
+                <input type="hidden" name="enrollmentId" value={p.enrollmentId} />
+                <FormErrors errors={errorsFor(p.enrollmentId, "")} />
+                <fieldset>
+                  <legend className="sr-only">{t("cohorts.rollCall.statusFor", { name: p.name })}</legend>
+                  <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+                    {ATTENDANCE_STATUSES.map((status) => (
+                      <label
+                        key={status}
+                        className="flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50"
+                      >
+                        <input type="radio" name="status" value={status} defaultChecked={p.status === status} className="h-4 w-4" />
+                        {t(`cohorts.attendanceStatuses.${status}`)}
+                      </label>
+                    ))}
+                  </div>
+                  <FieldErrors id={`status-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "status")} />
+                </fieldset>
+                <div>
+                  <label htmlFor={`note-${p.enrollmentId}`} className="block text-sm font-medium text-slate-800">
+                    {t("cohorts.rollCall.note")}
+                  </label>
+                  <input
+                    id={`note-${p.enrollmentId}`}
+                    name="note"
+                    defaultValue={p.note ?? ""}
+                    className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
+                    aria-describedby={errorsFor(p.enrollmentId, "note") ? `note-${p.enrollmentId}-error` : undefined}
+                  />
+                  <FieldErrors id={`note-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "note")} />
+                </div>
+                {ended && p.status ? (
+                  <div>
+                    <label htmlFor={`reason-${p.enrollmentId}`} className="block text-sm font-medium text-slate-800">
+                      {t("cohorts.rollCall.reason")}
+                    </label>
+                    <input
+                      id={`reason-${p.enrollmentId}`}
+                      name="reason"
+                      className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
+                      aria-invalid={errorsFor(p.enrollmentId, "reason") ? true : undefined}
+                      aria-describedby={errorsFor(p.enrollmentId, "reason") ? `reason-${p.enrollmentId}-error` : undefined}
+                    />
+                    <FieldErrors id={`reason-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "reason")} />
+                  </div>
+                ) : null}
+                <Button className="w-full sm:w-auto" disabled={busy}>
+                  {t("cohorts.rollCall.save", { name: p.name })}
+                </Button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <section aria-labelledby="history-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="history-heading" className="mb-2 text-lg font-semibold">
+          {t("cohorts.rollCall.history")}
+        </h2>
+        {history.length === 0 ? (
+          <p className="text-sm text-slate-700">{t("cohorts.rollCall.noHistory")}</p>
+        ) : (
+          <ol className="space-y-1 text-sm">
+            {history.map((h) => (
+              <li key={h.id}>
+                <span className="text-slate-600">{formatDateTime(h.createdAt, language)}</span> · {h.name}:{" "}
+                {h.oldStatus ? `${t(`cohorts.attendanceStatuses.${h.oldStatus}`)} → ` : ""}
+                <strong>{t(`cohorts.attendanceStatuses.${h.newStatus}`)}</strong>
+                {h.newNote && h.newNote !== h.oldNote ? ` (${h.newNote})` : ""} · {h.actorName ?? t("cohorts.participants.system")} ·{" "}
+                {t(`cohorts.attendanceMethods.${h.method}`)}
+                {h.reason ? ` · ${t("cohorts.rollCall.reasonShown", { reason: h.reason })}` : ""}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      {canMark ? (
+        <Link to={`/teach/sessions/${session.id}/qr`} className={buttonClass("primary", "w-full sm:w-auto")}>
+          {t("cohorts.qr.open")}
+        </Link>
+      ) : null}
+    </div>
+  );
+}

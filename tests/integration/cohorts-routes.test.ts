@@ -1,0 +1,122 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { attendance, cohorts } from "../../db/schema";
+import { db } from "~/lib/db.server";
+import { enrol } from "~/modules/enrollment/enrollment.server";
+import { action as checkInAction, loader as checkInLoader } from "~/routes/check-in.$sessionId";
+import { action as manageAction } from "~/routes/manage.cohorts.$cohortId._index";
+import { action as rollCallAction } from "~/routes/teach.sessions.$sessionId._index";
+import { loader as codeLoader } from "~/routes/teach.sessions.$sessionId.code";
+import { addCohortTrainer, createPerson, createTestCohort, DAY } from "../fixtures/cohorts";
+import { addMember, createUser, signedInRequest } from "../fixtures/factories";
+
+/** What an action or loader answered: its status (a thrown Response counts too) and its body. */
+async function call(fn: () => Promise<unknown>): Promise<{ status: number; body: unknown; location?: string | null }> {
+  let value: unknown;
+  try {
+    value = await fn();
+  } catch (thrown) {
+    if (thrown instanceof Error) throw thrown;
+    value = thrown;
+  }
+  if (value instanceof Response) {
+    const json = value.headers.get("Content-Type")?.includes("application/json");
+    return { status: value.status, body: json ? await value.json() : null, location: value.headers.get("Location") };
+  }
+  const shaped = value as { type?: string; init?: { status?: number }; data?: unknown };
+  if (shaped?.type === "DataWithResponseInit") return { status: shaped.init?.status ?? 200, body: shaped.data };
+  return { status: 200, body: value };
+}
+
+const context = { clientIp: "127.0.0.1" };
+
+describe("cohort routes check permissions at the action", () => {
+  it("an organisation admin publishes their own organisation's cohort, not another's", async () => {
+    const mine = await createTestCohort({ status: "draft" });
+    const theirs = await createTestCohort({ status: "draft" });
+    const admin = await createUser({ roles: ["learner"] });
+    await addMember(admin.id, mine.organisationId, "admin");
+    const post = async (cohortId: string) =>
+      call(async () =>
+        manageAction({
+          request: await signedInRequest(admin.id, `/manage/cohorts/${cohortId}`, { form: { intent: "publish" } }),
+          params: { cohortId },
+          context,
+        }),
+      );
+    expect(await post(mine.cohort.id)).toMatchObject({ status: 302 });
+    expect(await post(theirs.cohort.id)).toMatchObject({ status: 403 });
+    const statuses = await db.select({ id: cohorts.id, status: cohorts.status }).from(cohorts).where(eq(cohorts.organisationId, theirs.organisationId));
+    expect(statuses[0].status).toBe("draft");
+  });
+
+  it("the cohort's own trainer takes the roll call and gets the QR code; a learner gets neither", async () => {
+    const now = new Date();
+    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [-5 * 60_000], enrollmentOpensAt: new Date(now.getTime() - 2 * DAY) });
+    const trainer = await createPerson(["trainer"]);
+    await addCohortTrainer(cohort.id, trainer.user.id);
+    const learner = await createPerson();
+    const { enrollmentId } = await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - DAY) });
+    const sessionId = sessions[0].id;
+    const mark = async (userId: string) =>
+      call(async () =>
+        rollCallAction({
+          request: await signedInRequest(userId, `/teach/sessions/${sessionId}`, { form: { intent: "mark", enrollmentId, status: "late" } }),
+          params: { sessionId },
+          context,
+        }),
+      );
+    expect(await mark(learner.user.id)).toMatchObject({ status: 403 });
+    expect(await db.select().from(attendance).where(eq(attendance.sessionId, sessionId))).toHaveLength(0);
+    expect(await mark(trainer.user.id)).toMatchObject({ status: 302 });
+    expect((await db.select().from(attendance).where(eq(attendance.sessionId, sessionId)))[0].status).toBe("late");
+
+    const code = async (userId: string) =>
+      call(async () => codeLoader({ request: await signedInRequest(userId, `/teach/sessions/${sessionId}/code`), params: { sessionId }, context }));
+    expect(await code(learner.user.id)).toMatchObject({ status: 403 });
+    const answer = await code(trainer.user.id);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ code: expect.stringMatching(/^[A-Z2-9]{8}$/), url: expect.stringContaining(`/check-in/${sessionId}?code=`) });
+  });
+
+  it("check-in: a visitor with a valid code is sent to sign in with a ticket and comes back to check in; an expired code is refused", async () => {
+    const now = new Date();
+    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [10 * 60_000], enrollmentOpensAt: new Date(now.getTime() - 2 * DAY) });
+    const trainer = await createPerson(["trainer"]);
+    await addCohortTrainer(cohort.id, trainer.user.id);
+    const learner = await createPerson();
+    await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - DAY) });
+    const sessionId = sessions[0].id;
+    const shown = await call(async () =>
+      codeLoader({ request: await signedInRequest(trainer.user.id, `/teach/sessions/${sessionId}/code`), params: { sessionId }, context }),
+    );
+    const { code } = shown.body as { code: string };
+
+    const visit = await call(async () =>
+      checkInLoader({ request: await signedInRequest(null, `/check-in/${sessionId}?code=${code}`), params: { sessionId }, context }),
+    );
+    expect(visit.status).toBe(302);
+    const login = new URL(visit.location!, "http://localhost");
+    expect(login.pathname).toBe("/login");
+    const back = login.searchParams.get("redirectTo")!;
+    expect(back).toMatch(new RegExp(`^/check-in/${sessionId}\\?ticket=`));
+    const ticket = new URL(back, "http://localhost").searchParams.get("ticket")!;
+
+    // Signed in and back: the page offers the check-in; posting it records the learner present.
+    const page = await call(async () => checkInLoader({ request: await signedInRequest(learner.user.id, back), params: { sessionId }, context }));
+    expect(page).toMatchObject({ status: 200, body: { ticket, problem: null, preview: { enrolled: true, inWindow: true } } });
+    const done = await call(async () =>
+      checkInAction({ request: await signedInRequest(learner.user.id, back, { form: { ticket } }), params: { sessionId }, context }),
+    );
+    expect(done).toMatchObject({ status: 302, location: `/check-in/${sessionId}?done=present` });
+
+    // A made-up code is refused with its message, and nothing is written.
+    const other = await createPerson();
+    const refused = await call(async () =>
+      checkInAction({ request: await signedInRequest(other.user.id, `/check-in/${sessionId}`, { form: { code: "ABCDEFGH" } }), params: { sessionId }, context }),
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain("cohorts.checkIn.codeExpired");
+    expect(await db.select().from(attendance).where(eq(attendance.sessionId, sessionId))).toHaveLength(1);
+  });
+});
