@@ -35,12 +35,13 @@ export function prepare(): Promise<void> {
       }
       // Demo cohorts need the courses, so they come after the sync (idempotent).
       if (seed) await seedDemoCohorts({ log: (line) => console.log(`[seed] ${line}`) });
+      // Creating pg-boss's queues from two servers at once can deadlock: this too takes its turn.
+      if (e.JOBS === "true") {
+        await startJobWorkers();
+        // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
+        await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
+      }
     });
-    if (e.JOBS === "true") {
-      await startJobWorkers();
-      // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
-      await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
-    }
   })();
   return prepared;
 }
