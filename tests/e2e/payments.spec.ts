@@ -35,6 +35,7 @@ test.describe("in English", () => {
     await page.goto("/admin/organisations");
     await page.getByRole("link", { name: "Công ty TNHH Hải Sản Số Cát Hải" }).first().click();
     // (Another spec may have verified it already in this run.)
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Hải Sản Số Cát Hải");
     const verify = page.getByRole("button", { name: "Verify the registration" });
     if (await verify.isVisible()) {
       await page.getByLabel("Verification note").fill("Checked against the national business registration portal.");

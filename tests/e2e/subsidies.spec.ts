@@ -289,6 +289,7 @@ test.describe("subsidies on the platform, in English", () => {
     await page.goto("/admin/organisations?q=SeaTrace");
     await page.getByRole("link", { name: /Hải Sản Số Cát Hải/ }).click();
     // (The payments spec may have verified it already in this run; then there is nothing to do.)
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Hải Sản Số Cát Hải");
     const verify = page.getByRole("button", { name: "Verify the registration" });
     if (await verify.isVisible()) {
       await page.getByLabel("Verification note").fill("Checked against the business registration certificate, first issued 15/03/2023.");
