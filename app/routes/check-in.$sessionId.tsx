@@ -42,13 +42,13 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   return problem ? data(state, { status: 400 }) : state;
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const sessionId = params.sessionId ?? "";
   const submission = await parseForm(request, CheckInSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    const result = await checkIn({ userId: user.id, sessionId, proof: submission.value });
+    const result = await checkIn({ userId: user.id, sessionId, proof: submission.value, ipAddress: context?.clientIp ?? null });
     return redirect(`/check-in/${sessionId}?done=${result.status}`);
   });
 }

@@ -110,7 +110,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
 
 const IntentOnly = z.object({ intent: z.string() });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const cohortId = params.cohortId ?? "";
   const back = `/cohorts/${cohortId}`;
@@ -120,7 +120,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const submission = await parseForm(request, IntentOnly);
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
-        const result = await enrol({ actor: user, cohortId });
+        const result = await enrol({ actor: user, cohortId, ipAddress: context?.clientIp ?? null });
         // A place held for payment: straight to paying (issue 6).
         const paymentId = result.status === "pending_payment" ? await openPaymentOfEnrollment(result.enrollmentId) : null;
         return redirect(paymentId ? `/payments/${paymentId}` : `${back}?done=${result.status}`);
@@ -140,7 +140,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return submitForm(submission, async () => {
         const mine = await getMyEnrollment(user.id, cohortId);
         if (!mine) throw notFound();
-        await withdraw({ actor: user, enrollmentId: mine.id, reason: submission.value.reason });
+        await withdraw({ actor: user, enrollmentId: mine.id, reason: submission.value.reason, ipAddress: context?.clientIp ?? null });
         return redirect(`${back}?done=withdrawn`);
       });
     }

@@ -31,7 +31,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   return { ...rollCall, now: now.toISOString() };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireTeacher(request);
   const sessionId = params.sessionId ?? "";
   const intent = await readIntent(request);
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = await parseForm(request, AttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value });
+      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value, ipAddress: context?.clientIp ?? null });
       return redirect(`/teach/sessions/${sessionId}?saved=${changed ? "marked" : "unchanged"}#p-${submission.value.enrollmentId}`);
     });
   }
@@ -47,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = await parseForm(request, BulkAttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status });
+      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status, ipAddress: context?.clientIp ?? null });
       return redirect(`/teach/sessions/${sessionId}?saved=bulk&count=${count}`);
     });
   }

@@ -95,7 +95,7 @@ export async function isProofValid(sessionId: string, proof: CheckInProof, now =
  * Checks the person in: a valid code (this 30-second step or the one before) or ticket, inside the session's
  * check-in window, with a confirmed place in the cohort, and only once. Each refusal has its own message.
  */
-export async function checkIn(input: { userId: string; sessionId: string; proof: CheckInProof; now?: Date }) {
+export async function checkIn(input: { userId: string; sessionId: string; proof: CheckInProof; now?: Date; ipAddress?: string | null }) {
   const now = input.now ?? new Date();
   const { session, cohort } = await loadSessionWithCohort(input.sessionId);
   if (!(await proofIsValid(session.id, input.proof, now))) {
@@ -126,6 +126,7 @@ export async function checkIn(input: { userId: string; sessionId: string; proof:
       actorId: input.userId,
       reasonRequiredForChange: true,
       onlyIfNew: true,
+      ipAddress: input.ipAddress,
     });
     // Two taps at once: the second finds the first's record.
     if (!wrote) throw new AppError(409, "cohorts.checkIn.alreadyRecorded", { params: { status } });

@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { attendance, attendanceEvents, cohorts, cohortSessions, courses, enrollments, users } from "../../../db/schema";
 import { db, type Transaction } from "~/lib/db.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { canMarkAttendance, canViewAttendance } from "~/modules/cohorts/access.server";
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
@@ -50,8 +51,19 @@ export async function writeAttendance(
     reasonRequiredForChange: boolean;
     /** Only a first record (QR check-in, bulk marking): an existing one is left as it is. */
     onlyIfNew?: boolean;
+    ipAddress?: string | null;
   },
 ): Promise<boolean> {
+  const audit = (attendanceId: string, before: { status: string; note: string | null } | null) =>
+    recordAudit(tx, {
+      actorId: args.actorId,
+      ipAddress: args.ipAddress ?? null,
+      action: before ? "attendance.changed" : "attendance.recorded",
+      entityType: "attendance",
+      entityId: attendanceId,
+      before,
+      after: { sessionId: args.sessionId, enrollmentId: args.enrollmentId, status: args.status, note: args.note, method: args.method, reason: args.reason },
+    });
   const [inserted] = await tx
     .insert(attendance)
     .values({
@@ -77,6 +89,7 @@ export async function writeAttendance(
       reason: args.reason,
       method: args.method,
     });
+    await audit(inserted.id, null);
     return true;
   }
   if (args.onlyIfNew) return false;
@@ -103,6 +116,7 @@ export async function writeAttendance(
     reason: args.reason,
     method: args.method,
   });
+  await audit(existing.id, { status: existing.status, note: existing.note });
   return true;
 }
 
@@ -125,6 +139,7 @@ export async function recordAttendance(input: {
   note?: string | null;
   reason?: string | null;
   now?: Date;
+  ipAddress?: string | null;
 }): Promise<{ changed: boolean }> {
   const now = input.now ?? new Date();
   const { session, cohort } = await assertMayMark(input.actor, input.sessionId);
@@ -152,6 +167,7 @@ export async function recordAttendance(input: {
       reason: input.reason?.trim() || null,
       method: "roll_call",
       actorId: input.actor.id,
+      ipAddress: input.ipAddress,
       reasonRequiredForChange: now >= session.endsAt,
     });
   });
@@ -159,7 +175,7 @@ export async function recordAttendance(input: {
 }
 
 /** Marks every participant who has no record yet (never touches an existing one). */
-export async function markAllUnmarked(input: { actor: Actor; sessionId: string; status: "present" | "absent"; now?: Date }) {
+export async function markAllUnmarked(input: { actor: Actor; sessionId: string; status: "present" | "absent"; now?: Date; ipAddress?: string | null }) {
   const now = input.now ?? new Date();
   const { session, cohort } = await assertMayMark(input.actor, input.sessionId);
   assertMarkable(session, input.status, now);
@@ -179,6 +195,7 @@ export async function markAllUnmarked(input: { actor: Actor; sessionId: string; 
         reason: null,
         method: "roll_call",
         actorId: input.actor.id,
+      ipAddress: input.ipAddress,
         reasonRequiredForChange: true,
         onlyIfNew: true,
       });

@@ -99,7 +99,16 @@ function nextWaitlistPosition(cohortId: string) {
  */
 async function placeInCohort(
   tx: Transaction,
-  args: { cohort: Cohort; userId: string; actorId: string; existing?: Enrollment; from: EnrollmentStatus | null; reason: string; now: Date },
+  args: {
+    cohort: Cohort;
+    userId: string;
+    actorId: string;
+    existing?: Enrollment;
+    from: EnrollmentStatus | null;
+    reason: string;
+    now: Date;
+    ipAddress?: string | null;
+  },
 ): Promise<EnrolResult> {
   const { cohort, now } = args;
   const seatFree = cohort.seatsTaken < cohort.capacity;
@@ -135,6 +144,7 @@ async function placeInCohort(
     from: args.from,
     to: status,
     reason: args.reason,
+    ipAddress: args.ipAddress,
   });
   if (status === "pending_payment") {
     const outcome = await openPlacePayment(tx, { enrollmentId: placed.id, actorId: args.actorId, now });
@@ -152,7 +162,7 @@ function mayEnrol(actor: Actor) {
  * under the cohort's lock only the seat count is read and the place written (the database refuses a duplicate,
  * an overlap or an oversell that slipped between the two), so enrolments queue on the lock as briefly as possible.
  */
-export async function enrol(input: { actor: Actor; cohortId: string; now?: Date }): Promise<EnrolResult> {
+export async function enrol(input: { actor: Actor; cohortId: string; now?: Date; ipAddress?: string | null }): Promise<EnrolResult> {
   mayEnrol(input.actor);
   const now = input.now ?? new Date();
   if (!isUuid(input.cohortId)) throw notFound();
@@ -180,6 +190,7 @@ export async function enrol(input: { actor: Actor; cohortId: string; now?: Date 
           from: existing?.status ?? null,
           reason: existing ? "enrolled_again" : "enrolled",
           now,
+          ipAddress: input.ipAddress,
         });
       }),
     );
@@ -348,18 +359,8 @@ export async function withdraw(input: { actor: Actor; enrollmentId: string; reas
       from: enrollment.status,
       to: "withdrawn",
       reason: input.reason?.trim() || (started ? "withdrawn_after_start" : "withdrawn"),
+      ipAddress: input.ipAddress,
     });
-    if (!own) {
-      await recordAudit(tx, {
-        actorId: input.actor.id,
-        ipAddress: input.ipAddress,
-        action: "enrollment.withdrawn",
-        entityType: "enrollment",
-        entityId: enrollment.id,
-        before: { status: enrollment.status },
-        after: { status: "withdrawn", reason: input.reason },
-      });
-    }
     const offered = heldSeat && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
     return { enrollmentId: enrollment.id, afterStart: started && heldSeat, offered };
   });

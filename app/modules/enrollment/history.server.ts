@@ -1,9 +1,13 @@
 import { asc, eq } from "drizzle-orm";
 import { enrollmentEvents, users } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
+import { recordAudit } from "~/modules/audit/audit.server";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
 
-/** Appends one change to an enrolment's history (in the transaction that makes the change). */
+/**
+ * Appends one change to an enrolment's history and its audit entry (`enrollment.<new status>`), in the
+ * transaction that makes the change: every status change of an enrolment is in both, or in neither.
+ */
 export async function recordEnrollmentEvent(
   q: Queryable,
   event: {
@@ -13,6 +17,7 @@ export async function recordEnrollmentEvent(
     from: EnrollmentStatus | null;
     to: EnrollmentStatus;
     reason?: string | null;
+    ipAddress?: string | null;
   },
 ) {
   await q.insert(enrollmentEvents).values({
@@ -22,6 +27,15 @@ export async function recordEnrollmentEvent(
     fromStatus: event.from,
     toStatus: event.to,
     reason: event.reason ?? null,
+  });
+  await recordAudit(q, {
+    actorId: event.actorId,
+    ipAddress: event.ipAddress ?? null,
+    action: `enrollment.${event.to}`,
+    entityType: "enrollment",
+    entityId: event.enrollmentId,
+    before: event.from === null ? null : { status: event.from },
+    after: { status: event.to, cohortId: event.cohortId, reason: event.reason ?? null },
   });
 }
 
