@@ -7,7 +7,7 @@ import { syncCoursesOnStart } from "~/modules/courses/sync.server";
 // Modules that define background jobs register them on import.
 import "~/modules/mail/mail.server";
 import "~/modules/enrollment/waitlist.server";
-import "~/modules/payments/payments.server";
+import { schedulePaymentJobs } from "~/modules/payments/payments.server";
 import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
@@ -40,6 +40,8 @@ export function prepare(): Promise<void> {
         await startJobWorkers();
         // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
         await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
+        // Every quarter hour: payment holds past their deadline whose release job was lost.
+        await schedulePaymentJobs().catch((error) => console.error("[jobs] payments schedule:", error.message));
       }
     });
   })();

@@ -12,8 +12,8 @@ beforeAll(async () => {
   db = await freshDatabase("scale");
   // Started together: migrations and demo data must not race.
   [a, b] = await Promise.all([
-    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true" }),
-    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true" }),
+    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", COURSES_SYNC_ON_START: "true" }),
+    startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", COURSES_SYNC_ON_START: "true" }),
   ]);
 });
 
@@ -58,6 +58,43 @@ describe("two app servers on one database", () => {
     expect(locked.cookie).toBeNull();
     const lockedOnA = await signInCookie(a.url, email, "HaiPhong-2026");
     expect(lockedOnA.status).toBe(429);
+  });
+
+  it("a QR code shown by one server is accepted by the other, and the check-in is written once", async () => {
+    // A session of the demo's running cohort (trainer@ teaches it, founder@ is confirmed in it), open for check-in now.
+    const [session] = await query<{ id: string }>(
+      `insert into cohort_sessions (cohort_id, starts_at, ends_at, topic, sequence)
+       select id, now() - interval '5 minutes', now() + interval '2 hours', 'Buổi bổ sung', 99 from cohorts where code = 'KNDMST-HP-K1'
+       returning id`,
+    );
+    expect(session, "the demo cohorts are seeded").toBeTruthy();
+    const trainer = await signInCookie(a.url, "trainer@demo.vn", "HaiPhong-2026");
+    const shown = await fetch(`${a.url}/teach/sessions/${session.id}/code`, { headers: { Cookie: trainer.cookie! } });
+    expect(shown.status).toBe(200);
+    const current = (await shown.json()) as { code: string; url: string; windowOpen: boolean };
+    expect(current.windowOpen).toBe(true);
+    expect(new URL(current.url).searchParams.get("code")).toBe(current.code);
+
+    const learner = await signInCookie(b.url, "founder@demo.vn", "HaiPhong-2026");
+    const checkIn = (server: RunningServer) =>
+      fetch(`${server.url}/check-in/${session.id}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: learner.cookie! },
+        body: new URLSearchParams({ code: current.code }),
+      });
+    const onB = await checkIn(b);
+    expect(onB.status).toBe(302);
+    expect(onB.headers.get("location")).toBe(`/check-in/${session.id}?done=present`);
+    // The same code again, on either server: already recorded, nothing more written.
+    const again = await Promise.all([checkIn(a), checkIn(b)]);
+    expect(again.map((r) => r.status)).toEqual([409, 409]);
+    const rows = await query<{ status: string; method: string }>(
+      `select a.status, a.method from attendance a join enrollments e on e.id = a.enrollment_id join users u on u.id = e.user_id
+       where a.session_id = $1 and u.email = 'founder@demo.vn'`,
+      [session.id],
+    );
+    expect(rows).toEqual([{ status: "present", method: "qr" }]);
   });
 
   it("a job enqueued twice runs once, whichever server's worker picks it up", async () => {

@@ -4,7 +4,7 @@ import { cohorts, courses, enrollments, memberships, organisations, payments, re
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
-import { defineJob } from "~/lib/jobs.server";
+import { boss, defineJob } from "~/lib/jobs.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
@@ -240,6 +240,27 @@ export async function releaseExpiredHolds(now = new Date()): Promise<number> {
 export const holdReleaseJob = defineJob<{ paymentId: string }>("payments.hold-release", async ({ paymentId }) => {
   await releaseExpiredHold(paymentId, new Date());
 });
+
+export const HOLD_SWEEP_JOB = "payments.hold-sweep";
+
+/**
+ * The safety net of the hold releases: a server killed between an enrolment's commit and the enqueue of its
+ * release job leaves a hold with no job; every quarter hour the holds past their deadline are released.
+ */
+export const holdSweepJob = defineJob<{ at?: string }>(
+  HOLD_SWEEP_JOB,
+  async ({ at }) => {
+    await releaseExpiredHolds(at ? new Date(at) : new Date());
+  },
+  { policy: "stately" },
+);
+
+/** Schedules the sweep (pg-boss cron); called once the workers are started. */
+export async function schedulePaymentJobs(): Promise<void> {
+  const queue = await boss();
+  if (!(await queue.getQueue(HOLD_SWEEP_JOB))) await queue.createQueue(HOLD_SWEEP_JOB, { name: HOLD_SWEEP_JOB, policy: "stately" });
+  await queue.schedule(HOLD_SWEEP_JOB, "*/15 * * * *", {}, { tz: "Asia/Ho_Chi_Minh" });
+}
 
 /** Schedules the release of an enrolment's open hold (after the enrolment committed). */
 export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
