@@ -4,6 +4,8 @@ import { data } from "@remix-run/node";
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "./db-errors";
 import { AppError, encodeMessage } from "./errors";
+// Every zod message a form can carry is a translation key (a side effect: sets zod's error map).
+import "./zod-messages";
 
 /** Reads a posted form (urlencoded or multipart) and validates it with the form's zod schema. */
 export async function parseForm<Schema extends z.ZodTypeAny>(request: Request, schema: Schema) {

@@ -47,7 +47,7 @@ const INTENTS: Record<string, Permission> = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = await readIntent(request);
-  const actor = await requirePermission(request, (intent && INTENTS[intent]) || "manage:users:any");
+  const actor = await requirePermission(request, (intent && Object.hasOwn(INTENTS, intent) && INTENTS[intent]) || "manage:users:any");
   const userId = params.userId ?? "";
   const ipAddress = context.clientIp;
   switch (intent) {

@@ -73,7 +73,8 @@ const INTENT_PERMISSION: Record<string, Permission> = {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const intent = (await readIntent(request)) ?? "";
-  const permission = INTENT_PERMISSION[intent];
+  // Own keys only: "constructor" or "__proto__" are not intents (an inherited value would crash the check).
+  const permission = Object.hasOwn(INTENT_PERMISSION, intent) ? INTENT_PERMISSION[intent] : undefined;
   if (!permission) throw data({ messageKey: "errors.badRequest" }, { status: 400 });
   if (!can(user, permission)) throw forbiddenResponse();
   switch (intent) {

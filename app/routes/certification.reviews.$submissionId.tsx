@@ -9,9 +9,10 @@ import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { CheckboxField, FieldErrors, TextAreaField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
+import { notFound } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
-import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { formErrorResponse, invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { requireAnyPermission } from "~/modules/certification/access.server";
@@ -41,7 +42,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "evaluate:practicum:any");
   const submission = await parseForm(request, EvaluationSchema);
   if (submission.status !== "success") return invalidForm(submission);
-  if (submission.value.submissionId !== params.submissionId) return invalidForm(submission);
+  // A form posted to another submission's address: that submission is not the one scored here.
+  if (submission.value.submissionId !== params.submissionId) return formErrorResponse(submission, notFound());
   return submitForm(submission, async () => {
     await evaluatePracticum({ evaluatorId: user.id, ...submission.value });
     return redirect("/certification/reviews?scored=1");

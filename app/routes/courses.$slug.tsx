@@ -81,8 +81,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const submission = await parseForm(request, RemoveTrainerSchema);
     if (submission.status !== "success") return invalidForm(submission);
-    await removeCourseTrainer({ courseId: course.id, userId: submission.value.userId });
-    return redirect(`/courses/${course.slug}#trainers`);
+    return submitForm(submission, async () => {
+      await removeCourseTrainer({ courseId: course.id, userId: submission.value.userId });
+      return redirect(`/courses/${course.slug}#trainers`);
+    });
   }
   return data({ error: { messageKey: "errors.badRequest" } satisfies ErrorPayload }, { status: 400 });
 }

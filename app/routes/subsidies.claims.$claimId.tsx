@@ -52,7 +52,7 @@ const INTENT_PERMISSIONS: Record<ClaimReviewIntent, Permission> = {
 };
 
 function isReviewIntent(value: string | null): value is ClaimReviewIntent {
-  return value !== null && value in INTENT_PERMISSIONS;
+  return value !== null && Object.hasOwn(INTENT_PERMISSIONS, value);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

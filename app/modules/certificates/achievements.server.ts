@@ -7,6 +7,8 @@ import { credentialUrls } from "./issuer.server";
 
 /** The Achievement behind an achievement id, as the latest certificate of it describes it. */
 export async function achievementDefinition(key: string) {
+  // A NUL byte cannot reach PostgreSQL in a text parameter: such a key names no achievement.
+  if (key.includes("\u0000")) throw notFound();
   const [latest] = await db
     .select()
     .from(certificates)

@@ -217,6 +217,8 @@ export function certificateState(cert: Pick<CertificateRow, "revokedAt" | "valid
 
 /** The signed Bitstring Status List credential of one list: a bit per revoked certificate, as of now. */
 export async function statusListCredential(listId: string, now = new Date()) {
+  // A NUL byte cannot reach PostgreSQL in a text parameter: such an id names no list.
+  if (listId.includes("\u0000")) throw notFound();
   const [list] = await db.select().from(credentialStatusLists).where(eq(credentialStatusLists.id, listId));
   if (!list) throw notFound();
   const revoked = await db

@@ -39,7 +39,7 @@ export const PracticumSubmissionSchema = z
       .optional(),
     reflection: optionalText(10_000),
     lessonPlan: z.instanceof(File, { message: "certification.validation.lessonPlanRequired" }),
-    recording: z.instanceof(File).optional(),
+    recording: z.instanceof(File, { message: "files.errors.required" }).optional(),
   })
   .superRefine((value, ctx) => {
     if (value.mode === "live_session" && !value.sessionAt) {

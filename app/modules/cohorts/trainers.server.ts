@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import { cohorts, cohortSessions, cohortTrainers, courses, organisations, userRoles, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
-import { badRequest, conflict } from "~/lib/errors";
+import { AppError, badRequest, conflict } from "~/lib/errors";
 import type { Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { assertCertifiedTrainer } from "~/modules/certification/requirements.server";
@@ -58,7 +58,7 @@ export async function removeTrainer(input: { actor: Actor; cohortId: string; use
       .delete(cohortTrainers)
       .where(and(eq(cohortTrainers.cohortId, cohort.id), eq(cohortTrainers.userId, input.userId)))
       .returning();
-    if (removed.length === 0) return;
+    if (removed.length === 0) throw new AppError(404, "cohorts.trainers.notAssigned", { field: "userId" });
     await recordAudit(tx, {
       actorId: input.actor.id,
       ipAddress: input.ipAddress,

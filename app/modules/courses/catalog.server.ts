@@ -65,6 +65,8 @@ export async function listCatalogTopics(): Promise<string[]> {
 }
 
 export async function findCourseBySlug(slug: string) {
+  // A NUL byte cannot be sent to PostgreSQL in a text parameter: such a slug names no course.
+  if (slug.includes("\u0000")) throw notFound("courses.errors.courseNotFound");
   const [course] = await db
     .select()
     .from(courses)

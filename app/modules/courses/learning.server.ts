@@ -245,6 +245,8 @@ export async function listMyCourses(userId: string) {
 
 /** The lesson with its module and neighbours, for the player. */
 export async function findLessonBySlugs(courseSlug: string, lessonSlug: string) {
+  // A NUL byte cannot reach PostgreSQL in a text parameter: such a slug names no lesson.
+  if (`${courseSlug}${lessonSlug}`.includes("\u0000")) throw notFound("courses.errors.lessonNotFound");
   const [row] = await db
     .select({ lesson: lessons, course: { id: courses.id, slug: courses.slug, titleVi: courses.titleVi, titleEn: courses.titleEn, format: courses.format, sourceDir: courses.sourceDir } })
     .from(lessons)

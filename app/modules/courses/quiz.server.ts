@@ -216,6 +216,8 @@ export async function bestQuizResults(userId: string, courseId: string) {
 
 /** A quiz of a course by slugs (archived ones are gone). */
 export async function findQuizBySlugs(courseSlug: string, quizSlug: string) {
+  // A NUL byte cannot reach PostgreSQL in a text parameter: such a slug names no quiz.
+  if (`${courseSlug}${quizSlug}`.includes("\u0000")) throw notFound("courses.errors.quizNotFound");
   const [row] = await db
     .select({
       id: quizzes.id,

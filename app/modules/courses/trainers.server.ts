@@ -20,5 +20,9 @@ export async function assignCourseTrainer(args: { actorId: string; courseId: str
 }
 
 export async function removeCourseTrainer(args: { courseId: string; userId: string }) {
-  await db.delete(courseTrainers).where(and(eq(courseTrainers.courseId, args.courseId), eq(courseTrainers.userId, args.userId)));
+  const removed = await db
+    .delete(courseTrainers)
+    .where(and(eq(courseTrainers.courseId, args.courseId), eq(courseTrainers.userId, args.userId)))
+    .returning({ userId: courseTrainers.userId });
+  if (removed.length === 0) throw new AppError(404, "courses.trainers.notAssigned", { field: "userId" });
 }

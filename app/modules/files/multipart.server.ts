@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import type { z } from "zod";
+import "~/lib/zod-messages";
 
 type Limits = {
   /** Bytes kept of one file; a larger file is cut at maxFileBytes + 1, so the size check refuses it. */

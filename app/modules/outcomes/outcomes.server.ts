@@ -3,6 +3,7 @@ import { organisations, programmeOutcomes, programmes, storedFiles, users } from
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { isUuid } from "~/modules/organisations/organisations.server";
 import { checkUpload, EVIDENCE_POLICY, insertStoredFiles, writeUploads } from "~/modules/files/storage.server";
 import type { OutcomeInput, OutcomeKind } from "./schema";
 
@@ -112,6 +113,7 @@ export async function outcomeOrganisations() {
 
 /** The stored evidence file of an outcome (the route checks who may read it). */
 export async function outcomeEvidenceFile(outcomeId: string) {
+  if (!isUuid(outcomeId)) throw new AppError(404, "errors.notFound");
   const [row] = await db
     .select({ storageKey: storedFiles.storageKey, contentType: storedFiles.contentType, originalName: storedFiles.originalName, sizeBytes: storedFiles.sizeBytes })
     .from(programmeOutcomes)

@@ -17,7 +17,7 @@ export const OutcomeSchema = z.object({
     .trim()
     .min(3, "reports.outcomes.errors.evidence")
     .max(200, "reports.outcomes.errors.evidence"),
-  evidenceFile: z.instanceof(File).optional(),
+  evidenceFile: z.instanceof(File, { message: "files.errors.required" }).optional(),
   note: z.string().trim().max(1000, "reports.outcomes.errors.note").optional(),
 });
 export type OutcomeInput = z.infer<typeof OutcomeSchema>;

@@ -4,6 +4,7 @@ import { organisations, programmeReports, programmes, users } from "../../../db/
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { defineJob } from "~/lib/jobs.server";
+import { isUuid } from "~/modules/organisations/organisations.server";
 import { computeReportFigures } from "./figures.server";
 import { periodOf, type PeriodKind } from "./period";
 import { renderReportPdf } from "./pdf.server";
@@ -167,6 +168,7 @@ export const REPORT_FILE_TYPES = {
 
 /** The kept bytes of a report's file, checked against the hash recorded when it was made. */
 export async function getReportFile(reportId: string, format: keyof typeof REPORT_FILE_TYPES) {
+  if (!isUuid(reportId)) throw notFound("reports.periodic.notFound");
   const [row] = await db
     .select({
       seq: programmeReports.seq,
