@@ -1,6 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { AppError, type ErrorPayload } from "./errors";
-import { isDatabaseUnavailable } from "./db-errors";
+import { isDatabaseUnavailable, pgErrorCode } from "./db-errors";
+
+/**
+ * PostgreSQL refusing a value it cannot even represent — a NUL byte or broken UTF-8 in a text (22021), a
+ * string that is not a uuid or a number (22P02) — comes from input no service check caught: the URL or the
+ * form names nothing that can exist. It is answered as such, never as a 500.
+ */
+function isUnrepresentableInput(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code === "22021" || code === "22P02";
+}
 
 function toPayload(error: AppError): ErrorPayload {
   return { messageKey: error.messageKey, params: error.params };
@@ -10,6 +20,7 @@ function toPayload(error: AppError): ErrorPayload {
 function rethrowAsResponse(error: unknown): never {
   if (error instanceof AppError) throw data(toPayload(error), { status: error.status });
   if (isDatabaseUnavailable(error)) throw data({ messageKey: "errors.unavailable" }, { status: 503 });
+  if (isUnrepresentableInput(error)) throw data({ messageKey: "errors.notFound" }, { status: 404 });
   throw error;
 }
 
@@ -45,6 +56,9 @@ export function appAction<T>(fn: (args: ActionFunctionArgs) => Promise<T>) {
       }
       if (isDatabaseUnavailable(error)) {
         return data({ error: { messageKey: "errors.unavailable" } } satisfies ActionError, { status: 503 });
+      }
+      if (isUnrepresentableInput(error)) {
+        return data({ error: { messageKey: "errors.badRequest" } } satisfies ActionError, { status: 400 });
       }
       throw error;
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "~/modules/cohorts/time";
 
 export const OUTCOME_KINDS = ["project_supported", "raised_investment", "incorporated", "st_enterprise_certified", "support_centre"] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
@@ -11,7 +12,8 @@ export const OutcomeSchema = z.object({
   occurredOn: z
     .string({ required_error: "reports.outcomes.errors.date" })
     .regex(/^\d{4}-\d{2}-\d{2}$/, "reports.outcomes.errors.date")
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "reports.outcomes.errors.date"),
+    // A real calendar day: 2026-02-30 parses (as 2 March), so the day must survive the round trip.
+    .refine(isIsoDate, "reports.outcomes.errors.date"),
   evidenceReference: z
     .string({ required_error: "reports.outcomes.errors.evidence" })
     .trim()
