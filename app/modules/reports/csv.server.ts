@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { db } from "~/lib/db.server";
+import { sql, type SQL } from "drizzle-orm";
+import { databaseKind, db, type Transaction } from "~/lib/db.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
 import { reportText, type ReportSnapshot } from "./snapshot";
 
@@ -21,8 +21,8 @@ export function csvLine(values: readonly (string | number | null | undefined)[])
   );
 }
 
-/** A stream that asks `next` for the next lines until it returns null. */
-function linesStream(header: string, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+/** A stream that asks `next` for the next lines until it returns null; `close` runs when it ends or is cancelled. */
+function linesStream(header: string, next: () => Promise<string | null>, close?: () => Promise<void>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>({
@@ -34,13 +34,55 @@ function linesStream(header: string, next: () => Promise<string | null>): Readab
           return;
         }
         const chunk = await next();
-        if (chunk === null) controller.close();
-        else controller.enqueue(encoder.encode(chunk));
+        if (chunk === null) {
+          await close?.();
+          controller.close();
+        } else controller.enqueue(encoder.encode(chunk));
       } catch (error) {
+        await close?.().catch(() => undefined);
         controller.error(error);
       }
     },
+    async cancel() {
+      await close?.();
+    },
   });
+}
+
+/**
+ * A server-side cursor over `query` on PostgreSQL: a read-only transaction on one pooled connection declares it,
+ * and each `fetch` reads the next `rows` rows, so only one batch is ever in memory. `close` ends the transaction
+ * (the stream calls it at the end, on an error and when the download is cancelled).
+ */
+function openCursor<T>(query: SQL): { fetch: (rows: number) => Promise<T[]>; close: () => Promise<void> } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let transaction: Promise<void> | undefined;
+  let opened: Promise<Transaction> | undefined;
+  const open = () =>
+    new Promise<Transaction>((resolve, reject) => {
+      transaction = db
+        .transaction(
+          async (tx) => {
+            await tx.execute(sql`declare csv_rows no scroll cursor for ${query}`);
+            resolve(tx);
+            await released;
+          },
+          { accessMode: "read only", isolationLevel: "repeatable read" },
+        )
+        .catch(reject);
+    });
+  return {
+    fetch: async (rows) => {
+      opened ??= open();
+      const tx = await opened;
+      return (await tx.execute(sql`fetch forward ${sql.raw(String(Math.max(1, Math.floor(rows))))} from csv_rows`)).rows as T[];
+    },
+    close: async () => {
+      release();
+      await transaction;
+    },
+  };
 }
 
 type AttendanceCsvRow = {
@@ -54,22 +96,26 @@ type AttendanceCsvRow = {
   recorded_at: string;
 };
 
+/** How the attendance CSV reads: sessions per keyset batch (PGlite), rows per cursor fetch (PostgreSQL). */
+export type AttendanceCsvBatch = { sessions: number; rows: number };
+
 /**
- * Every attendance record of the programme's cohorts for sessions in the period, however many there are. Keyset
- * pagination over the sessions (`(starts_at, id) > last`, `sessionsPerBatch` at a time, on the sessions' index),
- * then the attendance of those sessions (on the attendance's session index): each batch is bounded by the
- * sessions' capacity and no query rereads earlier rows. Ordered by session start, session, then enrolment.
+ * Every attendance record of the programme's cohorts for sessions in the period, however many there are, ordered by
+ * session start, session, then enrolment; only one batch is in memory at a time.
+ * - PostgreSQL: one query read through a server-side cursor (`DECLARE … CURSOR` in a read-only transaction,
+ *   `FETCH rows` per batch), so the rows come in one pass and from one snapshot.
+ * - PGlite (one connection, so no transaction may stay open while the download is read): keyset pagination over
+ *   the sessions (`(starts_at, id) > last`, `sessions` at a time, on the sessions' index), then the attendance of
+ *   those sessions; each batch is bounded by the sessions' capacity and no query rereads earlier rows.
  */
 export function streamAttendanceCsv(
   input: { programmeId: string; start: string; end: string; language: "vi" | "en" },
-  sessionsPerBatch = 50,
+  batch: AttendanceCsvBatch = { sessions: 50, rows: 5_000 },
 ): ReadableStream<Uint8Array> {
   const t = reportText(input.language);
   const from = dayStartsAt(input.start).toISOString();
   const until = dayEndsBefore(input.end).toISOString();
   const title = input.language === "vi" ? sql`co.title_vi` : sql`co.title_en`;
-  let last: { startsAt: string; id: string } | null = null;
-  let finished = false;
   const header = csvLine([
     t("csv.attendance.cohort"),
     t("csv.attendance.course"),
@@ -80,6 +126,39 @@ export function streamAttendanceCsv(
     t("csv.attendance.method"),
     t("csv.attendance.recordedAt"),
   ]);
+  const columns = sql`c.code as cohort_code, ${title} as course_title,
+    to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as session_start,
+    u.name as learner, u.email, a.status, a.method,
+    to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
+  const toLines = (rows: AttendanceCsvRow[]) =>
+    rows.map((r) => csvLine([r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at])).join("");
+
+  if (databaseKind() === "postgres") {
+    const cursor = openCursor<AttendanceCsvRow>(sql`
+      select ${columns}
+      from cohort_sessions s
+      join cohorts c on c.id = s.cohort_id
+      join courses co on co.id = c.course_id
+      join attendance a on a.session_id = s.id
+      join enrollments e on e.id = a.enrollment_id
+      join users u on u.id = e.user_id
+      where c.id in (select l.cohort_id from subsidy_cohort_links l join subsidy_programmes sp on sp.id = l.subsidy_programme_id
+                     where sp.programme_id = ${input.programmeId})
+        and c.status = 'published'
+        and s.starts_at >= ${from}::timestamptz and s.starts_at < ${until}::timestamptz
+      order by s.starts_at, s.id, a.enrollment_id`);
+    return linesStream(
+      header,
+      async () => {
+        const rows = await cursor.fetch(batch.rows);
+        return rows.length > 0 ? toLines(rows) : null;
+      },
+      cursor.close,
+    );
+  }
+
+  let last: { startsAt: string; id: string } | null = null;
+  let finished = false;
   return linesStream(header, async () => {
     while (!finished) {
       const sessions = (
@@ -91,17 +170,14 @@ export function streamAttendanceCsv(
             and s.starts_at >= ${from}::timestamptz and s.starts_at < ${until}::timestamptz
             ${last ? sql`and (s.starts_at, s.id) > (${last.startsAt}::timestamptz, ${last.id}::uuid)` : sql``}
           order by s.starts_at, s.id
-          limit ${sessionsPerBatch}`)
+          limit ${batch.sessions}`)
       ).rows;
-      if (sessions.length < sessionsPerBatch) finished = true;
+      if (sessions.length < batch.sessions) finished = true;
       if (sessions.length === 0) return null;
       last = { startsAt: sessions[sessions.length - 1].starts_at, id: sessions[sessions.length - 1].id };
       const rows = (
         await db.execute<AttendanceCsvRow>(sql`
-          select c.code as cohort_code, ${title} as course_title,
-            to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as session_start,
-            u.name as learner, u.email, a.status, a.method,
-            to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at
+          select ${columns}
           from attendance a
           join cohort_sessions s on s.id = a.session_id
           join cohorts c on c.id = s.cohort_id
@@ -111,9 +187,7 @@ export function streamAttendanceCsv(
           where a.session_id in (${sql.join(sessions.map((x) => sql`${x.id}::uuid`), sql`, `)})
           order by s.starts_at, s.id, a.enrollment_id`)
       ).rows;
-      if (rows.length > 0) {
-        return rows.map((r) => csvLine([r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at])).join("");
-      }
+      if (rows.length > 0) return toLines(rows);
     }
     return null;
   });

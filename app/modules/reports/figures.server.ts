@@ -89,10 +89,30 @@ async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
   return (await q.execute(query)).rows as T[];
 }
 
+/**
+ * The figures, read in one read-only REPEATABLE READ transaction (every figure from the same snapshot) with JIT
+ * compilation off: these queries are short, and the planner's estimates for the correlated sub-selects pass the
+ * JIT threshold, where compiling costs more than the query itself (seconds on a busy 2-core machine). Given an open
+ * transaction, it runs in it (and turns JIT off for the rest of that transaction).
+ */
 export async function computeReportFigures(
   input: { programmeId: string; start: string; end: string },
   q: Queryable = db,
 ): Promise<ReportFigures> {
+  if (q !== db) {
+    await q.execute(sql`set local jit = off`);
+    return figuresIn(input, q);
+  }
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      return figuresIn(input, tx);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
+async function figuresIn(input: { programmeId: string; start: string; end: string }, q: Queryable): Promise<ReportFigures> {
   const w: Window = { ...input, from: dayStartsAt(input.start).toISOString(), until: dayEndsBefore(input.end).toISOString() };
   const [programme] = await rows<{ id: string; name_vi: string; name_en: string; province: string }>(
     q,
