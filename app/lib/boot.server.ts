@@ -8,6 +8,7 @@ import { syncCoursesOnStart } from "~/modules/courses/sync.server";
 import "~/modules/mail/mail.server";
 import "~/modules/enrollment/waitlist.server";
 import { schedulePaymentJobs } from "~/modules/payments/payments.server";
+import "~/modules/payments/refunds.server";
 import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";

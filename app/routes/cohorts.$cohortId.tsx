@@ -37,7 +37,8 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   const user = await getUser(request);
   const detail = await getCohortDetail(params.cohortId);
   const isManager = user ? canReadCohortAdmin(user, detail.cohort) : false;
-  if (detail.cohort.status !== "published" && !isManager) throw notFound();
+  // A cancelled cohort stays readable (its people follow the link in the cancellation mail); a draft does not.
+  if (detail.cohort.status === "draft" && !isManager) throw notFound();
   const now = new Date();
   const mine = user ? await getMyEnrollment(user.id, detail.cohort.id) : null;
   const participates = mine && ["confirmed", "completed", "not_completed"].includes(mine.status);
@@ -64,6 +65,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
       onlineUrl: participates || isManager ? cohort.onlineUrl : null,
       feeVnd: cohort.feeVnd,
       description: cohort.description,
+      cancellationReason: cohort.status === "cancelled" ? cohort.cancellationReason : null,
     },
     course: detail.course,
     organisation: detail.organisation,
@@ -224,7 +226,11 @@ export default function CohortPage() {
         ← {t("cohorts.public.listTitle")}
       </Link>
       <PageTitle subtitle={`${organisation.name} · ${t("cohorts.public.codeLabel", { code: cohort.code })}`}>{courseTitle(course, language)}</PageTitle>
-      {cohort.status !== "published" ? <Alert tone="warning">{t("cohorts.public.notPublished")}</Alert> : null}
+      {cohort.status === "cancelled" ? (
+        <Alert tone="warning">{t("cohorts.public.cancelled", { reason: cohort.cancellationReason ?? "" })}</Alert>
+      ) : cohort.status !== "published" ? (
+        <Alert tone="warning">{t("cohorts.public.notPublished")}</Alert>
+      ) : null}
       {done ? <Alert tone="success">{t(`cohorts.public.done.${done}`, { defaultValue: t("common.saved") })}</Alert> : null}
       <FormErrors errors={topErrors.length ? topErrors : null} />
 

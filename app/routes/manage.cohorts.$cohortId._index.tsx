@@ -1,4 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,7 +10,7 @@ import { courseTitle, percent } from "~/components/cohorts/text";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
-import { SelectField } from "~/components/ui/field";
+import { CheckboxField, SelectField, TextAreaField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import type { ErrorPayload } from "~/lib/errors";
 import { forbidden } from "~/lib/errors";
@@ -19,9 +21,10 @@ import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { completionFigures, decideCompletion } from "~/modules/attendance/completion.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
+import { cancelCohort } from "~/modules/cohorts/cancel.server";
 import { getCohortDetail, setCohortStatus } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
-import { TrainerSchema } from "~/modules/cohorts/schema";
+import { CancelCohortSchema, TrainerSchema } from "~/modules/cohorts/schema";
 import { assignTrainer, listTrainerCandidates, removeTrainer } from "~/modules/cohorts/trainers.server";
 
 export const handle = { titleKey: "cohorts.manage.detailTitle" };
@@ -72,6 +75,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return redirect(`/manage/cohorts/${cohortId}?saved=trainerRemoved`);
       });
     }
+    case "cancel": {
+      const submission = await parseForm(request, CancelCohortSchema);
+      if (submission.status !== "success") return invalidForm(submission);
+      return submitForm(submission, async () => {
+        await cancelCohort({ actor: user, cohortId, reason: submission.value.reason, ipAddress: context.clientIp });
+        return redirect(`/manage/cohorts/${cohortId}?saved=cancelled`);
+      });
+    }
     case "decide-completion": {
       const submission = await parseForm(request, IntentOnly);
       if (submission.status !== "success") return invalidForm(submission);
@@ -96,7 +107,7 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
 
 export default function ManageCohortPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, organisation, sessions, trainers, questions, waitlist, applications, canManage, ended, now, candidates, completion } =
+  const { cohort, course, organisation, sessions, trainers, questions, waitlist, applications, canManage, ended, now, candidates, completion, cancelledByName } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -133,6 +144,15 @@ export default function ManageCohortPage() {
         </div>
       </div>
       {saved ? <Alert tone="success">{t(`cohorts.manage.saved.${saved}`, { defaultValue: t("common.saved") })}</Alert> : null}
+      {cohort.status === "cancelled" && cohort.cancelledAt ? (
+        <Alert tone="warning">
+          {t("cohorts.cancel.cancelledOn", {
+            when: formatDateTime(cohort.cancelledAt, language),
+            by: cancelledByName ?? t("common.none"),
+            reason: cohort.cancellationReason ?? "",
+          })}
+        </Alert>
+      ) : null}
 
       <Card title={t("cohorts.manage.details")}>
         <dl className="grid gap-4 sm:grid-cols-3">
@@ -281,6 +301,42 @@ export default function ManageCohortPage() {
           </Form>
         ) : null}
       </Card>
+
+      {canManage && cohort.status !== "cancelled" && !ended && !cohort.completionDecidedAt ? <CancelCohortCard /> : null}
     </div>
+  );
+}
+
+/** "Cancel cohort": a reason (sent to everyone) and a confirmation; the action does the rest. */
+function CancelCohortCard() {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "cancel-cohort",
+    lastResult: resultFor(actionData, "cancel"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CancelCohortSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Card title={t("cohorts.cancel.title")}>
+      <Form method="post" {...getFormProps(form)} className="space-y-3">
+        <input type="hidden" name="intent" value="cancel" />
+        <p className="text-sm text-slate-700">{t("cohorts.cancel.intro")}</p>
+        <FormErrors errors={form.errors} />
+        <TextAreaField
+          label={t("cohorts.cancel.reason")}
+          hint={t("cohorts.cancel.reasonHint")}
+          rows={3}
+          errors={fields.reason.errors}
+          {...getTextareaProps(fields.reason)}
+        />
+        <CheckboxField label={t("cohorts.cancel.confirm")} errors={fields.confirm.errors} {...getInputProps(fields.confirm, { type: "checkbox" })} />
+        <Button variant="danger" disabled={navigation.state === "submitting"}>
+          {t("cohorts.cancel.submit")}
+        </Button>
+      </Form>
+    </Card>
   );
 }

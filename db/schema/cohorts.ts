@@ -88,6 +88,10 @@ export const cohorts = pgTable(
     description: text(),
     completionDecidedAt: instant(),
     completionDecidedBy: uuid().references(() => users.id),
+    /** Set when the cohort is cancelled (status cancelled): when, by whom and why. */
+    cancelledAt: instant(),
+    cancelledBy: uuid().references(() => users.id),
+    cancellationReason: text(),
     createdBy: uuid().references(() => users.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -88,6 +88,15 @@ export const routes: RouteAccess[] = [
     form: { intent: "publish" },
     expect: { ...readers, staff: "redirect", admin: "redirect", auditor: "forbidden" },
   },
+  // Cancelling without a reason: whoever manages the cohort gets 400 (nothing changes), everyone else 403.
+  {
+    file: "manage.cohorts.$cohortId._index.tsx",
+    method: "POST",
+    url: "/manage/cohorts/:id",
+    params: aCohort,
+    form: { intent: "cancel", reason: "", confirm: "on" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
   { file: "manage.cohorts.$cohortId.edit.tsx", url: "/manage/cohorts/:id/edit", params: aCohort, expect: managers },
   { file: "manage.cohorts.$cohortId.sessions.new.tsx", url: "/manage/cohorts/:id/sessions/new", params: aCohort, expect: managers },
   {

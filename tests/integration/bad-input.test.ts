@@ -401,6 +401,7 @@ const ACTIONS: ActionSpec[] = [
       { intent: "decide-completion", fields: {}, required: [] },
       { intent: "assign-trainer", fields: { userId: uuid }, required: ["userId"] },
       { intent: "remove-trainer", fields: { userId: uuid }, required: ["userId"] },
+      { intent: "cancel", fields: { reason: text(1000), confirm: oneOf("on") }, required: ["reason", "confirm"] },
     ],
   },
   { file: "manage.cohorts.$cohortId.edit.tsx", as: "admin", forms: [{ fields: cohortFields, required: cohortRequired }] },

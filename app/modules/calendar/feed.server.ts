@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gte, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import { calendarFeedTokens, cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
@@ -58,6 +58,7 @@ type SessionRow = {
   cohortOnlineUrl: string | null;
   titleVi: string;
   titleEn: string;
+  cohortStatus: string;
 };
 
 const sessionColumns = {
@@ -77,6 +78,7 @@ const sessionColumns = {
   cohortOnlineUrl: cohorts.onlineUrl,
   titleVi: courses.titleVi,
   titleEn: courses.titleEn,
+  cohortStatus: cohorts.status,
 };
 
 async function toEvents(rows: SessionRow[], language: Language, baseUrl: string): Promise<CalendarEvent[]> {
@@ -102,6 +104,8 @@ async function toEvents(rows: SessionRow[], language: Language, baseUrl: string)
         .join("\n"),
       location: [room, address].filter(Boolean).join(", ") || link || undefined,
       url,
+      // A cancelled cohort's sessions stay in the feed as cancelled, so calendars stop showing them as happening.
+      status: row.cohortStatus === "cancelled" ? "CANCELLED" : "CONFIRMED",
     };
   });
 }
@@ -133,6 +137,11 @@ export async function personalCalendar(token: string, baseUrl: string, now = new
               .where(and(eq(enrollments.userId, owner.id), inArray(enrollments.status, [...CALENDAR_STATUSES]))),
           ),
           inArray(cohorts.id, db.select({ id: cohortTrainers.cohortId }).from(cohortTrainers).where(eq(cohortTrainers.userId, owner.id))),
+          // Places withdrawn by the cohort's cancellation: the sessions stay, marked cancelled.
+          and(
+            eq(cohorts.status, "cancelled"),
+            sql`exists (select 1 from ${enrollments} e where e.cohort_id = ${cohorts.id} and e.user_id = ${owner.id} and e.status = 'withdrawn' and e.withdrawn_at = ${cohorts.cancelledAt})`,
+          ),
         ),
       ),
     )
@@ -145,7 +154,7 @@ export async function personalCalendar(token: string, baseUrl: string, now = new
   });
 }
 
-/** A published cohort's sessions as an .ics file (null: no such published cohort). */
+/** A published (or cancelled: its sessions marked so) cohort's sessions as an .ics file (null: no such cohort). */
 export async function cohortCalendar(cohortId: string, language: Language, baseUrl: string): Promise<string | null> {
   if (!isUuid(cohortId)) return null;
   const [cohort] = await db
@@ -153,7 +162,7 @@ export async function cohortCalendar(cohortId: string, language: Language, baseU
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .where(eq(cohorts.id, cohortId));
-  if (!cohort || cohort.status !== "published") return null;
+  if (!cohort || cohort.status === "draft") return null;
   const rows = await db
     .select(sessionColumns)
     .from(cohortSessions)

@@ -300,6 +300,7 @@ export async function getCohortDetail(cohortId: string | undefined, q: Queryable
       seatsLeft,
       waitlist: waitlistCount,
       applications: applicationCount,
+      cancelledByName: sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${cohorts.cancelledBy})`,
     })
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))

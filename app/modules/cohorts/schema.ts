@@ -190,6 +190,12 @@ export const ApplicationDecisionSchema = z
 
 export const WithdrawSchema = z.object({ reason: optionalText(1000) });
 
+/** Cancelling a cohort: a reason (sent to everyone) and the confirmation that it cannot be undone. */
+export const CancelCohortSchema = z.object({
+  reason: requiredText(1000),
+  confirm: z.literal("on", { errorMap: () => ({ message: "cohorts.cancel.confirmRequired" }) }),
+});
+
 /** Staff withdrawing someone: the reason is required. */
 export const StaffWithdrawSchema = z.object({ enrollmentId: uuid, reason: requiredText(1000) });
 

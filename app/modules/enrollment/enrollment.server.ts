@@ -45,6 +45,7 @@ async function loadCohortForUpdate(tx: Transaction, cohortId: string): Promise<C
 }
 
 function assertOpenForEnrolment(cohort: Cohort, now: Date) {
+  if (cohort.status === "cancelled") throw conflict("cohorts.enrol.cancelled");
   if (cohort.status !== "published") throw conflict("cohorts.enrol.notOpen");
   if (now < cohort.enrollmentOpensAt) throw conflict("cohorts.enrol.notYetOpen");
   if (now >= cohort.enrollmentClosesAt) throw conflict("cohorts.enrol.closed");

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { cohorts, cohortSessions, courses, enrollments, users } from "../../../db/schema";
+import { cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 import { formatDateTime, formatTime } from "~/lib/format";
@@ -18,7 +18,8 @@ export type EnrollmentMailKind =
   | "offered"
   | "offerLapsed"
   | "withdrawn"
-  | "rejected";
+  | "rejected"
+  | "cohortCancelled";
 
 export type EnrollmentMail = { kind: EnrollmentMailKind; enrollmentId: string; reason?: string | null };
 
@@ -193,4 +194,47 @@ export async function sendSessionReminderMails(input: { cohortId: string; sessio
     });
   }
   return people.length;
+}
+
+/**
+ * A cohort was cancelled (after the commit): each person whose place or request it withdrew is told why (and
+ * that what they paid is refunded), and so is each of its trainers — in their own language.
+ */
+export async function notifyCohortCancelled(input: { cohortId: string; enrollmentIds: readonly string[]; reason: string; now?: Date }): Promise<void> {
+  const now = input.now ?? new Date();
+  await sendEnrollmentMails(
+    input.enrollmentIds.map((enrollmentId) => ({ kind: "cohortCancelled" as const, enrollmentId, reason: input.reason })),
+    now,
+  );
+  const [trainers, title] = await Promise.all([
+    db
+      .select({ email: users.email, name: users.name, locale: users.locale })
+      .from(cohortTrainers)
+      .innerJoin(users, eq(users.id, cohortTrainers.userId))
+      .where(and(eq(cohortTrainers.cohortId, input.cohortId), isNull(users.deletedAt))),
+    cohortTitle(input.cohortId),
+  ]);
+  if (!title) return;
+  for (const trainer of trainers) {
+    const language = languageOf(trainer.locale);
+    const t = await translator(language);
+    const params = {
+      name: trainer.name,
+      course: language === "en" ? title.titleEn : title.titleVi,
+      code: title.code,
+      reason: input.reason,
+      link: `${appUrl()}/cohorts/${input.cohortId}`,
+    };
+    try {
+      await queueMail({
+        to: trainer.email,
+        subject: t("cohorts.mail.cohortCancelledTrainer.subject", params),
+        text: t("cohorts.mail.cohortCancelledTrainer.text", params),
+        kind: "cohort.cohortCancelledTrainer",
+        locale: language,
+      });
+    } catch (error) {
+      console.error("[cohorts] cancellation mail to a trainer", (error as Error).message);
+    }
+  }
 }

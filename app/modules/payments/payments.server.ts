@@ -277,8 +277,8 @@ export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
   }
 }
 
-/** A withdrawal while the place was still held: its open payment is cancelled (called in the withdrawal). */
-export async function cancelOpenPayment(tx: Transaction, input: { enrollmentId: string; actorId: string | null }) {
+/** A withdrawal while the place was still held: its open payment is cancelled (called in the withdrawal). Returns how many. */
+export async function cancelOpenPayment(tx: Transaction, input: { enrollmentId: string; actorId: string | null }): Promise<number> {
   const cancelled = await tx
     .update(payments)
     .set({ status: "cancelled", holdExpiresAt: null })
@@ -287,6 +287,7 @@ export async function cancelOpenPayment(tx: Transaction, input: { enrollmentId: 
   for (const row of cancelled) {
     await recordAudit(tx, { actorId: input.actorId, action: "payment.cancelled", entityType: "payment", entityId: row.id, before: { status: "pending" }, after: { status: "cancelled" } });
   }
+  return cancelled.length;
 }
 
 export type PaymentDetail = NonNullable<Awaited<ReturnType<typeof getPaymentDetail>>>;

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { cohorts, enrollments, payments, refunds, subsidyClaims } from "../../../db/schema";
 import { db } from "~/lib/db.server";
+import { defineJob } from "~/lib/jobs.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
@@ -25,6 +26,23 @@ export async function refundPayment(input: {
   ipAddress?: string | null;
 }) {
   if (!can(input.actor, "refund:payments:any")) throw forbidden();
+  return performRefund({ ...input, actorId: input.actor.id });
+}
+
+/**
+ * The refund itself, for a person already allowed to make it (staff) or on behalf of a cohort's cancellation
+ * (the job below): the checks, the call to Stripe for a card payment (outside any transaction), then the
+ * refund row and the payment's totals in one transaction.
+ */
+async function performRefund(input: {
+  actorId: string | null;
+  paymentId: string;
+  amountVnd: number;
+  reason: string;
+  bankReference?: string | null;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const reason = input.reason.trim();
   if (!reason) throw new AppError(400, "validation.required", { field: "reason" });
   if (!Number.isSafeInteger(input.amountVnd) || input.amountVnd <= 0) throw new AppError(400, "payments.errors.refundAmount", { field: "amountVnd" });
@@ -70,11 +88,11 @@ export async function refundPayment(input: {
         reason,
         stripeRefundId,
         bankReference: input.bankReference?.trim() || null,
-        actorId: input.actor.id,
+        actorId: input.actorId,
         createdAt: now,
       })
       .returning();
-    await applyRefund(tx, payment, input.amountVnd, { actorId: input.actor.id, ipAddress: input.ipAddress, reason });
+    await applyRefund(tx, payment, input.amountVnd, { actorId: input.actorId, ipAddress: input.ipAddress, reason });
     return refund;
   });
 }
@@ -105,6 +123,52 @@ export async function applyRefund(
   });
   if (payment.kind === "enrollment") {
     await cancelEnrollmentSubsidy({ enrollmentId: payment.enrollmentId, actorId: context.actorId, reason: `refund: ${context.reason}` }, tx);
+  }
+}
+
+/**
+ * A paid place of a cancelled cohort, refunded in full inside the cancellation's transaction (the caller holds
+ * the cohort's lock and the payment's row). A transfer (VietQR) is refunded by bank transfer: the refund is
+ * recorded now, like a staff refund (finance makes the transfer back). A card payment needs Stripe, which cannot
+ * be called inside the transaction: it is left "due" and `scheduleCancellationRefunds` has the job refund it
+ * after the commit (Stripe's charge.refunded webhook records it too, whichever comes first).
+ */
+export async function refundForCancelledCohort(
+  tx: Parameters<Parameters<typeof db.transaction>[0]>[0],
+  payment: typeof payments.$inferSelect,
+  context: { actorId: string | null; ipAddress?: string | null; reason: string; now: Date },
+): Promise<"refunded" | "due"> {
+  const amountVnd = payment.amountVnd - payment.refundedVnd;
+  if (amountVnd <= 0 || (payment.status !== "paid" && payment.status !== "partially_refunded")) return "refunded";
+  if (payment.method === "stripe") return "due";
+  const reason = `${COHORT_CANCELLED_REFUND}: ${context.reason}`;
+  await tx.insert(refunds).values({ paymentId: payment.id, amountVnd, method: "bank_transfer", reason, actorId: context.actorId, createdAt: context.now });
+  await applyRefund(tx, payment, amountVnd, { actorId: context.actorId, ipAddress: context.ipAddress, reason });
+  return "refunded";
+}
+
+const COHORT_CANCELLED_REFUND = "cohort_cancelled";
+
+/** Refunds what is left of a card payment of a cancelled cohort through Stripe (one job per payment). */
+export const cancellationRefundJob = defineJob<{ paymentId: string; actorId: string | null; reason: string }>(
+  "payments.cancellation-refund",
+  async ({ paymentId, actorId, reason }) => {
+    const [payment] = await db.select().from(payments).where(eq(payments.id, paymentId));
+    if (!payment || (payment.status !== "paid" && payment.status !== "partially_refunded")) return;
+    const amountVnd = payment.amountVnd - payment.refundedVnd;
+    if (amountVnd <= 0) return;
+    await performRefund({ actorId, paymentId, amountVnd, reason: `${COHORT_CANCELLED_REFUND}: ${reason}` });
+  },
+);
+
+/** After a cancellation commits: the Stripe refunds left due are queued (a failure to queue is logged). */
+export async function scheduleCancellationRefunds(paymentIds: readonly string[], context: { actorId: string | null; reason: string }) {
+  for (const paymentId of paymentIds) {
+    try {
+      await cancellationRefundJob.enqueue({ paymentId, actorId: context.actorId, reason: context.reason }, { singletonKey: `cancellation-refund:${paymentId}` });
+    } catch (error) {
+      console.error("[payments] could not queue the cancellation refund", paymentId, (error as Error).message);
+    }
   }
 }
 
