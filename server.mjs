@@ -45,7 +45,9 @@ if (vite) {
   app.use(vite.middlewares);
 } else {
   app.use("/assets", express.static(`${buildDir}/client/assets`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(`${buildDir}/client`, { maxAge: "1h" }));
+  // Only a path with a file extension can be a public file: pages skip the file-system lookup.
+  const publicFiles = express.static(`${buildDir}/client`, { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 }
 
 app.use((req, res, next) => {
@@ -72,6 +74,9 @@ app.use(async (req, res, next) => {
     .type("text/html; charset=utf-8")
     .send(UNAVAILABLE_PAGE);
 });
+
+// Each request runs in its own scope, so what its loaders share (the signed-in session) is looked up once.
+app.use((req, res, next) => entry().runInRequestScope({ method: req.method }, next));
 
 app.all(
   "*",

@@ -1,16 +1,15 @@
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { createInstance } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nConfig } from "./lib/i18n";
-import { getLanguage } from "./lib/i18n.server";
+import { I18nextProvider } from "react-i18next";
+import { getLanguage, i18nFor } from "./lib/i18n.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
 export { isDatabaseAvailable } from "./lib/db.server";
+export { runInRequestScope } from "./lib/request-scope.server";
 
 export const streamTimeout = 5_000;
 
@@ -21,8 +20,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   const language = await getLanguage(request);
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({ ...i18nConfig, lng: language });
+  const i18n = await i18nFor(language);
 
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");

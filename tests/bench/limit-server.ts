@@ -102,9 +102,10 @@ async function cohortProgress(cohortId: string, now: Date, enrollmentId?: string
   return Promise.all([
     q(`select count(*), count(*) filter (where "starts_at" <= $1::timestamptz)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = $2`, [now, cohortId]),
     q(`select "courses"."min_attendance_share" from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohorts"."id" = $1`, [cohortId]),
-    enrollmentId
-      ? q(`select "enrollments"."id", count("attendance"."id") filter (where "attendance"."status" in ('present', 'late'))::int, count("attendance"."id")::int, count("attendance"."id") filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int from "enrollments" left join "attendance" on "attendance"."enrollment_id" = "enrollments"."id" left join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where ("enrollments"."cohort_id" = $2 and "enrollments"."id" = $3) group by "enrollments"."id"`, [now, cohortId, enrollmentId])
-      : q(`select "enrollments"."id", count("attendance"."id") filter (where "attendance"."status" in ('present', 'late'))::int, count("attendance"."id")::int, count("attendance"."id") filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int from "enrollments" left join "attendance" on "attendance"."enrollment_id" = "enrollments"."id" left join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where "enrollments"."cohort_id" = $2 group by "enrollments"."id"`, [now, cohortId]),
+    q(
+      `select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join (select "attendance"."enrollment_id", count(*) filter (where "attendance"."status" in ('present', 'late'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "cohort_sessions" inner join "attendance" on "attendance"."session_id" = "cohort_sessions"."id" where ("cohort_sessions"."cohort_id" = $2${enrollmentId ? ` and "attendance"."enrollment_id" = $3` : ""}) group by "attendance"."enrollment_id") "counts" on "counts"."enrollment_id" = "enrollments"."id" where ("enrollments"."cohort_id" = $2${enrollmentId ? ` and "enrollments"."id" = $3` : ""})`,
+      enrollmentId ? [now, cohortId, enrollmentId] : [now, cohortId],
+    ),
   ]);
 }
 

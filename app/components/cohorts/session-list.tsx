@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDate, formatTime } from "~/lib/format";
+import { formatDate, formatTime, formatWeekday } from "~/lib/format";
 
 export type SessionRow = {
   id: string;
@@ -17,9 +17,7 @@ type Place = { venueAddress: string | null; venueRoom: string | null; onlineUrl:
 /** "Thứ Hai, 2 thg 3, 2026 · 18:00–20:00" */
 export function SessionWhen({ session }: { session: { startsAt: string | Date; endsAt: string | Date } }) {
   const { i18n } = useTranslation();
-  const weekday = new Intl.DateTimeFormat(i18n.language === "en" ? "en-GB" : "vi-VN", { weekday: "long", timeZone: "Asia/Ho_Chi_Minh" }).format(
-    new Date(session.startsAt),
-  );
+  const weekday = formatWeekday(session.startsAt, i18n.language);
   return (
     <span>
       {weekday}, {formatDate(new Date(session.startsAt), i18n.language)} · {formatTime(session.startsAt, i18n.language)}–

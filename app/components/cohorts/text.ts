@@ -1,3 +1,7 @@
+import { formatNumber } from "~/lib/format";
+
+const PERCENT = { style: "percent", maximumFractionDigits: 0 } as const;
+
 /** The course title in the reader's language. */
 export function courseTitle(row: { courseTitleVi?: string; courseTitleEn?: string; titleVi?: string; titleEn?: string }, language: string) {
   const vi = row.courseTitleVi ?? row.titleVi ?? "";
@@ -8,5 +12,5 @@ export function courseTitle(row: { courseTitleVi?: string; courseTitleEn?: strin
 /** 0.8 → "80%" */
 export function percent(share: number | null | undefined, language: string) {
   if (share === null || share === undefined) return "—";
-  return new Intl.NumberFormat(language === "en" ? "en-GB" : "vi-VN", { style: "percent", maximumFractionDigits: 0 }).format(share);
+  return formatNumber(share, language, PERCENT);
 }

@@ -27,6 +27,36 @@ async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
   return row?.min ?? 0;
 }
 
+/**
+ * Each enrolment's records: present or late, recorded, recorded before the session's start. The records are
+ * reached through the cohort's sessions (the session-first unique index), so a cohort of 1,000 people reads
+ * its few thousand rows, not the whole attendance table.
+ */
+async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentId?: string) {
+  const counts = q
+    .select({
+      enrollmentId: attendance.enrollmentId,
+      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
+      recorded: sql<number>`count(*)::int`.as("recorded"),
+      recordedEarly: sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`.as("recorded_early"),
+    })
+    .from(cohortSessions)
+    .innerJoin(attendance, eq(attendance.sessionId, cohortSessions.id))
+    .where(and(eq(cohortSessions.cohortId, cohortId), enrollmentId ? eq(attendance.enrollmentId, enrollmentId) : undefined))
+    .groupBy(attendance.enrollmentId)
+    .as("counts");
+  return q
+    .select({
+      enrollmentId: enrollments.id,
+      attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
+      recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,
+      recordedEarly: sql<number>`coalesce(${counts.recordedEarly}, 0)::int`,
+    })
+    .from(enrollments)
+    .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
+    .where(and(eq(enrollments.cohortId, cohortId), enrollmentId ? eq(enrollments.id, enrollmentId) : undefined));
+}
+
 export async function cohortAttendanceProgress(
   cohortId: string,
   options: { now?: Date; enrollmentId?: string; q?: Queryable } = {},
@@ -36,18 +66,7 @@ export async function cohortAttendanceProgress(
   const [totals, minShare, rows] = await Promise.all([
     sessionTotals(q, cohortId, now),
     minShareOf(q, cohortId),
-    q
-      .select({
-        enrollmentId: enrollments.id,
-        attended: sql<number>`count(${attendance.id}) filter (where ${attendance.status} in ('present', 'late'))::int`,
-        recorded: sql<number>`count(${attendance.id})::int`,
-        recordedEarly: sql<number>`count(${attendance.id}) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`,
-      })
-      .from(enrollments)
-      .leftJoin(attendance, eq(attendance.enrollmentId, enrollments.id))
-      .leftJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
-      .where(and(eq(enrollments.cohortId, cohortId), options.enrollmentId ? eq(enrollments.id, options.enrollmentId) : undefined))
-      .groupBy(enrollments.id),
+    enrollmentCounts(q, cohortId, now, options.enrollmentId),
   ]);
   const result = new Map<string, AttendanceProgress>();
   for (const row of rows) {

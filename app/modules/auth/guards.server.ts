@@ -1,5 +1,6 @@
 import { data, redirect } from "@remix-run/node";
 import type { ErrorPayload } from "~/lib/errors";
+import { requestMemo } from "~/lib/request-scope.server";
 import { readSessionToken } from "./cookie.server";
 import { can, type Permission, type PermissionScope } from "./permissions";
 import { validateSessionToken, type SessionUser, type ValidatedSession } from "./session.server";
@@ -11,7 +12,7 @@ export function getSession(request: Request): Promise<ValidatedSession | null> {
   let pending = perRequest.get(request);
   if (!pending) {
     const token = readSessionToken(request);
-    pending = token ? validateSessionToken(token) : Promise.resolve(null);
+    pending = token ? requestMemo(`session:${token}`, () => validateSessionToken(token)) : Promise.resolve(null);
     perRequest.set(request, pending);
   }
   return pending;

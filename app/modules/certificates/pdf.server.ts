@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { CertificateRow } from "./certificates.server";
 import { credentialUrls } from "./issuer.server";
@@ -44,6 +43,8 @@ export type CertificatePdfInput = Pick<
 >;
 
 export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<Buffer> {
+  // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
+  const { default: PDFDocument } = await import("pdfkit");
   const verifyUrl = credentialUrls.verify(cert.code);
   const titleVi = cert.kind === "trainer_certification" ? "GIẤY CHỨNG NHẬN GIẢNG VIÊN" : "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC";
   const titleEn = cert.kind === "trainer_certification" ? "Trainer Certificate" : "Certificate of Completion";

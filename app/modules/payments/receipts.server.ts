@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { eq, sql } from "drizzle-orm";
-import PDFDocument from "pdfkit";
 import { cohorts, courses, payments, receipts, refunds, users, type ReceiptSnapshot } from "../../../db/schema";
 import type { Queryable, Transaction } from "~/lib/db.server";
 import { getEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
@@ -102,6 +101,8 @@ export type ReceiptPdfInput = {
 
 /** The receipt as an A4 PDF, each label in Vietnamese with its English below, fonts embedded. */
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
+  // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
+  const { default: PDFDocument } = await import("pdfkit");
   const { receipt } = input;
   const s = receipt.snapshot;
   const issuer = input.issuerName ?? "Startup Academy";

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import PDFDocument from "pdfkit";
 import type { TrainingRow } from "./figures.server";
 import { dayText, periodName, reportText, vietnamParts, vndText, type ReportSnapshot } from "./snapshot";
 
@@ -16,6 +15,8 @@ const BOLD = resolve(FONT_DIR, "DejaVuSans-Bold.ttf");
 type Column = { label: string; width: number; align?: "left" | "right" | "center" };
 
 export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer> {
+  // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
+  const { default: PDFDocument } = await import("pdfkit");
   const { report, figures } = snapshot;
   const t = reportText(report.language);
   const generatedAt = new Date(report.generatedAt);

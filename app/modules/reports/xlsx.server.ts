@@ -1,4 +1,4 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { periodName, reportText, type ReportSnapshot } from "./snapshot";
 import type { TrainingRow } from "./figures.server";
 
@@ -17,10 +17,12 @@ function excelDate(day: string): Date {
 }
 
 export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
+  // Loaded when a workbook is made, not at start-up (~27 MB).
+  const { default: Excel } = await import("exceljs");
   const { report, figures } = snapshot;
   const t = reportText(report.language);
   const generatedAt = new Date(report.generatedAt);
-  const book = new ExcelJS.Workbook();
+  const book = new Excel.Workbook();
   book.creator = report.generatedBy.name;
   book.lastModifiedBy = report.generatedBy.name;
   book.created = generatedAt;

@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * A scope per HTTP request (server.mjs runs each request in one). Remix hands every loader of a request its own
+ * `Request` object, so a cache keyed by the Request misses across the root and the route loader; this scope lets
+ * them share a lookup — the signed-in session, above all — instead of repeating it.
+ */
+type Scope = { method: string; memo: Map<string, unknown> };
+
+const storage = new AsyncLocalStorage<Scope>();
+
+export function runInRequestScope<T>(request: { method: string }, fn: () => T): T {
+  return storage.run({ method: request.method.toUpperCase(), memo: new Map() }, fn);
+}
+
+/**
+ * `make()` once per request for `key`. Only reads share: in a POST the action may change what a later
+ * loader of the same request must see (signing out, changing roles), so nothing is shared there.
+ */
+export function requestMemo<T>(key: string, make: () => T): T {
+  const scope = storage.getStore();
+  if (!scope || (scope.method !== "GET" && scope.method !== "HEAD")) return make();
+  if (scope.memo.has(key)) return scope.memo.get(key) as T;
+  const value = make();
+  scope.memo.set(key, value);
+  return value;
+}
