@@ -33,7 +33,9 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
-  const historyOf = new URL(request.url).searchParams.get("history");
+  const search = new URL(request.url).searchParams;
+  const historyOf = search.get("history");
+  const withdrawOf = search.get("withdraw");
   const [people, progress, completions] = await Promise.all([
     listCohortEnrollments(detail.cohort.id),
     cohortAttendanceProgress(detail.cohort.id),
@@ -41,16 +43,43 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   ]);
   const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
   const selected = isUuid(historyOf ?? undefined) ? people.find((p) => p.id === historyOf) : undefined;
+  const canManage = canManageCohort(user, detail.cohort);
+  const leaving = canManage && isUuid(withdrawOf ?? undefined) ? people.find((p) => p.id === withdrawOf && isActive(p.status)) : undefined;
   return {
     cohort: { id: detail.cohort.id, code: detail.cohort.code, capacity: detail.cohort.capacity, seatsTaken: detail.cohort.seatsTaken },
     course: detail.course,
-    canManage: canManageCohort(user, detail.cohort),
-    people: people.map((p) => ({
-      ...p,
-      progress: ["confirmed", "completed", "not_completed"].includes(p.status) || p.withdrawnAfterStart ? (progress.get(p.id) ?? null) : null,
-      completion: byEnrollment.get(p.id) ?? null,
-    })),
+    canManage,
+    // Only what the page shows: a list of 1,000 people is sent to the browser as well as rendered.
+    people: people.map((p) => {
+      const standing = ["confirmed", "completed", "not_completed"].includes(p.status) || p.withdrawnAfterStart ? progress.get(p.id) : undefined;
+      const completion = byEnrollment.get(p.id);
+      return {
+        id: p.id,
+        name: p.name,
+        email: p.email,
+        status: p.status,
+        waitlistRank: p.waitlistRank ?? p.waitlistPosition,
+        offerExpiresAt: p.offerExpiresAt,
+        withdrawnAfterStart: p.withdrawnAfterStart,
+        applicationAnswers: p.status === "applied" ? p.applicationAnswers : null,
+        progress: standing
+          ? { share: standing.share, attended: standing.attended, totalSessions: standing.totalSessions, standing: standing.standing }
+          : null,
+        completion: completion
+          ? {
+              completed: completion.completed,
+              sessionsAttended: completion.sessionsAttended,
+              sessionsTotal: completion.sessionsTotal,
+              attendanceShare: completion.attendanceShare,
+              minAttendanceShare: completion.minAttendanceShare,
+              quizzesPassed: completion.quizzesPassed.length,
+              quizzesRequired: completion.quizzesRequired.length,
+            }
+          : null,
+      };
+    }),
     history: selected ? { name: selected.name, events: await enrollmentHistory(selected.id) } : null,
+    leaving: leaving ? { id: leaving.id, name: leaving.name, email: leaving.email } : null,
   };
 });
 
@@ -84,7 +113,7 @@ function reasonText(t: (key: string, options?: Record<string, unknown>) => strin
 
 export default function ParticipantsPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, canManage, people, history } = useLoaderData<typeof loader>();
+  const { cohort, course, canManage, people, history, leaving } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -179,7 +208,7 @@ export default function ParticipantsPage() {
                       <span className="block text-slate-600">{p.email}</span>
                     </td>
                     <td className="px-3 py-2">
-                      <EnrollmentStatusBadge status={p.status} position={p.waitlistRank ?? p.waitlistPosition} />
+                      <EnrollmentStatusBadge status={p.status} position={p.waitlistRank} />
                       {p.status === "offered" && p.offerExpiresAt ? (
                         <span className="block text-slate-700">{t("cohorts.offer.until", { when: formatDateTime(p.offerExpiresAt, language) })}</span>
                       ) : null}
@@ -198,8 +227,8 @@ export default function ParticipantsPage() {
                               total: p.completion.sessionsTotal,
                               share: percent(p.completion.attendanceShare, language),
                               min: percent(p.completion.minAttendanceShare, language),
-                              passed: p.completion.quizzesPassed.length,
-                              required: p.completion.quizzesRequired.length,
+                              passed: p.completion.quizzesPassed,
+                              required: p.completion.quizzesRequired,
                             })}
                           </span>
                         </span>
@@ -212,27 +241,9 @@ export default function ParticipantsPage() {
                         {t("cohorts.participants.history")}
                       </Link>
                       {canManage && isActive(p.status as EnrollmentStatus) ? (
-                        <details className="mt-1">
-                          <summary className="cursor-pointer text-brand-700 underline">{t("cohorts.participants.withdraw")}</summary>
-                          <Form method="post" className="mt-2 space-y-2">
-                            <input type="hidden" name="intent" value="withdraw" />
-                            <input type="hidden" name="enrollmentId" value={p.id} />
-                            <FormErrors errors={errorsFor(withdrawResult, p.id, "")} />
-                            <label htmlFor={`withdraw-${p.id}`} className="block text-sm font-medium">
-                              {t("cohorts.participants.withdrawReason")}
-                            </label>
-                            <input
-                              id={`withdraw-${p.id}`}
-                              name="reason"
-                              className="block w-full rounded-md border border-slate-400 px-2 py-1"
-                              aria-describedby={errorsFor(withdrawResult, p.id, "reason") ? `withdraw-${p.id}-error` : undefined}
-                            />
-                            <FieldErrors id={`withdraw-${p.id}-error`} errors={errorsFor(withdrawResult, p.id, "reason")} />
-                            <Button variant="danger" disabled={busy}>
-                              {t("cohorts.participants.confirmWithdraw")}
-                            </Button>
-                          </Form>
-                        </details>
+                        <Link to={`?withdraw=${p.id}#withdraw`} className="ml-3 text-brand-700 underline">
+                          {t("cohorts.participants.withdraw")}
+                        </Link>
                       ) : null}
                     </td>
                   </tr>
@@ -242,6 +253,36 @@ export default function ParticipantsPage() {
           </div>
         )}
       </Card>
+
+      {leaving ? (
+        <Card title={t("cohorts.participants.withdrawOf", { name: leaving.name })}>
+          <Form method="post" id="withdraw" className="max-w-xl space-y-2">
+            <input type="hidden" name="intent" value="withdraw" />
+            <input type="hidden" name="enrollmentId" value={leaving.id} />
+            <p className="text-sm text-slate-700">{leaving.email}</p>
+            <FormErrors errors={errorsFor(withdrawResult, leaving.id, "")} />
+            <label htmlFor="withdraw-reason" className="block text-sm font-medium">
+              {t("cohorts.participants.withdrawReason")}
+            </label>
+            <input
+              id="withdraw-reason"
+              name="reason"
+              className="block w-full rounded-md border border-slate-400 px-2 py-1"
+              aria-invalid={errorsFor(withdrawResult, leaving.id, "reason") ? true : undefined}
+              aria-describedby={errorsFor(withdrawResult, leaving.id, "reason") ? "withdraw-reason-error" : undefined}
+            />
+            <FieldErrors id="withdraw-reason-error" errors={errorsFor(withdrawResult, leaving.id, "reason")} />
+            <div className="flex gap-3">
+              <Button variant="danger" disabled={busy}>
+                {t("cohorts.participants.confirmWithdraw")}
+              </Button>
+              <Link to="?" className="self-center text-brand-700 underline">
+                {t("common.cancel")}
+              </Link>
+            </div>
+          </Form>
+        </Card>
+      ) : null}
 
       {history ? (
         <Card title={t("cohorts.participants.historyOf", { name: history.name })}>

@@ -32,7 +32,7 @@ export function AttendanceStanding({ progress, subject = "self" }: { progress: A
 }
 
 /** A compact standing for tables: the share and a word. */
-export function StandingCell({ progress }: { progress: AttendanceProgress | null }) {
+export function StandingCell({ progress }: { progress: Pick<AttendanceProgress, "share" | "attended" | "totalSessions" | "standing"> | null }) {
   const { t, i18n } = useTranslation();
   if (!progress) return <span>{t("common.none")}</span>;
   const tone =
