@@ -13,6 +13,7 @@ import {
   organisations,
   users,
 } from "../schema";
+import { seedDemoTrainingStory } from "./story";
 
 /**
  * Two demo cohorts, dated around today so the demo always has a running and an upcoming one:
@@ -20,7 +21,7 @@ import {
  *   attendance), taught by trainer@demo.vn, with founder@demo.vn enrolled;
  * - the one-day finance workshop in two weeks, open for enrolment.
  * Needs the courses in the database (imported by the course sync); does nothing without them or when the
- * demo cohorts are already there.
+ * demo cohorts are already there. Then the finished, subsidised training story of db/seed/story.ts (idempotent).
  */
 const RUNNING_CODE = "KNDMST-HP-K1";
 const UPCOMING_CODE = "TCKT-HP-K1";
@@ -29,7 +30,7 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
   const log = options.log ?? (() => {});
   const now = options.now ?? new Date();
   const existing = await db.select({ id: cohorts.id }).from(cohorts).where(inArray(cohorts.code, [RUNNING_CODE, UPCOMING_CODE]));
-  if (existing.length) return;
+  if (existing.length) return seedStory(options);
   const courseRows = await db
     .select({ id: courses.id, slug: courses.slug, listPriceVnd: courses.listPriceVnd })
     .from(courses)
@@ -158,4 +159,11 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
     await tx.insert(cohortTrainers).values({ cohortId: upcoming.id, userId: byEmail["trainer@demo.vn"] });
   });
   log(`2 demo cohorts (${RUNNING_CODE} running since ${firstDay} on ${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][weekdayOf(firstDay)]}, ${UPCOMING_CODE} on ${workshopDay})`);
+  // A past, finished and subsidised cohort with its claims (db/seed/story.ts).
+  await seedStory(options);
+}
+
+/** The story never stops the app from starting: a failure is logged (and the next start resumes it). */
+function seedStory(options: { log?: (line: string) => void; now?: Date }) {
+  return seedDemoTrainingStory(options).catch((error: Error) => (options.log ?? console.error)(`demo training story failed: ${error.message}`));
 }

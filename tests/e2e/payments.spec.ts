@@ -50,7 +50,7 @@ test.describe("in English", () => {
     const select = page.getByLabel("Cohort", { exact: true });
     const option = select.locator("option", { hasText: COHORT });
     await select.selectOption(await option.getAttribute("value"));
-    await page.getByRole("button", { name: "Link cohort" }).click();
+    await page.getByRole("button", { name: "Link cohort", exact: true }).click();
     await expect(page.getByText("Cohort linked to the programme.")).toBeVisible();
     await page.getByRole("button", { name: "Tiếng Việt" }).click();
     await expect(page.locator("html")).toHaveAttribute("lang", "vi");

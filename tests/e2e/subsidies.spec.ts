@@ -280,7 +280,7 @@ test.describe("subsidies on the platform, in English", () => {
     await page.getByRole("link", { name: programmeNameEn }).click();
     await expect(page.getByRole("heading", { level: 1, name: programmeNameEn })).toBeVisible();
     await page.getByLabel("Cohort").selectOption(cohortId);
-    await page.getByRole("button", { name: "Link cohort" }).click();
+    await page.getByRole("button", { name: "Link cohort", exact: true }).click();
     await expect(page.getByText("Cohort linked to the programme.")).toBeVisible();
     await expect(page.getByRole("button", { name: `Unlink cohort ${cohortCode}` })).toBeVisible();
     await expectAccessible(page);

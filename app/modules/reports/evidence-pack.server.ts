@@ -4,11 +4,13 @@ import { zipSync, strToU8 } from "fflate";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { readStoredBytes } from "~/modules/files/storage.server";
+import { renderReceiptPdf } from "~/modules/payments/receipts.server";
+import type { ReceiptSnapshot } from "../../../db/schema";
 
 /**
  * A subsidy claim's evidence pack for auditors: one ZIP with the claim and its decisions (who, when), the
  * ledger, the enrolment and its history, attendance with its history, assessments (quiz attempts, completion
- * decisions), payments, refunds and receipts, the uploaded files, and the audit entries of these records. A
+ * decisions), payments, refunds and receipts (rows and PDFs), the uploaded files, and the audit entries of these records. A
  * manifest lists every file with its SHA-256. Rows are read as JSON (`to_jsonb`), so the pack follows the schema.
  */
 type Json = Record<string, unknown>;
@@ -106,6 +108,18 @@ export async function buildEvidencePack(input: { claimId: string; actorName: str
     } catch {
       entries[`${name}.missing.txt`] = strToU8(`The stored bytes of file ${String(file.id)} were not found (sha256 ${String(file.sha256)}).\n`);
     }
+  }
+  // Each receipt also as the PDF the payer downloads (rendered from its frozen figures).
+  for (const receipt of receipts) {
+    const paymentRefunds = refunds
+      .filter((r) => r.payment_id === receipt.payment_id)
+      .map((r) => ({ amountVnd: Number(r.amount_vnd), reason: String(r.reason ?? ""), createdAt: new Date(String(r.created_at)), method: String(r.method ?? "") }));
+    entries[`receipts/${String(receipt.number)}.pdf`] = new Uint8Array(
+      await renderReceiptPdf({
+        receipt: { number: String(receipt.number), issuedAt: new Date(String(receipt.issued_at)), snapshot: receipt.snapshot as ReceiptSnapshot },
+        refunds: paymentRefunds,
+      }),
+    );
   }
   const manifest = {
     claim: `HT-${seq}`,
