@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import PDFDocument from "pdfkit";
 import { resolve } from "node:path";
 import { db } from "~/lib/db.server";
 import { decideCompletion } from "~/modules/attendance/completion.server";
@@ -92,6 +91,7 @@ async function organisationOf(userId: string, kinds: ("university" | "incubator"
 
 /** The lecturer's invoice for the external course: a one-page PDF (Vietnamese, fonts embedded). */
 export async function storyInvoicePdf(input: { buyer: string; organisation: string; issuedOn: string }): Promise<Buffer> {
+  const { default: PDFDocument } = await import("pdfkit");
   const fonts = resolve(process.cwd(), "assets/fonts");
   const doc = new PDFDocument({
     size: "A4",

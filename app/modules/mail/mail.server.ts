@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import nodemailer from "nodemailer";
+import type nodemailer from "nodemailer";
 import { outbox } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
@@ -33,10 +33,11 @@ export async function queueMail(mail: OutgoingMail): Promise<string> {
 }
 
 let transport: nodemailer.Transporter | undefined;
-function smtp(): nodemailer.Transporter | undefined {
+async function smtp(): Promise<nodemailer.Transporter | undefined> {
   const url = env().SMTP_URL;
   if (!url) return undefined;
-  transport ??= nodemailer.createTransport(url);
+  // Loaded when mail is first sent through SMTP, not at start-up.
+  if (!transport) transport = (await import("nodemailer")).default.createTransport(url);
   return transport;
 }
 
@@ -44,7 +45,7 @@ function smtp(): nodemailer.Transporter | undefined {
 export async function deliverOutboxMessage(outboxId: string): Promise<void> {
   const [message] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
   if (!message || message.status === "sent" || message.status === "stored") return;
-  const transporter = smtp();
+  const transporter = await smtp();
   if (!transporter) {
     await db.update(outbox).set({ status: "stored", attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, outboxId));
     return;

@@ -8,7 +8,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { isUuid } from "~/modules/organisations/organisations.server";
 import { lockPayment, markPaymentPaid } from "./payments.server";
 import { applyRefund } from "./refunds.server";
-import { stripeClient, verifyStripeEvent } from "./stripe.server";
+import { stripeClient, stripeConfigured, verifyStripeEvent } from "./stripe.server";
 
 /**
  * Card payments through Stripe Checkout. The session carries the payment's own id (client_reference_id and
@@ -20,7 +20,7 @@ export async function startCheckout(input: { actor: Actor; paymentId: string; ba
   if (!isUuid(input.paymentId)) throw notFound();
   const [payment] = await db.select().from(payments).where(eq(payments.id, input.paymentId));
   if (!payment || payment.payerUserId !== input.actor.id) throw notFound();
-  const client = stripeClient();
+  const client = await stripeClient();
   if (!client) throw conflict("payments.errors.stripeUnavailable");
   if (payment.status !== "pending") throw conflict("payments.errors.notPending");
   if (payment.stripeCheckoutSessionId) {
@@ -123,10 +123,10 @@ export async function handleStripeEvent(event: Stripe.Event, now = new Date()): 
 
 /** A raw delivery: 400 for a bad signature (nothing changes), 404 when Stripe is not configured here. */
 export async function handleStripeWebhook(payload: string, signature: string | null): Promise<{ status: number; outcome: string }> {
-  if (!stripeClient()) return { status: 404, outcome: "not_configured" };
+  if (!stripeConfigured()) return { status: 404, outcome: "not_configured" };
   let event: Stripe.Event;
   try {
-    event = verifyStripeEvent(payload, signature);
+    event = await verifyStripeEvent(payload, signature);
   } catch {
     return { status: 400, outcome: "bad_signature" };
   }

@@ -60,7 +60,7 @@ async function performRefund(input: {
 
   let stripeRefundId: string | null = null;
   if (found.payment.method === "stripe") {
-    const client = stripeClient();
+    const client = await stripeClient();
     if (!client || !found.payment.stripePaymentIntentId) throw conflict("payments.errors.stripeUnavailable");
     const refunded = found.payment.refundedVnd;
     const refund = await client.refunds.create(

@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { env } from "~/lib/env.server";
 
 /**
@@ -7,10 +7,16 @@ import { env } from "~/lib/env.server";
  */
 let cached: { key: string; base: string | undefined; client: Stripe } | undefined;
 
-export function stripeClient(): Stripe | null {
+export function stripeConfigured(): boolean {
+  return Boolean(env().STRIPE_SECRET_KEY);
+}
+
+export async function stripeClient(): Promise<Stripe | null> {
   const e = env();
   if (!e.STRIPE_SECRET_KEY) return null;
   if (cached && cached.key === e.STRIPE_SECRET_KEY && cached.base === e.STRIPE_API_BASE) return cached.client;
+  // Loaded on first use, not at start-up: the SDK weighs ~8 MB in every process, most of which never pay by card.
+  const { default: Stripe } = await import("stripe");
   const base = e.STRIPE_API_BASE ? new URL(e.STRIPE_API_BASE) : null;
   const client = new Stripe(e.STRIPE_SECRET_KEY, {
     maxNetworkRetries: base ? 0 : 2,
@@ -22,9 +28,9 @@ export function stripeClient(): Stripe | null {
 }
 
 /** Verifies a webhook's signature (throws when it does not match the secret). */
-export function verifyStripeEvent(payload: string, signature: string | null): Stripe.Event {
+export async function verifyStripeEvent(payload: string, signature: string | null): Promise<Stripe.Event> {
   const e = env();
-  const client = stripeClient();
+  const client = await stripeClient();
   if (!client || !e.STRIPE_WEBHOOK_SECRET) throw new Error("Stripe is not configured");
   return client.webhooks.constructEvent(payload, signature ?? "", e.STRIPE_WEBHOOK_SECRET);
 }

@@ -21,7 +21,7 @@ export async function createLessonVideoUpload(args: { actorId: string; lessonId:
   const [lesson] = await db.select({ id: lessons.id }).from(lessons).where(and(eq(lessons.id, args.lessonId), isNull(lessons.archivedAt)));
   if (!lesson) throw notFound("courses.errors.lessonNotFound");
   const policy = signedPlaybackConfigured() ? "signed" : "public";
-  const upload = await muxClient()
+  const upload = await (await muxClient())
     .video.uploads.create({
       cors_origin: args.corsOrigin,
       timeout: 3600,
@@ -78,7 +78,7 @@ export async function refreshLessonVideo(args: { videoId: string }): Promise<Les
   if (!video) throw notFound();
   if (!muxConfigured()) throw new AppError(409, "courses.video.muxNotConfigured");
   if (video.status === "ready" || video.status === "errored" || video.status === "cancelled") return video;
-  const mux = muxClient();
+  const mux = await muxClient();
   const upload = await mux.video.uploads.retrieve(video.muxUploadId).catch(muxUnavailable);
   if (upload.status === "errored" || upload.status === "timed_out") {
     await db.update(lessonVideos).set({ status: "errored", errorMessage: upload.error?.message ?? upload.status }).where(eq(lessonVideos.id, video.id));

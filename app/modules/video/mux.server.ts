@@ -1,4 +1,4 @@
-import Mux from "@mux/mux-node";
+import type Mux from "@mux/mux-node";
 import { env } from "~/lib/env.server";
 
 /**
@@ -19,7 +19,8 @@ export function signedPlaybackConfigured(): boolean {
 
 let cached: { key: string; client: Mux } | undefined;
 
-export function muxClient(): Mux {
+/** The client, made on first use (the SDK is loaded then, not at start-up). */
+export async function muxClient(): Promise<Mux> {
   const e = env();
   const options = {
     tokenId: e.MUX_TOKEN_ID ?? null,
@@ -31,6 +32,7 @@ export function muxClient(): Mux {
   };
   const key = JSON.stringify(options);
   if (cached?.key !== key) {
+    const { default: Mux } = await import("@mux/mux-node");
     cached = { key, client: new Mux({ ...options, authorizationToken: null, maxRetries: 1, timeout: 15_000, logLevel: "off" }) };
   }
   return cached.client;

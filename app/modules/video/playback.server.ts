@@ -38,7 +38,7 @@ export async function lessonPlayback(args: { userId: string | null; lessonId: st
       return { kind: "mux", playbackId: ready.playbackId, tokens: null, durationSeconds: ready.durationSeconds };
     }
     if (signedPlaybackConfigured()) {
-      const signed = (await muxClient().jwt.signPlaybackId(ready.playbackId, {
+      const signed = (await (await muxClient()).jwt.signPlaybackId(ready.playbackId, {
         type: ["video", "thumbnail", "storyboard"],
         expiration: TOKEN_LIFETIME,
       })) as Record<string, string | undefined>;

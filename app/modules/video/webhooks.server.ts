@@ -18,7 +18,7 @@ export async function handleMuxWebhook(args: { body: string; headers: Headers })
   if (!secret) throw new AppError(400, "courses.video.webhookNotConfigured");
   let event: MuxEvent;
   try {
-    event = (await muxClient().webhooks.unwrap(args.body, args.headers, secret)) as unknown as MuxEvent;
+    event = (await (await muxClient()).webhooks.unwrap(args.body, args.headers, secret)) as unknown as MuxEvent;
   } catch {
     throw new AppError(400, "courses.video.badSignature");
   }
