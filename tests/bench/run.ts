@@ -521,7 +521,9 @@ async function main() {
   const client = new pg.Client({ connectionString: manifest.databaseUrl });
   await client.connect();
 
-  const app = startChild("app", ["server.mjs"], {
+  // As `npm start` runs it: with the old-space cap of docs/deployment.md (V8 otherwise lets the heap grow to
+  // ~500 MB under load before it collects).
+  const app = startChild("app", ["--max-old-space-size=256", "server.mjs"], {
     NODE_ENV: "production",
     DATABASE_URL: manifest.databaseUrl,
     PORT: String(appPort),
