@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Button, buttonClass } from "~/components/ui/button";
+import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
-import { SelectField, TextField } from "~/components/ui/field";
+import { SelectField } from "~/components/ui/field";
+import { ListSearch, ListTable } from "~/components/ui/list-page";
 import { Pagination } from "~/components/ui/pagination";
 import { appLoader } from "~/lib/errors.server";
 import { useCan } from "~/lib/use-user";
@@ -33,19 +34,7 @@ export default function OrganisationsPage() {
           </Link>
         ) : null}
       </div>
-      <Form
-        method="get"
-        role="search"
-        aria-label={t("admin.organisations.search.label")}
-        className="flex flex-wrap items-end gap-3"
-      >
-        <TextField
-          label={t("admin.organisations.search.query")}
-          name="q"
-          type="search"
-          defaultValue={filter.q ?? ""}
-          className="min-w-60 flex-1"
-        />
+      <ListSearch label={t("admin.organisations.search.label")} queryLabel={t("admin.organisations.search.query")} query={filter.q}>
         <SelectField label={t("admin.organisations.fields.kind")} name="kind" defaultValue={filter.kind ?? ""}>
           <option value="">{t("admin.organisations.search.allKinds")}</option>
           {ORGANISATION_KINDS.map((kind) => (
@@ -59,48 +48,40 @@ export default function OrganisationsPage() {
           <option value="no">{t("admin.organisations.search.unverified")}</option>
           <option value="yes">{t("admin.organisations.search.verifiedOnly")}</option>
         </SelectField>
-        <Button>{t("common.search")}</Button>
-      </Form>
-      {rows.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-700">{t("admin.organisations.empty")}</p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{t("admin.organisations.title")}</caption>
-            <thead className="bg-slate-100 text-slate-800">
-              <tr>
-                <th scope="col" className="px-4 py-2">{t("admin.organisations.fields.name")}</th>
-                <th scope="col" className="px-4 py-2">{t("admin.organisations.fields.kind")}</th>
-                <th scope="col" className="px-4 py-2">{t("admin.organisations.fields.taxCode")}</th>
-                <th scope="col" className="px-4 py-2">{t("admin.organisations.fields.registration")}</th>
-                <th scope="col" className="px-4 py-2 text-right">{t("admin.organisations.fields.members")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.id} className="border-t border-slate-200">
-                  <td className="px-4 py-2">
-                    <Link to={`/admin/organisations/${o.id}`} className="font-medium text-brand-700 underline">
-                      {o.name}
-                    </Link>
-                    {o.shortName ? <span className="block text-slate-600">{o.shortName}</span> : null}
-                  </td>
-                  <td className="px-4 py-2">{t(`organisationKinds.${o.kind}`)}</td>
-                  <td className="px-4 py-2 tabular-nums">{o.taxCode ?? t("common.none")}</td>
-                  <td className="px-4 py-2">
-                    {o.kind === "startup"
-                      ? o.registrationVerifiedAt
-                        ? t("admin.organisations.status.verified")
-                        : t("admin.organisations.status.unverified")
-                      : t("common.none")}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{o.memberCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      </ListSearch>
+      <ListTable
+        caption={t("admin.organisations.title")}
+        empty={t("admin.organisations.empty")}
+        isEmpty={rows.length === 0}
+        columns={[
+          { label: t("admin.organisations.fields.name") },
+          { label: t("admin.organisations.fields.kind") },
+          { label: t("admin.organisations.fields.taxCode") },
+          { label: t("admin.organisations.fields.registration") },
+          { label: t("admin.organisations.fields.members"), numeric: true },
+        ]}
+      >
+        {rows.map((o) => (
+          <tr key={o.id} className="border-t border-slate-200">
+            <td className="px-4 py-2">
+              <Link to={`/admin/organisations/${o.id}`} className="font-medium text-brand-700 underline">
+                {o.name}
+              </Link>
+              {o.shortName ? <span className="block text-slate-600">{o.shortName}</span> : null}
+            </td>
+            <td className="px-4 py-2">{t(`organisationKinds.${o.kind}`)}</td>
+            <td className="px-4 py-2 tabular-nums">{o.taxCode ?? t("common.none")}</td>
+            <td className="px-4 py-2">
+              {o.kind === "startup"
+                ? o.registrationVerifiedAt
+                  ? t("admin.organisations.status.verified")
+                  : t("admin.organisations.status.unverified")
+                : t("common.none")}
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">{o.memberCount}</td>
+          </tr>
+        ))}
+      </ListTable>
       <Pagination
         page={page}
         pageSize={pageSize}

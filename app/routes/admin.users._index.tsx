@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Button, buttonClass } from "~/components/ui/button";
+import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
-import { SelectField, TextField } from "~/components/ui/field";
+import { SelectField } from "~/components/ui/field";
+import { ListSearch, ListTable } from "~/components/ui/list-page";
 import { Pagination } from "~/components/ui/pagination";
 import { appLoader } from "~/lib/errors.server";
 import { useCan } from "~/lib/use-user";
@@ -34,14 +35,7 @@ export default function UsersPage() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" role="search" aria-label={t("admin.users.search.label")} className="flex flex-wrap items-end gap-3">
-        <TextField
-          label={t("admin.users.search.query")}
-          name="q"
-          type="search"
-          defaultValue={filter.q ?? ""}
-          className="min-w-60 flex-1"
-        />
+      <ListSearch label={t("admin.users.search.label")} queryLabel={t("admin.users.search.query")} query={filter.q}>
         <SelectField label={t("admin.users.search.role")} name="role" defaultValue={filter.role ?? ""}>
           <option value="">{t("admin.users.search.allRoles")}</option>
           {ROLES.map((role) => (
@@ -50,37 +44,29 @@ export default function UsersPage() {
             </option>
           ))}
         </SelectField>
-        <Button>{t("common.search")}</Button>
-      </Form>
-      {rows.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-700">{t("admin.users.empty")}</p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{t("admin.users.title")}</caption>
-            <thead className="bg-slate-100 text-slate-800">
-              <tr>
-                <th scope="col" className="px-4 py-2">{t("admin.users.fields.name")}</th>
-                <th scope="col" className="px-4 py-2">{t("admin.users.fields.email")}</th>
-                <th scope="col" className="px-4 py-2">{t("admin.users.fields.roles")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((user) => (
-                <tr key={user.id} className="border-t border-slate-200">
-                  <td className="px-4 py-2">
-                    <Link to={`/admin/users/${user.id}`} className="font-medium text-brand-700 underline">
-                      {user.name}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2 break-all">{user.email}</td>
-                  <td className="px-4 py-2">{user.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      </ListSearch>
+      <ListTable
+        caption={t("admin.users.title")}
+        empty={t("admin.users.empty")}
+        isEmpty={rows.length === 0}
+        columns={[
+          { label: t("admin.users.fields.name") },
+          { label: t("admin.users.fields.email") },
+          { label: t("admin.users.fields.roles") },
+        ]}
+      >
+        {rows.map((user) => (
+          <tr key={user.id} className="border-t border-slate-200">
+            <td className="px-4 py-2">
+              <Link to={`/admin/users/${user.id}`} className="font-medium text-brand-700 underline">
+                {user.name}
+              </Link>
+            </td>
+            <td className="px-4 py-2 break-all">{user.email}</td>
+            <td className="px-4 py-2">{user.roles.map((r) => t(`roles.${r}`)).join(", ")}</td>
+          </tr>
+        ))}
+      </ListTable>
       <Pagination
         page={page}
         pageSize={pageSize}

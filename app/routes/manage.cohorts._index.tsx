@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CohortStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle } from "~/components/cohorts/text";
-import { Button, buttonClass } from "~/components/ui/button";
+import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
-import { SelectField, TextField } from "~/components/ui/field";
+import { SelectField } from "~/components/ui/field";
+import { ListSearch, ListTable } from "~/components/ui/list-page";
 import { Pagination } from "~/components/ui/pagination";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
@@ -20,7 +21,9 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   const user = await requireCohortAdmin(request);
   const params = new URL(request.url).searchParams;
   const q = params.get("q")?.trim().slice(0, 100) || undefined;
-  const status = (COHORT_STATUSES as readonly string[]).includes(params.get("status") ?? "") ? (params.get("status") as CohortStatus) : undefined;
+  const status = (COHORT_STATUSES as readonly string[]).includes(params.get("status") ?? "")
+    ? (params.get("status") as CohortStatus)
+    : undefined;
   const when = params.get("when") === "past" ? "past" : params.get("when") === "upcoming" ? "upcoming" : undefined;
   const page = Math.min(Math.max(1, Number(params.get("page")) || 1), 10_000);
   const orgIds = managedOrganisationIds(user);
@@ -41,8 +44,7 @@ export default function ManageCohortsPage() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" role="search" aria-label={t("cohorts.manage.search.label")} className="flex flex-wrap items-end gap-3">
-        <TextField label={t("cohorts.manage.search.query")} name="q" type="search" defaultValue={filter.q ?? ""} className="min-w-60 flex-1" />
+      <ListSearch label={t("cohorts.manage.search.label")} queryLabel={t("cohorts.manage.search.query")} query={filter.q}>
         <SelectField label={t("cohorts.fields.status")} name="status" defaultValue={filter.status ?? ""}>
           <option value="">{t("cohorts.manage.search.anyStatus")}</option>
           {COHORT_STATUSES.map((s) => (
@@ -56,54 +58,46 @@ export default function ManageCohortsPage() {
           <option value="upcoming">{t("cohorts.manage.search.upcoming")}</option>
           <option value="past">{t("cohorts.manage.search.past")}</option>
         </SelectField>
-        <Button>{t("common.search")}</Button>
-      </Form>
-      {rows.length === 0 ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-4 text-slate-700">{t("cohorts.manage.empty")}</p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{t("cohorts.manage.title")}</caption>
-            <thead className="bg-slate-100 text-slate-800">
-              <tr>
-                <th scope="col" className="px-4 py-2">{t("cohorts.fields.code")}</th>
-                <th scope="col" className="px-4 py-2">{t("cohorts.fields.course")}</th>
-                <th scope="col" className="px-4 py-2">{t("cohorts.fields.dates")}</th>
-                <th scope="col" className="px-4 py-2">{t("cohorts.fields.status")}</th>
-                <th scope="col" className="px-4 py-2 text-right">{t("cohorts.fields.seats")}</th>
-                <th scope="col" className="px-4 py-2 text-right">{t("cohorts.manage.waitlistApplications")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id} className="border-t border-slate-200">
-                  <td className="px-4 py-2">
-                    <Link to={`/manage/cohorts/${c.id}`} className="font-medium text-brand-700 underline">
-                      {c.code}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">
-                    {courseTitle(c, i18n.language)}
-                    <span className="block text-slate-600">{c.organisationName}</span>
-                  </td>
-                  <td className="px-4 py-2">
-                    {formatDate(c.startsOn, i18n.language)} – {formatDate(c.endsOn, i18n.language)}
-                  </td>
-                  <td className="px-4 py-2">
-                    <CohortStatusBadge status={c.status} />
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {c.seatsTaken}/{c.capacity}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {c.waitlist} / {c.applications}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      </ListSearch>
+      <ListTable
+        caption={t("cohorts.manage.title")}
+        empty={t("cohorts.manage.empty")}
+        isEmpty={rows.length === 0}
+        columns={[
+          { label: t("cohorts.fields.code") },
+          { label: t("cohorts.fields.course") },
+          { label: t("cohorts.fields.dates") },
+          { label: t("cohorts.fields.status") },
+          { label: t("cohorts.fields.seats"), numeric: true },
+          { label: t("cohorts.manage.waitlistApplications"), numeric: true },
+        ]}
+      >
+        {rows.map((c) => (
+          <tr key={c.id} className="border-t border-slate-200">
+            <td className="px-4 py-2">
+              <Link to={`/manage/cohorts/${c.id}`} className="font-medium text-brand-700 underline">
+                {c.code}
+              </Link>
+            </td>
+            <td className="px-4 py-2">
+              {courseTitle(c, i18n.language)}
+              <span className="block text-slate-600">{c.organisationName}</span>
+            </td>
+            <td className="px-4 py-2">
+              {formatDate(c.startsOn, i18n.language)} – {formatDate(c.endsOn, i18n.language)}
+            </td>
+            <td className="px-4 py-2">
+              <CohortStatusBadge status={c.status} />
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">
+              {c.seatsTaken}/{c.capacity}
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">
+              {c.waitlist} / {c.applications}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <Pagination
         page={page}
         pageSize={pageSize}
