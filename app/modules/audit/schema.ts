@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "~/modules/cohorts/time";
 
 const optionalText = (max: number) =>
   z
@@ -10,7 +11,7 @@ const optionalText = (max: number) =>
 
 const optionalDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(isIsoDate)
   .optional()
   .or(z.literal("").transform(() => undefined));
 

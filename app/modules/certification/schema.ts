@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "~/modules/cohorts/time";
 
 /**
  * Forms of the certification pages (shared by the form and the action). Messages are translation keys:
@@ -102,7 +103,7 @@ export const PanelDecisionSchema = z.object({
         .filter(Boolean),
     )
     .refine((list) => list.length >= 1, "certification.validation.panelMembersRequired"),
-  decidedOn: z.string({ required_error: "validation.invalidDate" }).regex(/^\d{4}-\d{2}-\d{2}$/, "validation.invalidDate"),
+  decidedOn: z.string({ required_error: "validation.invalidDate" }).refine(isIsoDate, "validation.invalidDate"),
   note: optionalText(2000),
 });
 

@@ -8,9 +8,14 @@ import { TIME_ZONE } from "~/lib/format";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** A calendar date written YYYY-MM-DD that exists (no 31 February). */
+/**
+ * A calendar date written YYYY-MM-DD that exists (no 31 February) and that this platform can mean: from 1900
+ * to 2999. (PostgreSQL has no year 0000 and would refuse it with an error, not a message.)
+ */
 export function isIsoDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
+  if (typeof value !== "string" || !DATE.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  if (year < 1900 || year > 2999) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

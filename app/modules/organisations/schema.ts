@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { emailSchema } from "~/modules/auth/schema";
 import { TIME_ZONE } from "~/lib/format";
+import { isIsoDate } from "~/modules/cohorts/time";
 
 export const ORGANISATION_KINDS = ["university", "incubator", "startup", "project_team", "government"] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -15,12 +16,8 @@ export function isValidTaxCode(value: string): boolean {
   return TAX_CODE.test(value);
 }
 
-/** A calendar date written YYYY-MM-DD that exists (no 31 February). */
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
+/** A calendar date written YYYY-MM-DD that exists (one rule for the whole platform). */
+export { isIsoDate };
 
 /** Today's date (YYYY-MM-DD) in Vietnam, whatever the server's zone. */
 export function todayInVietnam(now = new Date()): string {

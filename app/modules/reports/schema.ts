@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "~/modules/cohorts/time";
 import { PERIOD_COUNT, PERIOD_KINDS } from "./period";
 
 const periodFields = {
@@ -40,8 +41,8 @@ export type RecordFigure = (typeof RECORD_FIGURES)[number];
 export const RecordsFilterSchema = z.object({
   figure: z.enum(RECORD_FIGURES),
   programmeId: z.string().uuid(),
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start: z.string().refine(isIsoDate),
+  end: z.string().refine(isIsoDate),
   audience: z.enum(["founders", "lecturers", "both"]).optional(),
   fundingSource: z.string().max(40).optional(),
   beneficiaryKind: z.string().max(40).optional(),
