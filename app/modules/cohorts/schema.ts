@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalText, requiredText } from "~/lib/text-fields";
 import { isClockTime, isIsoDate } from "./time";
 
 export const COHORT_ADMISSIONS = ["open", "application"] as const;
@@ -15,9 +16,6 @@ export const MAX_QUESTIONS = 10;
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "validation.invalidChoice" }) });
 
-const requiredText = (max: number) =>
-  z.string({ required_error: "validation.required" }).trim().min(1, "validation.required").max(max, "validation.textTooLong");
-const optionalText = (max: number) => z.string().trim().max(max, "validation.textTooLong").optional();
 const uuid = z.string({ required_error: "validation.required" }).uuid("validation.invalidChoice");
 
 const isoDate = z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalText, requiredText } from "~/lib/text-fields";
 import { isIsoDate } from "~/modules/organisations/schema";
 import { parseVnd, percentToBps } from "./calculation";
 import { BENEFICIARY_KINDS, CLAIM_STATUSES, COST_CATEGORIES, COUNTRIES, EXTERNAL_KINDS, FUNDING_SOURCES } from "./types";
@@ -7,16 +8,6 @@ import { BENEFICIARY_KINDS, CLAIM_STATUSES, COST_CATEGORIES, COUNTRIES, EXTERNAL
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: "validation.invalidChoice" }) });
-
-const requiredText = (max: number, min = 1) =>
-  z
-    .string({ required_error: "validation.required" })
-    .trim()
-    .min(min, "validation.required")
-    .max(max, "validation.textTooLong")
-    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v), "subsidies.validation.invalidCharacters");
-
-const optionalText = (max: number) => z.string().trim().max(max, "validation.textTooLong").optional();
 
 const uuid = z.string({ required_error: "validation.required" }).uuid("validation.invalidChoice");
 
