@@ -1,7 +1,7 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
 // refuses cross-origin mutations, and closes the database on SIGTERM/SIGINT.
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
 
@@ -16,7 +16,7 @@ const vite = production
 
 const loadBuild = () =>
   vite
-    ? vite.ssrLoadModule("virtual:remix/server-build")
+    ? vite.ssrLoadModule("virtual:react-router/server-build")
     : import(new URL(`${buildDir}/server/index.js`, `file://${process.cwd()}/`).href);
 
 const build = await loadBuild();

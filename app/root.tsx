@@ -1,5 +1,7 @@
-import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
   isRouteErrorResponse,
   Links,
   Meta,
@@ -9,9 +11,9 @@ import {
   useLoaderData,
   useRouteError,
   useRouteLoaderData,
-} from "@remix-run/react";
+} from "react-router";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { useChangeLanguage } from "remix-i18next/react";
 import { SiteFooter, SiteHeader } from "~/components/layout/site-chrome";
 import { ErrorView } from "~/components/layout/error-view";
 import { appLoader } from "~/lib/errors.server";
@@ -73,7 +75,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   const { language, user } = useLoaderData<typeof loader>();
-  useChangeLanguage(language);
+  const { i18n } = useTranslation();
+  // After a client navigation changes the language (the language form), the translations follow.
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+  }, [i18n, language]);
   return (
     <>
       <SiteHeader user={user} language={language} />

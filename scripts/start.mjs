@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const BUILD = `${process.env.BUILD_DIR ?? "build"}/server/index.js`;
-const SOURCES = ["app", "db", "vite.config.ts", "package.json", "package-lock.json", "tsconfig.json", "public"];
+const SOURCES = ["app", "db", "vite.config.ts", "react-router.config.ts", "package.json", "package-lock.json", "tsconfig.json", "public"];
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -19,7 +19,7 @@ const built = existsSync(BUILD) ? statSync(BUILD).mtimeMs : 0;
 const changed = Math.max(...SOURCES.map(newest));
 if (!built || changed > built) {
   console.log(built ? "Sources changed since the last build; building…" : "Building the app…");
-  const result = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -42,6 +42,8 @@ export const i18nConfig = {
   defaultNS: "translation",
   resources,
   interpolation: { escapeValue: false },
+  // i18next 25 otherwise prints an advertisement to the server log and the browser console.
+  showSupportNotice: false,
 };
 
 export function isLanguage(value: unknown): value is Language {

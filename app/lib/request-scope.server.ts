@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
- * A scope per HTTP request (server.mjs runs each request in one). Remix hands every loader of a request its own
- * `Request` object, so a cache keyed by the Request misses across the root and the route loader; this scope lets
- * them share a lookup — the signed-in session, above all — instead of repeating it.
+ * A scope per HTTP request (server.mjs runs each request in one). React Router hands an action and the loaders that
+ * run after it different `Request` objects (and rebuilds a data request's without its `.data` suffix), so a cache
+ * keyed by the Request is not one per HTTP request; this scope lets the action, the root and the route loader
+ * share a lookup — the signed-in session, above all — instead of repeating it.
  */
 type Scope = { method: string; memo: Map<string, unknown> };
 

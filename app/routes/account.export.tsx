@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "react-router";
 import { appLoader } from "~/lib/errors.server";
 import { TIME_ZONE } from "~/lib/format";
 import { exportPersonalData } from "~/modules/account/personal-data.server";

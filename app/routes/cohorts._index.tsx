@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { type LoaderFunctionArgs, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { PageTitle } from "~/components/ui/card";

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { type LoaderFunctionArgs, data } from "react-router";
 import { appLoader } from "~/lib/errors.server";
 import { findCourseBySlug } from "~/modules/courses/catalog.server";
 import { resolveCourseAsset } from "~/modules/courses/files.server";

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { type LoaderFunctionArgs, Form, Link, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { pick, topicLabel } from "~/components/courses/localized";
 import { Button, buttonClass } from "~/components/ui/button";

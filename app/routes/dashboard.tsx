@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { type LoaderFunctionArgs, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { MyCohorts } from "~/components/cohorts/my-cohorts";
 import { Alert } from "~/components/ui/alert";

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs } from "react-router";
 import { isLanguage } from "~/lib/i18n";
 import { languageCookie } from "~/lib/i18n.server";
 import { savePreferredLanguage } from "~/modules/account/profile.server";

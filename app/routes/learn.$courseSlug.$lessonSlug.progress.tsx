@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs } from "react-router";
 import { AppError } from "~/lib/errors";
 import { appAction } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";

@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "react-router";
 import type { ErrorPayload } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { getUser } from "~/modules/auth/guards.server";

@@ -1,4 +1,4 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "react-router";
 import { appLoader } from "~/lib/errors.server";
 import { getUser } from "~/modules/auth/guards.server";
 import { courseContentAccess } from "~/modules/courses/access.server";

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "react-router";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";

@@ -1,5 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, type LoaderFunctionArgs, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";

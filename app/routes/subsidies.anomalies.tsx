@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { type LoaderFunctionArgs, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, useReasonText } from "~/components/subsidy/widgets";
 import { Card, PageTitle } from "~/components/ui/card";

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { type LoaderFunctionArgs, Form, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, ClaimStatusBadge, Vnd } from "~/components/subsidy/widgets";
 import { Button } from "~/components/ui/button";

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "react-router";
 import { publicBaseUrl } from "~/lib/base-url.server";
 import { appLoader } from "~/lib/errors.server";
 import { currentCheckInCode } from "~/modules/attendance/check-in.server";

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "react-router";
 import { appAction } from "~/lib/errors.server";
 import { handleMuxWebhook } from "~/modules/video/webhooks.server";
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "react-router";
 import { handleStripeWebhook } from "~/modules/payments/checkout.server";
 
 /** Stripe webhooks (checkout.session.completed / expired, charge.refunded): signature checked, each event once. */

@@ -1,6 +1,6 @@
 // "The limit" for the load scenarios (npm run bench): a minimal node:http server that runs, with `pg` directly,
 // the same SQL the app runs for each read page (taken from PostgreSQL's statement log of the app serving that
-// page) and answers the same data as JSON: no React rendering, no Remix, no Drizzle, no translations. The
+// page) and answers the same data as JSON: no React rendering, no React Router, no Drizzle, no translations. The
 // yearly report's long SQL is not copied: the app's computeReportFigures is handed a pg-backed executor, so the
 // same statements run on this pool.
 // Each app figure is printed as a share of this server's throughput.

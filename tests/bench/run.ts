@@ -207,8 +207,11 @@ function ensureBuild() {
     if (!existsSync(serverBuild)) throw new Error(`--skip-build but there is no ${serverBuild}`);
     return;
   }
-  if (existsSync(serverBuild) && statSync(serverBuild).mtimeMs >= newestMtime(join(root, "app"))) return;
-  log(`building the production app into ${buildDir}/ (missing or older than app/)`);
+  // The same sources as `npm start` checks: a change of framework or configuration needs a new build too.
+  const sources = ["app", "db", "public", "vite.config.ts", "react-router.config.ts", "package.json", "package-lock.json", "tsconfig.json"];
+  const newest = Math.max(...sources.map((s) => join(root, s)).filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
+  if (existsSync(serverBuild) && statSync(serverBuild).mtimeMs >= newest) return;
+  log(`building the production app into ${buildDir}/ (missing or older than its sources)`);
   const built = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, BUILD_DIR: buildDir } });
   if (built.status !== 0) throw new Error("npm run build failed");
 }
