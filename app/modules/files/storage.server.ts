@@ -49,7 +49,8 @@ export function cleanFileName(name: string, kind: FileKind): string {
   return base && base !== "." && base !== ".." ? base : `file.${FILE_KINDS[kind].extensions[0]}`;
 }
 
-function formatMegabytes(bytes: number): string {
+/** "10 MB", "2.5 MB": a size limit as people read it. */
+export function formatMegabytes(bytes: number): string {
   return `${Math.round((bytes / MEGABYTE) * 10) / 10} MB`;
 }
 
