@@ -30,8 +30,8 @@ function rethrowAsResponse(error: unknown): never {
  * Wraps a loader so that an AppError thrown by a service becomes an error response with its status
  * (loaders throw). Responses, redirects and other errors pass through unchanged.
  */
-export function appLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
-  return async (args: LoaderFunctionArgs): Promise<T> => {
+export function appLoader<Args extends LoaderFunctionArgs, T>(fn: (args: Args) => Promise<T>) {
+  return async (args: Args): Promise<T> => {
     try {
       return await fn(args);
     } catch (error) {
@@ -46,8 +46,8 @@ export type ActionError = { error: ErrorPayload & { field?: string } };
  * Wraps an action so that an AppError thrown by a service is *returned* with its status as
  * `{ error: { messageKey, params, field } }` — the page shows it next to the field or at the top.
  */
-export function appAction<T>(fn: (args: ActionFunctionArgs) => Promise<T>) {
-  return async (args: ActionFunctionArgs) => {
+export function appAction<Args extends ActionFunctionArgs, T>(fn: (args: Args) => Promise<T>) {
+  return async (args: Args) => {
     try {
       return await fn(args);
     } catch (error) {
