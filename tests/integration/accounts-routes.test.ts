@@ -12,13 +12,13 @@ import { action as registerAction } from "~/routes/register";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
 import { outbox, users } from "../../db/schema";
 import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
-import { routeArgs } from "../fixtures/route-args";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 afterAll(async () => {
   await stopJobs();
 });
 
-type Handler = (args: ReturnType<typeof routeArgs>) => Promise<unknown>;
+type Handler = (args: RouteArgs) => Promise<unknown>;
 
 /** Calls a loader or action as React Router would; a thrown response is returned like a returned one. */
 async function call(handler: unknown, request: Request): Promise<{ status: number; body: unknown; headers: Headers }> {

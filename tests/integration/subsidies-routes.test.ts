@@ -11,13 +11,13 @@ import { action as reviewAction, loader as reviewLoader } from "~/routes/subsidi
 import { action as programmeAction } from "~/routes/subsidies.programmes.$programmeId";
 import { createUser, signedInRequest } from "../fixtures/factories";
 import { createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile } from "../fixtures/subsidies";
-import { routeArgs } from "../fixtures/route-args";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 beforeAll(() => {
   process.env.UPLOAD_DIR = mkdtempSync(join(tmpdir(), "sa-subsidy-routes-"));
 });
 
-type Handler = (args: ReturnType<typeof routeArgs>) => Promise<unknown>;
+type Handler = (args: RouteArgs) => Promise<unknown>;
 
 /** Calls a loader or action as React Router would; a thrown response is returned like a returned one. */
 async function call(handler: unknown, request: Request, params: Record<string, string> = {}) {
