@@ -294,7 +294,8 @@ async function gunzipText(file: string): Promise<string> {
  * know; they only relax timeouts for the load, so they are dropped for servers that lack them.
  */
 export function plainSqlFor(script: string, targetMajor: number): string {
-  let out = script;
+  // psql meta-commands that recent pg_dump releases write around the script; not SQL.
+  let out = script.replace(/^\\(?:un)?restrict\b.*$/gm, "");
   if (targetMajor < 17) out = out.replace(/^SET transaction_timeout = 0;$/m, "");
   return out;
 }
