@@ -279,6 +279,20 @@ describe("PostgreSQL: back up while serving, drop everything, restore", () => {
     expect(existsSync(join(work, "pg-uploads-2"))).toBe(false);
   });
 
+  it("two restores into the same empty target at once: one restores, the other refuses and leaves it whole", async () => {
+    const target = await newDatabase("bk_race");
+    const shared = join(work, "race-uploads");
+    const [a, b] = await Promise.all([
+      npm("restore", [archive], { DATABASE_URL: target.url, UPLOAD_DIR: shared }),
+      npm("restore", [archive], { DATABASE_URL: target.url, UPLOAD_DIR: shared }),
+    ]);
+    expect([a.code, b.code].sort()).toEqual([0, 1]);
+    expect((a.code === 1 ? a : b).output).toMatch(/not empty/);
+    expect(await tableCounts(target.url)).toEqual(counts);
+    const verify = await npm("audit:verify", [], { DATABASE_URL: target.url });
+    expect(verify.code, verify.output).toBe(0);
+  });
+
   it("refuses a non-empty uploads folder and an archive whose files were changed, writing nothing", async () => {
     const target = await newDatabase("bk_refuse");
     const busy = join(work, "busy-uploads");

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { boss, stopJobs } from "~/lib/jobs.server";
 import { countRows } from "./database.server";
-import { archiveName, pruneBackups } from "./backup.server";
+import { archiveName, createBackup, pruneBackups } from "./backup.server";
 import { BACKUP_JOB, runScheduledBackup, scheduleBackupJobs } from "./schedule.server";
 import { ManifestSchema } from "./manifest";
 
@@ -59,6 +59,20 @@ describe("the scheduled backup", () => {
     expect(schedules.find((s) => s.name === BACKUP_JOB)).toMatchObject({ cron: "30 2 * * *", timezone: "Asia/Ho_Chi_Minh" });
     await scheduleBackupJobs(undefined);
     expect((await queue.getSchedules()).find((s) => s.name === BACKUP_JOB)).toBeUndefined();
+  });
+
+  it("two backups started in the same second: one archive, whole, and a clear refusal for the other", async () => {
+    const dir = mkdtempSync(join(work, "twice-"));
+    const now = new Date(Date.UTC(2026, 11, 7, 19, 30));
+    const results = await Promise.allSettled([createBackup({ dir, now }), createBackup({ dir, now })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(String(refused.reason)).toMatch(/already exists/);
+    expect(readdirSync(dir)).toEqual([archiveName(now)]);
+    const look = mkdtempSync(join(work, "look-"));
+    await tar.extract({ file: join(dir, archiveName(now)), cwd: look });
+    const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(look, "manifest.json"), "utf8")));
+    expect(manifest.tables).toEqual(await countRows(db));
   });
 
   it("pruning never touches other files, and keeps at least one archive", async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { chmod, lstat, mkdir, mkdtemp, readdir, rename, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
+import { chmod, link, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import * as tar from "tar";
 import { databaseKind, databaseUrl, embeddedClient } from "~/lib/db.server";
@@ -84,7 +84,8 @@ export async function createBackup(options: { file?: string; dir?: string; now?:
   if (existsSync(file)) throw new BackupError(`${file} already exists`);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const staging = await mkdtemp(join(dirname(file), ".backup-"));
-  const partial = `${file}.partial`;
+  // Each run writes its own partial file; two runs in the same second cannot write into one archive.
+  const partial = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.partial`;
   try {
     const kind = databaseKind();
     const dbFile = kind === "postgres" ? "database.pgdump" : "database.sql.gz";
@@ -131,7 +132,13 @@ export async function createBackup(options: { file?: string; dir?: string; now?:
       ...files.map((f) => `${UPLOADS_FOLDER}/${f.path}`),
     ]);
     await chmod(partial, 0o600);
-    await rename(partial, file);
+    // link, unlike rename, never replaces an archive that appeared meanwhile under the same name.
+    try {
+      await link(partial, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new BackupError(`${file} already exists`);
+      throw error;
+    }
     const bytes = (await stat(file)).size;
     log(
       `wrote ${file} (${formatBytes(bytes)}): ${Object.keys(manifest.tables).length} tables, ` +

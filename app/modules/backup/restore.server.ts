@@ -164,22 +164,22 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
     }
 
     // 3. The target must be empty: a restore never merges into, or overwrites, live data.
-    if (!(await isEmptyFolder(uploads))) throw new BackupError(`The uploads folder ${uploads} is not empty: restore into an empty one (UPLOAD_DIR)`);
-    if (embedded) {
-      if (!(await isEmptyFolder(pgliteDir))) throw new BackupError(`The embedded database folder ${pgliteDir} is not empty: restore into a new PGLITE_DIR`);
-    } else {
-      const target = await postgresIsEmpty(e.DATABASE_URL!);
-      if (!target.empty) throw new BackupError(`The database is not empty (it has ${target.found.join(", ")}): restore into a new, empty database`);
-    }
+    const target = { embedded, databaseUrl: e.DATABASE_URL, pgliteDir, uploads };
+    await assertEmptyTarget(target);
 
-    // 4–5. Load, move the files, verify; undo all of it if anything fails.
+    // 4–5. Load, move the files, verify; undo all of it if anything fails — but only what this restore wrote.
     let loaded = false;
     try {
       await withStartupLock(async () => {
+        // Checked again under the lock (PostgreSQL) or once the embedded folder is ours (its process lock): a
+        // second restore started at the same moment finds the first one's data and stops without writing.
+        const pglite = embedded ? embeddedClient()! : undefined;
+        if (!embedded) await assertEmptyTarget(target);
+        if (!(await isEmptyFolder(uploads))) throw new BackupError(`The uploads folder ${uploads} is not empty: restore into an empty one (UPLOAD_DIR)`);
+        loaded = true;
         log("loading the database…");
         const dump = join(scratch, manifest.database.file);
-        loaded = true;
-        if (embedded) await loadIntoPglite(embeddedClient()!, dump);
+        if (pglite) await loadIntoPglite(pglite, dump);
         else await loadIntoPostgres(e.DATABASE_URL!, dump, manifest.database.format);
         if (manifest.uploads.count > 0) {
           await rm(uploads, { recursive: true, force: true });
@@ -197,7 +197,7 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
     } catch (error) {
       if (loaded) {
         log("restore failed: emptying the target again");
-        await undo({ embedded, databaseUrl: e.DATABASE_URL, pgliteDir, uploads }).catch((undoError: unknown) =>
+        await undo(target).catch((undoError: unknown) =>
           log(`could not empty the target: ${(undoError as Error).message}`),
         );
       }
@@ -206,6 +206,22 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+type Target = { embedded: boolean; databaseUrl?: string; pgliteDir: string; uploads: string };
+
+async function assertEmptyTarget(target: Target): Promise<void> {
+  if (!(await isEmptyFolder(target.uploads))) {
+    throw new BackupError(`The uploads folder ${target.uploads} is not empty: restore into an empty one (UPLOAD_DIR)`);
+  }
+  if (target.embedded) {
+    if (!(await isEmptyFolder(target.pgliteDir))) {
+      throw new BackupError(`The embedded database folder ${target.pgliteDir} is not empty: restore into a new PGLITE_DIR`);
+    }
+    return;
+  }
+  const found = await postgresIsEmpty(target.databaseUrl!);
+  if (!found.empty) throw new BackupError(`The database is not empty (it has ${found.found.join(", ")}): restore into a new, empty database`);
 }
 
 async function moveFolder(from: string, to: string): Promise<void> {
@@ -217,7 +233,7 @@ async function moveFolder(from: string, to: string): Promise<void> {
   }
 }
 
-async function undo(target: { embedded: boolean; databaseUrl?: string; pgliteDir: string; uploads: string }): Promise<void> {
+async function undo(target: Target): Promise<void> {
   await rm(target.uploads, { recursive: true, force: true });
   if (target.embedded) {
     await closeDatabase();
