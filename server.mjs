@@ -1,7 +1,7 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
 // refuses cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
 import { installOperations, stopGracefully } from "./server/operations.mjs";
@@ -17,7 +17,7 @@ const vite = production
 
 const loadBuild = () =>
   vite
-    ? vite.ssrLoadModule("virtual:remix/server-build")
+    ? vite.ssrLoadModule("virtual:react-router/server-build")
     : import(new URL(`${buildDir}/server/index.js`, `file://${process.cwd()}/`).href);
 
 const build = await loadBuild();

@@ -1,6 +1,6 @@
-import "@remix-run/node";
+import "react-router";
 
-declare module "@remix-run/node" {
+declare module "react-router" {
   interface AppLoadContext {
     /** The client's address as seen by the server (after trusted proxies). */
     clientIp: string;

@@ -1,5 +1,6 @@
-import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
+  data,
+  type LinksFunction,
   isRouteErrorResponse,
   Links,
   Meta,
@@ -9,7 +10,7 @@ import {
   useLoaderData,
   useRouteError,
   useRouteLoaderData,
-} from "@remix-run/react";
+} from "react-router";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { SiteFooter, SiteHeader } from "~/components/layout/site-chrome";
@@ -20,6 +21,7 @@ import { readSessionToken, sessionCookie } from "~/modules/auth/cookie.server";
 import { getSession } from "~/modules/auth/guards.server";
 import { ROLE_PERMISSIONS } from "~/modules/auth/permissions";
 import { usePageTitle } from "~/lib/page-title";
+import type { Route } from "./+types/root";
 import stylesheet from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -27,7 +29,7 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const [language, session] = await Promise.all([getLanguage(request), getSession(request)]);
   const headers = new Headers();
   // Sliding expiry: when the session was extended, the cookie follows.

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
 import { AppError, type ErrorPayload } from "./errors";
 import { isDatabaseUnavailable, pgErrorCode } from "./db-errors";
 

@@ -1,6 +1,6 @@
 import type { Submission } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data } from "@remix-run/node";
+import { data } from "react-router";
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "./db-errors";
 import { AppError, encodeMessage } from "./errors";

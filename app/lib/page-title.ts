@@ -1,4 +1,4 @@
-import { useMatches, useRouteError, isRouteErrorResponse } from "@remix-run/react";
+import { useMatches, useRouteError, isRouteErrorResponse } from "react-router";
 import { useTranslation } from "react-i18next";
 
 /** A route names its page title with `export const handle = { titleKey: "…" }`; it is translated here. */

@@ -1,4 +1,4 @@
-import { matchRoutes } from "@remix-run/react";
+import { matchRoutes } from "react-router";
 
 /**
  * Names the route that answers a path, for metrics and logs: the id of the deepest matching route

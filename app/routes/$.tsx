@@ -1,5 +1,4 @@
-import { data } from "@remix-run/node";
-import { useRouteError } from "@remix-run/react";
+import { data, useRouteError } from "react-router";
 import { ErrorView } from "~/components/layout/error-view";
 
 /** Any address that matches no page: a translated 404. */

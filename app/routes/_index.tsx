@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { type MetaFunction, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { buttonClass } from "~/components/ui/button";
@@ -8,12 +7,13 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatNumber } from "~/lib/format";
 import { useOptionalUser } from "~/lib/use-user";
 import { getDefaultProgramme } from "~/modules/programmes/programmes.server";
+import type { Route } from "./+types/_index";
 
 export const meta: MetaFunction = () => [
   { name: "description", content: "Đào tạo khởi nghiệp đổi mới sáng tạo — Innovative startup training" },
 ];
 
-export const loader = appLoader(async (_args: LoaderFunctionArgs) => {
+export const loader = appLoader(async (_args: Route.LoaderArgs) => {
   return { programme: await getDefaultProgramme() };
 });
 

@@ -1,7 +1,16 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigation,
+  useSearchParams,
+} from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -28,10 +37,11 @@ import { clearSessionCookie } from "~/modules/auth/cookie.server";
 import { getSession, requireUser } from "~/modules/auth/guards.server";
 import { changePassword } from "~/modules/auth/password-reset.server";
 import { invalidateUserSessions } from "~/modules/auth/session.server";
+import type { Route } from "./+types/account._index";
 
 export const handle = { titleKey: "account.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   return getAccountOverview(user.id);
 });
@@ -45,7 +55,7 @@ async function requireOwnSession(request: Request) {
 
 const PASSWORD_FIELDS = ["currentPassword", "password", "confirm"];
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const { userId, sessionId } = await requireOwnSession(request);
   switch (await readIntent(request)) {
     case "profile": {

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appLoader } from "~/lib/errors.server";
 import { TIME_ZONE } from "~/lib/format";
 import { exportPersonalData } from "~/modules/account/personal-data.server";
 import { requireUser } from "~/modules/auth/guards.server";
+import type { Route } from "./+types/account.export";
 
 /** The signed-in person's own data as a JSON download (right of access, Decree 13/2023/NĐ-CP). */
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   const exported = await exportPersonalData(user.id);
   // YYYY-MM-DD in Vietnam time.

@@ -1,7 +1,6 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -19,12 +18,13 @@ import { can } from "~/modules/auth/permissions";
 import { canManageMembers, listMembers } from "~/modules/organisations/memberships.server";
 import { getOrganisation, verifyStartupRegistration } from "~/modules/organisations/organisations.server";
 import { VerifyRegistrationSchema } from "~/modules/organisations/schema";
+import type { Route } from "./+types/admin.organisations.$organisationId";
 
 export const handle = { titleKey: "admin.organisations.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const actor = await requirePermission(request, "read:organisations:any");
-  const organisation = await getOrganisation(params.organisationId ?? "");
+  const organisation = await getOrganisation(params.organisationId);
   return {
     organisation,
     members: await listMembers(organisation.id),
@@ -34,7 +34,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const actor = await requirePermission(request, "verify:startup:any");
   if (intent !== "verify") throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
@@ -43,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return submitForm(submission, async () => {
     await verifyStartupRegistration({
       actor,
-      organisationId: params.organisationId ?? "",
+      organisationId: params.organisationId,
       note: submission.value.note,
       ipAddress: context.clientIp,
     });

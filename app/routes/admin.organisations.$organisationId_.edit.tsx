@@ -1,5 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { OrganisationForm } from "~/components/organisations/organisation-form";
 import { Alert } from "~/components/ui/alert";
@@ -9,12 +8,13 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { getOrganisation, updateOrganisation } from "~/modules/organisations/organisations.server";
 import { OrganisationSchema } from "~/modules/organisations/schema";
+import type { Route } from "./+types/admin.organisations.$organisationId_.edit";
 
 export const handle = { titleKey: "admin.organisations.editTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:organisations:any");
-  const o = await getOrganisation(params.organisationId ?? "");
+  const o = await getOrganisation(params.organisationId);
   return {
     id: o.id,
     name: o.name,
@@ -32,14 +32,14 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "manage:organisations:any");
   const submission = await parseForm(request, OrganisationSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     const { organisation, verificationCleared } = await updateOrganisation({
       actor,
-      organisationId: params.organisationId ?? "",
+      organisationId: params.organisationId,
       organisation: submission.value,
       ipAddress: context.clientIp,
     });

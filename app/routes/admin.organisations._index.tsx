@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
@@ -11,10 +10,11 @@ import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { listOrganisations } from "~/modules/organisations/organisations.server";
 import { ORGANISATION_KINDS, OrganisationSearchSchema } from "~/modules/organisations/schema";
+import type { Route } from "./+types/admin.organisations._index";
 
 export const handle = { titleKey: "admin.organisations.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:organisations:any");
   const filter = OrganisationSearchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { filter, ...(await listOrganisations(filter)) };

@@ -1,5 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { OrganisationForm } from "~/components/organisations/organisation-form";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -8,15 +7,16 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { createOrganisation, defaultProvince } from "~/modules/organisations/organisations.server";
 import { OrganisationSchema } from "~/modules/organisations/schema";
+import type { Route } from "./+types/admin.organisations.new";
 
 export const handle = { titleKey: "admin.organisations.newTitle" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:organisations:any");
   return { province: await defaultProvince() };
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "manage:organisations:any");
   const submission = await parseForm(request, OrganisationSchema);
   if (submission.status !== "success") return invalidForm(submission);

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
@@ -9,12 +8,13 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { listOutbox } from "~/modules/mail/outbox.server";
+import type { Route } from "./+types/admin.outbox";
 
 export const handle = { titleKey: "admin.outbox.title" };
 
 const PAGE_SIZE = 20;
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:outbox:any");
   const url = new URL(request.url);
   const query = url.searchParams.get("q")?.trim().slice(0, 200) || undefined;

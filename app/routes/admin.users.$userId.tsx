@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -21,12 +20,13 @@ import { listOrganisationOptions } from "~/modules/organisations/organisations.s
 import { MEMBERSHIP_ROLES } from "~/modules/organisations/schema";
 import { AddMembershipSchema, RemoveMembershipSchema, UpdateProfileSchema, UpdateRolesSchema } from "~/modules/users/schema";
 import { getUserForAdmin, setUserRoles, updateUserProfile } from "~/modules/users/users.server";
+import type { Route } from "./+types/admin.users.$userId";
 
 export const handle = { titleKey: "admin.users.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const actor = await requirePermission(request, "read:users:any");
-  const detail = await getUserForAdmin(params.userId ?? "");
+  const detail = await getUserForAdmin(params.userId);
   const canEdit = can(actor, "manage:users:any");
   return {
     ...detail,
@@ -45,10 +45,10 @@ const INTENTS: Record<string, Permission> = {
   removeMembership: "manage:users:any",
 };
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const actor = await requirePermission(request, (intent && Object.hasOwn(INTENTS, intent) && INTENTS[intent]) || "manage:users:any");
-  const userId = params.userId ?? "";
+  const userId = params.userId;
   const ipAddress = context.clientIp;
   switch (intent) {
     case "profile": {

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
@@ -12,10 +11,11 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { ROLES } from "~/modules/auth/permissions";
 import { UserSearchSchema } from "~/modules/users/schema";
 import { listUsers } from "~/modules/users/users.server";
+import type { Route } from "./+types/admin.users._index";
 
 export const handle = { titleKey: "admin.users.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:users:any");
   const filter = UserSearchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { filter, ...(await listUsers(filter)) };

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -16,15 +15,16 @@ import { listOrganisationOptions } from "~/modules/organisations/organisations.s
 import { MEMBERSHIP_ROLES } from "~/modules/organisations/schema";
 import { CreateUserSchema } from "~/modules/users/schema";
 import { createUserAsAdmin } from "~/modules/users/users.server";
+import type { Route } from "./+types/admin.users.new";
 
 export const handle = { titleKey: "admin.users.newTitle" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:users:any");
   return { organisations: await listOrganisationOptions() };
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "manage:users:any");
   const submission = await parseForm(request, CreateUserSchema);
   if (submission.status !== "success") return invalidForm(submission, { hideFields: ["password"] });

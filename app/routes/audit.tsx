@@ -1,5 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { data, Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -10,6 +9,7 @@ import { formatDateTime } from "~/lib/format";
 import { listAuditEntries, verifyAuditChain } from "~/modules/audit/audit.server";
 import { AuditFilterSchema } from "~/modules/audit/schema";
 import { requirePermission } from "~/modules/auth/guards.server";
+import type { Route } from "./+types/audit";
 
 export const handle = { titleKey: "audit.title" };
 
@@ -20,7 +20,7 @@ function dayStart(day: string) {
   return new Date(`${day}T00:00:00+07:00`);
 }
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:audit:any");
   const parsed = AuditFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ messageKey: "audit.invalidFilter" }, { status: 400 });

@@ -1,5 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, Form, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -8,17 +7,18 @@ import { publicBaseUrl } from "~/lib/base-url.server";
 import { appLoader } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { feedPath, getFeedToken, regenerateFeedToken } from "~/modules/calendar/feed.server";
+import type { Route } from "./+types/calendar._index";
 
 export const handle = { titleKey: "cohorts.calendar.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   const token = await getFeedToken(user.id);
   const url = `${publicBaseUrl(request)}${feedPath(token)}`;
   return { url, webcal: url.replace(/^https?:/, "webcal:") };
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const user = await requireUser(request);
   await regenerateFeedToken(user.id);
   return redirect("/calendar?regenerated=1");

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
@@ -10,10 +9,11 @@ import { formatDate, formatDateTime } from "~/lib/format";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { myCertificationTrack } from "~/modules/certification/track.server";
+import type { Route } from "./+types/certification._index";
 
 export const handle = { titleKey: "certification.track.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "view:certificates:own");
   return { tracks: await myCertificationTrack(user.id) };
 });

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
@@ -28,10 +27,11 @@ import {
 } from "~/modules/certification/awards.server";
 import { listCertifications, listEligibleCandidates } from "~/modules/certification/requirements.server";
 import { IssueSchema, PanelDecisionSchema, RenewSchema, RevokeSchema } from "~/modules/certification/schema";
+import type { Route } from "./+types/certification.admin";
 
 export const handle = { titleKey: "certification.admin.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   requireAnyPermission(await requireUser(request), ["issue:certification:any", "read:certification:any"]);
   const certifications = await listCertifications();
   const candidates = [];
@@ -70,7 +70,7 @@ const INTENT_PERMISSION: Record<string, Permission> = {
   revoke: "revoke:certificate:any",
 };
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const user = await requireUser(request);
   const intent = (await readIntent(request)) ?? "";
   // Own keys only: "constructor" or "__proto__" are not intents (an inherited value would crash the check).

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
@@ -18,10 +17,11 @@ import { certificateState, listCertificatesOf } from "~/modules/certificates/cer
 import { registryEntryOf, setRegistryListing } from "~/modules/certification/registry.server";
 import { hasValidCertification } from "~/modules/certification/requirements.server";
 import { RegistrySchema } from "~/modules/certification/schema";
+import type { Route } from "./+types/certification.certificates._index";
 
 export const handle = { titleKey: "certification.certificates.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "view:certificates:own");
   const [rows, registry, certified] = await Promise.all([
     listCertificatesOf(user.id),
@@ -44,7 +44,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   };
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const user = await requirePermission(request, "view:certificates:own");
   const submission = await parseForm(request, RegistrySchema);
   if (submission.status !== "success") return invalidForm(submission);

@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appLoader } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { readStoredBytes } from "~/modules/certification/practicum-files.server";
 import { practicumFileFor } from "~/modules/certification/practicum.server";
+import type { Route } from "./+types/certification.files.$fileId";
 
 /** A practicum file (lesson plan, recording) for its owner, evaluators, staff and auditors. */
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireUser(request);
-  const id = String(params.fileId ?? "");
+  const id = params.fileId;
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Response(null, { status: 404 });
   const file = await practicumFileFor({ actor: user, fileId: id });
   const bytes = await readStoredBytes(file.storageKey);

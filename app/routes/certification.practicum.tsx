@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
@@ -16,10 +15,11 @@ import { submitPracticum } from "~/modules/certification/practicum.server";
 import { getCertificationBySlug } from "~/modules/certification/requirements.server";
 import { PracticumSubmissionSchema, vietnamLocalToDate } from "~/modules/certification/schema";
 import { myCertificationTrack } from "~/modules/certification/track.server";
+import type { Route } from "./+types/certification.practicum";
 
 export const handle = { titleKey: "certification.practicum.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "apply:certification:own");
   const slug = new URL(request.url).searchParams.get("c") ?? "giang-vien-khoi-nghiep";
   const certification = await getCertificationBySlug(slug.slice(0, 120));
@@ -31,7 +31,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   };
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const user = await requirePermission(request, "apply:certification:own");
   const read = await readPracticumForm(request);
   if (read.tooLarge) return read.tooLarge;

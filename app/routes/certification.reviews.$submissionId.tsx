@@ -1,7 +1,6 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
@@ -19,13 +18,14 @@ import { requireAnyPermission } from "~/modules/certification/access.server";
 import { evaluatePracticum, submissionForReview } from "~/modules/certification/practicum.server";
 import { decideResult, weightedScore } from "~/modules/certification/rubric";
 import { EvaluationSchema } from "~/modules/certification/schema";
+import type { Route } from "./+types/certification.reviews.$submissionId";
 
 export const handle = { titleKey: "certification.review.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   requireAnyPermission(user, ["evaluate:practicum:any", "read:certification:any"]);
-  const id = String(params.submissionId ?? "");
+  const id = params.submissionId;
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Response(null, { status: 404 });
   const review = await submissionForReview(id);
   return {
@@ -38,7 +38,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const user = await requirePermission(request, "evaluate:practicum:any");
   const submission = await parseForm(request, EvaluationSchema);
   if (submission.status !== "success") return invalidForm(submission);

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
@@ -9,10 +8,11 @@ import { formatDateTime } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { requireAnyPermission } from "~/modules/certification/access.server";
 import { reviewQueue } from "~/modules/certification/practicum.server";
+import type { Route } from "./+types/certification.reviews._index";
 
 export const handle = { titleKey: "certification.reviews.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   requireAnyPermission(await requireUser(request), ["evaluate:practicum:any", "read:certification:any"]);
   const [waiting, decided] = await Promise.all([reviewQueue(), reviewQueue({ status: "decided" })]);
   return { waiting, decided };

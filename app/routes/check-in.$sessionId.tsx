@@ -1,5 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { SessionWhen } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
@@ -14,6 +13,7 @@ import { checkIn, checkInPreview, isProofValid, ticketForCode } from "~/modules/
 import { loadSessionWithCohort } from "~/modules/attendance/roll-call.server";
 import { getUser, requireUser } from "~/modules/auth/guards.server";
 import { CheckInSchema } from "~/modules/cohorts/schema";
+import type { Route } from "./+types/check-in.$sessionId";
 
 export const handle = { titleKey: "cohorts.checkIn.title" };
 
@@ -21,8 +21,8 @@ export const handle = { titleKey: "cohorts.checkIn.title" };
  * The address in the QR code: /check-in/<session>?code=XXXX. A visitor with a valid code is sent to sign in
  * carrying a short-lived ticket instead of the code (which changes every 30 seconds), and lands back here.
  */
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
-  const sessionId = params.sessionId ?? "";
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
+  const sessionId = params.sessionId;
   await loadSessionWithCohort(sessionId);
   const url = new URL(request.url);
   const code = url.searchParams.get("code")?.slice(0, 40) ?? null;
@@ -42,13 +42,13 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   return problem ? data(state, { status: 400 }) : state;
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireUser(request);
-  const sessionId = params.sessionId ?? "";
+  const sessionId = params.sessionId;
   const submission = await parseForm(request, CheckInSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    const result = await checkIn({ userId: user.id, sessionId, proof: submission.value, ipAddress: context?.clientIp ?? null });
+    const result = await checkIn({ userId: user.id, sessionId, proof: submission.value, ipAddress: context.clientIp });
     return redirect(`/check-in/${sessionId}?done=${result.status}`);
   });
 }

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimSummary, type ClaimDetailView } from "~/components/subsidy/claim-detail";
 import { Alert } from "~/components/ui/alert";
@@ -21,19 +20,20 @@ import { EVIDENCE_POLICY } from "~/modules/files/policy";
 import { assertClaimant, getClaimDetail, resubmitClaim } from "~/modules/subsidy/claims.server";
 import { ResubmitSchema } from "~/modules/subsidy/schema";
 import { claimNumber } from "~/modules/subsidy/types";
+import type { Route } from "./+types/claims.$claimId";
 
 export const handle = { titleKey: "subsidies.claims.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const actor = await requireUser(request);
-  const view = await getClaimDetail({ actor, claimId: params.claimId ?? "" });
+  const view = await getClaimDetail({ actor, claimId: params.claimId });
   return { view, mine: view.claim.claimantUserId === actor.id };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "file:subsidy-claim:own");
   try {
-    await assertClaimant(actor, params.claimId ?? "");
+    await assertClaimant(actor, params.claimId);
   } catch (error) {
     if (error instanceof AppError) throw data({ messageKey: error.messageKey } satisfies ErrorPayload, { status: error.status });
     throw error;
@@ -47,10 +47,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return submitForm(submission, async () => {
     await resubmitClaim({
       actor,
-      claimId: params.claimId ?? "",
+      claimId: params.claimId,
       note: submission.value.note,
       attachment: submission.value.attachment,
-      ipAddress: context?.clientIp ?? null,
+      ipAddress: context.clientIp,
     });
     return { result: submission.reply({ resetForm: true }), saved: "resubmit" };
   });

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, ClaimStatusBadge, Vnd } from "~/components/subsidy/widgets";
 import { Alert } from "~/components/ui/alert";
@@ -9,10 +8,11 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { listMyClaims } from "~/modules/subsidy/claims.server";
+import type { Route } from "./+types/claims._index";
 
 export const handle = { titleKey: "subsidies.myClaims.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "file:subsidy-claim:own");
   return { claims: await listMyClaims(user.id) };
 });

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -16,20 +15,21 @@ import { EVIDENCE_POLICY } from "~/modules/files/policy";
 import { claimFormOptions, fileExternalClaim } from "~/modules/subsidy/claims.server";
 import { ExternalClaimSchema } from "~/modules/subsidy/schema";
 import { COUNTRIES, EXTERNAL_KINDS } from "~/modules/subsidy/types";
+import type { Route } from "./+types/claims.new";
 
 export const handle = { titleKey: "subsidies.newClaim.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "file:subsidy-claim:own");
   return claimFormOptions(user.id);
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "file:subsidy-claim:own");
   const submission = await parseMultipartForm(request, ExternalClaimSchema, { maxFileBytes: EVIDENCE_POLICY.maxBytes, maxFiles: 2 });
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    const claim = await fileExternalClaim({ actor, claim: submission.value, ipAddress: context?.clientIp ?? null });
+    const claim = await fileExternalClaim({ actor, claim: submission.value, ipAddress: context.clientIp });
     return redirect(`/claims/${claim.id}?filed=1`);
   });
 }

@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { AttendanceStanding } from "~/components/cohorts/attendance-standing";
@@ -30,10 +29,11 @@ import { acceptOffer, apply, declineOffer, enrol, getMyEnrollment, withdraw } fr
 import { openPaymentOfEnrollment } from "~/modules/payments/payments.server";
 import { cohortSubsidyView } from "~/modules/subsidy/enrollment-subsidy.server";
 import { CohortSubsidy } from "~/components/subsidy/cohort-subsidy";
+import type { Route } from "./+types/cohorts.$cohortId";
 
 export const handle = { titleKey: "cohorts.public.cohortTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await getUser(request);
   const detail = await getCohortDetail(params.cohortId);
   const isManager = user ? canReadCohortAdmin(user, detail.cohort) : false;
@@ -112,9 +112,9 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
 
 const IntentOnly = z.object({ intent: z.string() });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireUser(request);
-  const cohortId = params.cohortId ?? "";
+  const cohortId = params.cohortId;
   const back = `/cohorts/${cohortId}`;
   const intent = await readIntent(request);
   switch (intent) {
@@ -122,7 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const submission = await parseForm(request, IntentOnly);
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
-        const result = await enrol({ actor: user, cohortId, ipAddress: context?.clientIp ?? null });
+        const result = await enrol({ actor: user, cohortId, ipAddress: context.clientIp });
         // A place held for payment: straight to paying (issue 6).
         const paymentId = result.status === "pending_payment" ? await openPaymentOfEnrollment(result.enrollmentId) : null;
         return redirect(paymentId ? `/payments/${paymentId}` : `${back}?done=${result.status}`);
@@ -142,7 +142,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return submitForm(submission, async () => {
         const mine = await getMyEnrollment(user.id, cohortId);
         if (!mine) throw notFound();
-        await withdraw({ actor: user, enrollmentId: mine.id, reason: submission.value.reason, ipAddress: context?.clientIp ?? null });
+        await withdraw({ actor: user, enrollmentId: mine.id, reason: submission.value.reason, ipAddress: context.clientIp });
         return redirect(`${back}?done=withdrawn`);
       });
     }

@@ -1,14 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { listOpenCohorts } from "~/modules/cohorts/cohorts.server";
+import type { Route } from "./+types/cohorts._index";
 
 export const handle = { titleKey: "cohorts.public.listTitle" };
 
-export const loader = appLoader(async (_args: LoaderFunctionArgs) => {
+export const loader = appLoader(async (_args: Route.LoaderArgs) => {
   return { cohorts: await listOpenCohorts() };
 });
 

@@ -1,7 +1,16 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type LinksFunction,
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "react-router";
 import { useTranslation } from "react-i18next";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
@@ -25,13 +34,14 @@ import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema"
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
+import type { Route } from "./+types/courses.$slug";
 
 export const handle = { titleKey: "courses.page.title" };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseContentStyles }];
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await getUser(request);
-  const course = await findCourseBySlug(params.slug ?? "");
+  const course = await findCourseBySlug(params.slug);
   const [outline, access] = await Promise.all([courseOutline(course.id), courseContentAccess({ userId: user?.id ?? null, courseId: course.id })]);
   const progress = user && access.allowed && access.recordsProgress ? await courseProgress({ userId: user.id, courseId: course.id, outline }) : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
@@ -52,12 +62,12 @@ async function readIntent(request: Request): Promise<string> {
   return String(form.get("intent") ?? "");
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const intent = await readIntent(request);
   if (intent === "enrol") {
     const user = await requireUser(request);
     try {
-      const course = await findCourseBySlug(params.slug ?? "");
+      const course = await findCourseBySlug(params.slug);
       await enrolSelfPaced({ userId: user.id, courseId: course.id });
       return redirect(`/courses/${course.slug}?enrolled=1`);
     } catch (error) {
@@ -69,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (intent === "add-trainer" || intent === "remove-trainer") {
     const actor = await requirePermission(request, "assign:course-trainers:any");
-    const course = await findCourseBySlug(params.slug ?? "").catch(() => null);
+    const course = await findCourseBySlug(params.slug).catch(() => null);
     if (!course) throw data({ messageKey: "courses.errors.courseNotFound" }, { status: 404 });
     if (intent === "add-trainer") {
       const submission = await parseForm(request, AddTrainerSchema);

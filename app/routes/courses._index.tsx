@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { pick, topicLabel } from "~/components/courses/localized";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -10,10 +9,11 @@ import { formatNumber, formatVnd } from "~/lib/format";
 import { getUser } from "~/modules/auth/guards.server";
 import { listCatalog, listCatalogTopics } from "~/modules/courses/catalog.server";
 import { parseCatalogFilters } from "~/modules/courses/schema";
+import type { Route } from "./+types/courses._index";
 
 export const handle = { titleKey: "courses.catalog.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await getUser(request);
   const filters = parseCatalogFilters(new URL(request.url).searchParams);
   const [courses, topics] = await Promise.all([listCatalog({ ...filters, userId: user?.id }), listCatalogTopics()]);

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { MyCohorts } from "~/components/cohorts/my-cohorts";
 import { Alert } from "~/components/ui/alert";
@@ -9,10 +8,11 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { can, type Role } from "~/modules/auth/permissions";
 import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
 import { dashboardCohorts } from "~/modules/enrollment/my-cohorts.server";
+import type { Route } from "./+types/dashboard";
 
 export const handle = { titleKey: "nav.dashboard" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "view:dashboard:own");
   const [organisations, overview, myCohorts] = await Promise.all([
     listMyOrganisations(user.id),

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -13,15 +12,16 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requireAnonymous } from "~/modules/auth/guards.server";
 import { requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { ForgotPasswordSchema } from "~/modules/auth/schema";
+import type { Route } from "./+types/forgot-password";
 
 export const handle = { titleKey: "auth.forgot.title" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   await requireAnonymous(request);
   const submission = await parseForm(request, ForgotPasswordSchema);
   if (submission.status !== "success") return invalidForm(submission);

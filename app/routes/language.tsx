@@ -1,8 +1,9 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "react-router";
 import { isLanguage } from "~/lib/i18n";
 import { languageCookie } from "~/lib/i18n.server";
 import { savePreferredLanguage } from "~/modules/account/profile.server";
 import { getUser, safeRedirectPath } from "~/modules/auth/guards.server";
+import type { Route } from "./+types/language";
 
 export async function loader() {
   return redirect("/");
@@ -12,7 +13,7 @@ export async function loader() {
  * Remembers the chosen language in a cookie (this device) and, for a signed-in person, on the account (the
  * language their mail is written in); then goes back to the page the person was on.
  */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const form = await request.formData().catch(() => new FormData());
   const language = form.get("language");
   const back = safeRedirectPath(form.get("redirectTo"), "/");

@@ -1,5 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useRouteError, useParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type LinksFunction,
+  Form,
+  Link,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+  useParams,
+} from "react-router";
 import { useTranslation } from "react-i18next";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
@@ -21,6 +30,7 @@ import { completeLesson, courseProgress, findLessonBySlugs, lessonProgressOf, re
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "~/modules/video/lesson-videos.server";
 import { muxConfigured } from "~/modules/video/mux.server";
 import { lessonPlayback } from "~/modules/video/playback.server";
+import type { Route } from "./+types/learn.$courseSlug.$lessonSlug";
 
 export const handle = { titleKey: "courses.lesson.title" };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseContentStyles }];
@@ -35,9 +45,9 @@ function denied(reason: "sign_in" | "not_enrolled" | "not_found", request: Reque
   throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: 403 });
 }
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await getUser(request);
-  const { lesson, course } = await findLessonBySlugs(params.courseSlug ?? "", params.lessonSlug ?? "");
+  const { lesson, course } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const access = await lessonAccess({ userId: user?.id ?? null, lessonId: lesson.id });
   if (!access.allowed) denied(access.reason, request);
   if (user && access.recordsProgress) await recordLessonOpened({ userId: user.id, lessonId: lesson.id });
@@ -97,10 +107,10 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export const action = appAction(async ({ request, params }: ActionFunctionArgs) => {
+export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
   const form = await request.formData().catch(() => new FormData());
   const intent = String(form.get("intent") ?? "");
-  const { lesson } = await findLessonBySlugs(params.courseSlug ?? "", params.lessonSlug ?? "");
+  const { lesson } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   switch (intent) {
     case "complete": {
       const user = await requireUser(request);

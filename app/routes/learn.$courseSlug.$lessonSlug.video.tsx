@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "react-router";
 import type { ErrorPayload } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { getUser } from "~/modules/auth/guards.server";
@@ -7,11 +7,12 @@ import { resolveLessonVideo } from "~/modules/courses/files.server";
 import { findLessonBySlugs } from "~/modules/courses/learning.server";
 import { localVideoContentType } from "~/modules/video/playback.server";
 import { fileResponse } from "~/modules/video/range.server";
+import type { Route } from "./+types/learn.$courseSlug.$lessonSlug.video";
 
 /** The lesson's local video file, in byte ranges, only for people allowed to open the lesson. */
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await getUser(request);
-  const { lesson, course } = await findLessonBySlugs(params.courseSlug ?? "", params.lessonSlug ?? "");
+  const { lesson, course } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const access = await lessonAccess({ userId: user?.id ?? null, lessonId: lesson.id });
   if (!access.allowed) {
     throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: access.reason === "not_found" ? 404 : 403 });

@@ -1,5 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useParams, useRouteError } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useParams, useRouteError } from "react-router";
 import { useTranslation } from "react-i18next";
 import { pick, pickText } from "~/components/courses/localized";
 import { ErrorView } from "~/components/layout/error-view";
@@ -11,12 +10,13 @@ import { formatDateTime } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { quizAccess } from "~/modules/courses/access.server";
 import { findQuizBySlugs, quizStanding, readQuizForm, submitQuizAttempt, toPublicQuestion, type PublicQuestion } from "~/modules/courses/quiz.server";
+import type { Route } from "./+types/learn.$courseSlug.quiz.$quizSlug";
 
 export const handle = { titleKey: "courses.quiz.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireUser(request);
-  const quiz = await findQuizBySlugs(params.courseSlug ?? "", params.quizSlug ?? "");
+  const quiz = await findQuizBySlugs(params.courseSlug, params.quizSlug);
   const access = await quizAccess({ userId: user.id, quizId: quiz.id });
   if (!access.allowed) {
     throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: access.reason === "not_found" ? 404 : 403 });
@@ -40,9 +40,9 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export const action = appAction(async ({ request, params }: ActionFunctionArgs) => {
+export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
   const user = await requireUser(request);
-  const quiz = await findQuizBySlugs(params.courseSlug ?? "", params.quizSlug ?? "");
+  const quiz = await findQuizBySlugs(params.courseSlug, params.quizSlug);
   const form = await request.formData().catch(() => new FormData());
   const { responses, unanswered } = readQuizForm(quiz.questions, form);
   if (unanswered.length > 0) return data({ unanswered, responses }, { status: 400 });

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { pick } from "~/components/courses/localized";
 import { ProgressBar } from "~/components/courses/progress-bar";
@@ -8,10 +7,11 @@ import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { listMyCourses } from "~/modules/courses/learning.server";
+import type { Route } from "./+types/learn._index";
 
 export const handle = { titleKey: "courses.learn.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   const courses = await listMyCourses(user.id);
   return {

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -12,15 +11,16 @@ import { sessionCookie } from "~/modules/auth/cookie.server";
 import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
 import { SignInSchema } from "~/modules/auth/schema";
 import { signIn } from "~/modules/auth/sign-in.server";
+import type { Route } from "./+types/login";
 
 export const handle = { titleKey: "auth.signIn.title" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, SignInSchema);
   if (submission.status !== "success") return invalidForm(submission, { hideFields: ["password"] });
   const { email, password, redirectTo } = submission.value;

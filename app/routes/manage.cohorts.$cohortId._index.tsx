@@ -1,7 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CohortStatusBadge } from "~/components/cohorts/badges";
@@ -26,10 +25,11 @@ import { getCohortDetail, setCohortStatus } from "~/modules/cohorts/cohorts.serv
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { CancelCohortSchema, TrainerSchema } from "~/modules/cohorts/schema";
 import { assignTrainer, listTrainerCandidates, removeTrainer } from "~/modules/cohorts/trainers.server";
+import type { Route } from "./+types/manage.cohorts.$cohortId._index";
 
 export const handle = { titleKey: "cohorts.manage.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
@@ -45,9 +45,9 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
 
 const IntentOnly = z.object({ intent: z.string() });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireCohortManager(request, params.cohortId);
-  const cohortId = params.cohortId ?? "";
+  const cohortId = params.cohortId;
   const intent = await readIntent(request);
   switch (intent) {
     case "publish":

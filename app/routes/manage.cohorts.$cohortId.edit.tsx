@@ -1,5 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { CohortForm } from "~/components/cohorts/cohort-form";
 import { courseTitle } from "~/components/cohorts/text";
@@ -12,10 +11,11 @@ import { cohortFormOptions, getCohortDetail, updateCohort } from "~/modules/coho
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { CohortUpdateSchema } from "~/modules/cohorts/schema";
 import { vietnamDate } from "~/modules/cohorts/time";
+import type { Route } from "./+types/manage.cohorts.$cohortId.edit";
 
 export const handle = { titleKey: "cohorts.manage.editTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canManageCohort(user, detail.cohort)) throw forbidden();
@@ -51,12 +51,12 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireCohortManager(request, params.cohortId);
   const submission = await parseForm(request, CohortUpdateSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await updateCohort({ actor: user, cohortId: params.cohortId ?? "", cohort: submission.value, ipAddress: context.clientIp });
+    await updateCohort({ actor: user, cohortId: params.cohortId, cohort: submission.value, ipAddress: context.clientIp });
     return redirect(`/manage/cohorts/${params.cohortId}?saved=details`);
   });
 }

@@ -1,5 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { EnrollmentStatusBadge } from "~/components/cohorts/badges";
@@ -26,10 +25,11 @@ import { isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
 import { decideApplication, listCohortEnrollments, withdraw } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";
 import { isUuid } from "~/modules/organisations/organisations.server";
+import type { Route } from "./+types/manage.cohorts.$cohortId.participants";
 
 export const handle = { titleKey: "cohorts.participants.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
@@ -83,7 +83,7 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireCohortManager(request, params.cohortId);
   const intent = await readIntent(request);
   const back = `/manage/cohorts/${params.cohortId}/participants`;

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { SessionWhen } from "~/components/cohorts/session-list";
@@ -22,10 +21,11 @@ import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { SessionUpdateSchema } from "~/modules/cohorts/schema";
 import { deleteSession, sessionFormValues, updateSession } from "~/modules/cohorts/sessions.server";
+import type { Route } from "./+types/manage.cohorts.$cohortId.sessions.$sessionId";
 
 export const handle = { titleKey: "cohorts.sessions.editTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canManageCohort(user, detail.cohort)) throw forbidden();
@@ -43,10 +43,10 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
 
 const DeleteSchema = z.object({ message: z.string().trim().max(1000, "validation.textTooLong").optional() });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireCohortManager(request, params.cohortId);
-  const cohortId = params.cohortId ?? "";
-  const sessionId = params.sessionId ?? "";
+  const cohortId = params.cohortId;
+  const sessionId = params.sessionId;
   const intent = await readIntent(request);
   if (intent === "update") {
     const submission = await parseForm(request, SessionUpdateSchema);

@@ -1,7 +1,6 @@
 import { getCollectionProps, getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { SessionList } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
@@ -22,10 +21,11 @@ import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guar
 import { SeriesSchema, SessionSchema, WEEKDAYS } from "~/modules/cohorts/schema";
 import { addSession, addWeeklySeries } from "~/modules/cohorts/sessions.server";
 import { todayInVietnam } from "~/modules/cohorts/time";
+import type { Route } from "./+types/manage.cohorts.$cohortId.sessions.new";
 
 export const handle = { titleKey: "cohorts.sessions.addTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canManageCohort(user, detail.cohort)) throw forbidden();
@@ -47,9 +47,9 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireCohortManager(request, params.cohortId);
-  const cohortId = params.cohortId ?? "";
+  const cohortId = params.cohortId;
   const intent = await readIntent(request);
   if (intent === "session") {
     const submission = await parseForm(request, SessionSchema);

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { CohortStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle } from "~/components/cohorts/text";
@@ -14,10 +13,11 @@ import { managedOrganisationIds } from "~/modules/cohorts/access.server";
 import { listManagedCohorts } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { COHORT_STATUSES, type CohortStatus } from "~/modules/cohorts/schema";
+import type { Route } from "./+types/manage.cohorts._index";
 
 export const handle = { titleKey: "cohorts.manage.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
   const params = new URL(request.url).searchParams;
   const q = params.get("q")?.trim().slice(0, 100) || undefined;

@@ -1,5 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { CohortForm } from "~/components/cohorts/cohort-form";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -11,6 +10,7 @@ import { cohortFormOptions, createCohort } from "~/modules/cohorts/cohorts.serve
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { CohortCreateSchema } from "~/modules/cohorts/schema";
 import { addDays, todayInVietnam } from "~/modules/cohorts/time";
+import type { Route } from "./+types/manage.cohorts.new";
 
 export const handle = { titleKey: "cohorts.manage.newTitle" };
 
@@ -22,7 +22,7 @@ async function requireCreator(request: Request) {
   return user;
 }
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireCreator(request);
   const options = await cohortFormOptions(user);
   const today = todayInVietnam();
@@ -30,7 +30,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   return { ...options, today, defaultCourseId: url.searchParams.get("course") ?? "", inThreeWeeks: addDays(today, 21) };
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const user = await requireCreator(request);
   const submission = await parseForm(request, CohortCreateSchema);
   if (submission.status !== "success") return invalidForm(submission);

@@ -1,6 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Alert } from "~/components/ui/alert";
@@ -20,10 +18,11 @@ import { listPayments, reconcilePayment } from "~/modules/payments/payments.serv
 import { billForfeitedSubsidy, refundPayment } from "~/modules/payments/refunds.server";
 import { ForfeitSchema, ImportSchema, PAYMENT_METHODS, PAYMENT_STATUSES, readPaymentFilter, ReconcileSchema, RefundSchema } from "~/modules/payments/schema";
 import { importBankStatement, listLinesForReview } from "~/modules/payments/statement-import.server";
+import type { Route } from "./+types/manage.payments._index";
 
 export const handle = { titleKey: "payments.manage.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "read:payments:any");
   const filter = readPaymentFilter(new URL(request.url));
   const [rows, review] = await Promise.all([listPayments(filter), listLinesForReview()]);
@@ -36,7 +35,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   };
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const ipAddress = context.clientIp;
   if (intent === "import") {

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { exportPaymentsCsv } from "~/modules/payments/payments.server";
 import { readPaymentFilter } from "~/modules/payments/schema";
+import type { Route } from "./+types/manage.payments.export[.csv]";
 
 /** The filtered payments as CSV, for staff and auditors. */
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:payments:any");
   const csv = await exportPaymentsCsv(readPaymentFilter(new URL(request.url)));
   return new Response(csv, {

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -24,6 +23,7 @@ import {
 } from "~/modules/organisations/memberships.server";
 import { getOrganisation } from "~/modules/organisations/organisations.server";
 import { AddMemberByEmailSchema, MEMBERSHIP_ROLES, RemoveMemberSchema } from "~/modules/organisations/schema";
+import type { Route } from "./+types/organisation.$organisationId";
 
 export const handle = { titleKey: "admin.orgAdmin.title" };
 
@@ -34,8 +34,8 @@ async function requireMemberManager(request: Request, organisationId: string): P
   return user;
 }
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
-  const organisationId = params.organisationId ?? "";
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
+  const organisationId = params.organisationId;
   const actor = await requireMemberManager(request, organisationId);
   const organisation = await getOrganisation(organisationId);
   return {
@@ -53,8 +53,8 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const organisationId = params.organisationId ?? "";
+export async function action({ request, params, context }: Route.ActionArgs) {
+  const organisationId = params.organisationId;
   const actor = await requireMemberManager(request, organisationId);
   const intent = await readIntent(request);
   if (intent === "add") {

@@ -1,15 +1,15 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";
 import { listMyOrganisations } from "~/modules/users/overview.server";
+import type { Route } from "./+types/organisation._index";
 
 export const handle = { titleKey: "admin.orgAdmin.listTitle" };
 
 /** "My organisation": an organisation admin goes straight to the organisation they manage (or picks one). */
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   const managed = (await listMyOrganisations(user.id)).filter((o) => o.role === "admin");
   if (managed.length === 0) throw forbiddenResponse();

@@ -1,5 +1,4 @@
-import { type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -12,10 +11,11 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { listOutcomes } from "~/modules/outcomes/outcomes.server";
 import { OUTCOME_KINDS, type OutcomeKind } from "~/modules/outcomes/schema";
 import { reportProgrammes } from "~/modules/reports/dashboard.server";
+import type { Route } from "./+types/outcomes._index";
 
 export const handle = { titleKey: "reports.outcomes.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:reports:any");
   const params = new URL(request.url).searchParams;
   const programmes = await reportProgrammes();

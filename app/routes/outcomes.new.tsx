@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -16,10 +15,11 @@ import { EVIDENCE_POLICY } from "~/modules/files/policy";
 import { outcomeOrganisations, recordOutcome } from "~/modules/outcomes/outcomes.server";
 import { OUTCOME_KINDS, OutcomeSchema } from "~/modules/outcomes/schema";
 import { reportProgrammes } from "~/modules/reports/dashboard.server";
+import type { Route } from "./+types/outcomes.new";
 
 export const handle = { titleKey: "reports.outcomes.new" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "record:outcomes:any");
   const [programmes, organisations] = await Promise.all([reportProgrammes(), outcomeOrganisations()]);
   const requested = new URL(request.url).searchParams.get("programmeId");
@@ -27,12 +27,12 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   return { programmes, organisations, programmeId };
 });
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "record:outcomes:any");
   const submission = await parseMultipartForm(request, OutcomeSchema, { maxFileBytes: EVIDENCE_POLICY.maxBytes, maxFiles: 1 });
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await recordOutcome({ actorId: actor.id, ipAddress: context?.clientIp ?? null, value: submission.value });
+    await recordOutcome({ actorId: actor.id, ipAddress: context.clientIp, value: submission.value });
     return redirect(`/outcomes?programmeId=${submission.value.programmeId}&saved=1`);
   });
 }

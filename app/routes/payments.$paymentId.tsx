@@ -1,6 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Alert } from "~/components/ui/alert";
@@ -12,18 +10,19 @@ import { formatDateTime, formatVnd } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { startCheckout } from "~/modules/payments/checkout.server";
 import { paymentPage } from "~/modules/payments/view.server";
+import type { Route } from "./+types/payments.$paymentId";
 
 export const handle = { titleKey: "payments.detail.titleShort" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireUser(request);
-  return paymentPage(user, params.paymentId ?? "");
+  return paymentPage(user, params.paymentId);
 });
 
 /** The payer starts a card payment: off to Stripe's Checkout page. */
-export const action = appAction(async ({ request, params }: ActionFunctionArgs) => {
+export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
   const user = await requireUser(request);
-  const url = await startCheckout({ actor: user, paymentId: params.paymentId ?? "", baseUrl: publicBaseUrl(request) });
+  const url = await startCheckout({ actor: user, paymentId: params.paymentId, baseUrl: publicBaseUrl(request) });
   return redirect(url);
 });
 

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -7,10 +6,11 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDateTime, formatVnd } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { listMyPayments } from "~/modules/payments/payments.server";
+import type { Route } from "./+types/payments._index";
 
 export const handle = { titleKey: "payments.mine.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   return { payments: await listMyPayments(user.id) };
 });

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { Trans, useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -14,15 +13,16 @@ import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server
 import { registerUser } from "~/modules/auth/registration.server";
 import { RegisterSchema } from "~/modules/auth/schema";
 import { createSession } from "~/modules/auth/session.server";
+import type { Route } from "./+types/register";
 
 export const handle = { titleKey: "auth.register.title" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const language = await getLanguage(request);
   const submission = await parseForm(request, RegisterSchema);
   if (submission.status !== "success") return invalidForm(submission, { hideFields: ["password"] });

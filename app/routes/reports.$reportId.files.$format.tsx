@@ -1,9 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appLoader } from "~/lib/errors.server";
 import { notFound } from "~/lib/errors";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { streamAttendanceCsv, streamTrainingCsv } from "~/modules/reports/csv.server";
 import { getReport, getReportFile, getReportSnapshot } from "~/modules/reports/reports.server";
+import type { Route } from "./+types/reports.$reportId.files.$format";
 
 /**
  * A report's files: XLSX and PDF are the bytes kept at generation (identical on every download); the training
@@ -13,10 +13,10 @@ function attachment(fileName: string) {
   return `attachment; filename="${fileName}"`;
 }
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "read:reports:any");
-  const reportId = params.reportId ?? "";
-  const format = params.format ?? "";
+  const reportId = params.reportId;
+  const format = params.format;
   if (format === "xlsx" || format === "pdf") {
     const file = await getReportFile(reportId, format);
     return new Response(new Uint8Array(file.bytes) as unknown as BodyInit, {

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData } from "react-router";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
@@ -9,12 +8,13 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { getReport } from "~/modules/reports/reports.server";
+import type { Route } from "./+types/reports.$reportId";
 
 export const handle = { titleKey: "reports.periodic.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "read:reports:any");
-  return { report: await getReport(params.reportId ?? "") };
+  return { report: await getReport(params.reportId) };
 });
 
 /** A report's page: while the job builds it, the progress is polled (a fetcher reloads this loader). */

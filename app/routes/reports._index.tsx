@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { BarChart } from "~/components/reports/bar-chart";
 import { Button } from "~/components/ui/button";
@@ -18,10 +17,11 @@ import { programmeDashboard } from "~/modules/reports/dashboard.server";
 import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
 import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
+import type { Route } from "./+types/reports._index";
 
 export const handle = { titleKey: "reports.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:reports:any");
   const parsed = DashboardFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ messageKey: "reports.invalidFilter" }, { status: 400 });
@@ -30,7 +30,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   return { ...dashboard, reports };
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const actor = await requirePermission(request, "generate:reports:any");
   const submission = await parseForm(request, GenerateReportSchema);
   if (submission.status !== "success") return invalidForm(submission);

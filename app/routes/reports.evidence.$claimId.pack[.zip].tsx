@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { buildEvidencePack } from "~/modules/reports/evidence-pack.server";
+import type { Route } from "./+types/reports.evidence.$claimId.pack[.zip]";
 
 /** A subsidy claim's evidence pack (ZIP), for auditors and staff. */
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const actor = await requirePermission(request, "read:audit:any");
-  const pack = await buildEvidencePack({ claimId: params.claimId ?? "", actorName: actor.name });
+  const pack = await buildEvidencePack({ claimId: params.claimId, actorName: actor.name });
   return new Response(pack.bytes as unknown as BodyInit, {
     headers: {
       "Content-Type": "application/zip",

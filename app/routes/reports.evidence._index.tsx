@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
@@ -8,10 +7,11 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { findClaimsForEvidence } from "~/modules/reports/evidence-pack.server";
+import type { Route } from "./+types/reports.evidence._index";
 
 export const handle = { titleKey: "reports.evidence.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:audit:any");
   const query = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 20);
   return { query, claims: await findClaimsForEvidence({ query: query || undefined }) };

@@ -1,5 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
@@ -7,10 +6,11 @@ import { formatDate, formatVnd } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { figureRecords } from "~/modules/reports/records.server";
 import { RecordsFilterSchema } from "~/modules/reports/schema";
+import type { Route } from "./+types/reports.records";
 
 export const handle = { titleKey: "reports.records.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:reports:any");
   const parsed = RecordsFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ messageKey: "reports.records.unknownFigure" }, { status: 400 });

@@ -1,7 +1,15 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type MetaFunction,
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+} from "react-router";
 import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -13,6 +21,7 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requireAnonymous } from "~/modules/auth/guards.server";
 import { isResetTokenUsable, resetPassword } from "~/modules/auth/password-reset.server";
 import { ResetPasswordSchema } from "~/modules/auth/schema";
+import type { Route } from "./+types/reset-password";
 
 export const handle = { titleKey: "auth.reset.title" };
 
@@ -22,7 +31,7 @@ export const meta: MetaFunction = () => [{ name: "referrer", content: "no-referr
 const INVALID_TOKEN = "auth.reset.invalidToken";
 const HIDDEN = ["password", "confirm"];
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requireAnonymous(request);
   const token = new URL(request.url).searchParams.get("token")?.slice(0, 100) ?? "";
   const usable = token !== "" && (await isResetTokenUsable(token));
@@ -30,7 +39,7 @@ export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
   return data({ token: usable ? token : null }, { status: usable ? 200 : 400 });
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   await requireAnonymous(request);
   const submission = await parseForm(request, ResetPasswordSchema);
   if (submission.status !== "success") return invalidForm(submission, { hideFields: HIDDEN });

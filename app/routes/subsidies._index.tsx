@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Vnd } from "~/components/subsidy/widgets";
 import { buttonClass } from "~/components/ui/button";
@@ -8,10 +7,11 @@ import { appLoader } from "~/lib/errors.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { listSubsidyProgrammes } from "~/modules/subsidy/programmes.server";
+import type { Route } from "./+types/subsidies._index";
 
 export const handle = { titleKey: "subsidies.programmes.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
   return { programmes: await listSubsidyProgrammes() };
 });

@@ -1,15 +1,15 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, useReasonText } from "~/components/subsidy/widgets";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { findSubsidyAnomalies, type AnomalyKind } from "~/modules/subsidy/anomalies.server";
+import type { Route } from "./+types/subsidies.anomalies";
 
 export const handle = { titleKey: "subsidies.anomalies.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
   return { anomalies: await findSubsidyAnomalies() };
 });

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import { ClaimSummary, type ClaimDetailView } from "~/components/subsidy/claim-detail";
@@ -32,12 +31,13 @@ import {
 import { vietnamDate } from "~/modules/subsidy/eligibility";
 import { CLAIM_REVIEW_SCHEMAS, type ClaimReviewIntent } from "~/modules/subsidy/schema";
 import { claimNumber } from "~/modules/subsidy/types";
+import type { Route } from "./+types/subsidies.claims.$claimId";
 
 export const handle = { titleKey: "subsidies.claims.reviewTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const actor = await requirePermission(request, "read:subsidies:any");
-  const view = await getClaimDetail({ actor, claimId: params.claimId ?? "" });
+  const view = await getClaimDetail({ actor, claimId: params.claimId });
   const preview = view.claim.status === "under_review" ? await approvalPreview(view.claim) : null;
   return { view, preview, today: vietnamDate(new Date()) };
 });
@@ -55,7 +55,7 @@ function isReviewIntent(value: string | null): value is ClaimReviewIntent {
   return value !== null && Object.hasOwn(INTENT_PERMISSIONS, value);
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
   if (!isReviewIntent(intent)) {
     await requirePermission(request, "review:subsidy-claims:any");
@@ -64,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requirePermission(request, INTENT_PERMISSIONS[intent]);
   const submission = await parseForm(request, CLAIM_REVIEW_SCHEMAS[intent]);
   if (submission.status !== "success") return invalidForm(submission);
-  const base = { actor, claimId: params.claimId ?? "", ipAddress: context?.clientIp ?? null };
+  const base = { actor, claimId: params.claimId, ipAddress: context.clientIp };
   return submitForm(submission, async () => {
     const value = submission.value as { intent: ClaimReviewIntent } & Record<string, unknown>;
     switch (value.intent) {

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, ClaimStatusBadge, Vnd } from "~/components/subsidy/widgets";
 import { Button } from "~/components/ui/button";
@@ -12,10 +11,11 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { listClaims } from "~/modules/subsidy/claims.server";
 import { ClaimsFilterSchema } from "~/modules/subsidy/schema";
 import { CLAIM_STATUSES } from "~/modules/subsidy/types";
+import type { Route } from "./+types/subsidies.claims._index";
 
 export const handle = { titleKey: "subsidies.claims.queueTitle" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
   const filter = ClaimsFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { filter, ...(await listClaims(filter)) };

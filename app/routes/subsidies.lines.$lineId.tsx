@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ClaimLink, Vnd } from "~/components/subsidy/widgets";
 import { Alert } from "~/components/ui/alert";
@@ -19,12 +18,13 @@ import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { amendBudgetLine, getBudgetLine } from "~/modules/subsidy/programmes.server";
 import { AmendmentSchema } from "~/modules/subsidy/schema";
+import type { Route } from "./+types/subsidies.lines.$lineId";
 
 export const handle = { titleKey: "subsidies.lines.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
-  const view = await getBudgetLine(params.lineId ?? "");
+  const view = await getBudgetLine(params.lineId);
   // One timeline: amendments change the total, ledger entries the available amount; the running figure is
   // derived here from the records, entry by entry.
   const timeline = [
@@ -44,14 +44,14 @@ export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) 
   return { ...view, rows };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const actor = await requirePermission(request, "manage:subsidy-programmes:any");
   if (intent !== "amend") throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
   const submission = await parseForm(request, AmendmentSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await amendBudgetLine({ actor, budgetLineId: params.lineId ?? "", amendment: submission.value });
+    await amendBudgetLine({ actor, budgetLineId: params.lineId, amendment: submission.value });
     return { result: submission.reply({ resetForm: true }), saved: "amend" };
   });
 }

@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Vnd } from "~/components/subsidy/widgets";
 import { Alert } from "~/components/ui/alert";
@@ -22,20 +21,21 @@ import { linkableCohorts, linkCohort, listLinkedCohorts, unlinkCohort } from "~/
 import { addBudgetLine, getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { BudgetLineSchema, LinkCohortSchema, UnlinkCohortSchema } from "~/modules/subsidy/schema";
 import { FUNDING_SOURCES } from "~/modules/subsidy/types";
+import type { Route } from "./+types/subsidies.programmes.$programmeId";
 
 export const handle = { titleKey: "subsidies.programmes.detailTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
-  const detail = await getSubsidyProgramme(params.programmeId ?? "");
+  const detail = await getSubsidyProgramme(params.programmeId);
   const [linked, linkable] = await Promise.all([listLinkedCohorts(detail.programme.id), linkableCohorts(detail.programme.fiscalYear)]);
   return { ...detail, linked, linkable };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const actor = await requirePermission(request, "manage:subsidy-programmes:any");
-  const subsidyProgrammeId = params.programmeId ?? "";
+  const subsidyProgrammeId = params.programmeId;
   switch (intent) {
     case "add-line": {
       const submission = await parseForm(request, BudgetLineSchema);

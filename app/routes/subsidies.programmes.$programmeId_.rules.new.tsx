@@ -1,7 +1,6 @@
 import { getCollectionProps, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -16,22 +15,23 @@ import { getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { createRuleVersion, latestRuleVersion } from "~/modules/subsidy/rules.server";
 import { RuleVersionSchema } from "~/modules/subsidy/schema";
 import { BENEFICIARY_KINDS, COST_CATEGORIES } from "~/modules/subsidy/types";
+import type { Route } from "./+types/subsidies.programmes.$programmeId_.rules.new";
 
 export const handle = { titleKey: "subsidies.rules.newTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:subsidy-programmes:any");
-  const { programme, parent } = await getSubsidyProgramme(params.programmeId ?? "");
+  const { programme, parent } = await getSubsidyProgramme(params.programmeId);
   const latest = await latestRuleVersion(programme.id);
   return { programme, province: parent.province, latest, today: vietnamDate(new Date()) };
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: Route.ActionArgs) {
   const actor = await requirePermission(request, "manage:subsidy-programmes:any");
   const submission = await parseForm(request, RuleVersionSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    const rule = await createRuleVersion({ actor, subsidyProgrammeId: params.programmeId ?? "", rule: submission.value });
+    const rule = await createRuleVersion({ actor, subsidyProgrammeId: params.programmeId, rule: submission.value });
     return redirect(`/subsidies/programmes/${rule.subsidyProgrammeId}?ruleCreated=${rule.version}`);
   });
 }

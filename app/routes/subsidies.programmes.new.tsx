@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -13,16 +12,17 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { vietnamDate } from "~/modules/subsidy/eligibility";
 import { createSubsidyProgramme, programmeFormOptions } from "~/modules/subsidy/programmes.server";
 import { SubsidyProgrammeSchema } from "~/modules/subsidy/schema";
+import type { Route } from "./+types/subsidies.programmes.new";
 
 export const handle = { titleKey: "subsidies.programmes.newTitle" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:subsidy-programmes:any");
   const options = await programmeFormOptions();
   return { ...options, year: Number(vietnamDate(new Date()).slice(0, 4)) };
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   const actor = await requirePermission(request, "manage:subsidy-programmes:any");
   const submission = await parseForm(request, SubsidyProgrammeSchema);
   if (submission.status !== "success") return invalidForm(submission);

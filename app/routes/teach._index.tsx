@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { CohortStatusBadge } from "~/components/cohorts/badges";
 import { SessionWhen } from "~/components/cohorts/session-list";
@@ -9,10 +8,11 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { requireTeacher } from "~/modules/cohorts/guards.server";
 import { listTeachingCohorts, listTeachingSessions } from "~/modules/cohorts/trainers.server";
+import type { Route } from "./+types/teach._index";
 
 export const handle = { titleKey: "cohorts.teach.title" };
 
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireTeacher(request);
   const now = new Date();
   const [cohorts, sessions] = await Promise.all([listTeachingCohorts(user.id, now), listTeachingSessions(user.id, now)]);

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { SessionList } from "~/components/cohorts/session-list";
@@ -13,10 +12,11 @@ import { canViewAttendance } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireTeacher } from "~/modules/cohorts/guards.server";
 import { listCohortEnrollments } from "~/modules/enrollment/enrollment.server";
+import type { Route } from "./+types/teach.cohorts.$cohortId";
 
 export const handle = { titleKey: "cohorts.teach.cohortTitle" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireTeacher(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!(await canViewAttendance(user, detail.cohort))) throw forbidden();

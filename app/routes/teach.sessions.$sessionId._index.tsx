@@ -1,5 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { AttendanceBadge } from "~/components/cohorts/badges";
@@ -20,26 +19,27 @@ import { getRollCall, markAllUnmarked, recordAttendance } from "~/modules/attend
 import { requireTeacher } from "~/modules/cohorts/guards.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { ATTENDANCE_STATUSES, AttendanceSchema, BulkAttendanceSchema } from "~/modules/cohorts/schema";
+import type { Route } from "./+types/teach.sessions.$sessionId._index";
 
 export const handle = { titleKey: "cohorts.rollCall.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   // Auditors read roll calls too (read-only); the service decides per cohort.
   const user = await requireUser(request);
   const now = new Date();
-  const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId ?? "", now });
+  const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId, now });
   return { ...rollCall, now: now.toISOString() };
 });
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireTeacher(request);
-  const sessionId = params.sessionId ?? "";
+  const sessionId = params.sessionId;
   const intent = await readIntent(request);
   if (intent === "mark") {
     const submission = await parseForm(request, AttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value, ipAddress: context?.clientIp ?? null });
+      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value, ipAddress: context.clientIp });
       return redirect(`/teach/sessions/${sessionId}?saved=${changed ? "marked" : "unchanged"}#p-${submission.value.enrollmentId}`);
     });
   }
@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const submission = await parseForm(request, BulkAttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status, ipAddress: context?.clientIp ?? null });
+      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status, ipAddress: context.clientIp });
       return redirect(`/teach/sessions/${sessionId}?saved=bulk&count=${count}`);
     });
   }

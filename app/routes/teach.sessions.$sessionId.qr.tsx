@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SessionWhen } from "~/components/cohorts/session-list";
@@ -11,12 +10,13 @@ import { formatTime } from "~/lib/format";
 import { currentCheckInCode } from "~/modules/attendance/check-in.server";
 import { loadSessionWithCohort } from "~/modules/attendance/roll-call.server";
 import { requireTeacher } from "~/modules/cohorts/guards.server";
+import type { Route } from "./+types/teach.sessions.$sessionId.qr";
 
 export const handle = { titleKey: "cohorts.qr.title" };
 
-export const loader = appLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireTeacher(request);
-  const code = await currentCheckInCode({ actor: user, sessionId: params.sessionId ?? "", baseUrl: publicBaseUrl(request) });
+  const code = await currentCheckInCode({ actor: user, sessionId: params.sessionId, baseUrl: publicBaseUrl(request) });
   const { session, cohort, course } = await loadSessionWithCohort(params.sessionId);
   return {
     session: { id: session.id, startsAt: session.startsAt, endsAt: session.endsAt, topic: session.topic },

@@ -1,15 +1,15 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
 import { listPublicTrainers } from "~/modules/certification/registry.server";
+import type { Route } from "./+types/trainers._index";
 
 export const handle = { titleKey: "certification.registry.publicTitle" };
 
 /** The public, opt-in registry of certified trainers. */
-export const loader = appLoader(async (_args: LoaderFunctionArgs) => {
+export const loader = appLoader(async (_args: Route.LoaderArgs) => {
   const trainers = await listPublicTrainers();
   // Only what the trainers chose to show: no ids, no contact details.
   return {

@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { type MetaFunction, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -7,13 +6,14 @@ import { AppError } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatDateTime, formatNumber } from "~/lib/format";
 import { verifyCertificate } from "~/modules/certificates/verification.server";
+import type { Route } from "./+types/verify.$code";
 
 export const handle = { titleKey: "certification.verify.title" };
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 /** The public verification page the QR code points to: valid, expired or revoked (with when and why). */
-export const loader = appLoader(async ({ params }: LoaderFunctionArgs) => {
-  const result = await verifyCertificate(String(params.code ?? ""));
+export const loader = appLoader(async ({ params }: Route.LoaderArgs) => {
+  const result = await verifyCertificate(params.code);
   if (!result.found) throw new AppError(404, "certification.verify.unknown");
   return result;
 });

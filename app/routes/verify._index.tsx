@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { redirect, Form, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -9,11 +8,12 @@ import { TextField } from "~/components/ui/field";
 import { appLoader } from "~/lib/errors.server";
 import { normaliseCertificateCode } from "~/modules/certificates/codes";
 import { VerifyLookupSchema } from "~/modules/certification/schema";
+import type { Route } from "./+types/verify._index";
 
 export const handle = { titleKey: "certification.verify.lookupTitle" };
 
 /** Type the code printed on a certificate; a well-formed code goes to its verification page. */
-export const loader = appLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const typed = new URL(request.url).searchParams.get("code");
   if (typed === null) return { typed: "", invalid: false };
   const code = normaliseCertificateCode(typed);

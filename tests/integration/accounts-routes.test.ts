@@ -12,18 +12,19 @@ import { action as registerAction } from "~/routes/register";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
 import { outbox, users } from "../../db/schema";
 import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 afterAll(async () => {
   await stopJobs();
 });
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => Promise<unknown>;
+type Handler = (args: RouteArgs) => Promise<unknown>;
 
 /** Calls a loader or action as Remix would; a thrown response is returned like a returned one. */
 async function call(handler: unknown, request: Request): Promise<{ status: number; body: unknown; headers: Headers }> {
   let result: unknown;
   try {
-    result = await (handler as Handler)({ request, params: {}, context: { clientIp: "127.0.0.9" } });
+    result = await (handler as Handler)(routeArgs(request, {}, "127.0.0.9"));
   } catch (thrown) {
     if (thrown instanceof Error) throw thrown;
     result = thrown;

@@ -13,6 +13,7 @@ import { fileExternalClaim } from "~/modules/subsidy/claims.server";
 import { createUser } from "../fixtures/factories";
 import { createLecturer, createSubsidySetup, pdfFile } from "../fixtures/subsidies";
 import type { RouteAccess } from "../access/types";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 /**
  * Issue 9, "bad input": random and hostile values (fast-check) at every form action and every resource
@@ -33,7 +34,7 @@ const accessModules = import.meta.glob<{ routes: RouteAccess[] }>("../access/*.t
 const expectations = Object.values(accessModules).flatMap((m) => m.routes ?? []);
 const routeModules = import.meta.glob<Record<string, unknown>>("../../app/routes/*.{ts,tsx}");
 
-type RouteFn = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => Promise<unknown>;
+type RouteFn = (args: RouteArgs) => Promise<unknown>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Hostile values
@@ -623,7 +624,7 @@ const ALLOWED = new Set([400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429])
 async function check(fn: RouteFn, request: Request, params: Record<string, string>, spec: { api?: boolean; redirects?: boolean; quiz?: boolean }) {
   let result: unknown;
   try {
-    result = await fn({ request, params, context: { clientIp: "127.0.0.1" } });
+    result = await fn(routeArgs(request, params));
   } catch (thrown) {
     if (thrown instanceof Error) throw new Error(`threw ${thrown.name}: ${thrown.message.slice(0, 300)}`);
     result = thrown;
@@ -959,7 +960,7 @@ describe("bad input", () => {
       const params = found!.params;
       const path = urlWith(found!.url, params);
       // A first, well-formed call makes what the route makes lazily (a signing key, a session's secret).
-      await loader({ request: request(path), params, context: { clientIp: "127.0.0.1" } }).catch(() => undefined);
+      await loader(routeArgs(request(path), params)).catch(() => undefined);
       const before = await fingerprint();
       const query = fc
         .array(fc.tuple(fc.oneof(hostile, fc.constantFrom("q", "status", "method", "code", "token", "page", "from", "to", "lang", "programmeId")), hostile), { maxLength: 6 })
@@ -970,7 +971,7 @@ describe("bad input", () => {
           const p = badParam ? { ...params, [badParam[0]]: badParam[1] } : params;
           let result: unknown;
           try {
-            result = await loader({ request: request(`${urlWith(found!.url, p)}?${qs}`), params: p, context: { clientIp: "127.0.0.1" } });
+            result = await loader(routeArgs(request(`${urlWith(found!.url, p)}?${qs}`), p));
           } catch (thrown) {
             if (thrown instanceof Error) throw new Error(`threw ${thrown.name}: ${thrown.message.slice(0, 300)}`);
             result = thrown;

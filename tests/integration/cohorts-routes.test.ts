@@ -9,6 +9,7 @@ import { action as rollCallAction } from "~/routes/teach.sessions.$sessionId._in
 import { loader as codeLoader } from "~/routes/teach.sessions.$sessionId.code";
 import { addCohortTrainer, createPerson, createTestCohort, DAY } from "../fixtures/cohorts";
 import { addMember, createUser, signedInRequest } from "../fixtures/factories";
+import { routeArgs } from "../fixtures/route-args";
 
 /** What an action or loader answered: its status (a thrown Response counts too) and its body. */
 async function call(fn: () => Promise<unknown>): Promise<{ status: number; body: unknown; location?: string | null }> {
@@ -28,8 +29,6 @@ async function call(fn: () => Promise<unknown>): Promise<{ status: number; body:
   return { status: 200, body: value };
 }
 
-const context = { clientIp: "127.0.0.1" };
-
 describe("cohort routes check permissions at the action", () => {
   it("an organisation admin publishes their own organisation's cohort, not another's", async () => {
     const mine = await createTestCohort({ status: "draft" });
@@ -38,11 +37,7 @@ describe("cohort routes check permissions at the action", () => {
     await addMember(admin.id, mine.organisationId, "admin");
     const post = async (cohortId: string) =>
       call(async () =>
-        manageAction({
-          request: await signedInRequest(admin.id, `/manage/cohorts/${cohortId}`, { form: { intent: "publish" } }),
-          params: { cohortId },
-          context,
-        }),
+        manageAction(routeArgs(await signedInRequest(admin.id, `/manage/cohorts/${cohortId}`, { form: { intent: "publish" } }), { cohortId })),
       );
     expect(await post(mine.cohort.id)).toMatchObject({ status: 302 });
     expect(await post(theirs.cohort.id)).toMatchObject({ status: 403 });
@@ -60,11 +55,7 @@ describe("cohort routes check permissions at the action", () => {
     const sessionId = sessions[0].id;
     const mark = async (userId: string) =>
       call(async () =>
-        rollCallAction({
-          request: await signedInRequest(userId, `/teach/sessions/${sessionId}`, { form: { intent: "mark", enrollmentId, status: "late" } }),
-          params: { sessionId },
-          context,
-        }),
+        rollCallAction(routeArgs(await signedInRequest(userId, `/teach/sessions/${sessionId}`, { form: { intent: "mark", enrollmentId, status: "late" } }), { sessionId })),
       );
     expect(await mark(learner.user.id)).toMatchObject({ status: 403 });
     expect(await db.select().from(attendance).where(eq(attendance.sessionId, sessionId))).toHaveLength(0);
@@ -72,7 +63,7 @@ describe("cohort routes check permissions at the action", () => {
     expect((await db.select().from(attendance).where(eq(attendance.sessionId, sessionId)))[0].status).toBe("late");
 
     const code = async (userId: string) =>
-      call(async () => codeLoader({ request: await signedInRequest(userId, `/teach/sessions/${sessionId}/code`), params: { sessionId }, context }));
+      call(async () => codeLoader(routeArgs(await signedInRequest(userId, `/teach/sessions/${sessionId}/code`), { sessionId })));
     expect(await code(learner.user.id)).toMatchObject({ status: 403 });
     const answer = await code(trainer.user.id);
     expect(answer.status).toBe(200);
@@ -88,12 +79,12 @@ describe("cohort routes check permissions at the action", () => {
     await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - DAY) });
     const sessionId = sessions[0].id;
     const shown = await call(async () =>
-      codeLoader({ request: await signedInRequest(trainer.user.id, `/teach/sessions/${sessionId}/code`), params: { sessionId }, context }),
+      codeLoader(routeArgs(await signedInRequest(trainer.user.id, `/teach/sessions/${sessionId}/code`), { sessionId })),
     );
     const { code } = shown.body as { code: string };
 
     const visit = await call(async () =>
-      checkInLoader({ request: await signedInRequest(null, `/check-in/${sessionId}?code=${code}`), params: { sessionId }, context }),
+      checkInLoader(routeArgs(await signedInRequest(null, `/check-in/${sessionId}?code=${code}`), { sessionId })),
     );
     expect(visit.status).toBe(302);
     const login = new URL(visit.location!, "http://localhost");
@@ -103,17 +94,17 @@ describe("cohort routes check permissions at the action", () => {
     const ticket = new URL(back, "http://localhost").searchParams.get("ticket")!;
 
     // Signed in and back: the page offers the check-in; posting it records the learner present.
-    const page = await call(async () => checkInLoader({ request: await signedInRequest(learner.user.id, back), params: { sessionId }, context }));
+    const page = await call(async () => checkInLoader(routeArgs(await signedInRequest(learner.user.id, back), { sessionId })));
     expect(page).toMatchObject({ status: 200, body: { ticket, problem: null, preview: { enrolled: true, inWindow: true } } });
     const done = await call(async () =>
-      checkInAction({ request: await signedInRequest(learner.user.id, back, { form: { ticket } }), params: { sessionId }, context }),
+      checkInAction(routeArgs(await signedInRequest(learner.user.id, back, { form: { ticket } }), { sessionId })),
     );
     expect(done).toMatchObject({ status: 302, location: `/check-in/${sessionId}?done=present` });
 
     // A made-up code is refused with its message, and nothing is written.
     const other = await createPerson();
     const refused = await call(async () =>
-      checkInAction({ request: await signedInRequest(other.user.id, `/check-in/${sessionId}`, { form: { code: "ABCDEFGH" } }), params: { sessionId }, context }),
+      checkInAction(routeArgs(await signedInRequest(other.user.id, `/check-in/${sessionId}`, { form: { code: "ABCDEFGH" } }), { sessionId })),
     );
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain("cohorts.checkIn.codeExpired");

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "~/modules/auth/permissions";
 import { createUser, signedInRequest } from "../fixtures/factories";
 import type { Actor, Outcome, RouteAccess } from "../access/types";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 /**
  * Every route, as a visitor and as every role: the answer must be the expected one. A route file
@@ -49,7 +50,7 @@ describe("permission matrix", () => {
       expect(load, `route module ${route.file}`).toBeDefined();
       const mod = await load();
       const fn = (route.method === "POST" ? mod.action : mod.loader) as
-        | ((args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => Promise<unknown>)
+        | ((args: RouteArgs) => Promise<unknown>)
         | undefined;
       if (!fn) {
         // A page without a loader is static content, the same for everyone.
@@ -67,7 +68,7 @@ describe("permission matrix", () => {
         });
         let outcome: string;
         try {
-          outcome = classify(await fn({ request, params, context: { clientIp: "127.0.0.1" } }));
+          outcome = classify(await fn(routeArgs(request, params)));
         } catch (thrown) {
           if (thrown instanceof Error) throw thrown;
           outcome = classify(thrown);

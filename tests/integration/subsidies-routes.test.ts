@@ -11,18 +11,19 @@ import { action as reviewAction, loader as reviewLoader } from "~/routes/subsidi
 import { action as programmeAction } from "~/routes/subsidies.programmes.$programmeId";
 import { createUser, signedInRequest } from "../fixtures/factories";
 import { createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile } from "../fixtures/subsidies";
+import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 beforeAll(() => {
   process.env.UPLOAD_DIR = mkdtempSync(join(tmpdir(), "sa-subsidy-routes-"));
 });
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => Promise<unknown>;
+type Handler = (args: RouteArgs) => Promise<unknown>;
 
 /** Calls a loader or action as Remix would; a thrown response is returned like a returned one. */
 async function call(handler: unknown, request: Request, params: Record<string, string> = {}) {
   let result: unknown;
   try {
-    result = await (handler as Handler)({ request, params, context: { clientIp: "127.0.0.5" } });
+    result = await (handler as Handler)(routeArgs(request, params, "127.0.0.5"));
   } catch (thrown) {
     if (thrown instanceof Error) throw thrown;
     result = thrown;

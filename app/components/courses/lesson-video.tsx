@@ -1,5 +1,5 @@
 import MuxPlayer from "@mux/mux-player-react/lazy";
-import { useRevalidator } from "@remix-run/react";
+import { useRevalidator } from "react-router";
 import { useCallback, useRef } from "react";
 import { useTranslation } from "react-i18next";
 

@@ -1,4 +1,4 @@
-import { isRouteErrorResponse, Link } from "@remix-run/react";
+import { isRouteErrorResponse, Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { isErrorPayload } from "~/lib/errors";
 

@@ -1,4 +1,4 @@
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Permission, Role } from "~/modules/auth/permissions";
 

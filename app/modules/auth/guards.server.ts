@@ -1,4 +1,4 @@
-import { data, redirect } from "@remix-run/node";
+import { data, redirect } from "react-router";
 import type { ErrorPayload } from "~/lib/errors";
 import { requestMemo } from "~/lib/request-scope.server";
 import { readSessionToken } from "./cookie.server";

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
+import { data } from "react-router";
 import {
-  data,
   MaxPartSizeExceededError,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,

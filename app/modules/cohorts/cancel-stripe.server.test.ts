@@ -11,6 +11,7 @@ import { startCheckout } from "~/modules/payments/checkout.server";
 import { cancellationRefundJob } from "~/modules/payments/refunds.server";
 import { action as webhookAction } from "~/routes/webhooks.stripe";
 import { cancelCohort } from "./cancel.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 
 /** A cohort cancelled with a card payment in it: Stripe cannot be called inside the transaction, so the job refunds it. */
 
@@ -47,11 +48,7 @@ describe("cancelling a cohort with a card payment", () => {
     await startCheckout({ actor: who, paymentId: pending.id, baseUrl: "http://localhost:3000" });
     const session = stripe.complete((await paymentOf(placed.enrollmentId)).stripeCheckoutSessionId!);
     const paid = signedEvent(config.secret, "checkout.session.completed", session);
-    await webhookAction({
-      request: new Request("http://localhost/webhooks/stripe", { method: "POST", body: paid.payload, headers: { "stripe-signature": paid.signature, "content-type": "application/json" } }),
-      params: {},
-      context: { clientIp: "127.0.0.1" },
-    });
+    await webhookAction(routeArgs(new Request("http://localhost/webhooks/stripe", { method: "POST", body: paid.payload, headers: { "stripe-signature": paid.signature, "content-type": "application/json" } })));
     expect((await paymentOf(placed.enrollmentId)).status).toBe("paid");
 
     const staff = await createStaff();

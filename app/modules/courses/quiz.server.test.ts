@@ -9,6 +9,7 @@ import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { enrolSelfPaced } from "./learning.server";
 import { readQuizForm, scoreQuiz, submitQuizAttempt } from "./quiz.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 
 const text = (s: string) => ({ vi: s, en: s });
 const QUESTIONS: QuizQuestion[] = [
@@ -80,7 +81,7 @@ describe("quiz attempts", () => {
     const headers = new Headers(signed.headers);
     headers.set("Content-Type", "application/x-www-form-urlencoded");
     const request = new Request(signed.url, { method: "POST", headers, body: new URLSearchParams(fields) });
-    return quizAction({ request, params: { courseSlug: slug, quizSlug }, context: { clientIp: "127.0.0.1" } });
+    return quizAction(routeArgs(request, { courseSlug: slug, quizSlug }));
   };
 
   it("records every attempt, keeps the best score and enforces the number of attempts", async () => {
@@ -130,7 +131,7 @@ describe("quiz attempts", () => {
     await enrolSelfPaced({ userId: learner.id, courseId: course.id });
     const load = async () =>
       JSON.stringify(
-        await quizLoader({ request: await signedInRequest(learner.id, `/learn/${slug}/quiz/${quiz.slug}`), params: { courseSlug: slug, quizSlug: quiz.slug }, context: { clientIp: "127.0.0.1" } }),
+        await quizLoader(routeArgs(await signedInRequest(learner.id, `/learn/${slug}/quiz/${quiz.slug}`), { courseSlug: slug, quizSlug: quiz.slug })),
       );
     const secrets = ['"answer"', "B đúng.", "A và C.", "Sở KH&CN", '"explanation"'];
 
@@ -138,7 +139,7 @@ describe("quiz attempts", () => {
     expect(before).toContain('"questions"');
     for (const secret of secrets) expect(before).not.toContain(secret);
     const lesson = JSON.stringify(
-      await lessonLoader({ request: await signedInRequest(learner.id, `/learn/${slug}/bai-hai`), params: { courseSlug: slug, lessonSlug: "bai-hai" }, context: { clientIp: "127.0.0.1" } }),
+      await lessonLoader(routeArgs(await signedInRequest(learner.id, `/learn/${slug}/bai-hai`), { courseSlug: slug, lessonSlug: "bai-hai" })),
     );
     for (const secret of secrets) expect(lesson).not.toContain(secret);
 

@@ -11,6 +11,7 @@ import { action as webhookAction } from "~/routes/webhooks.stripe";
 import { startCheckout } from "./checkout.server";
 import { releaseExpiredHold } from "./payments.server";
 import { refundPayment } from "./refunds.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 
 const config = vi.hoisted(() => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -31,11 +32,7 @@ afterAll(async () => {
 const FEE = 2_000_000;
 
 function deliver(delivery: { payload: string; signature: string }) {
-  return webhookAction({
-    request: new Request("http://localhost/webhooks/stripe", { method: "POST", body: delivery.payload, headers: { "stripe-signature": delivery.signature, "content-type": "application/json" } }),
-    params: {},
-    context: { clientIp: "127.0.0.1" },
-  });
+  return webhookAction(routeArgs(new Request("http://localhost/webhooks/stripe", { method: "POST", body: delivery.payload, headers: { "stripe-signature": delivery.signature, "content-type": "application/json" } })));
 }
 
 async function state(enrollmentId: string) {

@@ -8,6 +8,7 @@ import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { enrolSelfPaced } from "~/modules/courses/learning.server";
 import { lessonPlayback } from "./playback.server";
 import { parseRange } from "./range.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 
 // The course folder the routes serve from (read when the environment is first parsed, below).
 const root = tempCoursesRoot();
@@ -15,12 +16,11 @@ vi.stubEnv("COURSES_DIR", root);
 afterAll(() => vi.unstubAllEnvs());
 
 const VIDEO = Buffer.from(Array.from({ length: 4000 }, (_, i) => i % 251));
-const context = { clientIp: "127.0.0.1" };
 
 async function callVideo(userId: string | null, slug: string, headers: Record<string, string> = {}, method = "GET") {
   const request = await signedInRequest(userId, `/learn/${slug}/bai-hai/video`, { headers, method });
   try {
-    return (await videoLoader({ request, params: { courseSlug: slug, lessonSlug: "bai-hai" }, context })) as Response;
+    return (await videoLoader(routeArgs(request, { courseSlug: slug, lessonSlug: "bai-hai" }))) as Response;
   } catch (thrown) {
     return thrown as { init?: { status?: number } };
   }
@@ -99,7 +99,7 @@ describe("local lesson video with range requests", () => {
 describe("course assets", () => {
   const callAsset = async (slug: string, path: string) => {
     try {
-      return (await assetLoader({ request: new Request(`http://localhost/courses/${slug}/assets/${path}`), params: { slug, "*": path }, context })) as Response;
+      return (await assetLoader(routeArgs(new Request(`http://localhost/courses/${slug}/assets/${path}`), { slug, "*": path }))) as Response;
     } catch (thrown) {
       return thrown as { init?: { status?: number } };
     }

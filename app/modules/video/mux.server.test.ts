@@ -10,6 +10,7 @@ import { createUser } from "../../../tests/fixtures/factories";
 import { muxEvent, muxSignature, startMuxServer } from "../../../tests/fixtures/mux-server";
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "./lesson-videos.server";
 import { lessonPlayback } from "./playback.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 
 // Mux is pointed at a local server that speaks its API; set before the environment is first parsed.
 const TOKEN = { tokenId: "test-token-id", tokenSecret: "test-token-secret" };
@@ -37,7 +38,7 @@ async function sendWebhook(body: string, signature: string | null) {
   const headers = new Headers({ "Content-Type": "application/json" });
   if (signature) headers.set("mux-signature", signature);
   const request = new Request("http://localhost/webhooks/mux", { method: "POST", headers, body });
-  const result = (await webhookAction({ request, params: {}, context: { clientIp: "127.0.0.1" } })) as
+  const result = (await webhookAction(routeArgs(request))) as
     | { ok: true; outcome: string }
     | { type: "DataWithResponseInit"; init: { status: number }; data: { error: { messageKey: string } } };
   return "init" in result ? { status: result.init.status, body: result.data } : { status: 200, body: result };
