@@ -1,9 +1,10 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
-// refuses cross-origin mutations, and closes the database on SIGTERM/SIGINT.
+// refuses cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
+import { installOperations, stopGracefully } from "./server/operations.mjs";
 
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT ?? 3000);
@@ -40,6 +41,9 @@ const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
 app.use(compression());
+
+// Health checks, metrics and the in-flight request count for a graceful stop (server/operations.mjs).
+const operations = installOperations(app, { entry, routes: build.routes });
 
 if (vite) {
   app.use(vite.middlewares);
@@ -90,19 +94,13 @@ const server = app.listen(port, host, () => {
   console.log(`Startup Academy listening on http://localhost:${port} (${production ? "production" : "development"})`);
 });
 
-let stopping = false;
-async function stop(signal) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: closing`);
-  server.close();
-  server.closeAllConnections?.();
-  await vite?.close();
-  try {
+// SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then close the
+// job workers and the database.
+stopGracefully(server, {
+  state: operations,
+  timeoutMs: () => entry().shutdownTimeoutMs(),
+  close: async () => {
+    await vite?.close();
     await entry().shutdown();
-  } finally {
-    process.exit(0);
-  }
-}
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+  },
+});

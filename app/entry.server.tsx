@@ -10,6 +10,11 @@ export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
 export { isDatabaseAvailable } from "./lib/db.server";
 export { runInRequestScope } from "./lib/request-scope.server";
+// Operations: health checks, metrics, the shutdown deadline (used by server/operations.mjs).
+export { liveness, readiness } from "./lib/health.server";
+export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";
+export { routeIdentifier } from "./lib/route-id.server";
+export { shutdownTimeoutMs } from "./lib/env.server";
 
 export const streamTimeout = 5_000;
 

@@ -12,6 +12,7 @@ import "~/modules/payments/refunds.server";
 import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
+import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
 
 let prepared: Promise<void> | undefined;
 
@@ -43,6 +44,8 @@ export function prepare(): Promise<void> {
         await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
         // Every quarter hour: payment holds past their deadline whose release job was lost.
         await schedulePaymentJobs().catch((error) => console.error("[jobs] payments schedule:", error.message));
+        // Daily backup into BACKUP_DIR when BACKUP_SCHEDULE is set (unscheduled when it is not).
+        await scheduleBackupJobs().catch((error) => console.error("[jobs] backup schedule:", error.message));
       }
     });
   })();

@@ -16,6 +16,11 @@ export function reportDatabaseError(error: unknown): void {
   if (isDatabaseUnavailable(error)) downSince ??= Date.now();
 }
 
+/** When the database was last seen unreachable (null while it is up). */
+export function databaseDownSince(): Date | null {
+  return downSince === null ? null : new Date(downSince);
+}
+
 export function reportDatabaseOk(): void {
   downSince = null;
 }

@@ -9,6 +9,7 @@ import pg from "pg";
 import * as schema from "../../db/schema";
 import { databaseAvailable, PROBE_QUERY, reportDatabaseError } from "./db-health.server";
 import { env } from "./env.server";
+import { MIGRATIONS_FOLDER } from "./migrations.server";
 
 export type Database = NodePgDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -18,8 +19,6 @@ export type Queryable = Database | Transaction;
 type Connection =
   | { kind: "postgres"; db: Database; pool: pg.Pool; close: () => Promise<void> }
   | { kind: "pglite"; db: Database; pglite: PGlite; dataDir: string; close: () => Promise<void> };
-
-const MIGRATIONS_FOLDER = resolve(process.cwd(), "db/migrations");
 
 declare global {
   // One connection per process, kept across dev-server module reloads.
@@ -128,6 +127,13 @@ export const db: Database = new Proxy({} as Database, {
 /** False while the database is unreachable (the server answers 503 without trying every request). */
 export function isDatabaseAvailable(): Promise<boolean> {
   return databaseAvailable(() => connection().db.execute(PROBE_QUERY));
+}
+
+/** Connections of the pool (PostgreSQL only): open, idle, requests waiting for one, and the limit. */
+export function poolStats(): { total: number; idle: number; waiting: number; max: number } | null {
+  const c = globalThis.__startupAcademyDb;
+  if (!c || c.kind !== "postgres") return null;
+  return { total: c.pool.totalCount, idle: c.pool.idleCount, waiting: c.pool.waitingCount, max: c.pool.options.max ?? 10 };
 }
 
 export function databaseKind(): Connection["kind"] {

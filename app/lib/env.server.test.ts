@@ -23,3 +23,26 @@ describe("parseEnv", () => {
     }
   });
 });
+
+describe("operations settings", () => {
+  it("keeps metrics off and backups unscheduled by default, with a 25 s shutdown deadline", () => {
+    const env = parseEnv({});
+    expect(env.METRICS_TOKEN).toBeUndefined();
+    expect(env.BACKUP_SCHEDULE).toBeUndefined();
+    expect(env.BACKUP_KEEP).toBe(14);
+    expect(env.SHUTDOWN_TIMEOUT_MS).toBe(25_000);
+  });
+
+  it("refuses a guessable metrics token, a malformed backup schedule and a negative deadline, naming each", () => {
+    try {
+      parseEnv({ METRICS_TOKEN: "short", BACKUP_SCHEDULE: "every night", SHUTDOWN_TIMEOUT_MS: "-1", BACKUP_KEEP: "0" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      for (const name of ["METRICS_TOKEN", "BACKUP_SCHEDULE", "SHUTDOWN_TIMEOUT_MS", "BACKUP_KEEP"]) {
+        expect((error as Error).message).toContain(name);
+      }
+    }
+    expect(parseEnv({ BACKUP_SCHEDULE: "30 2 * * *" }).BACKUP_SCHEDULE).toBe("30 2 * * *");
+  });
+});

@@ -46,6 +46,21 @@ const EnvSchema = z.object({
   COURSES_DIR: z.string().default("courses"),
   /** Import the course folder on start: "auto" does it for the embedded database. */
   COURSES_SYNC_ON_START: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Bearer token that opens the Prometheus endpoint /metrics; unset, the endpoint answers 404. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "use at least 16 characters").optional()),
+  /** On SIGTERM, how long in-flight requests may run before their connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** Where `npm run backup` and the scheduled backup write their archives. */
+  BACKUP_DIR: z.string().min(1).default(".data/backups"),
+  /** How many scheduled archives to keep (older ones in BACKUP_DIR are deleted after each scheduled backup). */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(3650).default(14),
+  /** A cron line (Vietnam time), e.g. `30 2 * * *`: run the backup as a pg-boss job. Unset: no scheduled backup. */
+  BACKUP_SCHEDULE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\S+( \S+){4}$/, "a cron line of five fields, e.g. 30 2 * * *")
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -66,6 +81,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** How long a stopping server lets in-flight requests run (SHUTDOWN_TIMEOUT_MS). */
+export function shutdownTimeoutMs(): number {
+  return env().SHUTDOWN_TIMEOUT_MS;
 }
 
 export function appUrl(): string {

@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { databaseUrl, embeddedClient } from "./db.server";
+import { countJobFailure } from "./metrics.server";
 
 /**
  * Background jobs on pg-boss, in the same PostgreSQL as the app (or the embedded PGlite through
@@ -77,18 +78,35 @@ export async function enqueue(name: string, data: object, options: PgBoss.SendOp
   return queue.send(name, data, { retryLimit: 5, retryDelay: 30, retryBackoff: true, ...options });
 }
 
+let workersRunning = false;
+
 /** Starts a worker for every registered job in this process. */
 export async function startJobWorkers(): Promise<void> {
   const queue = await boss();
   for (const [name, handler] of handlers) {
     await ensureQueue(queue, name);
     await queue.work<object>(name, { pollingIntervalSeconds: 2 }, async (jobs) => {
-      for (const job of jobs) await handler(job.data as never);
+      for (const job of jobs) {
+        try {
+          await handler(job.data as never);
+        } catch (error) {
+          // pg-boss retries it; the metric lets an operator see failures before the retries run out.
+          countJobFailure(name);
+          throw error;
+        }
+      }
     });
   }
+  workersRunning = true;
+}
+
+/** True once this process's workers are polling, until they are stopped (the readiness check reports it). */
+export function jobWorkersRunning(): boolean {
+  return workersRunning;
 }
 
 export async function stopJobs(): Promise<void> {
+  workersRunning = false;
   const pending = globalThis.__startupAcademyBoss;
   globalThis.__startupAcademyBoss = undefined;
   createdQueues.clear();
