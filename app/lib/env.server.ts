@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** Marks cookies Secure. Defaults to true in production unless the app URL is plain http. */
   COOKIE_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
   SMTP_URL: optionalString.pipe(z.string().url().optional()),
+  /** Without SMTP: a folder where each message is also written whole (a local mail catcher for demos and tests). */
+  MAIL_DROP_DIR: optionalString,
   MAIL_FROM: z.string().default("Startup Academy <no-reply@startup-academy.local>"),
   /** Start background job workers in this process (set to false on web-only nodes). */
   JOBS: z.enum(["true", "false"]).default("true"),

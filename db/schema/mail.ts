@@ -13,6 +13,12 @@ export const outbox = pgTable(
     subject: text().notNull(),
     text: text().notNull(),
     html: text(),
+    /**
+     * Secrets the message carries (one-time tokens). `text`/`html` hold a marker in their place, so what the
+     * outbox page shows cannot be used; the delivery puts them back and the column is emptied once the
+     * message has left (or could not be delivered).
+     */
+    deliverySecrets: text().array(),
     kind: text().notNull(),
     locale: text().notNull().default("vi"),
     status: mailStatusEnum().notNull().default("queued"),

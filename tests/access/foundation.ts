@@ -9,7 +9,7 @@ export const routes: RouteAccess[] = [
   { file: "logout.tsx", method: "POST", url: "/logout", expect: everyone("redirect") },
   { file: "language.tsx", method: "POST", url: "/language", form: { language: "en", redirectTo: "/" }, expect: everyone("redirect") },
   { file: "dashboard.tsx", url: "/dashboard", expect: signedIn("ok") },
-  { file: "admin.outbox.tsx", url: "/admin/outbox", expect: onlyRoles(["admin", "staff", "auditor"]) },
+  { file: "admin.outbox.tsx", url: "/admin/outbox", expect: onlyRoles(["admin"]) },
 ];
 
 routes.push({ file: "audit.tsx", url: "/audit", expect: onlyRoles(["admin", "staff", "auditor"]) });

@@ -41,6 +41,9 @@ if (databaseUrl) {
   delete process.env.DATABASE_URL;
   process.env.PGLITE_DIR = join(mkdtempSync(join(tmpdir(), "sa-e2e-")), "pglite");
 }
+// No SMTP here: mail is written whole into this folder (a local mail catcher) for the specs to read links from;
+// the outbox in the database keeps only the redacted copy.
+process.env.MAIL_DROP_DIR ??= join(tmpdir(), `sa-e2e-mail-${process.env.PORT ?? "3210"}`);
 process.env.SEED_DEMO = "true";
 // The shipped course folder, imported on start (also on PostgreSQL).
 process.env.COURSES_SYNC_ON_START = "true";

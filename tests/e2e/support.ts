@@ -1,3 +1,6 @@
+import { readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 
@@ -24,4 +27,25 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function signOut(page: Page) {
   await page.locator('form[action="/logout"] button').click();
   await page.waitForURL("/");
+}
+
+/** The mail catcher folder the e2e server writes whole messages into (see serve.mjs). */
+const MAIL_DROP_DIR = process.env.MAIL_DROP_DIR ?? join(tmpdir(), `sa-e2e-mail-${process.env.E2E_PORT ?? "3210"}`);
+
+/**
+ * The newest link matching `pattern` in mail delivered to `to`, as the recipient's mailbox would show it
+ * (waits for the mail job to deliver it).
+ */
+export async function mailedLink(to: string, pattern: RegExp, since = 0): Promise<string> {
+  for (let i = 0; i < 60; i++) {
+    const names = (await readdir(MAIL_DROP_DIR).catch(() => [] as string[])).sort().reverse();
+    for (const name of names) {
+      const text = await readFile(join(MAIL_DROP_DIR, name), "utf8");
+      if (!text.startsWith(`To: ${to}\n`)) continue;
+      const found = pattern.exec(text)?.[0];
+      if (found && Date.parse(name.slice(0, 24).replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z/, "$1:$2:$3.$4Z")) >= since) return found;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no mail to ${to} with a link matching ${pattern}`);
 }

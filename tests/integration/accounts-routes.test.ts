@@ -7,9 +7,11 @@ import { createSession, validateSessionToken } from "~/modules/auth/session.serv
 import { signIn } from "~/modules/auth/sign-in.server";
 import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
 import { loader as exportLoader } from "~/routes/account.export";
+import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as registerAction } from "~/routes/register";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
+import { textAsDelivered } from "~/modules/mail/mail.server";
 import { outbox, users } from "../../db/schema";
 import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
@@ -124,7 +126,7 @@ describe("forgot and reset password routes", () => {
 
     // Without APP_URL the link starts with the origin the request came to.
     const [mail] = await db.select().from(outbox).where(eq(outbox.to, user.email)).orderBy(desc(outbox.createdAt));
-    const link = /http:\/\/localhost\/reset-password\?token=[a-z2-7]+/.exec(mail.text)?.[0];
+    const link = /http:\/\/localhost\/reset-password\?token=[a-z2-7]+/.exec(textAsDelivered(mail))?.[0];
     expect(link).toBeDefined();
     const token = new URL(link!).searchParams.get("token")!;
 
@@ -157,6 +159,31 @@ describe("forgot and reset password routes", () => {
     );
     expect(again.status).toBe(400);
     expect(formResult(again.body).error?.password).toEqual(["auth.reset.invalidToken"]);
+  });
+});
+
+describe("the outbox takeover", () => {
+  it("fails: staff and auditors cannot open the outbox, and what administrators see there resets nothing", async () => {
+    const target = await createUser({ roles: ["admin"] });
+    await call(forgotAction, await signedInRequest(null, "/forgot-password", { form: { email: target.email } }));
+    for (const role of ["staff", "auditor"] as const) {
+      const reader = await createUser({ roles: [role] });
+      const page = await call(outboxLoader, await signedInRequest(reader.id, `/admin/outbox?q=${target.email}`));
+      expect(page.status, role).toBe(403);
+    }
+    const admin = await createUser({ roles: ["admin"] });
+    const page = await call(outboxLoader, await signedInRequest(admin.id, `/admin/outbox?q=${encodeURIComponent(target.email)}`));
+    expect(page.status).toBe(200);
+    const rows = (page.body as { rows: { text: string }[] }).rows;
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(page.body)).not.toContain("deliverySecrets");
+    const shown = /reset-password\?token=(\S+)/.exec(rows[0].text)?.[1] ?? "";
+    const attempt = await call(
+      resetAction,
+      await signedInRequest(null, "/reset-password", { form: { token: shown, password: "chiem-quyen-admin-1", confirm: "chiem-quyen-admin-1" } }),
+    );
+    expect(attempt.status).toBe(400);
+    await expect(signIn({ email: target.email, password: "chiem-quyen-admin-1", ipAddress: "10.6.0.2" })).rejects.toThrow();
   });
 });
 

@@ -1,10 +1,11 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
 import { outbox, passwordResetTokens, users } from "../../../db/schema";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
+import { deliverOutboxMessage, textAsDelivered } from "~/modules/mail/mail.server";
 import { changePassword, isResetTokenUsable, requestPasswordReset, resetPassword } from "./password-reset.server";
 import { createSession, validateSessionToken } from "./session.server";
 import { signIn } from "./sign-in.server";
@@ -37,9 +38,11 @@ async function requestAndReadLink(email: string): Promise<{ link: string; token:
   await requestPasswordReset({ email, baseUrl: BASE_URL });
   const [mail] = await mailsTo(email.trim().toLowerCase());
   expect(mail, "a reset mail in the outbox").toBeDefined();
-  const link = /https?:\/\/\S+\/reset-password\?token=[a-z2-7]+/.exec(mail.text)?.[0];
+  const link = /https?:\/\/\S+\/reset-password\?token=[a-z2-7]+/.exec(textAsDelivered(mail))?.[0];
   expect(link, "the mail holds a reset link").toBeDefined();
-  return { link: link!, token: new URL(link!).searchParams.get("token")! };
+  const token = new URL(link!).searchParams.get("token")!;
+  expect(mail.text, "the stored copy of the mail has no usable token").not.toContain(token);
+  return { link: link!, token };
 }
 
 async function passwordWorks(email: string, password: string): Promise<boolean> {
@@ -147,5 +150,54 @@ describe("changePassword", () => {
     expect(await validateSessionToken(other.token)).toBeNull();
     expect(await passwordWorks(user.email, TEST_PASSWORD)).toBe(false);
     expect(await passwordWorks(user.email, NEW_PASSWORD)).toBe(true);
+  });
+});
+
+describe("reset links cannot be taken over", () => {
+  it("a new request revokes the older link, and a successful reset revokes every other one", async () => {
+    const user = await createUser();
+    const first = await requestAndReadLink(user.email);
+    const second = await requestAndReadLink(user.email);
+    expect(await isResetTokenUsable(first.token)).toBe(false);
+    expect(await isResetTokenUsable(second.token)).toBe(true);
+    await expectAppError(resetPassword({ token: first.token, password: NEW_PASSWORD }), 400, "auth.reset.invalidToken");
+
+    // A token issued around the same time (e.g. a request racing the reset) dies with the reset.
+    const stray = "strayresettokenabcdefghijklmnop2";
+    await db.insert(passwordResetTokens).values({ id: hashToken(stray), userId: user.id, expiresAt: new Date(Date.now() + 60_000) });
+    await resetPassword({ token: second.token, password: NEW_PASSWORD });
+    expect(await isResetTokenUsable(stray)).toBe(false);
+  });
+
+  it("expires within 30 minutes", async () => {
+    const user = await createUser();
+    const before = Date.now();
+    await requestAndReadLink(user.email);
+    const [row] = await db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id));
+    expect(row.expiresAt.getTime() - before).toBeLessThanOrEqual(30 * 60 * 1000 + 5_000);
+  });
+
+  it("leaves nothing usable in the outbox or the database once the mail is delivered", async () => {
+    const admin = await createUser({ roles: ["admin"] });
+    const { token, link } = await requestAndReadLink(admin.email);
+    const [mail] = await mailsTo(admin.email);
+    await deliverOutboxMessage(mail.id);
+    const [after] = await db.select().from(outbox).where(eq(outbox.id, mail.id));
+    expect(after.deliverySecrets).toBeNull();
+    expect(after.text).not.toContain(token);
+    // Whatever the outbox shows, put into the reset form, does nothing.
+    const shown = /reset-password\?token=(\S+)/.exec(after.text)?.[1] ?? "";
+    await expectAppError(resetPassword({ token: shown, password: NEW_PASSWORD }), 400, "auth.reset.invalidToken");
+    // No column anywhere holds the token itself.
+    const dump = await db.execute<{ hit: number }>(
+      sql`select count(*)::int as hit from outbox where text like ${`%${token}%`} or coalesce(html, '') like ${`%${token}%`}
+          or array_to_string(delivery_secrets, ' ') like ${`%${token}%`}`,
+    );
+    expect(dump.rows[0].hit).toBe(0);
+    expect(await db.select().from(passwordResetTokens).where(eq(passwordResetTokens.id, token))).toHaveLength(0);
+    // The link as mailed still works for its owner.
+    expect(link).toContain(token);
+    await resetPassword({ token, password: NEW_PASSWORD });
+    expect(await passwordWorks(admin.email, NEW_PASSWORD)).toBe(true);
   });
 });

@@ -10,7 +10,8 @@ import { invalidateUserSessions } from "./session.server";
 import { normaliseEmail } from "./sign-in.server";
 import { generateToken, hashToken } from "./tokens.server";
 
-export const RESET_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+/** A reset link is good for half an hour, and once. */
+export const RESET_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 
 /**
  * Mails a one-time reset link when the account exists. Says nothing either way to the caller,
@@ -24,10 +25,14 @@ export async function requestPasswordReset(input: { email: string; baseUrl: stri
     .where(and(sql`lower(${users.email}) = ${email}`, isNull(users.deletedAt)));
   if (!user) return;
   const token = generateToken(32);
-  await db.insert(passwordResetTokens).values({
-    id: hashToken(token),
-    userId: user.id,
-    expiresAt: new Date(Date.now() + RESET_TOKEN_LIFETIME_MS),
+  await db.transaction(async (tx) => {
+    // Only the newest link works: asking again revokes every older one.
+    await revokeResetTokens(tx, user.id);
+    await tx.insert(passwordResetTokens).values({
+      id: hashToken(token),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + RESET_TOKEN_LIFETIME_MS),
+    });
   });
   const language = isLanguage(user.locale) ? user.locale : "vi";
   const t = await translator(language);
@@ -38,7 +43,19 @@ export async function requestPasswordReset(input: { email: string; baseUrl: stri
     locale: language,
     subject: t("auth.mail.resetSubject"),
     text: t("auth.mail.resetText", { name: user.name, link, minutes: RESET_TOKEN_LIFETIME_MS / 60_000 }),
+    // The token travels only in the delivery; the stored copy of the mail cannot reset the password.
+    secrets: [token],
   });
+}
+
+type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/** Spends every open reset token of the person (a new request, or a reset that succeeded). */
+async function revokeResetTokens(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .update(passwordResetTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
 }
 
 async function findUsableToken(token: string) {
@@ -77,6 +94,8 @@ export async function resetPassword(input: { token: string; password: string }):
       .returning({ userId: passwordResetTokens.userId });
     if (!spent) throw new AppError(400, "auth.reset.invalidToken", { field: "password" });
     await tx.update(users).set({ passwordHash }).where(eq(users.id, spent.userId));
+    // Any other link still in a mailbox stops working too.
+    await revokeResetTokens(tx, spent.userId);
     return spent.userId;
   });
   await invalidateUserSessions(userId);

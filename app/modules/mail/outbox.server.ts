@@ -8,7 +8,17 @@ export async function listOutbox(options: { query?: string; limit?: number; offs
     : undefined;
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select()
+      // Never the delivery secrets: the page shows the redacted body only.
+      .select({
+        id: outbox.id,
+        to: outbox.to,
+        subject: outbox.subject,
+        text: outbox.text,
+        kind: outbox.kind,
+        status: outbox.status,
+        lastError: outbox.lastError,
+        createdAt: outbox.createdAt,
+      })
       .from(outbox)
       .where(where)
       .orderBy(desc(outbox.createdAt))
