@@ -13,6 +13,7 @@ import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
 import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
+import { scheduleAuthCleanup } from "~/modules/auth/cleanup.server";
 
 let prepared: Promise<void> | undefined;
 
@@ -46,6 +47,8 @@ export function prepare(): Promise<void> {
         await schedulePaymentJobs().catch((error) => console.error("[jobs] payments schedule:", error.message));
         // Daily backup into BACKUP_DIR when BACKUP_SCHEDULE is set (unscheduled when it is not).
         await scheduleBackupJobs().catch((error) => console.error("[jobs] backup schedule:", error.message));
+        // Hourly: expired sessions, old sign-in attempts, spent tokens.
+        await scheduleAuthCleanup().catch((error) => console.error("[jobs] auth clean-up schedule:", error.message));
       }
     });
   })();

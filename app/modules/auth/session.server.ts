@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { memberships, sessions, userRoles, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { isRole, type Actor, type Role } from "./permissions";
@@ -102,8 +102,4 @@ export async function countActiveSessions(userId: string): Promise<number> {
     .from(sessions)
     .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())));
   return rows.length;
-}
-
-export async function deleteExpiredSessions(): Promise<void> {
-  await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
 }

@@ -1,0 +1,59 @@
+import { and, isNotNull, lt, or } from "drizzle-orm";
+import { loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { boss, defineJob } from "~/lib/jobs.server";
+
+const HOUR = 60 * 60 * 1000;
+/** Sign-in attempts are kept a day: the limits look back at most that far, and a day is enough to investigate. */
+export const LOGIN_ATTEMPT_RETENTION_MS = 24 * HOUR;
+/** Used or expired one-time tokens are kept a day after they stopped working (so a support question can be answered). */
+export const SPENT_TOKEN_RETENTION_MS = 24 * HOUR;
+
+export type CleanupCounts = { sessions: number; loginAttempts: number; resetTokens: number; outboxSecrets: number };
+
+/**
+ * Deletes what has stopped being useful and would otherwise pile up: expired sessions, old sign-in attempts,
+ * spent or expired reset tokens, and secrets of mail that never left (their tokens have expired by then).
+ */
+export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCounts> {
+  const tokenCutoff = new Date(now.getTime() - SPENT_TOKEN_RETENTION_MS);
+  const removedSessions = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  const removedAttempts = await db
+    .delete(loginAttempts)
+    .where(lt(loginAttempts.attemptedAt, new Date(now.getTime() - LOGIN_ATTEMPT_RETENTION_MS)))
+    .returning({ id: loginAttempts.id });
+  const removedResetTokens = await db
+    .delete(passwordResetTokens)
+    .where(or(lt(passwordResetTokens.expiresAt, tokenCutoff), lt(passwordResetTokens.usedAt, tokenCutoff)))
+    .returning({ id: passwordResetTokens.id });
+  const clearedSecrets = await db
+    .update(outbox)
+    .set({ deliverySecrets: null })
+    .where(and(isNotNull(outbox.deliverySecrets), lt(outbox.createdAt, tokenCutoff)))
+    .returning({ id: outbox.id });
+  return {
+    sessions: removedSessions.length,
+    loginAttempts: removedAttempts.length,
+    resetTokens: removedResetTokens.length,
+    outboxSecrets: clearedSecrets.length,
+  };
+}
+
+export const AUTH_CLEANUP_JOB = "auth.cleanup";
+
+export const authCleanupJob = defineJob<{ at?: string }>(
+  AUTH_CLEANUP_JOB,
+  async ({ at }) => {
+    const counts = await cleanUpAuthRecords(at ? new Date(at) : new Date());
+    console.log(`[auth] clean-up: ${JSON.stringify(counts)}`);
+  },
+  { policy: "stately" },
+);
+
+/** Every hour (pg-boss cron, one worker across all servers); called once the workers are started. */
+export async function scheduleAuthCleanup(): Promise<void> {
+  const queue = await boss();
+  if (!(await queue.getQueue(AUTH_CLEANUP_JOB))) await queue.createQueue(AUTH_CLEANUP_JOB, { name: AUTH_CLEANUP_JOB, policy: "stately" });
+  await queue.schedule(AUTH_CLEANUP_JOB, "17 * * * *", {}, { tz: "Asia/Ho_Chi_Minh" });
+}
+
