@@ -15,7 +15,9 @@ type MuxEvent = { id: string; type: string; data: Record<string, unknown> };
  */
 export async function handleMuxWebhook(args: { body: string; headers: Headers }): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
   const secret = env().MUX_WEBHOOK_SECRET;
-  if (!secret) throw new AppError(400, "courses.video.webhookNotConfigured");
+  // Without a secret nothing can be checked, so nothing is accepted (Stripe's route answers the same way).
+  if (!secret) throw new AppError(404, "courses.video.webhookNotConfigured");
+  if (!args.headers.get("mux-signature")) throw new AppError(401, "courses.video.badSignature");
   let event: MuxEvent;
   try {
     event = (await (await muxClient()).webhooks.unwrap(args.body, args.headers, secret)) as unknown as MuxEvent;
