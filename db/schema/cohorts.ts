@@ -161,6 +161,25 @@ export const cohortSessionSecrets = pgTable("cohort_session_secrets", {
   createdAt: createdAt(),
 });
 
+/**
+ * Check-in tickets that have been used, each bound to the one person who used it first: a ticket passed on to
+ * someone else checks nobody else in. Only the SHA-256 of the ticket is kept.
+ */
+export const checkInTicketUses = pgTable(
+  "check_in_ticket_uses",
+  {
+    ticketHash: text().primaryKey(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => cohortSessions.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    usedAt: createdAt(),
+  },
+  (t) => [index("check_in_ticket_uses_used_idx").on(t.usedAt)],
+);
+
 /** Questions an applicant answers when admission is by application. */
 export const cohortQuestions = pgTable(
   "cohort_questions",

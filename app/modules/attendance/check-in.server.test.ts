@@ -144,6 +144,27 @@ describe("QR check-in", () => {
     expect(await ticketForCode(session.id, code, new Date(scan.getTime() + 2 * CODE_STEP_MS))).toBeNull();
   });
 
+  it("a ticket is bound to the person who used it: a second learner with the same ticket is refused", async () => {
+    const start = new Date(Date.now() + 2 * HOUR);
+    const { session, trainer, ana, binh } = await sessionWithLearners(start);
+    const scan = new Date(start.getTime() - 5 * MINUTE);
+    const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: scan });
+    const ticket = await ticketForCode(session.id, code, scan);
+    const back = new Date(scan.getTime() + MINUTE);
+    await expect(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { ticket }, now: back })).resolves.toMatchObject({ status: "present" });
+    // Ana passes the link on to Binh, who is not in the room.
+    expect(await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket }, now: back }))).toMatchObject({
+      status: 409,
+      messageKey: "cohorts.checkIn.ticketUsedByAnother",
+    });
+    // Adding a stale code does not get round it.
+    expect(await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket, code }, now: back }))).toMatchObject({
+      status: 409,
+    });
+    const records = await recordsOf(session.id);
+    expect(records).toHaveLength(1);
+  });
+
   it("many devices sending the same code at once: each person is recorded exactly once", async () => {
     const start = new Date(Date.now() + 2 * HOUR);
     const { session, trainer, ana, binh } = await sessionWithLearners(start);

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import QRCode from "qrcode";
-import { attendance, cohortSessionSecrets, enrollments } from "../../../db/schema";
+import { createHash } from "node:crypto";
+import { attendance, checkInTicketUses, cohortSessionSecrets, enrollments } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, forbidden } from "~/lib/errors";
 import type { Actor } from "~/modules/auth/permissions";
@@ -111,6 +112,13 @@ export async function checkIn(input: { userId: string; sessionId: string; proof:
       .from(enrollments)
       .where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, input.userId), eq(enrollments.status, "confirmed")));
     if (!enrollment) throw new AppError(403, "cohorts.checkIn.notEnrolled");
+    if (input.proof.ticket) {
+      // A ticket is bound to the first person who uses it: passed on to a friend, it checks nobody else in.
+      const ticketHash = createHash("sha256").update(input.proof.ticket).digest("hex");
+      await tx.insert(checkInTicketUses).values({ ticketHash, sessionId: session.id, userId: input.userId }).onConflictDoNothing();
+      const [use] = await tx.select({ userId: checkInTicketUses.userId }).from(checkInTicketUses).where(eq(checkInTicketUses.ticketHash, ticketHash));
+      if (use.userId !== input.userId) throw new AppError(409, "cohorts.checkIn.ticketUsedByAnother");
+    }
     const [already] = await tx
       .select({ status: attendance.status })
       .from(attendance)

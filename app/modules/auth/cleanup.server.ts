@@ -1,5 +1,5 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
-import { loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { checkInTicketUses, loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { boss, defineJob } from "~/lib/jobs.server";
 
@@ -9,7 +9,7 @@ export const LOGIN_ATTEMPT_RETENTION_MS = 24 * HOUR;
 /** Used or expired one-time tokens are kept a day after they stopped working (so a support question can be answered). */
 export const SPENT_TOKEN_RETENTION_MS = 24 * HOUR;
 
-export type CleanupCounts = { sessions: number; loginAttempts: number; resetTokens: number; outboxSecrets: number };
+export type CleanupCounts = { sessions: number; loginAttempts: number; resetTokens: number; outboxSecrets: number; checkInTickets: number };
 
 /**
  * Deletes what has stopped being useful and would otherwise pile up: expired sessions, old sign-in attempts,
@@ -31,7 +31,10 @@ export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCount
     .set({ deliverySecrets: null })
     .where(and(isNotNull(outbox.deliverySecrets), lt(outbox.createdAt, tokenCutoff)))
     .returning({ id: outbox.id });
+  // Check-in tickets live five minutes; a day later their use record protects nothing.
+  const removedTickets = await db.delete(checkInTicketUses).where(lt(checkInTicketUses.usedAt, tokenCutoff)).returning({ id: checkInTicketUses.ticketHash });
   return {
+    checkInTickets: removedTickets.length,
     sessions: removedSessions.length,
     loginAttempts: removedAttempts.length,
     resetTokens: removedResetTokens.length,
