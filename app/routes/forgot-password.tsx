@@ -21,12 +21,12 @@ export async function loader({ request }: Route.LoaderArgs) {
   return null;
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   await requireAnonymous(request);
   const submission = await parseForm(request, ForgotPasswordSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await requestPasswordReset({ email: submission.value.email, baseUrl: publicBaseUrl(request) });
+    await requestPasswordReset({ email: submission.value.email, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp });
     // The same answer whether or not the account exists.
     return redirect("/forgot-password?sent=1");
   });

@@ -7,12 +7,11 @@ import { Card, PageTitle } from "~/components/ui/card";
 import { CheckboxField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { publicBaseUrl } from "~/lib/base-url.server";
 import { getLanguage } from "~/lib/i18n.server";
-import { sessionCookie } from "~/modules/auth/cookie.server";
 import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
 import { registerUser } from "~/modules/auth/registration.server";
 import { RegisterSchema } from "~/modules/auth/schema";
-import { createSession } from "~/modules/auth/session.server";
 import type { Route } from "./+types/register";
 
 export const handle = { titleKey: "auth.register.title" };
@@ -30,14 +29,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   return submitForm(
     submission,
     async () => {
-      const { userId } = await registerUser({ ...input, language });
-      const session = await createSession(userId, {
-        userAgent: request.headers.get("User-Agent"),
-        ipAddress: context.clientIp,
-      });
-      return redirect(safeRedirectPath(redirectTo, "/dashboard?welcome=1"), {
-        headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) },
-      });
+      // The same answer for a new and an existing address: check your mail (no session, no 409).
+      const next = redirectTo ? safeRedirectPath(redirectTo, "") || null : null;
+      await registerUser({ ...input, language, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp, next });
+      return redirect("/verify-email?sent=1");
     },
     { hideFields: ["password"] },
   );

@@ -17,6 +17,8 @@ export const users = pgTable(
     /** Decree 13/2023/NĐ-CP: consent to the privacy notice, with the version consented to and when. */
     privacyConsentAt: instant().notNull(),
     privacyNoticeVersion: text().notNull(),
+    /** When the person proved they read mail at `email` (the link mailed at sign-up); null: not yet. */
+    emailVerifiedAt: instant(),
     /** Set when the person asked for deletion; personal data is erased at that moment. */
     deletedAt: instant(),
     createdAt: createdAt(),
@@ -83,4 +85,35 @@ export const loginAttempts = pgTable(
     index("login_attempts_email_idx").on(t.email, t.attemptedAt),
     index("login_attempts_ip_idx").on(t.ipAddress, t.attemptedAt),
   ],
+);
+
+/** One-time e-mail verification tokens; only the SHA-256 of the token is stored. */
+export const emailVerificationTokens = pgTable(
+  "email_verification_tokens",
+  {
+    id: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: instant().notNull(),
+    usedAt: instant(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_verification_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * Requests that send mail to an address someone typed (password reset, sign-up, verification resend), counted
+ * per address and per client so the forms cannot be used to flood a mailbox. Rows older than a day are deleted.
+ */
+export const mailRequestEvents = pgTable(
+  "mail_request_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    action: text().notNull(),
+    /** `email:<address>` or `ip:<address>`. */
+    subject: text().notNull(),
+    at: createdAt(),
+  },
+  (t) => [index("mail_request_events_subject_idx").on(t.action, t.subject, t.at)],
 );

@@ -138,6 +138,7 @@ export async function seedDemoData(options: { log?: (line: string) => void } = {
           locale: "vi",
           privacyConsentAt: new Date(),
           privacyNoticeVersion: PRIVACY_NOTICE_VERSION,
+          emailVerifiedAt: new Date(),
         })
         .returning({ id: users.id });
       const roles: Role[] = account.role === "learner" ? ["learner"] : [account.role];

@@ -11,6 +11,8 @@ const anonymousOnly = (visitor: RouteAccess["expect"]["visitor"]) => ({ ...every
 const liveToken = generateToken(32);
 
 export const routes: RouteAccess[] = [
+  // "Check your mail" after sign-up, the confirm button of a link, or "send it again": a page anyone may open.
+  { file: "verify-email.tsx", url: "/verify-email?sent=1", expect: everyone("ok") },
   { file: "forgot-password.tsx", url: "/forgot-password", expect: anonymousOnly("ok") },
   // Known or unknown email: the same redirect to "we sent a link if the account exists".
   {

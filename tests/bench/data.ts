@@ -312,11 +312,12 @@ await q(
   [people, trainers, 0, UNIVERSITIES.length, INCUBATORS.length, startups, teams, family, MIDDLE_M, MIDDLE_F, GIVEN_M, GIVEN_F],
 );
 await q(
-  `insert into users (id, email, name, phone, password_hash, locale, privacy_consent_at, privacy_notice_version, created_at, updated_at)
+  `insert into users (id, email, name, phone, password_hash, locale, privacy_consent_at, privacy_notice_version, created_at, updated_at, email_verified_at)
    select u.id, u.email, u.name, '09' || lpad((pg_temp.h((u.n * 47)) % 100000000)::text, 8, '0'), $1, 'vi',
      now() - interval '750 days' + (u.n % 600) * interval '1 day',
      (select privacy_notice_version from users where email = 'admin@demo.vn'),
-     now() - interval '750 days' + (u.n % 600) * interval '1 day', now() - interval '750 days' + (u.n % 600) * interval '1 day'
+     now() - interval '750 days' + (u.n % 600) * interval '1 day', now() - interval '750 days' + (u.n % 600) * interval '1 day',
+     now() - interval '750 days' + (u.n % 600) * interval '1 day'
    from b_users u`,
   [passwordHash],
 );

@@ -10,6 +10,7 @@ import { loader as exportLoader } from "~/routes/account.export";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as registerAction } from "~/routes/register";
+import { action as verifyAction, loader as verifyLoader } from "~/routes/verify-email";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
 import { textAsDelivered } from "~/modules/mail/mail.server";
 import { outbox, users } from "../../db/schema";
@@ -67,7 +68,9 @@ describe("register route action", () => {
   const good = { name: "Vũ Minh Khoa", phone: "0903 111 222", password: "hoa-phuong-do-1234", consent: "on" };
 
   it.each([
-    ["a short password", { password: "ngan-qua" }, "password", "validation.passwordTooShort"],
+    ["a short password", { password: "ngan-qu" }, "password", "validation.passwordTooShort"],
+    ["a common password (from the breached list)", { password: "Password12" }, "password", "validation.passwordTooCommon"],
+    ["a common password (digits)", { password: "12345678901" }, "password", "validation.passwordTooCommon"],
     ["a common password", { password: "matkhau123" }, "password", "validation.passwordTooCommon"],
     ["a weak password", { password: "ababababababab" }, "password", "validation.passwordTooSimple"],
     ["no consent", { consent: "" }, "consent", "validation.consentRequired"],
@@ -85,30 +88,54 @@ describe("register route action", () => {
     expect(await countUsers(form.email)).toBe(0);
   });
 
-  it("answers a taken email (in another case) next to the email field, keeps what was typed and writes no row", async () => {
+  it("answers a taken address exactly as a new one (no 409, no session): check your mail", async () => {
     const existing = await createUser();
-    const typed = existing.email.toUpperCase();
-    const request = await signedInRequest(null, "/register", { form: { ...good, email: typed }, headers: { "Accept-Language": "vi" } });
-    const response = await call(registerAction, request);
-    expect(response.status).toBe(409);
-    const result = formResult(response.body);
-    expect(result.error?.email).toEqual(["validation.emailTaken"]);
-    expect(result.initialValue).toMatchObject({ name: good.name, email: typed, phone: good.phone, consent: "on" });
-    expect(result.initialValue?.password).toBeUndefined();
+    const fresh = uniqueEmail("khoa");
+    const answers = [];
+    for (const email of [existing.email.toUpperCase(), fresh]) {
+      const request = await signedInRequest(null, "/register", { form: { ...good, email }, headers: { "Accept-Language": "en" } });
+      const response = await call(registerAction, request);
+      answers.push({ status: response.status, location: response.headers.get("Location"), cookie: response.headers.get("Set-Cookie") });
+    }
+    expect(answers[0]).toEqual({ status: 302, location: "/verify-email?sent=1", cookie: null });
+    expect(answers[1]).toEqual(answers[0]);
     expect(await countUsers(existing.email)).toBe(1);
+    const [row] = await db.select({ locale: users.locale, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.email, fresh));
+    expect(row).toEqual({ locale: "en", verifiedAt: null });
   });
 
-  it("creates the account and signs the person in on a good form", async () => {
-    const email = uniqueEmail("khoa");
-    const request = await signedInRequest(null, "/register", { form: { ...good, email }, headers: { "Accept-Language": "en" } });
-    const response = await call(registerAction, request);
-    expect(response.status).toBe(302);
-    expect(response.headers.get("Location")).toBe("/dashboard?welcome=1");
-    const token = /sa_session=([a-z2-7]+)/.exec(response.headers.get("Set-Cookie") ?? "")?.[1];
-    expect((await validateSessionToken(token!))?.user.email).toBe(email);
-    const [row] = await db.select({ locale: users.locale }).from(users).where(eq(users.email, email));
-    expect(row.locale).toBe("en");
+  it("the verification link signs the new person in, verified, and leads back to where they were", async () => {
+    const email = uniqueEmail("xac-nhan");
+    const form = { ...good, email, redirectTo: "/courses/khoi-nghiep" };
+    await call(registerAction, await signedInRequest(null, "/register", { form, headers: { "Accept-Language": "vi" } }));
+    const [mail] = await db.select().from(outbox).where(eq(outbox.to, email)).orderBy(desc(outbox.createdAt));
+    const link = /http:\/\/localhost\/verify-email\?token=[a-z2-7]+&next=\S+/.exec(textAsDelivered(mail))![0];
+    const url = new URL(link);
+    // Opening the link (a mail scanner may) spends nothing.
+    const page = await call(verifyLoader, await signedInRequest(null, link));
+    expect(page.body).toMatchObject({ token: url.searchParams.get("token"), next: "/courses/khoi-nghiep" });
+    const confirmed = await call(
+      verifyAction,
+      await signedInRequest(null, "/verify-email", { form: { intent: "verify", token: url.searchParams.get("token")!, next: "/courses/khoi-nghiep" } }),
+    );
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("Location")).toBe("/courses/khoi-nghiep");
+    const session = /sa_session=([a-z2-7]+)/.exec(confirmed.headers.get("Set-Cookie") ?? "")?.[1];
+    expect((await validateSessionToken(session!))?.user.email).toBe(email);
+    const [row] = await db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.email, email));
+    expect(row.verifiedAt).toBeInstanceOf(Date);
   });
+
+  it("an unverified person asks for the link again from the page (throttled), and is told why enrolling is refused", async () => {
+    const person = await createUser({ emailVerified: false });
+    const page = await call(verifyLoader, await signedInRequest(person.id, "/verify-email"));
+    expect(page.body).toMatchObject({ signedIn: true, verified: false });
+    const resent = await call(verifyAction, await signedInRequest(person.id, "/verify-email", { form: { intent: "resend" } }));
+    expect(resent.headers.get("Location")).toBe("/verify-email?resent=1");
+    const mails = await db.select().from(outbox).where(eq(outbox.to, person.email));
+    expect(mails.map((m) => m.kind)).toEqual(["email-verification"]);
+  });
+
 });
 
 describe("forgot and reset password routes", () => {

@@ -64,7 +64,7 @@ beforeAll(async () => {
       const {
         rows: [user],
       } = await client.query<{ id: string }>(
-        `insert into users (email, name, privacy_consent_at, privacy_notice_version) values ($1, $2, now(), '2026-11') returning id`,
+        `insert into users (email, name, privacy_consent_at, privacy_notice_version, email_verified_at) values ($1, $2, now(), '2026-11', now()) returning id`,
         [email, `Học viên ${i}`],
       );
       await client.query(`insert into user_roles (user_id, role) values ($1, 'learner')`, [user.id]);

@@ -1,5 +1,5 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
-import { checkInTicketUses, loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { checkInTicketUses, emailVerificationTokens, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { boss, defineJob } from "~/lib/jobs.server";
 
@@ -9,7 +9,15 @@ export const LOGIN_ATTEMPT_RETENTION_MS = 24 * HOUR;
 /** Used or expired one-time tokens are kept a day after they stopped working (so a support question can be answered). */
 export const SPENT_TOKEN_RETENTION_MS = 24 * HOUR;
 
-export type CleanupCounts = { sessions: number; loginAttempts: number; resetTokens: number; outboxSecrets: number; checkInTickets: number };
+export type CleanupCounts = {
+  sessions: number;
+  loginAttempts: number;
+  resetTokens: number;
+  verificationTokens: number;
+  mailRequests: number;
+  outboxSecrets: number;
+  checkInTickets: number;
+};
 
 /**
  * Deletes what has stopped being useful and would otherwise pile up: expired sessions, old sign-in attempts,
@@ -26,6 +34,15 @@ export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCount
     .delete(passwordResetTokens)
     .where(or(lt(passwordResetTokens.expiresAt, tokenCutoff), lt(passwordResetTokens.usedAt, tokenCutoff)))
     .returning({ id: passwordResetTokens.id });
+  const removedVerificationTokens = await db
+    .delete(emailVerificationTokens)
+    .where(or(lt(emailVerificationTokens.expiresAt, tokenCutoff), lt(emailVerificationTokens.usedAt, tokenCutoff)))
+    .returning({ id: emailVerificationTokens.id });
+  // The mail request limits look back an hour.
+  const removedMailRequests = await db
+    .delete(mailRequestEvents)
+    .where(lt(mailRequestEvents.at, new Date(now.getTime() - LOGIN_ATTEMPT_RETENTION_MS)))
+    .returning({ id: mailRequestEvents.id });
   const clearedSecrets = await db
     .update(outbox)
     .set({ deliverySecrets: null })
@@ -38,6 +55,8 @@ export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCount
     sessions: removedSessions.length,
     loginAttempts: removedAttempts.length,
     resetTokens: removedResetTokens.length,
+    verificationTokens: removedVerificationTokens.length,
+    mailRequests: removedMailRequests.length,
     outboxSecrets: clearedSecrets.length,
   };
 }

@@ -201,3 +201,16 @@ describe("reset links cannot be taken over", () => {
     expect(await passwordWorks(admin.email, NEW_PASSWORD)).toBe(true);
   });
 });
+
+describe("reset requests are throttled", () => {
+  it("per address silently (the same answer, no fourth mail in the hour) and per client with 429", async () => {
+    const user = await createUser();
+    const ip = `10.66.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 5; i++) {
+      await expect(requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip })).resolves.toBeUndefined();
+    }
+    expect(await mailsTo(user.email)).toHaveLength(3);
+    for (let i = 5; i < 10; i++) await requestPasswordReset({ email: uniqueEmail("ai-do"), baseUrl: BASE_URL, ipAddress: ip });
+    await expectAppError(requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip }), 429, "auth.throttle.tooManyRequests");
+  });
+});

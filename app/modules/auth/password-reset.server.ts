@@ -5,6 +5,8 @@ import { AppError } from "~/lib/errors";
 import { isLanguage } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
 import { queueMail } from "~/modules/mail/mail.server";
+import { throttleMailRequest } from "./mail-throttle.server";
+import { assertPasswordNotCommon } from "./password-policy.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { invalidateUserSessions } from "./session.server";
 import { normaliseEmail } from "./sign-in.server";
@@ -17,8 +19,11 @@ export const RESET_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
  * Mails a one-time reset link when the account exists. Says nothing either way to the caller,
  * so the form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(input: { email: string; baseUrl: string }): Promise<void> {
+export async function requestPasswordReset(input: { email: string; baseUrl: string; ipAddress?: string | null }): Promise<void> {
   const email = normaliseEmail(input.email);
+  // Counted whether or not the account exists; over the limit for the address, nothing is sent, silently.
+  const { send } = await throttleMailRequest({ action: "password-reset", email, ipAddress: input.ipAddress });
+  if (!send) return;
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
     .from(users)
@@ -78,6 +83,7 @@ export async function isResetTokenUsable(token: string): Promise<boolean> {
 
 /** Sets the new password, spends the token and signs the person out everywhere. */
 export async function resetPassword(input: { token: string; password: string }): Promise<{ userId: string }> {
+  assertPasswordNotCommon(input.password);
   const passwordHash = await hashPassword(input.password);
   const userId = await db.transaction(async (tx) => {
     // Spending the token and setting the password happen together, and only once.
@@ -112,6 +118,7 @@ export async function changePassword(input: {
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError(400, "account.password.currentWrong", { field: "currentPassword" });
   }
+  assertPasswordNotCommon(input.newPassword);
   await db
     .update(users)
     .set({ passwordHash: await hashPassword(input.newPassword) })

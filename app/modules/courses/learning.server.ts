@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { courseEnrolments, courses, lessonProgress, lessons } from "../../../db/schema";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { lessonAccess } from "./access.server";
@@ -13,6 +14,7 @@ const MAX_CREDIT_PER_REPORT = 30;
 
 /** Self-paced enrolment in an online course; enrolling twice is harmless, a withdrawn enrolment reopens. */
 export async function enrolSelfPaced(args: { userId: string; courseId: string }) {
+  await assertEmailVerified(args.userId);
   const [course] = await db
     .select({ id: courses.id, format: courses.format })
     .from(courses)

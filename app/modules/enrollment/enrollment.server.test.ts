@@ -39,6 +39,16 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe("the database refuses what the application must never do", () => {
+  it("refuses a person whose email address is not verified yet, with the message that says how, and takes no seat", async () => {
+    const { cohort } = await createTestCohort({ capacity: 2 });
+    const user = await createUser({ emailVerified: false });
+    const error = await refusal(enrol({ actor: actorOf(user, ["learner"]), cohortId: cohort.id }));
+    expect(error).toMatchObject({ status: 403, messageKey: "auth.verify.required" });
+    expect(await seatsTaken(cohort.id)).toBe(0);
+    await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    await expect(enrol({ actor: actorOf(user, ["learner"]), cohortId: cohort.id })).resolves.toMatchObject({ status: "confirmed" });
+  });
+
   it("refuses more seat holders than the capacity, even written directly", async () => {
     const { cohort } = await createTestCohort({ capacity: 2 });
     const a = await createUser();

@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, ne, sql } from "drizzle-orm";
 import { cohortQuestions, cohorts, enrollments, users } from "../../../db/schema";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
@@ -165,6 +166,7 @@ function mayEnrol(actor: Actor) {
  */
 export async function enrol(input: { actor: Actor; cohortId: string; now?: Date; ipAddress?: string | null }): Promise<EnrolResult> {
   mayEnrol(input.actor);
+  await assertEmailVerified(input.actor.id);
   const now = input.now ?? new Date();
   if (!isUuid(input.cohortId)) throw notFound();
   const [cohort] = await db.select().from(cohorts).where(eq(cohorts.id, input.cohortId));
@@ -206,6 +208,7 @@ export async function enrol(input: { actor: Actor; cohortId: string; now?: Date;
 /** Admission by application: the answers are kept with the wording of each question. */
 export async function apply(input: { actor: Actor; cohortId: string; answers: readonly (string | undefined)[]; now?: Date }) {
   mayEnrol(input.actor);
+  await assertEmailVerified(input.actor.id);
   const now = input.now ?? new Date();
   try {
     return await db.transaction(async (tx) => {

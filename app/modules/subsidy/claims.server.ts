@@ -15,6 +15,7 @@ import {
   subsidyRuleVersions,
   users,
 } from "../../../db/schema";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, badRequest, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -86,6 +87,7 @@ export async function claimFormOptions(userId: string, now = new Date()) {
  */
 export async function fileExternalClaim(input: { actor: Actor; claim: ExternalClaimInput; now?: Date; ipAddress?: string | null }) {
   requireClaimant(input.actor);
+  await assertEmailVerified(input.actor.id);
   const value = input.claim;
   const now = input.now ?? new Date();
   const programme = await getSubsidyProgrammeRow(db, value.subsidyProgrammeId).catch(() => {

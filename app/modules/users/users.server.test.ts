@@ -80,13 +80,24 @@ describe("createUserAsAdmin", () => {
     }
   });
 
-  it("the form asks for at least one role and a strong password", () => {
-    const result = CreateUserSchema.safeParse({ name: "Ai Đó", email: "ai@example.vn", password: "1234567890" });
+  it("the form asks for at least one role and a password of 8 characters or more", () => {
+    const result = CreateUserSchema.safeParse({ name: "Ai Đó", email: "ai@example.vn", password: "1234567" });
     const issues = result.success ? [] : result.error.issues.map((i) => [i.path.join("."), i.message]);
     expect(issues).toEqual([
-      ["password", "validation.passwordTooCommon"],
+      ["password", "validation.passwordTooShort"],
       ["roles", "admin.users.errors.rolesRequired"],
     ]);
+  });
+
+  it("refuses a common password for a new account next to the field", async () => {
+    const actor = await actorFor(await createUser({ roles: ["admin"] }));
+    const email = uniqueEmail("pho-bien");
+    await expectAppError(
+      createUserAsAdmin({ actor, name: "Mật Khẩu Yếu", email, password: "1234567890", roles: ["learner"] }),
+      400,
+      "validation.passwordTooCommon",
+    );
+    expect(await db.select().from(users).where(eq(users.email, email))).toEqual([]);
   });
 });
 

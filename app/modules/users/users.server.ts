@@ -5,6 +5,7 @@ import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { assertPasswordNotCommon } from "~/modules/auth/password-policy.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { can, isRole, ROLES, type Actor, type Role } from "~/modules/auth/permissions";
 import { PRIVACY_NOTICE_VERSION } from "~/modules/auth/privacy";
@@ -137,6 +138,7 @@ export async function createUserAsAdmin(input: {
       : [];
     if (!organisation) throw badRequest("validation.invalidChoice", { field: "organisationId" });
   }
+  assertPasswordNotCommon(input.password, { email: input.email });
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
@@ -150,6 +152,8 @@ export async function createUserAsAdmin(input: {
           locale: input.locale ?? "vi",
           privacyConsentAt: new Date(),
           privacyNoticeVersion: PRIVACY_NOTICE_VERSION,
+          // The administrator vouches for the address they typed (they hand over the initial password too).
+          emailVerifiedAt: new Date(),
         })
         .returning();
       await tx.insert(userRoles).values(roles.map((role) => ({ userId: user.id, role, grantedBy: input.actor.id })));
