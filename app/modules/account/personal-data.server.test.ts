@@ -1,9 +1,11 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
-import { loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "../../../db/schema";
+import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "../../../db/schema";
+import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
+import { enrol } from "~/modules/enrollment/enrollment.server";
 import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";
 import { requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { createSession, loadSessionUser, validateSessionToken } from "~/modules/auth/session.server";
@@ -41,7 +43,72 @@ describe("exportPersonalData", () => {
   });
 });
 
+describe("the export holds every row that refers to the person", () => {
+  it("has a section for every table with a user reference in the database catalog, with exactly that person's rows", async () => {
+    const user = await createUser({ name: "Trịnh Văn Xuất", roles: ["learner", "trainer"] });
+    const org = await createOrganisation();
+    await addMember(user.id, org.id, "admin");
+    const { cohort } = await createTestCohort({ capacity: 5 });
+    await enrol({ actor: actorOf(user, ["learner"]), cohortId: cohort.id });
+    await signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.7.0.9" });
+
+    // Straight from the catalog, not from the export's own list.
+    const catalog = await db.execute<{ table: string; column: string }>(sql`
+      select tc.table_name as "table", kcu.column_name as "column"
+      from information_schema.table_constraints tc
+      join information_schema.key_column_usage kcu on kcu.constraint_name = tc.constraint_name and kcu.table_schema = tc.table_schema
+      join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
+      where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public' and ccu.table_name = 'users' and ccu.column_name = 'id'`);
+    expect(catalog.rows.length).toBeGreaterThan(10);
+    const exported = await exportPersonalData(user.id);
+    const tables = new Set(catalog.rows.map((r) => r.table));
+    for (const table of tables) {
+      expect(exported.records, table).toHaveProperty(table);
+      const columns = catalog.rows.filter((r) => r.table === table).map((r) => r.column);
+      const where = sql.join(columns.map((c) => sql`${sql.identifier(c)} = ${user.id}`), sql` or `);
+      const [{ n }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`)).rows;
+      expect(exported.records[table], table).toHaveLength(n);
+    }
+    // What this person did shows up: the place, its history, the role and membership, the audit trail about them.
+    expect(exported.records.enrollments).toEqual([expect.objectContaining({ cohort_id: cohort.id, status: "confirmed" })]);
+    expect(exported.records.user_roles).toHaveLength(2);
+    expect(exported.records.memberships).toHaveLength(1);
+    expect(exported.records.sessions.length).toBeGreaterThan(0);
+    expect(exported.records.audit_log_about.length).toBeGreaterThan(0);
+    expect(exported.records.login_attempts).toHaveLength(1);
+    // No secrets, even the person's own.
+    const json = JSON.stringify(exported);
+    expect(json).not.toContain("argon2");
+    for (const session of exported.records.sessions) expect(session).not.toHaveProperty("id");
+  });
+});
+
 describe("deleteAccount", () => {
+  it("gives up held seats and waitlist places (the seat goes to the next person) and keeps the records pseudonymised", async () => {
+    const { cohort } = await createTestCohort({ capacity: 1 });
+    const leaving = await createUser({ name: "Người Rời Đi" });
+    const waiting = await createUser({ name: "Người Chờ" });
+    const alsoWaiting = await createUser({ name: "Người Chờ Hai" });
+    const placed = await enrol({ actor: actorOf(leaving, ["learner"]), cohortId: cohort.id });
+    expect(placed.status).toBe("confirmed");
+    await enrol({ actor: actorOf(waiting, ["learner"]), cohortId: cohort.id });
+    const { cohort: other } = await createTestCohort({ capacity: 1 });
+    await enrol({ actor: actorOf(alsoWaiting, ["learner"]), cohortId: other.id });
+    const queued = await enrol({ actor: actorOf(leaving, ["learner"]), cohortId: other.id });
+    expect(queued.status).toBe("waitlisted");
+
+    await deleteAccount({ userId: leaving.id, password: TEST_PASSWORD });
+
+    const mine = await db.select().from(enrollments).where(eq(enrollments.userId, leaving.id));
+    expect(mine.map((e) => e.status).sort()).toEqual(["withdrawn", "withdrawn"]);
+    const [next] = await db.select().from(enrollments).where(eq(enrollments.userId, waiting.id));
+    expect(["offered", "confirmed", "pending_payment"]).toContain(next.status);
+    // The rows stay (training and financial records), pointing at a pseudonymised person.
+    const [row] = await db.select().from(users).where(eq(users.id, leaving.id));
+    expect(row).toMatchObject({ name: "—", email: `deleted-${leaving.id}@deleted.invalid`, phone: null });
+  });
+
+
   it("refuses a wrong password and changes nothing", async () => {
     const user = await createUser();
     const session = await createSession(user.id);
