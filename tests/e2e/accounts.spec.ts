@@ -34,6 +34,8 @@ test.describe("accounts in Vietnamese", () => {
   test.use({ locale: "vi-VN" });
 
   test("register (a taken email gets the same answer), confirm the address from the mail, sign out, sign in, switch to English", async ({ page }) => {
+    // A long journey (two registrations and a mail round trip) with an accessibility check on every page.
+    test.setTimeout(180_000);
     const email = uniqueEmail("dang-ky");
     const password = "hoa-phuong-do-2026";
 
@@ -161,6 +163,7 @@ test.describe("password reset in English", () => {
   test.use({ locale: "en-US" });
 
   test("ask for a link, read it in the mailbox (the outbox shows it hidden), set a new password and sign in with it", async ({ page }) => {
+    test.setTimeout(180_000);
     const newPassword = `bach-dang-${Date.now().toString(36)}`;
     const askedAt = Date.now() - 1000;
 
