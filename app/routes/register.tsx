@@ -9,7 +9,8 @@ import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { sessionCookie } from "~/modules/auth/cookie.server";
-import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { requireAnonymous } from "~/modules/auth/guards.server";
 import { registerUser } from "~/modules/auth/registration.server";
 import { RegisterSchema } from "~/modules/auth/schema";
 import { createSession } from "~/modules/auth/session.server";
@@ -35,7 +36,7 @@ export async function action({ request, context }: Route.ActionArgs) {
         userAgent: request.headers.get("User-Agent"),
         ipAddress: context.clientIp,
       });
-      return redirect(safeRedirectPath(redirectTo, "/dashboard?welcome=1"), {
+      return redirect(safeRedirect(redirectTo, "/dashboard?welcome=1"), {
         headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) },
       });
     },
