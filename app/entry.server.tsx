@@ -15,6 +15,7 @@ export { liveness, readiness } from "./lib/health.server";
 export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";
 export { routeIdentifier } from "./lib/route-id.server";
 export { shutdownTimeoutMs } from "./lib/env.server";
+export { bodyLimitFor } from "./lib/body-limits.server";
 
 export const streamTimeout = 5_000;
 
