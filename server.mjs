@@ -44,6 +44,11 @@ app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
 // Oversized bodies are refused (413) before anything reads them: 64 KB for forms, each upload form its own.
 app.use(bodyLimit((path) => entry().bodyLimitFor(path)));
 app.use(compression());
+// HSTS on every answer (pages, files, assets) once the public address is https.
+app.use((_req, res, next) => {
+  if (entry().servedOverHttps()) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  next();
+});
 
 // Health checks, metrics and the in-flight request count for a graceful stop (server/operations.mjs).
 const operations = installOperations(app, { entry, routes: build.routes });

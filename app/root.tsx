@@ -20,6 +20,7 @@ import { getLanguage } from "~/lib/i18n.server";
 import { readSessionToken, sessionCookie } from "~/modules/auth/cookie.server";
 import { getSession } from "~/modules/auth/guards.server";
 import { ROLE_PERMISSIONS } from "~/modules/auth/permissions";
+import { useNonce } from "~/lib/nonce";
 import { usePageTitle } from "~/lib/page-title";
 import type { Route } from "./+types/root";
 import stylesheet from "./tailwind.css?url";
@@ -55,6 +56,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const { i18n } = useTranslation();
   const language = rootData?.language ?? i18n.language ?? "vi";
   const title = usePageTitle();
+  const nonce = useNonce();
   return (
     <html lang={language} dir="ltr">
       <head>
@@ -66,8 +68,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="flex min-h-screen flex-col bg-slate-50 text-slate-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

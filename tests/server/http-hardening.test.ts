@@ -7,7 +7,8 @@ import { freshDatabase, signInCookie, startServer, type RunningServer } from "./
  * The built server as an outside tester meets it: oversized bodies, forged Host headers, hostile redirect
  * targets, and the security headers on what it answers.
  */
-const APP_URL = "http://academy.test.example";
+// An https public address, as in production (TLS ends at the balancer): HSTS and Secure cookies follow from it.
+const APP_URL = "https://academy.test.example";
 const MB = 1024 * 1024;
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -170,5 +171,54 @@ describe("where to go after signing in", () => {
     const res = await signInTo(redirectTo);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(expected);
+  });
+});
+
+describe("security headers", () => {
+  it("gives each page a fresh script nonce in its CSP, and every script of the page carries it", async () => {
+    const pages = await Promise.all([send("/login"), send("/login")]);
+    const nonces = pages.map((page) => {
+      expect(page.status).toBe(200);
+      const csp = String(page.headers["content-security-policy"]);
+      const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      expect(nonce, csp).toBeDefined();
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+      // Mux (lesson videos) and Stripe (checkout) are allowed by name.
+      expect(csp).toMatch(/media-src[^;]*https:\/\/stream\.mux\.com/);
+      expect(csp).toMatch(/form-action[^;]*https:\/\/checkout\.stripe\.com/);
+      const scripts = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      return nonce;
+    });
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it("sends HSTS because APP_URL is https, on pages and on files", async () => {
+    for (const path of ["/login", "/favicon.svg", "/healthz"]) {
+      const res = await send(path);
+      expect(res.headers["strict-transport-security"], path).toMatch(/max-age=31536000/);
+    }
+  });
+
+  it("marks the session cookie Secure and keeps signed-in pages out of caches", async () => {
+    const res = await send("/login", {
+      method: "POST",
+      headers: { ...sameSite, "Content-Type": "application/x-www-form-urlencoded" },
+      body: Buffer.from("email=founder%40demo.vn&password=HaiPhong-2026"),
+    });
+    expect(res.status).toBe(302);
+    const setCookie = ([] as string[]).concat(res.headers["set-cookie"] ?? []).find((c) => c.startsWith("sa_session="));
+    expect(setCookie).toMatch(/; Secure/);
+    const cookie = setCookie!.split(";")[0];
+    for (const path of ["/dashboard", "/dashboard.data"]) {
+      const page = await send(path, { headers: { Cookie: cookie } });
+      expect(page.status, path).toBe(200);
+      expect(page.headers["cache-control"], path).toBe("private, no-store");
+    }
+    const anonymous = await send("/privacy");
+    expect(anonymous.headers["cache-control"] ?? "").not.toContain("no-store");
   });
 });
