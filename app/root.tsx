@@ -20,6 +20,7 @@ import { getLanguage } from "~/lib/i18n.server";
 import { readSessionToken, sessionCookie } from "~/modules/auth/cookie.server";
 import { getSession } from "~/modules/auth/guards.server";
 import { ROLE_PERMISSIONS } from "~/modules/auth/permissions";
+import { canUseCohortAdmin } from "~/modules/cohorts/access.server";
 import { useNonce } from "~/lib/nonce";
 import { usePageTitle } from "~/lib/page-title";
 import type { Route } from "./+types/root";
@@ -42,6 +43,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
         email: session.user.email,
         roles: session.user.roles,
         isOrganisationAdmin: session.user.adminOrganisationIds.length > 0,
+        // Only admins of a training provider run cohorts (a startup's admin does not).
+        runsCohorts: canUseCohortAdmin(session.user),
         permissions: [...new Set(session.user.roles.flatMap((r) => ROLE_PERMISSIONS[r]))],
       }
     : null;
