@@ -1,9 +1,10 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
-// refuses cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
+// refuses oversized bodies and cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
+import { bodyLimit, lastErrorHandler } from "./server/body-limit.mjs";
 import { installOperations, stopGracefully } from "./server/operations.mjs";
 
 const production = process.env.NODE_ENV === "production";
@@ -40,7 +41,14 @@ const UNAVAILABLE_PAGE = `<!doctype html><html lang="vi"><head><meta charset="ut
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
+// Oversized bodies are refused (413) before anything reads them: 64 KB for forms, each upload form its own.
+app.use(bodyLimit((path) => entry().bodyLimitFor(path)));
 app.use(compression());
+// HSTS on every answer (pages, files, assets) once the public address is https.
+app.use((_req, res, next) => {
+  if (entry().servedOverHttps()) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  next();
+});
 
 // Health checks, metrics and the in-flight request count for a graceful stop (server/operations.mjs).
 const operations = installOperations(app, { entry, routes: build.routes });
@@ -89,6 +97,8 @@ app.all(
     getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
   }),
 );
+
+app.use(lastErrorHandler);
 
 const server = app.listen(port, host, () => {
   console.log(`Startup Academy listening on http://localhost:${port} (${production ? "production" : "development"})`);

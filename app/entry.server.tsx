@@ -1,10 +1,12 @@
 import { PassThrough } from "node:stream";
-import { type EntryContext, ServerRouter } from "react-router";
+import { type EntryContext, type HandleDataRequestFunction, ServerRouter } from "react-router";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { getLanguage, i18nFor } from "./lib/i18n.server";
+import { NonceContext } from "./lib/nonce";
+import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
@@ -14,7 +16,8 @@ export { runInRequestScope } from "./lib/request-scope.server";
 export { liveness, readiness } from "./lib/health.server";
 export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";
 export { routeIdentifier } from "./lib/route-id.server";
-export { shutdownTimeoutMs } from "./lib/env.server";
+export { servedOverHttps, shutdownTimeoutMs } from "./lib/env.server";
+export { bodyLimitFor } from "./lib/body-limits.server";
 
 export const streamTimeout = 5_000;
 
@@ -32,14 +35,19 @@ export default async function handleRequest(
   responseHeaders.set("X-Content-Type-Options", "nosniff");
   responseHeaders.set("Referrer-Policy", "same-origin");
   responseHeaders.set("X-Frame-Options", "DENY");
+  const nonce = createNonce();
+  applySecurityHeaders(request, responseHeaders, { nonce });
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={i18n}>
-        <ServerRouter context={routerContext} url={request.url} />
-      </I18nextProvider>,
+      <NonceContext.Provider value={nonce}>
+        <I18nextProvider i18n={i18n}>
+          <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+        </I18nextProvider>
+      </NonceContext.Provider>,
       {
+        nonce,
         [callbackName]: () => {
           shellRendered = true;
           const body = new PassThrough();
@@ -60,3 +68,9 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1_000);
   });
 }
+
+/** Data answers (client navigations) carry the same caching rule as pages: nothing of a signed-in person kept. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  applySecurityHeaders(request, response.headers);
+  return response;
+};

@@ -20,6 +20,8 @@ import { getLanguage } from "~/lib/i18n.server";
 import { readSessionToken, sessionCookie } from "~/modules/auth/cookie.server";
 import { getSession } from "~/modules/auth/guards.server";
 import { ROLE_PERMISSIONS } from "~/modules/auth/permissions";
+import { canUseCohortAdmin } from "~/modules/cohorts/access.server";
+import { useNonce } from "~/lib/nonce";
 import { usePageTitle } from "~/lib/page-title";
 import type { Route } from "./+types/root";
 import stylesheet from "./tailwind.css?url";
@@ -41,6 +43,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
         email: session.user.email,
         roles: session.user.roles,
         isOrganisationAdmin: session.user.adminOrganisationIds.length > 0,
+        // Only admins of a training provider run cohorts (a startup's admin does not).
+        runsCohorts: canUseCohortAdmin(session.user),
         permissions: [...new Set(session.user.roles.flatMap((r) => ROLE_PERMISSIONS[r]))],
       }
     : null;
@@ -55,6 +59,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const { i18n } = useTranslation();
   const language = rootData?.language ?? i18n.language ?? "vi";
   const title = usePageTitle();
+  const nonce = useNonce();
   return (
     <html lang={language} dir="ltr">
       <head>
@@ -66,8 +71,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="flex min-h-screen flex-col bg-slate-50 text-slate-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

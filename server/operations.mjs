@@ -69,15 +69,18 @@ const CLOSE_TIMEOUT_MS = 8_000;
  * socket closes, idle keep-alive connections close, in-flight requests run to their end (their connections
  * close after the response) — until `timeoutMs`, when whatever is left is cut. Then `close()` (jobs, pool) and exit.
  * A second signal exits at once.
+ * A fatal error (an exception or rejection nothing caught) takes the same path and exits with status 1: the
+ * process may be in a state nobody planned for, so it stops cleanly and its process manager (systemd,
+ * docs/deployment.md) starts a fresh one.
  *
  * @param {import("node:http").Server} server
  * @param {{ state: { draining: boolean, inFlight: Set<import("express").Response> }, timeoutMs: () => number, close: () => Promise<void> }} options
  */
 export function stopGracefully(server, { state, timeoutMs, close }) {
   let stopping = false;
-  async function stop(signal) {
+  async function stop(signal, exitCode = 0) {
     if (stopping) {
-      console.log(`${signal} again: exiting now`);
+      console.log(`${signal} while stopping: exiting now`);
       process.exit(1);
     }
     stopping = true;
@@ -105,9 +108,15 @@ export function stopGracefully(server, { state, timeoutMs, close }) {
     } catch (error) {
       console.error("shutdown:", error instanceof Error ? error.message : error);
     } finally {
-      process.exit(0);
+      process.exit(exitCode);
     }
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  const fatal = (kind) => (error) => {
+    console.error(`fatal ${kind}:`, error);
+    void stop(`fatal ${kind}`, 1);
+  };
+  process.on("uncaughtException", fatal("exception"));
+  process.on("unhandledRejection", fatal("rejection"));
 }

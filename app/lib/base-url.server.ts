@@ -1,9 +1,10 @@
-import { env } from "./env.server";
+import { appUrl } from "./env.server";
 
 /**
- * The address that links in mail start with: APP_URL when it is set (set it in production, so a forged
- * Host header cannot point a reset link elsewhere), otherwise the origin the request came to.
+ * The address that links start with: always APP_URL (http://localhost:PORT for the embedded demo), never the
+ * address the request came to — a forged Host header must not be able to point a reset link at another site.
+ * The request is taken only so the callers read as before; it is deliberately not used.
  */
-export function publicBaseUrl(request: Request): string {
-  return (env().APP_URL ?? new URL(request.url).origin).replace(/\/+$/, "");
+export function publicBaseUrl(_request?: Request): string {
+  return appUrl();
 }

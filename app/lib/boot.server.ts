@@ -1,7 +1,7 @@
 import { seedDemoData, hasDemoData } from "../../db/seed/demo";
 import { seedDemoCohorts } from "../../db/seed/cohorts";
 import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
-import { env } from "./env.server";
+import { checkServerEnv, env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
 import { syncCoursesOnStart } from "~/modules/courses/sync.server";
 // Modules that define background jobs register them on import.
@@ -24,6 +24,7 @@ let prepared: Promise<void> | undefined;
 export function prepare(): Promise<void> {
   prepared ??= (async () => {
     const e = env();
+    checkServerEnv(e);
     const embedded = databaseKind() === "pglite";
     // Servers starting together on one database take turns (advisory lock).
     await withStartupLock(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.server";
+import { checkServerEnv, EnvError, parseEnv } from "./env.server";
 
 describe("parseEnv", () => {
   it("gives defaults for an empty environment (embedded database, port 3000)", () => {
@@ -44,5 +44,26 @@ describe("operations settings", () => {
       }
     }
     expect(parseEnv({ BACKUP_SCHEDULE: "30 2 * * *" }).BACKUP_SCHEDULE).toBe("30 2 * * *");
+  });
+});
+
+describe("the public address (APP_URL)", () => {
+  const pg = "postgres://postgres@127.0.0.1:5432/x";
+
+  it("is required by a production server on PostgreSQL, with a message that says what to set", () => {
+    expect(() => checkServerEnv(parseEnv({ NODE_ENV: "production", DATABASE_URL: pg }))).toThrow(
+      /APP_URL: required in production.*Host header/s,
+    );
+    expect(() => checkServerEnv(parseEnv({ NODE_ENV: "production", DATABASE_URL: pg, APP_URL: "https://a.example.gov.vn" }))).not.toThrow();
+  });
+
+  it("may be left out by the embedded demo and in development", () => {
+    expect(() => checkServerEnv(parseEnv({ NODE_ENV: "production" }))).not.toThrow();
+    expect(() => checkServerEnv(parseEnv({ NODE_ENV: "development", DATABASE_URL: pg }))).not.toThrow();
+  });
+
+  it("must be an http(s) address", () => {
+    expect(() => parseEnv({ APP_URL: "javascript:alert(1)" })).toThrow(/APP_URL/);
+    expect(() => parseEnv({ APP_URL: "academy.example.gov.vn" })).toThrow(/APP_URL/);
   });
 });

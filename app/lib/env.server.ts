@@ -12,9 +12,20 @@ const EnvSchema = z.object({
   /** PostgreSQL server. When unset the app runs on an embedded PGlite database in PGLITE_DIR. */
   DATABASE_URL: optionalString.pipe(z.string().url().startsWith("postgres").optional()),
   PGLITE_DIR: z.string().default(".data/pglite"),
-  /** Public base URL used in links sent by mail (reset links, calendars). */
-  APP_URL: optionalString.pipe(z.string().url().optional()),
-  /** Marks cookies Secure. Defaults to true in production unless the app URL is plain http. */
+  /**
+   * The address people open (e.g. https://academy.example.gov.vn): every link the app makes — in mail (password
+   * resets, reminders), calendars, certificates and their QR codes, Open Badges, payment returns — starts with it,
+   * never with the request's Host header. Required in production on PostgreSQL; the embedded demo defaults to
+   * http://localhost:PORT.
+   */
+  APP_URL: optionalString.pipe(
+    z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), "use an http:// or https:// address")
+      .optional(),
+  ),
+  /** Marks cookies Secure. Defaults to true whenever APP_URL is https. */
   COOKIE_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
   SMTP_URL: optionalString.pipe(z.string().url().optional()),
   /** Without SMTP: a folder where each message is also written whole (a local mail catcher for demos and tests). */
@@ -79,6 +90,22 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return result.data;
 }
 
+/**
+ * What a server (not a script such as a backup) needs before it may start: in production on PostgreSQL, its
+ * public address. Guessing it from the request would let a forged Host header put another site's address into a
+ * password-reset link. (The embedded demo, `npm start` without DATABASE_URL, runs on one machine and uses
+ * http://localhost:PORT.)
+ */
+export function checkServerEnv(e: Env): void {
+  if (e.NODE_ENV === "production" && e.DATABASE_URL && !e.APP_URL) {
+    throw new EnvError(
+      "Invalid environment configuration:\n  - APP_URL: required in production: the public address people open, e.g. " +
+        "APP_URL=https://academy.example.gov.vn (links in mail, certificates and badges are made from it, never from " +
+        "the request's Host header)",
+    );
+  }
+}
+
 let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
@@ -90,13 +117,20 @@ export function shutdownTimeoutMs(): number {
   return env().SHUTDOWN_TIMEOUT_MS;
 }
 
+/** The public address every link starts with: APP_URL, or http://localhost:PORT for the embedded demo. */
 export function appUrl(): string {
   const e = env();
   return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
 }
 
+/** Cookies are marked Secure whenever the public address is https (COOKIE_SECURE overrides either way). */
 export function secureCookies(): boolean {
   const e = env();
   if (e.COOKIE_SECURE) return e.COOKIE_SECURE === "true";
-  return e.NODE_ENV === "production" && appUrl().startsWith("https:");
+  return appUrl().startsWith("https:");
+}
+
+/** HSTS is sent when the public address is https: browsers then never try plain http for it. */
+export function servedOverHttps(): boolean {
+  return appUrl().startsWith("https:");
 }

@@ -4,10 +4,14 @@ import { data } from "react-router";
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "./db-errors";
 import { AppError, encodeMessage } from "./errors";
+import { onlySchemaFields } from "./form-fields";
 // Every zod message a form can carry is a translation key (a side effect: sets zod's error map).
 import "./zod-messages";
 
-/** Reads a posted form (urlencoded or multipart) and validates it with the form's zod schema. */
+/**
+ * Reads a posted form (urlencoded or multipart) and validates it with the form's zod schema. Fields the schema
+ * does not have are dropped first, so an invalid form's answer carries back only the form's own fields.
+ */
 export async function parseForm<Schema extends z.ZodTypeAny>(request: Request, schema: Schema) {
   let formData: FormData;
   try {
@@ -15,7 +19,7 @@ export async function parseForm<Schema extends z.ZodTypeAny>(request: Request, s
   } catch {
     formData = new FormData();
   }
-  return parseWithZod(formData, { schema });
+  return parseWithZod(onlySchemaFields(formData, schema), { schema });
 }
 
 type ReplyOptions = { hideFields?: string[] };

@@ -1,8 +1,10 @@
 import { redirect } from "react-router";
 import { isLanguage } from "~/lib/i18n";
+import { secureCookies } from "~/lib/env.server";
 import { languageCookie } from "~/lib/i18n.server";
 import { savePreferredLanguage } from "~/modules/account/profile.server";
-import { getUser, safeRedirectPath } from "~/modules/auth/guards.server";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { getUser } from "~/modules/auth/guards.server";
 import type { Route } from "./+types/language";
 
 export async function loader() {
@@ -16,9 +18,9 @@ export async function loader() {
 export async function action({ request }: Route.ActionArgs) {
   const form = await request.formData().catch(() => new FormData());
   const language = form.get("language");
-  const back = safeRedirectPath(form.get("redirectTo"), "/");
+  const back = safeRedirect(form.get("redirectTo"), "/");
   if (!isLanguage(language)) return redirect(back);
   const user = await getUser(request);
   if (user) await savePreferredLanguage(user.id, language);
-  return redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
+  return redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language, { secure: secureCookies() }) } });
 }

@@ -8,7 +8,8 @@ import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { sessionCookie } from "~/modules/auth/cookie.server";
-import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { requireAnonymous } from "~/modules/auth/guards.server";
 import { SignInSchema } from "~/modules/auth/schema";
 import { signIn } from "~/modules/auth/sign-in.server";
 import type { Route } from "./+types/login";
@@ -33,7 +34,7 @@ export async function action({ request, context }: Route.ActionArgs) {
         ipAddress: context.clientIp ?? "unknown",
         userAgent: request.headers.get("User-Agent"),
       });
-      return redirect(safeRedirectPath(redirectTo), {
+      return redirect(safeRedirect(redirectTo, "/dashboard"), {
         headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) },
       });
     },

@@ -9,7 +9,8 @@ import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { publicBaseUrl } from "~/lib/base-url.server";
 import { getLanguage } from "~/lib/i18n.server";
-import { requireAnonymous, safeRedirectPath } from "~/modules/auth/guards.server";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { requireAnonymous } from "~/modules/auth/guards.server";
 import { registerUser } from "~/modules/auth/registration.server";
 import { RegisterSchema } from "~/modules/auth/schema";
 import type { Route } from "./+types/register";
@@ -30,7 +31,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     submission,
     async () => {
       // The same answer for a new and an existing address: check your mail (no session, no 409).
-      const next = redirectTo ? safeRedirectPath(redirectTo, "") || null : null;
+      const next = redirectTo ? safeRedirect(redirectTo, "") || null : null;
       await registerUser({ ...input, language, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp, next });
       return redirect("/verify-email?sent=1");
     },

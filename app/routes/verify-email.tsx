@@ -10,7 +10,8 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { readIntent } from "~/lib/intent.server";
 import { sessionCookie } from "~/modules/auth/cookie.server";
 import { isEmailVerified, isVerificationTokenUsable, resendVerificationMail, verifyEmail } from "~/modules/auth/email-verification.server";
-import { getUser, requireUser, safeRedirectPath } from "~/modules/auth/guards.server";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { getUser, requireUser } from "~/modules/auth/guards.server";
 import { ResendVerificationSchema, VerifyEmailSchema } from "~/modules/auth/schema";
 import { createSession } from "~/modules/auth/session.server";
 import type { Route } from "./+types/verify-email";
@@ -57,7 +58,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     const { userId } = await verifyEmail(submission.value.token);
-    const target = safeRedirectPath(submission.value.next, "/dashboard?welcome=1");
+    const target = safeRedirect(submission.value.next, "/dashboard?welcome=1");
     const current = await getUser(request);
     if (current?.id === userId) return redirect(target);
     // The link proved the mailbox, as a reset link does: the person is signed in to go on where they were.

@@ -531,6 +531,7 @@ async function main() {
     DATABASE_URL: manifest.databaseUrl,
     PORT: String(appPort),
     HOST: "127.0.0.1",
+    APP_URL: `http://127.0.0.1:${appPort}`,
     BUILD_DIR: buildDir,
     SEED_DEMO: "false",
     MIGRATE_ON_START: "false",

@@ -48,5 +48,7 @@ process.env.SEED_DEMO = "true";
 // The shipped course folder, imported on start (also on PostgreSQL).
 process.env.COURSES_SYNC_ON_START = "true";
 process.env.NODE_ENV = "production";
+// A production server on PostgreSQL needs its public address (links never follow the Host header).
+process.env.APP_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
 process.env.HOST = "127.0.0.1";
 await import("../../server.mjs");

@@ -5,10 +5,13 @@ import { db } from "~/lib/db.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { action as checkInAction, loader as checkInLoader } from "~/routes/check-in.$sessionId";
 import { action as manageAction } from "~/routes/manage.cohorts.$cohortId._index";
+import { loader as manageListLoader } from "~/routes/manage.cohorts._index";
+import { loader as newCohortLoader } from "~/routes/manage.cohorts.new";
+import { loader as rootLoader } from "~/root";
 import { action as rollCallAction } from "~/routes/teach.sessions.$sessionId._index";
 import { loader as codeLoader } from "~/routes/teach.sessions.$sessionId.code";
 import { addCohortTrainer, createPerson, createTestCohort, DAY } from "../fixtures/cohorts";
-import { addMember, createUser, signedInRequest } from "../fixtures/factories";
+import { addMember, createOrganisation, createUser, signedInRequest } from "../fixtures/factories";
 import { routeArgs } from "../fixtures/route-args";
 
 /** What an action or loader answered: its status (a thrown Response counts too) and its body. */
@@ -43,6 +46,44 @@ describe("cohort routes check permissions at the action", () => {
     expect(await post(theirs.cohort.id)).toMatchObject({ status: 403 });
     const statuses = await db.select({ id: cohorts.id, status: cohorts.status }).from(cohorts).where(eq(cohorts.organisationId, theirs.organisationId));
     expect(statuses[0].status).toBe("draft");
+  });
+
+  it("running cohorts is for training providers: a startup's admin neither sees nor opens cohort management", async () => {
+    const { cohort } = await createTestCohort({ status: "draft" });
+    const startup = await createOrganisation({ kind: "startup" });
+    // A founder who administers a startup, and (to be sure the rule is the kind, not the person) an admin of a
+    // startup that somehow owns a cohort.
+    const founder = await createUser({ roles: ["learner"] });
+    await addMember(founder.id, startup.id, "admin");
+    const startupCohort = await createTestCohort({ status: "draft", organisationId: startup.id });
+    const incubatorAdmin = await createUser({ roles: ["learner"] });
+    await addMember(incubatorAdmin.id, (await createOrganisation({ kind: "incubator" })).id, "admin");
+    const universityAdmin = await createUser({ roles: ["learner"] });
+    await addMember(universityAdmin.id, (await createOrganisation({ kind: "university" })).id, "admin");
+
+    const page = (userId: string, loader: typeof manageListLoader | typeof newCohortLoader, url: string) =>
+      call(async () => loader(routeArgs(await signedInRequest(userId, url))));
+    expect(await page(founder.id, manageListLoader, "/manage/cohorts")).toMatchObject({ status: 403 });
+    expect(await page(founder.id, newCohortLoader, "/manage/cohorts/new")).toMatchObject({ status: 403 });
+    const publish = await call(async () =>
+      manageAction(routeArgs(await signedInRequest(founder.id, `/manage/cohorts/${startupCohort.cohort.id}`, { form: { intent: "publish" } }), { cohortId: startupCohort.cohort.id })),
+    );
+    expect(publish.status).toBe(403);
+    expect((await db.select({ status: cohorts.status }).from(cohorts).where(eq(cohorts.id, startupCohort.cohort.id)))[0].status).toBe("draft");
+
+    for (const provider of [incubatorAdmin, universityAdmin]) {
+      expect(await page(provider.id, manageListLoader, "/manage/cohorts")).toMatchObject({ status: 200, body: { canCreate: true } });
+      expect((await page(provider.id, newCohortLoader, "/manage/cohorts/new")).status).toBe(200);
+    }
+    expect(cohort.id).toBeDefined();
+
+    // The menu: "Quản lý lớp" is not offered to the founder, and is to the incubator's admin.
+    const menu = async (userId: string) => {
+      const answer = await call(async () => rootLoader(routeArgs(await signedInRequest(userId, "/"))));
+      return (answer.body as { user: { runsCohorts: boolean; isOrganisationAdmin: boolean } }).user;
+    };
+    expect(await menu(founder.id)).toMatchObject({ runsCohorts: false, isOrganisationAdmin: true });
+    expect(await menu(incubatorAdmin.id)).toMatchObject({ runsCohorts: true });
   });
 
   it("the cohort's own trainer takes the roll call and gets the QR code; a learner gets neither", async () => {

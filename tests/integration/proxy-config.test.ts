@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FILE_LIMITS } from "~/modules/certification/practicum-files.server";
-import { EVIDENCE_POLICY } from "~/modules/files/policy";
+import { FORM_BODY_LIMIT, UPLOAD_BODY_LIMITS } from "~/lib/body-limits.server";
 
 /**
- * The documented nginx configuration must let through exactly what the app accepts: an upload location's limit
- * is its files' limits plus 1 MB for the other fields, everything else the app's 64 KB form limit. When a policy
- * changes, this test names the nginx line to change with it.
+ * The documented nginx configuration must let through exactly what the app accepts (the app's own limits, which
+ * server.mjs enforces): an upload location's limit is its files' limits plus 1 MB for the other fields,
+ * everything else the form limit. When a policy changes, this test names the nginx line to change with it.
  */
 const conf = readFileSync(resolve("deploy/nginx/startup-academy.conf"), "utf8").replace(/#.*$/gm, "");
 const MB = 1024 * 1024;
@@ -31,21 +30,20 @@ function limits(): Record<string, number> {
   return found;
 }
 
-const uploadLimit = (fileBytes: number) => Math.ceil(fileBytes / MB) * MB + MB;
-
 describe("the nginx configuration in deploy/", () => {
-  it("has the app's 64 KB form limit everywhere but the upload forms", () => {
-    expect(limits().server).toBe(64 * 1024);
+  it("has the app's form limit everywhere but the upload forms", () => {
+    expect(limits().server).toBe(FORM_BODY_LIMIT);
   });
 
-  it("lets each upload form through with exactly its files' limits plus 1 MB for the fields", () => {
-    expect(limits()).toMatchObject({
-      "= /claims/new": uploadLimit(2 * EVIDENCE_POLICY.maxBytes),
-      "~ ^/claims/[^/]+$": uploadLimit(EVIDENCE_POLICY.maxBytes),
-      "= /outcomes/new": uploadLimit(EVIDENCE_POLICY.maxBytes),
-      "= /certification/practicum": uploadLimit(FILE_LIMITS.lesson_plan + FILE_LIMITS.recording),
-      "= /manage/payments": uploadLimit(5_000_000),
-    });
+  it("lets each upload form through with exactly the app's limit for it", () => {
+    expect(limits()).toMatchObject(Object.fromEntries(UPLOAD_BODY_LIMITS.map((u) => [u.nginx, u.bytes])));
+  });
+
+  it("applies each upload location to the form's page and to its data URL", () => {
+    for (const path of ["/claims/new", "/claims/new.data", "/outcomes/new.data", "/certification/practicum.data", "/manage/payments.data"]) {
+      const matching = UPLOAD_BODY_LIMITS.find((u) => new RegExp(u.nginx.replace(/^~ /, "")).test(path));
+      expect(matching, path).toBeDefined();
+    }
   });
 
   it("sends the client's address and scheme, and never serves /metrics publicly", () => {

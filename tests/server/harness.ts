@@ -45,7 +45,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const port = await freePort();
   let output = "";
   const child = spawn(process.execPath, ["server.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), BUILD_DIR, ...env },
+    // A production server needs its public address (links never follow the Host header).
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), BUILD_DIR, APP_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));

@@ -2,7 +2,14 @@ import { Form, Link, NavLink, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { Permission, Role } from "~/modules/auth/permissions";
 
-type HeaderUser = { name: string; roles: readonly Role[]; permissions: readonly Permission[]; isOrganisationAdmin: boolean } | null;
+type HeaderUser = {
+  name: string;
+  roles: readonly Role[];
+  permissions: readonly Permission[];
+  isOrganisationAdmin: boolean;
+  /** May open the cohort management area (staff, auditors, admins of a training provider). */
+  runsCohorts: boolean;
+} | null;
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
   `rounded px-2 py-1 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-800" : "text-slate-800 hover:bg-slate-100"}`;
@@ -39,7 +46,7 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               {t("cohorts.nav.teach")}
             </NavLink>
           ) : null}
-          {has("read:cohorts:any") || user?.isOrganisationAdmin ? (
+          {user?.runsCohorts ? (
             <NavLink to="/manage/cohorts" className={navLink}>
               {t("cohorts.nav.manage")}
             </NavLink>

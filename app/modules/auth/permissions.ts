@@ -78,12 +78,32 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
 };
 
+/** The kinds of organisation (the database enum `organisation_kind`). */
+export const ORGANISATION_KINDS = ["university", "incubator", "startup", "project_team", "government"] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+/**
+ * What an organisation admin may do for their organisation, by the organisation's kind (ADR 0015). Running
+ * training — creating and publishing cohorts, attaching trainers, deciding completion — belongs to the
+ * providers: the department, universities and incubators/centres. A startup or project team manages its members
+ * and files claims; it does not run cohorts in the public catalogue.
+ */
+export const ORGANISATION_ADMIN_PERMISSIONS: Record<OrganisationKind, readonly Permission[]> = {
+  government: ["manage:members:own-organisation", "manage:cohorts:own-organisation"],
+  university: ["manage:members:own-organisation", "manage:cohorts:own-organisation"],
+  incubator: ["manage:members:own-organisation", "manage:cohorts:own-organisation"],
+  startup: ["manage:members:own-organisation"],
+  project_team: ["manage:members:own-organisation"],
+};
+
 /** What the permission check needs to know about a person. */
 export type Actor = {
   id: string;
   roles: readonly Role[];
   /** Organisations where the person is an organisation admin. */
   adminOrganisationIds: readonly string[];
+  /** The kind of each of those organisations; one missing here gets no kind's permissions. */
+  adminOrganisationKinds?: Readonly<Record<string, OrganisationKind>>;
 };
 
 export type PermissionScope = { organisationId?: string };
@@ -92,9 +112,16 @@ export function can(actor: Actor | null | undefined, permission: Permission, sco
   if (!actor) return false;
   if (actor.roles.some((role) => ROLE_PERMISSIONS[role].includes(permission))) return true;
   if (permission.endsWith(":own-organisation") && scope.organisationId) {
-    return actor.adminOrganisationIds.includes(scope.organisationId);
+    if (!actor.adminOrganisationIds.includes(scope.organisationId)) return false;
+    const kind = actor.adminOrganisationKinds?.[scope.organisationId];
+    return kind !== undefined && ORGANISATION_ADMIN_PERMISSIONS[kind].includes(permission);
   }
   return false;
+}
+
+/** The organisations this person administers that grant them `permission` (by the organisation's kind). */
+export function organisationsGranting(actor: Actor, permission: Permission): string[] {
+  return actor.adminOrganisationIds.filter((id) => can(actor, permission, { organisationId: id }));
 }
 
 export function isRole(value: unknown): value is Role {

@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, ne } from "drizzle-orm";
-import { memberships, sessions, userRoles, users } from "../../../db/schema";
+import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
+import { memberships, organisations, sessions, userRoles, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { isRole, type Actor, type Role } from "./permissions";
 import { generateToken, hashToken } from "./tokens.server";
@@ -49,15 +49,17 @@ export async function loadSessionUser(userId: string): Promise<SessionUser | nul
   const [roles, orgs] = await Promise.all([
     db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)),
     db
-      .select({ id: memberships.organisationId, role: memberships.role })
+      .select({ id: memberships.organisationId, role: memberships.role, kind: organisations.kind })
       .from(memberships)
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
       .where(eq(memberships.userId, userId)),
   ]);
   return {
     ...user,
     roles: roles.map((r) => r.role).filter(isRole) as Role[],
-    organisations: orgs,
+    organisations: orgs.map(({ id, role }) => ({ id, role })),
     adminOrganisationIds: orgs.filter((o) => o.role === "admin").map((o) => o.id),
+    adminOrganisationKinds: Object.fromEntries(orgs.filter((o) => o.role === "admin").map((o) => [o.id, o.kind])),
   };
 }
 

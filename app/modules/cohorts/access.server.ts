@@ -2,13 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { cohorts, cohortTrainers } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { forbidden, notFound } from "~/lib/errors";
-import { can, type Actor } from "~/modules/auth/permissions";
+import { can, organisationsGranting, type Actor } from "~/modules/auth/permissions";
 import { isUuid } from "~/modules/organisations/organisations.server";
 
 /**
  * Who may do what with a cohort — the one place these rules live:
  * - manage (edit, sessions, trainers, applications, completion): staff and admins (`manage:cohorts:any`),
- *   and admins of the organisation running the cohort (`manage:cohorts:own-organisation`);
+ *   and admins of the organisation running the cohort (`manage:cohorts:own-organisation`) when it is a
+ *   training provider — a startup's admin runs no cohorts (permissions.ts, ORGANISATION_ADMIN_PERMISSIONS);
  * - read the management pages: the managers above and auditors (`read:cohorts:any`);
  * - take attendance: managers, and the cohort's own trainers (`mark:attendance:own-cohort`).
  */
@@ -24,13 +25,13 @@ export function canReadCohortAdmin(actor: Actor, cohort: { organisationId: strin
 
 /** May this person open the cohort management area at all (some cohort, or the list)? */
 export function canUseCohortAdmin(actor: Actor): boolean {
-  return can(actor, "manage:cohorts:any") || can(actor, "read:cohorts:any") || actor.adminOrganisationIds.length > 0;
+  return can(actor, "manage:cohorts:any") || can(actor, "read:cohorts:any") || organisationsGranting(actor, "manage:cohorts:own-organisation").length > 0;
 }
 
 /** Organisations this person may run cohorts for (null: every organisation). */
 export function managedOrganisationIds(actor: Actor): readonly string[] | null {
   if (can(actor, "manage:cohorts:any")) return null;
-  return actor.adminOrganisationIds;
+  return organisationsGranting(actor, "manage:cohorts:own-organisation");
 }
 
 export async function isCohortTrainer(userId: string, cohortId: string, q: Queryable = db): Promise<boolean> {

@@ -9,6 +9,7 @@ import {
 } from "@remix-run/form-data-parser";
 import type { z } from "zod";
 import { encodeMessage } from "~/lib/errors";
+import { onlySchemaFields } from "~/lib/form-fields";
 import "~/lib/zod-messages";
 import { formatMegabytes } from "./storage.server";
 
@@ -92,7 +93,7 @@ export async function parseMultipartForm<Schema extends z.ZodTypeAny>(request: R
     formData = new FormData();
     tooLarge = error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError;
   }
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(onlySchemaFields(formData, schema), { schema });
   if (!tooLarge) return submission;
   return withFormError(submission, encodeMessage("files.errors.tooLarge", { max: formatMegabytes(limits.maxFileBytes) }));
 }
