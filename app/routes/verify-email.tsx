@@ -32,11 +32,12 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const next = url.searchParams.get("next")?.slice(0, 500) ?? null;
   const user = await getUser(request);
   const verified = user ? await isEmailVerified(user.id) : false;
+  const usable = token ? await isVerificationTokenUsable(token) : false;
   const state = {
     sent: url.searchParams.get("sent") === "1",
     resent: url.searchParams.get("resent") === "1",
-    token: token && (await isVerificationTokenUsable(token)) ? token : null,
-    invalidToken: Boolean(token) && !(token && (await isVerificationTokenUsable(token))),
+    token: usable ? token : null,
+    invalidToken: Boolean(token) && !usable,
     next,
     signedIn: Boolean(user),
     verified,

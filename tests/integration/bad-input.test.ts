@@ -495,6 +495,14 @@ const ACTIONS: ActionSpec[] = [
   },
   { file: "reset-password.tsx", as: "visitor", forms: [{ fields: { token: secret, password, confirm: secret }, required: ["token", "password"] }] },
   {
+    file: "verify-email.tsx",
+    as: "learner",
+    forms: [
+      { intent: "verify", fields: { token: secret, next: capped(500) }, required: ["token"] },
+      { intent: "resend", fields: {}, required: [] },
+    ],
+  },
+  {
     file: "subsidies.claims.$claimId.tsx",
     as: "admin",
     forms: [
