@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { boss, stopJobs } from "~/lib/jobs.server";
 import { outbox } from "../../../db/schema";
-import { deliverOutboxMessage, queueMail, sendMailJob } from "./mail.server";
+import { parseEnv } from "~/lib/env.server";
+import { deliverOutboxMessage, mailDropDir, queueMail, sendMailJob } from "./mail.server";
 
 afterAll(async () => {
   await stopJobs();
@@ -34,5 +35,17 @@ describe("mail", () => {
     const id = await queueMail({ to: "b@test.example", subject: "S", text: "T", kind: "test", locale: "vi" });
     const second = await sendMailJob.enqueue({ outboxId: id }, { singletonKey: id });
     expect(second).toBeNull();
+  });
+});
+
+describe("where mail goes without SMTP", () => {
+  it("the embedded demo writes whole messages to .data/mail beside its database, so its owner can follow a link", () => {
+    expect(mailDropDir(parseEnv({}))).toBe(`${process.cwd()}/.data/mail`);
+    expect(mailDropDir(parseEnv({ PGLITE_DIR: "/srv/demo/db" }))).toBe("/srv/demo/mail");
+  });
+
+  it("a server on PostgreSQL keeps no readable copy unless MAIL_DROP_DIR says where", () => {
+    expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db" }))).toBeUndefined();
+    expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db", MAIL_DROP_DIR: "/var/mail/sa" }))).toBe("/var/mail/sa");
   });
 });

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type nodemailer from "nodemailer";
 import { outbox } from "../../../db/schema";
 import { db } from "~/lib/db.server";
-import { env } from "~/lib/env.server";
+import { env, type Env } from "~/lib/env.server";
 import { defineJob } from "~/lib/jobs.server";
 
 export type OutgoingMail = {
@@ -85,7 +85,7 @@ export async function deliverOutboxMessage(outboxId: string): Promise<void> {
   const html = message.html ? restore(message.html, message.deliverySecrets) : undefined;
   const transporter = await smtp();
   if (!transporter) {
-    const dropDir = env().MAIL_DROP_DIR;
+    const dropDir = mailDropDir();
     if (dropDir) await dropMessage(dropDir, message.id, { to: message.to, subject: message.subject, text });
     // The secrets go with the delivery: nothing readable is left behind.
     await db
@@ -108,6 +108,16 @@ export async function deliverOutboxMessage(outboxId: string): Promise<void> {
       .where(eq(outbox.id, outboxId));
     throw error;
   }
+}
+
+/**
+ * Where whole messages go when there is no SMTP server: MAIL_DROP_DIR, or for the embedded demo `.data/mail`
+ * beside its database — the person who runs `npm start` on their own machine reads a sign-up or reset link
+ * there (a text file per message). A server on PostgreSQL without SMTP keeps no readable copy unless told to.
+ */
+export function mailDropDir(e: Pick<Env, "MAIL_DROP_DIR" | "DATABASE_URL" | "PGLITE_DIR"> = env()): string | undefined {
+  if (e.MAIL_DROP_DIR) return e.MAIL_DROP_DIR;
+  return e.DATABASE_URL ? undefined : join(dirname(resolve(e.PGLITE_DIR)), "mail");
 }
 
 async function dropMessage(dir: string, id: string, mail: { to: string; subject: string; text: string }) {
