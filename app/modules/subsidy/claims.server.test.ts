@@ -121,7 +121,12 @@ describe("external training claims", () => {
     const before = await countsFor(lecturer.user.id);
     const cases: [File, number, string][] = [
       [fakePdfFile(), 400, "files.errors.wrongType"],
-      [new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])], "hoa-don.pdf"), 400, "files.errors.extensionMismatch"],
+      // A PNG (signature and header chunk) named .pdf.
+      [
+        new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89])], "hoa-don.pdf"),
+        400,
+        "files.errors.extensionMismatch",
+      ],
       [pdfFile("hoa-don.pdf", 10 * 1024 * 1024), 413, "files.errors.tooLarge"],
       [new File([], "trong.pdf"), 400, "files.errors.empty"],
     ];
