@@ -14,7 +14,7 @@ function docx(): Uint8Array {
   });
 }
 const zip = () => zipSync({ "index.html": strToU8("<script>alert(1)</script>") });
-const file = (bytes: Uint8Array | string, name: string, type = "application/octet-stream") => new File([bytes], name, { type });
+const file = (bytes: Uint8Array | string, name: string, type = "application/octet-stream") => new File([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], name, { type });
 
 async function refusal(promise: Promise<unknown>) {
   try {
