@@ -1,6 +1,7 @@
 import { appLoader } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { readStoredBytes } from "~/modules/certification/practicum-files.server";
+import { attachmentDisposition } from "~/modules/files/storage.server";
 import { practicumFileFor } from "~/modules/certification/practicum.server";
 import type { Route } from "./+types/certification.files.$fileId";
 
@@ -15,7 +16,8 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     headers: {
       "Content-Type": file.contentType,
       "Content-Length": String(bytes.byteLength),
-      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      "Content-Disposition": attachmentDisposition(file.fileName),
+      "Content-Security-Policy": "default-src 'none'; sandbox",
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
     },

@@ -16,12 +16,14 @@ import { claimFormOptions, fileExternalClaim } from "~/modules/subsidy/claims.se
 import { ExternalClaimSchema } from "~/modules/subsidy/schema";
 import { COUNTRIES, EXTERNAL_KINDS } from "~/modules/subsidy/types";
 import type { Route } from "./+types/claims.new";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 
 export const handle = { titleKey: "subsidies.newClaim.title" };
 
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "file:subsidy-claim:own");
-  return claimFormOptions(user.id);
+  // The form's idempotency key: the same form sent twice files one claim.
+  return { ...(await claimFormOptions(user.id)), submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -46,7 +48,7 @@ function countryName(code: string, language: string) {
 
 export default function NewClaimPage() {
   const { t, i18n } = useTranslation();
-  const { programmes, organisations } = useLoaderData<typeof loader>();
+  const { programmes, organisations, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const language = i18n.language;
@@ -79,6 +81,7 @@ export default function NewClaimPage() {
       </p>
       <Card>
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="grid gap-4 sm:grid-cols-2">
+          <input type="hidden" name="submissionKey" value={submissionKey} />
           <div className="sm:col-span-2">
             <FormErrors errors={form.errors} />
           </div>

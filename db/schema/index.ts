@@ -10,3 +10,4 @@ export * from "./files";
 export * from "./subsidies";
 export * from "./payments";
 export * from "./reports";
+export * from "./submissions";

@@ -1,27 +1,39 @@
+import { fileTypeFromBuffer } from "file-type";
+
 /**
- * What a file is, from its first bytes ("magic numbers"), never from its name or the type the browser sent.
- * Only the kinds the platform accepts as evidence are known here.
+ * What a file is, from its content (the maintained `file-type` package reads the magic numbers and, for ZIP-based
+ * office files, the package's entries), never from its name or the type the browser sent. Only the kinds some
+ * upload on the platform accepts are known here.
  */
 export const FILE_KINDS = {
   pdf: { contentType: "application/pdf", extensions: ["pdf"] },
   jpeg: { contentType: "image/jpeg", extensions: ["jpg", "jpeg"] },
   png: { contentType: "image/png", extensions: ["png"] },
+  docx: { contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", extensions: ["docx"] },
+  pptx: { contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation", extensions: ["pptx"] },
+  odt: { contentType: "application/vnd.oasis.opendocument.text", extensions: ["odt"] },
+  mp4: { contentType: "video/mp4", extensions: ["mp4"] },
+  webm: { contentType: "video/webm", extensions: ["webm"] },
 } as const;
 
 export type FileKind = keyof typeof FILE_KINDS;
 
-const SIGNATURES: { kind: FileKind; bytes: number[] }[] = [
-  // "%PDF-"
-  { kind: "pdf", bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
-  { kind: "png", bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { kind: "jpeg", bytes: [0xff, 0xd8, 0xff] },
-];
+/** file-type's extension → our kind (a plain ZIP, HTML, an executable… are none of ours). */
+const DETECTED: Record<string, FileKind> = {
+  pdf: "pdf",
+  jpg: "jpeg",
+  png: "png",
+  docx: "docx",
+  pptx: "pptx",
+  odt: "odt",
+  mp4: "mp4",
+  m4v: "mp4",
+  webm: "webm",
+};
 
-export function detectFileKind(head: Uint8Array): FileKind | null {
-  for (const { kind, bytes } of SIGNATURES) {
-    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) return kind;
-  }
-  return null;
+export async function detectFileKind(bytes: Uint8Array): Promise<FileKind | null> {
+  const found = await fileTypeFromBuffer(bytes).catch(() => undefined);
+  return found ? (DETECTED[found.ext] ?? null) : null;
 }
 
 export function extensionOf(name: string): string {

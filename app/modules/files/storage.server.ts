@@ -64,7 +64,7 @@ export async function checkUpload(field: string, file: File, policy: UploadPolic
     throw new AppError(413, "files.errors.tooLarge", { field, params: { max: formatMegabytes(policy.maxBytes) } });
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const kind = detectFileKind(bytes.subarray(0, 16));
+  const kind = await detectFileKind(bytes);
   const allowed = policy.kinds.map((k) => k.toUpperCase()).join(", ");
   if (!kind || !policy.kinds.includes(kind)) {
     throw new AppError(400, "files.errors.wrongType", { field, params: { allowed } });
@@ -154,18 +154,28 @@ export async function readStoredBytes(storageKey: string): Promise<Buffer> {
 }
 
 /**
+ * `attachment` with a safe download name: an ASCII fallback (`filename=`, no quotes, backslashes or control
+ * characters) and the real name in RFC 5987 form (`filename*=UTF-8''…`), so the browser always downloads and
+ * never renders the file as a page of this site.
+ */
+export function attachmentDisposition(name: string): string {
+  const asciiName = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
  * The response for a stored file, once the route has checked who may read it: always a download (never
  * rendered by the browser as a page of this site), with the detected type and no sniffing.
  */
 export async function fileResponse(file: { storageKey: string; contentType: string; originalName: string; sizeBytes: number }) {
   const bytes = await readStoredBytes(file.storageKey);
-  const asciiName = file.originalName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return new Response(new Uint8Array(bytes) as unknown as BodyInit, {
     status: 200,
     headers: {
       "Content-Type": file.contentType,
       "Content-Length": String(bytes.byteLength),
-      "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+      "Content-Disposition": attachmentDisposition(file.originalName),
       "X-Content-Type-Options": "nosniff",
       "Content-Security-Policy": "default-src 'none'; sandbox",
       "Cache-Control": "private, no-store",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +72,28 @@ async function countsFor(userId: string) {
 }
 
 describe("external training claims", () => {
+  it("files one claim from fifty concurrent copies of the same form, and keeps no stray files", async () => {
+    const { programme } = await createSubsidySetup();
+    const lecturer = await createLecturer();
+    const before = await countsFor(lecturer.user.id);
+    const submissionKey = randomUUID();
+    const copies = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        fileExternalClaim({ actor: lecturer.actor, claim: claimInput(programme.id, lecturer.organisation.id, { submissionKey }), now: NOW }),
+      ),
+    );
+    const filed = copies.flatMap((c) => (c.status === "fulfilled" ? [c.value.id] : []));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    expect(new Set(filed).size).toBe(1);
+    const after = await countsFor(lecturer.user.id);
+    expect(after.claims - before.claims).toBe(1);
+    expect(after.files - before.files).toBe(1);
+    expect(after.onDisk - before.onDisk).toBe(1);
+    // A new form (a new key) is a new claim.
+    const second = await fileExternalClaim({ actor: lecturer.actor, claim: claimInput(programme.id, lecturer.organisation.id, { submissionKey: randomUUID() }), now: NOW });
+    expect(second.id).not.toBe(filed[0]);
+  });
+
   it("files a lecturer's claim with its invoice stored safely, judged from recorded facts under the rule in force", async () => {
     const { programme, rule } = await createSubsidySetup({ rule: { capPerBeneficiaryYearVnd: 10_000_000 } });
     const lecturer = await createLecturer();
@@ -121,7 +144,12 @@ describe("external training claims", () => {
     const before = await countsFor(lecturer.user.id);
     const cases: [File, number, string][] = [
       [fakePdfFile(), 400, "files.errors.wrongType"],
-      [new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])], "hoa-don.pdf"), 400, "files.errors.extensionMismatch"],
+      // A PNG (signature and header chunk) named .pdf.
+      [
+        new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89])], "hoa-don.pdf"),
+        400,
+        "files.errors.extensionMismatch",
+      ],
       [pdfFile("hoa-don.pdf", 10 * 1024 * 1024), 413, "files.errors.tooLarge"],
       [new File([], "trong.pdf"), 400, "files.errors.empty"],
     ];

@@ -30,6 +30,7 @@ import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
 import type { ExternalClaimInput } from "./schema";
 import { costCategoryFor, OPEN_STATUSES, type ClaimStatus } from "./types";
+import { claimSubmission, recordSubmissionResult } from "~/lib/idempotency.server";
 
 /** External-training claims and the review of every claim: file, review, ask, approve, reject, pay, claw back. */
 
@@ -123,8 +124,15 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
   }
 
   const written = await writeUploads({ ownerUserId: input.actor.id, purpose: "subsidy-claim", uploads, now });
+  const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-claim" };
   try {
-    return await db.transaction(async (tx) => {
+    const filed = await db.transaction(async (tx) => {
+      // The same form sent again (double click, retry, concurrent copies): the first one's claim, nothing new.
+      const repeat = await claimSubmission(tx, once);
+      if (repeat) {
+        const [first] = await tx.select().from(subsidyClaims).where(eq(subsidyClaims.id, repeat.repeatOf));
+        return { claim: first, repeated: true };
+      }
       await insertStoredFiles(tx, written.rows);
       const eligibilityCheckId = await recordEligibilityCheck(tx, { subsidyProgrammeId: programme.id, context: "external-claim", judged });
       const claimId = randomUUID();
@@ -167,8 +175,12 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
         entityId: claimId,
         after: { ...claim, files: written.rows.map((r) => ({ id: r.id, name: r.originalName, sha256: r.sha256 })) },
       });
-      return claim;
+      await recordSubmissionResult(tx, once.key, claimId);
+      return { claim, repeated: false };
     });
+    // A repeat's copies of the files were never recorded: remove them.
+    if (filed.repeated) await written.discard();
+    return filed.claim;
   } catch (error) {
     await written.discard();
     throw error;

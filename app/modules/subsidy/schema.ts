@@ -3,6 +3,7 @@ import { optionalText, requiredText } from "~/lib/text-fields";
 import { isIsoDate } from "~/modules/organisations/schema";
 import { parseVnd, percentToBps } from "./calculation";
 import { BENEFICIARY_KINDS, CLAIM_STATUSES, COST_CATEGORIES, COUNTRIES, EXTERNAL_KINDS, FUNDING_SOURCES } from "./types";
+import { submissionKeyField } from "~/lib/submission-key";
 
 /** One zod schema per form, shared by the form (conform) and the action. Messages are translation keys. */
 
@@ -137,6 +138,7 @@ export const ExternalClaimSchema = z
     feeVnd: positiveVnd,
     invoice: evidenceFile,
     certificate: evidenceFile.optional(),
+    submissionKey: submissionKeyField,
   })
   .superRefine((value, ctx) => {
     if (value.startsOn && value.endsOn && value.endsOn < value.startsOn) {

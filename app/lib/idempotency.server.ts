@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { formSubmissions } from "../../db/schema";
+import type { Transaction } from "./db.server";
+
+/**
+ * Create forms are idempotent: the page renders a random key into the form (hidden field `submissionKey`,
+ * `newSubmissionKey()` in the loader), and the service claims that key inside the transaction that creates the
+ * record. The key's primary key makes every other submission of the same form — a double click, a browser retry,
+ * fifty concurrent copies — wait for the first to commit and then get the first one's record instead of a new one.
+ * (If the first fails, its transaction rolls the key back and the next copy creates the record.)
+ */
+
+export function newSubmissionKey(): string {
+  return randomUUID();
+}
+
+type Claim = { key: string | undefined; userId: string; form: string };
+
+/**
+ * Claims the form's key for this person inside the creating transaction. Returns null when this is the first
+ * submission (go on and create, then call `recordSubmissionResult`), or the id the first submission created.
+ * A key used by another person or for another form is treated as no key at all (a fresh record).
+ */
+export async function claimSubmission(tx: Transaction, claim: Claim): Promise<{ repeatOf: string } | null> {
+  if (!claim.key) return null;
+  // Waits on a concurrent first submission's uncommitted row, then sees it committed (conflict) or rolled back.
+  const inserted = await tx
+    .insert(formSubmissions)
+    .values({ key: claim.key, userId: claim.userId, form: claim.form })
+    .onConflictDoNothing()
+    .returning({ key: formSubmissions.key });
+  if (inserted.length) return null;
+  const [first] = await tx
+    .select({ resultId: formSubmissions.resultId })
+    .from(formSubmissions)
+    .where(and(eq(formSubmissions.key, claim.key), eq(formSubmissions.userId, claim.userId), eq(formSubmissions.form, claim.form)));
+  return first?.resultId ? { repeatOf: first.resultId } : null;
+}
+
+export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string): Promise<void> {
+  if (!key) return;
+  await tx.update(formSubmissions).set({ resultId }).where(eq(formSubmissions.key, key));
+}
