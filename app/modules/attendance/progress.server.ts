@@ -7,7 +7,7 @@ import { attendanceProgress, type AttendanceProgress } from "./progress";
  * Attendance standing of every enrolment of a cohort (or one), from two aggregate queries whatever the
  * number of people: the cohort's sessions (total, started) and each enrolment's records.
  */
-async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
+export async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
   const [row] = await q
     .select({
       total: count(),
@@ -18,7 +18,7 @@ async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
   return { total: row?.total ?? 0, started: row?.started ?? 0 };
 }
 
-async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
+export async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
   const [row] = await q
     .select({ min: courses.minAttendanceShare })
     .from(cohorts)
@@ -30,10 +30,10 @@ async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
 /**
  * Each enrolment's records: present or late, recorded, recorded before the session's start. The records are
  * reached through the cohort's sessions (the session-first unique index), so a cohort of 1,000 people reads
- * its few thousand rows, not the whole attendance table.
+ * its few thousand rows, not the whole attendance table. Also used by the paged participant list.
  */
-async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentId?: string) {
-  const counts = q
+export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Date, enrollmentId?: string) {
+  return q
     .select({
       enrollmentId: attendance.enrollmentId,
       attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
@@ -45,6 +45,10 @@ async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrol
     .where(and(eq(cohortSessions.cohortId, cohortId), enrollmentId ? eq(attendance.enrollmentId, enrollmentId) : undefined))
     .groupBy(attendance.enrollmentId)
     .as("counts");
+}
+
+async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentId?: string) {
+  const counts = attendanceCountsSubquery(q, cohortId, now, enrollmentId);
   return q
     .select({
       enrollmentId: enrollments.id,
