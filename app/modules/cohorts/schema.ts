@@ -220,6 +220,18 @@ export const ParticipantListQuerySchema = z.object({
 });
 export type ParticipantListQuery = z.infer<typeof ParticipantListQuerySchema>;
 
+/** The roll call's search, "only not yet marked" and page, from the address (unknown values → the default view). */
+export const RollCallQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  show: z.enum(["all", "unmarked"]).default("all").catch("all"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});
+
+export function readRollCallQuery(url: URL) {
+  const get = (key: string) => url.searchParams.get(key) || undefined;
+  return RollCallQuerySchema.parse({ q: get("q"), show: get("show"), page: get("page") });
+}
+
 export function readParticipantListQuery(url: URL): ParticipantListQuery {
   const get = (key: string) => url.searchParams.get(key) || undefined;
   return ParticipantListQuerySchema.parse({ q: get("q"), status: get("status"), standing: get("standing"), sort: get("sort"), page: get("page") });
