@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { db } from "~/lib/db.server";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { databaseKind, db } from "~/lib/db.server";
 import { sessions } from "../../../db/schema";
-import { createUser } from "../../../tests/fixtures/factories";
+import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { createSession, invalidateUserSessions, validateSessionToken } from "./session.server";
 import { hashToken } from "./tokens.server";
 
@@ -47,5 +48,30 @@ describe("sessions", () => {
     const { users } = await import("../../../db/schema");
     await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, user.id));
     expect(await validateSessionToken(token)).toBeNull();
+  });
+});
+
+describe("signing a request in", () => {
+  it("reads the session, the person, their roles and memberships in one query", async () => {
+    const user = await createUser({ roles: ["staff", "trainer"] });
+    const mine = await createOrganisation();
+    const other = await createOrganisation();
+    await addMember(user.id, mine.id, "admin");
+    await addMember(user.id, other.id, "member");
+    const { token } = await createSession(user.id);
+    const queries = databaseKind() === "postgres" ? vi.spyOn(pg.Pool.prototype, "query") : null;
+    const validated = await validateSessionToken(token);
+    if (queries) {
+      expect(queries).toHaveBeenCalledTimes(1);
+      queries.mockRestore();
+    }
+    expect(validated?.user).toMatchObject({ id: user.id, email: user.email, name: user.name, adminOrganisationIds: [mine.id] });
+    expect([...validated!.user.roles].sort()).toEqual(["staff", "trainer"]);
+    expect(validated!.user.organisations).toHaveLength(2);
+    expect(validated!.user.organisations).toContainEqual({ id: other.id, role: "member" });
+
+    const bare = await createUser({ roles: [] });
+    const session = await createSession(bare.id);
+    expect((await validateSessionToken(session.token))?.user).toMatchObject({ roles: [], organisations: [], adminOrganisationIds: [] });
   });
 });
