@@ -205,7 +205,9 @@ export const BulkWithdrawSchema = z.object({
 
 const PARTICIPANT_STATUS_FILTERS = ["waitlisted", "offered", "pending_payment", "confirmed", "withdrawn", "rejected", "lapsed", "completed", "not_completed", "applied"] as const;
 const STANDING_FILTERS = ["reached", "on_track", "at_risk", "cannot_complete", "no_sessions"] as const;
-const SORTS = ["name", "email", "status", "attendance", "enrolled"] as const;
+/** How the participant list can be ordered (the service maps each to its ORDER BY). */
+export const PARTICIPANT_SORTS = ["name", "email", "status", "attendance", "enrolled"] as const;
+export type ParticipantSort = (typeof PARTICIPANT_SORTS)[number];
 
 /**
  * The participant list's search, filters, sort and page, from the address. A link may be old or edited by hand:
@@ -215,7 +217,7 @@ export const ParticipantListQuerySchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   status: z.enum(PARTICIPANT_STATUS_FILTERS).optional().catch(undefined),
   standing: z.enum(STANDING_FILTERS).optional().catch(undefined),
-  sort: z.enum(SORTS).default("name").catch("name"),
+  sort: z.enum(PARTICIPANT_SORTS).default("name").catch("name"),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
 });
 export type ParticipantListQuery = z.infer<typeof ParticipantListQuerySchema>;

@@ -5,13 +5,12 @@ import { foldSql, searchWords } from "~/lib/fold";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
 import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
 import { attendanceCountsSubquery, minShareOf, sessionTotals } from "~/modules/attendance/progress.server";
+import type { ParticipantSort } from "~/modules/cohorts/schema";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
 import { isUuid } from "~/modules/organisations/organisations.server";
 import { waitlistRank } from "./waitlist.server";
 
 export const PARTICIPANT_PAGE_SIZE = 50;
-export const PARTICIPANT_SORTS = ["name", "email", "status", "attendance", "enrolled"] as const;
-export type ParticipantSort = (typeof PARTICIPANT_SORTS)[number];
 
 export type ParticipantFilter = {
   q?: string | null;
