@@ -32,7 +32,16 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const now = new Date();
   const view = readRollCallQuery(new URL(request.url));
   const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId, now, view });
-  return { ...rollCall, view, now: now.toISOString() };
+  // Only what the page shows: on a phone every byte of loader data is sent twice (HTML and hydration data).
+  const people = rollCall.people.map((p) => ({
+    enrollmentId: p.enrollmentId,
+    name: p.name,
+    status: p.status,
+    note: p.note,
+    method: p.method,
+    progress: p.progress ? { share: p.progress.share, attended: p.progress.attended, totalSessions: p.progress.totalSessions, standing: p.progress.standing } : null,
+  }));
+  return { ...rollCall, people, view, now: now.toISOString() };
 });
 
 export async function action({ request, params, context }: Route.ActionArgs) {
@@ -157,7 +166,11 @@ export default function RollCallPage() {
                   <input type="hidden" name="intent" value="mark" />
                   <input type="hidden" name="enrollmentId" value={p.enrollmentId} />
                   <FormErrors errors={errorsFor(p.enrollmentId, "")} />
-                  <div role="group" aria-label={t("cohorts.rollCall.statusFor", { name: p.name })} className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+                  <div
+                    role="group"
+                    aria-label={t("cohorts.rollCall.statusFor", { name: p.name })}
+                    className="grid grid-cols-2 gap-2 sm:grid-cols-4 *:min-h-11 *:rounded-md *:border *:border-slate-300 *:px-3 *:py-2 *:text-sm *:font-medium *:aria-pressed:border-brand-700 *:aria-pressed:bg-brand-50"
+                  >
                     {ATTENDANCE_STATUSES.map((status) => (
                       <button
                         key={status}
@@ -166,10 +179,8 @@ export default function RollCallPage() {
                         value={status}
                         disabled={busy}
                         aria-pressed={p.status === status}
-                        className="min-h-11 rounded-md border border-slate-300 px-3 py-2 text-sm font-medium aria-pressed:border-brand-700 aria-pressed:bg-brand-50"
                       >
                         {t(`cohorts.attendanceStatuses.${status}`)}
-                        <span className="sr-only">: {p.name}</span>
                       </button>
                     ))}
                   </div>

@@ -208,7 +208,8 @@ export async function markAllUnmarked(input: { actor: Actor; sessionId: string; 
 
 const actorUser = alias(users, "actor_user");
 
-export const ROLL_CALL_PAGE_SIZE = 50;
+/** 25 a page keeps the roll call of a big session under 100 KB on a phone (each person is a small form). */
+export const ROLL_CALL_PAGE_SIZE = 25;
 /** The most recent changes shown under the roll call (the full history stays in the database and the audit). */
 const ROLL_CALL_HISTORY = 20;
 
