@@ -225,8 +225,10 @@ test.describe("in English: roll call with a corrected record, and the learner's 
     await again.getByRole("button", { name: "Excused", exact: true }).click();
     await expect(page.getByText("The session has ended: a reason is needed to change attendance.")).toBeVisible();
     const retry = page.locator("[data-participant='Đỗ Quang Huy']");
-    await retry.getByText("Note", { exact: true }).click();
-    await retry.getByLabel("Note (required for an excused absence)").fill("Sick, with a doctor's note");
+    // The note stays open after the refusal (the same form, re-rendered with the error).
+    const note = retry.getByLabel("Note (required for an excused absence)");
+    if (!(await note.isVisible())) await retry.getByText("Note", { exact: true }).click();
+    await note.fill("Sick, with a doctor's note");
     await retry.getByLabel("Reason for the change").fill("The doctor's note arrived after the session");
     await retry.getByRole("button", { name: "Excused", exact: true }).click();
     await expect(page.getByText("Attendance saved.")).toBeVisible();
