@@ -15,16 +15,17 @@ import { formatDateTime } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
-import { listCurrentCompletions } from "~/modules/attendance/completion.server";
-import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
-import { ApplicationDecisionSchema, StaffWithdrawSchema } from "~/modules/cohorts/schema";
-import { isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
-import { decideApplication, listCohortEnrollments, withdraw } from "~/modules/enrollment/enrollment.server";
+import { ApplicationDecisionSchema, BulkWithdrawSchema, PARTICIPANT_SORTS, readParticipantListQuery, StaffWithdrawSchema } from "~/modules/cohorts/schema";
+import { ENROLLMENT_STATUSES, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
+import { decideApplication, withdraw, withdrawMany } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { findParticipant, listApplicants, listParticipantsPage } from "~/modules/enrollment/participants.server";
+import { ListSearch } from "~/components/ui/list-page";
+import { Pagination } from "~/components/ui/pagination";
+import { SelectField } from "~/components/ui/field";
 import type { Route } from "./+types/manage.cohorts.$cohortId.participants";
 
 export const handle = { titleKey: "cohorts.participants.title" };
@@ -33,51 +34,51 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const user = await requireCohortAdmin(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
-  const search = new URL(request.url).searchParams;
-  const historyOf = search.get("history");
-  const withdrawOf = search.get("withdraw");
-  const [people, progress, completions] = await Promise.all([
-    listCohortEnrollments(detail.cohort.id),
-    cohortAttendanceProgress(detail.cohort.id),
-    listCurrentCompletions(detail.cohort.id),
-  ]);
-  const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
-  const selected = isUuid(historyOf ?? undefined) ? people.find((p) => p.id === historyOf) : undefined;
+  const url = new URL(request.url);
+  const query = readParticipantListQuery(url);
   const canManage = canManageCohort(user, detail.cohort);
-  const leaving = canManage && isUuid(withdrawOf ?? undefined) ? people.find((p) => p.id === withdrawOf && isActive(p.status)) : undefined;
+  // Cost follows the page: 50 people (and at most 50 applicants), whatever the size of the cohort.
+  const [list, applicants, selected, withdrawing] = await Promise.all([
+    listParticipantsPage({ cohortId: detail.cohort.id, filter: query, page: query.page }),
+    query.page === 1 && !query.status ? listApplicants(detail.cohort.id) : Promise.resolve({ total: 0, people: [] }),
+    findParticipant(detail.cohort.id, url.searchParams.get("history")),
+    canManage ? findParticipant(detail.cohort.id, url.searchParams.get("withdraw")) : Promise.resolve(null),
+  ]);
+  const leaving = withdrawing && isActive(withdrawing.status) ? withdrawing : null;
   return {
     cohort: { id: detail.cohort.id, code: detail.cohort.code, capacity: detail.cohort.capacity, seatsTaken: detail.cohort.seatsTaken },
     course: detail.course,
     canManage,
-    // Only what the page shows: a list of 1,000 people is sent to the browser as well as rendered.
-    people: people.map((p) => {
-      const standing = ["confirmed", "completed", "not_completed"].includes(p.status) || p.withdrawnAfterStart ? progress.get(p.id) : undefined;
-      const completion = byEnrollment.get(p.id);
-      return {
-        id: p.id,
-        name: p.name,
-        email: p.email,
-        status: p.status,
-        waitlistRank: p.waitlistRank ?? p.waitlistPosition,
-        offerExpiresAt: p.offerExpiresAt,
-        withdrawnAfterStart: p.withdrawnAfterStart,
-        applicationAnswers: p.status === "applied" ? p.applicationAnswers : null,
-        progress: standing
-          ? { share: standing.share, attended: standing.attended, totalSessions: standing.totalSessions, standing: standing.standing }
-          : null,
-        completion: completion
-          ? {
-              completed: completion.completed,
-              sessionsAttended: completion.sessionsAttended,
-              sessionsTotal: completion.sessionsTotal,
-              attendanceShare: completion.attendanceShare,
-              minAttendanceShare: completion.minAttendanceShare,
-              quizzesPassed: completion.quizzesPassed.length,
-              quizzesRequired: completion.quizzesRequired.length,
-            }
-          : null,
-      };
-    }),
+    query,
+    total: list.total,
+    page: list.page,
+    pageSize: list.pageSize,
+    applicants,
+    // Only what the page shows: every field here is sent to the browser as well as rendered.
+    people: list.people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      organisation: p.organisation,
+      status: p.status,
+      waitlistRank: p.waitlistRank ?? p.waitlistPosition,
+      offerExpiresAt: p.offerExpiresAt,
+      withdrawnAfterStart: p.withdrawnAfterStart,
+      progress: p.progress
+        ? { share: p.progress.share, attended: p.progress.attended, totalSessions: p.progress.totalSessions, standing: p.progress.standing }
+        : null,
+      completion: p.completion
+        ? {
+            completed: p.completion.completed,
+            sessionsAttended: p.completion.sessionsAttended,
+            sessionsTotal: p.completion.sessionsTotal,
+            attendanceShare: p.completion.attendanceShare,
+            minAttendanceShare: p.completion.minAttendanceShare,
+            quizzesPassed: p.completion.quizzesPassed.length,
+            quizzesRequired: p.completion.quizzesRequired.length,
+          }
+        : null,
+    })),
     history: selected ? { name: selected.name, events: await enrollmentHistory(selected.id) } : null,
     leaving: leaving ? { id: leaving.id, name: leaving.name, email: leaving.email } : null,
   };
@@ -103,6 +104,24 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       return redirect(`${back}?saved=withdrawn`);
     });
   }
+  if (intent === "bulkWithdraw") {
+    const submission = await parseForm(request, BulkWithdrawSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      const { count } = await withdrawMany({
+        actor: user,
+        cohortId: params.cohortId,
+        enrollmentIds: submission.value.enrollmentId,
+        reason: submission.value.reason,
+        ipAddress: context.clientIp,
+      });
+      // Back to the same view (search, filters, page), so the next batch is one step away.
+      const keep = new URL(request.url).searchParams;
+      keep.set("saved", "bulkWithdrawn");
+      keep.set("count", String(count));
+      return redirect(`${back}?${keep.toString()}`);
+    });
+  }
   throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
 }
 
@@ -113,19 +132,29 @@ function reasonText(t: (key: string, options?: Record<string, unknown>) => strin
 
 export default function ParticipantsPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, canManage, people, history, leaving } = useLoaderData<typeof loader>();
+  const { cohort, course, canManage, query, total, page, pageSize, applicants, people, history, leaving } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const busy = navigation.state === "submitting";
   const saved = params.get("saved");
   const language = i18n.language;
-  const applicants = people.filter((p) => p.status === "applied");
-  const others = people.filter((p) => p.status !== "applied");
   const decide = resultFor(actionData, "decide");
   const withdrawResult = resultFor(actionData, "withdraw");
+  const bulk = resultFor(actionData, "bulkWithdraw");
   const errorsFor = (result: typeof decide, enrollmentId: string, field: string) =>
     result && (result.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (result.error?.[field] ?? null) : null;
+  const exportQuery = new URLSearchParams();
+  for (const key of ["q", "status", "standing"] as const) if (query[key]) exportQuery.set(key, query[key]!);
+  const exportHref = (format: "csv" | "xlsx") => {
+    const next = new URLSearchParams(exportQuery);
+    next.set("format", format);
+    return `/manage/cohorts/${cohort.id}/participants/export?${next.toString()}`;
+  };
+  const selectable = canManage ? people.filter((p) => isActive(p.status as EnrollmentStatus)) : [];
+  const selectPage = (checked: boolean) => {
+    for (const box of document.querySelectorAll<HTMLInputElement>('input[form="bulk-withdraw"][name="enrollmentId"]')) box.checked = checked;
+  };
   return (
     <div className="space-y-6">
       <Link to={`/manage/cohorts/${cohort.id}`} className="text-sm text-brand-700 underline">
@@ -134,12 +163,14 @@ export default function ParticipantsPage() {
       <PageTitle subtitle={`${courseTitle(course, language)} · ${t("cohorts.manage.seatsShort", { taken: cohort.seatsTaken, capacity: cohort.capacity })}`}>
         {t("cohorts.participants.heading", { code: cohort.code })}
       </PageTitle>
-      {saved ? <Alert tone="success">{t(`cohorts.participants.saved.${saved}`, { defaultValue: t("common.saved") })}</Alert> : null}
+      {saved ? (
+        <Alert tone="success">{t(`cohorts.participants.saved.${saved}`, { count: Number(params.get("count") ?? 0), defaultValue: t("common.saved") })}</Alert>
+      ) : null}
 
-      {applicants.length ? (
-        <Card title={t("cohorts.applications.title", { count: applicants.length })}>
+      {applicants.total ? (
+        <Card title={t("cohorts.applications.title", { count: applicants.total })}>
           <ul className="divide-y divide-slate-200">
-            {applicants.map((p) => (
+            {applicants.people.map((p) => (
               <li key={p.id} className="space-y-2 py-3">
                 <p className="font-medium">
                   {p.name} <span className="text-sm font-normal text-slate-600">{p.email}</span>
@@ -184,15 +215,60 @@ export default function ParticipantsPage() {
         </Card>
       ) : null}
 
-      <Card title={t("cohorts.participants.listTitle", { count: others.length })}>
-        {others.length === 0 ? (
-          <p className="text-slate-700">{t("cohorts.participants.empty")}</p>
+      <Card title={t("cohorts.participants.listTitle", { count: total })}>
+        <div className="space-y-4">
+          <ListSearch label={t("cohorts.participants.search.label")} queryLabel={t("cohorts.participants.search.query")} query={query.q}>
+            <SelectField label={t("cohorts.fields.status")} name="status" defaultValue={query.status ?? ""}>
+              <option value="">{t("cohorts.participants.search.anyStatus")}</option>
+              {ENROLLMENT_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`cohorts.enrollmentStatuses.${s}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField label={t("cohorts.participants.search.standing")} name="standing" defaultValue={query.standing ?? ""}>
+              <option value="">{t("cohorts.participants.search.anyStanding")}</option>
+              {(["reached", "on_track", "at_risk", "cannot_complete", "no_sessions"] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`cohorts.participants.standings.${s}`)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField label={t("cohorts.participants.search.sort")} name="sort" defaultValue={query.sort}>
+              {PARTICIPANT_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`cohorts.participants.sorts.${s}`)}
+                </option>
+              ))}
+            </SelectField>
+          </ListSearch>
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <p className="text-slate-700" data-testid="participant-total">
+              {t("cohorts.participants.matching", { count: total })}
+            </p>
+            <a href={exportHref("csv")} className="text-brand-700 underline" download>
+              {t("cohorts.participants.export.csv")}
+            </a>
+            <a href={exportHref("xlsx")} className="text-brand-700 underline" download>
+              {t("cohorts.participants.export.xlsx")}
+            </a>
+          </div>
+        {people.length === 0 ? (
+          <p className="text-slate-700">{t(query.q || query.status || query.standing ? "cohorts.participants.noMatch" : "cohorts.participants.empty")}</p>
         ) : (
           <div className="overflow-x-auto">
             <table className="min-w-full text-left text-sm">
-              <caption className="sr-only">{t("cohorts.participants.listTitle", { count: others.length })}</caption>
+              <caption className="sr-only">{t("cohorts.participants.listTitle", { count: total })}</caption>
               <thead className="bg-slate-100 text-slate-800">
                 <tr>
+                  {selectable.length ? (
+                    <th scope="col" className="px-3 py-2">
+                      <label className="flex items-center gap-1">
+                        <input type="checkbox" className="h-4 w-4" onChange={(e) => selectPage(e.currentTarget.checked)} />
+                        <span className="sr-only">{t("cohorts.participants.selectPage")}</span>
+                      </label>
+                    </th>
+                  ) : null}
                   <th scope="col" className="px-3 py-2">{t("cohorts.participants.person")}</th>
                   <th scope="col" className="px-3 py-2">{t("cohorts.fields.status")}</th>
                   <th scope="col" className="px-3 py-2">{t("cohorts.participants.attendance")}</th>
@@ -201,11 +277,26 @@ export default function ParticipantsPage() {
                 </tr>
               </thead>
               <tbody>
-                {others.map((p) => (
-                  <tr key={p.id} className="border-t border-slate-200 align-top">
+                {people.map((p) => (
+                  <tr key={p.id} className="border-t border-slate-200 align-top" data-participant={p.email}>
+                    {selectable.length ? (
+                      <td className="px-3 py-2">
+                        {canManage && isActive(p.status as EnrollmentStatus) ? (
+                          <input
+                            type="checkbox"
+                            name="enrollmentId"
+                            value={p.id}
+                            form="bulk-withdraw"
+                            className="h-4 w-4"
+                            aria-label={t("cohorts.participants.select", { name: p.name })}
+                          />
+                        ) : null}
+                      </td>
+                    ) : null}
                     <td className="px-3 py-2">
                       <span className="font-medium">{p.name}</span>
                       <span className="block text-slate-600">{p.email}</span>
+                      {p.organisation ? <span className="block text-slate-600">{p.organisation}</span> : null}
                     </td>
                     <td className="px-3 py-2">
                       <EnrollmentStatusBadge status={p.status} position={p.waitlistRank} />
@@ -252,7 +343,41 @@ export default function ParticipantsPage() {
             </table>
           </div>
         )}
+          <Pagination
+            page={page}
+            pageSize={pageSize}
+            total={total}
+            label={t("cohorts.participants.pagination")}
+            describe={(current, pages) => t("cohorts.participants.pageOf", { page: current, pages })}
+          />
+        </div>
       </Card>
+
+      {selectable.length ? (
+        <Card title={t("cohorts.participants.bulk.title")}>
+          <Form method="post" id="bulk-withdraw" className="max-w-xl space-y-2">
+            <input type="hidden" name="intent" value="bulkWithdraw" />
+            <p className="text-sm text-slate-700">{t("cohorts.participants.bulk.hint")}</p>
+            <FormErrors errors={bulk?.error?.[""] ?? null} />
+            <FieldErrors id="bulk-selection-error" errors={bulk?.error?.enrollmentId ?? null} />
+            <label htmlFor="bulk-reason" className="block text-sm font-medium">
+              {t("cohorts.participants.withdrawReason")}
+            </label>
+            <input
+              id="bulk-reason"
+              name="reason"
+              className="block w-full rounded-md border border-slate-400 px-2 py-1"
+              aria-invalid={bulk?.error?.reason ? true : undefined}
+              aria-describedby={bulk?.error?.reason ? "bulk-reason-error" : undefined}
+            />
+            <FieldErrors id="bulk-reason-error" errors={bulk?.error?.reason ?? null} />
+            <Button variant="danger" disabled={busy}>
+              {t("cohorts.participants.bulk.submit")}
+            </Button>
+          </Form>
+        </Card>
+      ) : null}
+
 
       {leaving ? (
         <Card title={t("cohorts.participants.withdrawOf", { name: leaving.name })}>

@@ -18,7 +18,10 @@ import { readIntent } from "~/lib/intent.server";
 import { getRollCall, markAllUnmarked, recordAttendance } from "~/modules/attendance/roll-call.server";
 import { requireTeacher } from "~/modules/cohorts/guards.server";
 import { requireUser } from "~/modules/auth/guards.server";
-import { ATTENDANCE_STATUSES, AttendanceSchema, BulkAttendanceSchema } from "~/modules/cohorts/schema";
+import { ATTENDANCE_STATUSES, AttendanceSchema, BulkAttendanceSchema, readRollCallQuery } from "~/modules/cohorts/schema";
+import { Pagination } from "~/components/ui/pagination";
+import { ListSearch } from "~/components/ui/list-page";
+import { SelectField } from "~/components/ui/field";
 import type { Route } from "./+types/teach.sessions.$sessionId._index";
 
 export const handle = { titleKey: "cohorts.rollCall.title" };
@@ -27,20 +30,40 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   // Auditors read roll calls too (read-only); the service decides per cohort.
   const user = await requireUser(request);
   const now = new Date();
-  const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId, now });
-  return { ...rollCall, now: now.toISOString() };
+  const view = readRollCallQuery(new URL(request.url));
+  const rollCall = await getRollCall({ actor: user, sessionId: params.sessionId, now, view });
+  // Only what the page shows: on a phone every byte of loader data is sent twice (HTML and hydration data).
+  const people = rollCall.people.map((p) => ({
+    enrollmentId: p.enrollmentId,
+    name: p.name,
+    status: p.status,
+    note: p.note,
+    method: p.method,
+    progress: p.progress ? { share: p.progress.share, attended: p.progress.attended, totalSessions: p.progress.totalSessions, standing: p.progress.standing } : null,
+  }));
+  return { ...rollCall, people, view, now: now.toISOString() };
 });
 
 export async function action({ request, params, context }: Route.ActionArgs) {
   const user = await requireTeacher(request);
   const sessionId = params.sessionId;
   const intent = await readIntent(request);
+  // Back to the same search and page after a change, with what was saved.
+  const backTo = (saved: Record<string, string>, anchor = "") => {
+    const view = readRollCallQuery(new URL(request.url));
+    const next = new URLSearchParams();
+    if (view.q) next.set("q", view.q);
+    if (view.show !== "all") next.set("show", view.show);
+    if (view.page > 1) next.set("page", String(view.page));
+    for (const [key, value] of Object.entries(saved)) next.set(key, value);
+    return `/teach/sessions/${sessionId}?${next.toString()}${anchor}`;
+  };
   if (intent === "mark") {
     const submission = await parseForm(request, AttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
       const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value, ipAddress: context.clientIp });
-      return redirect(`/teach/sessions/${sessionId}?saved=${changed ? "marked" : "unchanged"}#p-${submission.value.enrollmentId}`);
+      return redirect(backTo({ saved: changed ? "marked" : "unchanged" }, `#p-${submission.value.enrollmentId}`));
     });
   }
   if (intent === "bulk") {
@@ -48,7 +71,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
       const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status, ipAddress: context.clientIp });
-      return redirect(`/teach/sessions/${sessionId}?saved=bulk&count=${count}`);
+      return redirect(backTo({ saved: "bulk", count: String(count) }));
     });
   }
   throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
@@ -56,7 +79,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function RollCallPage() {
   const { t, i18n } = useTranslation();
-  const { session, cohort, course, canMark, ended, window, position, people, history } = useLoaderData<typeof loader>();
+  const { session, cohort, course, canMark, ended, window, position, people, history, page, pageSize, total, unmarked, view } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -66,7 +89,6 @@ export default function RollCallPage() {
   const mark = resultFor(actionData, "mark");
   const errorsFor = (enrollmentId: string, field: string) =>
     mark && (mark.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (mark.error?.[field] ?? null) : null;
-  const unmarked = people.filter((p) => !p.status).length;
   return (
     <div className="mx-auto max-w-2xl space-y-5">
       <Link to={`/teach/cohorts/${cohort.id}`} className="text-sm text-brand-700 underline">
@@ -102,7 +124,7 @@ export default function RollCallPage() {
           : t("cohorts.rollCall.windowNote", { from: formatDateTime(window.opensAt, language), to: formatTime(window.closesAt, language) })}
       </p>
       <FormErrors errors={resultFor(actionData, "bulk")?.error?.[""] ?? null} />
-      {canMark && people.length > 0 ? (
+      {canMark && (people.length > 0 || unmarked > 0) ? (
         <Form method="post" className="flex flex-wrap gap-2 rounded-lg border border-slate-200 bg-white p-3">
           <input type="hidden" name="intent" value="bulk" />
           <p className="w-full text-sm text-slate-700">{t("cohorts.rollCall.unmarked", { count: unmarked })}</p>
@@ -114,75 +136,98 @@ export default function RollCallPage() {
           </Button>
         </Form>
       ) : null}
-      {people.length === 0 ? <p className="text-slate-700">{t("cohorts.participants.empty")}</p> : null}
+      <ListSearch label={t("cohorts.rollCall.search.label")} queryLabel={t("cohorts.rollCall.search.query")} query={view.q}>
+        <SelectField label={t("cohorts.rollCall.search.show")} name="show" defaultValue={view.show}>
+          <option value="all">{t("cohorts.rollCall.search.all")}</option>
+          <option value="unmarked">{t("cohorts.rollCall.search.unmarked")}</option>
+        </SelectField>
+      </ListSearch>
+      <p className="text-sm text-slate-700" data-testid="roll-call-total">
+        {t("cohorts.participants.matching", { count: total })}
+      </p>
+      {people.length === 0 ? <p className="text-slate-700">{t(view.q || view.show !== "all" ? "cohorts.participants.noMatch" : "cohorts.participants.empty")}</p> : null}
       <ul className="space-y-3">
-        {people.map((p) => (
-          <li key={p.enrollmentId} id={`p-${p.enrollmentId}`} className="rounded-lg border border-slate-200 bg-white p-3" data-participant={p.name}>
-            <div className="flex flex-wrap items-center justify-between gap-2">
-              <p className="font-semibold">{p.name}</p>
-              <AttendanceBadge status={p.status} />
-            </div>
-            <p className="text-sm text-slate-700">
-              <StandingCell progress={p.progress} />
-              {p.method ? ` · ${t(`cohorts.attendanceMethods.${p.method}`)}` : ""}
-              {p.note ? ` · ${p.note}` : ""}
-            </p>
-            {canMark ? (
-              <Form method="post" className="mt-2 space-y-2">
-                <input type="hidden" name="intent" value="mark" />
-                <input type="hidden" name="enrollmentId" value={p.enrollmentId} />
-                <FormErrors errors={errorsFor(p.enrollmentId, "")} />
-                <fieldset>
-                  <legend className="sr-only">{t("cohorts.rollCall.statusFor", { name: p.name })}</legend>
-                  <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+        {people.map((p) => {
+          const noteErrors = errorsFor(p.enrollmentId, "note");
+          return (
+            <li key={p.enrollmentId} id={`p-${p.enrollmentId}`} className="rounded-lg border border-slate-200 bg-white p-3" data-participant={p.name}>
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <p className="font-semibold">{p.name}</p>
+                <AttendanceBadge status={p.status} />
+              </div>
+              <p className="text-sm text-slate-700">
+                <StandingCell progress={p.progress} />
+                {p.method ? ` · ${t(`cohorts.attendanceMethods.${p.method}`)}` : ""}
+                {p.note ? ` · ${p.note}` : ""}
+              </p>
+              {canMark ? (
+                // One tap per person: each value is its own submit button (the note and reason go with it).
+                <Form method="post" className="mt-2 space-y-2">
+                  <input type="hidden" name="intent" value="mark" />
+                  <input type="hidden" name="enrollmentId" value={p.enrollmentId} />
+                  <FormErrors errors={errorsFor(p.enrollmentId, "")} />
+                  <div
+                    role="group"
+                    aria-label={t("cohorts.rollCall.statusFor", { name: p.name })}
+                    className="grid grid-cols-2 gap-2 sm:grid-cols-4 *:min-h-11 *:rounded-md *:border *:border-slate-300 *:px-3 *:py-2 *:text-sm *:font-medium *:aria-pressed:border-brand-700 *:aria-pressed:bg-brand-50"
+                  >
                     {ATTENDANCE_STATUSES.map((status) => (
-                      <label
+                      <button
                         key={status}
-                        className="flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50"
+                        type="submit"
+                        name="status"
+                        value={status}
+                        disabled={busy}
+                        aria-pressed={p.status === status}
                       >
-                        <input type="radio" name="status" value={status} defaultChecked={p.status === status} className="h-4 w-4" />
                         {t(`cohorts.attendanceStatuses.${status}`)}
-                      </label>
+                      </button>
                     ))}
                   </div>
                   <FieldErrors id={`status-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "status")} />
-                </fieldset>
-                <div>
-                  <label htmlFor={`note-${p.enrollmentId}`} className="block text-sm font-medium text-slate-800">
-                    {t("cohorts.rollCall.note")}
-                  </label>
-                  <input
-                    id={`note-${p.enrollmentId}`}
-                    name="note"
-                    defaultValue={p.note ?? ""}
-                    className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
-                    aria-describedby={errorsFor(p.enrollmentId, "note") ? `note-${p.enrollmentId}-error` : undefined}
-                  />
-                  <FieldErrors id={`note-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "note")} />
-                </div>
-                {ended && p.status ? (
-                  <div>
-                    <label htmlFor={`reason-${p.enrollmentId}`} className="block text-sm font-medium text-slate-800">
-                      {t("cohorts.rollCall.reason")}
+                  {ended && p.status ? (
+                    <div>
+                      <label htmlFor={`reason-${p.enrollmentId}`} className="block text-sm font-medium text-slate-800">
+                        {t("cohorts.rollCall.reason")}
+                      </label>
+                      <input
+                        id={`reason-${p.enrollmentId}`}
+                        name="reason"
+                        className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
+                        aria-invalid={errorsFor(p.enrollmentId, "reason") ? true : undefined}
+                        aria-describedby={errorsFor(p.enrollmentId, "reason") ? `reason-${p.enrollmentId}-error` : undefined}
+                      />
+                      <FieldErrors id={`reason-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "reason")} />
+                    </div>
+                  ) : null}
+                  <details open={noteErrors || p.note ? true : undefined}>
+                    <summary className="cursor-pointer text-sm text-brand-700">{t("cohorts.rollCall.addNote")}</summary>
+                    <label htmlFor={`note-${p.enrollmentId}`} className="mt-1 block text-sm font-medium text-slate-800">
+                      {t("cohorts.rollCall.note")}
                     </label>
                     <input
-                      id={`reason-${p.enrollmentId}`}
-                      name="reason"
+                      id={`note-${p.enrollmentId}`}
+                      name="note"
+                      defaultValue={p.note ?? ""}
                       className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
-                      aria-invalid={errorsFor(p.enrollmentId, "reason") ? true : undefined}
-                      aria-describedby={errorsFor(p.enrollmentId, "reason") ? `reason-${p.enrollmentId}-error` : undefined}
+                      aria-invalid={noteErrors ? true : undefined}
+                      aria-describedby={noteErrors ? `note-${p.enrollmentId}-error` : undefined}
                     />
-                    <FieldErrors id={`reason-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "reason")} />
-                  </div>
-                ) : null}
-                <Button className="w-full sm:w-auto" disabled={busy}>
-                  {t("cohorts.rollCall.save", { name: p.name })}
-                </Button>
-              </Form>
-            ) : null}
-          </li>
-        ))}
+                    <FieldErrors id={`note-${p.enrollmentId}-error`} errors={noteErrors} />
+                  </details>
+                </Form>
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
+      <Pagination
+        page={page}
+        pageSize={pageSize}
+        total={total}
+        label={t("cohorts.rollCall.pagination")}
+        describe={(current, pages) => t("cohorts.participants.pageOf", { page: current, pages })}
+      />
       <section aria-labelledby="history-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="history-heading" className="mb-2 text-lg font-semibold">
           {t("cohorts.rollCall.history")}

@@ -109,6 +109,8 @@ export const routes: RouteAccess[] = [
   },
   { file: "manage.cohorts.$cohortId.sessions.$sessionId.tsx", url: "/manage/cohorts/:id/sessions/:sessionId", params: aSession, expect: managers },
   { file: "manage.cohorts.$cohortId.participants.tsx", url: "/manage/cohorts/:id/participants", params: aCohort, expect: readers },
+  { file: "manage.cohorts.$cohortId.participants_.export.tsx", url: "/manage/cohorts/:id/participants/export?format=csv", params: aCohort, expect: readers },
+  { file: "manage.cohorts.$cohortId.participants_.export.tsx", url: "/manage/cohorts/:id/participants/export?format=xlsx", params: aCohort, expect: readers },
 
   { file: "teach._index.tsx", url: "/teach", expect: onlyRoles(["admin", "staff", "trainer"]) },
   { file: "teach.cohorts.$cohortId.tsx", url: "/teach/cohorts/:id", params: aCohort, expect: teachers },

@@ -214,22 +214,23 @@ test.describe("in English: roll call with a corrected record, and the learner's 
     // Session 2, last week: present, one by one.
     await openRollCall(page, 1);
     const card = page.locator("[data-participant='Đỗ Quang Huy']");
-    await card.getByRole("radio", { name: "Present" }).check();
-    await card.getByRole("button", { name: "Save" }).click();
+    await card.getByRole("button", { name: "Present", exact: true }).click();
     await expect(page.getByText("Attendance saved.")).toBeVisible();
 
     // Back to session 1: the absence was excused. After the session a change needs a reason.
     await openRollCall(page, 0);
     const again = page.locator("[data-participant='Đỗ Quang Huy']");
-    await again.getByRole("radio", { name: "Excused" }).check();
+    await again.getByText("Note", { exact: true }).click();
     await again.getByLabel("Note (required for an excused absence)").fill("Sick, with a doctor's note");
-    await again.getByRole("button", { name: "Save" }).click();
+    await again.getByRole("button", { name: "Excused", exact: true }).click();
     await expect(page.getByText("The session has ended: a reason is needed to change attendance.")).toBeVisible();
     const retry = page.locator("[data-participant='Đỗ Quang Huy']");
-    await retry.getByRole("radio", { name: "Excused" }).check();
-    await retry.getByLabel("Note (required for an excused absence)").fill("Sick, with a doctor's note");
+    // The note stays open after the refusal (the same form, re-rendered with the error).
+    const note = retry.getByLabel("Note (required for an excused absence)");
+    if (!(await note.isVisible())) await retry.getByText("Note", { exact: true }).click();
+    await note.fill("Sick, with a doctor's note");
     await retry.getByLabel("Reason for the change").fill("The doctor's note arrived after the session");
-    await retry.getByRole("button", { name: "Save" }).click();
+    await retry.getByRole("button", { name: "Excused", exact: true }).click();
     await expect(page.getByText("Attendance saved.")).toBeVisible();
     const history = page.getByRole("region", { name: "Attendance history of this session" });
     await expect(history).toContainText("Absent → Excused");

@@ -415,6 +415,7 @@ const ACTIONS: ActionSpec[] = [
     forms: [
       { intent: "decide", fields: { enrollmentId: uuid, decision: oneOf("accept", "reject"), reason: capped(1000) }, required: ["enrollmentId", "decision"] },
       { intent: "withdraw", fields: { enrollmentId: uuid, reason: text(1000) }, required: ["enrollmentId", "reason"] },
+      { intent: "bulkWithdraw", fields: { enrollmentId: uuid, reason: text(1000) }, required: ["enrollmentId", "reason"] },
     ],
   },
   {

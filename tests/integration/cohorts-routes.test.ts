@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { attendance, cohorts } from "../../db/schema";
+import { attendance, cohorts, enrollments } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { action as checkInAction, loader as checkInLoader } from "~/routes/check-in.$sessionId";
@@ -10,6 +10,7 @@ import { loader as newCohortLoader } from "~/routes/manage.cohorts.new";
 import { loader as rootLoader } from "~/root";
 import { action as rollCallAction } from "~/routes/teach.sessions.$sessionId._index";
 import { loader as codeLoader } from "~/routes/teach.sessions.$sessionId.code";
+import { action as participantsAction, loader as participantsLoader } from "~/routes/manage.cohorts.$cohortId.participants";
 import { addCohortTrainer, createPerson, createTestCohort, DAY } from "../fixtures/cohorts";
 import { addMember, createOrganisation, createUser, signedInRequest } from "../fixtures/factories";
 import { routeArgs } from "../fixtures/route-args";
@@ -150,5 +151,33 @@ describe("cohort routes check permissions at the action", () => {
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain("cohorts.checkIn.codeExpired");
     expect(await db.select().from(attendance).where(eq(attendance.sessionId, sessionId))).toHaveLength(1);
+  });
+});
+
+describe("the participant list of a cohort", () => {
+  it("answers 50 people with the total, withdraws the one person ticked, and refuses an empty selection next to the list", async () => {
+    const { cohort } = await createTestCohort({ capacity: 80 });
+    const staff = await createUser({ roles: ["staff"] });
+    for (let i = 0; i < 52; i++) {
+      const learner = await createPerson();
+      await enrol({ actor: learner.actor, cohortId: cohort.id });
+    }
+    const path = `/manage/cohorts/${cohort.id}/participants`;
+    const view = await call(async () => participantsLoader(routeArgs(await signedInRequest(staff.id, `${path}?sort=name&page=1`), { cohortId: cohort.id })));
+    const body = view.body as { total: number; people: { id: string }[] };
+    expect(body.total).toBe(52);
+    expect(body.people).toHaveLength(50);
+    const chosen = body.people[0].id;
+    const post = async (form: Record<string, string>) =>
+      call(async () => participantsAction(routeArgs(await signedInRequest(staff.id, `${path}?q=&page=1`, { form }), { cohortId: cohort.id })));
+    const none = await post({ intent: "bulkWithdraw", reason: "Không đủ điều kiện" });
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toContain("cohorts.participants.noneSelected");
+    const one = await post({ intent: "bulkWithdraw", enrollmentId: chosen, reason: "Không đủ điều kiện" });
+    expect(one).toMatchObject({ status: 302 });
+    expect(one.location).toContain("saved=bulkWithdrawn");
+    expect(one.location).toContain("count=1");
+    const [row] = await db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.id, chosen));
+    expect(row.status).toBe("withdrawn");
   });
 });

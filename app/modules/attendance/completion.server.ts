@@ -202,9 +202,16 @@ export async function currentCompletion(enrollmentId: string, q: Queryable = db)
 }
 
 /** The current completion decisions of a cohort's enrolments. */
-export async function listCurrentCompletions(cohortId: string, q: Queryable = db) {
+export async function listCurrentCompletions(cohortId: string, q: Queryable = db, enrollmentIds?: string[]) {
+  if (enrollmentIds && enrollmentIds.length === 0) return [];
   return q
     .select()
     .from(completionRecords)
-    .where(and(eq(completionRecords.cohortId, cohortId), eq(completionRecords.current, true)));
+    .where(
+      and(
+        eq(completionRecords.cohortId, cohortId),
+        eq(completionRecords.current, true),
+        enrollmentIds ? inArray(completionRecords.enrollmentId, enrollmentIds) : undefined,
+      ),
+    );
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { attendanceProgress, type AttendanceProgress } from "./progress";
@@ -7,7 +7,7 @@ import { attendanceProgress, type AttendanceProgress } from "./progress";
  * Attendance standing of every enrolment of a cohort (or one), from two aggregate queries whatever the
  * number of people: the cohort's sessions (total, started) and each enrolment's records.
  */
-async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
+export async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
   const [row] = await q
     .select({
       total: count(),
@@ -18,7 +18,7 @@ async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
   return { total: row?.total ?? 0, started: row?.started ?? 0 };
 }
 
-async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
+export async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
   const [row] = await q
     .select({ min: courses.minAttendanceShare })
     .from(cohorts)
@@ -30,10 +30,10 @@ async function minShareOf(q: Queryable, cohortId: string): Promise<number> {
 /**
  * Each enrolment's records: present or late, recorded, recorded before the session's start. The records are
  * reached through the cohort's sessions (the session-first unique index), so a cohort of 1,000 people reads
- * its few thousand rows, not the whole attendance table.
+ * its few thousand rows, not the whole attendance table. Also used by the paged participant list.
  */
-async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentId?: string) {
-  const counts = q
+export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
+  return q
     .select({
       enrollmentId: attendance.enrollmentId,
       attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
@@ -42,9 +42,14 @@ async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrol
     })
     .from(cohortSessions)
     .innerJoin(attendance, eq(attendance.sessionId, cohortSessions.id))
-    .where(and(eq(cohortSessions.cohortId, cohortId), enrollmentId ? eq(attendance.enrollmentId, enrollmentId) : undefined))
+    .where(and(eq(cohortSessions.cohortId, cohortId), enrollmentIds ? inArray(attendance.enrollmentId, enrollmentIds) : undefined))
     .groupBy(attendance.enrollmentId)
     .as("counts");
+}
+
+async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
+  if (enrollmentIds && enrollmentIds.length === 0) return [];
+  const counts = attendanceCountsSubquery(q, cohortId, now, enrollmentIds);
   return q
     .select({
       enrollmentId: enrollments.id,
@@ -54,19 +59,19 @@ async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrol
     })
     .from(enrollments)
     .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
-    .where(and(eq(enrollments.cohortId, cohortId), enrollmentId ? eq(enrollments.id, enrollmentId) : undefined));
+    .where(and(eq(enrollments.cohortId, cohortId), enrollmentIds ? inArray(enrollments.id, enrollmentIds) : undefined));
 }
 
 export async function cohortAttendanceProgress(
   cohortId: string,
-  options: { now?: Date; enrollmentId?: string; q?: Queryable } = {},
+  options: { now?: Date; enrollmentId?: string; enrollmentIds?: string[]; q?: Queryable } = {},
 ): Promise<Map<string, AttendanceProgress>> {
   const q = options.q ?? db;
   const now = options.now ?? new Date();
   const [totals, minShare, rows] = await Promise.all([
     sessionTotals(q, cohortId, now),
     minShareOf(q, cohortId),
-    enrollmentCounts(q, cohortId, now, options.enrollmentId),
+    enrollmentCounts(q, cohortId, now, options.enrollmentId ? [options.enrollmentId] : options.enrollmentIds),
   ]);
   const result = new Map<string, AttendanceProgress>();
   for (const row of rows) {

@@ -256,3 +256,38 @@ describe("completion", () => {
     expect(await db.select().from(completionRecords).where(eq(completionRecords.cohortId, cohort.id))).toHaveLength(0);
   });
 });
+
+describe("the roll call of a big session", () => {
+  it("pages 25 at a time, searches without accents, shows only those not yet marked, and counts the unmarked of the whole session", async () => {
+    const now = new Date();
+    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [-10 * MINUTE], capacity: 100 });
+    const trainer = await createPerson(["trainer"]);
+    await addCohortTrainer(cohort.id, trainer.user.id);
+    const ids: string[] = [];
+    for (let i = 1; i <= 60; i++) {
+      const user = await createUser({ name: i === 60 ? "Võ Thị Ngọc Ánh" : `Học viên ${String(i).padStart(2, "0")}` });
+      const [row] = await db.insert(enrollments).values({ cohortId: cohort.id, userId: user.id, status: "confirmed", feeVnd: 0 }).returning();
+      ids.push(row.id);
+    }
+    const sessionId = sessions[0].id;
+    await recordAttendance({ actor: trainer.actor, sessionId, enrollmentId: ids[0], status: "present", now });
+    await recordAttendance({ actor: trainer.actor, sessionId, enrollmentId: ids[1], status: "absent", now });
+
+    const first = await getRollCall({ actor: trainer.actor, sessionId, now });
+    expect(first).toMatchObject({ total: 60, unmarked: 58, page: 1, pageSize: 25 });
+    expect(first.people).toHaveLength(25);
+    expect(first.people[0]).toMatchObject({ name: "Học viên 01", status: "present" });
+    expect(first.people[0].progress).toMatchObject({ attended: 1, totalSessions: 1 });
+    const third = await getRollCall({ actor: trainer.actor, sessionId, now, view: { page: 3 } });
+    expect(third.people.map((p) => p.name)).toEqual([...Array.from({ length: 9 }, (_, i) => `Học viên ${51 + i}`), "Võ Thị Ngọc Ánh"]);
+    const found = await getRollCall({ actor: trainer.actor, sessionId, now, view: { q: "ngoc anh" } });
+    expect(found.people.map((p) => p.name)).toEqual(["Võ Thị Ngọc Ánh"]);
+    const open = await getRollCall({ actor: trainer.actor, sessionId, now, view: { show: "unmarked" } });
+    expect(open.total).toBe(58);
+    expect(open.people.every((p) => p.status === null)).toBe(true);
+
+    // "Mark all not yet marked" still reaches everyone, not only the page shown.
+    expect(await markAllUnmarked({ actor: trainer.actor, sessionId, status: "present", now })).toBe(58);
+    expect((await getRollCall({ actor: trainer.actor, sessionId, now })).unmarked).toBe(0);
+  });
+});

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { attendance, attendanceEvents, cohorts, cohortSessions, courses, enrollments, users } from "../../../db/schema";
 import { db, type Transaction } from "~/lib/db.server";
+import { foldSql, searchWords } from "~/lib/fold";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
@@ -207,12 +208,32 @@ export async function markAllUnmarked(input: { actor: Actor; sessionId: string; 
 
 const actorUser = alias(users, "actor_user");
 
-/** Everything the roll-call page shows (participants, their value, standing and the session's history). */
-export async function getRollCall(input: { actor: Actor; sessionId: string; now?: Date }) {
+/** 25 a page keeps the roll call of a big session under 100 KB on a phone (each person is a small form). */
+export const ROLL_CALL_PAGE_SIZE = 25;
+/** The most recent changes shown under the roll call (the full history stays in the database and the audit). */
+const ROLL_CALL_HISTORY = 20;
+
+export type RollCallView = { q?: string | null; show?: "all" | "unmarked"; page?: number };
+
+/**
+ * What the roll-call page shows: one page of participants (search by name or e-mail, accents ignored; all or
+ * only those not yet marked), their value and standing, how many are still unmarked in the whole session, and
+ * the latest changes. Cost follows the page, so a session of 500 stays light on a phone.
+ */
+export async function getRollCall(input: { actor: Actor; sessionId: string; now?: Date; view?: RollCallView }) {
   const now = input.now ?? new Date();
+  const view = input.view ?? {};
+  const page = Math.max(1, Math.floor(view.page ?? 1) || 1);
   const row = await loadSessionWithCohort(input.sessionId);
   if (!(await canViewAttendance(input.actor, row.cohort))) throw forbidden();
-  const [canMark, people, progress, history, sessions] = await Promise.all([
+  const participant = and(eq(enrollments.cohortId, row.cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES]));
+  const matching: (SQL | undefined)[] = [participant];
+  for (const word of searchWords(view.q)) {
+    const pattern = `%${word}%`;
+    matching.push(or(sql`${foldSql(users.name)} like ${pattern}`, sql`lower(${users.email}) like ${pattern}`));
+  }
+  if (view.show === "unmarked") matching.push(isNull(attendance.id));
+  const [canMark, people, unmarkedRow, history, sessions] = await Promise.all([
     canMarkAttendance(input.actor, row.cohort),
     db
       .select({
@@ -224,13 +245,20 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
         note: attendance.note,
         method: attendance.method,
         recordedAt: attendance.recordedAt,
+        total: sql<number>`count(*) over ()::int`,
       })
       .from(enrollments)
       .innerJoin(users, eq(users.id, enrollments.userId))
       .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id)))
-      .where(and(eq(enrollments.cohortId, row.cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES])))
-      .orderBy(asc(users.name)),
-    cohortAttendanceProgress(row.cohort.id, { now }),
+      .where(and(...matching))
+      .orderBy(asc(users.name), asc(enrollments.id))
+      .limit(ROLL_CALL_PAGE_SIZE)
+      .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id)))
+      .where(and(participant, isNull(attendance.id))),
     db
       .select({
         id: attendanceEvents.id,
@@ -250,13 +278,14 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .leftJoin(actorUser, eq(actorUser.id, attendanceEvents.actorId))
       .where(eq(attendanceEvents.sessionId, row.session.id))
       .orderBy(desc(attendanceEvents.id))
-      .limit(200),
+      .limit(ROLL_CALL_HISTORY),
     db
       .select({ id: cohortSessions.id, startsAt: cohortSessions.startsAt })
       .from(cohortSessions)
       .where(eq(cohortSessions.cohortId, row.cohort.id))
       .orderBy(asc(cohortSessions.startsAt)),
   ]);
+  const progress = await cohortAttendanceProgress(row.cohort.id, { now, enrollmentIds: people.map((p) => p.enrollmentId) });
   const index = sessions.findIndex((s) => s.id === row.session.id);
   return {
     ...row,
@@ -264,7 +293,11 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     ended: now >= row.session.endsAt,
     window: checkInWindow(row.session),
     position: { number: index + 1, of: sessions.length, previousId: sessions[index - 1]?.id ?? null, nextId: sessions[index + 1]?.id ?? null },
-    people: people.map((p) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
+    page,
+    pageSize: ROLL_CALL_PAGE_SIZE,
+    total: people[0]?.total ?? 0,
+    unmarked: unmarkedRow[0]?.n ?? 0,
+    people: people.map(({ total: _total, ...p }) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
     history,
   };
 }

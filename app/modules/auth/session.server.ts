@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
-import { memberships, organisations, sessions, userRoles, users } from "../../../db/schema";
+import { and, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
+import { sessions, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
-import { isRole, type Actor, type Role } from "./permissions";
+import { isRole, type Actor, type OrganisationKind, type Role } from "./permissions";
 import { generateToken, hashToken } from "./tokens.server";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -40,34 +40,66 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-export async function loadSessionUser(userId: string): Promise<SessionUser | null> {
-  const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, phone: users.phone, locale: users.locale })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
-  if (!user) return null;
-  const [roles, orgs] = await Promise.all([
-    db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)),
-    db
-      .select({ id: memberships.organisationId, role: memberships.role, kind: organisations.kind })
-      .from(memberships)
-      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-      .where(eq(memberships.userId, userId)),
-  ]);
+/**
+ * The person with their roles and memberships, as one row: the roles and memberships come as JSON arrays from
+ * correlated subqueries, so signing a request in costs one round trip to the database, not four.
+ */
+const sessionUserFields = {
+  userId: users.id,
+  email: users.email,
+  name: users.name,
+  phone: users.phone,
+  locale: users.locale,
+  // Written with explicit table names: in a one-table select Drizzle leaves its columns unqualified, and a bare
+  // "id" inside the subquery would be the membership's own id.
+  roles: sql<string[]>`coalesce((select json_agg(ur.role) from user_roles ur where ur.user_id = "users"."id"), '[]'::json)`,
+  organisations: sql<SessionMembership[]>`coalesce((select json_agg(json_build_object('id', m.organisation_id, 'role', m.role, 'kind', o.kind))
+    from memberships m join organisations o on o.id = m.organisation_id where m.user_id = "users"."id"), '[]'::json)`,
+};
+
+type SessionMembership = { id: string; role: "member" | "admin"; kind: OrganisationKind };
+
+type SessionUserRow = {
+  userId: string;
+  email: string;
+  name: string;
+  phone: string | null;
+  locale: string;
+  roles: string[] | string;
+  organisations: SessionMembership[] | string;
+};
+
+function toSessionUser(row: SessionUserRow): SessionUser {
+  const roles = (typeof row.roles === "string" ? JSON.parse(row.roles) : row.roles) as string[];
+  const orgs = (typeof row.organisations === "string" ? JSON.parse(row.organisations) : row.organisations) as SessionMembership[];
   return {
-    ...user,
-    roles: roles.map((r) => r.role).filter(isRole) as Role[],
+    id: row.userId,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    locale: row.locale,
+    roles: roles.filter(isRole) as Role[],
     organisations: orgs.map(({ id, role }) => ({ id, role })),
     adminOrganisationIds: orgs.filter((o) => o.role === "admin").map((o) => o.id),
     adminOrganisationKinds: Object.fromEntries(orgs.filter((o) => o.role === "admin").map((o) => [o.id, o.kind])),
   };
 }
 
+export async function loadSessionUser(userId: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(sessionUserFields)
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+  return row ? toSessionUser(row as SessionUserRow) : null;
+}
+
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   const sessionId = hashToken(token);
+  // One query: the session, its person (unless deleted), their roles and memberships.
   const [row] = await db
-    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .select({ expiresAt: sessions.expiresAt, person: sessionUserFields })
     .from(sessions)
+    .leftJoin(users, and(eq(users.id, sessions.userId), isNull(users.deletedAt)))
     .where(eq(sessions.id, sessionId));
   if (!row) return null;
   const now = Date.now();
@@ -75,8 +107,8 @@ export async function validateSessionToken(token: string): Promise<ValidatedSess
     await db.delete(sessions).where(eq(sessions.id, sessionId));
     return null;
   }
-  const user = await loadSessionUser(row.userId);
-  if (!user) return null;
+  if (!row.person?.userId) return null;
+  const user = toSessionUser(row.person as SessionUserRow);
   let expiresAt = row.expiresAt;
   let refreshed = false;
   if (expiresAt.getTime() - now < REFRESH_WITHIN_MS) {

@@ -197,6 +197,48 @@ export const CancelCohortSchema = z.object({
 /** Staff withdrawing someone: the reason is required. */
 export const StaffWithdrawSchema = z.object({ enrollmentId: uuid, reason: requiredText(1000) });
 
+/** Several people withdrawn at once by staff, with one reason (at most one page of the list). */
+export const BulkWithdrawSchema = z.object({
+  enrollmentId: z.array(uuid, { required_error: "cohorts.participants.noneSelected" }).min(1, "cohorts.participants.noneSelected").max(200, "cohorts.participants.tooMany"),
+  reason: requiredText(1000),
+});
+
+const PARTICIPANT_STATUS_FILTERS = ["waitlisted", "offered", "pending_payment", "confirmed", "withdrawn", "rejected", "lapsed", "completed", "not_completed", "applied"] as const;
+const STANDING_FILTERS = ["reached", "on_track", "at_risk", "cannot_complete", "no_sessions"] as const;
+/** How the participant list can be ordered (the service maps each to its ORDER BY). */
+export const PARTICIPANT_SORTS = ["name", "email", "status", "attendance", "enrolled"] as const;
+export type ParticipantSort = (typeof PARTICIPANT_SORTS)[number];
+
+/**
+ * The participant list's search, filters, sort and page, from the address. A link may be old or edited by hand:
+ * a value that is not one of the choices is dropped (the default view), never an error page.
+ */
+export const ParticipantListQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  status: z.enum(PARTICIPANT_STATUS_FILTERS).optional().catch(undefined),
+  standing: z.enum(STANDING_FILTERS).optional().catch(undefined),
+  sort: z.enum(PARTICIPANT_SORTS).default("name").catch("name"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});
+export type ParticipantListQuery = z.infer<typeof ParticipantListQuerySchema>;
+
+/** The roll call's search, "only not yet marked" and page, from the address (unknown values → the default view). */
+export const RollCallQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  show: z.enum(["all", "unmarked"]).default("all").catch("all"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});
+
+export function readRollCallQuery(url: URL) {
+  const get = (key: string) => url.searchParams.get(key) || undefined;
+  return RollCallQuerySchema.parse({ q: get("q"), show: get("show"), page: get("page") });
+}
+
+export function readParticipantListQuery(url: URL): ParticipantListQuery {
+  const get = (key: string) => url.searchParams.get(key) || undefined;
+  return ParticipantListQuerySchema.parse({ q: get("q"), status: get("status"), standing: get("standing"), sort: get("sort"), page: get("page") });
+}
+
 /** The answers of an application, one per question, in order; required questions are checked by the service. */
 export const ApplicationSchema = z.object({
   answers: z.array(z.string().trim().max(2000, "validation.textTooLong").optional()).max(MAX_QUESTIONS).optional(),

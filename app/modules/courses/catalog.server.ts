@@ -38,7 +38,10 @@ export async function listCatalog(filters: CatalogFilters & { userId?: string | 
       topics: courses.topics,
       hours: courses.hours,
       listPriceVnd: courses.listPriceVnd,
-      lessonCount: sql<number>`(select count(*)::int from ${lessons} where ${lessons.courseId} = ${courses.id} and ${lessons.archivedAt} is null)`,
+      // Written out with an alias on purpose: in a one-table select Drizzle leaves column names unqualified, so
+      // `${lessons.courseId} = ${courses.id}` became "course_id" = "id" — both the lesson's own columns — and
+      // every card said "0 lessons".
+      lessonCount: sql<number>`(select count(*)::int from lessons l where l.course_id = "courses"."id" and l.archived_at is null)`,
     })
     .from(courses)
     .where(and(...where))

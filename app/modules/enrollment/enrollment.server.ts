@@ -339,42 +339,97 @@ export async function decideApplication(input: {
  * offered to the waitlist; after the start the withdrawal is recorded (the row, its attendance and its
  * history stay) and the seat is not offered again.
  */
+/** The withdrawal itself, inside the caller's transaction holding the cohort's lock; seats are refilled by the caller. */
+async function withdrawLocked(
+  tx: Transaction,
+  input: { actor: Actor; cohort: Cohort; enrollment: Enrollment; reason?: string | null; started: boolean; ipAddress?: string | null; now: Date },
+) {
+  const { cohort, enrollment } = input;
+  const own = enrollment.userId === input.actor.id;
+  const staff = canManageCohort(input.actor, cohort);
+  if (!own && !staff) throw forbidden();
+  if (!own && !input.reason?.trim()) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
+  if (!isActive(enrollment.status)) throw conflict("cohorts.withdraw.notActive");
+  const heldSeat = holdsSeat(enrollment.status);
+  if (enrollment.status === "pending_payment") await cancelOpenPayment(tx, { enrollmentId: enrollment.id, actorId: input.actor.id });
+  await tx
+    .update(enrollments)
+    .set({ status: "withdrawn", withdrawnAt: input.now, withdrawnAfterStart: input.started && heldSeat })
+    .where(eq(enrollments.id, enrollment.id));
+  await recordEnrollmentEvent(tx, {
+    enrollmentId: enrollment.id,
+    cohortId: cohort.id,
+    actorId: input.actor.id,
+    from: enrollment.status,
+    to: "withdrawn",
+    reason: input.reason?.trim() || (input.started ? "withdrawn_after_start" : "withdrawn"),
+    ipAddress: input.ipAddress,
+  });
+  return { heldSeat, afterStart: input.started && heldSeat };
+}
+
+/** After commit: the places' subsidy estimates, the mails, the offers of freed seats. */
+async function afterWithdrawals(input: { actor: Actor; enrollmentIds: string[]; reason?: string | null; offered: Awaited<ReturnType<typeof fillFreeSeats>>; now: Date }) {
+  for (const enrollmentId of input.enrollmentIds) {
+    // The place's subsidy estimate is released (before the start) or forfeited (after it).
+    await syncEnrollmentSubsidy({ enrollmentId, actorId: input.actor.id, now: input.now }).catch((error) =>
+      console.error("[subsidies] withdrawal", enrollmentId, (error as Error).message),
+    );
+  }
+  await sendEnrollmentMails(
+    input.enrollmentIds.map((enrollmentId) => ({ kind: "withdrawn" as const, enrollmentId, reason: input.reason })),
+    input.now,
+  );
+  await announceOffers(input.offered, input.now);
+}
+
 export async function withdraw(input: { actor: Actor; enrollmentId: string; reason?: string | null; now?: Date; ipAddress?: string | null }) {
   const now = input.now ?? new Date();
   const result = await db.transaction(async (tx) => {
     const { cohort, enrollment } = await loadEnrollmentForUpdate(tx, input.enrollmentId);
-    const own = enrollment.userId === input.actor.id;
-    const staff = canManageCohort(input.actor, cohort);
-    if (!own && !staff) throw forbidden();
-    if (!own && !input.reason?.trim()) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
-    if (!isActive(enrollment.status)) throw conflict("cohorts.withdraw.notActive");
-    const startsAt = await cohortStartsAt(tx, cohort);
-    const started = now >= startsAt;
-    const heldSeat = holdsSeat(enrollment.status);
-    if (enrollment.status === "pending_payment") await cancelOpenPayment(tx, { enrollmentId: enrollment.id, actorId: input.actor.id });
-    await tx
-      .update(enrollments)
-      .set({ status: "withdrawn", withdrawnAt: now, withdrawnAfterStart: started && heldSeat })
-      .where(eq(enrollments.id, enrollment.id));
-    await recordEnrollmentEvent(tx, {
-      enrollmentId: enrollment.id,
-      cohortId: cohort.id,
-      actorId: input.actor.id,
-      from: enrollment.status,
-      to: "withdrawn",
-      reason: input.reason?.trim() || (started ? "withdrawn_after_start" : "withdrawn"),
-      ipAddress: input.ipAddress,
-    });
-    const offered = heldSeat && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
-    return { enrollmentId: enrollment.id, afterStart: started && heldSeat, offered };
+    const started = now >= (await cohortStartsAt(tx, cohort));
+    const done = await withdrawLocked(tx, { ...input, cohort, enrollment, started, now });
+    const offered = done.heldSeat && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
+    return { enrollmentId: enrollment.id, afterStart: done.afterStart, offered };
   });
-  // Issue 5: the place's subsidy estimate is released (before the start) or forfeited (after it).
-  await syncEnrollmentSubsidy({ enrollmentId: result.enrollmentId, actorId: input.actor.id, now }).catch((error) =>
-    console.error("[subsidies] withdrawal", result.enrollmentId, (error as Error).message),
-  );
-  await sendEnrollmentMails([{ kind: "withdrawn", enrollmentId: result.enrollmentId, reason: input.reason }], now);
-  await announceOffers(result.offered, now);
+  await afterWithdrawals({ actor: input.actor, enrollmentIds: [result.enrollmentId], reason: input.reason, offered: result.offered, now });
   return { afterStart: result.afterStart, offered: result.offered };
+}
+
+/**
+ * Staff withdraw several people of one cohort at once, with one reason: all or none (one transaction; a person
+ * no longer active, or not in this cohort, refuses the whole batch and names them), seats refilled once.
+ */
+export async function withdrawMany(input: { actor: Actor; cohortId: string; enrollmentIds: string[]; reason: string; now?: Date; ipAddress?: string | null }) {
+  const now = input.now ?? new Date();
+  const ids = [...new Set(input.enrollmentIds)].sort();
+  if (!ids.length) throw badRequest("cohorts.participants.noneSelected", { field: "enrollmentId" });
+  if (!input.reason.trim()) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
+  const result = await db.transaction(async (tx) => {
+    const cohort = await lockCohort(tx, input.cohortId);
+    if (!cohort) throw notFound();
+    if (!canManageCohort(input.actor, cohort)) throw forbidden();
+    const rows = await tx
+      .select({ enrollment: enrollments, name: users.name })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .where(and(eq(enrollments.cohortId, cohort.id), inArray(enrollments.id, ids)))
+      .orderBy(asc(enrollments.id))
+      .for("update", { of: enrollments });
+    if (rows.length !== ids.length) throw notFound();
+    const inactive = rows.find((r) => !isActive(r.enrollment.status));
+    if (inactive) throw conflict("cohorts.participants.bulkNotActive", { params: { name: inactive.name } });
+    const started = now >= (await cohortStartsAt(tx, cohort));
+    let freed = false;
+    for (const row of rows) {
+      const done = await withdrawLocked(tx, { actor: input.actor, cohort, enrollment: row.enrollment, reason: input.reason, started, ipAddress: input.ipAddress, now });
+      freed ||= done.heldSeat;
+    }
+    const offered = freed && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
+    return { offered };
+  });
+  await afterWithdrawals({ actor: input.actor, enrollmentIds: ids, reason: input.reason, offered: result.offered, now });
+  return { count: ids.length, offered: result.offered };
 }
 
 /** The person offered a seat takes it before the deadline (after it, the offer lapses and passes on). */

@@ -1,0 +1,229 @@
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { enrollments, memberships, organisations, users } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { foldSql, searchWords } from "~/lib/fold";
+import { listCurrentCompletions } from "~/modules/attendance/completion.server";
+import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
+import { attendanceCountsSubquery, minShareOf, sessionTotals } from "~/modules/attendance/progress.server";
+import type { ParticipantSort } from "~/modules/cohorts/schema";
+import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
+import { isUuid } from "~/modules/organisations/organisations.server";
+import { waitlistRank } from "./waitlist.server";
+
+export const PARTICIPANT_PAGE_SIZE = 50;
+
+export type ParticipantFilter = {
+  q?: string | null;
+  status?: EnrollmentStatus | null;
+  standing?: AttendanceStanding | null;
+  sort?: ParticipantSort;
+};
+
+/** Statuses whose attendance standing is shown: the people who take part (and those who left after the start). */
+const STANDING_STATUSES = ["confirmed", "completed", "not_completed"] as const;
+
+/** The organisations a person belongs to, short names first, for the list and the export. */
+const organisationNames = sql<string | null>`(select string_agg(coalesce(${organisations.shortName}, ${organisations.name}), ', ' order by ${organisations.name})
+  from ${memberships} join ${organisations} on ${organisations.id} = ${memberships.organisationId}
+  where ${memberships.userId} = ${users.id})`;
+
+/**
+ * The pieces every view of a cohort's participants shares: the attendance counts joined per enrolment, the
+ * standing worked out in SQL exactly as `attendanceProgress` does in JavaScript (so the filter and the badge
+ * agree), and the search/status/standing conditions. Applicants are listed apart (they have answers to read).
+ */
+async function participantQueryParts(cohortId: string, filter: ParticipantFilter, now: Date) {
+  const [totals, minShare] = await Promise.all([sessionTotals(db, cohortId, now), minShareOf(db, cohortId)]);
+  const needed = sessionsNeeded(minShare, totals.total);
+  const counts = attendanceCountsSubquery(db, cohortId, now);
+  const attended = sql<number>`coalesce(${counts.attended}, 0)`;
+  const recorded = sql<number>`coalesce(${counts.recorded}, 0)`;
+  const slack = sql`(${attended} + greatest(0, ${totals.total}::int - ${recorded}) - ${needed}::int)`;
+  const standing = sql<AttendanceStanding | null>`case
+    when not (${inArray(enrollments.status, [...STANDING_STATUSES])} or ${enrollments.withdrawnAfterStart}) then null
+    when ${totals.total}::int = 0 then 'no_sessions'
+    when ${attended} >= ${needed}::int then 'reached'
+    when ${slack} < 0 then 'cannot_complete'
+    when ${slack} = 0 then 'at_risk'
+    else 'on_track' end`;
+
+  const where: (SQL | undefined)[] = [eq(enrollments.cohortId, cohortId), filter.status ? eq(enrollments.status, filter.status) : ne(enrollments.status, "applied")];
+  for (const word of searchWords(filter.q)) {
+    const pattern = `%${word}%`;
+    where.push(
+      or(
+        sql`${foldSql(users.name)} like ${pattern}`,
+        sql`lower(${users.email}) like ${pattern}`,
+        sql`exists (select 1 from ${memberships} join ${organisations} on ${organisations.id} = ${memberships.organisationId}
+          where ${memberships.userId} = ${users.id}
+            and (${foldSql(organisations.name)} like ${pattern} or ${foldSql(sql`coalesce(${organisations.shortName}, '')`)} like ${pattern}))`,
+      ),
+    );
+  }
+  if (filter.standing) where.push(sql`${standing} = ${filter.standing}`);
+  return { totals, minShare, counts, attended, recorded, standing, where: and(...where) };
+}
+
+function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
+  switch (sort) {
+    case "email":
+      return [asc(users.email), asc(enrollments.id)];
+    case "status":
+      return [
+        sql`case ${enrollments.status} when 'offered' then 1 when 'pending_payment' then 2 when 'confirmed' then 3 when 'completed' then 3 when 'not_completed' then 3 when 'waitlisted' then 4 else 5 end`,
+        asc(enrollments.waitlistPosition),
+        asc(users.name),
+        asc(enrollments.id),
+      ];
+    case "attendance":
+      return [desc(attended), asc(users.name), asc(enrollments.id)];
+    case "enrolled":
+      return [desc(enrollments.createdAt), asc(enrollments.id)];
+    default:
+      return [asc(users.name), asc(enrollments.id)];
+  }
+}
+
+/**
+ * One page of a cohort's participants (applicants excepted) with the number matching the filter: search by name,
+ * e-mail or organisation (accents and case ignored, every word must match), filter by status and attendance
+ * standing, five sorts, 50 a page. Cost follows the page: one query for the rows and the total, one for the
+ * completion records of the 50 shown.
+ */
+export async function listParticipantsPage(input: { cohortId: string; filter: ParticipantFilter; page: number; now?: Date }) {
+  const now = input.now ?? new Date();
+  const parts = await participantQueryParts(input.cohortId, input.filter, now);
+  const page = Math.max(1, Math.floor(input.page) || 1);
+  const rows = await db
+    .select({
+      id: enrollments.id,
+      name: users.name,
+      email: users.email,
+      organisation: organisationNames,
+      status: enrollments.status,
+      waitlistRank,
+      waitlistPosition: enrollments.waitlistPosition,
+      offerExpiresAt: enrollments.offerExpiresAt,
+      withdrawnAfterStart: enrollments.withdrawnAfterStart,
+      attended: sql<number>`${parts.attended}::int`,
+      recorded: sql<number>`${parts.recorded}::int`,
+      recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
+      standing: parts.standing,
+      total: sql<number>`count(*) over ()::int`,
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+    .where(parts.where)
+    .orderBy(...orderFor(input.filter.sort, parts.attended))
+    .limit(PARTICIPANT_PAGE_SIZE)
+    .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
+  // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
+  const total = rows.length ? rows[0]!.total : page > 1 ? await countParticipants(parts.where, parts.counts) : 0;
+  const completions = await listCurrentCompletions(input.cohortId, db, rows.map((r) => r.id));
+  const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
+  return {
+    page,
+    pageSize: PARTICIPANT_PAGE_SIZE,
+    total,
+    pageCount: Math.max(1, Math.ceil(total / PARTICIPANT_PAGE_SIZE)),
+    people: rows.map((r) => ({
+      ...r,
+      progress: r.standing
+        ? attendanceProgress({
+            totalSessions: parts.totals.total,
+            heldSessions: parts.totals.started + r.recordedEarly,
+            attended: r.attended,
+            open: Math.max(0, parts.totals.total - r.recorded),
+            minShare: parts.minShare,
+          })
+        : null,
+      completion: byEnrollment.get(r.id) ?? null,
+    })),
+  };
+}
+
+async function countParticipants(where: SQL | undefined, counts: ReturnType<typeof attendanceCountsSubquery>) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
+    .where(where);
+  return row?.n ?? 0;
+}
+
+/** The people who applied and wait for a decision, oldest first (at most `limit`), and how many there are. */
+export async function listApplicants(cohortId: string, limit = PARTICIPANT_PAGE_SIZE) {
+  const rows = await db
+    .select({
+      id: enrollments.id,
+      name: users.name,
+      email: users.email,
+      applicationAnswers: enrollments.applicationAnswers,
+      total: sql<number>`count(*) over ()::int`,
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .where(and(eq(enrollments.cohortId, cohortId), eq(enrollments.status, "applied")))
+    .orderBy(asc(enrollments.createdAt), asc(enrollments.id))
+    .limit(limit);
+  return { total: rows[0]?.total ?? 0, people: rows };
+}
+
+export type ExportRow = {
+  name: string;
+  email: string;
+  organisation: string | null;
+  status: EnrollmentStatus;
+  standing: AttendanceStanding | null;
+  attended: number;
+  totalSessions: number;
+  enrolledAt: Date;
+};
+
+/**
+ * The whole filtered list (applicants included when asked by status), in the list's order, read in batches of
+ * `batch` rows by keyset on (name, id) — never the whole cohort in memory, whatever its size.
+ */
+export async function* participantsForExport(input: { cohortId: string; filter: ParticipantFilter; now?: Date; batch?: number }): AsyncGenerator<ExportRow[]> {
+  const now = input.now ?? new Date();
+  const parts = await participantQueryParts(input.cohortId, input.filter, now);
+  const batch = input.batch ?? 500;
+  let after: { name: string; id: string } | null = null;
+  for (;;) {
+    const rows: (Omit<ExportRow, "totalSessions"> & { id: string })[] = await db
+      .select({
+        id: enrollments.id,
+        name: users.name,
+        email: users.email,
+        organisation: organisationNames,
+        status: enrollments.status,
+        standing: parts.standing,
+        attended: sql<number>`${parts.attended}::int`,
+        enrolledAt: enrollments.createdAt,
+      })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+      .where(and(parts.where, after ? sql`(${users.name}, ${enrollments.id}) > (${after.name}, ${after.id}::uuid)` : undefined))
+      .orderBy(asc(users.name), asc(enrollments.id))
+      .limit(batch);
+    if (!rows.length) return;
+    yield rows.map(({ id: _id, ...r }) => ({ ...r, totalSessions: parts.totals.total }));
+    if (rows.length < batch) return;
+    const last = rows[rows.length - 1]!;
+    after = { name: last.name, id: last.id };
+  }
+}
+
+/** One person of the cohort's list (for the history and single-withdrawal panels), or null. */
+export async function findParticipant(cohortId: string, enrollmentId: string | null) {
+  if (!enrollmentId || !isUuid(enrollmentId)) return null;
+  const [row] = await db
+    .select({ id: enrollments.id, name: users.name, email: users.email, status: enrollments.status })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .where(and(eq(enrollments.cohortId, cohortId), eq(enrollments.id, enrollmentId)));
+  return row ?? null;
+}
