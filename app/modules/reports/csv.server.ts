@@ -109,12 +109,15 @@ export type AttendanceCsvBatch = { sessions: number; rows: number };
  *   those sessions; each batch is bounded by the sessions' capacity and no query rereads earlier rows.
  */
 export function streamAttendanceCsv(
-  input: { programmeId: string; start: string; end: string; language: "vi" | "en" },
+  input: { programmeId: string; start: string; end: string; language: "vi" | "en"; asOf?: string },
   batch: AttendanceCsvBatch = { sessions: 50, rows: 5_000 },
 ): ReadableStream<Uint8Array> {
   const t = reportText(input.language);
   const from = dayStartsAt(input.start).toISOString();
-  const until = dayEndsBefore(input.end).toISOString();
+  // The sessions held: started in the period and before the report's generation time (as in the figures).
+  const end = dayEndsBefore(input.end);
+  const asOf = input.asOf ? new Date(input.asOf) : new Date();
+  const until = (asOf < end ? asOf : end).toISOString();
   const title = input.language === "vi" ? sql`co.title_vi` : sql`co.title_en`;
   const header = csvLine([
     t("csv.attendance.cohort"),

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { TrainingRow } from "./figures.server";
-import { dayText, periodName, reportText, vietnamParts, vndText, type ReportSnapshot } from "./snapshot";
+import { reportFormat } from "./format";
+import { dayText, isProvisional, periodName, reportHeaderLines, reportText, vietnamParts, type ReportSnapshot } from "./snapshot";
 
 /**
  * The report as a PDF in the Vietnamese administrative layout (Nghị định 30/2020/NĐ-CP): issuing body top left
@@ -14,11 +15,14 @@ const BOLD = resolve(FONT_DIR, "DejaVuSans-Bold.ttf");
 
 type Column = { label: string; width: number; align?: "left" | "right" | "center" };
 
-export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer> {
+export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 = ""): Promise<Buffer> {
   // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
   const { default: PDFDocument } = await import("pdfkit");
   const { report, figures } = snapshot;
   const t = reportText(report.language);
+  const f = reportFormat(report.language);
+  const vndText = f.vnd;
+  const provisional = isProvisional(snapshot);
   const generatedAt = new Date(report.generatedAt);
   const programmeName = report.language === "vi" ? figures.programme.nameVi : figures.programme.nameEn;
   const period = periodName(t, report.periodKind, report.year, report.periodIndex);
@@ -82,7 +86,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
   doc.font("bold").fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
   doc.moveDown(0.3);
   doc.font("italic").fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
-  doc.moveDown(1);
+  doc.moveDown(0.6);
 
   const heading = (text: string) => {
     ensureSpace(40);
@@ -100,15 +104,40 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     const total = columns.reduce((sum, c) => sum + c.width, 0);
     const scale = width / total;
     const widths = columns.map((c) => c.width * scale);
+    const lineHeight = (() => {
+      doc.font("regular").fontSize(fontSize);
+      return doc.currentLineHeight(true);
+    })();
     const drawRow = (cells: string[], bold: boolean) => {
       doc.font(bold ? "bold" : "regular").fontSize(fontSize);
-      const height = Math.max(...cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i] - 6 }))) + 6;
+      // Amounts (right-aligned) stay on one line: measured, and set smaller when they would not fit. Only text
+      // cells are measured for wrapping (measuring every cell was most of the PDF's time on a large report).
+      const sizes = cells.map((cell, i) => {
+        if (bold || columns[i].align !== "right") return fontSize;
+        const room = widths[i] - 6;
+        const w = doc.widthOfString(cell);
+        return w <= room ? fontSize : Math.max(4, (fontSize * room) / w);
+      });
+      const height =
+        Math.max(
+          lineHeight,
+          ...cells.map((cell, i) =>
+            sizes[i] !== fontSize || (!bold && columns[i].align === "right" && !cell.includes("\n"))
+              ? lineHeight
+              : cell.includes("\n") || doc.widthOfString(cell) > widths[i] - 6
+                ? doc.heightOfString(cell, { width: widths[i] - 6 })
+                : lineHeight,
+          ),
+        ) + 6;
       ensureSpace(height);
       const y = doc.y;
       let x = left;
       cells.forEach((cell, i) => {
         doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke();
-        doc.text(cell, x + 3, y + 3, { width: widths[i] - 6, align: columns[i].align ?? "left" });
+        if (sizes[i] !== fontSize) doc.fontSize(sizes[i]);
+        const oneLine = !bold && columns[i].align === "right";
+        doc.text(cell, x + 3, y + 3, { width: widths[i] - 6, align: columns[i].align ?? "left", lineBreak: !oneLine });
+        if (sizes[i] !== fontSize) doc.fontSize(fontSize);
         x += widths[i];
       });
       doc.x = left;
@@ -118,7 +147,17 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     for (const row of rows) drawRow(row, false);
     doc.moveDown(0.5);
   };
-  const percent = (rate: number | null) => (rate === null ? t("summary.notApplicable") : `${(rate * 100).toFixed(1).replace(".", report.language === "vi" ? "," : ".")} %`);
+  const percent = (rate: number | null) => f.percent(rate, t("summary.notApplicable"));
+
+  // The report's particulars: period, generation, snapshot, provisional or final, what it supersedes.
+  table(
+    [
+      { label: t("header.title"), width: 2 },
+      { label: "", width: 5 },
+    ],
+    reportHeaderLines(snapshot, snapshotSha256).map(([label, value]) => [label, value]),
+    8,
+  );
 
   // I. Summary.
   const s = figures.summary;
@@ -131,10 +170,15 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     [
       [t("summary.cohortsRun"), vndText(s.cohortsRun)],
       [t("summary.sessionsHeld"), vndText(s.sessionsHeld)],
-      [t("summary.trainingHours"), String(s.trainingHours)],
+      [t("summary.trainingHours"), f.hours(s.trainingHours)],
       [t("summary.learnersTotal"), vndText(s.learners.total)],
       [t("summary.learnersFounders"), vndText(s.learners.founders)],
       [t("summary.learnersLecturers"), vndText(s.learners.lecturers)],
+      [t("summary.learnersOther"), vndText(s.learners.other)],
+      [t("summary.enrolledNeverAttended"), vndText(s.enrolledNeverAttended)],
+      [t("summary.trainersAttended"), vndText(s.trainersTrained.attended)],
+      [t("summary.trainersCompleted"), vndText(s.trainersTrained.completed)],
+      [t("summary.trainersCertified"), vndText(s.trainersTrained.certified)],
       [t("summary.attendanceRate"), percent(s.attendance.rate)],
       [t("summary.completionRate"), percent(s.completion.rate)],
       [t("summary.certifiedTrainers"), vndText(s.certifiedTrainers)],
@@ -167,7 +211,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
         r.organisationName ? `${r.personName}\n${r.organisationName}` : r.personName,
         `${r.courseTitle} (${t(`routes.${r.route}`)})`,
         `${dayText(r.startsOn)}\n${dayText(r.endsOn)}`,
-        String(r.hours),
+        f.hours(r.hours),
         r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "—",
         vndText(r.feeVnd),
         vndText(r.subsidyVnd),
@@ -195,7 +239,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
       { label: t("budget.available"), width: 2, align: "right" },
     ],
     figures.budgetExecution.map((b) => [
-      t(`fundingSources.${b.fundingSource}`),
+      `${t(`fundingSources.${b.fundingSource}`)}\n${t("budget.fiscalYear")} ${b.fiscalYear}`,
       vndText(b.allocatedVnd),
       vndText(b.committedInPeriodVnd),
       vndText(b.paidInPeriodVnd),
@@ -221,6 +265,17 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     .font("italic")
     .fontSize(8)
     .text(t("file.generatedLine", { at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`, name: report.generatedBy.name }), left, doc.y, { width, align: "left" });
+
+  // Every page: "provisional" at its head when the period had not ended, and its number at its foot.
+  const pages = doc.bufferedPageRange();
+  for (let i = pages.start; i < pages.start + pages.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing in the margin must not open a new page
+    if (provisional) doc.font("bold").fontSize(9).fillColor("#b91c1c").text(t("header.provisional"), left, 30, { width, align: "center", lineBreak: false }).fillColor("black");
+    doc.font("regular").fontSize(8).text(`${i + 1}/${pages.count}`, left, doc.page.height - 40, { width, align: "right", lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
 
   doc.end();
   return done;

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { organisations, programmeReports, programmes, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { defineJob } from "~/lib/jobs.server";
 import { isUuid } from "~/modules/organisations/organisations.server";
+import { streamAttendanceCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { periodOf, type PeriodKind } from "./period";
 import { renderReportPdf } from "./pdf.server";
@@ -21,6 +22,18 @@ export type ReportRequest = { actorId: string; programmeId: string; periodKind: 
 export const buildReportJob = defineJob<{ reportId: string }>("reports.build", async ({ reportId }) => {
   await buildReport(reportId);
 });
+
+/** A stream gzip-compressed into one buffer (only the compressed bytes are held). */
+async function gzipStream(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  const reader = stream.pipeThrough(new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
 
 function sha256(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -63,9 +76,26 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
       ? await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, programme.ownerOrganisationId))
       : [];
     const [requester] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, report.requestedBy));
-    const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd });
-    await setProgress(reportId, 50);
+    // The generation time is taken first: the figures count what had happened by then.
     const generatedAt = now();
+    const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, asOf: generatedAt.toISOString() });
+    await setProgress(reportId, 50);
+    // The latest earlier report of the same programme and period, which this one replaces.
+    const [previous] = await db
+      .select({ number: programmeReports.seq, generatedAt: programmeReports.generatedAt })
+      .from(programmeReports)
+      .where(
+        and(
+          eq(programmeReports.programmeId, report.programmeId),
+          eq(programmeReports.periodKind, report.periodKind),
+          eq(programmeReports.year, report.year),
+          eq(programmeReports.periodIndex, report.periodIndex),
+          eq(programmeReports.status, "ready"),
+          lt(programmeReports.seq, report.seq),
+        ),
+      )
+      .orderBy(desc(programmeReports.seq))
+      .limit(1);
     const snapshot: ReportSnapshot = {
       version: 1,
       report: {
@@ -78,13 +108,20 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         generatedBy: { id: requester.id, name: requester.name },
         issuer: { parent: `Ủy ban nhân dân ${programme.province}`, name: owner?.name ?? programme.nameVi },
         place: placeOf(programme.province),
+        supersedes: previous?.generatedAt ? { number: previous.number, generatedAt: previous.generatedAt.toISOString() } : null,
       },
       figures,
     };
     const snapshotText = JSON.stringify(snapshot);
-    const xlsx = await renderReportXlsx(snapshot);
+    const snapshotSha256 = sha256(snapshotText);
+    const xlsx = await renderReportXlsx(snapshot, snapshotSha256);
     await setProgress(reportId, 75);
-    const pdf = await renderReportPdf(snapshot);
+    const pdf = await renderReportPdf(snapshot, snapshotSha256);
+    await setProgress(reportId, 90);
+    // The attendance records are frozen with the report too (gzip: a year at scale M is tens of MB as text).
+    const attendanceCsvGz = await gzipStream(
+      streamAttendanceCsv({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, language: snapshot.report.language, asOf: generatedAt.toISOString() }),
+    );
     await db
       .update(programmeReports)
       .set({
@@ -92,11 +129,13 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         progress: 100,
         generatedAt,
         snapshot: JSON.parse(snapshotText) as Record<string, unknown>,
-        snapshotSha256: sha256(snapshotText),
+        snapshotSha256,
         xlsx,
         xlsxSha256: sha256(xlsx),
         pdf,
         pdfSha256: sha256(pdf),
+        attendanceCsvGz,
+        attendanceCsvSha256: sha256(attendanceCsvGz),
       })
       .where(eq(programmeReports.id, reportId));
   } catch (error) {
@@ -190,4 +229,22 @@ export async function getReportFile(reportId: string, format: keyof typeof REPOR
     contentType: REPORT_FILE_TYPES[format],
     fileName: `bao-cao-${row.seq}-${row.periodKind}-${row.year}-${row.periodIndex}.${format}`,
   };
+}
+
+/**
+ * The attendance CSV frozen with a report, decompressed as it is sent, after checking the kept bytes against their
+ * hash. Reports made before attendance was frozen have none (404: regenerate the report).
+ */
+export async function getAttendanceCsv(reportId: string): Promise<{ stream: ReadableStream<Uint8Array>; seq: number }> {
+  if (!isUuid(reportId)) throw notFound("reports.periodic.notFound");
+  const [row] = await db
+    .select({ seq: programmeReports.seq, status: programmeReports.status, bytes: programmeReports.attendanceCsvGz, hash: programmeReports.attendanceCsvSha256 })
+    .from(programmeReports)
+    .where(eq(programmeReports.id, reportId));
+  if (!row) throw notFound("reports.periodic.notFound");
+  if (row.status !== "ready") throw notFound("reports.periodic.notReady");
+  if (!row.bytes) throw notFound("reports.periodic.attendanceNotKept");
+  if (sha256(row.bytes) !== row.hash) throw new Error(`report ${reportId}: the kept attendance CSV does not match its hash`);
+  const stream = new Blob([new Uint8Array(row.bytes)]).stream().pipeThrough(new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+  return { stream, seq: row.seq };
 }
