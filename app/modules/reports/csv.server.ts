@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { CSV_BOM, csvLine, csvRows } from "~/lib/csv.server";
 import { databaseKind, db, type Transaction } from "~/lib/db.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
 import { reportText, type ReportSnapshot } from "./snapshot";
@@ -7,19 +8,7 @@ import { reportText, type ReportSnapshot } from "./snapshot";
  * CSV exports, streamed: rows are read in batches by keyset pagination (never the whole result in memory) and
  * written as UTF-8 with a byte-order mark so Excel opens Vietnamese text correctly.
  */
-const BOM = "\uFEFF";
-
-export function csvLine(values: readonly (string | number | null | undefined)[]): string {
-  return (
-    values
-      .map((value) => {
-        if (value === null || value === undefined) return "";
-        const text = String(value);
-        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-      })
-      .join(",") + "\r\n"
-  );
-}
+const BOM = CSV_BOM;
 
 /** A stream that asks `next` for the next lines until it returns null; `close` runs when it ends or is cancelled. */
 function linesStream(header: string, next: () => Promise<string | null>, close?: () => Promise<void>): ReadableStream<Uint8Array> {
@@ -134,7 +123,7 @@ export function streamAttendanceCsv(
     u.name as learner, u.email, a.status, a.method,
     to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
   const toLines = (rows: AttendanceCsvRow[]) =>
-    rows.map((r) => csvLine([r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at])).join("");
+    csvRows(rows.map((r) => [r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at]));
 
   if (databaseKind() === "postgres") {
     const cursor = openCursor<AttendanceCsvRow>(sql`
@@ -224,9 +213,8 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
     if (index >= rows.length) return null;
     const batch = rows.slice(index, index + 500);
     index += batch.length;
-    return batch
-      .map(({ section, r }) =>
-        csvLine([
+    return csvRows(
+      batch.map(({ section, r }) => [
           section,
           `HT-${String(r.claimSeq).padStart(6, "0")}`,
           r.personName,
@@ -242,7 +230,6 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
           t(`fundingSources.${r.fundingSource ?? "none"}`),
           t(`claimStatuses.${r.status}`),
         ]),
-      )
-      .join("");
+    );
   });
 }
