@@ -32,7 +32,6 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
     margins: { top: 57, bottom: 57, left: 85, right: 57 }, // 20 mm top/bottom, 30 mm left, 20 mm right
     font: REGULAR,
     lang: report.language === "vi" ? "vi-VN" : "en-GB",
-    bufferPages: true,
     info: {
       Title: title,
       Author: report.issuer.name,
@@ -41,10 +40,9 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       ModDate: generatedAt,
     },
   });
-  doc.registerFont("regular", REGULAR);
-  doc.registerFont("bold", BOLD);
-  // The project ships no oblique face: place, date and hints are set in the regular face.
-  doc.registerFont("italic", REGULAR);
+  // Faces are named by their file: pdfkit caches a font under the name it was first asked for, but a second name for
+  // an already-open face (a registered alias) is parsed from the file again on every call — that made a PDF with a
+  // few thousand rows take minutes. The project ships no oblique face: place, date and hints use the regular face.
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolveDone, reject) => {
@@ -55,43 +53,62 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   const left = doc.page.margins.left;
   const right = doc.page.width - doc.page.margins.right;
   const width = right - left;
+
+  // Every page, as it is opened: "provisional" at its head when the period had not ended, its number at its foot.
+  // (Drawn as pages open rather than over buffered pages at the end, so finished pages leave memory.)
+  let pageNumber = 0;
+  const decoratePage = () => {
+    pageNumber++;
+    const { x, y } = doc;
+    if (provisional) {
+      const mark = t("header.provisional");
+      doc.font(BOLD).fontSize(9);
+      doc.fillColor("#b91c1c").text(mark, left + (width - doc.widthOfString(mark)) / 2, 30, { lineBreak: false }).fillColor("black");
+    }
+    const label = String(pageNumber);
+    doc.font(REGULAR).fontSize(8).text(label, right - doc.widthOfString(label), doc.page.height - 40, { lineBreak: false });
+    doc.x = x;
+    doc.y = y;
+  };
+  decoratePage();
+  doc.on("pageAdded", decoratePage);
   const leftBlock = 170;
   const rightBlock = width - leftBlock - 10;
   const rightX = left + leftBlock + 10;
   const top = doc.page.margins.top;
 
   // Issuing body (top left) and motto (top right).
-  doc.font("regular").fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
-  doc.font("bold").fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
+  doc.font(REGULAR).fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
+  doc.font(BOLD).fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
   const underIssuer = doc.y + 2;
   doc.lineWidth(0.6).moveTo(left + leftBlock / 2 - 30, underIssuer).lineTo(left + leftBlock / 2 + 30, underIssuer).stroke();
-  doc.font("regular").fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
+  doc.font(REGULAR).fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
   const leftBottom = doc.y;
 
-  doc.font("bold").fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
-  doc.font("bold").fontSize(11).text(t("file.motto2"), rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(t("file.motto2"), rightX, doc.y, { width: rightBlock, align: "center" });
   const underMotto = doc.y + 2;
   const mottoWidth = doc.widthOfString(t("file.motto2"));
   const mottoCentre = rightX + rightBlock / 2;
   doc.moveTo(mottoCentre - mottoWidth / 2, underMotto).lineTo(mottoCentre + mottoWidth / 2, underMotto).stroke();
   const day = vietnamParts(report.generatedAt);
   doc
-    .font("italic")
+    .font(REGULAR)
     .fontSize(11)
     .text(t("file.placeDate", { place: report.place, day: day.day, month: day.month, year: day.year }), rightX, underMotto + 8, { width: rightBlock, align: "center" });
   doc.y = Math.max(leftBottom, doc.y) + 24;
 
   // Title.
-  doc.font("bold").fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
-  doc.font("bold").fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
+  doc.font(BOLD).fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
+  doc.font(BOLD).fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
   doc.moveDown(0.3);
-  doc.font("italic").fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
+  doc.font(REGULAR).fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
   doc.moveDown(0.6);
 
   const heading = (text: string) => {
     ensureSpace(40);
     doc.moveDown(0.5);
-    doc.font("bold").fontSize(11).text(text, left, doc.y, { width });
+    doc.font(BOLD).fontSize(11).text(text, left, doc.y, { width });
     doc.moveDown(0.3);
   };
   const ensureSpace = (height: number) => {
@@ -105,39 +122,44 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
     const scale = width / total;
     const widths = columns.map((c) => c.width * scale);
     const lineHeight = (() => {
-      doc.font("regular").fontSize(fontSize);
+      doc.font(REGULAR).fontSize(fontSize);
       return doc.currentLineHeight(true);
     })();
+    // A cell whose lines all fit is written line by line at computed positions (no line wrapper: most of a large
+    // report's cost); only a cell that must wrap goes through pdfkit's wrapper. Amounts (right-aligned) never wrap:
+    // one that would not fit is set smaller.
     const drawRow = (cells: string[], bold: boolean) => {
-      doc.font(bold ? "bold" : "regular").fontSize(fontSize);
-      // Amounts (right-aligned) stay on one line: measured, and set smaller when they would not fit. Only text
-      // cells are measured for wrapping (measuring every cell was most of the PDF's time on a large report).
-      const sizes = cells.map((cell, i) => {
-        if (bold || columns[i].align !== "right") return fontSize;
+      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize);
+      const laid = cells.map((cell, i) => {
         const room = widths[i] - 6;
-        const w = doc.widthOfString(cell);
-        return w <= room ? fontSize : Math.max(4, (fontSize * room) / w);
+        const lines = cell.split("\n");
+        const lineWidths = lines.map((line) => doc.widthOfString(line));
+        const fits = lineWidths.every((w) => w <= room);
+        const amount = !bold && columns[i].align === "right";
+        const size = amount && !fits ? Math.max(4, (fontSize * room) / Math.max(...lineWidths)) : fontSize;
+        const height = fits || amount ? lines.length * lineHeight : doc.heightOfString(cell, { width: room });
+        return { lines, lineWidths, fits: fits || amount, size, height, room };
       });
-      const height =
-        Math.max(
-          lineHeight,
-          ...cells.map((cell, i) =>
-            sizes[i] !== fontSize || (!bold && columns[i].align === "right" && !cell.includes("\n"))
-              ? lineHeight
-              : cell.includes("\n") || doc.widthOfString(cell) > widths[i] - 6
-                ? doc.heightOfString(cell, { width: widths[i] - 6 })
-                : lineHeight,
-          ),
-        ) + 6;
+      const height = Math.max(lineHeight, ...laid.map((c) => c.height)) + 6;
       ensureSpace(height);
+      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize); // a new page's decoration changes the face
       const y = doc.y;
       let x = left;
       cells.forEach((cell, i) => {
         doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke();
-        if (sizes[i] !== fontSize) doc.fontSize(sizes[i]);
-        const oneLine = !bold && columns[i].align === "right";
-        doc.text(cell, x + 3, y + 3, { width: widths[i] - 6, align: columns[i].align ?? "left", lineBreak: !oneLine });
-        if (sizes[i] !== fontSize) doc.fontSize(fontSize);
+        const c = laid[i];
+        const align = columns[i].align ?? "left";
+        if (c.fits) {
+          if (c.size !== fontSize) doc.fontSize(c.size);
+          c.lines.forEach((line, k) => {
+            const w = c.size !== fontSize ? doc.widthOfString(line) : c.lineWidths[k];
+            const offset = align === "right" ? c.room - w : align === "center" ? (c.room - w) / 2 : 0;
+            doc.text(line, x + 3 + offset, y + 3 + k * lineHeight, { lineBreak: false });
+          });
+          if (c.size !== fontSize) doc.fontSize(fontSize);
+        } else {
+          doc.text(cell, x + 3, y + 3, { width: c.room, align });
+        }
         x += widths[i];
       });
       doc.x = left;
@@ -192,7 +214,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   // II, III. Training lists.
   const trainingTable = (rows: TrainingRow[]) => {
     if (rows.length === 0) {
-      doc.font("regular").fontSize(10).text(t("training.none"), left, doc.y, { width });
+      doc.font(REGULAR).fontSize(10).text(t("training.none"), left, doc.y, { width });
       doc.moveDown(0.5);
       return;
     }
@@ -227,7 +249,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
 
   // IV. Budget execution.
   heading(`IV. ${t("budget.title")}`);
-  doc.font("italic").fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
+  doc.font(REGULAR).fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
   table(
     [
       { label: t("training.fundingSource"), width: 3 },
@@ -253,29 +275,18 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   ensureSpace(130);
   doc.moveDown(1);
   const blockTop = doc.y;
-  doc.font("bold").fontSize(9).text(t("file.recipients"), left, blockTop, { width: leftBlock });
-  doc.font("regular").fontSize(8).text(t("file.recipientAsAbove"), { width: leftBlock });
+  doc.font(BOLD).fontSize(9).text(t("file.recipients"), left, blockTop, { width: leftBlock });
+  doc.font(REGULAR).fontSize(8).text(t("file.recipientAsAbove"), { width: leftBlock });
   doc.text(t("file.recipientArchive"), { width: leftBlock });
-  doc.font("bold").fontSize(11).text(t("file.signerTitle"), rightX, blockTop, { width: rightBlock, align: "center" });
-  doc.font("italic").fontSize(9).text(t("file.signHint"), rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(t("file.signerTitle"), rightX, blockTop, { width: rightBlock, align: "center" });
+  doc.font(REGULAR).fontSize(9).text(t("file.signHint"), rightX, doc.y, { width: rightBlock, align: "center" });
   doc.moveDown(4);
-  doc.font("bold").fontSize(11).text(report.generatedBy.name, rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(report.generatedBy.name, rightX, doc.y, { width: rightBlock, align: "center" });
   doc.moveDown(1);
   doc
-    .font("italic")
+    .font(REGULAR)
     .fontSize(8)
     .text(t("file.generatedLine", { at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`, name: report.generatedBy.name }), left, doc.y, { width, align: "left" });
-
-  // Every page: "provisional" at its head when the period had not ended, and its number at its foot.
-  const pages = doc.bufferedPageRange();
-  for (let i = pages.start; i < pages.start + pages.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0; // writing in the margin must not open a new page
-    if (provisional) doc.font("bold").fontSize(9).fillColor("#b91c1c").text(t("header.provisional"), left, 30, { width, align: "center", lineBreak: false }).fillColor("black");
-    doc.font("regular").fontSize(8).text(`${i + 1}/${pages.count}`, left, doc.page.height - 40, { width, align: "right", lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
 
   doc.end();
   return done;
