@@ -28,7 +28,8 @@ export function csvRows(rows: readonly (readonly CsvValue[])[]): string {
   if (rows.length === 0) return "";
   return stringify(
     rows.map((row) => row.map(cell)),
-    { record_delimiter: "windows", cast: { number: (value) => String(value) } },
+    // A bare CR or LF inside a cell is quoted too (by default only the record delimiter, CRLF, would be).
+    { record_delimiter: "windows", quoted_match: /[\r\n]/, cast: { number: (value) => String(value) } },
   );
 }
 

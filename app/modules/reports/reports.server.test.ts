@@ -10,6 +10,7 @@ import { createUser } from "../../../tests/fixtures/factories";
 import { streamAttendanceCsv, streamTrainingCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { renderReportPdf } from "./pdf.server";
+import { renderReportXlsx } from "./xlsx.server";
 import { buildReport, getAttendanceCsv, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
 import { subsidyCohortLinks } from "../../../db/schema";
 
@@ -196,6 +197,19 @@ describe("a generated periodic report", () => {
     const text = await pdfText(await renderReportPdf(big, "x"));
     expect(text).toContain("123.456.789.012");
     expect(text).toContain("98.765.432.109");
+  });
+
+  it("writes a name that looks like a formula as text: a text cell in the XLSX, neutralised in the CSV", async () => {
+    const snapshot = structuredClone(await getReportSnapshot(reportId));
+    const evil = '=HYPERLINK("http://evil.example","Bấm")';
+    snapshot.figures.training.startups[0].personName = evil;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await renderReportXlsx(snapshot, "x")) as unknown as ArrayBuffer);
+    let cell: ExcelJS.Cell | undefined;
+    book.getWorksheet("Khoi nghiep")!.eachRow((row) => row.getCell(2).value === evil && (cell = row.getCell(2)));
+    expect(cell?.type).toBe(ExcelJS.ValueType.String);
+    const { text } = await readStream(streamTrainingCsv(snapshot));
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""Bấm"")"`);
   });
 
   it("serves the attendance CSV frozen with the report, whatever changes afterwards", async () => {
