@@ -31,13 +31,13 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   return { ...dashboard, reports };
 });
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "generate:reports:any");
   const submission = await parseForm(request, GenerateReportSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     const language = await getLanguage(request);
-    const id = await requestReport({ actorId: actor.id, ...submission.value, language });
+    const id = await requestReport({ actorId: actor.id, ...submission.value, language, ipAddress: context.clientIp });
     return redirect(`/reports/${id}`);
   });
 }

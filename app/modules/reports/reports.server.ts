@@ -4,6 +4,7 @@ import { organisations, programmeReports, programmes, users } from "../../../db/
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { defineJob } from "~/lib/jobs.server";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/organisations/organisations.server";
 import { streamAttendanceCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
@@ -17,7 +18,30 @@ import { renderReportXlsx } from "./xlsx.server";
  * as a JSON snapshot, makes the XLSX and PDF from it and keeps their bytes and SHA-256. Downloads serve the kept
  * bytes, so a report downloads identical however often and whatever changed in the data since.
  */
-export type ReportRequest = { actorId: string; programmeId: string; periodKind: PeriodKind; year: number; periodIndex: number; language: "vi" | "en" };
+export type ReportRequest = {
+  actorId: string;
+  programmeId: string;
+  periodKind: PeriodKind;
+  year: number;
+  periodIndex: number;
+  language: "vi" | "en";
+  ipAddress?: string | null;
+};
+
+/**
+ * Reading the programme's data in bulk leaves a trace: generating a report, downloading one of its files or an
+ * evidence pack, and exporting personal data (payments, attendance) each write an audit entry (who, when, what).
+ */
+export async function recordDataAccess(entry: {
+  actorId: string;
+  ipAddress?: string | null;
+  action: "report.generated" | "report.downloaded" | "evidence_pack.downloaded" | "payments.exported";
+  entityType: string;
+  entityId?: string | null;
+  after?: Record<string, unknown>;
+}): Promise<void> {
+  await recordAudit(db, entry);
+}
 
 export const buildReportJob = defineJob<{ reportId: string }>("reports.build", async ({ reportId }) => {
   await buildReport(reportId);
@@ -44,19 +68,30 @@ export async function requestReport(input: ReportRequest, options: { enqueue?: b
   const [programme] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, input.programmeId));
   if (!programme) throw notFound("reports.periodic.notFound");
   const period = periodOf(input.periodKind, input.year, input.periodIndex);
-  const [row] = await db
-    .insert(programmeReports)
-    .values({
-      programmeId: input.programmeId,
-      periodKind: input.periodKind,
-      year: input.year,
-      periodIndex: input.periodIndex,
-      periodStart: period.start,
-      periodEnd: period.end,
-      language: input.language,
-      requestedBy: input.actorId,
-    })
-    .returning({ id: programmeReports.id });
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(programmeReports)
+      .values({
+        programmeId: input.programmeId,
+        periodKind: input.periodKind,
+        year: input.year,
+        periodIndex: input.periodIndex,
+        periodStart: period.start,
+        periodEnd: period.end,
+        language: input.language,
+        requestedBy: input.actorId,
+      })
+      .returning({ id: programmeReports.id, seq: programmeReports.seq });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      ipAddress: input.ipAddress ?? null,
+      action: "report.generated",
+      entityType: "programme_report",
+      entityId: created.id,
+      after: { number: created.seq, programmeId: input.programmeId, periodKind: input.periodKind, year: input.year, periodIndex: input.periodIndex, language: input.language },
+    });
+    return created;
+  });
   if (options.enqueue !== false) await buildReportJob.enqueue({ reportId: row.id }, { singletonKey: row.id });
   return row.id;
 }
