@@ -90,9 +90,6 @@ export const programmeReports = pgTable(
     xlsxSha256: text(),
     pdf: bytea(),
     pdfSha256: text(),
-    /** The attendance records of the period as a CSV, gzip-compressed, frozen with the report like its other files. */
-    attendanceCsvGz: bytea(),
-    attendanceCsvSha256: text(),
   },
   (t) => [
     index("programme_reports_programme_idx").on(t.programmeId, t.requestedAt),

@@ -124,7 +124,7 @@ export const subsidyBudgetLines = pgTable(
      * of the years they cover). Filled from the subsidy programme's year when not given.
      */
     // DEFAULT null + NOT NULL: an insert that leaves it out gets the programme's year from a trigger (see the
-    // migration budget_line_fiscal_year), so every writer of lines, old or new, gives it a year.
+    // migration 0018_budget_line_fiscal_year), so every writer of lines, old or new, gives it a year.
     fiscalYear: integer().notNull().default(sql`null`),
     /** The allocation when the line was opened (whole VND); later changes are amendments. */
     allocatedVnd: bigint({ mode: "number" }).notNull(),

@@ -98,7 +98,19 @@ export type AttendanceCsvBatch = { sessions: number; rows: number };
  *   those sessions; each batch is bounded by the sessions' capacity and no query rereads earlier rows.
  */
 export function streamAttendanceCsv(
-  input: { programmeId: string; start: string; end: string; language: "vi" | "en"; asOf?: string },
+  input: {
+    programmeId: string;
+    start: string;
+    end: string;
+    language: "vi" | "en";
+    asOf?: string;
+    /**
+     * A report's frozen attendance: the highest attendance event id when it was generated. Each record is then read
+     * as its latest change up to that event (the log is append-only), and records made later are left out, so a
+     * later correction never alters a produced report.
+     */
+    eventWatermark?: number;
+  },
   batch: AttendanceCsvBatch = { sessions: 50, rows: 5_000 },
 ): ReadableStream<Uint8Array> {
   const t = reportText(input.language);
@@ -118,10 +130,18 @@ export function streamAttendanceCsv(
     t("csv.attendance.method"),
     t("csv.attendance.recordedAt"),
   ]);
+  const frozen = input.eventWatermark !== undefined;
+  const status = frozen ? sql`ev.new_status` : sql`a.status`;
+  const method = frozen ? sql`ev.method` : sql`a.method`;
+  const recordedAt = frozen ? sql`ev.created_at` : sql`a.recorded_at`;
   const columns = sql`c.code as cohort_code, ${title} as course_title,
     to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as session_start,
-    u.name as learner, u.email, a.status, a.method,
-    to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
+    u.name as learner, u.email, ${status} as status, ${method} as method,
+    to_char(${recordedAt} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
+  const asOfEvent = frozen
+    ? sql`join lateral (select e2.new_status, e2.method, e2.created_at from attendance_events e2
+        where e2.attendance_id = a.id and e2.id <= ${input.eventWatermark} order by e2.id desc limit 1) ev on true`
+    : sql``;
   const toLines = (rows: AttendanceCsvRow[]) =>
     csvRows(rows.map((r) => [r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at]));
 
@@ -132,6 +152,7 @@ export function streamAttendanceCsv(
       join cohorts c on c.id = s.cohort_id
       join courses co on co.id = c.course_id
       join attendance a on a.session_id = s.id
+      ${asOfEvent}
       join enrollments e on e.id = a.enrollment_id
       join users u on u.id = e.user_id
       where c.id in (select l.cohort_id from subsidy_cohort_links l join subsidy_programmes sp on sp.id = l.subsidy_programme_id
@@ -171,6 +192,7 @@ export function streamAttendanceCsv(
         await db.execute<AttendanceCsvRow>(sql`
           select ${columns}
           from attendance a
+          ${asOfEvent}
           join cohort_sessions s on s.id = a.session_id
           join cohorts c on c.id = s.cohort_id
           join courses co on co.id = c.course_id

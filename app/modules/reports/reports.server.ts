@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { organisations, programmeReports, programmes, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
@@ -46,18 +46,6 @@ export async function recordDataAccess(entry: {
 export const buildReportJob = defineJob<{ reportId: string }>("reports.build", async ({ reportId }) => {
   await buildReport(reportId);
 });
-
-/** A stream gzip-compressed into one buffer (only the compressed bytes are held). */
-async function gzipStream(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  const reader = stream.pipeThrough(new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return Buffer.concat(parts);
-}
 
 function sha256(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -113,6 +101,8 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
     const [requester] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, report.requestedBy));
     // The generation time is taken first: the figures count what had happened by then.
     const generatedAt = now();
+    // The attendance CSV is frozen by the change log's high-water mark at this moment (see getAttendanceCsv).
+    const [{ watermark }] = (await db.execute<{ watermark: string }>(sql`select coalesce(max(id), 0) as watermark from attendance_events`)).rows;
     const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, asOf: generatedAt.toISOString() });
     await setProgress(reportId, 50);
     // The latest earlier report of the same programme and period, which this one replaces.
@@ -143,6 +133,7 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         generatedBy: { id: requester.id, name: requester.name },
         issuer: { parent: `Ủy ban nhân dân ${programme.province}`, name: owner?.name ?? programme.nameVi },
         place: placeOf(programme.province),
+        attendanceEventWatermark: Number(watermark),
         supersedes: previous?.generatedAt ? { number: previous.number, generatedAt: previous.generatedAt.toISOString() } : null,
       },
       figures,
@@ -152,11 +143,6 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
     const xlsx = await renderReportXlsx(snapshot, snapshotSha256);
     await setProgress(reportId, 75);
     const pdf = await renderReportPdf(snapshot, snapshotSha256);
-    await setProgress(reportId, 90);
-    // The attendance records are frozen with the report too (gzip: a year at scale M is tens of MB as text).
-    const attendanceCsvGz = await gzipStream(
-      streamAttendanceCsv({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, language: snapshot.report.language, asOf: generatedAt.toISOString() }),
-    );
     await db
       .update(programmeReports)
       .set({
@@ -169,8 +155,6 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         xlsxSha256: sha256(xlsx),
         pdf,
         pdfSha256: sha256(pdf),
-        attendanceCsvGz,
-        attendanceCsvSha256: sha256(attendanceCsvGz),
       })
       .where(eq(programmeReports.id, reportId));
   } catch (error) {
@@ -267,19 +251,24 @@ export async function getReportFile(reportId: string, format: keyof typeof REPOR
 }
 
 /**
- * The attendance CSV frozen with a report, decompressed as it is sent, after checking the kept bytes against their
- * hash. Reports made before attendance was frozen have none (404: regenerate the report).
+ * The attendance CSV of a report, as frozen when it was generated: each record as of the report's attendance-event
+ * watermark (the change log is append-only). Reports made before the watermark was kept have none (404: generate
+ * the report again).
  */
-export async function getAttendanceCsv(reportId: string): Promise<{ stream: ReadableStream<Uint8Array>; seq: number }> {
+export async function getAttendanceCsv(reportId: string): Promise<{ stream: ReadableStream<Uint8Array> }> {
   if (!isUuid(reportId)) throw notFound("reports.periodic.notFound");
-  const [row] = await db
-    .select({ seq: programmeReports.seq, status: programmeReports.status, bytes: programmeReports.attendanceCsvGz, hash: programmeReports.attendanceCsvSha256 })
-    .from(programmeReports)
-    .where(eq(programmeReports.id, reportId));
-  if (!row) throw notFound("reports.periodic.notFound");
-  if (row.status !== "ready") throw notFound("reports.periodic.notReady");
-  if (!row.bytes) throw notFound("reports.periodic.attendanceNotKept");
-  if (sha256(row.bytes) !== row.hash) throw new Error(`report ${reportId}: the kept attendance CSV does not match its hash`);
-  const stream = new Blob([new Uint8Array(row.bytes)]).stream().pipeThrough(new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
-  return { stream, seq: row.seq };
+  const snapshot = await getReportSnapshot(reportId);
+  const watermark = snapshot.report.attendanceEventWatermark;
+  if (watermark === undefined) throw notFound("reports.periodic.attendanceNotKept");
+  const { figures, report } = snapshot;
+  return {
+    stream: streamAttendanceCsv({
+      programmeId: figures.programme.id,
+      start: figures.period.start,
+      end: figures.period.end,
+      language: report.language,
+      asOf: report.generatedAt,
+      eventWatermark: watermark,
+    }),
+  };
 }

@@ -21,6 +21,8 @@ export type ReportSnapshot = {
     issuer: { parent: string; name: string };
     /** The place in "Hải Phòng, ngày … tháng … năm …": the programme's province. */
     place: string;
+    /** The highest attendance-event id at generation: the attendance CSV reads each record as of it. */
+    attendanceEventWatermark?: number;
     /** The latest earlier report of the same programme and period, which this one replaces. */
     supersedes?: { number: number; generatedAt: string } | null;
   };

@@ -12,6 +12,4 @@ CREATE TRIGGER subsidy_budget_lines_fiscal_year BEFORE INSERT ON "subsidy_budget
   FOR EACH ROW EXECUTE FUNCTION subsidy_budget_line_fiscal_year();--> statement-breakpoint
 ALTER TABLE "subsidy_budget_lines" ALTER COLUMN "fiscal_year" SET DEFAULT null;--> statement-breakpoint
 ALTER TABLE "subsidy_budget_lines" ALTER COLUMN "fiscal_year" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "programme_reports" ADD COLUMN "attendance_csv_gz" "bytea";--> statement-breakpoint
-ALTER TABLE "programme_reports" ADD COLUMN "attendance_csv_sha256" text;--> statement-breakpoint
 ALTER TABLE "subsidy_budget_lines" ADD CONSTRAINT "subsidy_budget_lines_fiscal_year_check" CHECK ("subsidy_budget_lines"."fiscal_year" between 2000 and 2100);
