@@ -96,6 +96,8 @@ export default function ReportsDashboard() {
       href: records("completion"),
     },
     { label: t("reports.summary.certifiedTrainers"), value: num(s.certifiedTrainers), href: records("trainers") },
+    { label: t("reports.summary.startupsTrained"), value: num(s.startups.trained), href: records("learners", { group: "founder" }) },
+    { label: t("reports.summary.startupsSupported"), value: num(s.startups.supported), href: records("ledger", { beneficiaryKind: "startup" }) },
   ];
   const fundingLabel = (key: string) => t(`reports.fundingSources.${key || "none"}`);
 

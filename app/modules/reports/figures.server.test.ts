@@ -186,6 +186,22 @@ describe("quarterly report figures", () => {
     expect(figures.targets.map((t) => t.achieved)).toEqual([0, 2, 1]);
   });
 
+  it("counts claims by status with amounts (cancelled included), and startups trained and supported", async () => {
+    const byStatus = await all<{ status: string; n: string; requested: string; approved: string }>(sql`select status::text as status, count(*) as n,
+        sum(requested_vnd) as requested, coalesce(sum(approved_vnd), 0) as approved from subsidy_claims
+      where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and starts_on <= '2026-06-30' and ends_on >= '2026-04-01' group by 1 order by 1`);
+    expect(figures.claimsByStatus).toEqual(byStatus.map((r) => ({ status: r.status, claims: Number(r.n), requestedVnd: Number(r.requested), approvedVnd: Number(r.approved) })));
+    expect(figures.claimsByStatus).toEqual([
+      { status: "cancelled", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
+      { status: "estimated", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
+      { status: "paid", claims: 1, requestedVnd: 1_400_000, approvedVnd: 1_400_000 },
+      { status: "submitted", claims: 1, requestedVnd: 4_000_000, approvedVnd: 0 },
+    ]);
+    // The startup's founders attended (trained); its claim c1 was paid on 25 May (supported).
+    expect(figures.summary.startups).toEqual({ trained: 1, supported: 1 });
+  });
+
   it("lists subsidised training for lecturers and for startups, with attendance", async () => {
     const listed = await all<{ seq: string; kind: string }>(sql`select seq, beneficiary_kind::text as kind from subsidy_claims
       where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})

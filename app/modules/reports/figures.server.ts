@@ -58,7 +58,11 @@ export type ReportFigures = {
     attendance: { records: number; attended: number; rate: number | null };
     completion: { decided: number; completed: number; rate: number | null };
     certifiedTrainers: number;
+    /** Startups with a member trained (attended) in the period; startups whose claim was paid in the period. */
+    startups: { trained: number; supported: number };
   };
+  /** Claims whose training overlaps the period, by status, with counts and amounts (totals are their sums). */
+  claimsByStatus: { status: string; claims: number; requestedVnd: number; approvedVnd: number }[];
   subsidyByFundingSource: FundingRow[];
   subsidyByBeneficiaryKind: SplitRow[];
   subsidyByOrganisation: SplitRow[];
@@ -220,6 +224,8 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         (select count(distinct ttt.user_id) from ttt join certification_awards ca on ca.user_id = ttt.user_id
           where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
             and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as ttt_certified,
+        (select count(distinct m.organisation_id) from trained t join memberships m on m.user_id = t.user_id
+          join organisations o on o.id = m.organisation_id where o.kind = 'startup') as startups_trained,
         att.records as attendance_records,
         att.attended as attendance_attended,
         (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
@@ -312,11 +318,31 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       from programme_targets t where t.programme_id = ${w.programmeId} order by t.key`,
   );
 
+  // Every claim whose training overlaps the period, by status (cancelled, rejected and forfeited included).
+  const claimStatuses = await rows<{ status: string; claims: string; requested: string; approved: string }>(
+    q,
+    sql`select sc.status::text as status, count(*) as claims, coalesce(sum(sc.requested_vnd), 0) as requested,
+        coalesce(sum(sc.approved_vnd), 0) as approved
+      from subsidy_claims sc join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+      where sp.programme_id = ${w.programmeId} and sc.starts_on <= ${w.end}::date and sc.ends_on >= ${w.start}::date
+      group by 1 order by 1`,
+  );
+  // Startups supported: distinct startups whose claim was paid (a payment entry on the ledger) in the period.
+  const [supported] = await rows<{ n: string }>(
+    q,
+    sql`select count(distinct sc.organisation_id) as n from subsidy_ledger_entries le
+      join subsidy_claims sc on sc.id = le.claim_id join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+      join organisations o on o.id = sc.organisation_id
+      where sp.programme_id = ${w.programmeId} and o.kind = 'startup' and le.kind = 'payment'
+        and le.at >= ${w.from}::timestamptz and le.at < ${w.until}::timestamptz`,
+  );
+
   const training = await rows<Record<string, unknown>>(
     q,
     sql`select sc.seq, sc.beneficiary_kind, u.name as person_name, o.name as organisation_name, sc.course_title, sc.route,
         sc.starts_on::text as starts_on, sc.ends_on::text as ends_on, sc.hours, sc.fee_vnd,
-        coalesce(sc.approved_vnd, sc.requested_vnd) as subsidy_vnd, bl.funding_source, sc.status,
+        -- A forfeited claim's money is not a subsidy: its amount is shown as 0.
+        case when sc.status = 'forfeited' then 0 else coalesce(sc.approved_vnd, sc.requested_vnd) end as subsidy_vnd, bl.funding_source, sc.status,
         case when sc.enrollment_id is null then null else
           (select count(*) from attendance a where a.enrollment_id = sc.enrollment_id and a.status in ('present', 'late')) end as sessions_attended,
         case when sc.cohort_id is null then null else
@@ -368,7 +394,9 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       attendance: { records: attendanceRecords, attended, rate: ratio(attended, attendanceRecords) },
       completion: { decided, completed, rate: ratio(completed, decided) },
       certifiedTrainers: n(c.certified_trainers),
+      startups: { trained: n(c.startups_trained), supported: n(supported?.n) },
     },
+    claimsByStatus: claimStatuses.map((r) => ({ status: r.status, claims: n(r.claims), requestedVnd: n(r.requested), approvedVnd: n(r.approved) })),
     subsidyByFundingSource: byFunding.map((r) => ({ fundingSource: r.funding_source, committedVnd: n(r.committed), paidVnd: n(r.paid), earnedVnd: n(r.earned) })),
     subsidyByBeneficiaryKind: byKind,
     subsidyByOrganisation: byOrganisation,

@@ -204,6 +204,12 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       [t("summary.attendanceRate"), percent(s.attendance.rate)],
       [t("summary.completionRate"), percent(s.completion.rate)],
       [t("summary.certifiedTrainers"), vndText(s.certifiedTrainers)],
+      ...(s.startups
+        ? [
+            [t("summary.startupsTrained"), vndText(s.startups.trained)],
+            [t("summary.startupsSupported"), vndText(s.startups.supported)],
+          ]
+        : []),
       ...figures.targets.map((target) => [
         `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
         `${vndText(target.achieved)} / ${vndText(target.targetValue)}`,
@@ -269,6 +275,27 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       vndText(b.paidToDateVnd),
       vndText(b.availableVnd),
     ]),
+  );
+
+  // V. Claims by status, with a totals row.
+  const claims = figures.claimsByStatus ?? [];
+  heading(`V. ${t("claims.title")}`);
+  table(
+    [
+      { label: t("claims.status"), width: 3 },
+      { label: t("claims.count"), width: 1.5, align: "right" },
+      { label: t("claims.requested"), width: 2.5, align: "right" },
+      { label: t("claims.approved"), width: 2.5, align: "right" },
+    ],
+    [
+      ...claims.map((c) => [t(`claimStatuses.${c.status}`), f.count(c.claims), vndText(c.requestedVnd), vndText(c.approvedVnd)]),
+      [
+        t("claims.total"),
+        f.count(claims.reduce((sum, c) => sum + c.claims, 0)),
+        vndText(claims.reduce((sum, c) => sum + c.requestedVnd, 0)),
+        vndText(claims.reduce((sum, c) => sum + c.approvedVnd, 0)),
+      ],
+    ],
   );
 
   // Recipients (left) and signature block (right).

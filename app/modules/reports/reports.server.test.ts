@@ -99,7 +99,7 @@ describe("a generated periodic report", () => {
     expect(file.contentType).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Chi tieu"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Ho so", "Chi tieu"]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {
       let found: ExcelJS.CellValue = undefined;
@@ -133,6 +133,10 @@ describe("a generated periodic report", () => {
     const city = budget.getRows(8, 2)!.find((r) => r.getCell(2).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
     expect(city.getCell(1).value).toBe(2026);
     expect([3, 4, 5, 6, 7, 8].map((c) => city.getCell(c).value)).toEqual([100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000]);
+    // Claims by status, with a totals row (cancelled included: 4 claims, 8,200,000 requested, 1,400,000 approved).
+    const claims = book.getWorksheet("Ho so")!;
+    const last = claims.getRow(claims.rowCount);
+    expect([1, 2, 3, 4].map((c) => last.getCell(c).value)).toEqual(["Tổng cộng", 4, 8_200_000, 1_400_000]);
     // Every sheet states final/provisional; the first sheet carries the report's particulars.
     for (const sheet of book.worksheets) expect(sheet.getRow(5).values).toEqual([undefined, "Tình trạng", "Chính thức"]);
     expect(valueOf("Người lập")).toBe("Trần Thị Báo Cáo");
@@ -165,6 +169,8 @@ describe("a generated periodic report", () => {
     expect(text).toContain("80,0%"); // attendance 12/15
     expect(text).toContain("66,7%"); // completion 2/3, rounded once
     expect(text).not.toContain("TẠM TÍNH");
+    expect(text).toContain("Hồ sơ hỗ trợ theo trạng thái");
+    expect(text).toMatch(/Tổng cộng\s+4\s+8\.200\.000\s+1\.400\.000/);
   });
 
   it("marks a report of an unfinished period provisional on every page and sheet, and names the report it supersedes", async () => {

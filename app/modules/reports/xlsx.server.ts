@@ -73,6 +73,8 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     [t("summary.attendanceRate"), s.attendance.rate, PERCENT],
     [t("summary.completionRate"), s.completion.rate, PERCENT],
     [t("summary.certifiedTrainers"), s.certifiedTrainers],
+    [t("summary.startupsTrained"), s.startups?.trained ?? null],
+    [t("summary.startupsSupported"), s.startups?.supported ?? null],
   ];
   for (const [label, value, format] of summaryRows) {
     const row = summary.addRow([label, value]);
@@ -160,6 +162,28 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
   }
   funding.getColumn(1).width = 40;
   for (let c = 2; c <= 4; c++) funding.getColumn(c).width = 18;
+
+  // Claims by status, with a totals row.
+  const claimsSheet = book.addWorksheet(t("file.sheetClaims"));
+  header(claimsSheet, t("claims.title"));
+  tableHeader(claimsSheet, [t("claims.status"), t("claims.count"), t("claims.requested"), t("claims.approved")]);
+  const claims = figures.claimsByStatus ?? [];
+  for (const c of claims) {
+    const row = claimsSheet.addRow([t(`claimStatuses.${c.status}`), c.claims, c.requestedVnd, c.approvedVnd]);
+    row.getCell(3).numFmt = VND;
+    row.getCell(4).numFmt = VND;
+  }
+  const totals = claimsSheet.addRow([
+    t("claims.total"),
+    claims.reduce((sum, c) => sum + c.claims, 0),
+    claims.reduce((sum, c) => sum + c.requestedVnd, 0),
+    claims.reduce((sum, c) => sum + c.approvedVnd, 0),
+  ]);
+  totals.font = { bold: true };
+  totals.getCell(3).numFmt = VND;
+  totals.getCell(4).numFmt = VND;
+  claimsSheet.getColumn(1).width = 30;
+  for (let c = 2; c <= 4; c++) claimsSheet.getColumn(c).width = 18;
 
   // Targets.
   const targets = book.addWorksheet(t("file.sheetTargets"));
