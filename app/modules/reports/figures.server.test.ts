@@ -186,6 +186,12 @@ describe("quarterly report figures", () => {
     expect(figures.targets.map((t) => t.achieved)).toEqual([0, 2, 1]);
   });
 
+  it("gives the dashboard the same figures without the claim lists", async () => {
+    const dashboard = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-12-01").toISOString(), withoutLists: true });
+    expect(dashboard.training).toEqual({ lecturers: [], startups: [] });
+    expect({ ...dashboard, training: figures.training }).toEqual(figures);
+  });
+
   it("counts claims by status with amounts (cancelled included), and startups trained and supported", async () => {
     const byStatus = await all<{ status: string; n: string; requested: string; approved: string }>(sql`select status::text as status, count(*) as n,
         sum(requested_vnd) as requested, coalesce(sum(approved_vnd), 0) as approved from subsidy_claims

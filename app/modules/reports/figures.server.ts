@@ -131,6 +131,8 @@ export type FiguresInput = {
   end: string;
   /** When the figures are taken (the report's generation time; now if not given): a session is held when it started before it. */
   asOf?: string;
+  /** Leave out the claim lists (the dashboard shows no list; at scale M they are most of the work). */
+  withoutLists?: boolean;
 };
 
 export async function computeReportFigures(
@@ -337,7 +339,7 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         and le.at >= ${w.from}::timestamptz and le.at < ${w.until}::timestamptz`,
   );
 
-  const training = await rows<Record<string, unknown>>(
+  const training = input.withoutLists ? [] : await rows<Record<string, unknown>>(
     q,
     sql`select sc.seq, sc.beneficiary_kind, u.name as person_name, o.name as organisation_name, sc.course_title, sc.route,
         sc.starts_on::text as starts_on, sc.ends_on::text as ends_on, sc.hours, sc.fee_vnd,
