@@ -1,24 +1,27 @@
 import { appLoader } from "~/lib/errors.server";
 import { notFound } from "~/lib/errors";
 import { requirePermission } from "~/modules/auth/guards.server";
-import { streamAttendanceCsv, streamTrainingCsv } from "~/modules/reports/csv.server";
-import { getReport, getReportFile, getReportSnapshot } from "~/modules/reports/reports.server";
+import { streamTrainingCsv } from "~/modules/reports/csv.server";
+import { getAttendanceCsv, getReport, getReportFile, getReportSnapshot, recordDataAccess } from "~/modules/reports/reports.server";
 import type { Route } from "./+types/reports.$reportId.files.$format";
 
 /**
- * A report's files: XLSX and PDF are the bytes kept at generation (identical on every download); the training
- * CSV is made from the frozen snapshot; the attendance CSV streams the period's records from the database.
+ * A report's files: XLSX, PDF and the attendance CSV are the bytes kept at generation (identical on every
+ * download); the training CSV is made from the frozen snapshot.
  */
 function attachment(fileName: string) {
   return `attachment; filename="${fileName}"`;
 }
 
-export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
-  await requirePermission(request, "read:reports:any");
+export const loader = appLoader(async ({ request, params, context }: Route.LoaderArgs) => {
+  const actor = await requirePermission(request, "read:reports:any");
   const reportId = params.reportId;
   const format = params.format;
+  const audit = (after: Record<string, unknown>) =>
+    recordDataAccess({ actorId: actor.id, ipAddress: context.clientIp, action: "report.downloaded", entityType: "programme_report", entityId: reportId, after: { format, ...after } });
   if (format === "xlsx" || format === "pdf") {
     const file = await getReportFile(reportId, format);
+    await audit({ sha256: file.sha256 });
     return new Response(new Uint8Array(file.bytes) as unknown as BodyInit, {
       headers: {
         "Content-Type": file.contentType,
@@ -32,11 +35,8 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   }
   if (format === "csv" || format === "attendance-csv") {
     const report = await getReport(reportId);
-    const snapshot = await getReportSnapshot(reportId);
-    const stream =
-      format === "csv"
-        ? streamTrainingCsv(snapshot)
-        : streamAttendanceCsv({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, language: snapshot.report.language });
+    const stream = format === "csv" ? streamTrainingCsv(await getReportSnapshot(reportId)) : (await getAttendanceCsv(reportId)).stream;
+    await audit({});
     const name = `bao-cao-${report.seq}-${format === "csv" ? "dao-tao" : "diem-danh"}.csv`;
     return new Response(stream as unknown as BodyInit, {
       headers: {

@@ -8,7 +8,7 @@ import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
-import { formatDate, formatDateTime, formatNumber, formatVnd } from "~/lib/format";
+import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { useCan } from "~/lib/use-user";
@@ -16,6 +16,7 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { programmeDashboard } from "~/modules/reports/dashboard.server";
 import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
+import { reportFormat } from "~/modules/reports/format";
 import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
 import type { Route } from "./+types/reports._index";
 
@@ -30,13 +31,13 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   return { ...dashboard, reports };
 });
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "generate:reports:any");
   const submission = await parseForm(request, GenerateReportSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     const language = await getLanguage(request);
-    const id = await requestReport({ actorId: actor.id, ...submission.value, language });
+    const id = await requestReport({ actorId: actor.id, ...submission.value, language, ipAddress: context.clientIp });
     return redirect(`/reports/${id}`);
   });
 }
@@ -51,8 +52,9 @@ export default function ReportsDashboard() {
   const canAudit = useCan("read:audit:any");
   const lang = i18n.language;
   const vnd = (value: number) => formatVnd(value, lang);
-  const num = (value: number) => formatNumber(value, lang);
-  const pct = (value: number | null) => (value === null ? t("reports.summary.notApplicable") : formatNumber(value, lang, { style: "percent", maximumFractionDigits: 1 }));
+  const f = reportFormat(lang);
+  const num = f.count;
+  const pct = (value: number | null) => f.percent(value, t("reports.summary.notApplicable"));
   const programmeName = (p: { nameVi: string; nameEn: string }) => (lang === "en" ? p.nameEn : p.nameVi);
 
   if (!programmeId || !figures || !period) {
@@ -69,10 +71,18 @@ export default function ReportsDashboard() {
   const tiles: { label: string; value: string; detail?: string; href: string }[] = [
     { label: t("reports.summary.cohortsRun"), value: num(s.cohortsRun), href: records("cohorts") },
     { label: t("reports.summary.sessionsHeld"), value: num(s.sessionsHeld), href: records("sessions") },
-    { label: t("reports.summary.trainingHours"), value: num(s.trainingHours), href: records("sessions") },
+    { label: t("reports.summary.trainingHours"), value: f.hours(s.trainingHours), href: records("sessions") },
     { label: t("reports.summary.learnersTotal"), value: num(s.learners.total), href: records("learners") },
-    { label: t("reports.summary.learnersFounders"), value: num(s.learners.founders), href: records("learners", { audience: "founders" }) },
-    { label: t("reports.summary.learnersLecturers"), value: num(s.learners.lecturers), href: records("learners", { audience: "lecturers" }) },
+    { label: t("reports.summary.learnersFounders"), value: num(s.learners.founders), href: records("learners", { group: "founder" }) },
+    { label: t("reports.summary.learnersLecturers"), value: num(s.learners.lecturers), href: records("learners", { group: "lecturer" }) },
+    { label: t("reports.summary.learnersOther"), value: num(s.learners.other), href: records("learners", { group: "other" }) },
+    { label: t("reports.summary.enrolledNeverAttended"), value: num(s.enrolledNeverAttended), href: records("learners") },
+    {
+      label: t("reports.summary.trainersAttended"),
+      value: num(s.trainersTrained.attended),
+      detail: `${t("reports.summary.trainersCompleted")}: ${num(s.trainersTrained.completed)} · ${t("reports.summary.trainersCertified")}: ${num(s.trainersTrained.certified)}`,
+      href: records("learners", { group: "lecturer" }),
+    },
     {
       label: t("reports.summary.attendanceRate"),
       value: pct(s.attendance.rate),
@@ -86,6 +96,8 @@ export default function ReportsDashboard() {
       href: records("completion"),
     },
     { label: t("reports.summary.certifiedTrainers"), value: num(s.certifiedTrainers), href: records("trainers") },
+    { label: t("reports.summary.startupsTrained"), value: num(s.startups.trained), href: records("learners", { group: "founder" }) },
+    { label: t("reports.summary.startupsSupported"), value: num(s.startups.supported), href: records("ledger", { beneficiaryKind: "startup" }) },
   ];
   const fundingLabel = (key: string) => t(`reports.fundingSources.${key || "none"}`);
 
@@ -126,6 +138,9 @@ export default function ReportsDashboard() {
           </div>
         </Form>
         <p className="mt-3 text-sm text-slate-700">{t("reports.periodShown", { start: formatDate(period.start, lang), end: formatDate(period.end, lang) })}</p>
+        {figures.provisional ? (
+          <p className="mt-1 text-sm font-semibold text-amber-800">{t("reports.header.provisionalBanner")}</p>
+        ) : null}
       </Card>
 
       <section aria-labelledby="summary-title">
@@ -154,7 +169,7 @@ export default function ReportsDashboard() {
             groups={[
               { key: "founders", label: t("reports.summary.learnersFounders"), values: { n: s.learners.founders } },
               { key: "lecturers", label: t("reports.summary.learnersLecturers"), values: { n: s.learners.lecturers } },
-              { key: "both", label: t("reports.summary.learnersBoth"), values: { n: s.learners.both } },
+              { key: "other", label: t("reports.summary.learnersOther"), values: { n: s.learners.other } },
             ]}
           />
         </Card>
@@ -281,11 +296,12 @@ export default function ReportsDashboard() {
             </thead>
             <tbody>
               {figures.budgetExecution.map((b) => (
-                <tr key={b.fundingSource} className="border-t border-slate-200">
+                <tr key={`${b.fiscalYear}-${b.fundingSource}`} className="border-t border-slate-200">
                   <th scope="row" className="px-2 py-1 font-normal">
                     <Link className="text-brand-700 underline" to={records("ledger", { fundingSource: b.fundingSource })}>
                       {fundingLabel(b.fundingSource)}
-                    </Link>
+                    </Link>{" "}
+                    ({t("reports.budget.fiscalYear")} {b.fiscalYear})
                   </th>
                   {[b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd].map((v, i) => (
                     <td key={i} className="px-2 py-1 text-right">

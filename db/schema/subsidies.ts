@@ -119,6 +119,13 @@ export const subsidyBudgetLines = pgTable(
     fundingSource: fundingSourceEnum().notNull(),
     /** The named source: the budget chapter, fund or sponsor. */
     sourceName: text().notNull(),
+    /**
+     * The fiscal year the allocation belongs to (a line's money is for one budget year; reports show the allocation
+     * of the years they cover). Filled from the subsidy programme's year when not given.
+     */
+    // DEFAULT null + NOT NULL: an insert that leaves it out gets the programme's year from a trigger (see the
+    // migration 0018_budget_line_fiscal_year), so every writer of lines, old or new, gives it a year.
+    fiscalYear: integer().notNull().default(sql`null`),
     /** The allocation when the line was opened (whole VND); later changes are amendments. */
     allocatedVnd: bigint({ mode: "number" }).notNull(),
     /**
@@ -134,6 +141,7 @@ export const subsidyBudgetLines = pgTable(
   (t) => [
     unique("subsidy_budget_lines_code_key").on(t.subsidyProgrammeId, t.code),
     check("subsidy_budget_lines_allocated_check", sql`${t.allocatedVnd} >= 0`),
+    check("subsidy_budget_lines_fiscal_year_check", sql`${t.fiscalYear} between 2000 and 2100`),
     check("subsidy_budget_lines_available_check", sql`${t.availableVnd} >= 0`),
   ],
 );

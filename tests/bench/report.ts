@@ -86,6 +86,40 @@ async function measureCsv(label: string, start: string, end: string) {
   );
 }
 
+/** The dashboard for the year, and the whole yearly report as the job builds it (figures, XLSX, PDF, frozen CSV). */
+async function measureReport() {
+  const { programmeDashboard } = await import("~/modules/reports/dashboard.server");
+  const { buildReport, getReportSnapshot, requestReport } = await import("~/modules/reports/reports.server");
+  const { renderReportPdf } = await import("~/modules/reports/pdf.server");
+  const { renderReportXlsx } = await import("~/modules/reports/xlsx.server");
+  const { sql } = await import("drizzle-orm");
+  let started = performance.now();
+  await programmeDashboard({ programmeId: programme.id, periodKind: "year", year });
+  console.log(`Dashboard, year ${year}: ${(performance.now() - started).toFixed(0)} ms`);
+
+  const [actor] = (await db.execute<{ user_id: string }>(sql`select user_id from user_roles where role = 'staff' limit 1`)).rows;
+  const reportId = await requestReport({ actorId: actor.user_id, programmeId: programme.id, periodKind: "year", year, periodIndex: 1, language: "vi" }, { enqueue: false });
+  peakRss = process.memoryUsage().rss;
+  started = performance.now();
+  await buildReport(reportId);
+  const total = performance.now() - started;
+  const buildPeak = peakRss;
+  const snapshot = await getReportSnapshot(reportId);
+  started = performance.now();
+  const pdf = await renderReportPdf(snapshot, "bench");
+  const pdfMs = performance.now() - started;
+  started = performance.now();
+  const xlsx = await renderReportXlsx(snapshot, "bench");
+  const xlsxMs = performance.now() - started;
+  const rowsListed = snapshot.figures.training.lecturers.length + snapshot.figures.training.startups.length;
+  console.log(
+    `Yearly report, whole build: ${(total / 1000).toFixed(1)} s (target < 10 s); PDF alone ${(pdfMs / 1000).toFixed(1)} s (target < 5 s, ` +
+      `${(pdf.byteLength / 1024).toFixed(0)} kB), XLSX alone ${(xlsxMs / 1000).toFixed(1)} s (${(xlsx.byteLength / 1024).toFixed(0)} kB); ` +
+      `${rowsListed} training rows; peak RSS during the build ${(buildPeak / 1_048_576).toFixed(0)} MB (target < 300 MB)`,
+  );
+}
+await measureReport();
+
 await measureCsv(`year ${year}`, period.start, period.end);
 // Every attendance record of the programme, whatever its date.
 await measureCsv("all sessions", "2000-01-01", "2099-12-31");

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from "node:stream";
 import type { TFunction } from "i18next";
-import { csvLine } from "~/modules/reports/csv.server";
+import { CSV_BOM, csvLine, neutraliseFormula } from "~/lib/csv.server";
 import { participantsForExport, type ExportRow, type ParticipantFilter } from "./participants.server";
 
 /**
@@ -12,8 +12,7 @@ export type ExportFormat = "csv" | "xlsx";
 
 /** A cell starting like a formula is read by spreadsheets as text, never run (names are typed by the people). */
 function plainText(value: string | null): string {
-  if (!value) return "";
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return value ? neutraliseFormula(value) : "";
 }
 
 /** Enrolment time as people read it: Asia/Ho_Chi_Minh, "2026-12-07 11:05". */
@@ -44,7 +43,7 @@ export function participantsCsvStream(input: { cohortId: string; filter: Partici
   let batches: AsyncGenerator<ExportRow[]> | null = null;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(`\uFEFF${csvLine(headerOf(input.t))}`));
+      controller.enqueue(encoder.encode(`${CSV_BOM}${csvLine(headerOf(input.t))}`));
     },
     async pull(controller) {
       batches ??= participantsForExport({ cohortId: input.cohortId, filter: input.filter });

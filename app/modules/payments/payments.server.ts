@@ -1,3 +1,4 @@
+import { CSV_BOM, csvRows } from "~/lib/csv.server";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { cohorts, courses, enrollments, memberships, organisations, payments, refunds, receipts, users } from "../../../db/schema";
@@ -385,23 +386,12 @@ export function listPayments(filter: PaymentFilter, limit = 200) {
 
 export type PaymentListRow = Awaited<ReturnType<typeof listPayments>>[number];
 
-function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  // A leading =, +, - or @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The filtered payments as CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese). */
 export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> {
   const rows = await listPayments(filter, 10_000);
   const header = ["reference", "status", "method", "kind", "fee_vnd", "subsidy_vnd", "amount_vnd", "refunded_vnd", "payer", "email", "organisation", "tax_code", "cohort", "created_at", "paid_at", "receipt"];
-  const lines = rows.map((r) =>
-    [r.transferReference, r.status, r.method, r.kind, r.feeVnd, r.subsidyVnd, r.amountVnd, r.refundedVnd, r.payerName, r.payerEmail, r.payerOrganisationName, r.payerTaxCode, r.cohortCode, r.createdAt, r.paidAt, r.receiptNumber]
-      .map(csvCell)
-      .join(","),
-  );
-  return `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n`;
+  const lines = rows.map((r) => [r.transferReference, r.status, r.method, r.kind, r.feeVnd, r.subsidyVnd, r.amountVnd, r.refundedVnd, r.payerName, r.payerEmail, r.payerOrganisationName, r.payerTaxCode, r.cohortCode, r.createdAt, r.paidAt, r.receiptNumber]);
+  return CSV_BOM + csvRows([header, ...lines]);
 }
 
 /** The open payment of a place (for the cohort page's "pay now" link). */

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { CSV_BOM, csvLine, csvRows } from "~/lib/csv.server";
 import { databaseKind, db, type Transaction } from "~/lib/db.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
 import { reportText, type ReportSnapshot } from "./snapshot";
@@ -7,19 +8,7 @@ import { reportText, type ReportSnapshot } from "./snapshot";
  * CSV exports, streamed: rows are read in batches by keyset pagination (never the whole result in memory) and
  * written as UTF-8 with a byte-order mark so Excel opens Vietnamese text correctly.
  */
-const BOM = "\uFEFF";
-
-export function csvLine(values: readonly (string | number | null | undefined)[]): string {
-  return (
-    values
-      .map((value) => {
-        if (value === null || value === undefined) return "";
-        const text = String(value);
-        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-      })
-      .join(",") + "\r\n"
-  );
-}
+const BOM = CSV_BOM;
 
 /** A stream that asks `next` for the next lines until it returns null; `close` runs when it ends or is cancelled. */
 function linesStream(header: string, next: () => Promise<string | null>, close?: () => Promise<void>): ReadableStream<Uint8Array> {
@@ -109,12 +98,27 @@ export type AttendanceCsvBatch = { sessions: number; rows: number };
  *   those sessions; each batch is bounded by the sessions' capacity and no query rereads earlier rows.
  */
 export function streamAttendanceCsv(
-  input: { programmeId: string; start: string; end: string; language: "vi" | "en" },
+  input: {
+    programmeId: string;
+    start: string;
+    end: string;
+    language: "vi" | "en";
+    asOf?: string;
+    /**
+     * A report's frozen attendance: the highest attendance event id when it was generated. Each record is then read
+     * as its latest change up to that event (the log is append-only), and records made later are left out, so a
+     * later correction never alters a produced report.
+     */
+    eventWatermark?: number;
+  },
   batch: AttendanceCsvBatch = { sessions: 50, rows: 5_000 },
 ): ReadableStream<Uint8Array> {
   const t = reportText(input.language);
   const from = dayStartsAt(input.start).toISOString();
-  const until = dayEndsBefore(input.end).toISOString();
+  // The sessions held: started in the period and before the report's generation time (as in the figures).
+  const end = dayEndsBefore(input.end);
+  const asOf = input.asOf ? new Date(input.asOf) : new Date();
+  const until = (asOf < end ? asOf : end).toISOString();
   const title = input.language === "vi" ? sql`co.title_vi` : sql`co.title_en`;
   const header = csvLine([
     t("csv.attendance.cohort"),
@@ -126,12 +130,20 @@ export function streamAttendanceCsv(
     t("csv.attendance.method"),
     t("csv.attendance.recordedAt"),
   ]);
+  const frozen = input.eventWatermark !== undefined;
+  const status = frozen ? sql`ev.new_status` : sql`a.status`;
+  const method = frozen ? sql`ev.method` : sql`a.method`;
+  const recordedAt = frozen ? sql`ev.created_at` : sql`a.recorded_at`;
   const columns = sql`c.code as cohort_code, ${title} as course_title,
     to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as session_start,
-    u.name as learner, u.email, a.status, a.method,
-    to_char(a.recorded_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
+    u.name as learner, u.email, ${status} as status, ${method} as method,
+    to_char(${recordedAt} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') as recorded_at`;
+  const asOfEvent = frozen
+    ? sql`join lateral (select e2.new_status, e2.method, e2.created_at from attendance_events e2
+        where e2.attendance_id = a.id and e2.id <= ${input.eventWatermark} order by e2.id desc limit 1) ev on true`
+    : sql``;
   const toLines = (rows: AttendanceCsvRow[]) =>
-    rows.map((r) => csvLine([r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at])).join("");
+    csvRows(rows.map((r) => [r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at]));
 
   if (databaseKind() === "postgres") {
     const cursor = openCursor<AttendanceCsvRow>(sql`
@@ -140,6 +152,7 @@ export function streamAttendanceCsv(
       join cohorts c on c.id = s.cohort_id
       join courses co on co.id = c.course_id
       join attendance a on a.session_id = s.id
+      ${asOfEvent}
       join enrollments e on e.id = a.enrollment_id
       join users u on u.id = e.user_id
       where c.id in (select l.cohort_id from subsidy_cohort_links l join subsidy_programmes sp on sp.id = l.subsidy_programme_id
@@ -179,6 +192,7 @@ export function streamAttendanceCsv(
         await db.execute<AttendanceCsvRow>(sql`
           select ${columns}
           from attendance a
+          ${asOfEvent}
           join cohort_sessions s on s.id = a.session_id
           join cohorts c on c.id = s.cohort_id
           join courses co on co.id = c.course_id
@@ -221,9 +235,8 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
     if (index >= rows.length) return null;
     const batch = rows.slice(index, index + 500);
     index += batch.length;
-    return batch
-      .map(({ section, r }) =>
-        csvLine([
+    return csvRows(
+      batch.map(({ section, r }) => [
           section,
           `HT-${String(r.claimSeq).padStart(6, "0")}`,
           r.personName,
@@ -239,7 +252,6 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
           t(`fundingSources.${r.fundingSource ?? "none"}`),
           t(`claimStatuses.${r.status}`),
         ]),
-      )
-      .join("");
+    );
   });
 }

@@ -25,7 +25,7 @@ export async function programmeDashboard(input: { programmeId?: string; periodKi
   const month = today.getUTCMonth() + 1;
   const defaultIndex = { month, quarter: Math.ceil(month / 3), half_year: month <= 6 ? 1 : 2, year: 1 }[kind];
   const period = periodOf(kind, year, input.periodIndex ?? defaultIndex);
-  const figures = await computeReportFigures({ programmeId, start: period.start, end: period.end });
+  const figures = await computeReportFigures({ programmeId, start: period.start, end: period.end, asOf: (input.now ?? new Date()).toISOString(), withoutLists: true });
   return { programmes: list, programmeId, period, figures };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
+import { buildQuarterDataSet, vn, type QuarterDataSet } from "../../../tests/fixtures/reports";
 import { computeReportFigures, type ReportFigures } from "./figures.server";
 import { periodOf } from "./period";
 
@@ -24,7 +24,7 @@ const UNTIL = "2026-07-01 00:00:00+07";
 
 beforeAll(async () => {
   data = await buildQuarterDataSet();
-  figures = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end });
+  figures = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-12-01").toISOString() });
 }, 180_000);
 
 /** Cohort ids of the programme, listed independently (links → subsidy programme → programme). */
@@ -56,19 +56,34 @@ describe("quarterly report figures", () => {
     expect(figures.summary).toMatchObject({ sessionsHeld: 5, trainingHours: 11 });
   });
 
-  it("counts learners trained by audience, each person once", async () => {
-    const count = async (audience: string | null) =>
-      Number(
-        (
-          await one<{ n: string }>(sql`select count(*) as n from (select distinct e.user_id from enrollments e, cohorts c, courses co
-            where e.cohort_id = c.id and c.course_id = co.id and c.id in ${programmeCohortIds()} and c.status = 'published'
-              and c.starts_on <= '2026-06-30' and c.ends_on >= '2026-04-01'
-              and e.status not in ('applied', 'waitlisted', 'offered', 'pending_payment', 'withdrawn', 'rejected', 'lapsed')
-              and (${audience}::text is null or co.audience::text = ${audience})) d`)
-        ).n,
-      );
-    expect(figures.summary.learners).toEqual({ total: await count(null), founders: await count("founders"), lecturers: await count("lecturers"), both: await count("both") });
-    expect(figures.summary.learners).toEqual({ total: 5, founders: 3, lecturers: 3, both: 0 });
+  it("counts people trained: distinct people present or late at a session held, split by the person's group", async () => {
+    const attendedBy = await all<{ user_id: string }>(sql`select distinct e.user_id from attendance a join enrollments e on e.id = a.enrollment_id
+      join cohort_sessions s on s.id = a.session_id join cohorts c on c.id = s.cohort_id
+      where c.id in ${programmeCohortIds()} and c.status = 'published' and a.status in ('present', 'late')
+        and s.starts_at >= ${FROM}::timestamptz and s.starts_at < ${UNTIL}::timestamptz`);
+    expect(figures.summary.learners.total).toBe(attendedBy.length);
+    // Founders 0–2 (startup members; founder 0 also sat the lecturers' course, still one founder), lecturers 0–1.
+    expect(figures.summary.learners).toEqual({ total: 5, founders: 3, lecturers: 2, other: 0 });
+    const { founders, lecturers, other } = figures.summary.learners;
+    expect(founders + lecturers + other).toBe(figures.summary.learners.total);
+    // The no-show has a place in A but attended nothing; founder 3 withdrew (no place).
+    expect(figures.summary.enrolledNeverAttended).toBe(1);
+  });
+
+  it("counts lecturers trained as trainers: attended the train-the-trainer track, completed, certified", () => {
+    // Lecturers 0 and 1 attended B (a trainer course); founder 0 attended it too but is not a lecturer.
+    expect(figures.summary.trainersTrained).toEqual({ attended: 2, completed: 1, certified: 1 });
+  });
+
+  it("counts only what had happened by the generation time, and marks an unfinished period provisional", async () => {
+    expect(figures.provisional).toBe(false);
+    // Generated on 12 June: B's session of 17 June (3 hours) has not been held yet.
+    const early = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-06-12").toISOString() });
+    expect(early.provisional).toBe(true);
+    expect(early.summary).toMatchObject({ sessionsHeld: 4, trainingHours: 8 });
+    expect(early.summary.attendance).toMatchObject({ records: 12, attended: 10 });
+    // Lecturer 0 was certified on 25 June: not yet on 12 June; completed on 20 June: not yet either.
+    expect(early.summary.trainersTrained).toEqual({ attended: 2, completed: 0, certified: 0 });
   });
 
   it("computes the attendance rate of the sessions held", async () => {
@@ -79,6 +94,7 @@ describe("quarterly report figures", () => {
     expect(figures.summary.attendance.records).toBe(Number(row.total));
     expect(figures.summary.attendance.attended).toBe(Number(row.attended));
     expect(figures.summary.attendance).toEqual({ records: 15, attended: 12, rate: 0.8 });
+    expect(figures.summary.attendance.rate).toBe(12 / 15);
   });
 
   it("computes the completion rate of cohorts that ended in the quarter (current decisions only)", async () => {
@@ -87,7 +103,8 @@ describe("quarterly report figures", () => {
         and id in ${programmeCohortIds()} and ends_on >= '2026-04-01' and ends_on <= '2026-06-30')`);
     expect(figures.summary.completion.decided).toBe(Number(row.total));
     expect(figures.summary.completion.completed).toBe(Number(row.done));
-    expect(figures.summary.completion).toEqual({ decided: 3, completed: 2, rate: 0.6667 });
+    // Kept unrounded (2/3): rounded once, at display.
+    expect(figures.summary.completion).toEqual({ decided: 3, completed: 2, rate: 2 / 3 });
   });
 
   it("counts trainers certified at the quarter's end", async () => {
@@ -141,23 +158,20 @@ describe("quarterly report figures", () => {
     expect(figures.subsidyByOrganisation.find((r) => r.key === data.startup.id)?.label).toBe(data.startup.name);
   });
 
-  it("reports budget execution by funding source", async () => {
-    const lines = await all<{ fs: string; allocated: string; available_now: string }>(sql`select funding_source as fs, sum(allocated_vnd) as allocated, sum(available_vnd) as available_now
-      from subsidy_budget_lines where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId}) group by 1`);
-    // The line's live available amount, less what was written after the quarter (c4's commitment on 1 July).
-    const after = await all<{ fs: string; effect: string }>(sql`select bl.funding_source as fs,
-        sum(case le.kind when 'commitment' then -le.amount_vnd when 'payment' then 0 else le.amount_vnd end) as effect
-      from subsidy_ledger_entries le join subsidy_budget_lines bl on bl.id = le.budget_line_id
-      where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId}) and le.at >= ${UNTIL}::timestamptz group by 1`);
-    for (const line of lines) {
-      const row = figures.budgetExecution.find((r) => r.fundingSource === line.fs)!;
-      expect(row.allocatedVnd).toBe(Number(line.allocated));
-      expect(row.availableVnd).toBe(Number(line.available_now) - Number(after.find((a) => a.fs === line.fs)?.effect ?? 0));
-    }
+  it("reports budget execution of the period's fiscal year by funding source, as of the period's end", async () => {
+    // Lines of FY2026 (the 2025 and 2027 lines are left out).
+    const lines = await all<{ fs: string; allocated: string }>(sql`select funding_source as fs, sum(allocated_vnd) as allocated
+      from subsidy_budget_lines where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and fiscal_year = 2026 group by 1`);
+    for (const line of lines) expect(figures.budgetExecution.find((r) => r.fundingSource === line.fs)!.allocatedVnd).toBe(Number(line.allocated));
     expect(figures.budgetExecution).toEqual([
-      { fundingSource: "central_programme", allocatedVnd: 50_000_000, committedInPeriodVnd: 1_400_000, paidInPeriodVnd: 0, committedToDateVnd: 1_400_000, paidToDateVnd: 0, availableVnd: 48_600_000 },
-      { fundingSource: "city_science_technology", allocatedVnd: 100_000_000, committedInPeriodVnd: 400_000, paidInPeriodVnd: 5_300_000, committedToDateVnd: 5_400_000, paidToDateVnd: 5_300_000, availableVnd: 94_700_000 },
+      { fiscalYear: 2026, fundingSource: "central_programme", allocatedVnd: 50_000_000, committedInPeriodVnd: 1_400_000, paidInPeriodVnd: 0, committedToDateVnd: 1_400_000, paidToDateVnd: 0, availableVnd: 48_600_000 },
+      { fiscalYear: 2026, fundingSource: "city_science_technology", allocatedVnd: 100_000_000, committedInPeriodVnd: 400_000, paidInPeriodVnd: 5_300_000, committedToDateVnd: 5_400_000, paidToDateVnd: 5_300_000, availableVnd: 94_700_000 },
     ]);
+    // The new column was filled: every line has the year it was given or its programme's year.
+    const years = await all<{ fiscal_year: number }>(sql`select distinct fiscal_year from subsidy_budget_lines
+      where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId}) order by 1`);
+    expect(years.map((r) => r.fiscal_year)).toEqual([2025, 2026, 2027]);
   });
 
   it("counts outcomes toward each target up to the quarter's end (each organisation once)", async () => {
@@ -170,6 +184,28 @@ describe("quarterly report figures", () => {
       ["startups_developed", await count("incorporated"), 50],
     ]);
     expect(figures.targets.map((t) => t.achieved)).toEqual([0, 2, 1]);
+  });
+
+  it("gives the dashboard the same figures without the claim lists", async () => {
+    const dashboard = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-12-01").toISOString(), withoutLists: true });
+    expect(dashboard.training).toEqual({ lecturers: [], startups: [] });
+    expect({ ...dashboard, training: figures.training }).toEqual(figures);
+  });
+
+  it("counts claims by status with amounts (cancelled included), and startups trained and supported", async () => {
+    const byStatus = await all<{ status: string; n: string; requested: string; approved: string }>(sql`select status::text as status, count(*) as n,
+        sum(requested_vnd) as requested, coalesce(sum(approved_vnd), 0) as approved from subsidy_claims
+      where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
+        and starts_on <= '2026-06-30' and ends_on >= '2026-04-01' group by 1 order by 1`);
+    expect(figures.claimsByStatus).toEqual(byStatus.map((r) => ({ status: r.status, claims: Number(r.n), requestedVnd: Number(r.requested), approvedVnd: Number(r.approved) })));
+    expect(figures.claimsByStatus).toEqual([
+      { status: "cancelled", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
+      { status: "estimated", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
+      { status: "paid", claims: 1, requestedVnd: 1_400_000, approvedVnd: 1_400_000 },
+      { status: "submitted", claims: 1, requestedVnd: 4_000_000, approvedVnd: 0 },
+    ]);
+    // The startup's founders attended (trained); its claim c1 was paid on 25 May (supported).
+    expect(figures.summary.startups).toEqual({ trained: 1, supported: 1 });
   });
 
   it("lists subsidised training for lecturers and for startups, with attendance", async () => {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { TrainingRow } from "./figures.server";
-import { dayText, periodName, reportText, vietnamParts, vndText, type ReportSnapshot } from "./snapshot";
+import { reportFormat } from "./format";
+import { dayText, isProvisional, periodName, reportHeaderLines, reportText, vietnamParts, type ReportSnapshot } from "./snapshot";
 
 /**
  * The report as a PDF in the Vietnamese administrative layout (Nghị định 30/2020/NĐ-CP): issuing body top left
@@ -14,11 +15,14 @@ const BOLD = resolve(FONT_DIR, "DejaVuSans-Bold.ttf");
 
 type Column = { label: string; width: number; align?: "left" | "right" | "center" };
 
-export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer> {
+export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 = ""): Promise<Buffer> {
   // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
   const { default: PDFDocument } = await import("pdfkit");
   const { report, figures } = snapshot;
   const t = reportText(report.language);
+  const f = reportFormat(report.language);
+  const vndText = f.vnd;
+  const provisional = isProvisional(snapshot);
   const generatedAt = new Date(report.generatedAt);
   const programmeName = report.language === "vi" ? figures.programme.nameVi : figures.programme.nameEn;
   const period = periodName(t, report.periodKind, report.year, report.periodIndex);
@@ -28,7 +32,6 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     margins: { top: 57, bottom: 57, left: 85, right: 57 }, // 20 mm top/bottom, 30 mm left, 20 mm right
     font: REGULAR,
     lang: report.language === "vi" ? "vi-VN" : "en-GB",
-    bufferPages: true,
     info: {
       Title: title,
       Author: report.issuer.name,
@@ -37,10 +40,9 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
       ModDate: generatedAt,
     },
   });
-  doc.registerFont("regular", REGULAR);
-  doc.registerFont("bold", BOLD);
-  // The project ships no oblique face: place, date and hints are set in the regular face.
-  doc.registerFont("italic", REGULAR);
+  // Faces are named by their file: pdfkit caches a font under the name it was first asked for, but a second name for
+  // an already-open face (a registered alias) is parsed from the file again on every call — that made a PDF with a
+  // few thousand rows take minutes. The project ships no oblique face: place, date and hints use the regular face.
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolveDone, reject) => {
@@ -51,43 +53,62 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
   const left = doc.page.margins.left;
   const right = doc.page.width - doc.page.margins.right;
   const width = right - left;
+
+  // Every page, as it is opened: "provisional" at its head when the period had not ended, its number at its foot.
+  // (Drawn as pages open rather than over buffered pages at the end, so finished pages leave memory.)
+  let pageNumber = 0;
+  const decoratePage = () => {
+    pageNumber++;
+    const { x, y } = doc;
+    if (provisional) {
+      const mark = t("header.provisional");
+      doc.font(BOLD).fontSize(9);
+      doc.fillColor("#b91c1c").text(mark, left + (width - doc.widthOfString(mark)) / 2, 30, { lineBreak: false }).fillColor("black");
+    }
+    const label = String(pageNumber);
+    doc.font(REGULAR).fontSize(8).text(label, right - doc.widthOfString(label), doc.page.height - 40, { lineBreak: false });
+    doc.x = x;
+    doc.y = y;
+  };
+  decoratePage();
+  doc.on("pageAdded", decoratePage);
   const leftBlock = 170;
   const rightBlock = width - leftBlock - 10;
   const rightX = left + leftBlock + 10;
   const top = doc.page.margins.top;
 
   // Issuing body (top left) and motto (top right).
-  doc.font("regular").fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
-  doc.font("bold").fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
+  doc.font(REGULAR).fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
+  doc.font(BOLD).fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
   const underIssuer = doc.y + 2;
   doc.lineWidth(0.6).moveTo(left + leftBlock / 2 - 30, underIssuer).lineTo(left + leftBlock / 2 + 30, underIssuer).stroke();
-  doc.font("regular").fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
+  doc.font(REGULAR).fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
   const leftBottom = doc.y;
 
-  doc.font("bold").fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
-  doc.font("bold").fontSize(11).text(t("file.motto2"), rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(t("file.motto2"), rightX, doc.y, { width: rightBlock, align: "center" });
   const underMotto = doc.y + 2;
   const mottoWidth = doc.widthOfString(t("file.motto2"));
   const mottoCentre = rightX + rightBlock / 2;
   doc.moveTo(mottoCentre - mottoWidth / 2, underMotto).lineTo(mottoCentre + mottoWidth / 2, underMotto).stroke();
   const day = vietnamParts(report.generatedAt);
   doc
-    .font("italic")
+    .font(REGULAR)
     .fontSize(11)
     .text(t("file.placeDate", { place: report.place, day: day.day, month: day.month, year: day.year }), rightX, underMotto + 8, { width: rightBlock, align: "center" });
   doc.y = Math.max(leftBottom, doc.y) + 24;
 
   // Title.
-  doc.font("bold").fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
-  doc.font("bold").fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
+  doc.font(BOLD).fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
+  doc.font(BOLD).fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
   doc.moveDown(0.3);
-  doc.font("italic").fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
-  doc.moveDown(1);
+  doc.font(REGULAR).fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
+  doc.moveDown(0.6);
 
   const heading = (text: string) => {
     ensureSpace(40);
     doc.moveDown(0.5);
-    doc.font("bold").fontSize(11).text(text, left, doc.y, { width });
+    doc.font(BOLD).fontSize(11).text(text, left, doc.y, { width });
     doc.moveDown(0.3);
   };
   const ensureSpace = (height: number) => {
@@ -100,15 +121,45 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     const total = columns.reduce((sum, c) => sum + c.width, 0);
     const scale = width / total;
     const widths = columns.map((c) => c.width * scale);
+    const lineHeight = (() => {
+      doc.font(REGULAR).fontSize(fontSize);
+      return doc.currentLineHeight(true);
+    })();
+    // A cell whose lines all fit is written line by line at computed positions (no line wrapper: most of a large
+    // report's cost); only a cell that must wrap goes through pdfkit's wrapper. Amounts (right-aligned) never wrap:
+    // one that would not fit is set smaller.
     const drawRow = (cells: string[], bold: boolean) => {
-      doc.font(bold ? "bold" : "regular").fontSize(fontSize);
-      const height = Math.max(...cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i] - 6 }))) + 6;
+      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize);
+      const laid = cells.map((cell, i) => {
+        const room = widths[i] - 6;
+        const lines = cell.split("\n");
+        const lineWidths = lines.map((line) => doc.widthOfString(line));
+        const fits = lineWidths.every((w) => w <= room);
+        const amount = !bold && columns[i].align === "right";
+        const size = amount && !fits ? Math.max(4, (fontSize * room) / Math.max(...lineWidths)) : fontSize;
+        const height = fits || amount ? lines.length * lineHeight : doc.heightOfString(cell, { width: room });
+        return { lines, lineWidths, fits: fits || amount, size, height, room };
+      });
+      const height = Math.max(lineHeight, ...laid.map((c) => c.height)) + 6;
       ensureSpace(height);
+      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize); // a new page's decoration changes the face
       const y = doc.y;
       let x = left;
       cells.forEach((cell, i) => {
         doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke();
-        doc.text(cell, x + 3, y + 3, { width: widths[i] - 6, align: columns[i].align ?? "left" });
+        const c = laid[i];
+        const align = columns[i].align ?? "left";
+        if (c.fits) {
+          if (c.size !== fontSize) doc.fontSize(c.size);
+          c.lines.forEach((line, k) => {
+            const w = c.size !== fontSize ? doc.widthOfString(line) : c.lineWidths[k];
+            const offset = align === "right" ? c.room - w : align === "center" ? (c.room - w) / 2 : 0;
+            doc.text(line, x + 3 + offset, y + 3 + k * lineHeight, { lineBreak: false });
+          });
+          if (c.size !== fontSize) doc.fontSize(fontSize);
+        } else {
+          doc.text(cell, x + 3, y + 3, { width: c.room, align });
+        }
         x += widths[i];
       });
       doc.x = left;
@@ -118,7 +169,17 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     for (const row of rows) drawRow(row, false);
     doc.moveDown(0.5);
   };
-  const percent = (rate: number | null) => (rate === null ? t("summary.notApplicable") : `${(rate * 100).toFixed(1).replace(".", report.language === "vi" ? "," : ".")} %`);
+  const percent = (rate: number | null) => f.percent(rate, t("summary.notApplicable"));
+
+  // The report's particulars: period, generation, snapshot, provisional or final, what it supersedes.
+  table(
+    [
+      { label: t("header.title"), width: 2 },
+      { label: "", width: 5 },
+    ],
+    reportHeaderLines(snapshot, snapshotSha256).map(([label, value]) => [label, value]),
+    8,
+  );
 
   // I. Summary.
   const s = figures.summary;
@@ -131,13 +192,24 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     [
       [t("summary.cohortsRun"), vndText(s.cohortsRun)],
       [t("summary.sessionsHeld"), vndText(s.sessionsHeld)],
-      [t("summary.trainingHours"), String(s.trainingHours)],
+      [t("summary.trainingHours"), f.hours(s.trainingHours)],
       [t("summary.learnersTotal"), vndText(s.learners.total)],
       [t("summary.learnersFounders"), vndText(s.learners.founders)],
       [t("summary.learnersLecturers"), vndText(s.learners.lecturers)],
+      [t("summary.learnersOther"), vndText(s.learners.other)],
+      [t("summary.enrolledNeverAttended"), vndText(s.enrolledNeverAttended)],
+      [t("summary.trainersAttended"), vndText(s.trainersTrained.attended)],
+      [t("summary.trainersCompleted"), vndText(s.trainersTrained.completed)],
+      [t("summary.trainersCertified"), vndText(s.trainersTrained.certified)],
       [t("summary.attendanceRate"), percent(s.attendance.rate)],
       [t("summary.completionRate"), percent(s.completion.rate)],
       [t("summary.certifiedTrainers"), vndText(s.certifiedTrainers)],
+      ...(s.startups
+        ? [
+            [t("summary.startupsTrained"), vndText(s.startups.trained)],
+            [t("summary.startupsSupported"), vndText(s.startups.supported)],
+          ]
+        : []),
       ...figures.targets.map((target) => [
         `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
         `${vndText(target.achieved)} / ${vndText(target.targetValue)}`,
@@ -148,7 +220,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
   // II, III. Training lists.
   const trainingTable = (rows: TrainingRow[]) => {
     if (rows.length === 0) {
-      doc.font("regular").fontSize(10).text(t("training.none"), left, doc.y, { width });
+      doc.font(REGULAR).fontSize(10).text(t("training.none"), left, doc.y, { width });
       doc.moveDown(0.5);
       return;
     }
@@ -167,7 +239,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
         r.organisationName ? `${r.personName}\n${r.organisationName}` : r.personName,
         `${r.courseTitle} (${t(`routes.${r.route}`)})`,
         `${dayText(r.startsOn)}\n${dayText(r.endsOn)}`,
-        String(r.hours),
+        f.hours(r.hours),
         r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "—",
         vndText(r.feeVnd),
         vndText(r.subsidyVnd),
@@ -183,7 +255,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
 
   // IV. Budget execution.
   heading(`IV. ${t("budget.title")}`);
-  doc.font("italic").fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
+  doc.font(REGULAR).fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
   table(
     [
       { label: t("training.fundingSource"), width: 3 },
@@ -195,7 +267,7 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
       { label: t("budget.available"), width: 2, align: "right" },
     ],
     figures.budgetExecution.map((b) => [
-      t(`fundingSources.${b.fundingSource}`),
+      `${t(`fundingSources.${b.fundingSource}`)}\n${t("budget.fiscalYear")} ${b.fiscalYear}`,
       vndText(b.allocatedVnd),
       vndText(b.committedInPeriodVnd),
       vndText(b.paidInPeriodVnd),
@@ -205,20 +277,41 @@ export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer>
     ]),
   );
 
+  // V. Claims by status, with a totals row.
+  const claims = figures.claimsByStatus ?? [];
+  heading(`V. ${t("claims.title")}`);
+  table(
+    [
+      { label: t("claims.status"), width: 3 },
+      { label: t("claims.count"), width: 1.5, align: "right" },
+      { label: t("claims.requested"), width: 2.5, align: "right" },
+      { label: t("claims.approved"), width: 2.5, align: "right" },
+    ],
+    [
+      ...claims.map((c) => [t(`claimStatuses.${c.status}`), f.count(c.claims), vndText(c.requestedVnd), vndText(c.approvedVnd)]),
+      [
+        t("claims.total"),
+        f.count(claims.reduce((sum, c) => sum + c.claims, 0)),
+        vndText(claims.reduce((sum, c) => sum + c.requestedVnd, 0)),
+        vndText(claims.reduce((sum, c) => sum + c.approvedVnd, 0)),
+      ],
+    ],
+  );
+
   // Recipients (left) and signature block (right).
   ensureSpace(130);
   doc.moveDown(1);
   const blockTop = doc.y;
-  doc.font("bold").fontSize(9).text(t("file.recipients"), left, blockTop, { width: leftBlock });
-  doc.font("regular").fontSize(8).text(t("file.recipientAsAbove"), { width: leftBlock });
+  doc.font(BOLD).fontSize(9).text(t("file.recipients"), left, blockTop, { width: leftBlock });
+  doc.font(REGULAR).fontSize(8).text(t("file.recipientAsAbove"), { width: leftBlock });
   doc.text(t("file.recipientArchive"), { width: leftBlock });
-  doc.font("bold").fontSize(11).text(t("file.signerTitle"), rightX, blockTop, { width: rightBlock, align: "center" });
-  doc.font("italic").fontSize(9).text(t("file.signHint"), rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(t("file.signerTitle"), rightX, blockTop, { width: rightBlock, align: "center" });
+  doc.font(REGULAR).fontSize(9).text(t("file.signHint"), rightX, doc.y, { width: rightBlock, align: "center" });
   doc.moveDown(4);
-  doc.font("bold").fontSize(11).text(report.generatedBy.name, rightX, doc.y, { width: rightBlock, align: "center" });
+  doc.font(BOLD).fontSize(11).text(report.generatedBy.name, rightX, doc.y, { width: rightBlock, align: "center" });
   doc.moveDown(1);
   doc
-    .font("italic")
+    .font(REGULAR)
     .fontSize(8)
     .text(t("file.generatedLine", { at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`, name: report.generatedBy.name }), left, doc.y, { width, align: "left" });
 

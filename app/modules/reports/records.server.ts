@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db } from "~/lib/db.server";
+import { personGroup } from "./figures.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
 import type { RecordsFilter } from "./schema";
 
@@ -16,9 +17,11 @@ function programmeCohorts(programmeId: string): SQL {
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id where sp.programme_id = ${programmeId} and c.status = 'published')`;
 }
 
-export async function figureRecords(filter: RecordsFilter): Promise<{ rows: RecordRow[]; total: number }> {
+export async function figureRecords(filter: RecordsFilter, now: Date = new Date()): Promise<{ rows: RecordRow[]; total: number }> {
   const from = dayStartsAt(filter.start).toISOString();
-  const until = dayEndsBefore(filter.end).toISOString();
+  // As in the figures: what happened before the period's end, or before now for a period not over yet.
+  const end = dayEndsBefore(filter.end);
+  const until = (now < end ? now : end).toISOString();
   const pc = programmeCohorts(filter.programmeId);
   const sessionsHeld = sql`(select s.id from cohort_sessions s where s.cohort_id in ${pc}
     and s.starts_at >= ${from}::timestamptz and s.starts_at < ${until}::timestamptz)`;
@@ -36,13 +39,15 @@ export async function figureRecords(filter: RecordsFilter): Promise<{ rows: Reco
         from cohort_sessions s join cohorts c on c.id = s.cohort_id where s.id in ${sessionsHeld} order by s.starts_at`;
       break;
     case "learners":
-      query = sql`select e.id, c.code, u.name, c.starts_on::text as date, co.audience::text || ' · ' || e.status::text as detail, null::bigint as amount,
-          '/cohorts/' || c.id as href
-        from enrollments e join cohorts c on c.id = e.cohort_id join courses co on co.id = c.course_id join users u on u.id = e.user_id
-        where c.id in ${pc} and c.starts_on <= ${filter.end}::date and c.ends_on >= ${filter.start}::date
-          and e.status in ('confirmed', 'completed', 'not_completed')
-          ${filter.audience ? sql`and co.audience = ${filter.audience}` : sql``}
-        order by u.name, c.code`;
+      query = sql`select * from (select distinct on (u.id) u.id, c.code, u.name,
+            to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as date,
+            ${personGroup(sql`u.id`)} as detail, null::bigint as amount, '/cohorts/' || c.id as href
+          from attendance a join cohort_sessions s on s.id = a.session_id join cohorts c on c.id = s.cohort_id
+            join enrollments e on e.id = a.enrollment_id join users u on u.id = e.user_id
+          where a.session_id in ${sessionsHeld} and a.status in ('present', 'late')
+          order by u.id, s.starts_at) people
+        ${filter.group ? sql`where detail = ${filter.group}` : sql``}
+        order by name, code`;
       break;
     case "attendance":
       query = sql`select a.id, c.code, u.name, to_char(s.starts_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') as date,

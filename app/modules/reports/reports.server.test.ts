@@ -10,7 +10,8 @@ import { createUser } from "../../../tests/fixtures/factories";
 import { streamAttendanceCsv, streamTrainingCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { renderReportPdf } from "./pdf.server";
-import { buildReport, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
+import { renderReportXlsx } from "./xlsx.server";
+import { buildReport, getAttendanceCsv, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
 import { subsidyCohortLinks } from "../../../db/schema";
 
 let data: QuarterDataSet;
@@ -59,7 +60,9 @@ describe("a generated periodic report", () => {
     expect(report).toMatchObject({ status: "ready", progress: 100, periodKind: "quarter", year: 2026, periodIndex: 2, periodStart: "2026-04-01", periodEnd: "2026-06-30", requestedByName: "Trần Thị Báo Cáo" });
     expect(report.generatedAt?.toISOString()).toBe(GENERATED_AT.toISOString());
     const snapshot = await getReportSnapshot(reportId);
-    expect(snapshot.figures).toEqual(await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30" }));
+    expect(snapshot.figures).toEqual(await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30", asOf: GENERATED_AT.toISOString() }));
+    expect(snapshot.figures.provisional).toBe(false);
+    expect(snapshot.report.supersedes).toBeNull();
     expect(snapshot.report).toMatchObject({ number: report.seq, place: "Cần Thơ", generatedBy: { name: "Trần Thị Báo Cáo" } });
     expect((await listReports(data.programmeId)).map((r) => r.id)).toContain(reportId);
   });
@@ -75,7 +78,8 @@ describe("a generated periodic report", () => {
     const [row] = await db.select({ x: programmeReports.xlsxSha256, p: programmeReports.pdfSha256 }).from(programmeReports).where(eq(programmeReports.id, reportId));
     expect([row.x, row.p]).toEqual([sha256(first.bytes), sha256(pdf.bytes)]);
     // The PDF is a function of the snapshot alone: made again from it, the same bytes.
-    expect(sha256(await renderReportPdf(await getReportSnapshot(reportId)))).toBe(sha256(pdf.bytes));
+    const [kept] = await db.select({ sha: programmeReports.snapshotSha256 }).from(programmeReports).where(eq(programmeReports.id, reportId));
+    expect(sha256(await renderReportPdf(await getReportSnapshot(reportId), kept.sha!))).toBe(sha256(pdf.bytes));
     // A report built now sees the new outcome; the kept one does not.
     const now = await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30" });
     expect(now.targets.find((t) => t.key === "startups_developed")?.achieved).toBe(2);
@@ -95,7 +99,7 @@ describe("a generated periodic report", () => {
     expect(file.contentType).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Chi tieu"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Ho so", "Chi tieu"]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {
       let found: ExcelJS.CellValue = undefined;
@@ -112,7 +116,7 @@ describe("a generated periodic report", () => {
 
     const startups = book.getWorksheet("Khoi nghiep")!;
     const rows: ExcelJS.Row[] = [];
-    startups.eachRow((row, n) => n > 6 && rows.push(row));
+    startups.eachRow((row, n) => n > 7 && rows.push(row));
     expect(rows).toHaveLength(2);
     const c1 = rows.find((r) => r.getCell(1).value === `HT-${String(data.claims.c1.seq).padStart(6, "0")}`)!;
     expect(c1.getCell(2).value).toBe("Nhà sáng lập 1");
@@ -126,8 +130,18 @@ describe("a generated periodic report", () => {
     expect(typeof c1.getCell(11).value).toBe("number");
 
     const budget = book.getWorksheet("Kinh phi")!;
-    const city = budget.getRows(7, 2)!.find((r) => r.getCell(1).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
-    expect([2, 3, 4, 5, 6, 7].map((c) => city.getCell(c).value)).toEqual([100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000]);
+    const city = budget.getRows(8, 2)!.find((r) => r.getCell(2).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
+    expect(city.getCell(1).value).toBe(2026);
+    expect([3, 4, 5, 6, 7, 8].map((c) => city.getCell(c).value)).toEqual([100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000]);
+    // Claims by status, with a totals row (cancelled included: 4 claims, 8,200,000 requested, 1,400,000 approved).
+    const claims = book.getWorksheet("Ho so")!;
+    const last = claims.getRow(claims.rowCount);
+    expect([1, 2, 3, 4].map((c) => last.getCell(c).value)).toEqual(["Tổng cộng", 4, 8_200_000, 1_400_000]);
+    // Every sheet states final/provisional; the first sheet carries the report's particulars.
+    for (const sheet of book.worksheets) expect(sheet.getRow(5).values).toEqual([undefined, "Tình trạng", "Chính thức"]);
+    expect(valueOf("Người lập")).toBe("Trần Thị Báo Cáo");
+    expect(valueOf("Bản chốt số liệu (SHA-256)")).toBe((await getReport(reportId)).snapshotSha256);
+    expect(valueOf("Thay thế báo cáo")).toBe("Không (báo cáo đầu tiên của kỳ)");
   });
 
   it("exports a PDF in the administrative layout with the programme's province in the place and date", async () => {
@@ -145,6 +159,80 @@ describe("a generated periodic report", () => {
     expect(text).toContain("NGƯỜI LẬP BÁO CÁO");
     expect(text).toContain("Trần Thị Báo Cáo");
     expect(text).toContain("Nhà sáng lập 1");
+    // The particulars block, Vietnamese number formats, the definitions pointer.
+    expect(text).toContain("Thời điểm lập");
+    expect(text).toContain("09:15 03/07/2026");
+    expect(text).toContain(report.snapshotSha256!.slice(0, 20));
+    expect(text).toContain("Chính thức");
+    expect(text).toContain("docs/reports.md");
+    expect(text).toContain("11,0"); // training hours with a decimal comma
+    expect(text).toContain("80,0%"); // attendance 12/15
+    expect(text).toContain("66,7%"); // completion 2/3, rounded once
+    expect(text).not.toContain("TẠM TÍNH");
+    expect(text).toContain("Hồ sơ hỗ trợ theo trạng thái");
+    expect(text).toMatch(/Tổng cộng\s+4\s+8\.200\.000\s+1\.400\.000/);
+  });
+
+  it("marks a report of an unfinished period provisional on every page and sheet, and names the report it supersedes", async () => {
+    const staff = await createUser({ roles: ["staff"], name: "Người Lập Lại" });
+    const first = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "year", year: 2026, periodIndex: 1, language: "vi" }, { enqueue: false });
+    await buildReport(first, () => GENERATED_AT);
+    const second = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "year", year: 2026, periodIndex: 1, language: "vi" }, { enqueue: false });
+    await buildReport(second, () => new Date(GENERATED_AT.getTime() + 3_600_000));
+    const snapshot = await getReportSnapshot(second);
+    expect(snapshot.figures.provisional).toBe(true);
+    expect(snapshot.report.supersedes).toEqual({ number: (await getReport(first)).seq, generatedAt: GENERATED_AT.toISOString() });
+    const pdf = await getReportFile(second, "pdf");
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const document = await pdfjs.getDocument({ data: new Uint8Array(pdf.bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+    for (let p = 1; p <= document.numPages; p++) {
+      const page = (await (await document.getPage(p)).getTextContent()).items.map((i) => ("str" in i ? i.str : "")).join(" ").normalize("NFC");
+      expect(page).toContain("TẠM TÍNH");
+    }
+    await document.destroy();
+    expect(await pdfText(pdf.bytes)).toContain(`Số ${(await getReport(first)).seq} lập lúc 09:15 03/07/2026`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await getReportFile(second, "xlsx")).bytes as unknown as ArrayBuffer);
+    for (const sheet of book.worksheets) expect(String(sheet.getRow(5).getCell(2).value)).toContain("TẠM TÍNH");
+  });
+
+  it("keeps billion-đồng amounts on one line in the PDF", async () => {
+    const snapshot = await getReportSnapshot(reportId);
+    const big = structuredClone(snapshot);
+    big.figures.budgetExecution = big.figures.budgetExecution.map((b) => ({ ...b, allocatedVnd: 123_456_789_012, availableVnd: 98_765_432_109 }));
+    const text = await pdfText(await renderReportPdf(big, "x"));
+    expect(text).toContain("123.456.789.012");
+    expect(text).toContain("98.765.432.109");
+  });
+
+  it("writes a name that looks like a formula as text: a text cell in the XLSX, neutralised in the CSV", async () => {
+    const snapshot = structuredClone(await getReportSnapshot(reportId));
+    const evil = '=HYPERLINK("http://evil.example","Bấm")';
+    snapshot.figures.training.startups[0].personName = evil;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await renderReportXlsx(snapshot, "x")) as unknown as ArrayBuffer);
+    let cell: ExcelJS.Cell | undefined;
+    book.getWorksheet("Khoi nghiep")!.eachRow((row) => row.getCell(2).value === evil && (cell = row.getCell(2)));
+    expect(cell?.type).toBe(ExcelJS.ValueType.String);
+    const { text } = await readStream(streamTrainingCsv(snapshot));
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""Bấm"")"`);
+  });
+
+  it("serves the attendance CSV frozen with the report, whatever changes afterwards", async () => {
+    const before = await readStream((await getAttendanceCsv(reportId)).stream);
+    expect(before.text.charCodeAt(0)).toBe(0xfeff);
+    // 15 records of the sessions held in Q2.
+    expect(before.text.slice(1).trimEnd().split("\r\n")).toHaveLength(1 + 15);
+    // A later correction (row and its change-log entry, as the roll call writes them) and a new record.
+    await db.execute(sql`with changed as (update attendance set status = 'absent' where session_id in
+        (select id from cohort_sessions where cohort_id = ${data.cohorts.a.cohort.id}) returning *)
+      insert into attendance_events (attendance_id, session_id, enrollment_id, old_status, new_status, method, reason)
+      select id, session_id, enrollment_id, 'present', 'absent', method, 'sửa sau' from changed`);
+    const after = await readStream((await getAttendanceCsv(reportId)).stream);
+    expect(after.text).toBe(before.text);
+    const live = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30", language: "vi" }));
+    expect(live.text).not.toBe(before.text);
+    expect(live.text.slice(1).trimEnd().split("\r\n")).toHaveLength(1 + 15);
   });
 
   it("exports the training lists as CSV from the snapshot (UTF-8 with BOM)", async () => {

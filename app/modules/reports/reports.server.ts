@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { organisations, programmeReports, programmes, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { defineJob } from "~/lib/jobs.server";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/organisations/organisations.server";
+import { streamAttendanceCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { periodOf, type PeriodKind } from "./period";
 import { renderReportPdf } from "./pdf.server";
@@ -16,7 +18,30 @@ import { renderReportXlsx } from "./xlsx.server";
  * as a JSON snapshot, makes the XLSX and PDF from it and keeps their bytes and SHA-256. Downloads serve the kept
  * bytes, so a report downloads identical however often and whatever changed in the data since.
  */
-export type ReportRequest = { actorId: string; programmeId: string; periodKind: PeriodKind; year: number; periodIndex: number; language: "vi" | "en" };
+export type ReportRequest = {
+  actorId: string;
+  programmeId: string;
+  periodKind: PeriodKind;
+  year: number;
+  periodIndex: number;
+  language: "vi" | "en";
+  ipAddress?: string | null;
+};
+
+/**
+ * Reading the programme's data in bulk leaves a trace: generating a report, downloading one of its files or an
+ * evidence pack, and exporting personal data (payments, attendance) each write an audit entry (who, when, what).
+ */
+export async function recordDataAccess(entry: {
+  actorId: string;
+  ipAddress?: string | null;
+  action: "report.generated" | "report.downloaded" | "evidence_pack.downloaded" | "payments.exported";
+  entityType: string;
+  entityId?: string | null;
+  after?: Record<string, unknown>;
+}): Promise<void> {
+  await recordAudit(db, entry);
+}
 
 export const buildReportJob = defineJob<{ reportId: string }>("reports.build", async ({ reportId }) => {
   await buildReport(reportId);
@@ -31,19 +56,30 @@ export async function requestReport(input: ReportRequest, options: { enqueue?: b
   const [programme] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, input.programmeId));
   if (!programme) throw notFound("reports.periodic.notFound");
   const period = periodOf(input.periodKind, input.year, input.periodIndex);
-  const [row] = await db
-    .insert(programmeReports)
-    .values({
-      programmeId: input.programmeId,
-      periodKind: input.periodKind,
-      year: input.year,
-      periodIndex: input.periodIndex,
-      periodStart: period.start,
-      periodEnd: period.end,
-      language: input.language,
-      requestedBy: input.actorId,
-    })
-    .returning({ id: programmeReports.id });
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(programmeReports)
+      .values({
+        programmeId: input.programmeId,
+        periodKind: input.periodKind,
+        year: input.year,
+        periodIndex: input.periodIndex,
+        periodStart: period.start,
+        periodEnd: period.end,
+        language: input.language,
+        requestedBy: input.actorId,
+      })
+      .returning({ id: programmeReports.id, seq: programmeReports.seq });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      ipAddress: input.ipAddress ?? null,
+      action: "report.generated",
+      entityType: "programme_report",
+      entityId: created.id,
+      after: { number: created.seq, programmeId: input.programmeId, periodKind: input.periodKind, year: input.year, periodIndex: input.periodIndex, language: input.language },
+    });
+    return created;
+  });
   if (options.enqueue !== false) await buildReportJob.enqueue({ reportId: row.id }, { singletonKey: row.id });
   return row.id;
 }
@@ -63,9 +99,28 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
       ? await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, programme.ownerOrganisationId))
       : [];
     const [requester] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, report.requestedBy));
-    const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd });
-    await setProgress(reportId, 50);
+    // The generation time is taken first: the figures count what had happened by then.
     const generatedAt = now();
+    // The attendance CSV is frozen by the change log's high-water mark at this moment (see getAttendanceCsv).
+    const [{ watermark }] = (await db.execute<{ watermark: string }>(sql`select coalesce(max(id), 0) as watermark from attendance_events`)).rows;
+    const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, asOf: generatedAt.toISOString() });
+    await setProgress(reportId, 50);
+    // The latest earlier report of the same programme and period, which this one replaces.
+    const [previous] = await db
+      .select({ number: programmeReports.seq, generatedAt: programmeReports.generatedAt })
+      .from(programmeReports)
+      .where(
+        and(
+          eq(programmeReports.programmeId, report.programmeId),
+          eq(programmeReports.periodKind, report.periodKind),
+          eq(programmeReports.year, report.year),
+          eq(programmeReports.periodIndex, report.periodIndex),
+          eq(programmeReports.status, "ready"),
+          lt(programmeReports.seq, report.seq),
+        ),
+      )
+      .orderBy(desc(programmeReports.seq))
+      .limit(1);
     const snapshot: ReportSnapshot = {
       version: 1,
       report: {
@@ -78,13 +133,16 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         generatedBy: { id: requester.id, name: requester.name },
         issuer: { parent: `Ủy ban nhân dân ${programme.province}`, name: owner?.name ?? programme.nameVi },
         place: placeOf(programme.province),
+        attendanceEventWatermark: Number(watermark),
+        supersedes: previous?.generatedAt ? { number: previous.number, generatedAt: previous.generatedAt.toISOString() } : null,
       },
       figures,
     };
     const snapshotText = JSON.stringify(snapshot);
-    const xlsx = await renderReportXlsx(snapshot);
+    const snapshotSha256 = sha256(snapshotText);
+    const xlsx = await renderReportXlsx(snapshot, snapshotSha256);
     await setProgress(reportId, 75);
-    const pdf = await renderReportPdf(snapshot);
+    const pdf = await renderReportPdf(snapshot, snapshotSha256);
     await db
       .update(programmeReports)
       .set({
@@ -92,7 +150,7 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         progress: 100,
         generatedAt,
         snapshot: JSON.parse(snapshotText) as Record<string, unknown>,
-        snapshotSha256: sha256(snapshotText),
+        snapshotSha256,
         xlsx,
         xlsxSha256: sha256(xlsx),
         pdf,
@@ -189,5 +247,28 @@ export async function getReportFile(reportId: string, format: keyof typeof REPOR
     sha256: row.hash,
     contentType: REPORT_FILE_TYPES[format],
     fileName: `bao-cao-${row.seq}-${row.periodKind}-${row.year}-${row.periodIndex}.${format}`,
+  };
+}
+
+/**
+ * The attendance CSV of a report, as frozen when it was generated: each record as of the report's attendance-event
+ * watermark (the change log is append-only). Reports made before the watermark was kept have none (404: generate
+ * the report again).
+ */
+export async function getAttendanceCsv(reportId: string): Promise<{ stream: ReadableStream<Uint8Array> }> {
+  if (!isUuid(reportId)) throw notFound("reports.periodic.notFound");
+  const snapshot = await getReportSnapshot(reportId);
+  const watermark = snapshot.report.attendanceEventWatermark;
+  if (watermark === undefined) throw notFound("reports.periodic.attendanceNotKept");
+  const { figures, report } = snapshot;
+  return {
+    stream: streamAttendanceCsv({
+      programmeId: figures.programme.id,
+      start: figures.period.start,
+      end: figures.period.end,
+      language: report.language,
+      asOf: report.generatedAt,
+      eventWatermark: watermark,
+    }),
   };
 }

@@ -43,7 +43,7 @@ export const RecordsFilterSchema = z.object({
   programmeId: z.string().uuid(),
   start: z.string().refine(isIsoDate),
   end: z.string().refine(isIsoDate),
-  audience: z.enum(["founders", "lecturers", "both"]).optional(),
+  group: z.enum(["founder", "lecturer", "other"]).optional(),
   fundingSource: z.string().max(40).optional(),
   beneficiaryKind: z.string().max(40).optional(),
   organisationId: z.string().uuid().optional(),

@@ -21,6 +21,10 @@ export type ReportSnapshot = {
     issuer: { parent: string; name: string };
     /** The place in "Hải Phòng, ngày … tháng … năm …": the programme's province. */
     place: string;
+    /** The highest attendance-event id at generation: the attendance CSV reads each record as of it. */
+    attendanceEventWatermark?: number;
+    /** The latest earlier report of the same programme and period, which this one replaces. */
+    supersedes?: { number: number; generatedAt: string } | null;
   };
   figures: ReportFigures;
 };
@@ -78,4 +82,34 @@ export function vndText(amount: number): string {
 /** The place name without its administrative prefix ("Thành phố Hải Phòng" → "Hải Phòng"). */
 export function placeOf(province: string): string {
   return province.replace(/^(Thành phố|TP\.?|Tỉnh)\s+/i, "").trim();
+}
+
+/**
+ * The block every report states on its first page or sheet: the period, when and by whom it was generated, the
+ * frozen snapshot it was made from, provisional or final, the report it supersedes, and where the figures are
+ * defined.
+ */
+export function reportHeaderLines(snapshot: ReportSnapshot, snapshotSha256: string): [string, string][] {
+  const { report, figures } = snapshot;
+  const t = reportText(report.language);
+  const at = (iso: string) => {
+    const p = vietnamParts(iso);
+    return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+  };
+  const supersedes = report.supersedes;
+  return [
+    [t("header.period"), `${periodName(t, report.periodKind, report.year, report.periodIndex)} (${dayText(figures.period.start)} – ${dayText(figures.period.end)})`],
+    [t("header.generatedAt"), at(report.generatedAt)],
+    [t("header.generatedBy"), report.generatedBy.name],
+    [t("header.snapshot"), snapshotSha256],
+    [t("header.status"), isProvisional(snapshot) ? t("header.provisional") : t("header.final")],
+    [t("header.supersedes"), supersedes ? t("header.supersedesReport", { number: supersedes.number, at: at(supersedes.generatedAt) }) : t("header.supersedesNone")],
+    [t("header.definitionsLabel"), t("header.definitions")],
+  ];
+}
+
+/** A report made before its period ended (snapshots from before the flag existed: compared by dates). */
+export function isProvisional(snapshot: ReportSnapshot): boolean {
+  if (typeof snapshot.figures.provisional === "boolean") return snapshot.figures.provisional;
+  return new Date(snapshot.report.generatedAt) < new Date(new Date(`${snapshot.figures.period.end}T00:00:00+07:00`).getTime() + 86_400_000);
 }

@@ -1,5 +1,5 @@
 import type ExcelJS from "exceljs";
-import { periodName, reportText, type ReportSnapshot } from "./snapshot";
+import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 import type { TrainingRow } from "./figures.server";
 
 /**
@@ -16,7 +16,7 @@ function excelDate(day: string): Date {
   return new Date(`${day}T00:00:00Z`);
 }
 
-export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
+export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 = ""): Promise<Buffer> {
   // Loaded when a workbook is made, not at start-up (~27 MB).
   const { default: Excel } = await import("exceljs");
   const { report, figures } = snapshot;
@@ -37,6 +37,9 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
     const period = sheet.addRow([t("training.startsOn"), excelDate(figures.period.start), t("training.endsOn"), excelDate(figures.period.end)]);
     period.getCell(2).numFmt = DATE;
     period.getCell(4).numFmt = DATE;
+    // Every sheet says whether its figures are provisional (the period had not ended when generated).
+    const status = sheet.addRow([t("header.status"), isProvisional(snapshot) ? t("header.provisional") : t("header.final")]);
+    if (isProvisional(snapshot)) status.getCell(2).font = { bold: true, color: { argb: "FFB91C1C" } };
     sheet.addRow([]);
   };
   const tableHeader = (sheet: ExcelJS.Worksheet, labels: string[]) => {
@@ -50,6 +53,9 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
   // Summary.
   const summary = book.addWorksheet(t("file.sheetSummary"));
   header(summary, t("summary.title"));
+  tableHeader(summary, [t("header.title"), ""]);
+  for (const [label, value] of reportHeaderLines(snapshot, snapshotSha256)) summary.addRow([label, value]);
+  summary.addRow([]);
   tableHeader(summary, [t("file.item"), t("file.value")]);
   const s = figures.summary;
   const summaryRows: [string, number | null, string?][] = [
@@ -59,10 +65,16 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
     [t("summary.learnersTotal"), s.learners.total],
     [t("summary.learnersFounders"), s.learners.founders],
     [t("summary.learnersLecturers"), s.learners.lecturers],
-    [t("summary.learnersBoth"), s.learners.both],
+    [t("summary.learnersOther"), s.learners.other],
+    [t("summary.enrolledNeverAttended"), s.enrolledNeverAttended],
+    [t("summary.trainersAttended"), s.trainersTrained.attended],
+    [t("summary.trainersCompleted"), s.trainersTrained.completed],
+    [t("summary.trainersCertified"), s.trainersTrained.certified],
     [t("summary.attendanceRate"), s.attendance.rate, PERCENT],
     [t("summary.completionRate"), s.completion.rate, PERCENT],
     [t("summary.certifiedTrainers"), s.certifiedTrainers],
+    [t("summary.startupsTrained"), s.startups?.trained ?? null],
+    [t("summary.startupsSupported"), s.startups?.supported ?? null],
   ];
   for (const [label, value, format] of summaryRows) {
     const row = summary.addRow([label, value]);
@@ -109,6 +121,7 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
       ]);
       row.getCell(6).numFmt = DATE;
       row.getCell(7).numFmt = DATE;
+      row.getCell(8).numFmt = "0.0";
       row.getCell(9).numFmt = PERCENT;
       row.getCell(10).numFmt = VND;
       row.getCell(11).numFmt = VND;
@@ -122,6 +135,7 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
   const budget = book.addWorksheet(t("file.sheetBudget"));
   header(budget, t("budget.title"));
   tableHeader(budget, [
+    t("budget.fiscalYear"),
     t("training.fundingSource"),
     t("budget.allocated"),
     t("budget.committedInPeriod"),
@@ -131,11 +145,12 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
     t("budget.available"),
   ]);
   for (const b of figures.budgetExecution) {
-    const row = budget.addRow([t(`fundingSources.${b.fundingSource}`), b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd]);
-    for (let c = 2; c <= 7; c++) row.getCell(c).numFmt = VND;
+    const row = budget.addRow([b.fiscalYear, t(`fundingSources.${b.fundingSource}`), b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd]);
+    for (let c = 3; c <= 8; c++) row.getCell(c).numFmt = VND;
   }
-  budget.getColumn(1).width = 40;
-  for (let c = 2; c <= 7; c++) budget.getColumn(c).width = 18;
+  budget.getColumn(1).width = 14;
+  budget.getColumn(2).width = 40;
+  for (let c = 3; c <= 8; c++) budget.getColumn(c).width = 18;
 
   // Subsidy by funding source.
   const funding = book.addWorksheet(t("file.sheetFunding"));
@@ -147,6 +162,28 @@ export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer
   }
   funding.getColumn(1).width = 40;
   for (let c = 2; c <= 4; c++) funding.getColumn(c).width = 18;
+
+  // Claims by status, with a totals row.
+  const claimsSheet = book.addWorksheet(t("file.sheetClaims"));
+  header(claimsSheet, t("claims.title"));
+  tableHeader(claimsSheet, [t("claims.status"), t("claims.count"), t("claims.requested"), t("claims.approved")]);
+  const claims = figures.claimsByStatus ?? [];
+  for (const c of claims) {
+    const row = claimsSheet.addRow([t(`claimStatuses.${c.status}`), c.claims, c.requestedVnd, c.approvedVnd]);
+    row.getCell(3).numFmt = VND;
+    row.getCell(4).numFmt = VND;
+  }
+  const totals = claimsSheet.addRow([
+    t("claims.total"),
+    claims.reduce((sum, c) => sum + c.claims, 0),
+    claims.reduce((sum, c) => sum + c.requestedVnd, 0),
+    claims.reduce((sum, c) => sum + c.approvedVnd, 0),
+  ]);
+  totals.font = { bold: true };
+  totals.getCell(3).numFmt = VND;
+  totals.getCell(4).numFmt = VND;
+  claimsSheet.getColumn(1).width = 30;
+  for (let c = 2; c <= 4; c++) claimsSheet.getColumn(c).width = 18;
 
   // Targets.
   const targets = book.addWorksheet(t("file.sheetTargets"));
