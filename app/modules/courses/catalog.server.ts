@@ -38,7 +38,9 @@ export async function listCatalog(filters: CatalogFilters & { userId?: string | 
       topics: courses.topics,
       hours: courses.hours,
       listPriceVnd: courses.listPriceVnd,
-      lessonCount: sql<number>`(select count(*)::int from ${lessons} where ${lessons.courseId} = ${courses.id} and ${lessons.archivedAt} is null)`,
+      // The outer table is named in full: Drizzle writes its column as a bare "id", which inside the subquery
+      // would mean lessons.id and count nothing.
+      lessonCount: sql<number>`(select count(*)::int from ${lessons} l where l.course_id = "courses"."id" and l.archived_at is null)`,
     })
     .from(courses)
     .where(and(...where))
