@@ -6,6 +6,7 @@ import enCertification from "~/locales/en/certification.json";
 import enCohorts from "~/locales/en/cohorts.json";
 import enCommon from "~/locales/en/common.json";
 import enCourses from "~/locales/en/courses.json";
+import enOnboarding from "~/locales/en/onboarding.json";
 import enPayments from "~/locales/en/payments.json";
 import enReports from "~/locales/en/reports.json";
 import enFiles from "~/locales/en/files.json";
@@ -18,6 +19,7 @@ import viCertification from "~/locales/vi/certification.json";
 import viCohorts from "~/locales/vi/cohorts.json";
 import viCommon from "~/locales/vi/common.json";
 import viCourses from "~/locales/vi/courses.json";
+import viOnboarding from "~/locales/vi/onboarding.json";
 import viPayments from "~/locales/vi/payments.json";
 import viReports from "~/locales/vi/reports.json";
 import viFiles from "~/locales/vi/files.json";
@@ -32,8 +34,8 @@ export const fallbackLanguage: Language = "vi";
  * name in the one namespace: `t("auth.signIn.title")`.
  */
 export const resources = {
-  vi: { translation: { ...viCommon, payments: viPayments, reports: viReports, subsidies: viSubsidies, files: viFiles, certification: viCertification, courses: viCourses, cohorts: viCohorts, auth: viAuth, audit: viAudit, account: viAccount, admin: viAdmin } },
-  en: { translation: { ...enCommon, payments: enPayments, reports: enReports, subsidies: enSubsidies, files: enFiles, certification: enCertification, courses: enCourses, cohorts: enCohorts, auth: enAuth, audit: enAudit, account: enAccount, admin: enAdmin } },
+  vi: { translation: { ...viCommon, payments: viPayments, reports: viReports, subsidies: viSubsidies, files: viFiles, certification: viCertification, courses: viCourses, cohorts: viCohorts, auth: viAuth, audit: viAudit, account: viAccount, admin: viAdmin, onboarding: viOnboarding } },
+  en: { translation: { ...enCommon, payments: enPayments, reports: enReports, subsidies: enSubsidies, files: enFiles, certification: enCertification, courses: enCourses, cohorts: enCohorts, auth: enAuth, audit: enAudit, account: enAccount, admin: enAdmin, onboarding: enOnboarding } },
 };
 
 export const i18nConfig = {

@@ -112,7 +112,7 @@ export default function AuditPage() {
                   <td className="px-3 py-2">
                     {row.actorId ? (
                       <Link className="text-brand-700 underline" to={`/admin/users/${row.actorId}`}>
-                        {row.actorId.slice(0, 8)}
+                        {row.actorName ?? row.actorId.slice(0, 8)}
                       </Link>
                     ) : (
                       t("audit.system")

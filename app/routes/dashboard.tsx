@@ -8,36 +8,71 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { can, type Role } from "~/modules/auth/permissions";
 import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
 import { dashboardCohorts } from "~/modules/enrollment/my-cohorts.server";
+import { myAffiliations } from "~/modules/onboarding/affiliations.server";
 import type { Route } from "./+types/dashboard";
 
 export const handle = { titleKey: "nav.dashboard" };
 
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requirePermission(request, "view:dashboard:own");
-  const [organisations, overview, myCohorts] = await Promise.all([
+  const [organisations, overview, myCohorts, affiliations] = await Promise.all([
     listMyOrganisations(user.id),
     can(user, "read:organisations:any") ? programmeOverview() : Promise.resolve(null),
     can(user, "enrol:cohort:own") ? dashboardCohorts(user.id) : Promise.resolve(null),
+    myAffiliations(user.id),
   ]);
-  return { user: { name: user.name, roles: user.roles }, organisations, overview, myCohorts };
+  return { user: { name: user.name, roles: user.roles }, organisations, overview, myCohorts, affiliations };
 });
 
 const ROLE_ORDER: Role[] = ["admin", "staff", "auditor", "trainer", "lecturer", "learner"];
 
+/** Where each role's card leads: a card that only describes leaves a newcomer to guess the next step. */
+const ROLE_LINKS: Partial<Record<Role, { to: string; key: string }[]>> = {
+  learner: [
+    { to: "/courses?audience=founders", key: "findCourses" },
+    { to: "/learn", key: "myLearning" },
+    { to: "/cohorts", key: "cohorts" },
+  ],
+  lecturer: [
+    { to: "/courses?kind=trainer_course", key: "trainerCourses" },
+    { to: "/certification/practicum", key: "practicum" },
+    { to: "/certification", key: "certification" },
+  ],
+  trainer: [{ to: "/teach", key: "teach" }],
+};
+
 export default function DashboardPage() {
   const { t } = useTranslation();
-  const { user, organisations, overview, myCohorts } = useLoaderData<typeof loader>();
+  const { user, organisations, overview, myCohorts, affiliations } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const roles = ROLE_ORDER.filter((r) => user.roles.includes(r));
   return (
     <div className="space-y-6">
       <PageTitle>{t("dashboard.title", { name: user.name })}</PageTitle>
       {params.get("welcome") ? <Alert tone="success">{t("dashboard.welcome")}</Alert> : null}
+      {affiliations.slice(0, 1).map((a) => (
+        <Alert key={a.id} tone={a.status === "rejected" ? "warning" : a.status === "approved" ? "success" : "info"}>
+          <span data-affiliation-status={a.status}>
+            {t(`onboarding.notice.${a.status}`, { institution: a.organisationName ?? a.institutionName ?? "", note: a.decisionNote ?? "" })}
+          </span>
+        </Alert>
+      ))}
       <div className="grid gap-4 md:grid-cols-2">
         {myCohorts ? <MyCohorts cohorts={myCohorts.cohorts} schedule={myCohorts.schedule} /> : null}
         {roles.map((role) => (
           <Card key={role} title={t(`dashboard.${role}.title`)}>
             <p className="text-slate-700">{t(`dashboard.${role}.text`)}</p>
+            {ROLE_LINKS[role] ? (
+              <ul className="mt-3 space-y-1 text-sm">
+                {ROLE_LINKS[role].map((link) => (
+                  <li key={link.to}>
+                    <Link className="text-brand-700 underline" to={link.to}>
+                      {t(`dashboard.links.${link.key}`)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             {(role === "staff" || role === "admin" || role === "auditor") && overview ? (
               <ul className="mt-3 space-y-1 text-sm">
                 <li>

@@ -16,8 +16,9 @@ import { can } from "~/modules/auth/permissions";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { listPayments, reconcilePayment } from "~/modules/payments/payments.server";
 import { billForfeitedSubsidy, refundPayment } from "~/modules/payments/refunds.server";
-import { ForfeitSchema, ImportSchema, PAYMENT_METHODS, PAYMENT_STATUSES, readPaymentFilter, ReconcileSchema, RefundSchema } from "~/modules/payments/schema";
-import { importBankStatement, listLinesForReview } from "~/modules/payments/statement-import.server";
+import { ConfirmImportSchema, ForfeitSchema, PreviewImportSchema, PAYMENT_METHODS, PAYMENT_STATUSES, readPaymentFilter, ReconcileSchema, RefundSchema } from "~/modules/payments/schema";
+import { parseBankStatementFile } from "~/modules/payments/statement-file.server";
+import { importBankStatement, listLinesForReview, previewBankStatement } from "~/modules/payments/statement-import.server";
 import type { Route } from "./+types/manage.payments._index";
 
 export const handle = { titleKey: "payments.manage.title" };
@@ -38,13 +39,23 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
 export async function action({ request, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
   const ipAddress = context.clientIp;
-  if (intent === "import") {
+  if (intent === "preview") {
     const user = await requirePermission(request, "reconcile:payments:any");
-    const submission = await parseForm(request, ImportSchema);
+    const submission = await parseForm(request, PreviewImportSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
       const file = submission.value.file;
-      const summary = await importBankStatement({ actor: user, fileName: file.name, csv: await file.text(), ipAddress });
+      const parsed = await parseBankStatementFile(new Uint8Array(await file.arrayBuffer()));
+      const preview = await previewBankStatement({ actor: user, parsed });
+      return { preview, fileName: file.name, statement: JSON.stringify(preview.rows) };
+    });
+  }
+  if (intent === "import") {
+    const user = await requirePermission(request, "reconcile:payments:any");
+    const submission = await parseForm(request, ConfirmImportSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      const summary = await importBankStatement({ actor: user, fileName: submission.value.fileName ?? null, rows: submission.value.statement, ipAddress });
       return redirect(`/manage/payments?imported=${summary.total}-${summary.matched}-${summary.review}-${summary.skipped}`);
     });
   }
@@ -89,7 +100,8 @@ export default function ManagePaymentsPage() {
   const busy = navigation.state === "submitting";
   const saved = search.get("saved");
   const imported = search.get("imported")?.split("-").map(Number);
-  const importResult = resultFor(actionData, "import");
+  const importResult = resultFor(actionData, "preview") ?? resultFor(actionData, "import");
+  const previewed = actionData && "preview" in actionData ? actionData : null;
   const reconcileResult = resultFor(actionData, "reconcile");
   const refundResult = resultFor(actionData, "refund");
   const errorsFor = (result: typeof importResult, paymentId: string, field: string) =>
@@ -111,12 +123,79 @@ export default function ManagePaymentsPage() {
       {canReconcile ? (
         <Card title={t("payments.manage.importTitle")}>
           <Form method="post" encType="multipart/form-data" className="space-y-3" id="import-form">
-            <input type="hidden" name="intent" value="import" />
+            <input type="hidden" name="intent" value="preview" />
             <p className="text-sm text-slate-700">{t("payments.manage.importHint")}</p>
-            <FormErrors errors={importResult?.error?.[""] ?? null} />
-            <TextField label={t("payments.manage.file")} name="file" type="file" accept=".csv,text/csv" errors={importResult?.error?.file ?? null} />
-            <Button disabled={busy}>{t("payments.manage.import")}</Button>
+            <p className="text-sm">
+              <a href="/manage/payments/statement-template.csv" className="text-brand-700 underline" download>
+                {t("payments.manage.template")}
+              </a>
+            </p>
+            <FormErrors errors={importResult?.error?.[""] ?? importResult?.error?.statement ?? null} />
+            <TextField
+              label={t("payments.manage.file")}
+              name="file"
+              type="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              errors={importResult?.error?.file ?? null}
+            />
+            <Button disabled={busy}>{t("payments.manage.preview")}</Button>
           </Form>
+        </Card>
+      ) : null}
+
+      {canReconcile && previewed ? (
+        <Card title={t("payments.manage.previewTitle", { file: previewed.fileName })}>
+          <div className="space-y-3" data-testid="statement-preview">
+            <p>
+              {t("payments.manage.previewCounts", {
+                matched: previewed.preview.counts.matched,
+                review: previewed.preview.counts.unmatched + previewed.preview.counts.amount_mismatch + previewed.preview.counts.already_paid,
+                imported: previewed.preview.counts.already_imported,
+              })}
+            </p>
+            {previewed.preview.errors.length > 0 ? (
+              <Alert tone="warning">
+                <ul>
+                  {previewed.preview.errors.map((e) => (
+                    <li key={e.line}>{t("payments.manage.lineErrors", { line: e.line, message: t(e.messageKey) })}</li>
+                  ))}
+                </ul>
+              </Alert>
+            ) : null}
+            <div className="overflow-x-auto">
+              <table className="w-full border-collapse text-left text-sm">
+                <thead>
+                  <tr className="border-b border-slate-300">
+                    <th scope="col" className="p-2">{t("payments.manage.columnLine")}</th>
+                    <th scope="col" className="p-2">{t("payments.columns.date")}</th>
+                    <th scope="col" className="p-2">{t("payments.columns.amount")}</th>
+                    <th scope="col" className="p-2">{t("payments.columns.description")}</th>
+                    <th scope="col" className="p-2">{t("payments.columns.outcome")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {previewed.preview.lines.map((line) => (
+                    <tr key={line.line} className="border-b border-slate-200" data-preview-outcome={line.outcome}>
+                      <td className="p-2">{line.line}</td>
+                      <td className="p-2">{line.bookedOn ? formatDate(line.bookedOn, language) : "—"}</td>
+                      <td className="p-2">{formatVnd(line.amountVnd, language)}</td>
+                      <td className="p-2 break-words">{line.description}</td>
+                      <td className="p-2">{t(`payments.outcome.${line.outcome}`)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Form method="post" className="flex flex-wrap gap-3">
+              <input type="hidden" name="intent" value="import" />
+              <input type="hidden" name="fileName" value={previewed.fileName} />
+              <input type="hidden" name="statement" value={previewed.statement} />
+              <Button disabled={busy}>{t("payments.manage.confirmImport")}</Button>
+              <Link to="/manage/payments" className={buttonClass("secondary")}>
+                {t("payments.manage.cancelImport")}
+              </Link>
+            </Form>
+          </div>
         </Card>
       ) : null}
 

@@ -89,7 +89,16 @@ export default function PaymentPage() {
             <div className="min-w-64 flex-1">
               <p className="mb-3 text-slate-800">{t("payments.detail.scanHint")}</p>
               <dl>
-                <Row label={t("payments.detail.bank")}>{transfer.bankBin}</Row>
+                <Row label={t("payments.detail.bank")}>
+                  {transfer.bank ? (
+                    <span data-testid="transfer-bank">
+                      <strong>{transfer.bank.shortName}</strong>
+                      <span className="block text-sm text-slate-700">{transfer.bank.name}</span>
+                    </span>
+                  ) : (
+                    t("payments.detail.bankByBin", { bin: transfer.bankBin })
+                  )}
+                </Row>
                 <Row label={t("payments.detail.account")}>{transfer.accountNumber}</Row>
                 <Row label={t("payments.detail.accountName")}>{transfer.accountName}</Row>
                 <Row label={t("payments.detail.amount")}>{amount}</Row>

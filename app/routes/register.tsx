@@ -1,7 +1,8 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { Trans, useTranslation } from "react-i18next";
+import { SignupProfileFields } from "~/components/onboarding/signup-profile-fields";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { CheckboxField, TextField } from "~/components/ui/field";
@@ -12,27 +13,30 @@ import { getLanguage } from "~/lib/i18n.server";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { requireAnonymous } from "~/modules/auth/guards.server";
 import { registerUser } from "~/modules/auth/registration.server";
-import { RegisterSchema } from "~/modules/auth/schema";
+import { listInstitutions, recordSignupProfile } from "~/modules/onboarding/affiliations.server";
+import { RegisterWithProfileSchema, signupProfileOf } from "~/modules/onboarding/schema";
 import type { Route } from "./+types/register";
 
 export const handle = { titleKey: "auth.register.title" };
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
-  return null;
+  return { institutions: await listInstitutions() };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
   const language = await getLanguage(request);
-  const submission = await parseForm(request, RegisterSchema);
+  const submission = await parseForm(request, RegisterWithProfileSchema);
   if (submission.status !== "success") return invalidForm(submission, { hideFields: ["password"] });
-  const { redirectTo, ...input } = submission.value;
+  const { redirectTo, persona: _p, institutionId: _i, institutionName: _n, ...input } = submission.value;
   return submitForm(
     submission,
     async () => {
-      // The same answer for a new and an existing address: check your mail (no session, no 409).
+      // The same answer for a new and an existing address: check your mail (no session, no 409). Who the person
+      // says they are is recorded only for a new account.
       const next = redirectTo ? safeRedirect(redirectTo, "") || null : null;
-      await registerUser({ ...input, language, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp, next });
+      const { userId } = await registerUser({ ...input, language, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp, next });
+      if (userId) await recordSignupProfile({ userId, ...signupProfileOf(submission.value), ipAddress: context.clientIp });
       return redirect("/verify-email?sent=1");
     },
     { hideFields: ["password"] },
@@ -42,12 +46,13 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function RegisterPage() {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
+  const { institutions } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "register",
     lastResult: actionData && "result" in actionData ? actionData.result : undefined,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: RegisterSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RegisterWithProfileSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
@@ -65,6 +70,7 @@ export default function RegisterPage() {
             errors={fields.email.errors}
             {...getInputProps(fields.email, { type: "email" })}
           />
+          <SignupProfileFields fields={fields} institutions={institutions} />
           <TextField
             label={t("auth.fields.phoneOptional")}
             autoComplete="tel"

@@ -316,7 +316,8 @@ export default function ReportsDashboard() {
       </Card>
 
       <Card title={t("reports.periodic.title")}>
-        {canGenerate ? <GenerateForm programmeId={programmeId} period={period} /> : null}
+        {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}
+        {canGenerate ? <GenerateForm key={`${programmeId}:${period.kind}:${period.year}:${period.index}`} programmeId={programmeId} period={period} /> : null}
         {reports.length === 0 ? (
           <p className="mt-4">{t("reports.periodic.none")}</p>
         ) : (

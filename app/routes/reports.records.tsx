@@ -4,6 +4,7 @@ import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatVnd } from "~/lib/format";
 import { requirePermission } from "~/modules/auth/guards.server";
+import { recordDetailText } from "~/modules/reports/record-detail";
 import { figureRecords } from "~/modules/reports/records.server";
 import { RecordsFilterSchema } from "~/modules/reports/schema";
 import type { Route } from "./+types/reports.records";
@@ -24,6 +25,7 @@ export default function FigureRecordsPage() {
   const { filter, rows, total } = useLoaderData<typeof loader>();
   const lang = i18n.language;
   const hasAmount = filter.figure === "ledger";
+  const detailText = (detail: string) => recordDetailText(filter.figure, detail, (k) => t(k), (k) => i18n.exists(k));
   return (
     <div className="space-y-4">
       <PageTitle subtitle={`${formatDate(filter.start, lang)} – ${formatDate(filter.end, lang)}`}>
@@ -63,7 +65,7 @@ export default function FigureRecordsPage() {
                   </td>
                   <td className="px-3 py-2">{row.name}</td>
                   <td className="px-3 py-2">{row.date ?? ""}</td>
-                  <td className="px-3 py-2">{row.detail}</td>
+                  <td className="px-3 py-2">{detailText(row.detail)}</td>
                   {hasAmount ? <td className="px-3 py-2 text-right">{row.amountVnd === null ? "" : formatVnd(row.amountVnd, lang)}</td> : null}
                 </tr>
               ))}

@@ -54,3 +54,31 @@ export const memberships = pgTable(
     index("memberships_org_idx").on(t.organisationId),
   ],
 );
+
+/** What a person said she is when signing up: it decides the role she gets at once (see affiliation requests). */
+export const signupPersonaEnum = pgEnum("signup_persona", ["founder", "team_member", "lecturer", "coach", "other"]);
+export const affiliationStatusEnum = pgEnum("affiliation_status", ["pending", "approved", "rejected"]);
+
+/**
+ * A person's claim, made at sign-up, to belong to an institution (a lecturer's university or college). Staff
+ * confirm or refuse it; only a confirmed claim becomes a membership, because eligibility depends on it.
+ * "Not listed" institutions carry the name she typed and no organisation until staff pick or create one.
+ */
+export const affiliationRequests = pgTable(
+  "affiliation_requests",
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    persona: signupPersonaEnum().notNull(),
+    organisationId: uuid().references(() => organisations.id, { onDelete: "set null" }),
+    institutionName: text(),
+    status: affiliationStatusEnum().notNull().default("pending"),
+    decidedBy: uuid().references(() => users.id),
+    decidedAt: instant(),
+    decisionNote: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("affiliation_requests_status_idx").on(t.status), index("affiliation_requests_user_idx").on(t.userId)],
+);

@@ -51,6 +51,9 @@ export const routes: RouteAccess[] = [
     expect: onlyRoles(["admin"], "badRequest"),
   },
   { file: "admin.organisations._index.tsx", url: "/admin/organisations?kind=startup&verified=no", expect: readers },
+  // The queue of lecturers' institution claims: staff decide them.
+  { file: "admin.affiliations.tsx", url: "/admin/affiliations", expect: onlyRoles(["admin", "staff"]) },
+  { file: "admin.affiliations.tsx", method: "POST", url: "/admin/affiliations", form: { decision: "approve" }, expect: onlyRoles(["admin", "staff"], "badRequest") },
   { file: "admin.organisations.new.tsx", url: "/admin/organisations/new", expect: onlyRoles(["admin", "staff"]) },
   {
     file: "admin.organisations.new.tsx",

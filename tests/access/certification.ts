@@ -133,13 +133,25 @@ export const routes: RouteAccess[] = [
     file: "certification.certificates.$code.credential[.json].tsx",
     url: "/certification/certificates/x/credential.json",
     params: async () => ({ code: (await aCertificate()).code }),
-    expect: holderOrReaders,
+    expect: everyone("ok"),
+  },
+  {
+    file: "certification.certificates.$code.credential[.json].tsx",
+    url: "/certification/certificates/SA-00000-00000/credential.json",
+    params: { code: "SA-00000-00000" },
+    expect: everyone("notFound"),
   },
   {
     file: "certification.certificates.$code.credential[.jwt].tsx",
     url: "/certification/certificates/x/credential.jwt",
     params: async () => ({ code: (await aCertificate()).code }),
-    expect: holderOrReaders,
+    expect: everyone("ok"),
+  },
+  {
+    file: "certification.certificates.$code.credential[.jwt].tsx",
+    url: "/certification/certificates/SA-00000-00000/credential.jwt",
+    params: { code: "SA-00000-00000" },
+    expect: everyone("notFound"),
   },
   // Public: verification, the registry, the keys, the issuer, status lists and achievements.
   { file: "verify.$code.tsx", url: "/verify/x", params: async () => ({ code: (await aCertificate()).code }), expect: everyone("ok") },

@@ -69,6 +69,14 @@ export const routes: RouteAccess[] = [
     form: { intent: "refund", paymentId: "", amountVnd: "", reason: "" },
     expect: onlyRoles(["staff", "admin"], "badRequest"),
   },
+  {
+    file: "manage.payments._index.tsx",
+    method: "POST",
+    url: "/manage/payments",
+    form: { intent: "preview" },
+    expect: onlyRoles(["staff", "admin"], "badRequest"),
+  },
+  { file: "manage.payments.statement-template[.csv].tsx", url: "/manage/payments/statement-template.csv", expect: onlyRoles(["staff", "admin"]) },
   // Stripe is not configured in the matrix's environment: the endpoint says so to everyone.
   { file: "webhooks.stripe.tsx", method: "POST", url: "/webhooks/stripe", form: {}, expect: everyone("notFound") },
 ];

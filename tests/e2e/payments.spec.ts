@@ -91,8 +91,13 @@ test.describe("bằng tiếng Việt", () => {
     await page.goto("/manage/payments");
     await expectAccessible(page);
     const csv = ["Ngày giao dịch;Số tiền ghi có;Nội dung giao dịch", `28/11/2026;${Number(amount).toLocaleString("vi-VN")};MBVCB.55123.DO QUANG HUY chuyen tien ${reference}`].join("\r\n");
-    await page.getByLabel("Tệp sao kê (CSV)").setInputFiles({ name: "sao-ke.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
-    await page.getByRole("button", { name: "Nhập", exact: true }).click();
+    await page.getByLabel("Tệp sao kê (CSV hoặc Excel)").setInputFiles({ name: "sao-ke.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    await page.getByRole("button", { name: "Xem trước", exact: true }).click();
+    // Nothing is saved before staff confirm what the preview shows.
+    await expect(page.getByTestId("statement-preview").locator('[data-preview-outcome="matched"]')).toHaveCount(1);
+    await expect(page.locator(`tr[data-payment-reference="${reference}"] [data-payment-status="pending"]`)).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Xác nhận nhập", exact: true }).click();
     await expect(page.getByText(/Đã nhập 1 dòng: 1 khớp/)).toBeVisible();
     await expect(page.locator(`tr[data-payment-reference="${reference}"] [data-payment-status="paid"]`)).toBeVisible();
     await expectAccessible(page);

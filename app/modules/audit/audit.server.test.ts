@@ -13,6 +13,8 @@ describe("audit log", () => {
     });
     const { rows } = await listAuditEntries({ actorId: actor.id });
     expect(rows).toHaveLength(2);
+    // Each entry names the person who acted.
+    expect(rows.map((r) => r.actorName)).toEqual([actor.name, actor.name]);
     const [newer, older] = rows;
     expect(newer.prevHash).toBe(older.hash);
     expect(newer.hash).toMatch(/^[0-9a-f]{64}$/);

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
-import { auditLog } from "../../../db/schema";
+import { and, desc, eq, getTableColumns, gte, lte, sql, type SQL } from "drizzle-orm";
+import { auditLog, users } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 
 export type AuditEntry = {
@@ -77,9 +77,11 @@ export async function listAuditEntries(filter: AuditFilter = {}) {
   if (filter.to) conditions.push(lte(auditLog.at, filter.to));
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [{ total }]] = await Promise.all([
+    // The person's name, so a reader sees who acted rather than an id prefix (null once the account is erased).
     db
-      .select()
+      .select({ ...getTableColumns(auditLog), actorName: users.name })
       .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorId))
       .where(where)
       .orderBy(desc(auditLog.id))
       .limit(filter.limit ?? 50)

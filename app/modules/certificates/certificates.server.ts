@@ -4,7 +4,7 @@ import { certificates, credentialStatusLists, users } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { generateCertificateCode } from "./codes";
+import { generateCertificateCode, normaliseCertificateCode } from "./codes";
 import { credentialUrls, issuingOrganisation } from "./issuer.server";
 import { buildOpenBadgeCredential, signCredential } from "./open-badges.server";
 import { signingKey } from "./signing-keys.server";
@@ -243,6 +243,18 @@ export async function statusListCredential(listId: string, now = new Date()) {
 }
 
 /** A certificate for its holder, or for staff and auditors (who read every certificate). */
+/**
+ * A credential as presented to an employer or a verifier, who has no account: found by its code alone, like
+ * /verify/<code>. The code carries 50 random bits, so it cannot be guessed; a revoked credential still
+ * answers (its status list says it is revoked).
+ */
+export async function publicCredential(input: string) {
+  const code = normaliseCertificateCode(input);
+  const certificate = code ? await getCertificateByCode(code) : undefined;
+  if (!certificate) throw notFound();
+  return certificate;
+}
+
 export async function certificateForViewer(args: { viewer: { id: string; canReadAll: boolean }; code: string }) {
   const certificate = await getCertificateByCode(args.code.trim().toUpperCase());
   if (!certificate) throw notFound();

@@ -122,6 +122,18 @@ describe("enrolment rules", () => {
     await expect(enrol({ actor, cohortId: c.cohort.id, now })).resolves.toMatchObject({ status: "confirmed" });
   });
 
+  it("tells a person waitlisted in an overlapping cohort that she is waiting there, not that she has a place", async () => {
+    const now = new Date();
+    const course = await createCourse();
+    const full = await createTestCohort({ courseId: course.id, now, capacity: 1, sessionStarts: [7 * DAY, 14 * DAY] });
+    const other = await createTestCohort({ courseId: course.id, now, sessionStarts: [10 * DAY, 17 * DAY] });
+    await enrol({ actor: (await createPerson()).actor, cohortId: full.cohort.id, now });
+    const { actor } = await createPerson();
+    await expect(enrol({ actor, cohortId: full.cohort.id, now })).resolves.toMatchObject({ status: "waitlisted" });
+    const refused = await refusal(enrol({ actor, cohortId: other.cohort.id, now }));
+    expect(refused).toMatchObject({ status: 409, messageKey: "cohorts.enrol.overlapWaiting", params: { code: full.cohort.code } });
+  });
+
   it("refuses enrolment outside the window, in a draft, or by application only", async () => {
     const now = new Date();
     const { actor } = await createPerson();

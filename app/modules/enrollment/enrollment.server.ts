@@ -73,7 +73,7 @@ function assertMayTakePlace(existing: Enrollment | undefined) {
 /** The friendly check before the trigger: an active place in an overlapping cohort of the same course. */
 async function assertNoOverlap(q: Queryable, cohort: Cohort, userId: string) {
   const [clash] = await q
-    .select({ code: cohorts.code })
+    .select({ code: cohorts.code, status: enrollments.status })
     .from(enrollments)
     .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
     .where(
@@ -86,7 +86,10 @@ async function assertNoOverlap(q: Queryable, cohort: Cohort, userId: string) {
       ),
     )
     .limit(1);
-  if (clash) throw conflict("cohorts.enrol.overlapWith", { params: { code: clash.code } });
+  if (!clash) return;
+  // Waiting (on the waitlist, for an answer to an application or to an offer) is not having a place: say which.
+  if (clash.status === "confirmed" || clash.status === "pending_payment") throw conflict("cohorts.enrol.overlapWith", { params: { code: clash.code } });
+  throw conflict("cohorts.enrol.overlapWaiting", { params: { code: clash.code } });
 }
 
 /** The next place at the end of the cohort's waitlist, computed in the writing statement itself. */

@@ -5,7 +5,7 @@ import { db } from "~/lib/db.server";
 import { listAuditEntries } from "~/modules/audit/audit.server";
 import { auditLog, organisations, programmes } from "../../../db/schema";
 import { actorFor, expectAppError, uniqueTaxCode } from "../../../tests/fixtures/admin";
-import { createOrganisation as insertOrganisation, createUser } from "../../../tests/fixtures/factories";
+import { addMember, createOrganisation as insertOrganisation, createUser } from "../../../tests/fixtures/factories";
 import {
   createOrganisation,
   defaultProvince,
@@ -259,5 +259,22 @@ describe("listOrganisations", () => {
     const secondPage = await listOrganisations({ q: tag, pageSize: 2, page: 2 });
     expect(firstPage.total).toBe(3);
     expect([...firstPage.rows, ...secondPage.rows].map((r) => r.id).sort()).toEqual([verified.id, pending.id, uni.id].sort());
+  });
+});
+
+describe("organisation list member count", () => {
+  it("counts each organisation's own members (two here, none for an organisation without any)", async () => {
+    const marker = `Đếm ${randomUUID().slice(0, 8)}`;
+    const withTwo = await insertOrganisation({ name: `${marker} A`, kind: "university" });
+    await insertOrganisation({ name: `${marker} B`, kind: "university" });
+    for (const role of ["member", "admin"] as const) {
+      const user = await createUser();
+      await addMember(user.id, withTwo.id, role);
+    }
+    const { rows } = await listOrganisations({ q: marker });
+    expect(rows.map((r) => [r.name, r.memberCount])).toEqual([
+      [`${marker} A`, 2],
+      [`${marker} B`, 0],
+    ]);
   });
 });

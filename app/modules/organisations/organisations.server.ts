@@ -60,7 +60,9 @@ export async function listOrganisations(filter: {
         taxCode: organisations.taxCode,
         businessRegisteredOn: organisations.businessRegisteredOn,
         registrationVerifiedAt: organisations.registrationVerifiedAt,
-        memberCount: sql<number>`(select count(*)::int from ${memberships} where ${memberships.organisationId} = ${organisations.id})`,
+        // Drizzle writes a column of the queried table without its table name ("id"), which inside the subquery
+        // would mean memberships.id: the outer table is named in full so the count is per organisation.
+        memberCount: sql<number>`(select count(*)::int from ${memberships} m where m.organisation_id = "organisations"."id")`,
       })
       .from(organisations)
       .where(where)

@@ -19,9 +19,34 @@ export const RefundSchema = z.object({
   bankReference: z.string().trim().max(100, "validation.textTooLong").optional(),
 });
 
-export const ImportSchema = z.object({
-  intent: z.literal("import"),
+export const PreviewImportSchema = z.object({
+  intent: z.literal("preview"),
   file: z.instanceof(File, { message: "payments.statement.fileRequired" }).refine((f) => f.size > 0, "payments.statement.fileRequired").refine((f) => f.size <= 5_000_000, "payments.statement.empty"),
+});
+
+const StatementRowSchema = z.object({
+  line: z.number().int().min(1),
+  bookedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  amountVnd: z.number().int().min(1).max(10_000_000_000),
+  description: z.string().max(2000),
+});
+
+/** The confirm step posts back the lines the preview showed (staff may import no more than they saw). */
+export const ConfirmImportSchema = z.object({
+  intent: z.literal("import"),
+  fileName: z.string().trim().max(255).optional(),
+  statement: z
+    .string({ required_error: "payments.statement.previewExpired" })
+    .max(5_000_000, "payments.statement.previewExpired")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "payments.statement.previewExpired" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(StatementRowSchema, { invalid_type_error: "payments.statement.previewExpired" }).min(1, "payments.statement.previewExpired").max(20_000, "payments.statement.previewExpired")),
 });
 
 export const ForfeitSchema = z.object({ intent: z.literal("bill-forfeit"), enrollmentId: uuid });

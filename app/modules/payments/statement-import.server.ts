@@ -8,7 +8,7 @@ import { can, type Actor } from "~/modules/auth/permissions";
 import { isUuid } from "~/modules/organisations/organisations.server";
 import { lockPayment, markPaymentPaid } from "./payments.server";
 import { findTransferReference } from "./references";
-import { parseBankStatementCsv, type StatementRow } from "./statement";
+import { parseBankStatementCsv, type StatementParse, type StatementRow } from "./statement";
 
 /**
  * Importing the programme account's bank statement: each credit line is matched on the transfer reference
@@ -23,10 +23,72 @@ function fingerprint(row: StatementRow, occurrence: number) {
   return createHash("sha256").update(`${row.bookedOn ?? ""}|${row.amountVnd}|${row.description.replace(/\s+/g, " ").trim()}|${occurrence}`).digest("hex");
 }
 
-export async function importBankStatement(input: { actor: Actor; fileName: string | null; csv: string; now?: Date; ipAddress?: string | null }): Promise<ImportSummary> {
+/** Credit lines with the fingerprint each will be stored under (two identical lines in one file count apart). */
+function creditLines(rows: StatementRow[]) {
+  const seen = new Map<string, number>();
+  return rows
+    .filter((row) => row.amountVnd > 0) // debits are not payments to us
+    .map((row) => {
+      const base = `${row.bookedOn}|${row.amountVnd}|${row.description}`;
+      const occurrence = seen.get(base) ?? 0;
+      seen.set(base, occurrence + 1);
+      return { row, fingerprint: fingerprint(row, occurrence), reference: findTransferReference(row.description) };
+    });
+}
+
+export type PreviewOutcome = "matched" | "amount_mismatch" | "already_paid" | "unmatched" | "already_imported";
+export type StatementPreview = {
+  rows: StatementRow[];
+  lines: (StatementRow & { reference: string | null; outcome: PreviewOutcome; paymentReference: string | null })[];
+  counts: Record<PreviewOutcome, number>;
+  errors: { line: number; messageKey: string }[];
+};
+
+/**
+ * What importing would do, without saving anything: which lines would confirm a payment, which would wait for
+ * a person, and which were imported before. Staff look at this before they confirm the import.
+ */
+export async function previewBankStatement(input: { actor: Actor; parsed: StatementParse }): Promise<StatementPreview> {
+  if (!can(input.actor, "reconcile:payments:any")) throw forbidden();
+  const { parsed } = input;
+  if (parsed.rows.length === 0) {
+    throw new AppError(400, parsed.errors[0]?.messageKey ?? "payments.statement.empty", { field: "file" });
+  }
+  const lines = creditLines(parsed.rows);
+  const fingerprints = lines.map((l) => l.fingerprint);
+  const references = lines.map((l) => l.reference).filter((r): r is string => r !== null);
+  const [known, candidates] = await Promise.all([
+    fingerprints.length ? db.select({ fingerprint: bankStatementLines.fingerprint }).from(bankStatementLines).where(inArray(bankStatementLines.fingerprint, fingerprints)) : [],
+    references.length
+      ? db.select({ reference: payments.transferReference, status: payments.status, amountVnd: payments.amountVnd }).from(payments).where(inArray(payments.transferReference, references))
+      : [],
+  ]);
+  const imported = new Set(known.map((k) => k.fingerprint));
+  const byReference = new Map(candidates.map((c) => [c.reference, c]));
+  const counts: Record<PreviewOutcome, number> = { matched: 0, amount_mismatch: 0, already_paid: 0, unmatched: 0, already_imported: 0 };
+  const out = lines.map(({ row, fingerprint, reference }) => {
+    const payment = reference ? byReference.get(reference) : undefined;
+    let outcome: PreviewOutcome = "unmatched";
+    if (imported.has(fingerprint)) outcome = "already_imported";
+    else if (payment && payment.status === "paid") outcome = "already_paid";
+    else if (payment && payment.status === "pending") outcome = payment.amountVnd === row.amountVnd ? "matched" : "amount_mismatch";
+    counts[outcome]++;
+    return { ...row, reference, outcome, paymentReference: payment ? reference : null };
+  });
+  return { rows: parsed.rows, lines: out, counts, errors: parsed.errors };
+}
+
+export async function importBankStatement(input: {
+  actor: Actor;
+  fileName: string | null;
+  csv?: string;
+  rows?: StatementRow[];
+  now?: Date;
+  ipAddress?: string | null;
+}): Promise<ImportSummary> {
   if (!can(input.actor, "reconcile:payments:any")) throw forbidden();
   const now = input.now ?? new Date();
-  const parsed = parseBankStatementCsv(input.csv);
+  const parsed: StatementParse = input.rows ? { rows: input.rows, errors: [] } : parseBankStatementCsv(input.csv ?? "");
   if (parsed.rows.length === 0) {
     throw new AppError(400, parsed.errors[0]?.messageKey ?? "payments.statement.empty", { field: "file" });
   }
@@ -35,17 +97,10 @@ export async function importBankStatement(input: { actor: Actor; fileName: strin
     let matched = 0;
     let skipped = 0;
     let review = 0;
-    // Two identical lines in one file are two transfers: they count apart.
-    const seen = new Map<string, number>();
-    for (const row of parsed.rows) {
-      if (row.amountVnd <= 0) continue; // debits are not payments to us
-      const base = `${row.bookedOn}|${row.amountVnd}|${row.description}`;
-      const occurrence = seen.get(base) ?? 0;
-      seen.set(base, occurrence + 1);
-      const reference = findTransferReference(row.description);
+    for (const { row, fingerprint, reference } of creditLines(parsed.rows)) {
       const [line] = await tx
         .insert(bankStatementLines)
-        .values({ importId: run.id, fingerprint: fingerprint(row, occurrence), bookedOn: row.bookedOn, amountVnd: row.amountVnd, description: row.description, reference, outcome: "unmatched" })
+        .values({ importId: run.id, fingerprint, bookedOn: row.bookedOn, amountVnd: row.amountVnd, description: row.description, reference, outcome: "unmatched" })
         .onConflictDoNothing()
         .returning();
       if (!line) {

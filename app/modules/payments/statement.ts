@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 /**
  * Reading a bank statement exported as CSV. Vietnamese banks name their columns differently and in either
  * language ("Ngày giao dịch", "Số tiền ghi có", "Nội dung", "Description" …), separate with commas or
@@ -18,35 +19,16 @@ function fold(text: string): string {
     .trim();
 }
 
-const DATE_HEADERS = ["ngay giao dich", "ngay hach toan", "ngay gd", "ngay", "date", "transaction date", "posting date", "value date"];
-const CREDIT_HEADERS = ["so tien ghi co", "ghi co", "so tien co", "credit", "credit amount", "so tien", "amount", "so tien (vnd)"];
-const DESCRIPTION_HEADERS = ["noi dung", "noi dung giao dich", "dien giai", "mo ta", "description", "details", "reference", "remark", "noi dung chuyen khoan"];
+// Exact names first, then names a header starts with ("noi dung chi tiet", "ngay giao dich/transaction date").
+// Short names ("co", "no") only ever match exactly, so "Có/Credit" is a credit column but "Số dư" is nothing.
+const DATE_HEADERS = ["ngay giao dich", "ngay hach toan", "ngay hieu luc", "ngay gd", "ngay", "date", "transaction date", "posting date", "value date", "txn date"];
+const CREDIT_HEADERS = ["so tien ghi co", "ghi co", "so tien co", "phat sinh co", "co", "credit", "credit amount", "so tien", "amount", "so tien (vnd)"];
+const DEBIT_HEADERS = ["so tien ghi no", "ghi no", "so tien no", "phat sinh no", "no", "debit", "debit amount"];
+const DESCRIPTION_HEADERS = ["noi dung", "noi dung giao dich", "noi dung chi tiet", "dien giai", "mo ta", "description", "details", "transaction details", "reference", "remark", "noi dung chuyen khoan", "chi tiet giao dich"];
+const SHORT = new Set(["co", "no", "ngay"]);
 
-/** Splits CSV text into rows of cells (quotes, doubled quotes, CRLF). */
-export function splitCsv(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) row.push(cell), (cell = "");
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length > 0) row.push(cell), rows.push(row);
-  return rows.filter((r) => r.some((c) => c.trim() !== ""));
-}
+/** How many lines from the top a header may sit below a bank's title block (name, account, period). */
+export const HEADER_SEARCH_LINES = 20;
 
 /** "1.500.000", "1,500,000", "1 500 000 VND", "1500000.00", "+1.500.000,00" → 1500000; null when not a whole amount. */
 export function parseVndAmount(raw: string): number | null {
@@ -75,43 +57,108 @@ export function parseStatementDate(raw: string): string | null {
   return null;
 }
 
-function findColumn(headers: string[], names: string[]): number {
+/** A header cell may name its column in both languages: "Có/Credit", "Ngày GD\nTxn Date". */
+function headerNames(cell: string): string[] {
+  const folded = fold(cell);
+  return [folded, ...folded.split(/\s*[/\n()]\s*/).map((part) => part.trim()).filter(Boolean)];
+}
+
+function findColumn(headers: string[], names: string[], exclude: number[] = []): number {
+  const names0 = headers.map(headerNames);
   for (const name of names) {
-    const index = headers.indexOf(name);
+    const index = names0.findIndex((candidates, i) => !exclude.includes(i) && candidates.includes(name));
     if (index >= 0) return index;
   }
   for (const name of names) {
-    const index = headers.findIndex((h) => h.startsWith(name));
+    if (SHORT.has(name)) continue;
+    const index = names0.findIndex((candidates, i) => !exclude.includes(i) && candidates.some((h) => h.startsWith(name) && !DEBIT_PREFIXES.some((d) => h.startsWith(d))));
     if (index >= 0) return index;
   }
   return -1;
 }
+// A debit column must never be taken for the amount because its name starts like one ("so tien ghi no").
+const DEBIT_PREFIXES = ["so tien ghi no", "so tien no", "ghi no", "debit", "phat sinh no"];
 
-export function parseBankStatementCsv(text: string): StatementParse {
-  const clean = text.replace(/^\uFEFF/, "");
-  const firstLine = clean.split(/\r?\n/, 1)[0] ?? "";
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : firstLine.includes("\t") ? "\t" : ",";
-  const table = splitCsv(clean, delimiter);
-  // The header is the first row naming an amount column (banks put a title block above it).
-  const headerIndex = table.findIndex((row) => findColumn(row.map(fold), CREDIT_HEADERS) >= 0 && findColumn(row.map(fold), DESCRIPTION_HEADERS) >= 0);
+type Columns = { date: number; credit: number; debit: number; description: number };
+
+function headerColumns(row: string[]): Columns | null {
+  const debit = findColumn(row, DEBIT_HEADERS);
+  const credit = findColumn(row, CREDIT_HEADERS, debit >= 0 ? [debit] : []);
+  const description = findColumn(row, DESCRIPTION_HEADERS, [credit, debit]);
+  if (credit < 0 || description < 0) return null;
+  return { date: findColumn(row, DATE_HEADERS, [credit, debit, description]), credit, debit, description };
+}
+
+function readCsvTable(text: string, delimiter: string): { cells: string[]; line: number }[] {
+  const records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  return records.map(({ record, info }) => ({ cells: record, line: info.lines }));
+}
+
+/**
+ * Which character separates the columns, judged on the header line itself: a title block above it ("Sao kê
+ * tài khoản, từ ngày …") says nothing about the table. Each of the first lines is tried with each separator;
+ * the first line that reads as a header wins, with the separator giving it the most columns.
+ */
+export function sniffStatementCsv(text: string): { delimiter: string; headerLine: number } | null {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/).slice(0, HEADER_SEARCH_LINES);
+  for (let i = 0; i < lines.length; i++) {
+    let best: { delimiter: string; width: number } | null = null;
+    for (const delimiter of [";", ",", "\t", "|"]) {
+      if (!lines[i].includes(delimiter)) continue;
+      let cells: string[];
+      try {
+        cells = (parse(lines[i], { delimiter, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+      } catch {
+        continue;
+      }
+      if (headerColumns(cells) && (!best || cells.length > best.width)) best = { delimiter, width: cells.length };
+    }
+    if (best) return { delimiter: best.delimiter, headerLine: i + 1 };
+  }
+  return null;
+}
+
+/**
+ * Reads a statement already split into cells (a CSV file or a worksheet): the header is the first of the
+ * first lines naming an amount and a description column; below it each line with a credit is a row.
+ * A line with only a debit is money going out, not a payment to us, and is left out.
+ */
+export function parseStatementTable(table: { cells: string[]; line: number }[]): StatementParse {
+  const headerIndex = table.slice(0, HEADER_SEARCH_LINES).findIndex((row) => headerColumns(row.cells) !== null);
   if (headerIndex < 0) return { rows: [], errors: [{ line: 1, messageKey: "payments.statement.noHeader" }] };
-  const headers = table[headerIndex].map(fold);
-  const dateColumn = findColumn(headers, DATE_HEADERS);
-  const amountColumn = findColumn(headers, CREDIT_HEADERS);
-  const descriptionColumn = findColumn(headers, DESCRIPTION_HEADERS);
+  const columns = headerColumns(table[headerIndex].cells)!;
   const rows: StatementRow[] = [];
   const errors: StatementParse["errors"] = [];
-  table.slice(headerIndex + 1).forEach((cells, i) => {
-    const line = headerIndex + i + 2;
-    const rawAmount = cells[amountColumn]?.trim() ?? "";
-    if (rawAmount === "") return; // a debit line, or a total
+  for (const { cells, line } of table.slice(headerIndex + 1)) {
+    const rawAmount = cells[columns.credit]?.trim() ?? "";
+    const description = (cells[columns.description] ?? "").trim();
+    const rawDate = columns.date >= 0 ? (cells[columns.date] ?? "").trim() : "";
+    if (rawAmount === "" || /^0+([.,]0+)?$/.test(rawAmount)) continue; // a debit line, a total or a footer
     const amountVnd = parseVndAmount(rawAmount);
+    // Footers ("Tổng cộng", "Số dư cuối kỳ") carry an amount but no date and no description.
+    if (columns.date >= 0 && rawDate === "" && description === "") continue;
     if (amountVnd === null) {
       errors.push({ line, messageKey: "payments.statement.badAmount" });
-      return;
+      continue;
     }
-    const description = (cells[descriptionColumn] ?? "").trim();
-    rows.push({ line, bookedOn: dateColumn >= 0 ? parseStatementDate(cells[dateColumn] ?? "") : null, amountVnd, description });
-  });
+    const bookedOn = rawDate ? parseStatementDate(rawDate) : null;
+    if (rawDate && !bookedOn) {
+      errors.push({ line, messageKey: "payments.statement.badDate" });
+      continue;
+    }
+    rows.push({ line, bookedOn, amountVnd, description });
+  }
   return { rows, errors };
+}
+
+export function parseBankStatementCsv(text: string): StatementParse {
+  const sniffed = sniffStatementCsv(text);
+  if (!sniffed) return { rows: [], errors: [{ line: 1, messageKey: "payments.statement.noHeader" }] };
+  let table: { cells: string[]; line: number }[];
+  try {
+    table = readCsvTable(text.replace(/^\uFEFF/, ""), sniffed.delimiter);
+  } catch {
+    return { rows: [], errors: [{ line: 1, messageKey: "payments.statement.unreadable" }] };
+  }
+  return parseStatementTable(table);
 }

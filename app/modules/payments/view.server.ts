@@ -2,6 +2,7 @@ import QRCode from "qrcode";
 import { env } from "~/lib/env.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { getVisiblePayment, stripeConfigured } from "./payments.server";
+import { napasBank } from "./napas-banks";
 import { buildVietQrPayload } from "./vietqr";
 
 /** What the payment page shows: the payment, and for the payer of a pending one, how to pay. */
@@ -17,6 +18,8 @@ export async function paymentPage(actor: Actor, paymentId: string) {
       payload,
       qrDataUrl: await QRCode.toDataURL(payload, { errorCorrectionLevel: "M", margin: 2, width: 260 }),
       bankBin: e.PAYMENT_BANK_BIN,
+      // People look for their bank by name in the banking app, never by its NAPAS number.
+      bank: napasBank(e.PAYMENT_BANK_BIN),
       accountNumber: e.PAYMENT_BANK_ACCOUNT,
       accountName: e.PAYMENT_BANK_ACCOUNT_NAME,
     };
