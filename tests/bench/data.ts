@@ -577,10 +577,10 @@ await q(
   [today],
 );
 await q(
-  `insert into subsidy_budget_lines (id, subsidy_programme_id, code, funding_source, source_name, allocated_vnd, available_vnd, position, created_by, created_at)
+  `insert into subsidy_budget_lines (id, subsidy_programme_id, code, funding_source, source_name, allocated_vnd, available_vnd, position, created_by, created_at, fiscal_year)
    select l.id, s.id, l.code || '-' || s.year || '-MR', l.source::funding_source, l.source_name || ' năm ' || s.year,
      greatest(1000000000, ceil(coalesce((select sum(c.amount) from b_claims c where c.line_id = l.id), 0) * 1.25 / 1000000) * 1000000)::bigint, 0, l.position,
-     $1::uuid, make_date(s.year - 1, 12, 1)::timestamptz
+     $1::uuid, make_date(s.year - 1, 12, 1)::timestamptz, s.year
    from b_subsidy s, lateral (values (s.line_st, 'KHCN', 'city_science_technology', 'Ngân sách sự nghiệp khoa học và công nghệ thành phố Hải Phòng', 0),
      (s.line_central, 'DA844', 'central_programme', 'Đề án 844 — Hỗ trợ hệ sinh thái khởi nghiệp đổi mới sáng tạo quốc gia', 1)) l(id, code, source, source_name, position)`,
   [ids.staff_id],

@@ -57,7 +57,9 @@ import { createFounder, createLecturer, createStaff, createSubsidySetup, pdfFile
  * - payments.$paymentId (view, start checkout), payments.$paymentId.receipt[.pdf]: payer or readers of
  *   payments → 404 (the app does not tell others a payment exists); manage.payments._index (paymentId in the
  *   form): staff → 403.
- * - certification.certificates.$code.pdf / .credential[.json] / .credential[.jwt]: holder, staff, auditors → 403.
+ * - certification.certificates.$code.pdf: holder, staff, auditors → 403.
+ * - certification.certificates.$code.credential[.json] / .credential[.jwt]: PUBLIC by their unguessable code, like
+ *   verify.$code — an Open Badge is shown to employers and verifiers who have no account.
  *   There is no "private" certificate and no rule hiding a revoked one from its holder.
  * - verify.$code: PUBLIC by design — the page the certificate's QR code points to (name, achievement, state).
  * - certification.files.$fileId (practicum files): owner, evaluators, staff, auditors → 403;
@@ -214,8 +216,9 @@ describe("other people's records", () => {
       expectRefused(await get(id, managePayments.loader, `/manage/payments`, {}), 403, "payments list");
       const code = certificateCode;
       expectRefused(await get(id, certificatePdf.loader, `/certification/certificates/${code}.pdf`, { code }), 403, "certificate pdf");
-      expectRefused(await get(id, credentialJson.loader, `/certification/certificates/${code}/credential.json`, { code }), 403, "credential json");
-      expectRefused(await get(id, credentialJwt.loader, `/certification/certificates/${code}/credential.jwt`, { code }), 403, "credential jwt");
+      // The Open Badge is public by its code (anyone holding the link may check it), so it is read, not refused.
+      expect((await get(id, credentialJson.loader, `/certification/certificates/${code}/credential.json`, { code })).status, "credential json").toBe(200);
+      expect((await get(id, credentialJwt.loader, `/certification/certificates/${code}/credential.jwt`, { code })).status, "credential jwt").toBe(200);
       expectRefused(await get(id, practicumFile.loader, `/certification/files/${practicumFileId}`, { fileId: practicumFileId }), 403, "practicum file");
       expectRefused(await get(id, practicumReview.loader, `/certification/reviews/${submissionId}`, { submissionId }), 403, "practicum review");
       const unknown = randomUUID();
