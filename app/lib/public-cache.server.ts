@@ -84,3 +84,18 @@ export async function publicCacheAnswer(
   for (const name of ["ETag", "Cache-Control", "Vary"]) notModified.set(name, headers.get(name)!);
   return new Response(null, { status: 304, headers: notModified });
 }
+
+/**
+ * The same validator for a public resource that is the same for everyone (a JSON or JWT answer, no nonce): its
+ * tag is a hash of `identity` — what the answer says, leaving out what changes on every request such as a signing
+ * time — and a matching If-None-Match gets a 304 carrying the answer's headers but no body.
+ */
+export function revalidatable(request: Request, response: Response, identity: unknown): Response {
+  const etag = `W/"${createHash("sha256").update(stableJson(identity)).digest("base64url").slice(0, 27)}"`;
+  response.headers.set("ETag", etag);
+  if (request.method !== "GET" || !matchesIfNoneMatch(request.headers.get("If-None-Match"), etag)) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Type");
+  headers.delete("Content-Length");
+  return new Response(null, { status: 304, headers });
+}

@@ -94,7 +94,7 @@ describe("public pages are cacheable for visitors", () => {
     await old.arrayBuffer();
   });
 
-  it("changes the tag when a certificate is issued or revoked", async () => {
+  it("changes the tag when a certificate is issued or revoked, and the revocation list answers 304 while unchanged", async () => {
     const before = await etagOf("/courses");
     const { rows: lists } = await client.query<{ id: string }>("select id from credential_status_lists limit 1");
     const listId = lists[0]?.id ?? "pubcache-test";
@@ -120,6 +120,23 @@ describe("public pages are cacheable for visitors", () => {
     expect(after.status).toBe(200);
     expect(after.headers.get("etag")).not.toBe(verify);
     await after.arrayBuffer();
+
+    // The revocation list verifiers poll: unchanged → 304 despite a new signing time; a revocation → new tag.
+    const list = await get(`/credentials/status/${listId}`);
+    expect(list.status).toBe(200);
+    expect(list.headers.get("cache-control")).toBe("no-cache");
+    const listTag = list.headers.get("etag")!;
+    expect(listTag).toMatch(/^W\/"/);
+    await list.arrayBuffer();
+    const unchanged = await get(`/credentials/status/${listId}`, { "If-None-Match": listTag });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe("");
+    expect(unchanged.headers.get("access-control-allow-origin")).toBe("*");
+    await client.query("update certificates set revoked_at = null, updated_at = now() where code = $1", [code]);
+    const changed = await get(`/credentials/status/${listId}`, { "If-None-Match": listTag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(listTag);
+    await changed.arrayBuffer();
   });
 
   it("never gives a signed-in person a tag, a shared cache header or a 304", async () => {
