@@ -6,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { getLanguage, i18nFor } from "./lib/i18n.server";
 import { NonceContext } from "./lib/nonce";
+import { publicCacheAnswer } from "./lib/public-cache.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
@@ -37,6 +38,9 @@ export default async function handleRequest(
   responseHeaders.set("X-Frame-Options", "DENY");
   const nonce = createNonce();
   applySecurityHeaders(request, responseHeaders, { nonce });
+  // A visitor who already holds this version of a public page gets a 304 and the page is not rendered at all.
+  const notModified = await publicCacheAnswer(request, responseStatusCode, responseHeaders, routerContext, language);
+  if (notModified) return notModified;
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;

@@ -36,7 +36,7 @@ import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
 import type { Route } from "./+types/courses.$slug";
 
-export const handle = { titleKey: "courses.page.title" };
+export const handle = { titleKey: "courses.page.title", publicCache: true };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseContentStyles }];
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {

@@ -11,7 +11,7 @@ import { listCatalog, listCatalogTopics } from "~/modules/courses/catalog.server
 import { parseCatalogFilters } from "~/modules/courses/schema";
 import type { Route } from "./+types/courses._index";
 
-export const handle = { titleKey: "courses.catalog.title" };
+export const handle = { titleKey: "courses.catalog.title", publicCache: true };
 
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await getUser(request);
