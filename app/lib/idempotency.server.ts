@@ -42,3 +42,24 @@ export async function recordSubmissionResult(tx: Transaction, key: string | unde
   if (!key) return;
   await tx.update(formSubmissions).set({ resultId }).where(eq(formSubmissions.key, key));
 }
+
+/**
+ * The usual shape of an idempotent create inside its transaction: claim the key first (so checks that depend on
+ * what the first copy wrote, such as a unique tax code, run after it has committed), then either return the
+ * first copy's record (`findFirst`) or create (`create`) and record what was made.
+ */
+export async function createOnce<T extends { id: string }>(
+  tx: Transaction,
+  claim: Claim,
+  findFirst: (id: string) => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<T> {
+  const repeat = await claimSubmission(tx, claim);
+  if (repeat) {
+    const first = await findFirst(repeat.repeatOf);
+    if (first) return first;
+  }
+  const created = await create();
+  await recordSubmissionResult(tx, claim.key, created.id);
+  return created;
+}
