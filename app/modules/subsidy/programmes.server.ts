@@ -12,6 +12,7 @@ import {
 } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
@@ -188,23 +189,31 @@ export async function createSubsidyProgramme(input: { actor: Actor; programme: S
   ]);
   if (!parent) throw badRequest("validation.invalidChoice", { field: "programmeId" });
   if (!owner || owner.kind !== "government") throw badRequest("subsidies.errors.ownerNotDepartment", { field: "ownerOrganisationId" });
+  const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-programme" };
   try {
-    return await db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(subsidyProgrammes)
-        .values({
-          programmeId: value.programmeId,
-          nameVi: value.nameVi,
-          nameEn: value.nameEn,
-          fiscalYear: value.fiscalYear,
-          ownerOrganisationId: value.ownerOrganisationId,
-          decisionRef: value.decisionRef || null,
-          createdBy: input.actor.id,
-        })
-        .returning();
-      await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_programme.created", entityType: "subsidy_programme", entityId: created.id, after: created });
-      return created;
-    });
+    return await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(subsidyProgrammes).where(eq(subsidyProgrammes.id, id)))[0],
+        async () => {
+          const [created] = await tx
+            .insert(subsidyProgrammes)
+            .values({
+              programmeId: value.programmeId,
+              nameVi: value.nameVi,
+              nameEn: value.nameEn,
+              fiscalYear: value.fiscalYear,
+              ownerOrganisationId: value.ownerOrganisationId,
+              decisionRef: value.decisionRef || null,
+              createdBy: input.actor.id,
+            })
+            .returning();
+          await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_programme.created", entityType: "subsidy_programme", entityId: created.id, after: created });
+          return created;
+        },
+      ),
+    );
   } catch (error) {
     if (pgErrorCode(error) === "23505") throw conflict("subsidies.errors.programmeNameTaken", { field: "nameVi" });
     throw error;

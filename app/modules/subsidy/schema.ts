@@ -43,6 +43,7 @@ const wholeNumber = (min: number, max: number) =>
     .max(max, "subsidies.validation.outOfRange");
 
 export const SubsidyProgrammeSchema = z.object({
+  submissionKey: submissionKeyField,
   programmeId: uuid,
   nameVi: requiredText(200, 3),
   nameEn: requiredText(200, 3),

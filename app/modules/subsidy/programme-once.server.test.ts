@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { programmes, subsidyProgrammes } from "../../../db/schema";
+import { db } from "~/lib/db.server";
+import { createOrganisation } from "../../../tests/fixtures/factories";
+import { createStaff, PROVINCE } from "../../../tests/fixtures/subsidies";
+import { createSubsidyProgramme } from "./programmes.server";
+
+describe("creating a subsidy programme from the form", () => {
+  it("makes one programme from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
+    const staff = await createStaff();
+    const department = await createOrganisation({ kind: "government", name: `Sở KH&CN ${randomUUID().slice(0, 6)}` });
+    const [parent] = await db
+      .insert(programmes)
+      .values({ slug: `ct-${randomUUID().slice(0, 8)}`, nameVi: "Chương trình thử", nameEn: "Test programme", province: PROVINCE, ownerOrganisationId: department.id })
+      .returning();
+    const programme = {
+      submissionKey: randomUUID(),
+      programmeId: parent.id,
+      nameVi: `Hỗ trợ đào tạo ${randomUUID().slice(0, 6)}`,
+      nameEn: "Training support",
+      fiscalYear: 2026,
+      ownerOrganisationId: department.id,
+      decisionRef: undefined,
+    };
+    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createSubsidyProgramme({ actor: staff, programme })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const rows = await db.select({ id: subsidyProgrammes.id }).from(subsidyProgrammes).where(eq(subsidyProgrammes.programmeId, parent.id));
+    expect(rows).toHaveLength(1);
+    expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
+    // Sent again later: the same programme, not "name taken".
+    expect((await createSubsidyProgramme({ actor: staff, programme })).id).toBe(rows[0].id);
+  });
+});
