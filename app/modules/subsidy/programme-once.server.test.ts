@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { programmes, subsidyProgrammes } from "../../../db/schema";
+import { programmes, subsidyBudgetLines, subsidyProgrammes } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { createOrganisation } from "../../../tests/fixtures/factories";
-import { createStaff, PROVINCE } from "../../../tests/fixtures/subsidies";
-import { createSubsidyProgramme } from "./programmes.server";
+import { createStaff, createSubsidySetup, PROVINCE } from "../../../tests/fixtures/subsidies";
+import { addBudgetLine, createSubsidyProgramme } from "./programmes.server";
 
 describe("creating a subsidy programme from the form", () => {
   it("makes one programme from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
@@ -31,5 +31,16 @@ describe("creating a subsidy programme from the form", () => {
     expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
     // Sent again later: the same programme, not "name taken".
     expect((await createSubsidyProgramme({ actor: staff, programme })).id).toBe(rows[0].id);
+  });
+
+  it("opens one budget line from thirty concurrent copies of the same form", async () => {
+    const { programme } = await createSubsidySetup({ rule: null });
+    const staff = await createStaff();
+    const line = { intent: "add-line" as const, submissionKey: randomUUID(), code: `NS-${randomUUID().slice(0, 4)}`, fundingSource: "city_science_technology" as const, sourceName: "Ngân sách thành phố", allocatedVnd: 50_000_000 };
+    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => addBudgetLine({ actor: staff, subsidyProgrammeId: programme.id, line })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const rows = await db.select({ id: subsidyBudgetLines.id }).from(subsidyBudgetLines).where(eq(subsidyBudgetLines.code, line.code));
+    expect(rows).toHaveLength(1);
+    expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
   });
 });

@@ -55,6 +55,7 @@ export type SubsidyProgrammeInput = z.infer<typeof SubsidyProgrammeSchema>;
 
 export const BudgetLineSchema = z.object({
   intent: z.literal("add-line"),
+  submissionKey: submissionKeyField,
   code: z
     .string({ required_error: "validation.required" })
     .trim()
