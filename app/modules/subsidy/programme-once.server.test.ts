@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { programmes, subsidyBudgetLines, subsidyProgrammes } from "../../../db/schema";
+import { programmes, subsidyBudgetLines, subsidyProgrammes, subsidyRuleVersions } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { createOrganisation } from "../../../tests/fixtures/factories";
-import { createStaff, createSubsidySetup, PROVINCE } from "../../../tests/fixtures/subsidies";
+import { BASE_RULE, createStaff, createSubsidySetup, PROVINCE } from "../../../tests/fixtures/subsidies";
 import { addBudgetLine, createSubsidyProgramme } from "./programmes.server";
+import { createRuleVersion } from "./rules.server";
 
 describe("creating a subsidy programme from the form", () => {
   it("makes one programme from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
@@ -40,6 +41,17 @@ describe("creating a subsidy programme from the form", () => {
     const copies = await Promise.allSettled(Array.from({ length: 30 }, () => addBudgetLine({ actor: staff, subsidyProgrammeId: programme.id, line })));
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
     const rows = await db.select({ id: subsidyBudgetLines.id }).from(subsidyBudgetLines).where(eq(subsidyBudgetLines.code, line.code));
+    expect(rows).toHaveLength(1);
+    expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
+  });
+
+  it("makes one rule version from twenty concurrent copies of the same form, not one plus nineteen refusals", async () => {
+    const { programme } = await createSubsidySetup({ rule: null });
+    const staff = await createStaff();
+    const rule = { ...BASE_RULE, submissionKey: randomUUID() };
+    const copies = await Promise.allSettled(Array.from({ length: 20 }, () => createRuleVersion({ actor: staff, subsidyProgrammeId: programme.id, rule })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const rows = await db.select({ id: subsidyRuleVersions.id }).from(subsidyRuleVersions).where(eq(subsidyRuleVersions.subsidyProgrammeId, programme.id));
     expect(rows).toHaveLength(1);
     expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
   });

@@ -81,6 +81,7 @@ export type AmendmentInput = z.infer<typeof AmendmentSchema>;
 const optionalVnd = vnd.optional();
 
 export const RuleVersionSchema = z.object({
+  submissionKey: submissionKeyField,
   effectiveFrom: isoDate,
   beneficiaryKinds: z
     .array(choice(BENEFICIARY_KINDS), { required_error: "subsidies.validation.chooseOne" })
