@@ -38,9 +38,13 @@ export async function claimSubmission(tx: Transaction, claim: Claim): Promise<{ 
   return first?.resultId ? { repeatOf: first.resultId } : null;
 }
 
-export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string): Promise<void> {
+/** `userId` keeps a key someone else holds (treated as no key above) pointing at that person's own record. */
+export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string, userId?: string): Promise<void> {
   if (!key) return;
-  await tx.update(formSubmissions).set({ resultId }).where(eq(formSubmissions.key, key));
+  await tx
+    .update(formSubmissions)
+    .set({ resultId })
+    .where(and(eq(formSubmissions.key, key), userId ? eq(formSubmissions.userId, userId) : undefined));
 }
 
 /**
@@ -60,6 +64,6 @@ export async function createOnce<T extends { id: string }>(
     if (first) return first;
   }
   const created = await create();
-  await recordSubmissionResult(tx, claim.key, created.id);
+  await recordSubmissionResult(tx, claim.key, created.id, claim.userId);
   return created;
 }

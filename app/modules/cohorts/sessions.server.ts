@@ -119,7 +119,7 @@ export async function addWeeklySeries(input: { actor: Actor; cohortId: string; s
         })),
       )
       .returning();
-    await recordSubmissionResult(tx, once.key, rows.map((r) => r.id).join(","));
+    await recordSubmissionResult(tx, once.key, rows.map((r) => r.id).join(","), once.userId);
     return rows;
   });
   for (const session of created) await scheduleSessionReminder(session);

@@ -21,5 +21,9 @@ describe("generating a report from the form", () => {
     // A retry later gets the same report; a fresh form (new key) asks for a new one.
     expect(await requestReport(input, { enqueue: false })).toBe(ids[0]);
     expect(await requestReport({ ...input, submissionKey: randomUUID() }, { enqueue: false })).not.toBe(ids[0]);
+    // Someone else sending the same key gets a report of their own, and the key still answers its owner's retry.
+    const other = await createUser({ roles: ["staff"] });
+    expect(await requestReport({ ...input, actorId: other.id }, { enqueue: false })).not.toBe(ids[0]);
+    expect(await requestReport(input, { enqueue: false })).toBe(ids[0]);
   });
 });
