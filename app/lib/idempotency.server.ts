@@ -38,7 +38,32 @@ export async function claimSubmission(tx: Transaction, claim: Claim): Promise<{ 
   return first?.resultId ? { repeatOf: first.resultId } : null;
 }
 
-export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string): Promise<void> {
+/** `userId` keeps a key someone else holds (treated as no key above) pointing at that person's own record. */
+export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string, userId?: string): Promise<void> {
   if (!key) return;
-  await tx.update(formSubmissions).set({ resultId }).where(eq(formSubmissions.key, key));
+  await tx
+    .update(formSubmissions)
+    .set({ resultId })
+    .where(and(eq(formSubmissions.key, key), userId ? eq(formSubmissions.userId, userId) : undefined));
+}
+
+/**
+ * The usual shape of an idempotent create inside its transaction: claim the key first (so checks that depend on
+ * what the first copy wrote, such as a unique tax code, run after it has committed), then either return the
+ * first copy's record (`findFirst`) or create (`create`) and record what was made.
+ */
+export async function createOnce<T extends { id: string }>(
+  tx: Transaction,
+  claim: Claim,
+  findFirst: (id: string) => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<T> {
+  const repeat = await claimSubmission(tx, claim);
+  if (repeat) {
+    const first = await findFirst(repeat.repeatOf);
+    if (first) return first;
+  }
+  const created = await create();
+  await recordSubmissionResult(tx, claim.key, created.id, claim.userId);
+  return created;
 }

@@ -7,13 +7,15 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { createOrganisation, defaultProvince } from "~/modules/organisations/organisations.server";
 import { OrganisationSchema } from "~/modules/organisations/schema";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/admin.organisations.new";
 
 export const handle = { titleKey: "admin.organisations.newTitle" };
 
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:organisations:any");
-  return { province: await defaultProvince() };
+  // The form's idempotency key: the same form sent twice makes one organisation.
+  return { province: await defaultProvince(), submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -28,7 +30,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function NewOrganisationPage() {
   const { t } = useTranslation();
-  const { province } = useLoaderData<typeof loader>();
+  const { province, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-2xl">
@@ -44,6 +46,7 @@ export default function NewOrganisationPage() {
           lastResult={actionData && "result" in actionData ? actionData.result : undefined}
           defaultValue={{ kind: "startup", province }}
           submitLabel={t("admin.organisations.create")}
+          submissionKey={submissionKey}
         />
       </Card>
     </div>

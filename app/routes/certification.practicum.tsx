@@ -15,6 +15,7 @@ import { submitPracticum } from "~/modules/certification/practicum.server";
 import { getCertificationBySlug } from "~/modules/certification/requirements.server";
 import { PracticumSubmissionSchema, vietnamLocalToDate } from "~/modules/certification/schema";
 import { myCertificationTrack } from "~/modules/certification/track.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/certification.practicum";
 
 export const handle = { titleKey: "certification.practicum.title" };
@@ -28,6 +29,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
     certification: { id: certification.id, nameVi: certification.nameVi, nameEn: certification.nameEn },
     canSubmit: Boolean(track?.canSubmit),
     attempt: (track?.history[0]?.attempt ?? 0) + 1,
+    // The form's idempotency key: the same form sent twice makes one submission.
+    submissionKey: newSubmissionKey(),
   };
 });
 
@@ -50,6 +53,7 @@ export async function action({ request }: Route.ActionArgs) {
         sessionPlace: value.sessionPlace,
         recordingUrl: value.recordingUrl,
         reflection: value.reflection,
+        submissionKey: value.submissionKey,
         lessonPlan: value.lessonPlan,
         recording: value.recording,
       });
@@ -61,7 +65,7 @@ export async function action({ request }: Route.ActionArgs) {
 
 export default function PracticumPage() {
   const { t, i18n } = useTranslation();
-  const { certification, canSubmit, attempt } = useLoaderData<typeof loader>();
+  const { certification, canSubmit, attempt, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -90,6 +94,7 @@ export default function PracticumPage() {
           <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-4">
             <input type="hidden" name="certificationId" value={certification.id} />
             <FormErrors errors={form.errors} />
+            <input type="hidden" name="submissionKey" value={submissionKey} />
             <TextField label={t("certification.practicum.topic")} errors={fields.topic.errors} {...getInputProps(fields.topic, { type: "text" })} />
             <div>
               <label htmlFor={fields.lessonPlan.id} className="block text-sm font-medium text-slate-800">

@@ -21,6 +21,7 @@ import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guar
 import { SeriesSchema, SessionSchema, WEEKDAYS } from "~/modules/cohorts/schema";
 import { addSession, addWeeklySeries } from "~/modules/cohorts/sessions.server";
 import { todayInVietnam } from "~/modules/cohorts/time";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.$cohortId.sessions.new";
 
 export const handle = { titleKey: "cohorts.sessions.addTitle" };
@@ -44,6 +45,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     sessions: detail.sessions,
     firstDate: detail.cohort.startsOn > today ? detail.cohort.startsOn : today > detail.cohort.endsOn ? detail.cohort.startsOn : today,
     now: new Date().toISOString(),
+    // Each form's idempotency key: the same form sent twice adds its sessions once.
+    sessionKey: newSubmissionKey(),
+    seriesKey: newSubmissionKey(),
   };
 });
 
@@ -93,7 +97,7 @@ function PlaceFields({ fields }: { fields: Record<"topic" | "venueAddress" | "ve
 
 export default function AddSessionsPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, sessions, firstDate, now } = useLoaderData<typeof loader>();
+  const { cohort, course, sessions, firstDate, now, sessionKey, seriesKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -128,6 +132,7 @@ export default function AddSessionsPage() {
       <Card title={t("cohorts.sessions.seriesTitle")}>
         <Form method="post" {...getFormProps(seriesForm)} className="space-y-4">
           <input type="hidden" name="intent" value="series" />
+          <input type="hidden" name="submissionKey" value={seriesKey} />
           <FormErrors errors={seriesForm.errors} />
           <div className="grid gap-4 sm:grid-cols-3">
             <TextField label={t("cohorts.fields.startDate")} errors={series.startDate.errors} {...getInputProps(series.startDate, { type: "date" })} />
@@ -166,6 +171,7 @@ export default function AddSessionsPage() {
       <Card title={t("cohorts.sessions.oneTitle")}>
         <Form method="post" {...getFormProps(oneForm)} className="space-y-4">
           <input type="hidden" name="intent" value="session" />
+          <input type="hidden" name="submissionKey" value={sessionKey} />
           <FormErrors errors={oneForm.errors} />
           <div className="grid gap-4 sm:grid-cols-3">
             <TextField label={t("cohorts.fields.date")} errors={one.date.errors} {...getInputProps(one.date, { type: "date" })} />

@@ -10,6 +10,7 @@ import { cohortFormOptions, createCohort } from "~/modules/cohorts/cohorts.serve
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { CohortCreateSchema } from "~/modules/cohorts/schema";
 import { addDays, todayInVietnam } from "~/modules/cohorts/time";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.new";
 
 export const handle = { titleKey: "cohorts.manage.newTitle" };
@@ -27,7 +28,9 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const options = await cohortFormOptions(user);
   const today = todayInVietnam();
   const url = new URL(request.url);
-  return { ...options, today, defaultCourseId: url.searchParams.get("course") ?? "", inThreeWeeks: addDays(today, 21) };
+  // The form's idempotency key: the same form sent twice makes one cohort.
+  const submissionKey = newSubmissionKey();
+  return { ...options, today, defaultCourseId: url.searchParams.get("course") ?? "", inThreeWeeks: addDays(today, 21), submissionKey };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -42,7 +45,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function NewCohortPage() {
   const { t } = useTranslation();
-  const { courses, organisations, today, inThreeWeeks, defaultCourseId } = useLoaderData<typeof loader>();
+  const { courses, organisations, today, inThreeWeeks, defaultCourseId, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-3xl space-y-4">
@@ -53,6 +56,7 @@ export default function NewCohortPage() {
       <Card>
         <CohortForm
           mode="create"
+          submissionKey={submissionKey}
           lastResult={actionData && "result" in actionData ? actionData.result : undefined}
           courses={courses}
           organisations={organisations}

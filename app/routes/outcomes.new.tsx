@@ -15,6 +15,7 @@ import { EVIDENCE_POLICY } from "~/modules/files/policy";
 import { outcomeOrganisations, recordOutcome } from "~/modules/outcomes/outcomes.server";
 import { OUTCOME_KINDS, OutcomeSchema } from "~/modules/outcomes/schema";
 import { reportProgrammes } from "~/modules/reports/dashboard.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/outcomes.new";
 
 export const handle = { titleKey: "reports.outcomes.new" };
@@ -24,7 +25,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const [programmes, organisations] = await Promise.all([reportProgrammes(), outcomeOrganisations()]);
   const requested = new URL(request.url).searchParams.get("programmeId");
   const programmeId = programmes.find((p) => p.id === requested)?.id ?? programmes[0]?.id ?? "";
-  return { programmes, organisations, programmeId };
+  // The form's idempotency key: the same form sent twice records one outcome.
+  return { programmes, organisations, programmeId, submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -42,7 +44,7 @@ const ACCEPT = acceptAttribute(["pdf", "jpeg", "png"]);
 
 export default function NewOutcomePage() {
   const { t, i18n } = useTranslation();
-  const { programmes, organisations, programmeId } = useLoaderData<typeof loader>();
+  const { programmes, organisations, programmeId, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -64,6 +66,7 @@ export default function NewOutcomePage() {
       <Card>
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
+          <input type="hidden" name="submissionKey" value={submissionKey} />
           <SelectField label={t("reports.programme")} errors={fields.programmeId.errors} {...getSelectProps(fields.programmeId)}>
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>

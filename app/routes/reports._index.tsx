@@ -18,6 +18,7 @@ import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
 import { reportFormat } from "~/modules/reports/format";
 import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/reports._index";
 
 export const handle = { titleKey: "reports.title" };
@@ -28,7 +29,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   if (!parsed.success) throw data({ messageKey: "reports.invalidFilter" }, { status: 400 });
   const dashboard = await programmeDashboard(parsed.data);
   const reports = dashboard.programmeId ? await listReports(dashboard.programmeId, 10) : [];
-  return { ...dashboard, reports };
+  // The generate form's idempotency key: the same form sent twice makes one report.
+  return { ...dashboard, reports, submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -46,7 +48,7 @@ const COLORS = { a: "#0f4c81", b: "#0e9f6e", c: "#c2410c", d: "#7c3aed" };
 
 export default function ReportsDashboard() {
   const { t, i18n } = useTranslation();
-  const { programmes, programmeId, period, figures, reports } = useLoaderData<typeof loader>();
+  const { programmes, programmeId, period, figures, reports, submissionKey } = useLoaderData<typeof loader>();
   const canGenerate = useCan("generate:reports:any");
   const canRecord = useCan("record:outcomes:any");
   const canAudit = useCan("read:audit:any");
@@ -317,7 +319,7 @@ export default function ReportsDashboard() {
 
       <Card title={t("reports.periodic.title")}>
         {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}
-        {canGenerate ? <GenerateForm key={`${programmeId}:${period.kind}:${period.year}:${period.index}`} programmeId={programmeId} period={period} /> : null}
+        {canGenerate ? <GenerateForm key={`${programmeId}:${period.kind}:${period.year}:${period.index}`} programmeId={programmeId} period={period} submissionKey={submissionKey} /> : null}
         {reports.length === 0 ? (
           <p className="mt-4">{t("reports.periodic.none")}</p>
         ) : (
@@ -400,7 +402,15 @@ function SplitTable({
   );
 }
 
-function GenerateForm({ programmeId, period }: { programmeId: string; period: { kind: string; year: number; index: number } }) {
+function GenerateForm({
+  programmeId,
+  period,
+  submissionKey,
+}: {
+  programmeId: string;
+  period: { kind: string; year: number; index: number };
+  submissionKey: string;
+}) {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -415,6 +425,7 @@ function GenerateForm({ programmeId, period }: { programmeId: string; period: { 
     <Form method="post" {...getFormProps(form)} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="generate" />
+      <input type="hidden" name="submissionKey" value={submissionKey} />
       <input {...getInputProps(fields.programmeId, { type: "hidden" })} />
       <SelectField label={t("reports.periodKind")} errors={fields.periodKind.errors} {...getSelectProps(fields.periodKind)}>
         {PERIOD_KINDS.map((kind) => (

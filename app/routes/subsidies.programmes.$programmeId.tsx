@@ -21,6 +21,7 @@ import { linkableCohorts, linkCohort, listLinkedCohorts, unlinkCohort } from "~/
 import { addBudgetLine, getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { BudgetLineSchema, LinkCohortSchema, UnlinkCohortSchema } from "~/modules/subsidy/schema";
 import { FUNDING_SOURCES } from "~/modules/subsidy/types";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.$programmeId";
 
 export const handle = { titleKey: "subsidies.programmes.detailTitle" };
@@ -29,7 +30,8 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   await requirePermission(request, "read:subsidies:any");
   const detail = await getSubsidyProgramme(params.programmeId);
   const [linked, linkable] = await Promise.all([listLinkedCohorts(detail.programme.id), linkableCohorts(detail.programme.fiscalYear)]);
-  return { ...detail, linked, linkable };
+  // The add-line form's idempotency key (a new one after each save, as the page reloads its data).
+  return { ...detail, linked, linkable, submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -68,7 +70,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 export default function SubsidyProgrammePage() {
   const { t, i18n } = useTranslation();
-  const { programme, parent, owner, lines, rules, claimCount, linked, linkable } = useLoaderData<typeof loader>();
+  const { programme, parent, owner, lines, rules, claimCount, linked, linkable, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -178,6 +180,7 @@ export default function SubsidyProgrammePage() {
           <Form method="post" {...getFormProps(lineForm)} className="mt-6 grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-2">
             <h3 className="text-base font-semibold sm:col-span-2">{t("subsidies.lines.addTitle")}</h3>
             <input type="hidden" name="intent" value="add-line" />
+            <input type="hidden" name="submissionKey" value={submissionKey} />
             <div className="sm:col-span-2">
               <FormErrors errors={lineForm.errors} />
             </div>

@@ -15,6 +15,7 @@ import { getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { createRuleVersion, latestRuleVersion } from "~/modules/subsidy/rules.server";
 import { RuleVersionSchema } from "~/modules/subsidy/schema";
 import { BENEFICIARY_KINDS, COST_CATEGORIES } from "~/modules/subsidy/types";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.$programmeId_.rules.new";
 
 export const handle = { titleKey: "subsidies.rules.newTitle" };
@@ -23,7 +24,8 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   await requirePermission(request, "manage:subsidy-programmes:any");
   const { programme, parent } = await getSubsidyProgramme(params.programmeId);
   const latest = await latestRuleVersion(programme.id);
-  return { programme, province: parent.province, latest, today: vietnamDate(new Date()) };
+  // The form's idempotency key: the same form sent twice makes one rule version.
+  return { programme, province: parent.province, latest, today: vietnamDate(new Date()), submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -40,7 +42,7 @@ const money = (value: number | null | undefined) => (value === null || value ===
 
 export default function NewRuleVersionPage() {
   const { t, i18n } = useTranslation();
-  const { programme, province, latest, today } = useLoaderData<typeof loader>();
+  const { programme, province, latest, today, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -78,6 +80,7 @@ export default function NewRuleVersionPage() {
       <Card>
         <Form method="post" {...getFormProps(form)} className="space-y-5">
           <FormErrors errors={form.errors} />
+          <input type="hidden" name="submissionKey" value={submissionKey} />
           <TextField
             label={t("subsidies.rules.fields.effectiveFrom")}
             hint={t("subsidies.rules.fields.effectiveFromHint")}

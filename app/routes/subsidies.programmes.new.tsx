@@ -12,6 +12,7 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { vietnamDate } from "~/modules/subsidy/eligibility";
 import { createSubsidyProgramme, programmeFormOptions } from "~/modules/subsidy/programmes.server";
 import { SubsidyProgrammeSchema } from "~/modules/subsidy/schema";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.new";
 
 export const handle = { titleKey: "subsidies.programmes.newTitle" };
@@ -19,7 +20,8 @@ export const handle = { titleKey: "subsidies.programmes.newTitle" };
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   await requirePermission(request, "manage:subsidy-programmes:any");
   const options = await programmeFormOptions();
-  return { ...options, year: Number(vietnamDate(new Date()).slice(0, 4)) };
+  // The form's idempotency key: the same form sent twice makes one programme.
+  return { ...options, year: Number(vietnamDate(new Date()).slice(0, 4)), submissionKey: newSubmissionKey() };
 });
 
 export async function action({ request }: Route.ActionArgs) {
@@ -34,7 +36,7 @@ export async function action({ request }: Route.ActionArgs) {
 
 export default function NewSubsidyProgrammePage() {
   const { t, i18n } = useTranslation();
-  const { programmes, owners, year } = useLoaderData<typeof loader>();
+  const { programmes, owners, year, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -57,6 +59,7 @@ export default function NewSubsidyProgrammePage() {
       <Card>
         <Form method="post" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
+          <input type="hidden" name="submissionKey" value={submissionKey} />
           <SelectField label={t("subsidies.programmes.fields.programme")} errors={fields.programmeId.errors} {...getSelectProps(fields.programmeId)}>
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>

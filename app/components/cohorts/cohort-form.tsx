@@ -45,8 +45,11 @@ export function CohortForm({
   defaultValue,
   courses,
   organisations,
+  submissionKey,
 }: {
   mode: "create" | "edit";
+  /** Creating only: the form's idempotency key, so a double click makes one cohort. */
+  submissionKey?: string;
   lastResult?: SubmissionResult<string[]>;
   defaultValue: Partial<CohortFormValues>;
   courses: CourseOption[];
@@ -67,6 +70,7 @@ export function CohortForm({
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-5">
       <FormErrors errors={form.errors} />
+      {submissionKey ? <input type="hidden" name="submissionKey" value={submissionKey} /> : null}
       {mode === "create" && courseField ? (
         <SelectField label={t("cohorts.fields.course")} errors={courseField.errors} {...getSelectProps(courseField)}>
           <option value="">{t("cohorts.form.chooseCourse")}</option>

@@ -26,8 +26,11 @@ export function OrganisationForm({
   defaultValue,
   submitLabel,
   notice,
+  submissionKey,
 }: {
   id: string;
+  /** Creating only: the form's idempotency key, so a double click makes one organisation. */
+  submissionKey?: string;
   lastResult?: SubmissionResult<string[]>;
   defaultValue: Partial<OrganisationFormValues>;
   submitLabel: string;
@@ -46,6 +49,7 @@ export function OrganisationForm({
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-4">
       <FormErrors errors={form.errors} />
+      {submissionKey ? <input type="hidden" name="submissionKey" value={submissionKey} /> : null}
       <SelectField label={t("admin.organisations.fields.kind")} errors={fields.kind.errors} {...getSelectProps(fields.kind)}>
         {ORGANISATION_KINDS.map((kind) => (
           <option key={kind} value={kind}>

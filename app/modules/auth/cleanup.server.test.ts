@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { boss, stopJobs } from "~/lib/jobs.server";
-import { loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { formSubmissions, loginAttempts, outbox, passwordResetTokens, sessions } from "../../../db/schema";
 import { createUser, uniqueEmail } from "../../../tests/fixtures/factories";
 import { AUTH_CLEANUP_JOB, authCleanupJob, scheduleAuthCleanup } from "./cleanup.server";
 import { createSession, validateSessionToken } from "./session.server";
@@ -54,6 +55,19 @@ describe("the auth clean-up job", () => {
     expect(tokenRows.map((r) => r.id).sort()).toEqual([hashToken(tokens.open), hashToken(tokens.spentJustNow)].sort());
     const [mail] = await db.select().from(outbox).where(eq(outbox.id, stuck.id));
     expect(mail.deliverySecrets).toBeNull();
+  });
+
+  it("deletes create-form idempotency keys older than two days and keeps younger ones", async () => {
+    const user = await createUser();
+    const now = Date.now();
+    const keys = { old: randomUUID(), young: randomUUID() };
+    await db.insert(formSubmissions).values([
+      { key: keys.old, userId: user.id, form: "cohort", resultId: randomUUID(), createdAt: new Date(now - 49 * HOUR) },
+      { key: keys.young, userId: user.id, form: "cohort", resultId: randomUUID(), createdAt: new Date(now - 47 * HOUR) },
+    ]);
+    await authCleanupJob.run({ at: new Date(now).toISOString() });
+    const left = await db.select({ key: formSubmissions.key }).from(formSubmissions).where(eq(formSubmissions.userId, user.id));
+    expect(left).toEqual([{ key: keys.young }]);
   });
 
   it("is scheduled hourly in Vietnam time", async () => {

@@ -1,5 +1,5 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
-import { checkInTicketUses, emailVerificationTokens, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { checkInTicketUses, emailVerificationTokens, formSubmissions, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { boss, defineJob } from "~/lib/jobs.server";
 
@@ -8,6 +8,11 @@ const HOUR = 60 * 60 * 1000;
 export const LOGIN_ATTEMPT_RETENTION_MS = 24 * HOUR;
 /** Used or expired one-time tokens are kept a day after they stopped working (so a support question can be answered). */
 export const SPENT_TOKEN_RETENTION_MS = 24 * HOUR;
+/**
+ * A create form's idempotency key is kept two days: long enough for any retry of a page someone left open
+ * overnight; an older page sends a key that is gone and makes a new record, as a new form would.
+ */
+export const FORM_SUBMISSION_RETENTION_MS = 48 * HOUR;
 
 export type CleanupCounts = {
   sessions: number;
@@ -17,11 +22,13 @@ export type CleanupCounts = {
   mailRequests: number;
   outboxSecrets: number;
   checkInTickets: number;
+  formSubmissions: number;
 };
 
 /**
  * Deletes what has stopped being useful and would otherwise pile up: expired sessions, old sign-in attempts,
- * spent or expired reset tokens, and secrets of mail that never left (their tokens have expired by then).
+ * spent or expired reset tokens, secrets of mail that never left (their tokens have expired by then) and old
+ * idempotency keys of create forms.
  */
 export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCounts> {
   const tokenCutoff = new Date(now.getTime() - SPENT_TOKEN_RETENTION_MS);
@@ -50,8 +57,13 @@ export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCount
     .returning({ id: outbox.id });
   // Check-in tickets live five minutes; a day later their use record protects nothing.
   const removedTickets = await db.delete(checkInTicketUses).where(lt(checkInTicketUses.usedAt, tokenCutoff)).returning({ id: checkInTicketUses.ticketHash });
+  const removedSubmissions = await db
+    .delete(formSubmissions)
+    .where(lt(formSubmissions.createdAt, new Date(now.getTime() - FORM_SUBMISSION_RETENTION_MS)))
+    .returning({ key: formSubmissions.key });
   return {
     checkInTickets: removedTickets.length,
+    formSubmissions: removedSubmissions.length,
     sessions: removedSessions.length,
     loginAttempts: removedAttempts.length,
     resetTokens: removedResetTokens.length,

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, userRoles } from "../../../db/schema";
+import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, practicumFiles, practicumSubmissions, userRoles } from "../../../db/schema";
 import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -131,6 +131,27 @@ describe("requirements", () => {
 });
 
 describe("practicum evaluation", () => {
+  it("makes one submission, with one stored lesson plan, from twenty concurrent copies of the same form", async () => {
+    const lecturer = await createUser({ roles: ["lecturer"] });
+    await completedCohort(lecturer.id);
+    const input = {
+      userId: lecturer.id,
+      certificationId: certification.id,
+      topic: "Mô hình kinh doanh",
+      mode: "recording" as const,
+      recordingUrl: "https://video.example.vn/buoi-day-2",
+      submissionKey: crypto.randomUUID(),
+    };
+    const copies = await Promise.allSettled(Array.from({ length: 20 }, () => submitPracticum({ ...input, lessonPlan: pdf() })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const rows = await db.select().from(practicumSubmissions).where(eq(practicumSubmissions.userId, lecturer.id));
+    expect(rows).toHaveLength(1);
+    expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
+    expect(await db.select().from(practicumFiles).where(eq(practicumFiles.submissionId, rows[0].id))).toHaveLength(1);
+    // Sent again later: the same submission, not "a practicum is pending".
+    expect((await submitPracticum({ ...input, lessonPlan: pdf() })).id).toBe(rows[0].id);
+  });
+
   it("goes resubmit → pass: the second attempt is scored and passes; what to improve is kept", async () => {
     const lecturer = await createUser({ roles: ["lecturer"] });
     const evaluator = await createUser({ roles: ["trainer"] });

@@ -8,6 +8,7 @@ import {
   users,
 } from "../../../db/schema";
 import { db } from "~/lib/db.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
@@ -26,6 +27,8 @@ export type SubmitPracticumInput = {
   sessionPlace?: string;
   recordingUrl?: string;
   reflection?: string;
+  /** The form's idempotency key (app/lib/idempotency.server.ts). */
+  submissionKey?: string;
   lessonPlan: File;
   recording?: File;
 };
@@ -49,15 +52,6 @@ export async function submitPracticum(input: SubmitPracticumInput) {
   const check = await checkRequirements({ userId: input.userId, certificationId: input.certificationId });
   const course = check.requirements.find((r) => r.kind === "trainer_course");
   if (course && !course.met) throw conflict("certification.errors.courseworkNotComplete");
-  const [latest] = await db
-    .select()
-    .from(practicumSubmissions)
-    .where(and(eq(practicumSubmissions.userId, input.userId), eq(practicumSubmissions.certificationId, input.certificationId)))
-    .orderBy(desc(practicumSubmissions.attempt))
-    .limit(1);
-  if (latest?.status === "submitted") throw conflict("certification.errors.practicumPending");
-  if (latest?.status === "passed") throw conflict("certification.errors.practicumPassed");
-  if (latest?.status === "failed") throw conflict("certification.errors.practicumFailed");
   const rubric = await latestRubric(input.certificationId);
   if (input.mode === "live_session" && !input.sessionAt) throw badRequest("certification.validation.sessionAtRequired", { field: "sessionAt" });
   if (input.mode === "recording" && !input.recording && !input.recordingUrl) {
@@ -70,42 +64,65 @@ export async function submitPracticum(input: SubmitPracticumInput) {
   const stored: { file: CheckedFile; key: string }[] = [];
   try {
     for (const file of files) stored.push({ file, key: await storeBytes(file.bytes) });
-    return await db.transaction(async (tx) => {
-      const [submission] = await tx
-        .insert(practicumSubmissions)
-        .values({
-          certificationId: input.certificationId,
-          rubricId: rubric.id,
-          userId: input.userId,
-          attempt: (latest?.attempt ?? 0) + 1,
-          topic: input.topic,
-          mode: input.mode,
-          sessionAt: input.mode === "live_session" ? (input.sessionAt ?? null) : null,
-          sessionPlace: input.mode === "live_session" ? (input.sessionPlace ?? null) : null,
-          recordingUrl: input.mode === "recording" ? (input.recordingUrl ?? null) : null,
-          reflection: input.reflection ?? null,
-        })
-        .returning();
-      for (const { file, key } of stored) {
-        await tx.insert(practicumFiles).values({
-          submissionId: submission.id,
-          kind: file.kind,
-          fileName: file.fileName,
-          contentType: file.contentType,
-          sizeBytes: file.bytes.byteLength,
-          sha256: file.sha256,
-          storageKey: key,
-        });
-      }
-      await recordAudit(tx, {
-        actorId: input.userId,
-        action: "practicum.submitted",
-        entityType: "practicum_submission",
-        entityId: submission.id,
-        after: { attempt: submission.attempt, mode: submission.mode, files: stored.map((s) => s.file.kind) },
-      });
-      return submission;
-    });
+    const once = { key: input.submissionKey, userId: input.userId, form: "practicum" };
+    let repeated = true;
+    const saved = await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(practicumSubmissions).where(eq(practicumSubmissions.id, id)))[0],
+        async () => {
+          repeated = false;
+          // After the key: the same form sent again finds its own submission, not "a practicum is pending".
+          const [latest] = await tx
+            .select()
+            .from(practicumSubmissions)
+            .where(and(eq(practicumSubmissions.userId, input.userId), eq(practicumSubmissions.certificationId, input.certificationId)))
+            .orderBy(desc(practicumSubmissions.attempt))
+            .limit(1);
+          if (latest?.status === "submitted") throw conflict("certification.errors.practicumPending");
+          if (latest?.status === "passed") throw conflict("certification.errors.practicumPassed");
+          if (latest?.status === "failed") throw conflict("certification.errors.practicumFailed");
+          const [submission] = await tx
+            .insert(practicumSubmissions)
+            .values({
+              certificationId: input.certificationId,
+              rubricId: rubric.id,
+              userId: input.userId,
+              attempt: (latest?.attempt ?? 0) + 1,
+              topic: input.topic,
+              mode: input.mode,
+              sessionAt: input.mode === "live_session" ? (input.sessionAt ?? null) : null,
+              sessionPlace: input.mode === "live_session" ? (input.sessionPlace ?? null) : null,
+              recordingUrl: input.mode === "recording" ? (input.recordingUrl ?? null) : null,
+              reflection: input.reflection ?? null,
+            })
+            .returning();
+          for (const { file, key } of stored) {
+            await tx.insert(practicumFiles).values({
+              submissionId: submission.id,
+              kind: file.kind,
+              fileName: file.fileName,
+              contentType: file.contentType,
+              sizeBytes: file.bytes.byteLength,
+              sha256: file.sha256,
+              storageKey: key,
+            });
+          }
+          await recordAudit(tx, {
+            actorId: input.userId,
+            action: "practicum.submitted",
+            entityType: "practicum_submission",
+            entityId: submission.id,
+            after: { attempt: submission.attempt, mode: submission.mode, files: stored.map((s) => s.file.kind) },
+          });
+          return submission;
+        },
+      ),
+    );
+    // A repeat's copies of the files belong to no submission: remove them.
+    if (repeated) await Promise.all(stored.map((s) => removeStoredBytes(s.key).catch(() => undefined)));
+    return saved;
   } catch (error) {
     // Nothing half-written: files stored for a submission that was not saved are removed.
     await Promise.all(stored.map((s) => removeStoredBytes(s.key).catch(() => undefined)));

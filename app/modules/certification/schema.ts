@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { submissionKeyField } from "~/lib/submission-key";
 import { isIsoDate } from "~/modules/cohorts/time";
 
 /**
@@ -19,6 +20,7 @@ export const PRACTICUM_MODES = ["live_session", "recording"] as const;
 export const PracticumSubmissionSchema = z
   .object({
     certificationId: uuid,
+    submissionKey: submissionKeyField,
     topic: z
       .string({ required_error: "certification.validation.topicRequired" })
       .trim()

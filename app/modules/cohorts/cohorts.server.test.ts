@@ -44,6 +44,20 @@ function cohortInput(courseId: string, organisationId: string, overrides: Partia
 }
 
 describe("cohorts", () => {
+  it("makes one cohort from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
+    const course = await createCourse();
+    const org = await createOrganisation({ kind: "incubator" });
+    const staff = await createPerson(["staff"]);
+    const input = cohortInput(course.id, org.id, { submissionKey: crypto.randomUUID() });
+    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createCohort({ actor: staff.actor, cohort: input })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const ids = new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")));
+    expect(ids.size).toBe(1);
+    expect(await db.select({ id: cohorts.id }).from(cohorts).where(eq(cohorts.code, input.code))).toEqual([{ id: [...ids][0] }]);
+    // Sent again after the first committed: the same cohort, not "code taken".
+    expect((await createCohort({ actor: staff.actor, cohort: input })).id).toBe([...ids][0]);
+  });
+
   it("staff create a cohort with the course's price by default; organisation admins only for their organisation", async () => {
     const course = await createCourse({ listPriceVnd: 3_200_000 });
     const org = await createOrganisation({ kind: "incubator" });
@@ -131,6 +145,21 @@ describe("cohorts", () => {
 });
 
 describe("sessions", () => {
+  it("adds one session, or one series, from twenty concurrent copies of the same form", async () => {
+    const { cohort } = await createTestCohort({ sessionStarts: [], startsOn: "2026-09-01", endsOn: "2026-10-31" });
+    const staff = await createPerson(["staff"]);
+    const session = { date: "2026-09-02", startTime: "08:00", endTime: "10:00", submissionKey: crypto.randomUUID() };
+    const singles = await Promise.all(Array.from({ length: 20 }, () => addSession({ actor: staff.actor, cohortId: cohort.id, session })));
+    expect(new Set(singles.map((s) => s.id)).size).toBe(1);
+    const series = { startDate: "2026-09-07", weekdays: ["1" as const], count: 3, startTime: "18:00", endTime: "20:00", submissionKey: crypto.randomUUID() };
+    const runs = await Promise.all(Array.from({ length: 20 }, () => addWeeklySeries({ actor: staff.actor, cohortId: cohort.id, series })));
+    const firstIds = runs[0].map((s) => s.id).sort();
+    expect(firstIds).toHaveLength(3);
+    for (const run of runs) expect(run.map((s) => s.id).sort()).toEqual(firstIds);
+    // 1 single + 3 of the series, whatever the number of copies.
+    expect(await db.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohort.id))).toHaveLength(4);
+  });
+
   it("adds a weekly series on Vietnamese wall-clock times, inside the cohort's dates only", async () => {
     const { cohort } = await createTestCohort({ sessionStarts: [], startsOn: "2026-09-01", endsOn: "2026-10-31" });
     const staff = await createPerson(["staff"]);

@@ -11,6 +11,7 @@ import {
 } from "../../../db/schema";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -74,20 +75,28 @@ export async function createCohort(input: { actor: Actor; cohort: CohortCreateIn
   if (!course) throw badRequest("validation.invalidChoice", { field: "courseId" });
   await assertOrganisationExists(db, cohort.organisationId);
   const values = { ...cohortValues(cohort), courseId: course.id, feeVnd: cohort.feeVnd ?? course.listPriceVnd, createdBy: actor.id };
+  const once = { key: cohort.submissionKey, userId: actor.id, form: "cohort" };
   try {
-    return await db.transaction(async (tx) => {
-      const [created] = await tx.insert(cohorts).values(values).returning();
-      await replaceQuestions(tx, created.id, cohort.admission === "application" ? cohort.questions : undefined);
-      await recordAudit(tx, {
-        actorId: actor.id,
-        ipAddress: input.ipAddress,
-        action: "cohort.created",
-        entityType: "cohort",
-        entityId: created.id,
-        after: values,
-      });
-      return created;
-    });
+    return await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(cohorts).where(eq(cohorts.id, id)))[0],
+        async () => {
+          const [created] = await tx.insert(cohorts).values(values).returning();
+          await replaceQuestions(tx, created.id, cohort.admission === "application" ? cohort.questions : undefined);
+          await recordAudit(tx, {
+            actorId: actor.id,
+            ipAddress: input.ipAddress,
+            action: "cohort.created",
+            entityType: "cohort",
+            entityId: created.id,
+            after: values,
+          });
+          return created;
+        },
+      ),
+    );
   } catch (error) {
     rethrowCodeTaken(error);
   }

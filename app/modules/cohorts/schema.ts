@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { submissionKeyField } from "~/lib/submission-key";
 import { optionalText, requiredText } from "~/lib/text-fields";
 import { isClockTime, isIsoDate } from "./time";
 
@@ -115,7 +116,7 @@ function checkCohort(value: CohortShape, ctx: z.RefinementCtx) {
   }
 }
 
-export const CohortCreateSchema = z.object({ courseId: uuid, ...cohortFields }).superRefine(checkCohort);
+export const CohortCreateSchema = z.object({ courseId: uuid, submissionKey: submissionKeyField, ...cohortFields }).superRefine(checkCohort);
 export const CohortUpdateSchema = z.object(cohortFields).superRefine(checkCohort);
 export type CohortCreateInput = z.infer<typeof CohortCreateSchema>;
 export type CohortUpdateInput = z.infer<typeof CohortUpdateSchema>;
@@ -134,7 +135,7 @@ function checkTimes(value: { startTime: string; endTime: string }, ctx: z.Refine
 }
 
 export const SessionSchema = z
-  .object({ date: isoDate, startTime: clockTime, endTime: clockTime, ...sessionPlace })
+  .object({ date: isoDate, startTime: clockTime, endTime: clockTime, submissionKey: submissionKeyField, ...sessionPlace })
   .superRefine(checkTimes);
 export type SessionInput = z.infer<typeof SessionSchema>;
 
@@ -159,6 +160,7 @@ export const SeriesSchema = z
     untilDate: isoDate.optional(),
     startTime: clockTime,
     endTime: clockTime,
+    submissionKey: submissionKeyField,
     ...sessionPlace,
   })
   .superRefine((value, ctx) => {

@@ -1,6 +1,7 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
+import { claimSubmission, createOnce, recordSubmissionResult } from "~/lib/idempotency.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import type { Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -56,16 +57,28 @@ export function sessionPlace(
 export async function addSession(input: { actor: Actor; cohortId: string; session: SessionInput }) {
   const cohort = await loadManagedCohort(input.actor, input.cohortId);
   assertWithinCohort(cohort, input.session.date, "date");
-  const [created] = await db
-    .insert(cohortSessions)
-    .values({
-      cohortId: cohort.id,
-      startsAt: vietnamInstant(input.session.date, input.session.startTime),
-      endsAt: vietnamInstant(input.session.date, input.session.endTime),
-      ...place(input.session),
-      createdBy: input.actor.id,
-    })
-    .returning();
+  const once = { key: input.session.submissionKey, userId: input.actor.id, form: "cohort-session" };
+  const created = await db.transaction((tx) =>
+    createOnce(
+      tx,
+      once,
+      async (id) => (await tx.select().from(cohortSessions).where(eq(cohortSessions.id, id)))[0],
+      async () => {
+        const [row] = await tx
+          .insert(cohortSessions)
+          .values({
+            cohortId: cohort.id,
+            startsAt: vietnamInstant(input.session.date, input.session.startTime),
+            endsAt: vietnamInstant(input.session.date, input.session.endTime),
+            ...place(input.session),
+            createdBy: input.actor.id,
+          })
+          .returning();
+        return row;
+      },
+    ),
+  );
+  // A repeat schedules nothing new: the reminder job is a singleton per session and start.
   await scheduleSessionReminder(created);
   return created;
 }
@@ -89,18 +102,26 @@ export async function addWeeklySeries(input: { actor: Actor; cohortId: string; s
       params: { date: outside.date, from: cohort.startsOn, to: cohort.endsOn },
     });
   }
-  const created = await db
-    .insert(cohortSessions)
-    .values(
-      planned.map((p) => ({
-        cohortId: cohort.id,
-        startsAt: p.startsAt,
-        endsAt: p.endsAt,
-        ...place(input.series),
-        createdBy: input.actor.id,
-      })),
-    )
-    .returning();
+  const once = { key: input.series.submissionKey, userId: input.actor.id, form: "cohort-series" };
+  const created = await db.transaction(async (tx) => {
+    // A series makes many sessions: the key records all their ids, comma-separated, for a repeat to return.
+    const repeat = await claimSubmission(tx, once);
+    if (repeat) return tx.select().from(cohortSessions).where(inArray(cohortSessions.id, repeat.repeatOf.split(",")));
+    const rows = await tx
+      .insert(cohortSessions)
+      .values(
+        planned.map((p) => ({
+          cohortId: cohort.id,
+          startsAt: p.startsAt,
+          endsAt: p.endsAt,
+          ...place(input.series),
+          createdBy: input.actor.id,
+        })),
+      )
+      .returning();
+    await recordSubmissionResult(tx, once.key, rows.map((r) => r.id).join(","), once.userId);
+    return rows;
+  });
   for (const session of created) await scheduleSessionReminder(session);
   return created;
 }

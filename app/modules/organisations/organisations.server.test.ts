@@ -91,6 +91,22 @@ describe("createOrganisation", () => {
     expect(rows.map((r) => [r.action, r.actorId, r.ipAddress])).toEqual([["organisation.created", staff.id, "10.9.0.1"]]);
   });
 
+  it("makes one organisation from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
+    const staff = await actorFor(await createUser({ roles: ["staff"] }));
+    const input = startup({ submissionKey: randomUUID() });
+    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createOrganisation({ actor: staff, organisation: input })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    const ids = new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")));
+    expect(ids.size).toBe(1);
+    const rows = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.taxCode, input.taxCode!));
+    expect(rows).toEqual([{ id: [...ids][0] }]);
+    // Sent again after the first committed: the same organisation, not "tax code taken".
+    const retry = await createOrganisation({ actor: staff, organisation: input });
+    expect(retry.id).toBe([...ids][0]);
+    const audit = await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.entityId, retry.id));
+    expect(audit).toHaveLength(1);
+  });
+
   it("refuses a tax code another organisation has, next to the field, and saves nothing", async () => {
     const admin = await actorFor(await createUser({ roles: ["admin"] }));
     const taxCode = uniqueTaxCode();

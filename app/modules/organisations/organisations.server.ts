@@ -1,7 +1,8 @@
 import { and, asc, eq, ilike, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { memberships, organisations, users } from "../../../db/schema";
-import { db } from "~/lib/db.server";
+import { db, type Queryable } from "~/lib/db.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -124,9 +125,9 @@ function assertRegistration(values: Values) {
   if (!values.province) throw badRequest("validation.required", { field: "province" });
 }
 
-async function assertTaxCodeFree(taxCode: string | null | undefined, exceptId?: string) {
+async function assertTaxCodeFree(taxCode: string | null | undefined, exceptId?: string, q: Queryable = db) {
   if (!taxCode) return;
-  const [taken] = await db
+  const [taken] = await q
     .select({ id: organisations.id })
     .from(organisations)
     .where(and(eq(organisations.taxCode, taxCode), exceptId ? ne(organisations.id, exceptId) : undefined));
@@ -143,20 +144,29 @@ export async function createOrganisation(input: { actor: Actor; organisation: Or
   if (!can(input.actor, "manage:organisations:any")) throw forbidden();
   const values = toValues(input.organisation);
   assertRegistration(values);
-  await assertTaxCodeFree(values.taxCode);
+  const once = { key: input.organisation.submissionKey, userId: input.actor.id, form: "organisation" };
   try {
-    return await db.transaction(async (tx) => {
-      const [created] = await tx.insert(organisations).values(values).returning();
-      await recordAudit(tx, {
-        actorId: input.actor.id,
-        ipAddress: input.ipAddress,
-        action: "organisation.created",
-        entityType: "organisation",
-        entityId: created.id,
-        after: values,
-      });
-      return created;
-    });
+    return await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(organisations).where(eq(organisations.id, id)))[0],
+        async () => {
+          // After the key: the same form sent again finds its own organisation, not a "tax code taken".
+          await assertTaxCodeFree(values.taxCode, undefined, tx);
+          const [created] = await tx.insert(organisations).values(values).returning();
+          await recordAudit(tx, {
+            actorId: input.actor.id,
+            ipAddress: input.ipAddress,
+            action: "organisation.created",
+            entityType: "organisation",
+            entityId: created.id,
+            after: values,
+          });
+          return created;
+        },
+      ),
+    );
   } catch (error) {
     rethrowTaxCodeTaken(error);
   }

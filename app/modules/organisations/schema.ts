@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { submissionKeyField } from "~/lib/submission-key";
 import { emailSchema } from "~/modules/auth/schema";
 import { TIME_ZONE } from "~/lib/format";
 import { isIsoDate } from "~/modules/cohorts/time";
@@ -82,6 +83,7 @@ export const OrganisationSchema = z
       .optional(),
     taxCode: z.string().trim().optional(),
     businessRegisteredOn: z.string().trim().optional(),
+    submissionKey: submissionKeyField,
   })
   .superRefine((value, ctx) => {
     for (const error of registrationErrors(value)) ctx.addIssue({ code: "custom", path: [error.field], message: error.messageKey });

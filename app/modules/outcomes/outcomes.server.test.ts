@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, programmeOutcomes, programmeTargets, programmes, storedFiles } from "../../../db/schema";
 import { db } from "~/lib/db.server";
@@ -48,5 +48,20 @@ describe("recording programme outcomes", () => {
     await expectAppError(recordOutcome({ actorId: staffId, value: { ...base(), organisationId: government.id }, now: NOW }), 400, "reports.outcomes.errors.organisation");
     await expectAppError(recordOutcome({ actorId: staffId, value: { ...base(), occurredOn: "2026-07-21", evidenceFile: fakePdfFile() }, now: NOW }), 400, "files.errors.wrongType");
     expect(await count()).toBe(before);
+  });
+
+  it("records one outcome, with one stored file, from thirty concurrent copies of the same form", async () => {
+    const files = async () =>
+      (await db.select().from(storedFiles).where(and(eq(storedFiles.ownerUserId, staffId), eq(storedFiles.purpose, "programme-outcome")))).length;
+    const filesBefore = await files();
+    const value = { ...base(), occurredOn: "2026-07-25", evidenceFile: pdfFile("bien-ban.pdf"), submissionKey: randomUUID() };
+    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => recordOutcome({ actorId: staffId, value, now: NOW })));
+    expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
+    expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : ""))).size).toBe(1);
+    const rows = await db.select().from(programmeOutcomes).where(and(eq(programmeOutcomes.programmeId, programmeId), eq(programmeOutcomes.occurredOn, "2026-07-25")));
+    expect(rows).toHaveLength(1);
+    expect(await files()).toBe(filesBefore + 1);
+    // Sent again later: the same outcome, not "already recorded".
+    expect((await recordOutcome({ actorId: staffId, value, now: NOW })).id).toBe(rows[0].id);
   });
 });

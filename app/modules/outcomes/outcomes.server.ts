@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { organisations, programmeOutcomes, programmes, storedFiles, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { AppError } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { isUuid } from "~/modules/organisations/organisations.server";
@@ -28,47 +29,61 @@ export async function recordOutcome(input: { actorId: string; ipAddress?: string
     .from(organisations)
     .where(and(eq(organisations.id, value.organisationId), inArray(organisations.kind, ["startup", "project_team", "incubator", "university"])));
   if (!organisation) throw new AppError(400, "reports.outcomes.errors.organisation", { field: "organisationId" });
-  const [duplicate] = await db
-    .select({ id: programmeOutcomes.id })
-    .from(programmeOutcomes)
-    .where(
-      and(
-        eq(programmeOutcomes.programmeId, value.programmeId),
-        eq(programmeOutcomes.organisationId, value.organisationId),
-        eq(programmeOutcomes.kind, value.kind),
-        eq(programmeOutcomes.occurredOn, value.occurredOn),
-      ),
-    );
-  if (duplicate) throw new AppError(409, "reports.outcomes.errors.duplicate", { field: "kind" });
 
   const uploads = value.evidenceFile ? [await checkUpload("evidenceFile", value.evidenceFile, EVIDENCE_POLICY)] : [];
   const written = await writeUploads({ ownerUserId: input.actorId, purpose: "programme-outcome", uploads, now });
+  const once = { key: value.submissionKey, userId: input.actorId, form: "programme-outcome" };
+  let repeated = true;
   try {
-    return await db.transaction(async (tx) => {
-      await insertStoredFiles(tx, written.rows);
-      const [row] = await tx
-        .insert(programmeOutcomes)
-        .values({
-          programmeId: value.programmeId,
-          organisationId: value.organisationId,
-          kind: value.kind,
-          occurredOn: value.occurredOn,
-          evidenceReference: value.evidenceReference,
-          evidenceFileId: written.rows[0]?.id ?? null,
-          note: value.note || null,
-          recordedBy: input.actorId,
-        })
-        .returning();
-      await recordAudit(tx, {
-        actorId: input.actorId,
-        ipAddress: input.ipAddress,
-        action: "outcome.recorded",
-        entityType: "programme_outcome",
-        entityId: row.id,
-        after: { ...row, evidenceFileSha256: written.rows[0]?.sha256 ?? null },
-      });
-      return row;
-    });
+    const outcome = await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(programmeOutcomes).where(eq(programmeOutcomes.id, id)))[0],
+        async () => {
+          repeated = false;
+          // After the key: the same form sent again finds its own outcome, not "already recorded".
+          const [duplicate] = await tx
+            .select({ id: programmeOutcomes.id })
+            .from(programmeOutcomes)
+            .where(
+              and(
+                eq(programmeOutcomes.programmeId, value.programmeId),
+                eq(programmeOutcomes.organisationId, value.organisationId),
+                eq(programmeOutcomes.kind, value.kind),
+                eq(programmeOutcomes.occurredOn, value.occurredOn),
+              ),
+            );
+          if (duplicate) throw new AppError(409, "reports.outcomes.errors.duplicate", { field: "kind" });
+          await insertStoredFiles(tx, written.rows);
+          const [row] = await tx
+            .insert(programmeOutcomes)
+            .values({
+              programmeId: value.programmeId,
+              organisationId: value.organisationId,
+              kind: value.kind,
+              occurredOn: value.occurredOn,
+              evidenceReference: value.evidenceReference,
+              evidenceFileId: written.rows[0]?.id ?? null,
+              note: value.note || null,
+              recordedBy: input.actorId,
+            })
+            .returning();
+          await recordAudit(tx, {
+            actorId: input.actorId,
+            ipAddress: input.ipAddress,
+            action: "outcome.recorded",
+            entityType: "programme_outcome",
+            entityId: row.id,
+            after: { ...row, evidenceFileSha256: written.rows[0]?.sha256 ?? null },
+          });
+          return row;
+        },
+      ),
+    );
+    // A repeat's copy of the evidence file was never recorded: remove it.
+    if (repeated) await written.discard();
+    return outcome;
   } catch (error) {
     await written.discard();
     throw error;

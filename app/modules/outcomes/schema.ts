@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { submissionKeyField } from "~/lib/submission-key";
 import { isIsoDate } from "~/modules/cohorts/time";
 
 export const OUTCOME_KINDS = ["project_supported", "raised_investment", "incorporated", "st_enterprise_certified", "support_centre"] as const;
@@ -6,6 +7,7 @@ export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 /** The staff form that records an outcome toward a programme's targets, with its evidence. */
 export const OutcomeSchema = z.object({
+  submissionKey: submissionKeyField,
   programmeId: z.string({ required_error: "reports.errors.programme" }).uuid("reports.errors.programme"),
   organisationId: z.string({ required_error: "reports.outcomes.errors.organisation" }).uuid("reports.outcomes.errors.organisation"),
   kind: z.enum(OUTCOME_KINDS, { errorMap: () => ({ message: "reports.outcomes.errors.kind" }) }),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { organisations, programmeReports, programmes, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { notFound } from "~/lib/errors";
 import { defineJob } from "~/lib/jobs.server";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -26,6 +27,8 @@ export type ReportRequest = {
   periodIndex: number;
   language: "vi" | "en";
   ipAddress?: string | null;
+  /** The form's idempotency key (app/lib/idempotency.server.ts). */
+  submissionKey?: string;
 };
 
 /**
@@ -56,30 +59,39 @@ export async function requestReport(input: ReportRequest, options: { enqueue?: b
   const [programme] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, input.programmeId));
   if (!programme) throw notFound("reports.periodic.notFound");
   const period = periodOf(input.periodKind, input.year, input.periodIndex);
-  const row = await db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(programmeReports)
-      .values({
-        programmeId: input.programmeId,
-        periodKind: input.periodKind,
-        year: input.year,
-        periodIndex: input.periodIndex,
-        periodStart: period.start,
-        periodEnd: period.end,
-        language: input.language,
-        requestedBy: input.actorId,
-      })
-      .returning({ id: programmeReports.id, seq: programmeReports.seq });
-    await recordAudit(tx, {
-      actorId: input.actorId,
-      ipAddress: input.ipAddress ?? null,
-      action: "report.generated",
-      entityType: "programme_report",
-      entityId: created.id,
-      after: { number: created.seq, programmeId: input.programmeId, periodKind: input.periodKind, year: input.year, periodIndex: input.periodIndex, language: input.language },
-    });
-    return created;
-  });
+  const once = { key: input.submissionKey, userId: input.actorId, form: "programme-report" };
+  const row = await db.transaction((tx) =>
+    createOnce(
+      tx,
+      once,
+      async (id) => (await tx.select({ id: programmeReports.id, seq: programmeReports.seq }).from(programmeReports).where(eq(programmeReports.id, id)))[0],
+      async () => {
+        const [created] = await tx
+          .insert(programmeReports)
+          .values({
+            programmeId: input.programmeId,
+            periodKind: input.periodKind,
+            year: input.year,
+            periodIndex: input.periodIndex,
+            periodStart: period.start,
+            periodEnd: period.end,
+            language: input.language,
+            requestedBy: input.actorId,
+          })
+          .returning({ id: programmeReports.id, seq: programmeReports.seq });
+        await recordAudit(tx, {
+          actorId: input.actorId,
+          ipAddress: input.ipAddress ?? null,
+          action: "report.generated",
+          entityType: "programme_report",
+          entityId: created.id,
+          after: { number: created.seq, programmeId: input.programmeId, periodKind: input.periodKind, year: input.year, periodIndex: input.periodIndex, language: input.language },
+        });
+        return created;
+      },
+    ),
+  );
+  // A repeat enqueues nothing new: the build job is a singleton per report.
   if (options.enqueue !== false) await buildReportJob.enqueue({ reportId: row.id }, { singletonKey: row.id });
   return row.id;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { submissionKeyField } from "~/lib/submission-key";
 import { isIsoDate } from "~/modules/cohorts/time";
 import { PERIOD_COUNT, PERIOD_KINDS } from "./period";
 
@@ -29,6 +30,7 @@ export const DashboardFilterSchema = z
 export const GenerateReportSchema = z
   .object({
     intent: z.literal("generate"),
+    submissionKey: submissionKeyField,
     programmeId: z.string({ required_error: "reports.errors.programme" }).uuid("reports.errors.programme"),
     ...periodFields,
   })

@@ -175,7 +175,7 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
         entityId: claimId,
         after: { ...claim, files: written.rows.map((r) => ({ id: r.id, name: r.originalName, sha256: r.sha256 })) },
       });
-      await recordSubmissionResult(tx, once.key, claimId);
+      await recordSubmissionResult(tx, once.key, claimId, once.userId);
       return { claim, repeated: false };
     });
     // A repeat's copies of the files were never recorded: remove them.

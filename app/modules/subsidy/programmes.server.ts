@@ -12,6 +12,7 @@ import {
 } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
@@ -188,23 +189,31 @@ export async function createSubsidyProgramme(input: { actor: Actor; programme: S
   ]);
   if (!parent) throw badRequest("validation.invalidChoice", { field: "programmeId" });
   if (!owner || owner.kind !== "government") throw badRequest("subsidies.errors.ownerNotDepartment", { field: "ownerOrganisationId" });
+  const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-programme" };
   try {
-    return await db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(subsidyProgrammes)
-        .values({
-          programmeId: value.programmeId,
-          nameVi: value.nameVi,
-          nameEn: value.nameEn,
-          fiscalYear: value.fiscalYear,
-          ownerOrganisationId: value.ownerOrganisationId,
-          decisionRef: value.decisionRef || null,
-          createdBy: input.actor.id,
-        })
-        .returning();
-      await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_programme.created", entityType: "subsidy_programme", entityId: created.id, after: created });
-      return created;
-    });
+    return await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(subsidyProgrammes).where(eq(subsidyProgrammes.id, id)))[0],
+        async () => {
+          const [created] = await tx
+            .insert(subsidyProgrammes)
+            .values({
+              programmeId: value.programmeId,
+              nameVi: value.nameVi,
+              nameEn: value.nameEn,
+              fiscalYear: value.fiscalYear,
+              ownerOrganisationId: value.ownerOrganisationId,
+              decisionRef: value.decisionRef || null,
+              createdBy: input.actor.id,
+            })
+            .returning();
+          await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_programme.created", entityType: "subsidy_programme", entityId: created.id, after: created });
+          return created;
+        },
+      ),
+    );
   } catch (error) {
     if (pgErrorCode(error) === "23505") throw conflict("subsidies.errors.programmeNameTaken", { field: "nameVi" });
     throw error;
@@ -214,27 +223,35 @@ export async function createSubsidyProgramme(input: { actor: Actor; programme: S
 export async function addBudgetLine(input: { actor: Actor; subsidyProgrammeId: string; line: BudgetLineInput }) {
   requireManager(input.actor);
   const programme = await getSubsidyProgrammeRow(db, input.subsidyProgrammeId);
+  const once = { key: input.line.submissionKey, userId: input.actor.id, form: "subsidy-budget-line" };
   try {
-    return await db.transaction(async (tx) => {
-      const [{ next }] = await tx
-        .select({ next: sql<number>`coalesce(max(${subsidyBudgetLines.position}), 0)::int + 1` })
-        .from(subsidyBudgetLines)
-        .where(eq(subsidyBudgetLines.subsidyProgrammeId, programme.id));
-      const [line] = await tx
-        .insert(subsidyBudgetLines)
-        .values({
-          subsidyProgrammeId: programme.id,
-          code: input.line.code,
-          fundingSource: input.line.fundingSource,
-          sourceName: input.line.sourceName,
-          allocatedVnd: input.line.allocatedVnd,
-          position: next,
-          createdBy: input.actor.id,
-        })
-        .returning();
-      await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_budget_line.opened", entityType: "subsidy_budget_line", entityId: line.id, after: line });
-      return line;
-    });
+    return await db.transaction((tx) =>
+      createOnce(
+        tx,
+        once,
+        async (id) => (await tx.select().from(subsidyBudgetLines).where(eq(subsidyBudgetLines.id, id)))[0],
+        async () => {
+          const [{ next }] = await tx
+            .select({ next: sql<number>`coalesce(max(${subsidyBudgetLines.position}), 0)::int + 1` })
+            .from(subsidyBudgetLines)
+            .where(eq(subsidyBudgetLines.subsidyProgrammeId, programme.id));
+          const [line] = await tx
+            .insert(subsidyBudgetLines)
+            .values({
+              subsidyProgrammeId: programme.id,
+              code: input.line.code,
+              fundingSource: input.line.fundingSource,
+              sourceName: input.line.sourceName,
+              allocatedVnd: input.line.allocatedVnd,
+              position: next,
+              createdBy: input.actor.id,
+            })
+            .returning();
+          await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_budget_line.opened", entityType: "subsidy_budget_line", entityId: line.id, after: line });
+          return line;
+        },
+      ),
+    );
   } catch (error) {
     if (pgErrorCode(error) === "23505") throw conflict("subsidies.errors.lineCodeTaken", { field: "code" });
     throw error;

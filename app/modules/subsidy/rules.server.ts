@@ -1,6 +1,7 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { subsidyProgrammes, subsidyRuleVersions } from "../../../db/schema";
 import { db, type Queryable } from "~/lib/db.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { badRequest, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
@@ -47,43 +48,51 @@ export async function createRuleVersion(input: { actor: Actor; subsidyProgrammeI
   const stray = value.costCategories.find((c) => !offered.has(c));
   if (stray) throw badRequest("subsidies.errors.categoryWithoutBeneficiary", { field: "costCategories", params: { category: stray } });
   const effectiveFrom = startOfVietnamDay(value.effectiveFrom);
-  return db.transaction(async (tx) => {
-    // One new version at a time per programme: the numbers and dates stay in order.
-    await tx.select({ id: subsidyProgrammes.id }).from(subsidyProgrammes).where(eq(subsidyProgrammes.id, programme.id)).for("update");
-    const [latest] = await tx
-      .select({ version: subsidyRuleVersions.version, effectiveFrom: subsidyRuleVersions.effectiveFrom })
-      .from(subsidyRuleVersions)
-      .where(eq(subsidyRuleVersions.subsidyProgrammeId, programme.id))
-      .orderBy(desc(subsidyRuleVersions.version))
-      .limit(1);
-    if (latest && effectiveFrom.getTime() <= latest.effectiveFrom.getTime()) {
-      throw badRequest("subsidies.errors.effectiveFromNotAfterLatest", { field: "effectiveFrom" });
-    }
-    const [created] = await tx
-      .insert(subsidyRuleVersions)
-      .values({
-        subsidyProgrammeId: programme.id,
-        version: (latest?.version ?? 0) + 1,
-        effectiveFrom,
-        beneficiaryKinds: value.beneficiaryKinds,
-        costCategories: value.costCategories,
-        shareBps: value.sharePercent,
-        capPerClaimVnd: value.capPerClaimVnd ?? null,
-        capPerBeneficiaryYearVnd: value.capPerBeneficiaryYearVnd ?? null,
-        capPerHourVnd: value.capPerHourVnd ?? null,
-        minAttendanceBps: value.minAttendancePercent ?? null,
-        requireAssessmentsPassed: value.requireAssessmentsPassed,
-        claimWindowDays: value.claimWindowDays ?? null,
-        startupMaxAgeYears: value.startupMaxAgeYears,
-        province: value.province,
-        requireVerifiedRegistration: value.requireVerifiedRegistration,
-        note: value.note || null,
-        createdBy: input.actor.id,
-      })
-      .returning();
-    await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_rule.versioned", entityType: "subsidy_programme", entityId: programme.id, after: created });
-    return created;
-  });
+  const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-rule-version" };
+  return db.transaction((tx) =>
+    createOnce(
+      tx,
+      once,
+      async (id) => (await tx.select().from(subsidyRuleVersions).where(eq(subsidyRuleVersions.id, id)))[0],
+      async () => {
+        // One new version at a time per programme: the numbers and dates stay in order.
+        await tx.select({ id: subsidyProgrammes.id }).from(subsidyProgrammes).where(eq(subsidyProgrammes.id, programme.id)).for("update");
+        const [latest] = await tx
+          .select({ version: subsidyRuleVersions.version, effectiveFrom: subsidyRuleVersions.effectiveFrom })
+          .from(subsidyRuleVersions)
+          .where(eq(subsidyRuleVersions.subsidyProgrammeId, programme.id))
+          .orderBy(desc(subsidyRuleVersions.version))
+          .limit(1);
+        if (latest && effectiveFrom.getTime() <= latest.effectiveFrom.getTime()) {
+          throw badRequest("subsidies.errors.effectiveFromNotAfterLatest", { field: "effectiveFrom" });
+        }
+        const [created] = await tx
+          .insert(subsidyRuleVersions)
+          .values({
+            subsidyProgrammeId: programme.id,
+            version: (latest?.version ?? 0) + 1,
+            effectiveFrom,
+            beneficiaryKinds: value.beneficiaryKinds,
+            costCategories: value.costCategories,
+            shareBps: value.sharePercent,
+            capPerClaimVnd: value.capPerClaimVnd ?? null,
+            capPerBeneficiaryYearVnd: value.capPerBeneficiaryYearVnd ?? null,
+            capPerHourVnd: value.capPerHourVnd ?? null,
+            minAttendanceBps: value.minAttendancePercent ?? null,
+            requireAssessmentsPassed: value.requireAssessmentsPassed,
+            claimWindowDays: value.claimWindowDays ?? null,
+            startupMaxAgeYears: value.startupMaxAgeYears,
+            province: value.province,
+            requireVerifiedRegistration: value.requireVerifiedRegistration,
+            note: value.note || null,
+            createdBy: input.actor.id,
+          })
+          .returning();
+        await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_rule.versioned", entityType: "subsidy_programme", entityId: programme.id, after: created });
+        return created;
+      },
+    ),
+  );
 }
 
 /** The latest version, to prefill the form of the next one. */

@@ -43,6 +43,7 @@ const wholeNumber = (min: number, max: number) =>
     .max(max, "subsidies.validation.outOfRange");
 
 export const SubsidyProgrammeSchema = z.object({
+  submissionKey: submissionKeyField,
   programmeId: uuid,
   nameVi: requiredText(200, 3),
   nameEn: requiredText(200, 3),
@@ -54,6 +55,7 @@ export type SubsidyProgrammeInput = z.infer<typeof SubsidyProgrammeSchema>;
 
 export const BudgetLineSchema = z.object({
   intent: z.literal("add-line"),
+  submissionKey: submissionKeyField,
   code: z
     .string({ required_error: "validation.required" })
     .trim()
@@ -79,6 +81,7 @@ export type AmendmentInput = z.infer<typeof AmendmentSchema>;
 const optionalVnd = vnd.optional();
 
 export const RuleVersionSchema = z.object({
+  submissionKey: submissionKeyField,
   effectiveFrom: isoDate,
   beneficiaryKinds: z
     .array(choice(BENEFICIARY_KINDS), { required_error: "subsidies.validation.chooseOne" })
