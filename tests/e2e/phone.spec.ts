@@ -44,7 +44,6 @@ async function useLanguage(page: Page, language: "vi" | "en") {
 
 const UPCOMING = "TCKT-HP-K1";
 let sessionId = "";
-let duePayment = "";
 
 test("staff add a session running now to the running cohort (desktop)", async ({ page }) => {
   const today = vietnam().date;
@@ -115,17 +114,20 @@ for (const [language, locale, labels] of [
     });
 
     test("a due payment shows its VietQR code in the first screen", async ({ page }) => {
-      await signIn(page, "founder@demo.vn");
+      // The demo lecturer enrols in the upcoming finance workshop (once), which leaves a fee to pay; a due
+      // payment she already has is used as it is, so the spec does not depend on what ran before it.
+      await signIn(page, "lecturer@demo.vn");
       await useLanguage(page, language);
-      if (!duePayment) {
-        // The founder enrols in the demo's upcoming finance workshop, which has a fee to pay.
+      await page.goto("/payments");
+      const due = page.getByRole("listitem").filter({ has: page.locator('[data-payment-status="pending"]') }).getByRole("link").first();
+      if ((await due.count()) > 0) {
+        await due.click();
+      } else {
         await page.goto("/cohorts");
         await page.getByRole("listitem").filter({ hasText: UPCOMING }).getByRole("link").first().click();
         await page.getByRole("button", { name: labels.enrol, exact: true }).click();
-        await page.waitForURL(/\/payments\/[0-9a-f-]{36}/);
-        duePayment = new URL(page.url()).pathname;
       }
-      await page.goto(duePayment);
+      await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
       await expectInFirstScreen(page.locator("img[data-vietqr]"));
       await expectAccessible(page);
       await useLanguage(page, "vi");
@@ -137,7 +139,7 @@ for (const [language, locale, labels] of [
       await signIn(page, "lecturer@demo.vn");
       await useLanguage(page, language);
       await page.goto("/payments");
-      await page.locator('main a[href^="/payments/"]').first().click();
+      await page.getByRole("listitem").filter({ has: page.locator('[data-payment-status="paid"]') }).locator('a[href^="/payments/"]').first().click();
       await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
       await expectInFirstScreen(page.getByRole("link", { name: labels.receipt }));
       await expectAccessible(page);
