@@ -102,8 +102,8 @@ export default function AuditPage() {
                   <td className="px-3 py-2 font-mono">{row.id}</td>
                   <td className="whitespace-nowrap px-3 py-2">{formatDateTime(row.at, i18n.language)}</td>
                   <td className="px-3 py-2">
-                    <span className="font-medium">{row.action}</span>
-                    <br />
+                    <span className="font-medium">{t(`audit.actions.${row.action}`, { defaultValue: row.action })}</span>
+                    <span className="block font-mono text-xs text-slate-600">{row.action}</span>
                     <span className="text-slate-600">
                       {row.entityType}
                       {row.entityId ? ` · ${row.entityId}` : ""}

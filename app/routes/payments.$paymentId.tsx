@@ -44,6 +44,38 @@ export default function PaymentPage() {
   const navigation = useNavigation();
   const { payment, transfer } = data;
   const amount = formatVnd(payment.amountVnd, language);
+  // While the payment is due, the ways to pay come first: on a phone the QR code is then in the first screen.
+  const toPay = payment.status === "pending" && Boolean(transfer || data.cardAvailable);
+  const breakdown = (
+    <Card>
+      <dl>
+        <Row label={t("payments.detail.status")}>
+          <PaymentStatusBadge status={payment.status} />
+        </Row>
+        <Row label={t("payments.detail.payer")}>{data.payerName}</Row>
+        {payment.payerOrganisationName ? <Row label={t("payments.detail.organisation")}>{payment.payerOrganisationName}</Row> : null}
+        {payment.payerTaxCode ? <Row label={t("payments.detail.taxCode")}>{payment.payerTaxCode}</Row> : null}
+        {payment.kind === "forfeit" ? (
+          <Row label={t("payments.detail.forfeitAmount")} strong>
+            {amount}
+          </Row>
+        ) : (
+          <>
+            <Row label={t("payments.detail.fee")}>{formatVnd(payment.feeVnd, language)}</Row>
+            <Row label={t("payments.detail.subsidy")}>− {formatVnd(payment.subsidyVnd, language)}</Row>
+            {payment.discountVnd > 0 ? <Row label={t("payments.detail.discount")}>− {formatVnd(payment.discountVnd, language)}</Row> : null}
+            <Row label={t("payments.detail.nett")} strong>
+              <span data-testid="nett-amount">{amount}</span>
+            </Row>
+          </>
+        )}
+      </dl>
+      {payment.status === "pending" && payment.holdExpiresAt ? (
+        <p className="mt-3 text-slate-800">{t("payments.detail.holdUntil", { when: formatDateTime(payment.holdExpiresAt, language) })}</p>
+      ) : null}
+      {payment.paidAt ? <p className="mt-3 text-slate-800">{t("payments.detail.paidOn", { when: formatDateTime(payment.paidAt, language) })}</p> : null}
+    </Card>
+  );
   return (
     <div className="space-y-6">
       <PageTitle subtitle={`${language === "en" ? data.courseTitleEn : data.courseTitleVi} (${data.cohortCode})`}>
@@ -53,34 +85,7 @@ export default function PaymentPage() {
       {search.get("checkout") === "cancelled" && payment.status === "pending" ? <Alert tone="warning">{t("payments.detail.checkoutCancelled")}</Alert> : null}
       {actionData && "error" in actionData ? <Alert tone="error">{t(actionData.error.messageKey)}</Alert> : null}
 
-      <Card>
-        <dl>
-          <Row label={t("payments.detail.status")}>
-            <PaymentStatusBadge status={payment.status} />
-          </Row>
-          <Row label={t("payments.detail.payer")}>{data.payerName}</Row>
-          {payment.payerOrganisationName ? <Row label={t("payments.detail.organisation")}>{payment.payerOrganisationName}</Row> : null}
-          {payment.payerTaxCode ? <Row label={t("payments.detail.taxCode")}>{payment.payerTaxCode}</Row> : null}
-          {payment.kind === "forfeit" ? (
-            <Row label={t("payments.detail.forfeitAmount")} strong>
-              {amount}
-            </Row>
-          ) : (
-            <>
-              <Row label={t("payments.detail.fee")}>{formatVnd(payment.feeVnd, language)}</Row>
-              <Row label={t("payments.detail.subsidy")}>− {formatVnd(payment.subsidyVnd, language)}</Row>
-              {payment.discountVnd > 0 ? <Row label={t("payments.detail.discount")}>− {formatVnd(payment.discountVnd, language)}</Row> : null}
-              <Row label={t("payments.detail.nett")} strong>
-                <span data-testid="nett-amount">{amount}</span>
-              </Row>
-            </>
-          )}
-        </dl>
-        {payment.status === "pending" && payment.holdExpiresAt ? (
-          <p className="mt-3 text-slate-800">{t("payments.detail.holdUntil", { when: formatDateTime(payment.holdExpiresAt, language) })}</p>
-        ) : null}
-        {payment.paidAt ? <p className="mt-3 text-slate-800">{t("payments.detail.paidOn", { when: formatDateTime(payment.paidAt, language) })}</p> : null}
-      </Card>
+      {toPay ? null : breakdown}
 
       {transfer ? (
         <Card title={t("payments.detail.payByTransfer")}>
@@ -120,6 +125,8 @@ export default function PaymentPage() {
           </Form>
         </Card>
       ) : null}
+
+      {toPay ? breakdown : null}
 
       {data.refunds.length > 0 ? (
         <Card title={t("payments.detail.refunds")}>

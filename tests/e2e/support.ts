@@ -15,6 +15,12 @@ export async function expectAccessible(page: Page) {
   ).toEqual([]);
 }
 
+/** On a phone the header's menu is folded behind its button: open it (nothing to do on a wider screen). */
+export async function openMenu(page: Page) {
+  const button = page.locator("details.site-menu > summary");
+  if ((await button.isVisible()) && !(await page.locator("details.site-menu").evaluate((d) => (d as HTMLDetailsElement).open))) await button.click();
+}
+
 /** Signs in through the form, as a person would. */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto("/login");
@@ -25,6 +31,7 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 }
 
 export async function signOut(page: Page) {
+  await openMenu(page);
   await page.locator('form[action="/logout"] button').click();
   await page.waitForURL("/");
 }

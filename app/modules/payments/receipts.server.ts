@@ -93,6 +93,31 @@ const METHOD_LABEL: Record<string, [string, string]> = {
   none: ["Không phải thanh toán (hỗ trợ toàn phần)", "Nothing to pay (fully subsidised)"],
 };
 
+/**
+ * Lays out an e-mail address in a column `width` points wide: whole when it fits, else the name and the
+ * '@domain' on lines of their own, each broken only before a '.', so no line breaks inside a word; when one
+ * piece alone is wider than the column, the font shrinks (down to 6 pt) until it fits.
+ */
+export function emailLines(email: string, width: number, measure: (text: string, fontSize: number) => number, fontSize = 10) {
+  if (measure(email, fontSize) <= width) return { lines: [email], fontSize };
+  // Name and domain each start a line, so the '@' break comes first; inside each, break before a '.'.
+  const at = email.lastIndexOf("@");
+  const parts = at > 0 ? [email.slice(0, at), email.slice(at)] : [email];
+  const pieces = parts.map((part) => part.split(/(?=\.)/));
+  let size = fontSize;
+  while (size > 6 && pieces.flat().some((piece) => measure(piece, size) > width)) size -= 0.5;
+  const lines: string[] = [];
+  for (const part of pieces) {
+    const first = lines.length;
+    for (const piece of part) {
+      const last = lines.length - 1;
+      if (last >= first && measure(lines[last] + piece, size) <= width) lines[last] += piece;
+      else lines.push(piece);
+    }
+  }
+  return { lines, fontSize: size };
+}
+
 export type ReceiptPdfInput = {
   receipt: { number: string; issuedAt: Date; snapshot: ReceiptSnapshot };
   refunds: { amountVnd: number; reason: string; createdAt: Date; method: string }[];
@@ -135,7 +160,17 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
     doc.x = 50;
   };
 
-  row("Người nộp", "Payer", `${s.payerName} <${s.payerEmail}>`);
+  row("Người nộp", "Payer", s.payerName);
+  // The e-mail goes on its own lines, broken only before an '@' or '.', so a payer can copy it whole.
+  {
+    doc.font("regular");
+    const layout = emailLines(s.payerEmail, 215, (text, size) => doc.fontSize(size).widthOfString(text));
+    doc.y -= 4;
+    doc.fontSize(layout.fontSize).fillColor("#1e293b");
+    for (const line of layout.lines) doc.text(line, 330, doc.y, { width: 215, align: "right", lineBreak: false });
+    doc.y += 6;
+    doc.x = 50;
+  }
   if (s.payerOrganisationName) row("Đơn vị", "Organisation", s.payerOrganisationName);
   if (s.payerTaxCode) row("Mã số thuế", "Tax code", s.payerTaxCode);
   row("Khóa học", "Course", `${s.courseTitleVi} — ${s.courseTitleEn} (${s.cohortCode})`);
