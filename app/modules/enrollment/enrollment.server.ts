@@ -15,6 +15,7 @@ import { cancelOpenPayment, openPlacePayment, scheduleHoldRelease } from "~/modu
 import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
 import { inCohortQueue } from "./cohort-queue.server";
 import { announceOffers, cohortStartsAt, fillFreeSeats, lapseOffer, lockCohort, waitlistRank } from "./waitlist.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Enrolment: taking a place in a cohort, the waitlist, applications, offers and withdrawal. Every change
@@ -376,7 +377,7 @@ async function afterWithdrawals(input: { actor: Actor; enrollmentIds: string[]; 
   for (const enrollmentId of input.enrollmentIds) {
     // The place's subsidy estimate is released (before the start) or forfeited (after it).
     await syncEnrollmentSubsidy({ enrollmentId, actorId: input.actor.id, now: input.now }).catch((error) =>
-      console.error("[subsidies] withdrawal", enrollmentId, (error as Error).message),
+      logFailure("subsidies", "could not settle a withdrawal", error, { enrollmentId }),
     );
   }
   await sendEnrollmentMails(

@@ -5,6 +5,7 @@ import { defineJob } from "~/lib/jobs.server";
 import { HOUR, vietnamInstant } from "~/modules/cohorts/time";
 import { recordEnrollmentEvent } from "./history.server";
 import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * A waitlisted person's place in line now (1 = next): positions are kept for the record, so the rank counts
@@ -92,7 +93,7 @@ async function scheduleOfferLapse(enrollmentId: string) {
     );
   } catch (error) {
     // The offer still cannot be accepted after its deadline; the next sweep lapses it.
-    console.error("[cohorts] could not schedule the offer lapse", enrollmentId, (error as Error).message);
+    logFailure("cohorts", "could not schedule the offer lapse", error, { enrollmentId });
   }
 }
 

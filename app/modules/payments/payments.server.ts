@@ -14,6 +14,7 @@ import { isUuid } from "~/modules/organisations/organisations.server";
 import { cancelEnrollmentSubsidy, cohortSubsidyProgrammeId, commitEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { issueReceipt } from "./receipts.server";
 import { newTransferReference } from "./references";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Payments of the nett fee for a place in a cohort. A paid place is held (pending_payment) until the money
@@ -274,7 +275,7 @@ export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
     await holdReleaseJob.enqueue({ paymentId: row.id }, { startAfter: row.holdExpiresAt, singletonKey: `${row.id}:${row.holdExpiresAt.toISOString()}` });
   } catch (error) {
     // An expired hold cannot be paid by bank match; the sweep releases it.
-    console.error("[payments] could not schedule the hold release", row.id, (error as Error).message);
+    logFailure("payments", "could not schedule the hold release", error, { paymentId: row.id });
   }
 }
 
