@@ -180,12 +180,12 @@ export async function decideCompletion(input: { actor: Actor; cohortId: string; 
     });
     return figures;
   });
-  // Issue 7: each completed enrolment gets its certificate once the decision is committed (idempotent, so a
+  // Each completed enrolment gets its certificate once the decision is committed (idempotent, so a
   // decision taken again issues only what is missing). A failure here never undoes the decision.
   await issueCohortCompletionCertificates({ cohortId: input.cohortId, actorId: input.actor.id }).catch((error) =>
     logFailure("certificates", "could not issue the cohort's certificates", error, { cohortId: input.cohortId }),
   );
-  // Issue 5: each subsidised enrolment's estimate becomes earned or forfeited by the decision (idempotent; a
+  // Each subsidised enrolment's estimate becomes earned or forfeited by the decision (idempotent; a
   // decision taken again settles again). After the commit, like the certificates.
   await settleCohortSubsidies({ cohortId: input.cohortId, actorId: input.actor.id }).catch((error) =>
     logFailure("subsidies", "could not settle the cohort's subsidies", error, { cohortId: input.cohortId }),

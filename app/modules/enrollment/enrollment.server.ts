@@ -118,7 +118,7 @@ async function placeInCohort(
 ): Promise<EnrolResult> {
   const { cohort, now } = args;
   const seatFree = cohort.seatsTaken < cohort.capacity;
-  // A paid place is held until its nett fee is paid (issue 6); payments confirms it when nothing is due.
+  // A paid place is held until its nett fee is paid; payments confirms it when nothing is due.
   const paid = (args.existing?.feeVnd ?? cohort.feeVnd) > 0;
   const status: EnrollmentStatus = seatFree ? (paid ? "pending_payment" : "confirmed") : "waitlisted";
   const values = {
@@ -326,7 +326,7 @@ export async function decideApplication(input: {
         reason: input.reason?.trim() || "application_accepted",
         now,
       });
-      // A place held for payment gets no mail: the payment page says what to pay (issue 6).
+      // A place held for payment gets no mail: the payment page says what to pay.
       if (placed.status === "pending_payment") return { kind: "confirmed" as const, enrollmentId: enrollment.id, pendingPayment: true };
       return { kind: placed.status === "confirmed" ? ("confirmed" as const) : ("waitlisted" as const), enrollmentId: enrollment.id };
     });
@@ -444,7 +444,7 @@ export async function acceptOffer(input: { actor: Actor; enrollmentId: string; n
     if (enrollment.userId !== input.actor.id) throw forbidden();
     if (enrollment.status !== "offered") throw conflict("cohorts.offer.notOffered");
     if (!enrollment.offerExpiresAt || enrollment.offerExpiresAt <= now) return "expired" as const;
-    // A paid place is held until its nett fee is paid (issue 6).
+    // A paid place is held until its nett fee is paid, so the seat cannot go to someone who will not pay.
     const paid = enrollment.feeVnd > 0;
     await tx.update(enrollments).set({ status: paid ? "pending_payment" : "confirmed", confirmedAt: paid ? null : now }).where(eq(enrollments.id, enrollment.id));
     await recordEnrollmentEvent(tx, {
