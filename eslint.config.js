@@ -28,7 +28,7 @@ export default tseslint.config(
       "import-x/order": [
         "error",
         {
-          groups: ["builtin", "external", "internal", "parent", "sibling", "index", "type"],
+          groups: ["builtin", "external", "internal", "parent", "sibling", "index"],
           pathGroups: [{ pattern: "~/**", group: "internal" }, { pattern: "#db/**", group: "internal" }],
           "newlines-between": "ignore",
           alphabetize: { order: "asc", caseInsensitive: true },
@@ -52,6 +52,13 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "warn",
       ...jsxA11y.flatConfigs.recommended.rules,
+      // Lesson video captions travel inside the stream (Mux text tracks), not as a <track> element.
+      "jsx-a11y/media-has-caption": "off",
     },
+  },
+  {
+    // Tests reach into untyped results (PDF text items, JSON bodies) on purpose.
+    files: ["**/*.test.ts", "**/*.test.tsx", "tests/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );
