@@ -88,7 +88,7 @@ app.use(async (req, res, next) => {
 });
 
 // Each request runs in its own scope, so what its loaders share (the signed-in session) is looked up once.
-app.use((req, res, next) => entry().runInRequestScope({ method: req.method }, next));
+app.use((req, res, next) => entry().runInRequestScope({ method: req.method, requestId: req.id }, next));
 
 app.all(
   "*",

@@ -13,6 +13,8 @@ export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
 export { isDatabaseAvailable } from "./lib/db.server";
 export { runInRequestScope } from "./lib/request-scope.server";
+export { logger, logRequest } from "./lib/logger.server";
+import { logFailure } from "./lib/logger.server";
 // Operations: health checks, metrics, the shutdown deadline (used by server/operations.mjs).
 export { liveness, readiness } from "./lib/health.server";
 export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";
@@ -65,7 +67,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logFailure("render", "rendering failed after the shell", error);
         },
       },
     );

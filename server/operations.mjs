@@ -5,6 +5,7 @@
 // - graceful shutdown: on SIGTERM stop accepting, let in-flight requests finish within a deadline, then close
 //   the jobs and the database.
 // The logic lives in the app (app/lib/health.server.ts, metrics.server.ts), reached through the build's entry.
+import { randomUUID } from "node:crypto";
 
 /**
  * @param {import("express").Express} app
@@ -17,20 +18,25 @@ export function installOperations(app, { entry, routes }) {
   // on, timed and counted under its route id.
   const identify = entry().routeIdentifier(routes);
   const measure = entry().metricsEnabled();
+  const logRequests = process.env.NODE_ENV === "production" && process.env.LOG_REQUESTS !== "false";
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // A request id from the proxy in front (nginx's $request_id) when it looks like one, else our own.
+    const given = req.headers["x-request-id"];
+    req.id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("X-Request-Id", req.id);
     state.inFlight.add(res);
     if (state.draining && !res.headersSent) res.setHeader("Connection", "close");
     res.once("close", () => {
       state.inFlight.delete(res);
-      if (!measure) return;
+      if (!measure && !logRequests) return;
       const route = OPERATIONS_PATHS.has(req.path) ? `ops${req.path}` : identify(req.path, req.query?._data);
-      entry().observeRequest({
-        route,
-        method: req.method,
-        status: res.writableFinished ? res.statusCode : 499,
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      });
+      const status = res.writableFinished ? res.statusCode : 499;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (measure) entry().observeRequest({ route, method: req.method, status, seconds });
+      if (logRequests) {
+        entry().logRequest({ requestId: req.id, method: req.method, route, status, ms: Math.round(seconds * 10_000) / 10 });
+      }
     });
     next();
   });
@@ -61,6 +67,7 @@ export function installOperations(app, { entry, routes }) {
 }
 
 const OPERATIONS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 // After the requests: time for the job workers (pg-boss waits up to 5 s for running jobs) and the pool to close.
 const CLOSE_TIMEOUT_MS = 8_000;
 

@@ -1,5 +1,5 @@
-import { seedDemoData, hasDemoData } from "../../db/seed/demo";
-import { seedDemoCohorts } from "../../db/seed/cohorts";
+import { seedDemoData, hasDemoData } from "#db/seed/demo";
+import { seedDemoCohorts } from "#db/seed/cohorts";
 import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
 import { checkServerEnv, env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
@@ -14,6 +14,7 @@ import "~/modules/reports/reports.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
 import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
 import { scheduleAuthCleanup } from "~/modules/auth/cleanup.server";
+import { logFailure, logger } from "./logger.server";
 
 let prepared: Promise<void> | undefined;
 
@@ -31,25 +32,25 @@ export function prepare(): Promise<void> {
       if (embedded || e.MIGRATE_ON_START === "true") await migrateDatabase();
       const seed = e.SEED_DEMO === "true" || (e.SEED_DEMO === "auto" && embedded);
       if (seed && !(await hasDemoData())) {
-        await seedDemoData({ log: (line) => console.log(`[seed] ${line}`) });
+        await seedDemoData({ log: (line) => logger.info({ scope: "seed" }, line) });
       }
       // The course folder is imported on start for the embedded default (a broken course never stops the app).
       if (e.COURSES_SYNC_ON_START === "true" || (e.COURSES_SYNC_ON_START === "auto" && embedded)) {
-        await syncCoursesOnStart((line) => console.log(`[courses] ${line}`));
+        await syncCoursesOnStart((line) => logger.info({ scope: "courses" }, line));
       }
       // Demo cohorts need the courses, so they come after the sync (idempotent).
-      if (seed) await seedDemoCohorts({ log: (line) => console.log(`[seed] ${line}`) });
+      if (seed) await seedDemoCohorts({ log: (line) => logger.info({ scope: "seed" }, line) });
       // Creating pg-boss's queues from two servers at once can deadlock: this too takes its turn.
       if (e.JOBS === "true") {
         await startJobWorkers();
         // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
-        await scheduleCertificationJobs().catch((error) => console.error("[jobs] certification schedule:", error.message));
+        await scheduleCertificationJobs().catch((error) => logFailure("jobs", "could not schedule the certification jobs", error));
         // Every quarter hour: payment holds past their deadline whose release job was lost.
-        await schedulePaymentJobs().catch((error) => console.error("[jobs] payments schedule:", error.message));
+        await schedulePaymentJobs().catch((error) => logFailure("jobs", "could not schedule the payment jobs", error));
         // Daily backup into BACKUP_DIR when BACKUP_SCHEDULE is set (unscheduled when it is not).
-        await scheduleBackupJobs().catch((error) => console.error("[jobs] backup schedule:", error.message));
+        await scheduleBackupJobs().catch((error) => logFailure("jobs", "could not schedule the backup job", error));
         // Hourly: expired sessions, old sign-in attempts, spent tokens.
-        await scheduleAuthCleanup().catch((error) => console.error("[jobs] auth clean-up schedule:", error.message));
+        await scheduleAuthCleanup().catch((error) => logFailure("jobs", "could not schedule the auth clean-up", error));
       }
     });
   })();
@@ -57,6 +58,6 @@ export function prepare(): Promise<void> {
 }
 
 export async function shutdown(): Promise<void> {
-  await stopJobs().catch((error) => console.error("[jobs] stop:", error.message));
+  await stopJobs().catch((error) => logFailure("jobs", "could not stop the job workers", error));
   await closeDatabase();
 }

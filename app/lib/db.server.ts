@@ -6,10 +6,11 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import * as schema from "../../db/schema";
+import * as schema from "#db/schema";
 import { databaseAvailable, PROBE_QUERY, reportDatabaseError } from "./db-health.server";
 import { env } from "./env.server";
 import { MIGRATIONS_FOLDER } from "./migrations.server";
+import { logFailure } from "./logger.server";
 
 export type Database = NodePgDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -57,13 +58,13 @@ function connect(): Connection {
   if (e.DATABASE_URL) {
     const pool = new pg.Pool({
       connectionString: e.DATABASE_URL,
-      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      max: e.DB_POOL_SIZE,
       connectionTimeoutMillis: 5_000,
     });
     // A dropped idle connection (database restart) must not crash the process; the pool reconnects.
     pool.on("error", (error) => {
       reportDatabaseError(error);
-      console.error("[db] idle client error:", error.message);
+      logFailure("db", "idle client error", error);
     });
     // Failing to connect trips the circuit breaker (see db-health.server.ts) so requests get a 503 at once.
     const connectClient = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;

@@ -67,3 +67,19 @@ describe("the public address (APP_URL)", () => {
     expect(() => parseEnv({ APP_URL: "academy.example.gov.vn" })).toThrow(/APP_URL/);
   });
 });
+
+describe("database pool and uploads folder", () => {
+  it("defaults to 10 connections and .data/uploads", () => {
+    const env = parseEnv({});
+    expect(env.DB_POOL_SIZE).toBe(10);
+    expect(env.UPLOAD_DIR).toBe(".data/uploads");
+  });
+
+  it("refuses a pool size that is not a positive whole number and an empty uploads folder, naming both", () => {
+    for (const bad of ["ten", "0", "2.5", "-3"]) {
+      expect(() => parseEnv({ DB_POOL_SIZE: bad })).toThrow(/DB_POOL_SIZE/);
+    }
+    expect(() => parseEnv({ UPLOAD_DIR: "   " })).toThrow(/UPLOAD_DIR/);
+    expect(parseEnv({ DB_POOL_SIZE: "25" }).DB_POOL_SIZE).toBe(25);
+  });
+});

@@ -12,6 +12,10 @@ const EnvSchema = z.object({
   /** PostgreSQL server. When unset the app runs on an embedded PGlite database in PGLITE_DIR. */
   DATABASE_URL: optionalString.pipe(z.string().url().startsWith("postgres").optional()),
   PGLITE_DIR: z.string().default(".data/pglite"),
+  /** Connections per server process to DATABASE_URL (the two cores here are busy long before 10 are). */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Where uploaded files (claim evidence, practicum plans) are kept; back it up with the database. */
+  UPLOAD_DIR: z.string().trim().min(1).default(".data/uploads"),
   /**
    * The address people open (e.g. https://academy.example.gov.vn): every link the app makes — in mail (password
    * resets, reminders), calendars, certificates and their QR codes, Open Badges, payment returns — starts with it,

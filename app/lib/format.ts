@@ -1,5 +1,6 @@
+import { startOfVietnamDay, TIME_ZONE } from "./time";
 /** Display helpers: every date is shown in Asia/Ho_Chi_Minh, money in whole VND. */
-export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+export { TIME_ZONE };
 
 function localeTag(language: string) {
   return language === "en" ? "en-GB" : "vi-VN";
@@ -45,7 +46,7 @@ export function formatNumber(value: number, language: string, options?: Intl.Num
 }
 
 export function formatDate(value: Date | string, language: string): string {
-  const date = typeof value === "string" ? new Date(value.length === 10 ? `${value}T00:00:00+07:00` : value) : value;
+  const date = typeof value === "string" ? (value.length === 10 ? startOfVietnamDay(value) : new Date(value)) : value;
   return dateFormat(language, "date").format(date);
 }
 

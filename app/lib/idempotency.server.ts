@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { formSubmissions } from "../../db/schema";
+import { formSubmissions } from "#db/schema";
 import type { Transaction } from "./db.server";
 
 /**

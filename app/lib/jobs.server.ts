@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import { databaseUrl, embeddedClient } from "./db.server";
 import { countJobFailure } from "./metrics.server";
+import { logFailure } from "./logger.server";
 
 /**
  * Background jobs on pg-boss, in the same PostgreSQL as the app (or the embedded PGlite through
@@ -62,7 +63,7 @@ function createBoss(): PgBoss {
 export function boss(): Promise<PgBoss> {
   globalThis.__startupAcademyBoss ??= (async () => {
     const instance = createBoss();
-    instance.on("error", (error) => console.error("[jobs]", error.message));
+    instance.on("error", (error) => logFailure("jobs", "pg-boss reported an error", error));
     await instance.start();
     return instance;
   })().catch((error) => {

@@ -4,6 +4,7 @@ import client from "prom-client";
 import { db, isDatabaseAvailable, poolStats } from "./db.server";
 import { databaseDownSince } from "./db-health.server";
 import { env } from "./env.server";
+import { logFailure } from "./logger.server";
 
 /**
  * Prometheus metrics (prom-client). Requests are labelled by Remix route id, never by the raw URL, so the number
@@ -28,7 +29,7 @@ declare global {
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 function logScrapeError(what: string, error: unknown) {
-  console.error(`[metrics] ${what}:`, error instanceof Error ? error.message : error);
+  logFailure("metrics", what, error);
 }
 
 function createMetrics(): Metrics {

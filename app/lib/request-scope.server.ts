@@ -6,12 +6,17 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * keyed by the Request is not one per HTTP request; this scope lets the action, the root and the route loader
  * share a lookup — the signed-in session, above all — instead of repeating it.
  */
-type Scope = { method: string; memo: Map<string, unknown> };
+type Scope = { method: string; requestId?: string; memo: Map<string, unknown> };
 
 const storage = new AsyncLocalStorage<Scope>();
 
-export function runInRequestScope<T>(request: { method: string }, fn: () => T): T {
-  return storage.run({ method: request.method.toUpperCase(), memo: new Map() }, fn);
+export function runInRequestScope<T>(request: { method: string; requestId?: string }, fn: () => T): T {
+  return storage.run({ method: request.method.toUpperCase(), requestId: request.requestId, memo: new Map() }, fn);
+}
+
+/** The id of the request being served (server.mjs gives each one), for log lines. */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
 }
 
 /**

@@ -10,6 +10,7 @@ import { listAuditEntries, verifyAuditChain } from "~/modules/audit/audit.server
 import { AuditFilterSchema } from "~/modules/audit/schema";
 import { requirePermission } from "~/modules/auth/guards.server";
 import type { Route } from "./+types/audit";
+import { startOfVietnamDay } from "~/lib/time";
 
 export const handle = { titleKey: "audit.title" };
 
@@ -17,7 +18,7 @@ const PAGE_SIZE = 50;
 
 /** Dates in the filter are calendar days in Asia/Ho_Chi_Minh. */
 function dayStart(day: string) {
-  return new Date(`${day}T00:00:00+07:00`);
+  return startOfVietnamDay(day);
 }
 
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {

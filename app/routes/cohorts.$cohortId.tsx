@@ -97,7 +97,7 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     records: Object.fromEntries(records.map((r) => [r.sessionId, r.status])),
     windowOpen: now >= cohort.enrollmentOpensAt && now < cohort.enrollmentClosesAt,
     now: now.toISOString(),
-    // Issue 5: full fee, subsidy and nett fee (the learner's own once enrolled, else their estimate).
+    // Full fee, subsidy and nett fee (the learner's own once enrolled, else their estimate).
     subsidy: await cohortSubsidyView({
       cohortId: cohort.id,
       userId: user?.id ?? null,
@@ -123,7 +123,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
         const result = await enrol({ actor: user, cohortId, ipAddress: context.clientIp });
-        // A place held for payment: straight to paying (issue 6).
+        // A place held for payment: straight to paying.
         const paymentId = result.status === "pending_payment" ? await openPaymentOfEnrollment(result.enrollmentId) : null;
         return redirect(paymentId ? `/payments/${paymentId}` : `${back}?done=${result.status}`);
       });

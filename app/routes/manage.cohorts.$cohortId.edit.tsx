@@ -10,7 +10,7 @@ import { canManageCohort } from "~/modules/cohorts/access.server";
 import { cohortFormOptions, getCohortDetail, updateCohort } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { CohortUpdateSchema } from "~/modules/cohorts/schema";
-import { vietnamDate } from "~/modules/cohorts/time";
+import { vietnamDate } from "~/lib/time";
 import type { Route } from "./+types/manage.cohorts.$cohortId.edit";
 
 export const handle = { titleKey: "cohorts.manage.editTitle" };

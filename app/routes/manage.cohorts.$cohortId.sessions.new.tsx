@@ -20,7 +20,7 @@ import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { SeriesSchema, SessionSchema, WEEKDAYS } from "~/modules/cohorts/schema";
 import { addSession, addWeeklySeries } from "~/modules/cohorts/sessions.server";
-import { todayInVietnam } from "~/modules/cohorts/time";
+import { todayInVietnam } from "~/lib/time";
 import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.$cohortId.sessions.new";
 

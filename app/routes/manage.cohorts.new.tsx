@@ -9,7 +9,7 @@ import { managedOrganisationIds } from "~/modules/cohorts/access.server";
 import { cohortFormOptions, createCohort } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { CohortCreateSchema } from "~/modules/cohorts/schema";
-import { addDays, todayInVietnam } from "~/modules/cohorts/time";
+import { addDays, todayInVietnam } from "~/lib/time";
 import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.new";
 

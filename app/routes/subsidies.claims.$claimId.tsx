@@ -28,7 +28,7 @@ import {
   requestMoreInfo,
   startReview,
 } from "~/modules/subsidy/claims.server";
-import { vietnamDate } from "~/modules/subsidy/eligibility";
+import { vietnamDate } from "~/lib/time";
 import { CLAIM_REVIEW_SCHEMAS, type ClaimReviewIntent } from "~/modules/subsidy/schema";
 import { claimNumber } from "~/modules/subsidy/types";
 import type { Route } from "./+types/subsidies.claims.$claimId";

@@ -10,7 +10,7 @@ import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { bpsToPercent } from "~/modules/subsidy/calculation";
-import { vietnamDate } from "~/modules/subsidy/eligibility";
+import { vietnamDate } from "~/lib/time";
 import { getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { createRuleVersion, latestRuleVersion } from "~/modules/subsidy/rules.server";
 import { RuleVersionSchema } from "~/modules/subsidy/schema";

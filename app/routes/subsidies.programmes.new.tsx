@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requirePermission } from "~/modules/auth/guards.server";
-import { vietnamDate } from "~/modules/subsidy/eligibility";
+import { vietnamDate } from "~/lib/time";
 import { createSubsidyProgramme, programmeFormOptions } from "~/modules/subsidy/programmes.server";
 import { SubsidyProgrammeSchema } from "~/modules/subsidy/schema";
 import { newSubmissionKey } from "~/lib/idempotency.server";

@@ -19,7 +19,7 @@ import { createdAt, id, instant, updatedAt } from "./columns";
 import { courses, type PracticumRubricCriterion } from "./courses";
 
 /**
- * Trainer certification and the certificates anyone can verify (issue 7).
+ * Trainer certification and the certificates anyone can verify.
  *
  * A certification names its requirements (a trainer course completed, a teaching practicum passed) and its
  * renewal requirements. A lecturer's practicum submission is scored by an evaluator against a *snapshot* of the
@@ -261,7 +261,7 @@ export const certificates = pgTable(
     sourceKey: text().notNull().unique(),
     awardId: uuid().references(() => certificationAwards.id),
     courseId: uuid().references(() => courses.id),
-    /** The cohort (issue 4), when the achievement was a cohort's completion. */
+    /** The cohort, when the achievement was a cohort's completion. */
     cohortId: uuid(),
     /** As they were when issued: a later change of name or course never changes an issued certificate. */
     holderName: text().notNull(),

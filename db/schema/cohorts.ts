@@ -34,7 +34,7 @@ export const cohortStatusEnum = pgEnum("cohort_status", ["draft", "published", "
 
 /**
  * applied → (accepted) confirmed | waitlisted, or rejected; waitlisted → offered → confirmed | lapsed | withdrawn;
- * pending_payment is a seat held until payment (issue 6); confirmed → completed | not_completed | withdrawn.
+ * pending_payment is a seat held until payment; confirmed → completed | not_completed | withdrawn.
  * Seat-holding statuses: offered, pending_payment, confirmed, completed, not_completed.
  */
 export const enrollmentStatusEnum = pgEnum("enrollment_status", [
@@ -83,7 +83,7 @@ export const cohorts = pgTable(
     onlineUrl: text(),
     /** Whole VND; defaults to the course's list price when the cohort is made. */
     feeVnd: bigint({ mode: "number" }).notNull(),
-    /** Issue 7 enforces it: only certified trainers may be assigned. */
+    /** When true, only certified trainers may be assigned (certification/requirements.server.ts). */
     requiresCertifiedTrainer: boolean().notNull().default(false),
     description: text(),
     completionDecidedAt: instant(),

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { db } from "~/lib/db.server";
-import { addDays, todayInVietnam, vietnamInstant, weekdayOf } from "~/modules/cohorts/time";
+import { addDays, todayInVietnam, vietnamInstant, weekdayOf } from "~/lib/time";
 import {
   attendance,
   attendanceEvents,

@@ -6,7 +6,7 @@ import { recordAttendance } from "~/modules/attendance/roll-call.server";
 import type { Actor, Role } from "~/modules/auth/permissions";
 import { createCohort, setCohortStatus } from "~/modules/cohorts/cohorts.server";
 import { addSession } from "~/modules/cohorts/sessions.server";
-import { addDays, todayInVietnam, vietnamInstant } from "~/modules/cohorts/time";
+import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { submitQuizAttempt } from "~/modules/courses/quiz.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";

@@ -1,4 +1,4 @@
-import { passwordResetTokens } from "../../db/schema";
+import { passwordResetTokens } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { RESET_TOKEN_LIFETIME_MS } from "~/modules/auth/password-reset.server";
 import { generateToken, hashToken } from "~/modules/auth/tokens.server";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { programmes } from "../../db/schema";
+import { programmes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { buildReport, requestReport } from "~/modules/reports/reports.server";
 import { createUser } from "../fixtures/factories";

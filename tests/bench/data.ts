@@ -79,12 +79,12 @@ console.log(`[bench:data] scale ${scale}: ${people} people, ${cohortCount} cohor
 
 // 2. Migrations, demo seed, course files, demo cohorts: what boot does with SEED_DEMO and COURSES_SYNC_ON_START.
 const { closeDatabase, migrateDatabase } = await import("~/lib/db.server");
-const { seedDemoData } = await import("../../db/seed/demo");
-const { seedDemoCohorts } = await import("../../db/seed/cohorts");
+const { seedDemoData } = await import("#db/seed/demo");
+const { seedDemoCohorts } = await import("#db/seed/cohorts");
 const { syncCoursesOnStart } = await import("~/modules/courses/sync.server");
 const { hashPassword } = await import("~/modules/auth/password.server");
 const { stopJobs } = await import("~/lib/jobs.server");
-const { todayInVietnam } = await import("~/modules/cohorts/time");
+const { todayInVietnam } = await import("~/lib/time");
 const quiet = () => {};
 await migrateDatabase();
 await seedDemoData({ log: quiet });

@@ -1,6 +1,6 @@
 // `npm run bench:report -- [--database <name> | DATABASE_URL=…] [--year 2026] [--programme <slug>]`: computes the
 // yearly report's figures on the benchmark database and prints the time taken, then streams the year's attendance
-// CSV and prints its rows, megabytes, seconds, rows per second and the process's peak memory (issue 8 asks for the
+// CSV and prints its rows, megabytes, seconds, rows per second and the process's peak memory (we hold it to the
 // figures in under 2 s and the CSV with the process under 300 MB on the M data set). Without --year and
 // --programme it reads them from the generator's manifest `.bench/<database>.json` when there is one.
 import { existsSync, readFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const manifest = databaseName && existsSync(manifestFile)
   : {};
 
 const { eq } = await import("drizzle-orm");
-const { programmes } = await import("../../db/schema");
+const { programmes } = await import("#db/schema");
 const { closeDatabase, databaseKind, db, migrateDatabase } = await import("~/lib/db.server");
 const { streamAttendanceCsv } = await import("~/modules/reports/csv.server");
 const { computeReportFigures } = await import("~/modules/reports/figures.server");

@@ -1,6 +1,6 @@
 // npm run bench -- --scale S|M|L [--duration 20] [--warmup 5] [--connections 2,8] [--only 1a,4,6] [--skip-build]
 //
-// Load scenarios of issue 9 against the production build, each also measured against "the limit"
+// Load scenarios against the production build, each also measured against "the limit"
 // (tests/bench/limit-server.ts: the same SQL with pg, answered as JSON). Reads the manifest that
 // `npm run bench:data -- --scale S` writes (.bench/sa_bench_<scale>.json), starts the app (server.mjs) and the
 // limit as child processes on loopback, and drives both with autocannon from this process.

@@ -26,7 +26,7 @@ async function pdfText(bytes: Buffer): Promise<string> {
 const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /**
- * The cohort's completion, as the completion step (issue 4) records it, written into the database the server
+ * The cohort's completion, as the completion step records it, written into the database the server
  * under test uses — found by the unique marker the lecturer saved through the UI. Taking attendance for
  * every session and passing four quizzes through the UI belongs to the cohorts spec.
  */

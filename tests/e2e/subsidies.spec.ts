@@ -46,7 +46,7 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.
 /**
  * Runs `fn` on the database of the server under test (found by this run's programme name). Used only for
  * steps that belong to other issues' pages: making a cohort whose sessions are over, the payment of the
- * nett fee (issue 6) and the attendance taken at the sessions (issue 4).
+ * nett fee and the attendance taken at the sessions.
  */
 async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -310,7 +310,7 @@ test.describe("subsidies on the platform, in English", () => {
     await expect(page.getByText(/Your estimated subsidy, from your recorded organisation/)).toBeVisible();
     await expectAccessible(page);
     await page.getByRole("button", { name: "Enrol" }).click();
-    // Issue 6 takes the founder to the payment of the nett fee; the subsidy is already deducted there.
+    // Enrolling takes the founder to the payment of the nett fee; the subsidy is already deducted there.
     await page.waitForURL((url) => url.pathname.startsWith("/payments/") || url.searchParams.has("done"));
     if (new URL(page.url()).pathname.startsWith("/payments/")) {
       await expect(page.getByRole("main")).toContainText(/1,400,000/);
@@ -324,7 +324,7 @@ test.describe("subsidies on the platform, in English", () => {
     await expectAccessible(page);
     await signOut(page);
 
-    // The nett fee is paid (issue 6), the founder attended both sessions (issue 4) and passed the quiz (issue 3).
+    // The nett fee is paid, the founder attended both sessions and passed the quiz.
     await withServerDatabase(async (client) => {
       const { rows } = await client.query<{ id: string }>(
         "select e.id from enrollments e join users u on u.id = e.user_id where e.cohort_id = $1 and u.email = 'founder@demo.vn'",

@@ -13,7 +13,7 @@ import { action as registerAction } from "~/routes/register";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/verify-email";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
 import { textAsDelivered } from "~/modules/mail/mail.server";
-import { outbox, users } from "../../db/schema";
+import { outbox, users } from "#db/schema";
 import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 

@@ -16,7 +16,7 @@ import type { RouteAccess } from "../access/types";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 /**
- * Issue 9, "bad input": random and hostile values (fast-check) at every form action and every resource
+ * "Bad input": random and hostile values (fast-check) at every form action and every resource
  * route. The answer is always a 4xx carrying a translated message — never a thrown error or a 5xx — and the
  * database is unchanged (a fingerprint of every table before and after each route's runs).
  *

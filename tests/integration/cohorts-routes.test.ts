@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { attendance, cohorts, enrollments } from "../../db/schema";
+import { attendance, cohorts, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { action as checkInAction, loader as checkInLoader } from "~/routes/check-in.$sessionId";

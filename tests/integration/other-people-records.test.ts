@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attendance, certificates, cohortSessions, enrollments, payments, practicumFiles, practicumSubmissions, storedFiles, subsidyClaims } from "../../db/schema";
+import { attendance, certificates, cohortSessions, enrollments, payments, practicumFiles, practicumSubmissions, storedFiles, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { prepareIssuance, issueCertificate } from "~/modules/certificates/certificates.server";
 import { submitPracticum } from "~/modules/certification/practicum.server";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { storedFiles, subsidyClaims } from "../../db/schema";
+import { storedFiles, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { action as newClaimAction } from "~/routes/claims.new";
 import { loader as fileLoader } from "~/routes/claims.$claimId_.files.$fileId";

@@ -6,7 +6,8 @@ import { useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { ORGANISATION_KINDS, OrganisationSchema, todayInVietnam, type OrganisationKind } from "~/modules/organisations/schema";
+import { ORGANISATION_KINDS, OrganisationSchema, type OrganisationKind } from "~/modules/organisations/schema";
+import { todayInVietnam } from "~/lib/time";
 
 export type OrganisationFormValues = {
   kind: OrganisationKind;

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
-import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "../../../db/schema";
+import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "#db/schema";
 import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";

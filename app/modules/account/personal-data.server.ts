@@ -12,7 +12,7 @@ import {
   sessions,
   userRoles,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { verifyPassword } from "~/modules/auth/password.server";

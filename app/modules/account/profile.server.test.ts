@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { users } from "../../../db/schema";
+import { users } from "#db/schema";
 import { createUser } from "../../../tests/fixtures/factories";
 import { createSession } from "~/modules/auth/session.server";
 import { getAccountOverview, updateProfile } from "./profile.server";

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { users } from "../../../db/schema";
+import { users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import type { Language } from "~/lib/i18n";

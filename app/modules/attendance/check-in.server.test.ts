@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { attendance, attendanceEvents, enrollments } from "../../../db/schema";
+import { attendance, attendanceEvents, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { enrol } from "~/modules/enrollment/enrollment.server";

@@ -1,5 +1,5 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { attendance, cohorts, cohortSessions, completionRecords, courses, enrollments, quizAttempts, quizzes } from "../../../db/schema";
+import { attendance, cohorts, cohortSessions, completionRecords, courses, enrollments, quizAttempts, quizzes } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { conflict, forbidden, notFound } from "~/lib/errors";
 import type { Actor } from "~/modules/auth/permissions";
@@ -7,9 +7,10 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { issueCohortCompletionCertificates } from "~/modules/certification/awards.server";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { sessionsNeeded } from "./progress";
 import { settleCohortSubsidies } from "~/modules/subsidy/enrollment-subsidy.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Completion of a cohort, decided from the course's rule once every session has ended:
@@ -179,15 +180,15 @@ export async function decideCompletion(input: { actor: Actor; cohortId: string; 
     });
     return figures;
   });
-  // Issue 7: each completed enrolment gets its certificate once the decision is committed (idempotent, so a
+  // Each completed enrolment gets its certificate once the decision is committed (idempotent, so a
   // decision taken again issues only what is missing). A failure here never undoes the decision.
   await issueCohortCompletionCertificates({ cohortId: input.cohortId, actorId: input.actor.id }).catch((error) =>
-    console.error("[certificates] cohort", input.cohortId, (error as Error).message),
+    logFailure("certificates", "could not issue the cohort's certificates", error, { cohortId: input.cohortId }),
   );
-  // Issue 5: each subsidised enrolment's estimate becomes earned or forfeited by the decision (idempotent; a
+  // Each subsidised enrolment's estimate becomes earned or forfeited by the decision (idempotent; a
   // decision taken again settles again). After the commit, like the certificates.
   await settleCohortSubsidies({ cohortId: input.cohortId, actorId: input.actor.id }).catch((error) =>
-    console.error("[subsidies] cohort", input.cohortId, (error as Error).message),
+    logFailure("subsidies", "could not settle the cohort's subsidies", error, { cohortId: input.cohortId }),
   );
   return decided;
 }

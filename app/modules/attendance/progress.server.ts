@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { attendance, cohorts, cohortSessions, courses, enrollments } from "../../../db/schema";
+import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { attendanceProgress, type AttendanceProgress } from "./progress";
 

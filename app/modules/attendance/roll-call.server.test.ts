@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { attendance, attendanceEvents, completionRecords, enrollments, quizAttempts } from "../../../db/schema";
+import { attendance, attendanceEvents, completionRecords, enrollments, quizAttempts } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError } from "~/lib/errors";

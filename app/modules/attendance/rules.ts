@@ -1,4 +1,4 @@
-import { MINUTE } from "~/modules/cohorts/time";
+import { MINUTE } from "~/lib/time";
 
 /** Check-in (QR or roll call) opens this long before a session starts and closes when it ends. */
 export const CHECK_IN_OPENS_BEFORE_MS = 30 * MINUTE;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { affiliationStatusEnum, enrollmentStatusEnum, subsidyClaimStatusEnum } from "../../../db/schema";
+import { affiliationStatusEnum, enrollmentStatusEnum, subsidyClaimStatusEnum } from "#db/schema";
 import en from "~/locales/en/audit.json";
 import vi from "~/locales/vi/audit.json";
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, gte, lte, sql, type SQL } from "drizzle-orm";
-import { auditLog, users } from "../../../db/schema";
+import { auditLog, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 
 export type AuditEntry = {

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog } from "../../../db/schema";
+import { auditLog } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { recordAttendance } from "~/modules/attendance/roll-call.server";
 import { enrol, withdraw } from "~/modules/enrollment/enrollment.server";
@@ -8,7 +8,7 @@ import { addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../
 import { verifyAuditChain } from "./audit.server";
 
 /**
- * Issue 8: every change to enrolments and attendance writes an audit entry (who, from where, what, before and
+ * Every change to enrolments and attendance writes an audit entry (who, from where, what, before and
  * after) in the transaction that makes the change — the learner's own actions included, not only staff's.
  */
 async function entriesFor(entityType: string, entityId: string) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIsoDate } from "~/modules/cohorts/time";
+import { isIsoDate } from "~/lib/time";
 
 const optionalText = (max: number) =>
   z

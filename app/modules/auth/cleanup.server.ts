@@ -1,7 +1,8 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
-import { checkInTicketUses, emailVerificationTokens, formSubmissions, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "../../../db/schema";
+import { checkInTicketUses, emailVerificationTokens, formSubmissions, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { boss, defineJob } from "~/lib/jobs.server";
+import { logger } from "~/lib/logger.server";
 
 const HOUR = 60 * 60 * 1000;
 /** Sign-in attempts are kept a day: the limits look back at most that far, and a day is enough to investigate. */
@@ -79,7 +80,7 @@ export const authCleanupJob = defineJob<{ at?: string }>(
   AUTH_CLEANUP_JOB,
   async ({ at }) => {
     const counts = await cleanUpAuthRecords(at ? new Date(at) : new Date());
-    console.log(`[auth] clean-up: ${JSON.stringify(counts)}`);
+    logger.info({ scope: "auth", ...counts }, "clean-up");
   },
   { policy: "stately" },
 );

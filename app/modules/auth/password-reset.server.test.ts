@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
-import { outbox, passwordResetTokens, users } from "../../../db/schema";
+import { outbox, passwordResetTokens, users } from "#db/schema";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
 import { deliverOutboxMessage, textAsDelivered } from "~/modules/mail/mail.server";
 import { changePassword, isResetTokenUsable, requestPasswordReset, resetPassword } from "./password-reset.server";

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { passwordResetTokens, users } from "../../../db/schema";
+import { passwordResetTokens, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { isLanguage } from "~/lib/i18n";

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { userRoles, users } from "../../../db/schema";
+import { userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { isLanguage, type Language } from "~/lib/i18n";

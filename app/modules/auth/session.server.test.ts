@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import { databaseKind, db } from "~/lib/db.server";
-import { sessions } from "../../../db/schema";
+import { sessions } from "#db/schema";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { createSession, invalidateUserSessions, loadSessionUser, validateSessionToken } from "./session.server";
 import { hashToken } from "./tokens.server";
@@ -45,7 +45,7 @@ describe("sessions", () => {
   it("refuses a session of a deleted account", async () => {
     const user = await createUser();
     const { token } = await createSession(user.id);
-    const { users } = await import("../../../db/schema");
+    const { users } = await import("#db/schema");
     await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, user.id));
     expect(await validateSessionToken(token)).toBeNull();
   });

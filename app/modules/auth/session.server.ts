@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
-import { sessions, users } from "../../../db/schema";
+import { sessions, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { isRole, type Actor, type OrganisationKind, type Role } from "./permissions";
 import { generateToken, hashToken } from "./tokens.server";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { loginAttempts } from "../../../db/schema";
+import { loginAttempts } from "#db/schema";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
 import { assertSignInAllowed, delayAfter, FREE_FAILURES, MAX_FAILURES_PER_ACCOUNT, signIn } from "./sign-in.server";
 import { validateSessionToken } from "./session.server";

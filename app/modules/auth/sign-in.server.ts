@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
-import { loginAttempts, users } from "../../../db/schema";
+import { loginAttempts, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { verifyAgainstDummy, verifyPassword } from "./password.server";

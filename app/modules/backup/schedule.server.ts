@@ -1,6 +1,7 @@
 import { env } from "~/lib/env.server";
 import { boss, defineJob } from "~/lib/jobs.server";
 import { createBackup, pruneBackups, type BackupResult } from "./backup.server";
+import { logger } from "~/lib/logger.server";
 
 /**
  * The daily backup as a pg-boss cron, for installations without a system timer (the embedded database on one
@@ -13,7 +14,7 @@ export const BACKUP_JOB = "backup.scheduled";
 export async function runScheduledBackup(
   options: { dir?: string; keep?: number; now?: Date; log?: (line: string) => void } = {},
 ): Promise<BackupResult & { removed: string[] }> {
-  const log = options.log ?? ((line: string) => console.log(`[backup] ${line}`));
+  const log = options.log ?? ((line: string) => logger.info({ scope: "backup" }, line));
   const dir = options.dir ?? env().BACKUP_DIR;
   const result = await createBackup({ dir, now: options.now, log });
   const removed = await pruneBackups(dir, options.keep ?? env().BACKUP_KEEP, log);

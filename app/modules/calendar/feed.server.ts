@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
-import { calendarFeedTokens, cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "../../../db/schema";
+import { calendarFeedTokens, cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { isLanguage, type Language } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
-import { isUuid } from "~/modules/organisations/organisations.server";
-import { DAY } from "~/modules/cohorts/time";
+import { isUuid } from "~/lib/ids";
+import { DAY } from "~/lib/time";
 import { buildCalendar, type CalendarEvent } from "./ics";
 
 /**

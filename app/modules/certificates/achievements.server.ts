@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import { certificates } from "../../../db/schema";
+import { certificates } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { OB3_CONTEXT } from "./open-badges.server";

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
-import { certificates, credentialStatusLists, users } from "../../../db/schema";
+import { certificates, credentialStatusLists, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";

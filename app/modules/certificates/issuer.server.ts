@@ -1,5 +1,5 @@
 import { asc, desc, eq } from "drizzle-orm";
-import { organisations, programmes } from "../../../db/schema";
+import { organisations, programmes } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 

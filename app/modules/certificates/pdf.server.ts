@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import QRCode from "qrcode";
 import type { CertificateRow } from "./certificates.server";
 import { credentialUrls } from "./issuer.server";
+import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * The certificate as a PDF: A4 landscape, Vietnamese with English, fonts embedded (DejaVu Sans, which covers
@@ -16,11 +17,11 @@ const INK = "#1e293b";
 const MUTED = "#475569";
 
 function dayVi(date: Date | string) {
-  const d = typeof date === "string" ? new Date(`${date}T00:00:00+07:00`) : date;
+  const d = typeof date === "string" ? startOfVietnamDay(date) : date;
   return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" }).format(d);
 }
 function dayEn(date: Date | string) {
-  const d = typeof date === "string" ? new Date(`${date}T00:00:00+07:00`) : date;
+  const d = typeof date === "string" ? startOfVietnamDay(date) : date;
   return new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "numeric", month: "long", year: "numeric" }).format(d);
 }
 function hoursText(hours: number) {

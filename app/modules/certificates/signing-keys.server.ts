@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, ge
 import { eq, ne } from "drizzle-orm";
 import { calculateJwkThumbprint, type JWK } from "jose";
 import { z } from "zod";
-import { credentialSigningKeys } from "../../../db/schema";
+import { credentialSigningKeys } from "#db/schema";
 import { db } from "~/lib/db.server";
 
 /**

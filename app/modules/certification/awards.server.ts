@@ -8,7 +8,7 @@ import {
   completionRecords,
   courses,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 import { badRequest, conflict, notFound } from "~/lib/errors";
@@ -250,7 +250,7 @@ export async function renewCertification(args: { actorId: string; awardId: strin
 }
 
 /**
- * The certificate of a founder's (or anyone's) course completion, from a completion record of issue 4.
+ * The certificate of a founder's (or anyone's) course completion, from the cohort's completion record.
  * Idempotent: a completion record gives one certificate, however often this runs. A record that is not
  * "completed" (or no longer current) gives none.
  */

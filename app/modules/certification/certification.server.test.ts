@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, practicumFiles, practicumSubmissions, userRoles } from "../../../db/schema";
+import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, practicumFiles, practicumSubmissions, userRoles } from "#db/schema";
 import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";

@@ -6,7 +6,7 @@ import {
   courses,
   type CertificationRequirement,
   type RenewalRequirement,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 
 /**

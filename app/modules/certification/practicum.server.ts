@@ -6,7 +6,7 @@ import {
   practicumFiles,
   practicumSubmissions,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";

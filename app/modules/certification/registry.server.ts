@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, lte, ne, sql } from "drizzle-orm";
-import { certificationAwards, certifications, cohorts, cohortTrainers, courses, trainerRegistryEntries, users } from "../../../db/schema";
+import { certificationAwards, certifications, cohorts, cohortTrainers, courses, trainerRegistryEntries, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 
 /**

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from "drizzle-orm";
-import { certificationAwards, certifications, users } from "../../../db/schema";
+import { certificationAwards, certifications, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 import { boss, defineJob } from "~/lib/jobs.server";

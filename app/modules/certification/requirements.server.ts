@@ -10,14 +10,14 @@ import {
   users,
   type CertificationRequirement,
   type RenewalRequirement,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { ensureCertifications } from "./definitions.server";
 
 export type CertificationRow = typeof certifications.$inferSelect;
 
-/** The current completion decision (issue 4's completion records) of a cohort of the course, if completed. */
+/** The current completion decision (its completion records) of a cohort of the course, if completed. */
 export async function courseCompletion(q: Queryable, userId: string, courseId: string) {
   const [row] = await q
     .select({
@@ -136,7 +136,7 @@ export async function hasValidCertification(args: { userId: string; at?: Date; c
 }
 
 /**
- * For the cohort trainer assignment (issue 4): refuses a person without a valid trainer certification at the
+ * For the cohort trainer assignment: refuses a person without a valid trainer certification at the
  * given moment (e.g. the cohort's first day). The message is translated by the page that shows it.
  */
 export async function assertCertifiedTrainer(

@@ -1,4 +1,4 @@
-import type { PracticumRubricCriterion } from "../../../db/schema/courses";
+import type { PracticumRubricCriterion } from "#db/schema/courses";
 
 /**
  * The practicum scoring maths (docs: courses/dao-tao-giang-vien-khoi-nghiep/practicum.md), shared by the

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
-import { isIsoDate } from "~/modules/cohorts/time";
+import { isIsoDate } from "~/lib/time";
+import { vietnamInstant } from "~/lib/time";
 
 /**
  * Forms of the certification pages (shared by the form and the action). Messages are translation keys:
@@ -54,9 +55,9 @@ export const PracticumSubmissionSchema = z
   });
 export type PracticumSubmissionInput = z.infer<typeof PracticumSubmissionSchema>;
 
-/** "2026-05-20T14:00" read as Vietnam time (UTC+7, no daylight saving). */
+/** "2026-05-20T14:00" read as Vietnam time. */
 export function vietnamLocalToDate(value: string): Date {
-  return new Date(`${value}:00+07:00`);
+  return vietnamInstant(value.slice(0, 10), value.slice(11, 16));
 }
 
 export const EvaluationSchema = z.object({

@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { certificationRubrics } from "../../../db/schema";
+import { certificationRubrics } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { practicumHistory } from "./practicum.server";
 import { awardsOf, checkRequirements, listCertifications, renewalEvidence } from "./requirements.server";

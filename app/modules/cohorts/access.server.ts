@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { cohorts, cohortTrainers } from "../../../db/schema";
+import { cohorts, cohortTrainers } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { forbidden, notFound } from "~/lib/errors";
 import { can, organisationsGranting, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 
 /**
  * Who may do what with a cohort — the one place these rules live:

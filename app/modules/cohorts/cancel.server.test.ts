@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, cohorts, enrollmentEvents, enrollments, outbox, payments, refunds, subsidyBudgetLines, subsidyClaims } from "../../../db/schema";
+import { auditLog, cohorts, enrollmentEvents, enrollments, outbox, payments, refunds, subsidyBudgetLines, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { expectAppError } from "../../../tests/fixtures/admin";
 import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { cohortQuestions, cohorts, cohortSessions, enrollments, outbox } from "../../../db/schema";
+import { cohortQuestions, cohorts, cohortSessions, enrollments, outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { recordAttendance } from "~/modules/attendance/roll-call.server";
@@ -11,7 +11,7 @@ import { createCohort, getCohortDetail, listManagedCohorts, listUpcomingCohortsF
 import { sendSessionReminder } from "./reminders.server";
 import type { CohortCreateInput } from "./schema";
 import { addSession, addWeeklySeries, deleteSession, updateSession } from "./sessions.server";
-import { addDays, todayInVietnam, vietnamDate } from "./time";
+import { addDays, todayInVietnam, vietnamDate } from "~/lib/time";
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   try {

@@ -8,18 +8,19 @@ import {
   enrollments,
   organisations,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { containsPattern, isUuid } from "~/modules/organisations/organisations.server";
+import { containsPattern } from "~/lib/search";
+import { isUuid } from "~/lib/ids";
 import { announceOffers, fillFreeSeats } from "~/modules/enrollment/waitlist.server";
 import { canManageCohort, managedOrganisationIds } from "./access.server";
 import { questionLines, type CohortCreateInput, type CohortStatus, type CohortUpdateInput } from "./schema";
-import { addDays, todayInVietnam, vietnamInstant } from "./time";
+import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 
 /** The enrolment window as instants: from the start of the opening day to the end of the closing day. */
 export function enrollmentWindow(opensOn: string, closesOn: string) {

@@ -1,9 +1,10 @@
 import { and, eq, isNull, ne, or } from "drizzle-orm";
-import { cohorts, cohortSessions } from "../../../db/schema";
+import { cohorts, cohortSessions } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
 import { sendSessionReminderMails } from "~/modules/enrollment/notifications.server";
-import { DAY } from "./time";
+import { DAY } from "~/lib/time";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * The day-before reminder: a delayed pg-boss job per session and start time, due 24 hours before the start.
@@ -21,7 +22,7 @@ export async function scheduleSessionReminder(session: { id: string; startsAt: D
       { startAfter: due, singletonKey: `${session.id}:${session.startsAt.toISOString()}` },
     );
   } catch (error) {
-    console.error("[cohorts] could not schedule a reminder", session.id, (error as Error).message);
+    logFailure("cohorts", "could not schedule a reminder", error, { sessionId: session.id });
   }
 }
 

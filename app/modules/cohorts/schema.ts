@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
 import { optionalText, requiredText } from "~/lib/text-fields";
-import { isClockTime, isIsoDate } from "./time";
+import { isClockTime, isIsoDate } from "~/lib/time";
 
 export const COHORT_ADMISSIONS = ["open", "application"] as const;
 export const COHORT_FORMATS = ["online", "in_person", "blended"] as const;

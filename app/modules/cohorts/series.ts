@@ -1,4 +1,4 @@
-import { addDays, vietnamInstant, weekdayOf } from "./time";
+import { addDays, vietnamInstant, weekdayOf } from "~/lib/time";
 
 /** At most this many sessions in one series (a year of twice-weekly sessions). */
 export const MAX_SERIES_SESSIONS = 104;

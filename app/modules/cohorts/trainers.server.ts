@@ -1,16 +1,16 @@
 import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
-import { cohorts, cohortSessions, cohortTrainers, courses, organisations, userRoles, users } from "../../../db/schema";
+import { cohorts, cohortSessions, cohortTrainers, courses, organisations, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, badRequest, conflict } from "~/lib/errors";
 import type { Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { assertCertifiedTrainer } from "~/modules/certification/requirements.server";
 import { assertCanManageCohort } from "./access.server";
-import { todayInVietnam } from "./time";
+import { todayInVietnam } from "~/lib/time";
 
 /**
  * A cohort's trainers take its attendance and see its participants. For now any person with the trainer role
- * may be assigned; `cohorts.requires_certified_trainer` is where issue 7 adds the certification check.
+ * may be assigned; `cohorts.requires_certified_trainer` is where the certification check applies (certification/requirements.server.ts).
  */
 export async function listTrainerCandidates() {
   return db
@@ -30,7 +30,7 @@ export async function assignTrainer(input: { actor: Actor; cohortId: string; use
     .innerJoin(userRoles, and(eq(userRoles.userId, users.id), eq(userRoles.role, "trainer")))
     .where(and(eq(users.id, input.userId), isNull(users.deletedAt)));
   if (!candidate) throw badRequest("cohorts.trainers.notATrainer", { field: "userId" });
-  // Issue 7: a cohort that requires a certified trainer refuses anyone without a valid certification.
+  // A cohort that requires a certified trainer refuses anyone without a valid certification.
   const [rule] = await db.select({ requiresCertifiedTrainer: cohorts.requiresCertifiedTrainer }).from(cohorts).where(eq(cohorts.id, cohort.id));
   if (rule?.requiresCertifiedTrainer) await assertCertifiedTrainer({ userId: candidate.id, field: "userId" });
   await db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseEnrolments, users } from "../../../db/schema";
+import { courseEnrolments, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";

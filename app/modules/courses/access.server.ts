@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { cohorts, courseEnrolments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "../../../db/schema";
+import { cohorts, courseEnrolments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { can, isRole } from "~/modules/auth/permissions";
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { courseModules, lessons } from "../../../db/schema";
+import { courseModules, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createCourse } from "../../../tests/fixtures/cohorts";
 import { listCatalog } from "./catalog.server";

@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { courseEnrolments, courseModules, courses, courseTrainers, lessons, quizzes, users } from "../../../db/schema";
+import { courseEnrolments, courseModules, courses, courseTrainers, lessons, quizzes, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import type { CatalogFilters } from "./schema";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import type { CoursePracticum, QuizQuestion } from "../../../db/schema";
+import type { CoursePracticum, QuizQuestion } from "#db/schema";
 import {
   CourseFileSchema,
   fieldPath,

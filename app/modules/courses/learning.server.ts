@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { courseEnrolments, courses, lessonProgress, lessons } from "../../../db/schema";
+import { courseEnrolments, courses, lessonProgress, lessons } from "#db/schema";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { quizAttempts, type QuizQuestion } from "../../../db/schema";
+import { quizAttempts, type QuizQuestion } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { loader as lessonLoader } from "~/routes/learn.$courseSlug.$lessonSlug";

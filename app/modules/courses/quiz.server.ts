@@ -8,7 +8,7 @@ import {
   type QuizQuestionResult,
   type QuizQuestionType,
   type QuizResponse,
-} from "../../../db/schema";
+} from "#db/schema";
 import { pgErrorCode } from "~/lib/db-errors";
 import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";

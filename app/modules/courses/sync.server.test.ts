@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseModules, courses, lessonProgress, lessons, quizzes } from "../../../db/schema";
+import { courseModules, courses, lessonProgress, lessons, quizzes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createUser } from "../../../tests/fixtures/factories";
 import { tempCoursesRoot, uniqueCourseSlug, writeCourseFolder } from "../../../tests/fixtures/courses";

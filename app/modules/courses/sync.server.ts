@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { relative, resolve } from "node:path";
 import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
-import { courseModules, courses, lessons, quizzes } from "../../../db/schema";
+import { courseModules, courses, lessons, quizzes } from "#db/schema";
 import { db, type Transaction } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { listCourseFolders, readCourseFolder, type ContentIssue, type ParsedCourse } from "./content-reader.server";

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { courseTrainers, userRoles, users } from "../../../db/schema";
+import { courseTrainers, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { courseModules, lessons } from "../../../db/schema";
+import { courseModules, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { createPerson, createTestCohort } from "../../../tests/fixtures/cohorts";

@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { cohorts, enrollmentEvents, enrollments, outbox } from "../../../db/schema";
+import { cohorts, enrollmentEvents, enrollments, outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { actorOf, createPerson, createTestCohort, HOUR } from "../../../tests/fixtures/cohorts";

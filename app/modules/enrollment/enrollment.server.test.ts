@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { cohorts, enrollmentEvents, enrollments, outbox, users } from "../../../db/schema";
+import { cohorts, enrollmentEvents, enrollments, outbox, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError } from "~/lib/errors";
@@ -276,7 +276,7 @@ describe("applications", () => {
   it("an applicant answers the questions; staff accept (a seat or the waitlist) or reject with a reason", async () => {
     const now = new Date();
     const { cohort, organisationId } = await createTestCohort({ capacity: 1, admission: "application", now });
-    const { cohortQuestions } = await import("../../../db/schema");
+    const { cohortQuestions } = await import("#db/schema");
     await db.insert(cohortQuestions).values([
       { cohortId: cohort.id, position: 0, prompt: "Dự án của bạn là gì?" },
       { cohortId: cohort.id, position: 1, prompt: "Bạn mong đợi gì?", required: false },

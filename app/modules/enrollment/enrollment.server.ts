@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, ne, sql } from "drizzle-orm";
-import { cohortQuestions, cohorts, enrollments, users } from "../../../db/schema";
+import { cohortQuestions, cohorts, enrollments, users } from "#db/schema";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
@@ -8,13 +8,14 @@ import { can, type Actor } from "~/modules/auth/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { ACTIVE_STATUSES, holdsSeat, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { recordEnrollmentEvent } from "./history.server";
 import { syncEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { cancelOpenPayment, openPlacePayment, scheduleHoldRelease } from "~/modules/payments/payments.server";
 import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
 import { inCohortQueue } from "./cohort-queue.server";
 import { announceOffers, cohortStartsAt, fillFreeSeats, lapseOffer, lockCohort, waitlistRank } from "./waitlist.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Enrolment: taking a place in a cohort, the waitlist, applications, offers and withdrawal. Every change
@@ -117,7 +118,7 @@ async function placeInCohort(
 ): Promise<EnrolResult> {
   const { cohort, now } = args;
   const seatFree = cohort.seatsTaken < cohort.capacity;
-  // A paid place is held until its nett fee is paid (issue 6); payments confirms it when nothing is due.
+  // A paid place is held until its nett fee is paid; payments confirms it when nothing is due.
   const paid = (args.existing?.feeVnd ?? cohort.feeVnd) > 0;
   const status: EnrollmentStatus = seatFree ? (paid ? "pending_payment" : "confirmed") : "waitlisted";
   const values = {
@@ -325,7 +326,7 @@ export async function decideApplication(input: {
         reason: input.reason?.trim() || "application_accepted",
         now,
       });
-      // A place held for payment gets no mail: the payment page says what to pay (issue 6).
+      // A place held for payment gets no mail: the payment page says what to pay.
       if (placed.status === "pending_payment") return { kind: "confirmed" as const, enrollmentId: enrollment.id, pendingPayment: true };
       return { kind: placed.status === "confirmed" ? ("confirmed" as const) : ("waitlisted" as const), enrollmentId: enrollment.id };
     });
@@ -376,7 +377,7 @@ async function afterWithdrawals(input: { actor: Actor; enrollmentIds: string[]; 
   for (const enrollmentId of input.enrollmentIds) {
     // The place's subsidy estimate is released (before the start) or forfeited (after it).
     await syncEnrollmentSubsidy({ enrollmentId, actorId: input.actor.id, now: input.now }).catch((error) =>
-      console.error("[subsidies] withdrawal", enrollmentId, (error as Error).message),
+      logFailure("subsidies", "could not settle a withdrawal", error, { enrollmentId }),
     );
   }
   await sendEnrollmentMails(
@@ -443,7 +444,7 @@ export async function acceptOffer(input: { actor: Actor; enrollmentId: string; n
     if (enrollment.userId !== input.actor.id) throw forbidden();
     if (enrollment.status !== "offered") throw conflict("cohorts.offer.notOffered");
     if (!enrollment.offerExpiresAt || enrollment.offerExpiresAt <= now) return "expired" as const;
-    // A paid place is held until its nett fee is paid (issue 6).
+    // A paid place is held until its nett fee is paid, so the seat cannot go to someone who will not pay.
     const paid = enrollment.feeVnd > 0;
     await tx.update(enrollments).set({ status: paid ? "pending_payment" : "confirmed", confirmedAt: paid ? null : now }).where(eq(enrollments.id, enrollment.id));
     await recordEnrollmentEvent(tx, {

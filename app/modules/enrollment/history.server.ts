@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { enrollmentEvents, users } from "../../../db/schema";
+import { enrollmentEvents, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";

@@ -1,11 +1,12 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "../../../db/schema";
+import { cohorts, cohortSessions, cohortTrainers, courses, enrollments, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 import { formatDateTime, formatTime } from "~/lib/format";
 import { isLanguage, type Language } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
 import { queueMail } from "~/modules/mail/mail.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * The mails of cohorts: confirmation, waitlist, offer, lapse, withdrawal, application decisions, session
@@ -86,7 +87,7 @@ export async function sendEnrollmentMails(mails: readonly EnrollmentMail[], now 
     try {
       await sendEnrollmentMail(mail, now);
     } catch (error) {
-      console.error("[cohorts] mail", mail.kind, mail.enrollmentId, (error as Error).message);
+      logFailure("cohorts", "could not send an enrolment mail", error, { kind: mail.kind, enrollmentId: mail.enrollmentId });
     }
   }
 }
@@ -156,7 +157,7 @@ export async function notifySessionChange(input: {
       });
       sent++;
     } catch (error) {
-      console.error("[cohorts] session mail", (error as Error).message);
+      logFailure("cohorts", "could not send a session mail", error);
     }
   }
   return sent;
@@ -234,7 +235,7 @@ export async function notifyCohortCancelled(input: { cohortId: string; enrollmen
         locale: language,
       });
     } catch (error) {
-      console.error("[cohorts] cancellation mail to a trainer", (error as Error).message);
+      logFailure("cohorts", "could not send the cancellation mail to a trainer", error);
     }
   }
 }

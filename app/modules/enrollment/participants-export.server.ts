@@ -2,6 +2,7 @@ import { PassThrough, Readable } from "node:stream";
 import type { TFunction } from "i18next";
 import { CSV_BOM, csvLine, neutraliseFormula } from "~/lib/csv.server";
 import { participantsForExport, type ExportRow, type ParticipantFilter } from "./participants.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * The whole participant list (as filtered on the page) as a download, streamed batch by batch: a cohort of any
@@ -73,7 +74,7 @@ export function participantsXlsxStream(input: { cohortId: string; filter: Partic
     sheet.commit();
     await book.commit();
   })().catch((error: unknown) => {
-    console.error("[participants] export", (error as Error).message);
+    logFailure("participants", "the export stopped", error);
     out.destroy(error as Error);
   });
   return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;

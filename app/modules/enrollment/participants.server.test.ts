@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attendance, enrollmentEvents, enrollments } from "../../../db/schema";
+import { attendance, enrollmentEvents, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { translator } from "~/lib/i18n.server";

@@ -1,10 +1,11 @@
 import { and, asc, eq, lte, min, sql } from "drizzle-orm";
-import { cohorts, cohortSessions, enrollments } from "../../../db/schema";
+import { cohorts, cohortSessions, enrollments } from "#db/schema";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
-import { HOUR, vietnamInstant } from "~/modules/cohorts/time";
+import { HOUR, vietnamInstant } from "~/lib/time";
 import { recordEnrollmentEvent } from "./history.server";
 import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * A waitlisted person's place in line now (1 = next): positions are kept for the record, so the rank counts
@@ -92,7 +93,7 @@ async function scheduleOfferLapse(enrollmentId: string) {
     );
   } catch (error) {
     // The offer still cannot be accepted after its deadline; the next sweep lapses it.
-    console.error("[cohorts] could not schedule the offer lapse", enrollmentId, (error as Error).message);
+    logFailure("cohorts", "could not schedule the offer lapse", error, { enrollmentId });
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { z } from "zod";
-import { storedFiles } from "../../../db/schema";
+import { storedFiles } from "#db/schema";
 import type { Queryable } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { detectFileKind, extensionOf, FILE_KINDS, MEGABYTE, type FileKind } from "./file-type";

@@ -3,10 +3,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import type nodemailer from "nodemailer";
-import { outbox } from "../../../db/schema";
+import { outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { env, type Env } from "~/lib/env.server";
 import { defineJob } from "~/lib/jobs.server";
+import { logFailure } from "~/lib/logger.server";
 
 export type OutgoingMail = {
   to: string;
@@ -63,7 +64,7 @@ export async function queueMail(mail: OutgoingMail): Promise<string> {
     await sendMailJob.enqueue({ outboxId: row.id }, { singletonKey: row.id });
   } catch (error) {
     // The message is safe in the outbox; a later sweep (or the page) still shows it.
-    console.error("[mail] could not enqueue", row.id, (error as Error).message);
+    logFailure("mail", "could not enqueue", error, { outboxId: row.id });
   }
   return row.id;
 }

@@ -1,5 +1,5 @@
 import { desc, ilike, or, sql } from "drizzle-orm";
-import { outbox } from "../../../db/schema";
+import { outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
 
 export async function listOutbox(options: { query?: string; limit?: number; offset?: number } = {}) {

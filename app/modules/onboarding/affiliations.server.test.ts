@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { affiliationRequests, memberships, outbox, userRoles } from "../../../db/schema";
+import { affiliationRequests, memberships, outbox, userRoles } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { actor, createStaff } from "../../../tests/fixtures/subsidies";

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq } from "drizzle-orm";
-import { affiliationRequests, memberships, organisations, userRoles, users } from "../../../db/schema";
+import { affiliationRequests, memberships, organisations, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
 import { isLanguage } from "~/lib/i18n";

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { listAuditEntries } from "~/modules/audit/audit.server";
-import { memberships } from "../../../db/schema";
+import { memberships } from "#db/schema";
 import { actorFor, expectAppError } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { addMemberByEmail, addMembership, canManageMembers, listMembers, removeMembership } from "./memberships.server";

@@ -6,7 +6,7 @@ import * as editRoute from "~/routes/admin.organisations.$organisationId_.edit";
 import * as detailRoute from "~/routes/admin.organisations.$organisationId";
 import * as newRoute from "~/routes/admin.organisations.new";
 import * as membersRoute from "~/routes/organisation.$organisationId";
-import { memberships, organisations } from "../../../db/schema";
+import { memberships, organisations } from "#db/schema";
 import { callRoute, uniqueTaxCode } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser, signedInRequest } from "../../../tests/fixtures/factories";
 

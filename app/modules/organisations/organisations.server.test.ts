@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { listAuditEntries } from "~/modules/audit/audit.server";
-import { auditLog, organisations, programmes } from "../../../db/schema";
+import { auditLog, organisations, programmes } from "#db/schema";
 import { actorFor, expectAppError, uniqueTaxCode } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation as insertOrganisation, createUser } from "../../../tests/fixtures/factories";
 import {
@@ -14,7 +14,8 @@ import {
   updateOrganisation,
   verifyStartupRegistration,
 } from "./organisations.server";
-import { OrganisationSchema, registrationErrors, todayInVietnam, type OrganisationInput } from "./schema";
+import { OrganisationSchema, registrationErrors, type OrganisationInput } from "./schema";
+import { todayInVietnam } from "~/lib/time";
 
 function startup(overrides: Partial<OrganisationInput> = {}): OrganisationInput {
   return {

@@ -1,6 +1,8 @@
+import { isUuid } from "~/lib/ids";
+import { containsPattern } from "~/lib/search";
 import { and, asc, eq, ilike, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { memberships, organisations, users } from "../../../db/schema";
+import { memberships, organisations, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { createOnce } from "~/lib/idempotency.server";
 import { pgErrorCode } from "~/lib/db-errors";
@@ -12,17 +14,6 @@ import { registrationErrors, type OrganisationInput, type OrganisationKind } fro
 
 export const ORGANISATIONS_PAGE_SIZE = 20;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A path segment that cannot be an id is a record that does not exist (never a database error). */
-export function isUuid(value: string | undefined): value is string {
-  return typeof value === "string" && UUID.test(value);
-}
-
-/** `%` and `_` typed by a person are searched for literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /** A startup whose business registration has not been checked by programme staff. */
 export const unverifiedStartup = and(eq(organisations.kind, "startup"), isNull(organisations.registrationVerifiedAt));

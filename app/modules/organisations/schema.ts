@@ -1,8 +1,9 @@
+import { todayInVietnam } from "~/lib/time";
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
 import { emailSchema } from "~/modules/auth/schema";
 import { TIME_ZONE } from "~/lib/format";
-import { isIsoDate } from "~/modules/cohorts/time";
+import { isIsoDate } from "~/lib/time";
 
 export const ORGANISATION_KINDS = ["university", "incubator", "startup", "project_team", "government"] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -20,10 +21,6 @@ export function isValidTaxCode(value: string): boolean {
 /** A calendar date written YYYY-MM-DD that exists (one rule for the whole platform). */
 export { isIsoDate };
 
-/** Today's date (YYYY-MM-DD) in Vietnam, whatever the server's zone. */
-export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
 
 export type RegistrationDetails = { kind: OrganisationKind; taxCode?: string | null; businessRegisteredOn?: string | null };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLog, programmeOutcomes, programmeTargets, programmes, storedFiles } from "../../../db/schema";
+import { auditLog, programmeOutcomes, programmeTargets, programmes, storedFiles } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { computeReportFigures } from "~/modules/reports/figures.server";
 import { expectAppError } from "../../../tests/fixtures/admin";

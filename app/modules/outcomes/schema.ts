@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
-import { isIsoDate } from "~/modules/cohorts/time";
+import { isIsoDate } from "~/lib/time";
 
 export const OUTCOME_KINDS = ["project_supported", "raised_investment", "incorporated", "st_enterprise_certified", "support_centre"] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];

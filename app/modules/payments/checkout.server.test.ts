@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { enrollments, payments, processedWebhookEvents, refunds } from "../../../db/schema";
+import { enrollments, payments, processedWebhookEvents, refunds } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { payments, processedWebhookEvents, refunds } from "../../../db/schema";
+import { payments, processedWebhookEvents, refunds } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { conflict, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { lockPayment, markPaymentPaid } from "./payments.server";
 import { applyRefund } from "./refunds.server";
 import { stripeClient, stripeConfigured, verifyStripeEvent } from "./stripe.server";

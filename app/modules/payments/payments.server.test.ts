@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, enrollmentEvents, enrollments, payments, receipts, subsidyClaims, subsidyLedgerEntries } from "../../../db/schema";
+import { auditLog, enrollmentEvents, enrollments, payments, receipts, subsidyClaims, subsidyLedgerEntries } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";

@@ -1,7 +1,7 @@
 import { CSV_BOM, csvRows } from "~/lib/csv.server";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, ilike, lte, or, sql, type SQL } from "drizzle-orm";
-import { cohorts, courses, enrollments, memberships, organisations, payments, refunds, receipts, users } from "../../../db/schema";
+import { cohorts, courses, enrollments, memberships, organisations, payments, refunds, receipts, users } from "#db/schema";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
@@ -10,10 +10,11 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
 import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { cancelEnrollmentSubsidy, cohortSubsidyProgrammeId, commitEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { issueReceipt } from "./receipts.server";
 import { newTransferReference } from "./references";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Payments of the nett fee for a place in a cohort. A paid place is held (pending_payment) until the money
@@ -274,7 +275,7 @@ export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
     await holdReleaseJob.enqueue({ paymentId: row.id }, { startAfter: row.holdExpiresAt, singletonKey: `${row.id}:${row.holdExpiresAt.toISOString()}` });
   } catch (error) {
     // An expired hold cannot be paid by bank match; the sweep releases it.
-    console.error("[payments] could not schedule the hold release", row.id, (error as Error).message);
+    logFailure("payments", "could not schedule the hold release", error, { paymentId: row.id });
   }
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { cohorts, courses, payments, receipts, refunds, users, type ReceiptSnapshot } from "../../../db/schema";
+import { cohorts, courses, payments, receipts, refunds, users, type ReceiptSnapshot } from "#db/schema";
 import type { Queryable, Transaction } from "~/lib/db.server";
 import { getEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 

@@ -1,14 +1,15 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { cohorts, enrollments, payments, refunds, subsidyClaims } from "../../../db/schema";
+import { cohorts, enrollments, payments, refunds, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { insertPayment, lockPayment, stripeConfigured } from "./payments.server";
 import { stripeClient } from "./stripe.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Refunds (staff, for a withdrawal or a cancelled cohort): through Stripe for a card payment, recorded as a
@@ -167,7 +168,7 @@ export async function scheduleCancellationRefunds(paymentIds: readonly string[],
     try {
       await cancellationRefundJob.enqueue({ paymentId, actorId: context.actorId, reason: context.reason }, { singletonKey: `cancellation-refund:${paymentId}` });
     } catch (error) {
-      console.error("[payments] could not queue the cancellation refund", paymentId, (error as Error).message);
+      logFailure("payments", "could not queue the cancellation refund", error, { paymentId });
     }
   }
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { bankStatementImports, bankStatementLines, payments } from "../../../db/schema";
+import { bankStatementImports, bankStatementLines, payments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { lockPayment, markPaymentPaid } from "./payments.server";
 import { findTransferReference } from "./references";
 import { parseBankStatementCsv, type StatementParse, type StatementRow } from "./statement";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { bankStatementLines, payments } from "../../../db/schema";
+import { bankStatementLines, payments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";

@@ -1,5 +1,5 @@
 import { asc, desc, eq } from "drizzle-orm";
-import { programmes, programmeTargets } from "../../../db/schema";
+import { programmes, programmeTargets } from "#db/schema";
 import { db } from "~/lib/db.server";
 
 /** The programme shown by default (Hai Phong in the demo data; any province can be the default). */

@@ -1,5 +1,5 @@
 import { asc, desc } from "drizzle-orm";
-import { programmes } from "../../../db/schema";
+import { programmes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { computeReportFigures } from "./figures.server";

@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../../../db/schema";
+import { auditLog } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { loader as paymentsExport } from "~/routes/manage.payments.export[.csv]";
 import { loader as reportFile } from "~/routes/reports.$reportId.files.$format";

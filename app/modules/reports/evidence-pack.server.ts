@@ -5,7 +5,7 @@ import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { readStoredBytes } from "~/modules/files/storage.server";
 import { renderReceiptPdf } from "~/modules/payments/receipts.server";
-import type { ReceiptSnapshot } from "../../../db/schema";
+import type { ReceiptSnapshot } from "#db/schema";
 
 /**
  * A subsidy claim's evidence pack for auditors: one ZIP with the claim and its decisions (who, when), the

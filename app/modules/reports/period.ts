@@ -1,3 +1,4 @@
+import { startOfVietnamDay } from "~/lib/time";
 /** Reporting periods: calendar months, quarters, halves and years, as Vietnam dates. */
 export const PERIOD_KINDS = ["month", "quarter", "half_year", "year"] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -22,7 +23,7 @@ export function periodOf(kind: PeriodKind, year: number, index: number): Period 
 
 /** The instant a Vietnam day starts (00:00 at UTC+7). */
 export function dayStartsAt(day: string): Date {
-  return new Date(`${day}T00:00:00+07:00`);
+  return startOfVietnamDay(day);
 }
 
 /** The instant after a Vietnam day ends (next day 00:00 at UTC+7). */

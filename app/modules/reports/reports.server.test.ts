@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { programmeOutcomes, programmeReports, programmes } from "../../../db/schema";
+import { programmeOutcomes, programmeReports, programmes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
 import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
@@ -12,7 +12,7 @@ import { computeReportFigures } from "./figures.server";
 import { renderReportPdf } from "./pdf.server";
 import { renderReportXlsx } from "./xlsx.server";
 import { buildReport, getAttendanceCsv, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
-import { subsidyCohortLinks } from "../../../db/schema";
+import { subsidyCohortLinks } from "#db/schema";
 
 let data: QuarterDataSet;
 let reportId: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, programmeReports, programmes } from "../../../db/schema";
+import { auditLog, programmeReports, programmes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createUser } from "../../../tests/fixtures/factories";
 import { requestReport } from "./reports.server";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
-import { isIsoDate } from "~/modules/cohorts/time";
+import { isIsoDate } from "~/lib/time";
 import { PERIOD_COUNT, PERIOD_KINDS } from "./period";
 
 const periodFields = {

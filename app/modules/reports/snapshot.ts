@@ -2,6 +2,7 @@ import en from "~/locales/en/reports.json";
 import vi from "~/locales/vi/reports.json";
 import type { ReportFigures } from "./figures.server";
 import type { PeriodKind } from "./period";
+import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * What a generated report froze: its parameters, who generated it and when, the issuing body and place, and the
@@ -111,5 +112,5 @@ export function reportHeaderLines(snapshot: ReportSnapshot, snapshotSha256: stri
 /** A report made before its period ended (snapshots from before the flag existed: compared by dates). */
 export function isProvisional(snapshot: ReportSnapshot): boolean {
   if (typeof snapshot.figures.provisional === "boolean") return snapshot.figures.provisional;
-  return new Date(snapshot.report.generatedAt) < new Date(new Date(`${snapshot.figures.period.end}T00:00:00+07:00`).getTime() + 86_400_000);
+  return new Date(snapshot.report.generatedAt) < new Date(startOfVietnamDay(snapshot.figures.period.end).getTime() + 86_400_000);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { organisations } from "../../../db/schema";
+import { organisations } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { BASE_RULE, createFounder, createLecturer, createSubsidySetup, pdfFile } from "../../../tests/fixtures/subsidies";
 import { findSubsidyAnomalies } from "./anomalies.server";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { storedFiles, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "../../../db/schema";
+import { storedFiles, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createUser } from "../../../tests/fixtures/factories";
 import { actor, createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile, PROVINCE } from "../../../tests/fixtures/subsidies";

@@ -14,14 +14,14 @@ import {
   subsidyProgrammes,
   subsidyRuleVersions,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, badRequest, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { checkUpload, EVIDENCE_POLICY, insertStoredFiles, writeUploads, type CheckedUpload } from "~/modules/files/storage.server";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
 import { judge, recordEligibilityCheck } from "./eligibility.server";

@@ -1,4 +1,5 @@
-import type { EligibilityReason } from "../../../db/schema/subsidies";
+import { vietnamDate } from "~/lib/time";
+import type { EligibilityReason } from "#db/schema/subsidies";
 import { CATEGORIES_FOR_BENEFICIARY, type BeneficiaryKind, type CostCategory } from "./types";
 
 /**
@@ -151,7 +152,3 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
   return { eligible: reasons.length === 0 && kind !== null, beneficiaryKind: kind, beneficiaryKey, reasons, startupEligibleUntil };
 }
 
-/** The calendar day of a moment in Vietnam (UTC+7, no daylight saving). */
-export function vietnamDate(at: Date): string {
-  return new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { completionRecords, enrollments, subsidyBudgetLines, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "../../../db/schema";
+import { completionRecords, enrollments, subsidyBudgetLines, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createEnrollment, createFounder, createLecturer, createSubsidySetup } from "../../../tests/fixtures/subsidies";

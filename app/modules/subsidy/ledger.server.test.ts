@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { enrollments, memberships, subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries, userRoles, users } from "../../../db/schema";
+import { enrollments, memberships, subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries, userRoles, users } from "#db/schema";
 import { databaseKind, db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError } from "~/lib/errors";

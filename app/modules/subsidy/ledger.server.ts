@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries } from "../../../db/schema";
+import { subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries } from "#db/schema";
 import type { Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { AppError } from "~/lib/errors";

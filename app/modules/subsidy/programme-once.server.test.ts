@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { programmes, subsidyBudgetLines, subsidyProgrammes, subsidyRuleVersions } from "../../../db/schema";
+import { programmes, subsidyBudgetLines, subsidyProgrammes, subsidyRuleVersions } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createOrganisation } from "../../../tests/fixtures/factories";
 import { BASE_RULE, createStaff, createSubsidySetup, PROVINCE } from "../../../tests/fixtures/subsidies";

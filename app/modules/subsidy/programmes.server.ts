@@ -9,14 +9,14 @@ import {
   subsidyProgrammes,
   subsidyRuleVersions,
   users,
-} from "../../../db/schema";
+} from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
 import { createOnce } from "~/lib/idempotency.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { rethrowLedgerError } from "./ledger.server";
 import type { AmendmentInput, BudgetLineInput, SubsidyProgrammeInput } from "./schema";
 

@@ -1,14 +1,15 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
-import { subsidyProgrammes, subsidyRuleVersions } from "../../../db/schema";
+import { subsidyProgrammes, subsidyRuleVersions } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { createOnce } from "~/lib/idempotency.server";
 import { badRequest, forbidden, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/modules/organisations/organisations.server";
+import { isUuid } from "~/lib/ids";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import type { RuleVersionInput } from "./schema";
 import { CATEGORIES_FOR_BENEFICIARY } from "./types";
+import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * Versioned rules. A version is never changed; a new one, effective from a later moment, replaces it for
@@ -17,10 +18,7 @@ import { CATEGORIES_FOR_BENEFICIARY } from "./types";
 
 export type RuleVersion = typeof subsidyRuleVersions.$inferSelect;
 
-/** Midnight at the start of a Vietnamese calendar day (Vietnam has no daylight saving: UTC+7). */
-export function startOfVietnamDay(isoDate: string): Date {
-  return new Date(`${isoDate}T00:00:00+07:00`);
-}
+export { startOfVietnamDay };
 
 /** The version in force at a moment: the latest effective-from not after it. */
 export async function ruleInForce(q: Queryable, subsidyProgrammeId: string, at: Date): Promise<RuleVersion | null> {

@@ -1,5 +1,5 @@
 import { eq, isNull, sql } from "drizzle-orm";
-import { memberships, organisations, users } from "../../../db/schema";
+import { memberships, organisations, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { unverifiedStartup } from "~/modules/organisations/organisations.server";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import * as newUserRoute from "~/routes/admin.users.new";
 import * as userRoute from "~/routes/admin.users.$userId";
-import { memberships, userRoles, users } from "../../../db/schema";
+import { memberships, userRoles, users } from "#db/schema";
 import { callRoute } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser, signedInRequest, uniqueEmail } from "../../../tests/fixtures/factories";
 

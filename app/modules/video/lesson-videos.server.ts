@@ -1,8 +1,9 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { lessons, lessonVideos } from "../../../db/schema";
+import { lessons, lessonVideos } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { muxClient, muxConfigured, signedPlaybackConfigured } from "./mux.server";
+import { logFailure } from "~/lib/logger.server";
 
 /**
  * Lesson videos hosted by Mux. Staff upload from the browser straight to Mux (a direct upload URL made
@@ -12,7 +13,7 @@ import { muxClient, muxConfigured, signedPlaybackConfigured } from "./mux.server
 export type LessonVideo = typeof lessonVideos.$inferSelect;
 
 function muxUnavailable(error: unknown): never {
-  console.error("[mux]", error instanceof Error ? error.message : error);
+  logFailure("mux", "the Mux API failed", error);
   throw new AppError(502, "courses.video.muxUnavailable");
 }
 

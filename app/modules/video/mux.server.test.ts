@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { lessonVideos, muxWebhookEvents } from "../../../db/schema";
+import { lessonVideos, muxWebhookEvents } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { action as webhookAction } from "~/routes/webhooks.mux";
 import { enrolSelfPaced } from "~/modules/courses/learning.server";

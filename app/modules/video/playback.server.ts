@@ -1,9 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { courses, lessons } from "../../../db/schema";
+import { courses, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { lessonVideoState } from "./lesson-videos.server";
 import { muxClient, signedPlaybackConfigured } from "./mux.server";
+import { logger } from "~/lib/logger.server";
 
 /** How long a signed playback token lasts: a lesson's length plus a good margin. */
 const TOKEN_LIFETIME = "6h";
@@ -49,7 +50,7 @@ export async function lessonPlayback(args: { userId: string | null; lessonId: st
         durationSeconds: ready.durationSeconds,
       };
     }
-    console.warn("[mux] a signed video is ready but MUX_SIGNING_KEY_ID/MUX_SIGNING_KEY_PRIVATE are not set");
+    logger.warn({ scope: "mux" }, "a signed video is ready but MUX_SIGNING_KEY_ID/MUX_SIGNING_KEY_PRIVATE are not set");
   }
   if (lesson.videoPath) {
     return { kind: "local", src: `/learn/${lesson.courseSlug}/${lesson.slug}/video`, contentType: localVideoContentType(lesson.videoPath) };

@@ -1,5 +1,5 @@
 import { and, eq, or } from "drizzle-orm";
-import { lessonVideos, muxWebhookEvents } from "../../../db/schema";
+import { lessonVideos, muxWebhookEvents } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { AppError } from "~/lib/errors";

@@ -1,4 +1,5 @@
-import { TIME_ZONE } from "~/lib/format";
+/** The platform's clock: every date a person types or reads is a day in Vietnam. */
+export const TIME_ZONE = "Asia/Ho_Chi_Minh";
 
 /**
  * Wall-clock dates and times in Vietnam (Asia/Ho_Chi_Minh) ⇄ instants. Sessions are typed as a date and
@@ -69,6 +70,11 @@ export function vietnamDate(instant: Date): string {
 /** The Vietnamese clock time (HH:MM) of an instant. */
 export function vietnamTime(instant: Date): string {
   return zoneParts(instant).time;
+}
+
+/** The instant a Vietnamese calendar day (YYYY-MM-DD) begins. */
+export function startOfVietnamDay(day: string): Date {
+  return vietnamInstant(day, "00:00");
 }
 
 export function todayInVietnam(now = new Date()): string {
