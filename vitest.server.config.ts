@@ -1,5 +1,5 @@
-import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { defineConfig } from "vitest/config";
 
 /**
  * Tests that run the built server as separate processes on PostgreSQL: database restarts, SIGKILL mid-write,

@@ -1,8 +1,8 @@
-import { HydratedRouter } from "react-router/dom";
 import i18next from "i18next";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
+import { HydratedRouter } from "react-router/dom";
 import { i18nConfig } from "./lib/i18n";
 
 async function hydrate() {

@@ -1,10 +1,11 @@
 import { PassThrough } from "node:stream";
-import { type EntryContext, type HandleDataRequestFunction, ServerRouter } from "react-router";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
+import { type EntryContext, type HandleDataRequestFunction, ServerRouter } from "react-router";
 import { getLanguage, i18nFor } from "./lib/i18n.server";
+import { logFailure } from "./lib/logger.server";
 import { NonceContext } from "./lib/nonce";
 import { publicCacheAnswer } from "./lib/public-cache.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
@@ -14,7 +15,6 @@ export { isCrossOriginMutation } from "./lib/same-origin";
 export { isDatabaseAvailable } from "./lib/db.server";
 export { runInRequestScope } from "./lib/request-scope.server";
 export { logger, logRequest } from "./lib/logger.server";
-import { logFailure } from "./lib/logger.server";
 // Operations: health checks, metrics, the shutdown deadline (used by server/operations.mjs).
 export { liveness, readiness } from "./lib/health.server";
 export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";

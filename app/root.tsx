@@ -1,3 +1,5 @@
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import {
   data,
   type LinksFunction,
@@ -11,18 +13,16 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "react-router";
-import { useEffect } from "react";
-import { useTranslation } from "react-i18next";
-import { SiteFooter, SiteHeader } from "~/components/layout/site-chrome";
 import { ErrorView } from "~/components/layout/error-view";
+import { SiteFooter, SiteHeader } from "~/components/layout/site-chrome";
 import { appLoader } from "~/lib/errors.server";
 import { getLanguage } from "~/lib/i18n.server";
+import { useNonce } from "~/lib/nonce";
+import { usePageTitle } from "~/lib/page-title";
 import { readSessionToken, sessionCookie } from "~/modules/auth/cookie.server";
 import { getSession } from "~/modules/auth/guards.server";
 import { ROLE_PERMISSIONS } from "~/modules/auth/permissions";
 import { canUseCohortAdmin } from "~/modules/cohorts/access.server";
-import { useNonce } from "~/lib/nonce";
-import { usePageTitle } from "~/lib/page-title";
 import type { Route } from "./+types/root";
 import stylesheet from "./tailwind.css?url";
 

@@ -1,20 +1,20 @@
-import { seedDemoData, hasDemoData } from "#db/seed/demo";
 import { seedDemoCohorts } from "#db/seed/cohorts";
+import { seedDemoData, hasDemoData } from "#db/seed/demo";
+import { scheduleAuthCleanup } from "~/modules/auth/cleanup.server";
+import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
+import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
+import { syncCoursesOnStart } from "~/modules/courses/sync.server";
+import { schedulePaymentJobs } from "~/modules/payments/payments.server";
 import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
 import { checkServerEnv, env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
-import { syncCoursesOnStart } from "~/modules/courses/sync.server";
+import { logFailure, logger } from "./logger.server";
 // Modules that define background jobs register them on import.
 import "~/modules/mail/mail.server";
 import "~/modules/enrollment/waitlist.server";
-import { schedulePaymentJobs } from "~/modules/payments/payments.server";
 import "~/modules/payments/refunds.server";
 import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";
-import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
-import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
-import { scheduleAuthCleanup } from "~/modules/auth/cleanup.server";
-import { logFailure, logger } from "./logger.server";
 
 let prepared: Promise<void> | undefined;
 

@@ -9,8 +9,8 @@ import pg from "pg";
 import * as schema from "#db/schema";
 import { databaseAvailable, PROBE_QUERY, reportDatabaseError } from "./db-health.server";
 import { env } from "./env.server";
-import { MIGRATIONS_FOLDER } from "./migrations.server";
 import { logFailure } from "./logger.server";
+import { MIGRATIONS_FOLDER } from "./migrations.server";
 
 export type Database = NodePgDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
-import { AppError, type ErrorPayload } from "./errors";
 import { isDatabaseUnavailable, pgErrorCode } from "./db-errors";
+import { AppError, type ErrorPayload } from "./errors";
 
 /**
  * PostgreSQL refusing a value it cannot even represent — a NUL byte or broken UTF-8 in a text (22021), a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { invalidForm, parseForm } from "./forms.server";
 import { onlySchemaFields, schemaFieldNames } from "./form-fields";
+import { invalidForm, parseForm } from "./forms.server";
 
 const SignIn = z.object({ email: z.string().email(), password: z.string().min(1), redirectTo: z.string().optional() });
 

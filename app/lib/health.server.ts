@@ -1,5 +1,5 @@
-import { db, isDatabaseAvailable } from "./db.server";
 import { databaseDownSince, PROBE_QUERY, reportDatabaseError, reportDatabaseOk } from "./db-health.server";
+import { db, isDatabaseAvailable } from "./db.server";
 import { env } from "./env.server";
 import { jobWorkersRunning } from "./jobs.server";
 import { migrationStatus } from "./migrations.server";

@@ -1,6 +1,6 @@
-import { createCookie } from "react-router";
 import { createInstance, type i18n as I18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
+import { createCookie } from "react-router";
 import { RemixI18Next } from "remix-i18next/server";
 import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./i18n";
 

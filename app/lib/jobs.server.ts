@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 import { databaseUrl, embeddedClient } from "./db.server";
-import { countJobFailure } from "./metrics.server";
 import { logFailure } from "./logger.server";
+import { countJobFailure } from "./metrics.server";
 
 /**
  * Background jobs on pg-boss, in the same PostgreSQL as the app (or the embedded PGlite through

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import client from "prom-client";
-import { db, isDatabaseAvailable, poolStats } from "./db.server";
 import { databaseDownSince } from "./db-health.server";
+import { db, isDatabaseAvailable, poolStats } from "./db.server";
 import { env } from "./env.server";
 import { logFailure } from "./logger.server";
 

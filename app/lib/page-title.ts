@@ -1,5 +1,5 @@
-import { useMatches, useRouteError, isRouteErrorResponse } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useMatches, useRouteError, isRouteErrorResponse } from "react-router";
 
 /** A route names its page title with `export const handle = { titleKey: "…" }`; it is translated here. */
 export type RouteHandle = { titleKey?: string };

@@ -1,6 +1,6 @@
 import { useRouteLoaderData } from "react-router";
-import type { loader as rootLoader } from "~/root";
 import type { Permission } from "~/modules/auth/permissions";
+import type { loader as rootLoader } from "~/root";
 
 export function useOptionalUser() {
   return useRouteLoaderData<typeof rootLoader>("root")?.user ?? null;

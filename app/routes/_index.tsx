@@ -1,5 +1,5 @@
-import { type MetaFunction, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { type MetaFunction, Link, useLoaderData, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { buttonClass } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";

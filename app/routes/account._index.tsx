@@ -1,5 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
+import { useTranslation } from "react-i18next";
 import {
   data,
   redirect,
@@ -11,7 +12,6 @@ import {
   useNavigation,
   useSearchParams,
 } from "react-router";
-import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

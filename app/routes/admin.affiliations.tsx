@@ -1,6 +1,5 @@
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
-import { redirect } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, redirect } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

@@ -1,5 +1,5 @@
-import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { OrganisationForm } from "~/components/organisations/organisation-form";
 import { Alert } from "~/components/ui/alert";
 import { Card, PageTitle } from "~/components/ui/card";

@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
 import { SelectField } from "~/components/ui/field";

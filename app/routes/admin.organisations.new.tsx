@@ -1,13 +1,13 @@
-import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { OrganisationForm } from "~/components/organisations/organisation-form";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { createOrganisation, defaultProvince } from "~/modules/organisations/organisations.server";
 import { OrganisationSchema } from "~/modules/organisations/schema";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/admin.organisations.new";
 
 export const handle = { titleKey: "admin.organisations.newTitle" };

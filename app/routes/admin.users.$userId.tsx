@@ -1,14 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { FieldErrors, SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { appLoader } from "~/lib/errors.server";
 import type { ErrorPayload } from "~/lib/errors";
+import { appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { resultFor, savedIntent } from "~/lib/intent";

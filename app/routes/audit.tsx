@@ -1,16 +1,16 @@
-import { data, Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
+import { startOfVietnamDay } from "~/lib/time";
 import { listAuditEntries, verifyAuditChain } from "~/modules/audit/audit.server";
 import { AuditFilterSchema } from "~/modules/audit/schema";
 import { requirePermission } from "~/modules/auth/guards.server";
 import type { Route } from "./+types/audit";
-import { startOfVietnamDay } from "~/lib/time";
 
 export const handle = { titleKey: "audit.title" };
 

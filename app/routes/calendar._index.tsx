@@ -1,5 +1,5 @@
-import { redirect, Form, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

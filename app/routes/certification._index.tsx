@@ -1,5 +1,5 @@
-import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
 import { buttonClass } from "~/components/ui/button";

@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -11,8 +11,8 @@ import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
-import { readIntent } from "~/lib/intent.server";
 import { resultFor, savedIntent } from "~/lib/intent";
+import { readIntent } from "~/lib/intent.server";
 import { useCan } from "~/lib/use-user";
 import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";
 import { can, type Permission } from "~/modules/auth/permissions";

@@ -1,8 +1,8 @@
 import { appLoader } from "~/lib/errors.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { readStoredBytes } from "~/modules/certification/practicum-files.server";
-import { attachmentDisposition } from "~/modules/files/storage.server";
 import { practicumFileFor } from "~/modules/certification/practicum.server";
+import { attachmentDisposition } from "~/modules/files/storage.server";
 import type { Route } from "./+types/certification.files.$fileId";
 
 /** A practicum file (lesson plan, recording) for its owner, evaluators, staff and auditors. */

@@ -1,21 +1,21 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { FieldErrors, TextAreaField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { readPracticumForm } from "~/modules/certification/practicum-form.server";
 import { submitPracticum } from "~/modules/certification/practicum.server";
 import { getCertificationBySlug } from "~/modules/certification/requirements.server";
 import { PracticumSubmissionSchema, vietnamLocalToDate } from "~/modules/certification/schema";
 import { myCertificationTrack } from "~/modules/certification/track.server";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/certification.practicum";
 
 export const handle = { titleKey: "certification.practicum.title" };

@@ -1,8 +1,8 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

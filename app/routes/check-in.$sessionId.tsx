@@ -1,5 +1,5 @@
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { SessionWhen } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
 import { Alert } from "~/components/ui/alert";

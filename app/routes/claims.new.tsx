@@ -1,13 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { acceptAttribute } from "~/modules/files/file-type";
 import { parseMultipartForm } from "~/modules/files/multipart.server";
@@ -16,7 +17,6 @@ import { claimFormOptions, fileExternalClaim } from "~/modules/subsidy/claims.se
 import { ExternalClaimSchema } from "~/modules/subsidy/schema";
 import { COUNTRIES, EXTERNAL_KINDS } from "~/modules/subsidy/types";
 import type { Route } from "./+types/claims.new";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 
 export const handle = { titleKey: "subsidies.newClaim.title" };
 

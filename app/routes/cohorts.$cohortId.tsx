@@ -1,12 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { z } from "zod";
 import { AttendanceStanding } from "~/components/cohorts/attendance-standing";
 import { AttendanceBadge, EnrollmentStatusBadge } from "~/components/cohorts/badges";
 import { SessionList } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
+import { CohortSubsidy } from "~/components/subsidy/cohort-subsidy";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -28,7 +29,6 @@ import { isActive } from "~/modules/cohorts/statuses";
 import { acceptOffer, apply, declineOffer, enrol, getMyEnrollment, withdraw } from "~/modules/enrollment/enrollment.server";
 import { openPaymentOfEnrollment } from "~/modules/payments/payments.server";
 import { cohortSubsidyView } from "~/modules/subsidy/enrollment-subsidy.server";
-import { CohortSubsidy } from "~/components/subsidy/cohort-subsidy";
 import type { Route } from "./+types/cohorts.$cohortId";
 
 export const handle = { titleKey: "cohorts.public.cohortTitle" };

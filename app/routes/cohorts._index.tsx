@@ -1,5 +1,5 @@
-import { useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useLoaderData } from "react-router";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";

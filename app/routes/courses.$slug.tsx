@@ -1,5 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
+import { useTranslation } from "react-i18next";
 import {
   data,
   redirect,
@@ -11,7 +12,7 @@ import {
   useNavigation,
   useSearchParams,
 } from "react-router";
-import { useTranslation } from "react-i18next";
+import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
 import { pick, pickText, topicLabel } from "~/components/courses/localized";
@@ -27,13 +28,12 @@ import { formatNumber, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
+import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
 import { courseContentAccess } from "~/modules/courses/access.server";
 import { courseOutline, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
 import { courseProgress, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
-import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
-import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
 import type { Route } from "./+types/courses.$slug";
 
 export const handle = { titleKey: "courses.page.title", publicCache: true };

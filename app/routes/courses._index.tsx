@@ -1,5 +1,5 @@
-import { Form, Link, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, Link, useLoaderData, useNavigation } from "react-router";
 import { pick, topicLabel } from "~/components/courses/localized";
 import { Button, buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";

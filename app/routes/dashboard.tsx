@@ -1,14 +1,14 @@
-import { Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData, useSearchParams } from "react-router";
 import { MyCohorts } from "~/components/cohorts/my-cohorts";
 import { Alert } from "~/components/ui/alert";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { can, type Role } from "~/modules/auth/permissions";
-import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
 import { dashboardCohorts } from "~/modules/enrollment/my-cohorts.server";
 import { myAffiliations } from "~/modules/onboarding/affiliations.server";
+import { listMyOrganisations, programmeOverview } from "~/modules/users/overview.server";
 import type { Route } from "./+types/dashboard";
 
 export const handle = { titleKey: "nav.dashboard" };

@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

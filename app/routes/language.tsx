@@ -1,9 +1,9 @@
 import { redirect } from "react-router";
-import { isLanguage } from "~/lib/i18n";
 import { secureCookies } from "~/lib/env.server";
+import { isLanguage } from "~/lib/i18n";
 import { languageCookie } from "~/lib/i18n.server";
-import { savePreferredLanguage } from "~/modules/account/profile.server";
 import { safeRedirect } from "~/lib/safe-redirect";
+import { savePreferredLanguage } from "~/modules/account/profile.server";
 import { getUser } from "~/modules/auth/guards.server";
 import type { Route } from "./+types/language";
 

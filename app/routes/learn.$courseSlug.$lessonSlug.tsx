@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import {
   data,
   redirect,
@@ -9,7 +10,6 @@ import {
   useRouteError,
   useParams,
 } from "react-router";
-import { useTranslation } from "react-i18next";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
 import { LessonVideo } from "~/components/courses/lesson-video";

@@ -1,5 +1,5 @@
-import { data, Form, Link, useActionData, useLoaderData, useNavigation, useParams, useRouteError } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useParams, useRouteError } from "react-router";
 import { pick, pickText } from "~/components/courses/localized";
 import { ErrorView } from "~/components/layout/error-view";
 import { Alert } from "~/components/ui/alert";

@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { pick } from "~/components/courses/localized";
 import { ProgressBar } from "~/components/courses/progress-bar";
 import { buttonClass } from "~/components/ui/button";

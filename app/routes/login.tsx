@@ -1,14 +1,14 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useNavigation, useSearchParams } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
-import { sessionCookie } from "~/modules/auth/cookie.server";
 import { safeRedirect } from "~/lib/safe-redirect";
+import { sessionCookie } from "~/modules/auth/cookie.server";
 import { requireAnonymous } from "~/modules/auth/guards.server";
 import { SignInSchema } from "~/modules/auth/schema";
 import { signIn } from "~/modules/auth/sign-in.server";

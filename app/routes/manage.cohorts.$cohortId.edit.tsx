@@ -1,16 +1,16 @@
-import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { CohortForm } from "~/components/cohorts/cohort-form";
 import { courseTitle } from "~/components/cohorts/text";
 import { Card, PageTitle } from "~/components/ui/card";
 import { forbidden } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { vietnamDate } from "~/lib/time";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { cohortFormOptions, getCohortDetail, updateCohort } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { CohortUpdateSchema } from "~/modules/cohorts/schema";
-import { vietnamDate } from "~/lib/time";
 import type { Route } from "./+types/manage.cohorts.$cohortId.edit";
 
 export const handle = { titleKey: "cohorts.manage.editTitle" };

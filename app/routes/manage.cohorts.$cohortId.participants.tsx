@@ -1,13 +1,15 @@
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { EnrollmentStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle, percent } from "~/components/cohorts/text";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
-import { FieldErrors } from "~/components/ui/field";
+import { FieldErrors, SelectField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
+import { ListSearch } from "~/components/ui/list-page";
+import { Pagination } from "~/components/ui/pagination";
 import type { ErrorPayload } from "~/lib/errors";
 import { forbidden } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
@@ -23,9 +25,6 @@ import { ENROLLMENT_STATUSES, isActive, type EnrollmentStatus } from "~/modules/
 import { decideApplication, withdraw, withdrawMany } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";
 import { findParticipant, listApplicants, listParticipantsPage } from "~/modules/enrollment/participants.server";
-import { ListSearch } from "~/components/ui/list-page";
-import { Pagination } from "~/components/ui/pagination";
-import { SelectField } from "~/components/ui/field";
 import type { Route } from "./+types/manage.cohorts.$cohortId.participants";
 
 export const handle = { titleKey: "cohorts.participants.title" };

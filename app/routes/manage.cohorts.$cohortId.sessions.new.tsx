@@ -1,7 +1,7 @@
 import { getCollectionProps, getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { SessionList } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
 import { Button } from "~/components/ui/button";
@@ -13,15 +13,15 @@ import { forbidden } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
+import { todayInVietnam } from "~/lib/time";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { SeriesSchema, SessionSchema, WEEKDAYS } from "~/modules/cohorts/schema";
 import { addSession, addWeeklySeries } from "~/modules/cohorts/sessions.server";
-import { todayInVietnam } from "~/lib/time";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.$cohortId.sessions.new";
 
 export const handle = { titleKey: "cohorts.sessions.addTitle" };

@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { CohortStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle } from "~/components/cohorts/text";
 import { buttonClass } from "~/components/ui/button";

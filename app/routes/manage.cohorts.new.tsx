@@ -1,16 +1,16 @@
-import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Link, useActionData, useLoaderData } from "react-router";
 import { CohortForm } from "~/components/cohorts/cohort-form";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
+import { addDays, todayInVietnam } from "~/lib/time";
 import { forbiddenResponse } from "~/modules/auth/guards.server";
 import { managedOrganisationIds } from "~/modules/cohorts/access.server";
 import { cohortFormOptions, createCohort } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { CohortCreateSchema } from "~/modules/cohorts/schema";
-import { addDays, todayInVietnam } from "~/lib/time";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/manage.cohorts.new";
 
 export const handle = { titleKey: "cohorts.manage.newTitle" };

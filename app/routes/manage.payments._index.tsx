@@ -1,5 +1,5 @@
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -12,8 +12,8 @@ import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
-import { can } from "~/modules/auth/permissions";
 import { requirePermission } from "~/modules/auth/guards.server";
+import { can } from "~/modules/auth/permissions";
 import { listPayments, reconcilePayment } from "~/modules/payments/payments.server";
 import { billForfeitedSubsidy, refundPayment } from "~/modules/payments/refunds.server";
 import { ConfirmImportSchema, ForfeitSchema, PreviewImportSchema, PAYMENT_METHODS, PAYMENT_STATUSES, readPaymentFilter, ReconcileSchema, RefundSchema } from "~/modules/payments/schema";

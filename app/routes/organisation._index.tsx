@@ -1,5 +1,5 @@
-import { redirect, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Link, useLoaderData } from "react-router";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";

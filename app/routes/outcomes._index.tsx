@@ -1,5 +1,5 @@
-import { Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, Link, useLoaderData, useSearchParams } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";

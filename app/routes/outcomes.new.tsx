@@ -1,13 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { acceptAttribute } from "~/modules/files/file-type";
 import { parseMultipartForm } from "~/modules/files/multipart.server";
@@ -15,7 +16,6 @@ import { EVIDENCE_POLICY } from "~/modules/files/policy";
 import { outcomeOrganisations, recordOutcome } from "~/modules/outcomes/outcomes.server";
 import { OUTCOME_KINDS, OutcomeSchema } from "~/modules/outcomes/schema";
 import { reportProgrammes } from "~/modules/reports/dashboard.server";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/outcomes.new";
 
 export const handle = { titleKey: "reports.outcomes.new" };

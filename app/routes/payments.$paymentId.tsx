@@ -1,5 +1,5 @@
-import { redirect, Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";

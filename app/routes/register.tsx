@@ -1,14 +1,14 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { Trans, useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { SignupProfileFields } from "~/components/onboarding/signup-profile-fields";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { CheckboxField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { publicBaseUrl } from "~/lib/base-url.server";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { requireAnonymous } from "~/modules/auth/guards.server";

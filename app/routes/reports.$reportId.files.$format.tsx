@@ -1,5 +1,5 @@
-import { appLoader } from "~/lib/errors.server";
 import { notFound } from "~/lib/errors";
+import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { streamTrainingCsv } from "~/modules/reports/csv.server";
 import { getAttendanceCsv, getReport, getReportFile, getReportSnapshot, recordDataAccess } from "~/modules/reports/reports.server";

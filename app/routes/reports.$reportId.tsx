@@ -1,6 +1,6 @@
-import { Link, useFetcher, useLoaderData } from "react-router";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { Link, useFetcher, useLoaderData } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

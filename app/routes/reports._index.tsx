@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { BarChart } from "~/components/reports/bar-chart";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -11,14 +11,14 @@ import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { programmeDashboard } from "~/modules/reports/dashboard.server";
+import { reportFormat } from "~/modules/reports/format";
 import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
-import { reportFormat } from "~/modules/reports/format";
 import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/reports._index";
 
 export const handle = { titleKey: "reports.title" };

@@ -1,5 +1,5 @@
-import { Form, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, useLoaderData } from "react-router";
 import { Button } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";

@@ -1,5 +1,5 @@
-import { data, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Link, useLoaderData } from "react-router";
 import { PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatVnd } from "~/lib/format";

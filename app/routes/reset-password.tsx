@@ -1,5 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
+import { useTranslation } from "react-i18next";
 import {
   data,
   redirect,
@@ -10,7 +11,6 @@ import {
   useLoaderData,
   useNavigation,
 } from "react-router";
-import { useTranslation } from "react-i18next";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";

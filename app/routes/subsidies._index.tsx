@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { Vnd } from "~/components/subsidy/widgets";
 import { buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";

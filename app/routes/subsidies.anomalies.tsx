@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { ClaimLink, useReasonText } from "~/components/subsidy/widgets";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";

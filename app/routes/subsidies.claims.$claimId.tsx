@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { z } from "zod";
 import { ClaimSummary, type ClaimDetailView } from "~/components/subsidy/claim-detail";
 import { Alert } from "~/components/ui/alert";
@@ -15,6 +15,7 @@ import { formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { resultFor, savedIntent } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
+import { vietnamDate } from "~/lib/time";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import type { Permission } from "~/modules/auth/permissions";
@@ -28,7 +29,6 @@ import {
   requestMoreInfo,
   startReview,
 } from "~/modules/subsidy/claims.server";
-import { vietnamDate } from "~/lib/time";
 import { CLAIM_REVIEW_SCHEMAS, type ClaimReviewIntent } from "~/modules/subsidy/schema";
 import { claimNumber } from "~/modules/subsidy/types";
 import type { Route } from "./+types/subsidies.claims.$claimId";

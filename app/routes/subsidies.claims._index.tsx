@@ -1,5 +1,5 @@
-import { Form, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, Link, useLoaderData } from "react-router";
 import { ClaimLink, ClaimStatusBadge, Vnd } from "~/components/subsidy/widgets";
 import { Button } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";

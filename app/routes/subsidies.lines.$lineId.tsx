@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { ClaimLink, Vnd } from "~/components/subsidy/widgets";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";

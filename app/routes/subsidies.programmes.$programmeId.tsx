@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { Vnd } from "~/components/subsidy/widgets";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -12,6 +12,7 @@ import type { ErrorPayload } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { resultFor, savedIntent } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { useCan } from "~/lib/use-user";
@@ -21,7 +22,6 @@ import { linkableCohorts, linkCohort, listLinkedCohorts, unlinkCohort } from "~/
 import { addBudgetLine, getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { BudgetLineSchema, LinkCohortSchema, UnlinkCohortSchema } from "~/modules/subsidy/schema";
 import { FUNDING_SOURCES } from "~/modules/subsidy/types";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.$programmeId";
 
 export const handle = { titleKey: "subsidies.programmes.detailTitle" };

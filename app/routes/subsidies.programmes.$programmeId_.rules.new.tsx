@@ -1,21 +1,21 @@
 import { getCollectionProps, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { CheckboxField, FieldErrors, TextAreaField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
+import { vietnamDate } from "~/lib/time";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { bpsToPercent } from "~/modules/subsidy/calculation";
-import { vietnamDate } from "~/lib/time";
 import { getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { createRuleVersion, latestRuleVersion } from "~/modules/subsidy/rules.server";
 import { RuleVersionSchema } from "~/modules/subsidy/schema";
 import { BENEFICIARY_KINDS, COST_CATEGORIES } from "~/modules/subsidy/types";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.$programmeId_.rules.new";
 
 export const handle = { titleKey: "subsidies.rules.newTitle" };

@@ -1,18 +1,18 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
-import { requirePermission } from "~/modules/auth/guards.server";
+import { newSubmissionKey } from "~/lib/idempotency.server";
 import { vietnamDate } from "~/lib/time";
+import { requirePermission } from "~/modules/auth/guards.server";
 import { createSubsidyProgramme, programmeFormOptions } from "~/modules/subsidy/programmes.server";
 import { SubsidyProgrammeSchema } from "~/modules/subsidy/schema";
-import { newSubmissionKey } from "~/lib/idempotency.server";
 import type { Route } from "./+types/subsidies.programmes.new";
 
 export const handle = { titleKey: "subsidies.programmes.newTitle" };

@@ -1,5 +1,5 @@
-import { Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { SessionList } from "~/components/cohorts/session-list";
 import { courseTitle, percent } from "~/components/cohorts/text";

@@ -1,6 +1,6 @@
-import { Link, useLoaderData } from "react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link, useLoaderData } from "react-router";
 import { SessionWhen } from "~/components/cohorts/session-list";
 import { courseTitle } from "~/components/cohorts/text";
 import { Alert } from "~/components/ui/alert";

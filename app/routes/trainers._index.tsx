@@ -1,5 +1,5 @@
-import { useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useLoaderData } from "react-router";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";

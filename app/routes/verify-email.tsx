@@ -1,5 +1,5 @@
-import { redirect, type MetaFunction, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, type MetaFunction, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
@@ -8,9 +8,9 @@ import { publicBaseUrl } from "~/lib/base-url.server";
 import { appLoader } from "~/lib/errors.server";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { readIntent } from "~/lib/intent.server";
+import { safeRedirect } from "~/lib/safe-redirect";
 import { sessionCookie } from "~/modules/auth/cookie.server";
 import { isEmailVerified, isVerificationTokenUsable, resendVerificationMail, verifyEmail } from "~/modules/auth/email-verification.server";
-import { safeRedirect } from "~/lib/safe-redirect";
 import { getUser, requireUser } from "~/modules/auth/guards.server";
 import { ResendVerificationSchema, VerifyEmailSchema } from "~/modules/auth/schema";
 import { createSession } from "~/modules/auth/session.server";

@@ -1,5 +1,5 @@
-import { type MetaFunction, Link, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { type MetaFunction, Link, useLoaderData } from "react-router";
 import { StateBadge } from "~/components/certification/state-badge";
 import { Card, PageTitle } from "~/components/ui/card";
 import { AppError } from "~/lib/errors";

@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { redirect, Form, useLoaderData } from "react-router";
 import { useTranslation } from "react-i18next";
+import { redirect, Form, useLoaderData } from "react-router";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { unzipSync, strFromU8 } from "fflate";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { verifyAuditChain } from "~/modules/audit/audit.server";
+import { syncCourses } from "~/modules/courses/sync.server";
+import { buildEvidencePack } from "~/modules/reports/evidence-pack.server";
+import { addMember, createOrganisation, createUser } from "../../tests/fixtures/factories";
 import {
   attendance,
   attendanceEvents,
@@ -18,13 +23,8 @@ import {
   subsidyClaims,
   subsidyLedgerEntries,
 } from "../schema";
-import { db } from "~/lib/db.server";
-import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { syncCourses } from "~/modules/courses/sync.server";
-import { buildEvidencePack } from "~/modules/reports/evidence-pack.server";
-import { addMember, createOrganisation, createUser } from "../../tests/fixtures/factories";
-import { seedSubsidyDemo } from "./subsidies";
 import { seedDemoTrainingStory, STORY_EXTERNAL_FEE_VND, STORY_INVOICE_NAME } from "./story";
+import { seedSubsidyDemo } from "./subsidies";
 
 async function footprint(userIds: string[], cohortId: string | undefined) {
   const count = async (query: ReturnType<typeof sql>) => Number((await db.execute<{ n: number }>(query)).rows[0].n);

@@ -1,12 +1,12 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
 import { resolve } from "node:path";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { db } from "~/lib/db.server";
+import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 import { decideCompletion } from "~/modules/attendance/completion.server";
 import { recordAttendance } from "~/modules/attendance/roll-call.server";
 import type { Actor, Role } from "~/modules/auth/permissions";
 import { createCohort, setCohortStatus } from "~/modules/cohorts/cohorts.server";
 import { addSession } from "~/modules/cohorts/sessions.server";
-import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { submitQuizAttempt } from "~/modules/courses/quiz.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";

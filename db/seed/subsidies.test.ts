@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { programmes, subsidyBudgetLines, subsidyProgrammes, subsidyRuleVersions } from "../schema";
 import { db } from "~/lib/db.server";
 import { createOrganisation, createUser } from "../../tests/fixtures/factories";
+import { programmes, subsidyBudgetLines, subsidyProgrammes, subsidyRuleVersions } from "../schema";
 import { DEMO_SUBSIDY_PROGRAMME, seedSubsidyDemo } from "./subsidies";
 
 describe("subsidy demo data", () => {

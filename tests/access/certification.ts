@@ -1,7 +1,7 @@
-import { createUser } from "../fixtures/factories";
-import { completedCohort, trainerCertification } from "../fixtures/certification";
 import { issueCourseCompletionCertificate } from "~/modules/certification/awards.server";
 import { practicumHistory, submitPracticum } from "~/modules/certification/practicum.server";
+import { completedCohort, trainerCertification } from "../fixtures/certification";
+import { createUser } from "../fixtures/factories";
 import { everyone, onlyRoles, signedIn, type RouteAccess } from "./types";
 
 /** One founder's course certificate, made once when the matrix first needs it. */

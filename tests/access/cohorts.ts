@@ -1,5 +1,5 @@
-import { enrol } from "~/modules/enrollment/enrollment.server";
 import { getFeedToken } from "~/modules/calendar/feed.server";
+import { enrol } from "~/modules/enrollment/enrollment.server";
 import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../fixtures/cohorts";
 import { createUser } from "../fixtures/factories";
 import { everyone, onlyRoles, signedIn, type Actor, type Outcome, type RouteAccess } from "./types";

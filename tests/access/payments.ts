@@ -1,8 +1,8 @@
+import { enrol } from "~/modules/enrollment/enrollment.server";
+import { openPaymentOfEnrollment, reconcilePayment } from "~/modules/payments/payments.server";
 import { createTestCohort } from "../fixtures/cohorts";
 import { createUser } from "../fixtures/factories";
 import { actor, createStaff } from "../fixtures/subsidies";
-import { enrol } from "~/modules/enrollment/enrollment.server";
-import { openPaymentOfEnrollment, reconcilePayment } from "~/modules/payments/payments.server";
 import { everyone, onlyRoles, signedIn, type RouteAccess } from "./types";
 
 /** A paid payment (with its receipt) of a learner who is none of the matrix's users, made once. */

@@ -178,8 +178,13 @@ bigPlan.size = Math.min(1000, Math.floor(learnersPool / 3));
   let rest = want - others.reduce((s, c) => s + c.size, 0);
   for (let k = 0; rest !== 0; k = (k + 1) % others.length) {
     const c = others[k];
-    if (rest > 0) (c.size++, rest--);
-    else if (c.size > 5) (c.size--, rest++);
+    if (rest > 0) {
+      c.size++;
+      rest--;
+    } else if (c.size > 5) {
+      c.size--;
+      rest++;
+    }
   }
 }
 let offset = 0;

@@ -7,13 +7,13 @@
 //
 //   DATABASE_URL=postgres://… PORT=3502 node --import tsx tests/bench/limit-server.ts
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
+import type { Queryable } from "../../app/lib/db.server";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { can, isRole, type Role } from "../../app/modules/auth/permissions";
 import { hashToken } from "../../app/modules/auth/tokens.server";
-import type { Queryable } from "../../app/lib/db.server";
 import { computeReportFigures } from "../../app/modules/reports/figures.server";
 import { periodOf } from "../../app/modules/reports/period";
 

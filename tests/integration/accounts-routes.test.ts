@@ -1,19 +1,19 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { outbox, users } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { stopJobs } from "~/lib/jobs.server";
 import { languageCookie } from "~/lib/i18n.server";
+import { stopJobs } from "~/lib/jobs.server";
 import { createSession, validateSessionToken } from "~/modules/auth/session.server";
 import { signIn } from "~/modules/auth/sign-in.server";
+import { textAsDelivered } from "~/modules/mail/mail.server";
 import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
 import { loader as exportLoader } from "~/routes/account.export";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as registerAction } from "~/routes/register";
-import { action as verifyAction, loader as verifyLoader } from "~/routes/verify-email";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
-import { textAsDelivered } from "~/modules/mail/mail.server";
-import { outbox, users } from "#db/schema";
+import { action as verifyAction, loader as verifyLoader } from "~/routes/verify-email";
 import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 

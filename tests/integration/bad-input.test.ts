@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import fc from "fast-check";
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { resources } from "~/lib/i18n";
@@ -10,10 +10,10 @@ import type { Role } from "~/modules/auth/permissions";
 import { createSession } from "~/modules/auth/session.server";
 import { signingKey } from "~/modules/certificates/signing-keys.server";
 import { fileExternalClaim } from "~/modules/subsidy/claims.server";
-import { createUser } from "../fixtures/factories";
-import { createLecturer, createSubsidySetup, pdfFile } from "../fixtures/subsidies";
 import type { RouteAccess } from "../access/types";
+import { createUser } from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
+import { createLecturer, createSubsidySetup, pdfFile } from "../fixtures/subsidies";
 
 /**
  * "Bad input": random and hostile values (fast-check) at every form action and every resource

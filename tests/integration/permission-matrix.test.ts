@@ -2,8 +2,8 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "~/modules/auth/permissions";
-import { createUser, signedInRequest } from "../fixtures/factories";
 import type { Actor, Outcome, RouteAccess } from "../access/types";
+import { createUser, signedInRequest } from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 /**

@@ -5,13 +5,13 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { storedFiles, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { action as newClaimAction } from "~/routes/claims.new";
 import { loader as fileLoader } from "~/routes/claims.$claimId_.files.$fileId";
+import { action as newClaimAction } from "~/routes/claims.new";
 import { action as reviewAction, loader as reviewLoader } from "~/routes/subsidies.claims.$claimId";
 import { action as programmeAction } from "~/routes/subsidies.programmes.$programmeId";
 import { createUser, signedInRequest } from "../fixtures/factories";
-import { createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile } from "../fixtures/subsidies";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
+import { createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile } from "../fixtures/subsidies";
 
 beforeAll(() => {
   process.env.UPLOAD_DIR = mkdtempSync(join(tmpdir(), "sa-subsidy-routes-"));

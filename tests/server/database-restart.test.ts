@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, startDatabaseProxy, startServer, type RunningServer } from "./harness";
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;

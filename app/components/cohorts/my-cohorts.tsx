@@ -1,5 +1,5 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { Card } from "~/components/ui/card";
 import { formatDateTime } from "~/lib/format";
 import type { AttendanceProgress } from "~/modules/attendance/progress";

@@ -1,7 +1,7 @@
 import MuxPlayer from "@mux/mux-player-react/lazy";
-import { useRevalidator } from "react-router";
 import { useCallback, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { useRevalidator } from "react-router";
 
 type Playback =
   | { kind: "mux"; playbackId: string; tokens: { playback?: string; thumbnail?: string; storyboard?: string } | null; durationSeconds: number | null }

@@ -1,9 +1,9 @@
-import { useFetcher } from "react-router";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "~/lib/format";
+import { useFetcher } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { formatDateTime } from "~/lib/format";
 
 type VideoRow = { id: string; status: string; errorMessage: string | null; createdAt: string | Date };
 type UploadReply = { uploadUrl?: string; error?: { messageKey: string; params?: Record<string, string | number> } };

@@ -1,5 +1,5 @@
-import { isRouteErrorResponse, Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { isRouteErrorResponse, Link } from "react-router";
 import { isErrorPayload } from "~/lib/errors";
 
 /** What every error boundary shows: a translated, user-safe message for the status. */

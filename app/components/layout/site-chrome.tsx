@@ -1,5 +1,5 @@
-import { Form, Link, NavLink, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Form, Link, NavLink, useLocation } from "react-router";
 import type { Permission, Role } from "~/modules/auth/permissions";
 
 type HeaderUser = {

@@ -1,13 +1,13 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Form, useNavigation } from "react-router";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { Form, useNavigation } from "react-router";
 import { Button } from "~/components/ui/button";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { ORGANISATION_KINDS, OrganisationSchema, type OrganisationKind } from "~/modules/organisations/schema";
 import { todayInVietnam } from "~/lib/time";
+import { ORGANISATION_KINDS, OrganisationSchema, type OrganisationKind } from "~/modules/organisations/schema";
 
 export type OrganisationFormValues = {
   kind: OrganisationKind;

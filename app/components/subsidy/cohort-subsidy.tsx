@@ -1,5 +1,5 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import type { CohortSubsidyView } from "~/modules/subsidy/enrollment-subsidy.server";
 import { FeeBreakdown, ReasonList } from "./widgets";
 

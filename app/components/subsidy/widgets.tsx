@@ -1,5 +1,5 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { translateMessage, encodeMessage } from "~/lib/errors";
 import { formatDate, formatNumber, formatVnd } from "~/lib/format";
 import { bpsToPercent } from "~/modules/subsidy/calculation";

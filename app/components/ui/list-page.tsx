@@ -1,6 +1,6 @@
-import { Form } from "react-router";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { Form } from "react-router";
 import { Button } from "./button";
 import { TextField } from "./field";
 

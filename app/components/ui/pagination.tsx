@@ -1,5 +1,5 @@
-import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
 
 /**
  * Previous/next links for a paged list; every other search parameter (query, filters) is kept.

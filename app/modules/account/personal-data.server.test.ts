@@ -1,15 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
-import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "#db/schema";
-import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
-import { enrol } from "~/modules/enrollment/enrollment.server";
-import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";
 import { requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { createSession, loadSessionUser, validateSessionToken } from "~/modules/auth/session.server";
 import { signIn } from "~/modules/auth/sign-in.server";
+import { enrol } from "~/modules/enrollment/enrollment.server";
+import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
+import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";
 import { deleteAccount, exportPersonalData } from "./personal-data.server";
 
 afterAll(async () => {

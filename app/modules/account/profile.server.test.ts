@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { users } from "#db/schema";
-import { createUser } from "../../../tests/fixtures/factories";
 import { createSession } from "~/modules/auth/session.server";
+import { createUser } from "../../../tests/fixtures/factories";
 import { getAccountOverview, updateProfile } from "./profile.server";
 
 describe("updateProfile", () => {

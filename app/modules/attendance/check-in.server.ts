@@ -1,6 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import QRCode from "qrcode";
-import { createHash } from "node:crypto";
 import { attendance, checkInTicketUses, cohortSessionSecrets, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, forbidden } from "~/lib/errors";

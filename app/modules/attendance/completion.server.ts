@@ -2,15 +2,15 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, completionRecords, courses, enrollments, quizAttempts, quizzes } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { conflict, forbidden, notFound } from "~/lib/errors";
-import type { Actor } from "~/modules/auth/permissions";
+import { isUuid } from "~/lib/ids";
+import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/auth/permissions";
 import { issueCohortCompletionCertificates } from "~/modules/certification/awards.server";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
-import { isUuid } from "~/lib/ids";
-import { sessionsNeeded } from "./progress";
 import { settleCohortSubsidies } from "~/modules/subsidy/enrollment-subsidy.server";
-import { logFailure } from "~/lib/logger.server";
+import { sessionsNeeded } from "./progress";
 
 /**
  * Completion of a cohort, decided from the course's rule once every session has ended:

@@ -1,8 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { attendance, attendanceEvents, completionRecords, enrollments, quizAttempts } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";

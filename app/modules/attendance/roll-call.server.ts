@@ -2,14 +2,14 @@ import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-
 import { alias } from "drizzle-orm/pg-core";
 import { attendance, attendanceEvents, cohorts, cohortSessions, courses, enrollments, users } from "#db/schema";
 import { db, type Transaction } from "~/lib/db.server";
-import { foldSql, searchWords } from "~/lib/fold";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { foldSql, searchWords } from "~/lib/fold";
+import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { canMarkAttendance, canViewAttendance } from "~/modules/cohorts/access.server";
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
 import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
-import { isUuid } from "~/lib/ids";
 import { cohortAttendanceProgress } from "./progress.server";
 import { checkInWindow } from "./rules";
 

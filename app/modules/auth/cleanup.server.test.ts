@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { formSubmissions, loginAttempts, outbox, passwordResetTokens, sessions } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { boss, stopJobs } from "~/lib/jobs.server";
-import { formSubmissions, loginAttempts, outbox, passwordResetTokens, sessions } from "#db/schema";
 import { createUser, uniqueEmail } from "../../../tests/fixtures/factories";
 import { AUTH_CLEANUP_JOB, authCleanupJob, scheduleAuthCleanup } from "./cleanup.server";
 import { createSession, validateSessionToken } from "./session.server";

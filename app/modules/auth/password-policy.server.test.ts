@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "~/lib/errors";
-import { passwordSchema } from "./schema";
 import { assertPasswordNotCommon, isCommonPassword } from "./password-policy.server";
+import { passwordSchema } from "./schema";
 
 describe("the password policy (NIST SP 800-63B)", () => {
   it.each(["Password12", "12345678901", "password", "qwertyuiop", "iloveyou", "matkhau123", "Dragon2024"])("refuses the common password %s", (password) => {

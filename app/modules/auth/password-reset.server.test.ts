@@ -1,11 +1,11 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { outbox, passwordResetTokens, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
-import { outbox, passwordResetTokens, users } from "#db/schema";
-import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
 import { deliverOutboxMessage, textAsDelivered } from "~/modules/mail/mail.server";
+import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
 import { changePassword, isResetTokenUsable, requestPasswordReset, resetPassword } from "./password-reset.server";
 import { createSession, validateSessionToken } from "./session.server";
 import { signIn } from "./sign-in.server";

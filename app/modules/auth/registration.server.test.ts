@@ -1,14 +1,13 @@
 import { parseWithZod } from "@conform-to/zod";
 import { desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { userRoles, users, outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { userRoles, users } from "#db/schema";
-import { createUser, uniqueEmail } from "../../../tests/fixtures/factories";
-import { PRIVACY_NOTICE_VERSION } from "./privacy";
 import { textAsDelivered } from "~/modules/mail/mail.server";
-import { outbox } from "#db/schema";
+import { createUser, uniqueEmail } from "../../../tests/fixtures/factories";
 import { assertEmailVerified, verifyEmail } from "./email-verification.server";
 import { MAIL_REQUEST_LIMITS } from "./mail-throttle.server";
+import { PRIVACY_NOTICE_VERSION } from "./privacy";
 import { registerUser } from "./registration.server";
 import { RegisterSchema } from "./schema";
 import { signIn } from "./sign-in.server";

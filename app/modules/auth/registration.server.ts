@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { userRoles, users } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { isLanguage, type Language } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
 import { queueMail } from "~/modules/mail/mail.server";
@@ -9,8 +9,8 @@ import { sendVerificationMail } from "./email-verification.server";
 import { throttleMailRequest } from "./mail-throttle.server";
 import { assertPasswordNotCommon } from "./password-policy.server";
 import { hashPassword } from "./password.server";
-import { normaliseEmail } from "./sign-in.server";
 import { PRIVACY_NOTICE_VERSION } from "./privacy";
+import { normaliseEmail } from "./sign-in.server";
 
 
 /**

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { databaseKind, db } from "~/lib/db.server";
 import { sessions } from "#db/schema";
+import { databaseKind, db } from "~/lib/db.server";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { createSession, invalidateUserSessions, loadSessionUser, validateSessionToken } from "./session.server";
 import { hashToken } from "./tokens.server";

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { sessions, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { isRole, type Actor, type OrganisationKind, type Role } from "./permissions";

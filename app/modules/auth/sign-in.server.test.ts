@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { loginAttempts } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
-import { loginAttempts } from "#db/schema";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../../../tests/fixtures/factories";
-import { assertSignInAllowed, delayAfter, FREE_FAILURES, MAX_FAILURES_PER_ACCOUNT, signIn } from "./sign-in.server";
 import { validateSessionToken } from "./session.server";
+import { assertSignInAllowed, delayAfter, FREE_FAILURES, MAX_FAILURES_PER_ACCOUNT, signIn } from "./sign-in.server";
 
 async function expectAppError(promise: Promise<unknown>, status: number, key: string) {
   const error = await promise.then(

@@ -5,10 +5,10 @@ import * as tar from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { boss, stopJobs } from "~/lib/jobs.server";
-import { countRows } from "./database.server";
 import { archiveName, createBackup, pruneBackups } from "./backup.server";
-import { BACKUP_JOB, runScheduledBackup, scheduleBackupJobs } from "./schedule.server";
+import { countRows } from "./database.server";
 import { ManifestSchema } from "./manifest";
+import { BACKUP_JOB, runScheduledBackup, scheduleBackupJobs } from "./schedule.server";
 
 const work = mkdtempSync(join(tmpdir(), "sa-backup-unit-"));
 

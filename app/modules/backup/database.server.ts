@@ -283,8 +283,8 @@ export async function loadIntoPglite(target: PGlite, dumpFile: string): Promise<
 
 async function gunzipText(file: string): Promise<string> {
   const chunks: Buffer[] = [];
-  await pipeline(createReadStream(file), createGunzip(), async function* (source) {
-    for await (const chunk of source) chunks.push(chunk as Buffer);
+  await pipeline(createReadStream(file), createGunzip(), async function (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) chunks.push(chunk);
   });
   return Buffer.concat(chunks).toString("utf8");
 }

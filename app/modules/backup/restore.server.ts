@@ -1,5 +1,5 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import * as tar from "tar";
 import { closeDatabase, db, embeddedClient, withStartupLock } from "~/lib/db.server";

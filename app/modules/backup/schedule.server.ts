@@ -1,7 +1,7 @@
 import { env } from "~/lib/env.server";
 import { boss, defineJob } from "~/lib/jobs.server";
-import { createBackup, pruneBackups, type BackupResult } from "./backup.server";
 import { logger } from "~/lib/logger.server";
+import { createBackup, pruneBackups, type BackupResult } from "./backup.server";
 
 /**
  * The daily backup as a pg-boss cron, for installations without a system timer (the embedded database on one

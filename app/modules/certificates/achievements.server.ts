@@ -2,8 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import { certificates } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
-import { OB3_CONTEXT } from "./open-badges.server";
 import { credentialUrls } from "./issuer.server";
+import { OB3_CONTEXT } from "./open-badges.server";
 
 /** The Achievement behind an achievement id, as the latest certificate of it describes it. */
 export async function achievementDefinition(key: string) {

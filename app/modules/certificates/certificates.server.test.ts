@@ -1,18 +1,18 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { issueCertification, issueCourseCompletionCertificate, revokeCertificate } from "~/modules/certification/awards.server";
+import { evaluatePracticum, submitPracticum } from "~/modules/certification/practicum.server";
 import { loader as jwksLoader } from "~/routes/[.well-known].jwks[.json]";
 import { loader as issuerLoader } from "~/routes/credentials.issuer";
 import { loader as statusLoader } from "~/routes/credentials.status.$list";
-import { issueCertification, issueCourseCompletionCertificate, revokeCertificate } from "~/modules/certification/awards.server";
-import { evaluatePracticum, submitPracticum } from "~/modules/certification/practicum.server";
 import { completedCohort, trainerCertification } from "../../../tests/fixtures/certification";
 import { createUser } from "../../../tests/fixtures/factories";
-import { credentialUrls } from "./issuer.server";
-import { renderCertificatePdf } from "./pdf.server";
-import { decodeStatusList, encodeStatusList, statusBit } from "./status-list";
 import { certificateState, type CertificateRow } from "./certificates.server";
 import { normaliseCertificateCode } from "./codes";
+import { credentialUrls } from "./issuer.server";
+import { renderCertificatePdf } from "./pdf.server";
 import { openPrivateKey, parseSigningKey, sealPrivateKey } from "./signing-keys.server";
+import { decodeStatusList, encodeStatusList, statusBit } from "./status-list";
 
 const routeArgs = (url: string, params: Record<string, string> = {}) =>
   ({ request: new Request(new URL(url, "http://localhost")), params, context: {} }) as never;

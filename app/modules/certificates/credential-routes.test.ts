@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { completedCohort, trainerCertification } from "../../../tests/fixtures/certification";
+import { issueCourseCompletionCertificate } from "~/modules/certification/awards.server";
 import { callRoute } from "../../../tests/fixtures/admin";
+import { completedCohort, trainerCertification } from "../../../tests/fixtures/certification";
 import { createUser } from "../../../tests/fixtures/factories";
 import { routeArgs } from "../../../tests/fixtures/route-args";
-import { issueCourseCompletionCertificate } from "~/modules/certification/awards.server";
 import { loader as jsonLoader } from "../../routes/certification.certificates.$code.credential[.json]";
 import { loader as jwtLoader } from "../../routes/certification.certificates.$code.credential[.jwt]";
 

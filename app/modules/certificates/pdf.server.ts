@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import QRCode from "qrcode";
+import { startOfVietnamDay } from "~/lib/time";
 import type { CertificateRow } from "./certificates.server";
 import { credentialUrls } from "./issuer.server";
-import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * The certificate as a PDF: A4 landscape, Vietnamese with English, fonts embedded (DejaVu Sans, which covers

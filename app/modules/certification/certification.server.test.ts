@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, practicumFiles, practicumSubmissions, userRoles } from "#db/schema";
-import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { certificateState, getCertificateByCode } from "~/modules/certificates/certificates.server";
+import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { completedCohort, trainerCertification } from "../../../tests/fixtures/certification";
 import { createUser } from "../../../tests/fixtures/factories";
 import {

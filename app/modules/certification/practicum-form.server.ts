@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
-import { data } from "react-router";
 import { type FileUpload, MaxFileSizeExceededError, parseFormData } from "@remix-run/form-data-parser";
+import { data } from "react-router";
 import { encodeMessage } from "~/lib/errors";
 import { FILE_LIMITS } from "./practicum-files.server";
 import { PracticumSubmissionSchema } from "./schema";

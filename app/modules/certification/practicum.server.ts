@@ -8,12 +8,12 @@ import {
   users,
 } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createOnce } from "~/lib/idempotency.server";
+import { appUrl } from "~/lib/env.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { queueMail } from "~/modules/mail/mail.server";
-import { appUrl } from "~/lib/env.server";
 import { checkUpload, removeStoredBytes, storeBytes, type CheckedFile } from "./practicum-files.server";
 import { checkRequirements } from "./requirements.server";
 import { decideResult, weightedScore } from "./rubric";

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
-import { isIsoDate } from "~/lib/time";
-import { vietnamInstant } from "~/lib/time";
+import { isIsoDate, vietnamInstant } from "~/lib/time";
 
 /**
  * Forms of the certification pages (shared by the form and the action). Messages are translation keys:

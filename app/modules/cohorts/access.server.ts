@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { cohorts, cohortTrainers } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { forbidden, notFound } from "~/lib/errors";
-import { can, organisationsGranting, type Actor } from "~/modules/auth/permissions";
 import { isUuid } from "~/lib/ids";
+import { can, organisationsGranting, type Actor } from "~/modules/auth/permissions";
 
 /**
  * Who may do what with a cohort — the one place these rules live:

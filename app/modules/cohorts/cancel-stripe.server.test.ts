@@ -2,16 +2,16 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { payments, refunds } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createTestCohort } from "../../../tests/fixtures/cohorts";
-import { createUser } from "../../../tests/fixtures/factories";
-import { signedEvent, startStripeServer, type StripeTestServer } from "../../../tests/fixtures/stripe-server";
-import { actor, createStaff } from "../../../tests/fixtures/subsidies";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { startCheckout } from "~/modules/payments/checkout.server";
 import { cancellationRefundJob } from "~/modules/payments/refunds.server";
 import { action as webhookAction } from "~/routes/webhooks.stripe";
-import { cancelCohort } from "./cancel.server";
+import { createTestCohort } from "../../../tests/fixtures/cohorts";
+import { createUser } from "../../../tests/fixtures/factories";
 import { routeArgs } from "../../../tests/fixtures/route-args";
+import { signedEvent, startStripeServer, type StripeTestServer } from "../../../tests/fixtures/stripe-server";
+import { actor, createStaff } from "../../../tests/fixtures/subsidies";
+import { cancelCohort } from "./cancel.server";
 
 /** A cohort cancelled with a card payment in it: Stripe cannot be called inside the transaction, so the job refunds it. */
 

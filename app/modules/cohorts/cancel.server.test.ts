@@ -2,15 +2,15 @@ import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, cohorts, enrollmentEvents, enrollments, outbox, payments, refunds, subsidyBudgetLines, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { expectAppError } from "../../../tests/fixtures/admin";
-import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";
-import { createFounder, createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { cohortCalendar, getFeedToken, personalCalendar } from "~/modules/calendar/feed.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { reconcilePayment } from "~/modules/payments/payments.server";
 import { linkCohort } from "~/modules/subsidy/enrollment-subsidy.server";
 import { lineBalances } from "~/modules/subsidy/programmes.server";
+import { expectAppError } from "../../../tests/fixtures/admin";
+import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";
+import { createFounder, createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { cancelCohort } from "./cancel.server";
 
 const FEE = 1_500_000;

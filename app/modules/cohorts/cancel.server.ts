@@ -2,18 +2,18 @@ import { and, asc, eq, gt, inArray, max, sql } from "drizzle-orm";
 import { cohorts, cohortSessions, enrollments, payments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
+import { todayInVietnam } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
 import { notifyCohortCancelled } from "~/modules/enrollment/notifications.server";
 import { lockCohort } from "~/modules/enrollment/waitlist.server";
-import { isUuid } from "~/lib/ids";
 import { cancelOpenPayment } from "~/modules/payments/payments.server";
 import { refundForCancelledCohort, scheduleCancellationRefunds } from "~/modules/payments/refunds.server";
 import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { canManageCohort } from "./access.server";
 import { ACTIVE_STATUSES } from "./statuses";
-import { todayInVietnam } from "~/lib/time";
 
 /** The reason written in every enrolment's history when its cohort is cancelled. */
 export const COHORT_CANCELLED_REASON = "cohort_cancelled";

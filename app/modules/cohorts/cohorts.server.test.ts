@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cohortQuestions, cohorts, cohortSessions, enrollments, outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { addDays, todayInVietnam, vietnamDate } from "~/lib/time";
 import { recordAttendance } from "~/modules/attendance/roll-call.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { actorOf, createCourse, createPerson, createTestCohort, DAY, HOUR } from "../../../tests/fixtures/cohorts";
@@ -11,7 +12,6 @@ import { createCohort, getCohortDetail, listManagedCohorts, listUpcomingCohortsF
 import { sendSessionReminder } from "./reminders.server";
 import type { CohortCreateInput } from "./schema";
 import { addSession, addWeeklySeries, deleteSession, updateSession } from "./sessions.server";
-import { addDays, todayInVietnam, vietnamDate } from "~/lib/time";
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
   try {

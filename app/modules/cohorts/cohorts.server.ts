@@ -9,18 +9,18 @@ import {
   organisations,
   users,
 } from "#db/schema";
-import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
-import { createOnce } from "~/lib/idempotency.server";
+import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
-import { can, type Actor } from "~/modules/auth/permissions";
-import { recordAudit } from "~/modules/audit/audit.server";
-import { containsPattern } from "~/lib/search";
+import { createOnce } from "~/lib/idempotency.server";
 import { isUuid } from "~/lib/ids";
+import { containsPattern } from "~/lib/search";
+import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { can, type Actor } from "~/modules/auth/permissions";
 import { announceOffers, fillFreeSeats } from "~/modules/enrollment/waitlist.server";
 import { canManageCohort, managedOrganisationIds } from "./access.server";
 import { questionLines, type CohortCreateInput, type CohortStatus, type CohortUpdateInput } from "./schema";
-import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 
 /** The enrolment window as instants: from the start of the opening day to the end of the closing day. */
 export function enrollmentWindow(opensOn: string, closesOn: string) {

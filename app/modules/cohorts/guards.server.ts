@@ -1,8 +1,8 @@
 import { data } from "react-router";
 import type { ErrorPayload } from "~/lib/errors";
 import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";
-import type { SessionUser } from "~/modules/auth/session.server";
 import { can } from "~/modules/auth/permissions";
+import type { SessionUser } from "~/modules/auth/session.server";
 import { canManageCohort, canUseCohortAdmin, loadCohortScope } from "./access.server";
 
 /** The cohort management area: staff, admins, auditors (read-only) and organisation admins. */

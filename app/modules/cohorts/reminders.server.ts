@@ -2,9 +2,9 @@ import { and, eq, isNull, ne, or } from "drizzle-orm";
 import { cohorts, cohortSessions } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
-import { sendSessionReminderMails } from "~/modules/enrollment/notifications.server";
-import { DAY } from "~/lib/time";
 import { logFailure } from "~/lib/logger.server";
+import { DAY } from "~/lib/time";
+import { sendSessionReminderMails } from "~/modules/enrollment/notifications.server";
 
 /**
  * The day-before reminder: a delayed pg-boss job per session and start time, due 24 hours before the start.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { weeklySeries } from "./series";
 import { addDays, isIsoDate, vietnamDate, vietnamInstant, vietnamTime, weekdayOf } from "~/lib/time";
+import { weeklySeries } from "./series";
 
 describe("Vietnam wall-clock times", () => {
   it("reads a date and time on a Vietnamese clock as the right instant, and back", () => {

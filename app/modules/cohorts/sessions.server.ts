@@ -1,17 +1,17 @@
 import { count, eq, inArray } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
-import { claimSubmission, createOnce, recordSubmissionResult } from "~/lib/idempotency.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
-import type { Actor } from "~/modules/auth/permissions";
-import { recordAudit } from "~/modules/audit/audit.server";
-import { notifySessionChange } from "~/modules/enrollment/notifications.server";
+import { claimSubmission, createOnce, recordSubmissionResult } from "~/lib/idempotency.server";
 import { isUuid } from "~/lib/ids";
+import { vietnamDate, vietnamInstant, vietnamTime } from "~/lib/time";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/auth/permissions";
+import { notifySessionChange } from "~/modules/enrollment/notifications.server";
 import { canManageCohort } from "./access.server";
 import { scheduleSessionReminder } from "./reminders.server";
 import type { SeriesInput, SessionInput, SessionUpdateInput } from "./schema";
 import { weeklySeries } from "./series";
-import { vietnamDate, vietnamInstant, vietnamTime } from "~/lib/time";
 
 type Cohort = typeof cohorts.$inferSelect;
 type Session = typeof cohortSessions.$inferSelect;

@@ -2,11 +2,11 @@ import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import { cohorts, cohortSessions, cohortTrainers, courses, organisations, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, badRequest, conflict } from "~/lib/errors";
-import type { Actor } from "~/modules/auth/permissions";
+import { todayInVietnam } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/auth/permissions";
 import { assertCertifiedTrainer } from "~/modules/certification/requirements.server";
 import { assertCanManageCohort } from "./access.server";
-import { todayInVietnam } from "~/lib/time";
 
 /**
  * A cohort's trainers take its attendance and see its participants. For now any person with the trainer role

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { courseEnrolments, courses, lessonProgress, lessons } from "#db/schema";
-import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { lessonAccess } from "./access.server";
 import { courseOutline, type OutlineModule } from "./catalog.server";
 import { bestQuizResults } from "./quiz.server";

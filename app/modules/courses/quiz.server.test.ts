@@ -7,9 +7,9 @@ import { loader as lessonLoader } from "~/routes/learn.$courseSlug.$lessonSlug";
 import { action as quizAction, loader as quizLoader } from "~/routes/learn.$courseSlug.quiz.$quizSlug";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 import { enrolSelfPaced } from "./learning.server";
 import { readQuizForm, scoreQuiz, submitQuizAttempt } from "./quiz.server";
-import { routeArgs } from "../../../tests/fixtures/route-args";
 
 const text = (s: string) => ({ vi: s, en: s });
 const QUESTIONS: QuizQuestion[] = [

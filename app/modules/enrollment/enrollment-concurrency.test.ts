@@ -1,8 +1,8 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cohorts, enrollmentEvents, enrollments, outbox } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { actorOf, createPerson, createTestCohort, HOUR } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
 import { enrol, withdraw } from "./enrollment.server";

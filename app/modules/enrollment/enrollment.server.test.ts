@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cohorts, enrollmentEvents, enrollments, outbox, users } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { actorOf, createCourse, createPerson, createTestCohort, DAY, HOUR } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";

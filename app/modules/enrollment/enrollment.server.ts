@@ -1,21 +1,21 @@
 import { and, asc, eq, getTableColumns, inArray, ne, sql } from "drizzle-orm";
 import { cohortQuestions, cohorts, enrollments, users } from "#db/schema";
-import { assertEmailVerified } from "~/modules/auth/email-verification.server";
-import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
-import { can, type Actor } from "~/modules/auth/permissions";
+import { isUuid } from "~/lib/ids";
+import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
+import { can, type Actor } from "~/modules/auth/permissions";
 import { canManageCohort } from "~/modules/cohorts/access.server";
 import { ACTIVE_STATUSES, holdsSeat, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
-import { isUuid } from "~/lib/ids";
-import { recordEnrollmentEvent } from "./history.server";
-import { syncEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { cancelOpenPayment, openPlacePayment, scheduleHoldRelease } from "~/modules/payments/payments.server";
-import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
+import { syncEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { inCohortQueue } from "./cohort-queue.server";
+import { recordEnrollmentEvent } from "./history.server";
+import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
 import { announceOffers, cohortStartsAt, fillFreeSeats, lapseOffer, lockCohort, waitlistRank } from "./waitlist.server";
-import { logFailure } from "~/lib/logger.server";
 
 /**
  * Enrolment: taking a place in a cohort, the waitlist, applications, offers and withdrawal. Every change

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
 import { todayInVietnam } from "~/lib/time";
+import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
 import { waitlistRank } from "./waitlist.server";
 
 /** A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session. */

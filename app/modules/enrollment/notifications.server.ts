@@ -5,8 +5,8 @@ import { appUrl } from "~/lib/env.server";
 import { formatDateTime, formatTime } from "~/lib/format";
 import { isLanguage, type Language } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
-import { queueMail } from "~/modules/mail/mail.server";
 import { logFailure } from "~/lib/logger.server";
+import { queueMail } from "~/modules/mail/mail.server";
 
 /**
  * The mails of cohorts: confirmation, waitlist, offer, lapse, withdrawal, application decisions, session

@@ -1,8 +1,8 @@
 import { PassThrough, Readable } from "node:stream";
 import type { TFunction } from "i18next";
 import { CSV_BOM, csvLine, neutraliseFormula } from "~/lib/csv.server";
-import { participantsForExport, type ExportRow, type ParticipantFilter } from "./participants.server";
 import { logFailure } from "~/lib/logger.server";
+import { participantsForExport, type ExportRow, type ParticipantFilter } from "./participants.server";
 
 /**
  * The whole participant list (as filtered on the page) as a download, streamed batch by batch: a cohort of any

@@ -2,12 +2,12 @@ import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm"
 import { enrollments, memberships, organisations, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { foldSql, searchWords } from "~/lib/fold";
+import { isUuid } from "~/lib/ids";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
 import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
 import { attendanceCountsSubquery, minShareOf, sessionTotals } from "~/modules/attendance/progress.server";
 import type { ParticipantSort } from "~/modules/cohorts/schema";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
-import { isUuid } from "~/lib/ids";
 import { waitlistRank } from "./waitlist.server";
 
 export const PARTICIPANT_PAGE_SIZE = 50;

@@ -2,10 +2,10 @@ import { and, asc, eq, lte, min, sql } from "drizzle-orm";
 import { cohorts, cohortSessions, enrollments } from "#db/schema";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
+import { logFailure } from "~/lib/logger.server";
 import { HOUR, vietnamInstant } from "~/lib/time";
 import { recordEnrollmentEvent } from "./history.server";
 import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
-import { logFailure } from "~/lib/logger.server";
 
 /**
  * A waitlisted person's place in line now (1 = next): positions are kept for the record, so the rank counts

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { readPracticumForm } from "~/modules/certification/practicum-form.server";
 import { FILE_LIMITS } from "~/modules/certification/practicum-files.server";
+import { readPracticumForm } from "~/modules/certification/practicum-form.server";
 import { parseMultipartForm } from "./multipart.server";
 
 const MAX = 100 * 1024;

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { db } from "~/lib/db.server";
-import { boss, stopJobs } from "~/lib/jobs.server";
 import { outbox } from "#db/schema";
+import { db } from "~/lib/db.server";
 import { parseEnv } from "~/lib/env.server";
+import { boss, stopJobs } from "~/lib/jobs.server";
 import { deliverOutboxMessage, mailDropDir, queueMail, sendMailJob } from "./mail.server";
 
 afterAll(async () => {

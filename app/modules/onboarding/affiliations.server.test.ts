@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { affiliationRequests, memberships, outbox, userRoles } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { can } from "~/modules/auth/permissions";
 import { createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { actor, createStaff } from "../../../tests/fixtures/subsidies";
-import { can } from "~/modules/auth/permissions";
 import { decideAffiliation, listPendingAffiliations, myAffiliations, recordSignupProfile } from "./affiliations.server";
 import { RegisterWithProfileSchema } from "./schema";
 

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { memberships } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { listAuditEntries } from "~/modules/audit/audit.server";
-import { memberships } from "#db/schema";
 import { actorFor, expectAppError } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { addMemberByEmail, addMembership, canManageMembers, listMembers, removeMembership } from "./memberships.server";

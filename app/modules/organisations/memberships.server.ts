@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { memberships, organisations, users } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { normaliseEmail } from "~/modules/auth/sign-in.server";
-import { isUuid } from "~/lib/ids";
 import type { MembershipRole } from "./schema";
 
 /**

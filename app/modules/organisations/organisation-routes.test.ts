@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { memberships, organisations } from "#db/schema";
 import { db } from "~/lib/db.server";
-import * as editRoute from "~/routes/admin.organisations.$organisationId_.edit";
 import * as detailRoute from "~/routes/admin.organisations.$organisationId";
+import * as editRoute from "~/routes/admin.organisations.$organisationId_.edit";
 import * as newRoute from "~/routes/admin.organisations.new";
 import * as membersRoute from "~/routes/organisation.$organisationId";
-import { memberships, organisations } from "#db/schema";
 import { callRoute, uniqueTaxCode } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser, signedInRequest } from "../../../tests/fixtures/factories";
 

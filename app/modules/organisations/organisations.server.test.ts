@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "~/lib/db.server";
-import { listAuditEntries } from "~/modules/audit/audit.server";
 import { auditLog, organisations, programmes } from "#db/schema";
+import { db } from "~/lib/db.server";
+import { todayInVietnam } from "~/lib/time";
+import { listAuditEntries } from "~/modules/audit/audit.server";
 import { actorFor, expectAppError, uniqueTaxCode } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation as insertOrganisation, createUser } from "../../../tests/fixtures/factories";
 import {
@@ -15,7 +16,6 @@ import {
   verifyStartupRegistration,
 } from "./organisations.server";
 import { OrganisationSchema, registrationErrors, type OrganisationInput } from "./schema";
-import { todayInVietnam } from "~/lib/time";
 
 function startup(overrides: Partial<OrganisationInput> = {}): OrganisationInput {
   return {

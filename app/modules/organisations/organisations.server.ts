@@ -1,12 +1,12 @@
-import { isUuid } from "~/lib/ids";
-import { containsPattern } from "~/lib/search";
 import { and, asc, eq, ilike, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { memberships, organisations, users } from "#db/schema";
-import { db, type Queryable } from "~/lib/db.server";
-import { createOnce } from "~/lib/idempotency.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db, type Queryable } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
+import { isUuid } from "~/lib/ids";
+import { containsPattern } from "~/lib/search";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { getDefaultProgramme } from "~/modules/programmes/programmes.server";

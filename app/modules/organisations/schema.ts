@@ -1,9 +1,7 @@
-import { todayInVietnam } from "~/lib/time";
 import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
+import { todayInVietnam, isIsoDate } from "~/lib/time";
 import { emailSchema } from "~/modules/auth/schema";
-import { TIME_ZONE } from "~/lib/format";
-import { isIsoDate } from "~/lib/time";
 
 export const ORGANISATION_KINDS = ["university", "incubator", "startup", "project_team", "government"] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { organisations, programmeOutcomes, programmes, storedFiles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createOnce } from "~/lib/idempotency.server";
 import { AppError } from "~/lib/errors";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { createOnce } from "~/lib/idempotency.server";
 import { isUuid } from "~/lib/ids";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { checkUpload, EVIDENCE_POLICY, insertStoredFiles, writeUploads } from "~/modules/files/storage.server";
 import type { OutcomeInput, OutcomeKind } from "./schema";
 

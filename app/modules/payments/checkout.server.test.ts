@@ -2,16 +2,16 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enrollments, payments, processedWebhookEvents, refunds } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createTestCohort } from "../../../tests/fixtures/cohorts";
-import { createUser } from "../../../tests/fixtures/factories";
-import { signedEvent, startStripeServer, type StripeTestServer } from "../../../tests/fixtures/stripe-server";
-import { actor, createStaff } from "../../../tests/fixtures/subsidies";
 import { enrol, withdraw } from "~/modules/enrollment/enrollment.server";
 import { action as webhookAction } from "~/routes/webhooks.stripe";
+import { createTestCohort } from "../../../tests/fixtures/cohorts";
+import { createUser } from "../../../tests/fixtures/factories";
+import { routeArgs } from "../../../tests/fixtures/route-args";
+import { signedEvent, startStripeServer, type StripeTestServer } from "../../../tests/fixtures/stripe-server";
+import { actor, createStaff } from "../../../tests/fixtures/subsidies";
 import { startCheckout } from "./checkout.server";
 import { releaseExpiredHold } from "./payments.server";
 import { refundPayment } from "./refunds.server";
-import { routeArgs } from "../../../tests/fixtures/route-args";
 
 const config = vi.hoisted(() => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);

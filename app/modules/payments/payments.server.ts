@@ -1,20 +1,20 @@
-import { CSV_BOM, csvRows } from "~/lib/csv.server";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { cohorts, courses, enrollments, memberships, organisations, payments, refunds, receipts, users } from "#db/schema";
+import { CSV_BOM, csvRows } from "~/lib/csv.server";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
 import { boss, defineJob } from "~/lib/jobs.server";
+import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
 import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
-import { isUuid } from "~/lib/ids";
 import { cancelEnrollmentSubsidy, cohortSubsidyProgrammeId, commitEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { issueReceipt } from "./receipts.server";
 import { newTransferReference } from "./references";
-import { logFailure } from "~/lib/logger.server";
 
 /**
  * Payments of the nett fee for a place in a cohort. A paid place is held (pending_payment) until the money

@@ -9,7 +9,10 @@ export function newTransferReference(): string {
   let bits = 0n;
   for (const b of bytes) bits = (bits << 8n) | BigInt(b);
   let out = "";
-  for (let i = 0; i < 8; i++) out = ALPHABET[Number(bits & 31n)] + out, (bits >>= 5n);
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
   return `SA${out}`;
 }
 

@@ -1,15 +1,15 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { cohorts, enrollments, payments, refunds, subsidyClaims } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { defineJob } from "~/lib/jobs.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
+import { defineJob } from "~/lib/jobs.server";
+import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/lib/ids";
 import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { insertPayment, lockPayment, stripeConfigured } from "./payments.server";
 import { stripeClient } from "./stripe.server";
-import { logFailure } from "~/lib/logger.server";
 
 /**
  * Refunds (staff, for a withdrawal or a cancelled cohort): through Stripe for a card payment, recorded as a

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { enrol } from "~/modules/enrollment/enrollment.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
 import { actor } from "../../../tests/fixtures/subsidies";
-import { enrol } from "~/modules/enrollment/enrollment.server";
 import { napasBank } from "./napas-banks";
 import { openPaymentOfEnrollment } from "./payments.server";
 import { paymentPage } from "./view.server";

@@ -1,8 +1,8 @@
 import QRCode from "qrcode";
 import { env } from "~/lib/env.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { getVisiblePayment, stripeConfigured } from "./payments.server";
 import { napasBank } from "./napas-banks";
+import { getVisiblePayment, stripeConfigured } from "./payments.server";
 import { buildVietQrPayload } from "./vietqr";
 
 /** What the payment page shows: the payment, and for the payer of a pending one, how to pay. */

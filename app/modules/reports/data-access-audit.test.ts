@@ -6,9 +6,9 @@ import { loader as paymentsExport } from "~/routes/manage.payments.export[.csv]"
 import { loader as reportFile } from "~/routes/reports.$reportId.files.$format";
 import { action as generate } from "~/routes/reports._index";
 import { loader as evidencePack } from "~/routes/reports.evidence.$claimId.pack[.zip]";
+import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
 import { routeArgs } from "../../../tests/fixtures/route-args";
-import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { buildReport } from "./reports.server";
 
 /** Generating a report, downloading its files or an evidence pack, and exporting payments each leave an audit entry. */

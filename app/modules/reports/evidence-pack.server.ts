@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { zipSync, strToU8 } from "fflate";
+import type { ReceiptSnapshot } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { readStoredBytes } from "~/modules/files/storage.server";
 import { renderReceiptPdf } from "~/modules/payments/receipts.server";
-import type { ReceiptSnapshot } from "#db/schema";
 
 /**
  * A subsidy claim's evidence pack for auditors: one ZIP with the claim and its decisions (who, when), the

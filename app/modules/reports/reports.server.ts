@@ -2,15 +2,15 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { organisations, programmeReports, programmes, users } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createOnce } from "~/lib/idempotency.server";
 import { notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
+import { isUuid } from "~/lib/ids";
 import { defineJob } from "~/lib/jobs.server";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { isUuid } from "~/lib/ids";
 import { streamAttendanceCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
-import { periodOf, type PeriodKind } from "./period";
 import { renderReportPdf } from "./pdf.server";
+import { periodOf, type PeriodKind } from "./period";
 import { placeOf, type ReportSnapshot } from "./snapshot";
 import { renderReportXlsx } from "./xlsx.server";
 

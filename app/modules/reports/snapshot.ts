@@ -1,8 +1,8 @@
+import { startOfVietnamDay } from "~/lib/time";
 import en from "~/locales/en/reports.json";
 import vi from "~/locales/vi/reports.json";
 import type { ReportFigures } from "./figures.server";
 import type { PeriodKind } from "./period";
-import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * What a generated report froze: its parameters, who generated it and when, the issuing body and place, and the

@@ -1,6 +1,6 @@
 import type ExcelJS from "exceljs";
-import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 import type { TrainingRow } from "./figures.server";
+import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 
 /**
  * The report as a workbook: one sheet per section, typed cells (numbers as numbers, dates as dates, rates as

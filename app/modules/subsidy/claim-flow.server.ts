@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { subsidyClaimEvents, subsidyClaims } from "#db/schema";
 import type { Queryable, Transaction } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
-import { recordAudit } from "~/modules/audit/audit.server";
 import { isUuid } from "~/lib/ids";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { canMove, type ClaimStatus } from "./types";
 
 /** The moves of a claim: one row lock, one status change, one history event, one audit entry. */

@@ -6,9 +6,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { storedFiles, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createUser } from "../../../tests/fixtures/factories";
-import { actor, createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile, PROVINCE } from "../../../tests/fixtures/subsidies";
 import { uploadsRoot } from "~/modules/files/storage.server";
+import { createUser } from "../../../tests/fixtures/factories";
+import { actor, createFounder, createLecturer, createSubsidySetup, fakePdfFile, pdfFile, PROVINCE, BASE_RULE } from "../../../tests/fixtures/subsidies";
 import {
   approveClaim,
   clawbackClaim,
@@ -22,7 +22,6 @@ import {
   startReview,
 } from "./claims.server";
 import { createRuleVersion } from "./rules.server";
-import { BASE_RULE } from "../../../tests/fixtures/subsidies";
 import type { ExternalClaimInput } from "./schema";
 
 beforeAll(() => {

@@ -15,13 +15,14 @@ import {
   subsidyRuleVersions,
   users,
 } from "#db/schema";
-import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { db } from "~/lib/db.server";
 import { AppError, badRequest, forbidden, notFound } from "~/lib/errors";
+import { claimSubmission, recordSubmissionResult } from "~/lib/idempotency.server";
+import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { checkUpload, EVIDENCE_POLICY, insertStoredFiles, writeUploads, type CheckedUpload } from "~/modules/files/storage.server";
-import { isUuid } from "~/lib/ids";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
 import { judge, recordEligibilityCheck } from "./eligibility.server";
@@ -30,7 +31,6 @@ import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
 import type { ExternalClaimInput } from "./schema";
 import { costCategoryFor, OPEN_STATUSES, type ClaimStatus } from "./types";
-import { claimSubmission, recordSubmissionResult } from "~/lib/idempotency.server";
 
 /** External-training claims and the review of every claim: file, review, ask, approve, reject, pay, claw back. */
 

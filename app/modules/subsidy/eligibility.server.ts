@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { memberships, organisations, subsidyEligibilityChecks, userRoles } from "#db/schema";
 import type { Queryable } from "~/lib/db.server";
-import { judgeEligibility, type EligibilityDecision, type EligibilityFacts } from "./eligibility";
 import { vietnamDate } from "~/lib/time";
+import { judgeEligibility, type EligibilityDecision, type EligibilityFacts } from "./eligibility";
 import type { RuleVersion } from "./rules.server";
 import type { CostCategory } from "./types";
 

@@ -1,5 +1,5 @@
-import { vietnamDate } from "~/lib/time";
 import type { EligibilityReason } from "#db/schema/subsidies";
+import { vietnamDate } from "~/lib/time";
 import { CATEGORIES_FOR_BENEFICIARY, type BeneficiaryKind, type CostCategory } from "./types";
 
 /**

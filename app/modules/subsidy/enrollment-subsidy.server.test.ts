@@ -5,7 +5,6 @@ import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createEnrollment, createFounder, createLecturer, createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { markClaimPaid } from "./claims.server";
-import type { RuleVersionInput } from "./schema";
 import {
   cancelEnrollmentSubsidy,
   commitEnrollmentSubsidy,
@@ -18,6 +17,7 @@ import {
   syncEnrollmentSubsidy,
   type CommitInput,
 } from "./enrollment-subsidy.server";
+import type { RuleVersionInput } from "./schema";
 
 const FEE = 1_500_000;
 

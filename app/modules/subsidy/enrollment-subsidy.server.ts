@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gte, isNull, ne, sql } from "drizzle-orm";
 import { cohorts, completionRecords, courses, enrollments, organisations, subsidyBudgetLines, subsidyClaims, subsidyCohortLinks, subsidyProgrammes } from "#db/schema";
+import type { EligibilityReason } from "#db/schema/subsidies";
 import { db, type Queryable } from "~/lib/db.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
+import { vietnamDate } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/lib/ids";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
-import { vietnamDate } from "~/lib/time";
 import { judge, membershipOrganisationIds, recordEligibilityCheck, type JudgedEligibility } from "./eligibility.server";
 import { appendLedgerEntry, BUDGET_EXHAUSTED, claimLedgerPosition, commitOnFirstLine, lockBeneficiary, usedByBeneficiary } from "./ledger.server";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
-import type { EligibilityReason } from "#db/schema/subsidies";
 
 /**
  * The on-platform route. A cohort linked to a subsidy programme gives an eligible learner a subsidy estimate

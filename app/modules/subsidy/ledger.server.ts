@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries } from "#db/schema";
-import type { Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import type { Queryable } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import type { LedgerKind } from "./types";
 

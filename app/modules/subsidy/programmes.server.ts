@@ -10,13 +10,13 @@ import {
   subsidyRuleVersions,
   users,
 } from "#db/schema";
-import { db, type Queryable } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
-import { createOnce } from "~/lib/idempotency.server";
+import { db, type Queryable } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
+import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/lib/ids";
 import { rethrowLedgerError } from "./ledger.server";
 import type { AmendmentInput, BudgetLineInput, SubsidyProgrammeInput } from "./schema";
 

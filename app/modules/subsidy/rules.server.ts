@@ -1,15 +1,15 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { subsidyProgrammes, subsidyRuleVersions } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
-import { createOnce } from "~/lib/idempotency.server";
 import { badRequest, forbidden, notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
+import { isUuid } from "~/lib/ids";
+import { startOfVietnamDay } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { isUuid } from "~/lib/ids";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import type { RuleVersionInput } from "./schema";
 import { CATEGORIES_FOR_BENEFICIARY } from "./types";
-import { startOfVietnamDay } from "~/lib/time";
 
 /**
  * Versioned rules. A version is never changed; a new one, effective from a later moment, replaces it for

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/lib/i18n";
 import type { AnomalyKind } from "./anomalies.server";
+import { CLAIM_REVIEW_SCHEMAS } from "./schema";
 import {
   BENEFICIARY_KINDS,
   CLAIM_STATUSES,
@@ -11,7 +12,6 @@ import {
   FUNDING_SOURCES,
   LEDGER_KINDS,
 } from "./types";
-import { CLAIM_REVIEW_SCHEMAS } from "./schema";
 
 /** Every key the subsidy and files code can show exists in Vietnamese and in English. */
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { emailSchema, nameSchema, passwordSchema, phoneSchema } from "~/modules/auth/schema";
 import { ROLES } from "~/modules/auth/permissions";
+import { emailSchema, nameSchema, passwordSchema, phoneSchema } from "~/modules/auth/schema";
 import { membershipRoleSchema } from "~/modules/organisations/schema";
 
 const roleSchema = z.enum(ROLES, { errorMap: () => ({ message: "validation.invalidChoice" }) });

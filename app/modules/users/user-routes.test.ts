@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "~/lib/db.server";
-import * as newUserRoute from "~/routes/admin.users.new";
-import * as userRoute from "~/routes/admin.users.$userId";
 import { memberships, userRoles, users } from "#db/schema";
+import { db } from "~/lib/db.server";
+import * as userRoute from "~/routes/admin.users.$userId";
+import * as newUserRoute from "~/routes/admin.users.new";
 import { callRoute } from "../../../tests/fixtures/admin";
 import { addMember, createOrganisation, createUser, signedInRequest, uniqueEmail } from "../../../tests/fixtures/factories";
 

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { memberships, userRoles, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { listAuditEntries } from "~/modules/audit/audit.server";
 import { PRIVACY_NOTICE_VERSION } from "~/modules/auth/privacy";
 import { signIn } from "~/modules/auth/sign-in.server";
-import { memberships, userRoles, users } from "#db/schema";
 import { actorFor, expectAppError } from "../../../tests/fixtures/admin";
 import { createOrganisation, createUser, uniqueEmail } from "../../../tests/fixtures/factories";
 import { CreateUserSchema } from "./schema";

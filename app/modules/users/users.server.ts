@@ -1,17 +1,17 @@
 import { and, asc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { memberships, organisations, userRoles, users } from "#db/schema";
-import { db } from "~/lib/db.server";
 import { pgErrorCode } from "~/lib/db-errors";
+import { db } from "~/lib/db.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { isUuid } from "~/lib/ids";
+import { containsPattern } from "~/lib/search";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { assertPasswordNotCommon } from "~/modules/auth/password-policy.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { can, isRole, ROLES, type Actor, type Role } from "~/modules/auth/permissions";
 import { PRIVACY_NOTICE_VERSION } from "~/modules/auth/privacy";
 import { normaliseEmail } from "~/modules/auth/sign-in.server";
-import { containsPattern } from "~/lib/search";
-import { isUuid } from "~/lib/ids";
 import type { MembershipRole } from "~/modules/organisations/schema";
 
 export const USERS_PAGE_SIZE = 20;

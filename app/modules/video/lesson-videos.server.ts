@@ -2,8 +2,8 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { lessons, lessonVideos } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
-import { muxClient, muxConfigured, signedPlaybackConfigured } from "./mux.server";
 import { logFailure } from "~/lib/logger.server";
+import { muxClient, muxConfigured, signedPlaybackConfigured } from "./mux.server";
 
 /**
  * Lesson videos hosted by Mux. Staff upload from the browser straight to Mux (a direct upload URL made

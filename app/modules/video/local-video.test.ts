@@ -1,14 +1,14 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { enrolSelfPaced } from "~/modules/courses/learning.server";
 import { loader as assetLoader } from "~/routes/courses.$slug.assets.$";
 import { loader as videoLoader } from "~/routes/learn.$courseSlug.$lessonSlug.video";
 import { createTestCourse, tempCoursesRoot } from "../../../tests/fixtures/courses";
 import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
-import { enrolSelfPaced } from "~/modules/courses/learning.server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 import { lessonPlayback } from "./playback.server";
 import { parseRange } from "./range.server";
-import { routeArgs } from "../../../tests/fixtures/route-args";
 
 // The course folder the routes serve from (read when the environment is first parsed, below).
 const root = tempCoursesRoot();

@@ -3,14 +3,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { lessonVideos, muxWebhookEvents } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { action as webhookAction } from "~/routes/webhooks.mux";
 import { enrolSelfPaced } from "~/modules/courses/learning.server";
+import { action as webhookAction } from "~/routes/webhooks.mux";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
 import { muxEvent, muxSignature, startMuxServer } from "../../../tests/fixtures/mux-server";
+import { routeArgs } from "../../../tests/fixtures/route-args";
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "./lesson-videos.server";
 import { lessonPlayback } from "./playback.server";
-import { routeArgs } from "../../../tests/fixtures/route-args";
 
 // Mux is pointed at a local server that speaks its API; set before the environment is first parsed.
 const TOKEN = { tokenId: "test-token-id", tokenSecret: "test-token-secret" };

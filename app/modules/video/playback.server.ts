@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { courses, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { logger } from "~/lib/logger.server";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { lessonVideoState } from "./lesson-videos.server";
 import { muxClient, signedPlaybackConfigured } from "./mux.server";
-import { logger } from "~/lib/logger.server";
 
 /** How long a signed playback token lasts: a lesson's length plus a good margin. */
 const TOKEN_LIFETIME = "6h";

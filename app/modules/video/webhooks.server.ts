@@ -3,8 +3,8 @@ import { lessonVideos, muxWebhookEvents } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { AppError } from "~/lib/errors";
-import { muxClient } from "./mux.server";
 import { applyAssetState } from "./lesson-videos.server";
+import { muxClient } from "./mux.server";
 
 type MuxEvent = { id: string; type: string; data: Record<string, unknown> };
 
