@@ -10,7 +10,16 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["build/", "node_modules/", ".react-router/", "data/", ".bench/", "test-results/", "playwright-report/", "db/migrations/"],
+    ignores: [
+      "build/",
+      "node_modules/",
+      ".react-router/",
+      "data/",
+      ".bench/",
+      "test-results/",
+      "playwright-report/",
+      "db/migrations/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -23,13 +32,19 @@ export default tseslint.config(
     },
     plugins: { "import-x": importX },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "import-x/order": [
         "error",
         {
           groups: ["builtin", "external", "internal", "parent", "sibling", "index"],
-          pathGroups: [{ pattern: "~/**", group: "internal" }, { pattern: "#db/**", group: "internal" }],
+          pathGroups: [
+            { pattern: "~/**", group: "internal" },
+            { pattern: "#db/**", group: "internal" },
+          ],
           "newlines-between": "ignore",
           alphabetize: { order: "asc", caseInsensitive: true },
         },

@@ -28,7 +28,9 @@ try {
   await entry().prepare();
 } catch (error) {
   console.error(`\nStartup Academy could not start:\n${error instanceof Error ? error.message : error}\n`);
-  await entry().shutdown?.().catch(() => {});
+  await entry()
+    .shutdown?.()
+    .catch(() => {});
   process.exit(1);
 }
 
@@ -80,11 +82,7 @@ app.use((req, res, next) => {
 // While the database is unreachable (a restart), answer at once with a clean 503 page; recovery is automatic.
 app.use(async (req, res, next) => {
   if (await entry().isDatabaseAvailable()) return next();
-  res
-    .status(503)
-    .set("Retry-After", "5")
-    .type("text/html; charset=utf-8")
-    .send(UNAVAILABLE_PAGE);
+  res.status(503).set("Retry-After", "5").type("text/html; charset=utf-8").send(UNAVAILABLE_PAGE);
 });
 
 // Each request runs in its own scope, so what its loaders share (the signed-in session) is looked up once.

@@ -35,7 +35,8 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const [language, session] = await Promise.all([getLanguage(request), getSession(request)]);
   const headers = new Headers();
   // Sliding expiry: when the session was extended, the cookie follows.
-  if (session?.refreshed) headers.append("Set-Cookie", sessionCookie(readSessionToken(request) ?? "", session.expiresAt));
+  if (session?.refreshed)
+    headers.append("Set-Cookie", sessionCookie(readSessionToken(request) ?? "", session.expiresAt));
   const user = session
     ? {
         id: session.user.id,
@@ -50,7 +51,6 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
     : null;
   return data({ language, user }, { headers });
 });
-
 
 export type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
 

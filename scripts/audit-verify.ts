@@ -7,7 +7,9 @@ const result = await verifyAuditChain();
 if (result.ok) {
   console.log(`Audit chain intact: ${result.entries} entries.`);
 } else {
-  console.error(`Audit chain BROKEN at entry ${result.brokenAt} (${result.reason === "hash" ? "its content was changed" : "it does not link to the entry before it"}); ${result.entries - 1} entries before it are intact.`);
+  console.error(
+    `Audit chain BROKEN at entry ${result.brokenAt} (${result.reason === "hash" ? "its content was changed" : "it does not link to the entry before it"}); ${result.entries - 1} entries before it are intact.`,
+  );
   process.exitCode = 1;
 }
 await closeDatabase();

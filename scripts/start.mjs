@@ -4,7 +4,16 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const BUILD = `${process.env.BUILD_DIR ?? "build"}/server/index.js`;
-const SOURCES = ["app", "db", "vite.config.ts", "react-router.config.ts", "package.json", "package-lock.json", "tsconfig.json", "public"];
+const SOURCES = [
+  "app",
+  "db",
+  "vite.config.ts",
+  "react-router.config.ts",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "public",
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

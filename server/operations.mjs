@@ -35,7 +35,13 @@ export function installOperations(app, { entry, routes }) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (measure) entry().observeRequest({ route, method: req.method, status, seconds });
       if (logRequests) {
-        entry().logRequest({ requestId: req.id, method: req.method, route, status, ms: Math.round(seconds * 10_000) / 10 });
+        entry().logRequest({
+          requestId: req.id,
+          method: req.method,
+          route,
+          status,
+          ms: Math.round(seconds * 10_000) / 10,
+        });
       }
     });
     next();
@@ -111,7 +117,8 @@ export function stopGracefully(server, { state, timeoutMs, close }) {
       // pool's end waits for it: bound the closing too.
       const closing = close().then(() => "closed");
       const late = new Promise((resolve) => setTimeout(() => resolve("late"), CLOSE_TIMEOUT_MS).unref());
-      if ((await Promise.race([closing, late])) === "late") console.error(`shutdown: closing took over ${CLOSE_TIMEOUT_MS} ms; exiting`);
+      if ((await Promise.race([closing, late])) === "late")
+        console.error(`shutdown: closing took over ${CLOSE_TIMEOUT_MS} ms; exiting`);
     } catch (error) {
       console.error("shutdown:", error instanceof Error ? error.message : error);
     } finally {

@@ -19,15 +19,27 @@ export const uploadBodyLimit = (fileBytes: number) => Math.ceil(fileBytes / MEGA
 
 /** The upload forms, each with its nginx location (deploy/nginx) and the most its body may carry. */
 export const UPLOAD_BODY_LIMITS: { pattern: RegExp; nginx: string; bytes: number }[] = [
-  { pattern: /^\/claims\/new\/?$/, nginx: "~ ^/claims/new(\\.data)?$", bytes: uploadBodyLimit(2 * EVIDENCE_POLICY.maxBytes) },
+  {
+    pattern: /^\/claims\/new\/?$/,
+    nginx: "~ ^/claims/new(\\.data)?$",
+    bytes: uploadBodyLimit(2 * EVIDENCE_POLICY.maxBytes),
+  },
   { pattern: /^\/claims\/[^/]+\/?$/, nginx: "~ ^/claims/[^/]+$", bytes: uploadBodyLimit(EVIDENCE_POLICY.maxBytes) },
-  { pattern: /^\/outcomes\/new\/?$/, nginx: "~ ^/outcomes/new(\\.data)?$", bytes: uploadBodyLimit(EVIDENCE_POLICY.maxBytes) },
+  {
+    pattern: /^\/outcomes\/new\/?$/,
+    nginx: "~ ^/outcomes/new(\\.data)?$",
+    bytes: uploadBodyLimit(EVIDENCE_POLICY.maxBytes),
+  },
   {
     pattern: /^\/certification\/practicum\/?$/,
     nginx: "~ ^/certification/practicum(\\.data)?$",
     bytes: uploadBodyLimit(FILE_LIMITS.lesson_plan + FILE_LIMITS.recording),
   },
-  { pattern: /^\/manage\/payments\/?$/, nginx: "~ ^/manage/payments(\\.data)?$", bytes: uploadBodyLimit(STATEMENT_FILE_BYTES) },
+  {
+    pattern: /^\/manage\/payments\/?$/,
+    nginx: "~ ^/manage/payments(\\.data)?$",
+    bytes: uploadBodyLimit(STATEMENT_FILE_BYTES),
+  },
 ];
 
 /** The largest body a request to this path may carry. */

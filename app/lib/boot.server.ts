@@ -44,7 +44,9 @@ export function prepare(): Promise<void> {
       if (e.JOBS === "true") {
         await startJobWorkers();
         // Daily: certification expiry reminders (pg-boss cron, Vietnam time).
-        await scheduleCertificationJobs().catch((error) => logFailure("jobs", "could not schedule the certification jobs", error));
+        await scheduleCertificationJobs().catch((error) =>
+          logFailure("jobs", "could not schedule the certification jobs", error),
+        );
         // Every quarter hour: payment holds past their deadline whose release job was lost.
         await schedulePaymentJobs().catch((error) => logFailure("jobs", "could not schedule the payment jobs", error));
         // Daily backup into BACKUP_DIR when BACKUP_SCHEDULE is set (unscheduled when it is not).

@@ -7,7 +7,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const e = current as { code?: string; message?: string; cause?: unknown };
     if (e.code && ["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08001", "08003"].includes(e.code))
       return true;
-    if (typeof e.message === "string" && /Connection terminated|connect ECONNREFUSED|terminating connection/i.test(e.message))
+    if (
+      typeof e.message === "string" &&
+      /Connection terminated|connect ECONNREFUSED|terminating connection/i.test(e.message)
+    )
       return true;
     current = e.cause;
   }

@@ -134,7 +134,12 @@ export function isDatabaseAvailable(): Promise<boolean> {
 export function poolStats(): { total: number; idle: number; waiting: number; max: number } | null {
   const c = globalThis.__startupAcademyDb;
   if (!c || c.kind !== "postgres") return null;
-  return { total: c.pool.totalCount, idle: c.pool.idleCount, waiting: c.pool.waitingCount, max: c.pool.options.max ?? 10 };
+  return {
+    total: c.pool.totalCount,
+    idle: c.pool.idleCount,
+    waiting: c.pool.waitingCount,
+    max: c.pool.options.max ?? 10,
+  };
 }
 
 export function databaseKind(): Connection["kind"] {

@@ -54,7 +54,9 @@ describe("the public address (APP_URL)", () => {
     expect(() => checkServerEnv(parseEnv({ NODE_ENV: "production", DATABASE_URL: pg }))).toThrow(
       /APP_URL: required in production.*Host header/s,
     );
-    expect(() => checkServerEnv(parseEnv({ NODE_ENV: "production", DATABASE_URL: pg, APP_URL: "https://a.example.gov.vn" }))).not.toThrow();
+    expect(() =>
+      checkServerEnv(parseEnv({ NODE_ENV: "production", DATABASE_URL: pg, APP_URL: "https://a.example.gov.vn" })),
+    ).not.toThrow();
   });
 
   it("may be left out by the embedded demo and in development", () => {

@@ -46,8 +46,14 @@ const EnvSchema = z.object({
   /** Stripe API address; only changed to point at a local server in tests (e.g. http://127.0.0.1:4010). */
   STRIPE_API_BASE: optionalString.pipe(z.string().url().optional()),
   /** The programme's bank account for VietQR transfers (NAPAS BIN, account number, account name). */
-  PAYMENT_BANK_BIN: z.string().regex(/^\d{6}$/).default("970436"),
-  PAYMENT_BANK_ACCOUNT: z.string().regex(/^[0-9A-Za-z]{4,19}$/).default("1023456789"),
+  PAYMENT_BANK_BIN: z
+    .string()
+    .regex(/^\d{6}$/)
+    .default("970436"),
+  PAYMENT_BANK_ACCOUNT: z
+    .string()
+    .regex(/^[0-9A-Za-z]{4,19}$/)
+    .default("1023456789"),
   PAYMENT_BANK_ACCOUNT_NAME: z.string().default("TRUNG TAM HO TRO KHOI NGHIEP"),
   /** Hours a paid place is held for payment. */
   PAYMENT_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(72),

@@ -4,7 +4,11 @@ import { db } from "./db.server";
 import { appAction, appLoader } from "./errors.server";
 
 /** What a loader or action answers when PostgreSQL itself refuses a value taken from the URL or a form. */
-type DataResult = { type: string; data: { messageKey?: string; error?: { messageKey: string } }; init: { status: number } };
+type DataResult = {
+  type: string;
+  data: { messageKey?: string; error?: { messageKey: string } };
+  init: { status: number };
+};
 
 const args = { request: new Request("http://localhost/x"), params: {}, context: {} } as never;
 

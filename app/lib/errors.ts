@@ -44,7 +44,10 @@ export function encodeMessage(messageKey: string, params?: Record<string, string
   return params && Object.keys(params).length > 0 ? `${messageKey}|${JSON.stringify(params)}` : messageKey;
 }
 
-export function translateMessage(t: (key: string, params?: Record<string, unknown>) => string, message: string): string {
+export function translateMessage(
+  t: (key: string, params?: Record<string, unknown>) => string,
+  message: string,
+): string {
   const bar = message.indexOf("|");
   if (bar === -1) return t(message);
   try {

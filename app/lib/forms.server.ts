@@ -52,7 +52,8 @@ export async function submitForm<T>(
     return await run();
   } catch (error) {
     if (error instanceof AppError) return formErrorResponse(submission, error, options);
-    if (isDatabaseUnavailable(error)) return formErrorResponse(submission, new AppError(503, "errors.unavailable"), options);
+    if (isDatabaseUnavailable(error))
+      return formErrorResponse(submission, new AppError(503, "errors.unavailable"), options);
     throw error;
   }
 }

@@ -83,7 +83,10 @@ function jobsCheck(): Check {
   return { ok: jobWorkersRunning(), enabled: true };
 }
 
-export type Readiness = { status: number; body: { status: "ready" | "unavailable" | "draining"; checks: Record<string, Check> } };
+export type Readiness = {
+  status: number;
+  body: { status: "ready" | "unavailable" | "draining"; checks: Record<string, Check> };
+};
 
 export async function readiness(options: { draining?: boolean } = {}): Promise<Readiness> {
   const database = await databaseCheck();

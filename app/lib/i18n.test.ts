@@ -14,8 +14,14 @@ describe("translations", () => {
   it("Vietnamese and English have exactly the same keys", () => {
     const vi = new Set(keys(resources.vi.translation));
     const en = new Set(keys(resources.en.translation));
-    expect([...vi].filter((k) => !en.has(k)), "missing in English").toEqual([]);
-    expect([...en].filter((k) => !vi.has(k)), "missing in Vietnamese").toEqual([]);
+    expect(
+      [...vi].filter((k) => !en.has(k)),
+      "missing in English",
+    ).toEqual([]);
+    expect(
+      [...en].filter((k) => !vi.has(k)),
+      "missing in Vietnamese",
+    ).toEqual([]);
   });
 
   it("has no empty strings", () => {

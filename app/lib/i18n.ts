@@ -34,8 +34,40 @@ export const fallbackLanguage: Language = "vi";
  * name in the one namespace: `t("auth.signIn.title")`.
  */
 export const resources = {
-  vi: { translation: { ...viCommon, payments: viPayments, reports: viReports, subsidies: viSubsidies, files: viFiles, certification: viCertification, courses: viCourses, cohorts: viCohorts, auth: viAuth, audit: viAudit, account: viAccount, admin: viAdmin, onboarding: viOnboarding } },
-  en: { translation: { ...enCommon, payments: enPayments, reports: enReports, subsidies: enSubsidies, files: enFiles, certification: enCertification, courses: enCourses, cohorts: enCohorts, auth: enAuth, audit: enAudit, account: enAccount, admin: enAdmin, onboarding: enOnboarding } },
+  vi: {
+    translation: {
+      ...viCommon,
+      payments: viPayments,
+      reports: viReports,
+      subsidies: viSubsidies,
+      files: viFiles,
+      certification: viCertification,
+      courses: viCourses,
+      cohorts: viCohorts,
+      auth: viAuth,
+      audit: viAudit,
+      account: viAccount,
+      admin: viAdmin,
+      onboarding: viOnboarding,
+    },
+  },
+  en: {
+    translation: {
+      ...enCommon,
+      payments: enPayments,
+      reports: enReports,
+      subsidies: enSubsidies,
+      files: enFiles,
+      certification: enCertification,
+      courses: enCourses,
+      cohorts: enCohorts,
+      auth: enAuth,
+      audit: enAudit,
+      account: enAccount,
+      admin: enAdmin,
+      onboarding: enOnboarding,
+    },
+  },
 };
 
 export const i18nConfig = {

@@ -34,12 +34,23 @@ export async function claimSubmission(tx: Transaction, claim: Claim): Promise<{ 
   const [first] = await tx
     .select({ resultId: formSubmissions.resultId })
     .from(formSubmissions)
-    .where(and(eq(formSubmissions.key, claim.key), eq(formSubmissions.userId, claim.userId), eq(formSubmissions.form, claim.form)));
+    .where(
+      and(
+        eq(formSubmissions.key, claim.key),
+        eq(formSubmissions.userId, claim.userId),
+        eq(formSubmissions.form, claim.form),
+      ),
+    );
   return first?.resultId ? { repeatOf: first.resultId } : null;
 }
 
 /** `userId` keeps a key someone else holds (treated as no key above) pointing at that person's own record. */
-export async function recordSubmissionResult(tx: Transaction, key: string | undefined, resultId: string, userId?: string): Promise<void> {
+export async function recordSubmissionResult(
+  tx: Transaction,
+  key: string | undefined,
+  resultId: string,
+  userId?: string,
+): Promise<void> {
   if (!key) return;
   await tx
     .update(formSubmissions)

@@ -25,5 +25,8 @@ export type RequestLine = { method: string; route: string; status: number; ms: n
 
 /** One line per finished request (production): method, route id, status and duration. */
 export function logRequest(line: RequestLine) {
-  logger.info({ requestId: line.requestId, method: line.method, route: line.route, status: line.status, ms: line.ms }, "request");
+  logger.info(
+    { requestId: line.requestId, method: line.method, route: line.route, status: line.status, ms: line.ms },
+    "request",
+  );
 }

@@ -97,7 +97,9 @@ function createMetrics(): Metrics {
     async collect() {
       if (!(await isDatabaseAvailable())) return;
       try {
-        const present = await db.execute<{ present: boolean }>(sql`select to_regclass('pgboss.job') is not null as present`);
+        const present = await db.execute<{ present: boolean }>(
+          sql`select to_regclass('pgboss.job') is not null as present`,
+        );
         if (!present.rows[0]?.present) return;
         const result = await db.execute<{ name: string; state: string; n: number }>(sql`
           select q.name, s.state, coalesce(j.n, 0)::int as n

@@ -37,7 +37,9 @@ export type MigrationStatus = MigrationLevel & {
 
 /** The database's migration level; an empty level when it was never migrated. */
 export async function migrationLevel(q: Queryable, journal = migrationJournal()): Promise<MigrationLevel> {
-  const exists = await q.execute<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  const exists = await q.execute<{ present: boolean }>(
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
+  );
   if (!exists.rows[0]?.present) return { applied: 0, last: null };
   const result = await q.execute<{ applied: number; last: string | null }>(
     sql`select count(*)::int as applied, max(created_at)::text as last from drizzle.__drizzle_migrations`,

@@ -11,7 +11,14 @@ export function usePageTitle(): string {
   const app = t("app.name");
   if (error) {
     const status = isRouteErrorResponse(error) ? error.status : 500;
-    const key = status === 404 ? "errors.notFoundTitle" : status === 403 ? "errors.forbiddenTitle" : status < 500 ? "errors.badRequestTitle" : "errors.unexpectedTitle";
+    const key =
+      status === 404
+        ? "errors.notFoundTitle"
+        : status === 403
+          ? "errors.forbiddenTitle"
+          : status < 500
+            ? "errors.badRequestTitle"
+            : "errors.unexpectedTitle";
     return `${t(key)} · ${app}`;
   }
   for (let i = matches.length - 1; i >= 0; i--) {

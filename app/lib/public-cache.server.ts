@@ -53,7 +53,9 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 function wantsPublicCache(context: EntryContext): boolean {
   const matches = context.staticHandlerContext.matches;
   const leaf = matches[matches.length - 1];
-  const handle = leaf ? (context.routeModules[leaf.route.id]?.handle as { publicCache?: boolean } | undefined) : undefined;
+  const handle = leaf
+    ? (context.routeModules[leaf.route.id]?.handle as { publicCache?: boolean } | undefined)
+    : undefined;
   return handle?.publicCache === true;
 }
 
@@ -73,7 +75,10 @@ export async function publicCacheAnswer(
   if (readSessionToken(request) || !wantsPublicCache(context)) return null;
   // An answer that sets a cookie is someone's own, never a shared one.
   if (headers.has("Set-Cookie")) return null;
-  const data = context.staticHandlerContext.matches.map((m) => [m.route.id, context.staticHandlerContext.loaderData[m.route.id]]);
+  const data = context.staticHandlerContext.matches.map((m) => [
+    m.route.id,
+    context.staticHandlerContext.loaderData[m.route.id],
+  ]);
   const etag = publicEtag({ build: context.manifest.version, version: await contentVersion(), language, data });
   headers.set("ETag", etag);
   headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);

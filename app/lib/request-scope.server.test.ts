@@ -6,7 +6,13 @@ describe("request scope", () => {
     let made = 0;
     const lookup = () => requestMemo("session:abc", async () => ++made);
     const first = await runInRequestScope({ method: "GET" }, async () => {
-      const [a, b] = await Promise.all([lookup(), (async () => { await new Promise((r) => setTimeout(r, 5)); return lookup(); })()]);
+      const [a, b] = await Promise.all([
+        lookup(),
+        (async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          return lookup();
+        })(),
+      ]);
       return [a, b];
     });
     expect(first).toEqual([1, 1]);

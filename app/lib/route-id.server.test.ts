@@ -8,7 +8,11 @@ const routes = {
   "routes/$": { id: "routes/$", parentId: "root", path: "*" },
   "routes/claims.$claimId": { id: "routes/claims.$claimId", parentId: "root", path: "claims/:claimId" },
   "routes/claims._index": { id: "routes/claims._index", parentId: "root", path: "claims", index: true },
-  "routes/courses.$slug.assets.$": { id: "routes/courses.$slug.assets.$", parentId: "root", path: "courses/:slug/assets/*" },
+  "routes/courses.$slug.assets.$": {
+    id: "routes/courses.$slug.assets.$",
+    parentId: "root",
+    path: "courses/:slug/assets/*",
+  },
   "routes/payments.$paymentId.receipt[.pdf]": {
     id: "routes/payments.$paymentId.receipt[.pdf]",
     parentId: "root",

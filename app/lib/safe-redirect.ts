@@ -17,7 +17,6 @@ export function safeRedirect(value: unknown, fallback = "/"): string {
     cleaned.startsWith("//") ||
     cleaned.includes("\\") ||
     /%(2f|5c)/i.test(cleaned) ||
-     
     /[\u0000-\u001f\u007f]/.test(cleaned) ||
     /[^\u0000-\u00ff]/.test(cleaned)
   ) {

@@ -16,6 +16,8 @@ describe("isCrossOriginMutation", () => {
     expect(isCrossOriginMutation({ ...base, method: "POST", origin: "null" })).toBe(true);
   });
   it("leaves signed webhooks to their signature check", () => {
-    expect(isCrossOriginMutation({ ...base, method: "POST", path: "/webhooks/stripe", origin: "https://stripe.example" })).toBe(false);
+    expect(
+      isCrossOriginMutation({ ...base, method: "POST", path: "/webhooks/stripe", origin: "https://stripe.example" }),
+    ).toBe(false);
   });
 });

@@ -31,5 +31,10 @@ export const optionalText = (max: number) =>
   z
     .string()
     .transform(visibleText)
-    .pipe(z.string().max(max, "validation.textTooLong").refine((v) => !CONTROL.test(v), "validation.invalidCharacters"))
+    .pipe(
+      z
+        .string()
+        .max(max, "validation.textTooLong")
+        .refine((v) => !CONTROL.test(v), "validation.invalidCharacters"),
+    )
     .optional();

@@ -5,7 +5,17 @@ import { isIsoDate } from "./time";
 describe("calendar dates from forms", () => {
   it("accepts real days this platform can mean, and refuses what PostgreSQL would reject with an error", () => {
     for (const ok of ["2026-02-28", "2028-02-29", "1900-01-01", "2999-12-31"]) expect(isIsoDate(ok), ok).toBe(true);
-    for (const bad of ["0000-00-00", "0000-01-01", "0001-01-01", "1899-12-31", "3000-01-01", "2026-02-30", "2026-13-01", "26-01-01", ""]) {
+    for (const bad of [
+      "0000-00-00",
+      "0000-01-01",
+      "0001-01-01",
+      "1899-12-31",
+      "3000-01-01",
+      "2026-02-30",
+      "2026-13-01",
+      "26-01-01",
+      "",
+    ]) {
       expect(isIsoDate(bad), bad).toBe(false);
     }
   });

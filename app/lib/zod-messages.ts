@@ -8,15 +8,29 @@ import { z, ZodIssueCode, type ZodErrorMap } from "zod";
 export const keyErrorMap: ZodErrorMap = (issue, ctx) => {
   switch (issue.code) {
     case ZodIssueCode.invalid_type:
-      return { message: issue.received === "undefined" || issue.received === "null" ? "validation.required" : "validation.invalidChoice" };
+      return {
+        message:
+          issue.received === "undefined" || issue.received === "null"
+            ? "validation.required"
+            : "validation.invalidChoice",
+      };
     case ZodIssueCode.too_small:
-      return { message: issue.type === "string" && issue.minimum === 1 ? "validation.required" : "validation.invalidChoice" };
+      return {
+        message: issue.type === "string" && issue.minimum === 1 ? "validation.required" : "validation.invalidChoice",
+      };
     case ZodIssueCode.too_big:
       return { message: issue.type === "string" ? "validation.textTooLong" : "validation.invalidChoice" };
     case ZodIssueCode.invalid_date:
       return { message: "validation.invalidDate" };
     case ZodIssueCode.invalid_string:
-      return { message: issue.validation === "url" ? "validation.urlInvalid" : issue.validation === "email" ? "validation.emailInvalid" : "validation.invalidChoice" };
+      return {
+        message:
+          issue.validation === "url"
+            ? "validation.urlInvalid"
+            : issue.validation === "email"
+              ? "validation.emailInvalid"
+              : "validation.invalidChoice",
+      };
     case ZodIssueCode.invalid_literal:
     case ZodIssueCode.invalid_enum_value:
     case ZodIssueCode.invalid_union:

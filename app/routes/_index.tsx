@@ -34,13 +34,19 @@ export default function HomePage() {
           {user ? (
             <>
               <p className="w-full text-blue-50">{t("home.signedInAs", { name: user.name })}</p>
-              <Link to="/dashboard" className="rounded-md bg-white px-4 py-2 font-semibold text-brand-800 hover:bg-blue-50">
+              <Link
+                to="/dashboard"
+                className="rounded-md bg-white px-4 py-2 font-semibold text-brand-800 hover:bg-blue-50"
+              >
                 {t("home.goDashboard")}
               </Link>
             </>
           ) : (
             <>
-              <Link to="/register" className="rounded-md bg-white px-4 py-2 font-semibold text-brand-800 hover:bg-blue-50">
+              <Link
+                to="/register"
+                className="rounded-md bg-white px-4 py-2 font-semibold text-brand-800 hover:bg-blue-50"
+              >
                 {t("home.start")}
               </Link>
               <Link to="/login" className={buttonClass("secondary")}>
@@ -87,7 +93,9 @@ export default function HomePage() {
                 <ul className="mt-2 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
                   {programme.targets.map((target) => (
                     <li key={target.id} className="rounded-md bg-slate-100 px-3 py-2">
-                      <span className="text-2xl font-bold text-brand-800">{formatNumber(target.targetValue, lang)}</span>{" "}
+                      <span className="text-2xl font-bold text-brand-800">
+                        {formatNumber(target.targetValue, lang)}
+                      </span>{" "}
                       <span className="text-slate-800">{lang === "en" ? target.labelEn : target.labelVi}</span>
                     </li>
                   ))}

@@ -173,7 +173,11 @@ export default function AccountPage() {
             errors={profileFields.phone.errors}
             {...getInputProps(profileFields.phone, { type: "tel" })}
           />
-          <SelectField label={t("account.profile.language")} errors={profileFields.locale.errors} {...getSelectProps(profileFields.locale)}>
+          <SelectField
+            label={t("account.profile.language")}
+            errors={profileFields.locale.errors}
+            {...getSelectProps(profileFields.locale)}
+          >
             {supportedLanguages.map((language) => (
               <option key={language} value={language} lang={language}>
                 {t(`account.profile.languages.${language}`)}

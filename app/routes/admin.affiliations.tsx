@@ -41,11 +41,15 @@ export default function AffiliationQueuePage() {
   const done = search.get("done");
   const result = actionData && "result" in actionData ? actionData.result : undefined;
   const errorsFor = (requestId: string, field: string) =>
-    result && (result.initialValue as Record<string, unknown> | undefined)?.requestId === requestId ? (result.error?.[field] ?? null) : null;
+    result && (result.initialValue as Record<string, unknown> | undefined)?.requestId === requestId
+      ? (result.error?.[field] ?? null)
+      : null;
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t("onboarding.queue.subtitle")}>{t("onboarding.queue.title")}</PageTitle>
-      {done === "approved" || done === "rejected" ? <Alert tone="success">{t(`onboarding.queue.${done}`)}</Alert> : null}
+      {done === "approved" || done === "rejected" ? (
+        <Alert tone="success">{t(`onboarding.queue.${done}`)}</Alert>
+      ) : null}
       {requests.length === 0 ? (
         <Card>
           <p>{t("onboarding.queue.none")}</p>
@@ -54,14 +58,20 @@ export default function AffiliationQueuePage() {
         requests.map((r) => (
           <Card key={r.id} title={`${r.userName} · ${r.userEmail}`}>
             <p className="text-sm text-slate-700">
-              {t("onboarding.queue.institution")}: {r.organisationName ?? t("onboarding.queue.notListed", { name: r.institutionName ?? "—" })} · {t("onboarding.queue.requestedAt")}:{" "}
-              {formatDateTime(r.createdAt, i18n.language)}
+              {t("onboarding.queue.institution")}:{" "}
+              {r.organisationName ?? t("onboarding.queue.notListed", { name: r.institutionName ?? "—" })} ·{" "}
+              {t("onboarding.queue.requestedAt")}: {formatDateTime(r.createdAt, i18n.language)}
             </p>
             <Form method="post" className="mt-3 grid gap-3 sm:grid-cols-2" data-affiliation-request={r.id}>
               <input type="hidden" name="requestId" value={r.id} />
               <FormErrors errors={errorsFor(r.id, "")} />
               {r.organisationId ? null : (
-                <SelectField label={t("onboarding.queue.organisation")} name="organisationId" defaultValue="" errors={errorsFor(r.id, "organisationId")}>
+                <SelectField
+                  label={t("onboarding.queue.organisation")}
+                  name="organisationId"
+                  defaultValue=""
+                  errors={errorsFor(r.id, "organisationId")}
+                >
                   <option value="">—</option>
                   {institutions.map((o) => (
                     <option key={o.id} value={o.id}>

@@ -84,8 +84,12 @@ export default function OrganisationPage() {
       </p>
       {searchParams.get("created") ? <Alert tone="success">{t("admin.organisations.created")}</Alert> : null}
       {searchParams.get("saved") ? <Alert tone="success">{t("admin.organisations.saved")}</Alert> : null}
-      {searchParams.get("cleared") ? <Alert tone="warning">{t("admin.organisations.verificationCleared")}</Alert> : null}
-      {savedIntent(actionData) === "verify" ? <Alert tone="success">{t("admin.organisations.verifiedNow")}</Alert> : null}
+      {searchParams.get("cleared") ? (
+        <Alert tone="warning">{t("admin.organisations.verificationCleared")}</Alert>
+      ) : null}
+      {savedIntent(actionData) === "verify" ? (
+        <Alert tone="success">{t("admin.organisations.verifiedNow")}</Alert>
+      ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title={t("admin.organisations.detailsTitle")}>
@@ -135,7 +139,9 @@ export default function OrganisationPage() {
           ) : (
             <div className="space-y-3">
               <p className="font-semibold text-amber-800">{t("admin.organisations.status.unverified")}</p>
-              {!verifiable ? <p className="text-sm text-slate-700">{t("admin.organisations.errors.registrationIncomplete")}</p> : null}
+              {!verifiable ? (
+                <p className="text-sm text-slate-700">{t("admin.organisations.errors.registrationIncomplete")}</p>
+              ) : null}
               {canVerify && verifiable ? (
                 <Form method="post" {...getFormProps(verifyForm)} className="space-y-3">
                   <input type="hidden" name="intent" value="verify" />

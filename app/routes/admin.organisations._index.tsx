@@ -34,7 +34,11 @@ export default function OrganisationsPage() {
           </Link>
         ) : null}
       </div>
-      <ListSearch label={t("admin.organisations.search.label")} queryLabel={t("admin.organisations.search.query")} query={filter.q}>
+      <ListSearch
+        label={t("admin.organisations.search.label")}
+        queryLabel={t("admin.organisations.search.query")}
+        query={filter.q}
+      >
         <SelectField label={t("admin.organisations.fields.kind")} name="kind" defaultValue={filter.kind ?? ""}>
           <option value="">{t("admin.organisations.search.allKinds")}</option>
           {ORGANISATION_KINDS.map((kind) => (
@@ -43,7 +47,11 @@ export default function OrganisationsPage() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("admin.organisations.search.verified")} name="verified" defaultValue={filter.verified ?? ""}>
+        <SelectField
+          label={t("admin.organisations.search.verified")}
+          name="verified"
+          defaultValue={filter.verified ?? ""}
+        >
           <option value="">{t("admin.organisations.search.anyVerification")}</option>
           <option value="no">{t("admin.organisations.search.unverified")}</option>
           <option value="yes">{t("admin.organisations.search.verifiedOnly")}</option>

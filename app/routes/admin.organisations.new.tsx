@@ -23,7 +23,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, OrganisationSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    const organisation = await createOrganisation({ actor, organisation: submission.value, ipAddress: context.clientIp });
+    const organisation = await createOrganisation({
+      actor,
+      organisation: submission.value,
+      ipAddress: context.clientIp,
+    });
     return redirect(`/admin/organisations/${organisation.id}?created=1`);
   });
 }

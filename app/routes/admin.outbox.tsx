@@ -29,8 +29,19 @@ export default function OutboxPage() {
   return (
     <div className="space-y-4">
       <PageTitle subtitle={t("admin.outbox.subtitle")}>{t("admin.outbox.title")}</PageTitle>
-      <Form method="get" role="search" aria-label={t("admin.outbox.searchLabel")} className="flex flex-wrap items-end gap-3">
-        <TextField label={t("admin.outbox.query")} name="q" type="search" defaultValue={query ?? ""} className="min-w-60 flex-1" />
+      <Form
+        method="get"
+        role="search"
+        aria-label={t("admin.outbox.searchLabel")}
+        className="flex flex-wrap items-end gap-3"
+      >
+        <TextField
+          label={t("admin.outbox.query")}
+          name="q"
+          type="search"
+          defaultValue={query ?? ""}
+          className="min-w-60 flex-1"
+        />
         <Button>{t("common.search")}</Button>
       </Form>
       <p className="text-sm text-slate-700">{t("common.total", { count: total })}</p>
@@ -49,7 +60,9 @@ export default function OutboxPage() {
               </p>
               <p className="font-semibold">{m.subject}</p>
               <pre className="mt-2 whitespace-pre-wrap break-words font-sans text-sm text-slate-800">{m.text}</pre>
-              {m.lastError ? <p className="mt-2 text-sm text-red-800">{t("admin.outbox.lastError", { error: m.lastError })}</p> : null}
+              {m.lastError ? (
+                <p className="mt-2 text-sm text-red-800">{t("admin.outbox.lastError", { error: m.lastError })}</p>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -18,7 +18,12 @@ import { can, ROLES, type Permission } from "~/modules/auth/permissions";
 import { addMembership, removeMembership } from "~/modules/organisations/memberships.server";
 import { listOrganisationOptions } from "~/modules/organisations/organisations.server";
 import { MEMBERSHIP_ROLES } from "~/modules/organisations/schema";
-import { AddMembershipSchema, RemoveMembershipSchema, UpdateProfileSchema, UpdateRolesSchema } from "~/modules/users/schema";
+import {
+  AddMembershipSchema,
+  RemoveMembershipSchema,
+  UpdateProfileSchema,
+  UpdateRolesSchema,
+} from "~/modules/users/schema";
 import { getUserForAdmin, setUserRoles, updateUserProfile } from "~/modules/users/users.server";
 import type { Route } from "./+types/admin.users.$userId";
 
@@ -47,7 +52,10 @@ const INTENTS: Record<string, Permission> = {
 
 export async function action({ request, params, context }: Route.ActionArgs) {
   const intent = await readIntent(request);
-  const actor = await requirePermission(request, (intent && Object.hasOwn(INTENTS, intent) && INTENTS[intent]) || "manage:users:any");
+  const actor = await requirePermission(
+    request,
+    (intent && Object.hasOwn(INTENTS, intent) && INTENTS[intent]) || "manage:users:any",
+  );
   const userId = params.userId;
   const ipAddress = context.clientIp;
   switch (intent) {
@@ -55,7 +63,13 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       const submission = await parseForm(request, UpdateProfileSchema);
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
-        await updateUserProfile({ actor, userId, ipAddress, name: submission.value.name, phone: submission.value.phone });
+        await updateUserProfile({
+          actor,
+          userId,
+          ipAddress,
+          name: submission.value.name,
+          phone: submission.value.phone,
+        });
         return { result: submission.reply(), saved: "profile" };
       });
     }
@@ -152,7 +166,11 @@ export default function UserPage() {
             </dd>
           </dl>
           {canEdit ? (
-            <Form method="post" {...getFormProps(profileForm)} className="mt-5 space-y-3 border-t border-slate-200 pt-4">
+            <Form
+              method="post"
+              {...getFormProps(profileForm)}
+              className="mt-5 space-y-3 border-t border-slate-200 pt-4"
+            >
               <h3 className="font-semibold">{t("admin.users.editProfile")}</h3>
               <input type="hidden" name="intent" value="profile" />
               <FormErrors errors={profileForm.errors} />
@@ -176,7 +194,9 @@ export default function UserPage() {
             <Form method="post" {...getFormProps(rolesForm)} className="space-y-3" key={rolesKey}>
               <input type="hidden" name="intent" value="roles" />
               <FormErrors errors={rolesForm.errors} />
-              <fieldset aria-describedby={rolesFields.roles.errors?.length ? `${rolesFields.roles.id}-error` : undefined}>
+              <fieldset
+                aria-describedby={rolesFields.roles.errors?.length ? `${rolesFields.roles.id}-error` : undefined}
+              >
                 <legend className="sr-only">{t("admin.users.fields.roles")}</legend>
                 <div className="grid gap-1 sm:grid-cols-2">
                   {ROLES.map((role) => (
@@ -206,7 +226,10 @@ export default function UserPage() {
                   {" "}
                   ·{" "}
                   {r.grantedByName
-                    ? t("admin.users.grantedBy", { name: r.grantedByName, at: formatDateTime(r.grantedAt, i18n.language) })
+                    ? t("admin.users.grantedBy", {
+                        name: r.grantedByName,
+                        at: formatDateTime(r.grantedAt, i18n.language),
+                      })
                     : t("admin.users.grantedAt", { at: formatDateTime(r.grantedAt, i18n.language) })}
                 </span>
               </li>
@@ -224,7 +247,10 @@ export default function UserPage() {
             {memberships.map((m) => (
               <li key={m.organisationId} className="flex flex-wrap items-center justify-between gap-2 py-2">
                 <div>
-                  <Link to={`/admin/organisations/${m.organisationId}`} className="font-medium text-brand-700 underline">
+                  <Link
+                    to={`/admin/organisations/${m.organisationId}`}
+                    className="font-medium text-brand-700 underline"
+                  >
                     {m.name}
                   </Link>
                   <span className="text-sm text-slate-700">
@@ -237,7 +263,11 @@ export default function UserPage() {
                   <Form method="post">
                     <input type="hidden" name="intent" value="removeMembership" />
                     <input type="hidden" name="organisationId" value={m.organisationId} />
-                    <Button variant="secondary" disabled={busy} aria-label={t("admin.members.removeFrom", { name: m.name })}>
+                    <Button
+                      variant="secondary"
+                      disabled={busy}
+                      aria-label={t("admin.members.removeFrom", { name: m.name })}
+                    >
                       {t("admin.members.remove")}
                     </Button>
                   </Form>
@@ -247,7 +277,11 @@ export default function UserPage() {
           </ul>
         )}
         {canEdit ? (
-          <Form method="post" {...getFormProps(membershipForm)} className="mt-4 space-y-3 border-t border-slate-200 pt-4">
+          <Form
+            method="post"
+            {...getFormProps(membershipForm)}
+            className="mt-4 space-y-3 border-t border-slate-200 pt-4"
+          >
             <h3 className="font-semibold">{t("admin.users.addMembership")}</h3>
             <input type="hidden" name="intent" value="addMembership" />
             <FormErrors errors={membershipForm.errors} />
@@ -264,7 +298,11 @@ export default function UserPage() {
                   </option>
                 ))}
               </SelectField>
-              <SelectField label={t("admin.members.fields.role")} errors={membershipFields.role.errors} {...getSelectProps(membershipFields.role)}>
+              <SelectField
+                label={t("admin.members.fields.role")}
+                errors={membershipFields.role.errors}
+                {...getSelectProps(membershipFields.role)}
+              >
                 {MEMBERSHIP_ROLES.map((role) => (
                   <option key={role} value={role}>
                     {t(`admin.members.roles.${role}`)}

@@ -32,7 +32,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   return submitForm(
     submission,
     async () => {
-      const user = await createUserAsAdmin({ actor, ...submission.value, locale: language, ipAddress: context.clientIp });
+      const user = await createUserAsAdmin({
+        actor,
+        ...submission.value,
+        locale: language,
+        ipAddress: context.clientIp,
+      });
       return redirect(`/admin/users/${user.id}?created=1`);
     },
     { hideFields: ["password"] },
@@ -59,7 +64,11 @@ export default function NewUserPage() {
       <Card>
         <Form method="post" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
-          <TextField label={t("admin.users.fields.name")} errors={fields.name.errors} {...getInputProps(fields.name, { type: "text" })} />
+          <TextField
+            label={t("admin.users.fields.name")}
+            errors={fields.name.errors}
+            {...getInputProps(fields.name, { type: "text" })}
+          />
           <TextField
             label={t("admin.users.fields.email")}
             autoComplete="off"
@@ -98,7 +107,11 @@ export default function NewUserPage() {
           </fieldset>
           <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
             <legend className="px-1 text-sm font-medium text-slate-800">{t("admin.users.organisationOptional")}</legend>
-            <SelectField label={t("admin.users.fields.organisation")} errors={fields.organisationId.errors} {...getSelectProps(fields.organisationId)}>
+            <SelectField
+              label={t("admin.users.fields.organisation")}
+              errors={fields.organisationId.errors}
+              {...getSelectProps(fields.organisationId)}
+            >
               <option value="">{t("admin.users.noOrganisation")}</option>
               {organisations.map((o) => (
                 <option key={o.id} value={o.id}>
@@ -117,7 +130,11 @@ export default function NewUserPage() {
                 </option>
               ))}
             </SelectField>
-            <TextField label={t("admin.members.fields.titleOptional")} errors={fields.title.errors} {...getInputProps(fields.title, { type: "text" })} />
+            <TextField
+              label={t("admin.members.fields.titleOptional")}
+              errors={fields.title.errors}
+              {...getInputProps(fields.title, { type: "text" })}
+            />
           </fieldset>
           <div className="flex flex-wrap gap-3">
             <Button disabled={navigation.state === "submitting"}>{t("admin.users.create")}</Button>

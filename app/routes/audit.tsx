@@ -59,7 +59,9 @@ export default function AuditPage() {
               <Alert tone="success">{t("audit.chain.ok", { count: chain.entries })}</Alert>
             ) : (
               <Alert tone="error">
-                {t(chain.reason === "hash" ? "audit.chain.brokenHash" : "audit.chain.brokenLink", { id: chain.brokenAt })}
+                {t(chain.reason === "hash" ? "audit.chain.brokenHash" : "audit.chain.brokenLink", {
+                  id: chain.brokenAt,
+                })}
               </Alert>
             )}
           </div>
@@ -89,12 +91,24 @@ export default function AuditPage() {
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-100">
               <tr>
-                <th scope="col" className="px-3 py-2">#</th>
-                <th scope="col" className="px-3 py-2">{t("audit.at")}</th>
-                <th scope="col" className="px-3 py-2">{t("audit.what")}</th>
-                <th scope="col" className="px-3 py-2">{t("audit.actor")}</th>
-                <th scope="col" className="px-3 py-2">{t("audit.before")}</th>
-                <th scope="col" className="px-3 py-2">{t("audit.after")}</th>
+                <th scope="col" className="px-3 py-2">
+                  #
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("audit.at")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("audit.what")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("audit.actor")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("audit.before")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("audit.after")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -103,7 +117,9 @@ export default function AuditPage() {
                   <td className="px-3 py-2 font-mono">{row.id}</td>
                   <td className="whitespace-nowrap px-3 py-2">{formatDateTime(row.at, i18n.language)}</td>
                   <td className="px-3 py-2">
-                    <span className="font-medium">{t(`audit.actions.${row.action}`, { defaultValue: row.action })}</span>
+                    <span className="font-medium">
+                      {t(`audit.actions.${row.action}`, { defaultValue: row.action })}
+                    </span>
                     <span className="block font-mono text-xs text-slate-600">{row.action}</span>
                     <span className="text-slate-600">
                       {row.entityType}
@@ -121,10 +137,14 @@ export default function AuditPage() {
                     {row.ipAddress ? <span className="block text-slate-600">{row.ipAddress}</span> : null}
                   </td>
                   <td className="max-w-xs px-3 py-2">
-                    <pre className="whitespace-pre-wrap break-all text-xs">{row.before ? JSON.stringify(row.before, null, 1) : ""}</pre>
+                    <pre className="whitespace-pre-wrap break-all text-xs">
+                      {row.before ? JSON.stringify(row.before, null, 1) : ""}
+                    </pre>
                   </td>
                   <td className="max-w-xs px-3 py-2">
-                    <pre className="whitespace-pre-wrap break-all text-xs">{row.after ? JSON.stringify(row.after, null, 1) : ""}</pre>
+                    <pre className="whitespace-pre-wrap break-all text-xs">
+                      {row.after ? JSON.stringify(row.after, null, 1) : ""}
+                    </pre>
                   </td>
                 </tr>
               ))}

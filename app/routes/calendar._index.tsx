@@ -38,7 +38,12 @@ export default function CalendarPage() {
         <label htmlFor="feed-url" className="mt-3 block text-sm font-medium text-slate-800">
           {t("cohorts.calendar.feedUrl")}
         </label>
-        <input id="feed-url" readOnly value={url} className="mt-1 block w-full rounded-md border border-slate-400 bg-slate-50 px-3 py-2 font-mono text-sm" />
+        <input
+          id="feed-url"
+          readOnly
+          value={url}
+          className="mt-1 block w-full rounded-md border border-slate-400 bg-slate-50 px-3 py-2 font-mono text-sm"
+        />
         <p className="mt-3 flex flex-wrap gap-4 text-sm">
           <a href={webcal} className="text-brand-700 underline">
             {t("cohorts.calendar.subscribe")}

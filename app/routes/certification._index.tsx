@@ -52,12 +52,15 @@ export default function CertificationTrackPage() {
       {tracks.map(({ certification, requirements, allMet, history, award, renewal, canSubmit }) => (
         <Card key={certification.id} title={en ? certification.nameEn : certification.nameVi}>
           <p className="text-slate-700">{en ? certification.descriptionEn : certification.descriptionVi}</p>
-          <p className="mt-2 text-sm text-slate-700">{t("certification.track.validity", { count: certification.validityMonths })}</p>
+          <p className="mt-2 text-sm text-slate-700">
+            {t("certification.track.validity", { count: certification.validityMonths })}
+          </p>
 
           {award ? (
             <div className="mt-4 rounded-md border border-green-200 bg-green-50 p-4">
               <p className="font-semibold">
-                <StateBadge state={award.state} /> {t("certification.track.heldUntil", { date: formatDate(award.validUntil, i18n.language) })}
+                <StateBadge state={award.state} />{" "}
+                {t("certification.track.heldUntil", { date: formatDate(award.validUntil, i18n.language) })}
               </p>
               <p className="mt-1 text-sm text-slate-800">
                 {renewal ? t(`certification.renewal.met.${renewal.kind}`) : t("certification.renewal.notYet")}
@@ -73,7 +76,9 @@ export default function CertificationTrackPage() {
                 {r.kind === "trainer_course" ? (
                   <span>
                     {t("certification.requirements.trainer_course", { course: en ? r.courseTitleEn : r.courseTitleVi })}
-                    {r.met && r.cohortCode ? ` — ${t("certification.requirements.completedIn", { cohort: r.cohortCode })}` : ""}
+                    {r.met && r.cohortCode
+                      ? ` — ${t("certification.requirements.completedIn", { cohort: r.cohortCode })}`
+                      : ""}
                   </span>
                 ) : (
                   <span>
@@ -111,15 +116,20 @@ export default function CertificationTrackPage() {
                         <ul className="mt-1 list-disc pl-5">
                           {s.evaluation.scores.map((sc) => (
                             <li key={sc.key}>
-                              {s.criteriaTitles[sc.key] ? (en ? s.criteriaTitles[sc.key].en : s.criteriaTitles[sc.key].vi) : sc.key}:{" "}
-                              {t("certification.review.levelShort", { level: sc.level })}
+                              {s.criteriaTitles[sc.key]
+                                ? en
+                                  ? s.criteriaTitles[sc.key].en
+                                  : s.criteriaTitles[sc.key].vi
+                                : sc.key}
+                              : {t("certification.review.levelShort", { level: sc.level })}
                               {sc.comment ? ` — ${sc.comment}` : ""}
                             </li>
                           ))}
                         </ul>
                         {s.evaluation.improvements ? (
                           <p className="mt-2">
-                            <span className="font-semibold">{t("certification.review.improvements")}:</span> {s.evaluation.improvements}
+                            <span className="font-semibold">{t("certification.review.improvements")}:</span>{" "}
+                            {s.evaluation.improvements}
                           </p>
                         ) : null}
                       </div>

@@ -37,7 +37,14 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const candidates = [];
   for (const c of certifications) {
     for (const person of await listEligibleCandidates(c.id)) {
-      candidates.push({ userId: person.userId, name: person.name, email: person.email, certificationId: c.id, nameVi: c.nameVi, nameEn: c.nameEn });
+      candidates.push({
+        userId: person.userId,
+        name: person.name,
+        email: person.email,
+        certificationId: c.id,
+        nameVi: c.nameVi,
+        nameEn: c.nameEn,
+      });
     }
   }
   const now = Date.now();
@@ -48,7 +55,14 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
     nameVi: a.certificationNameVi,
     nameEn: a.certificationNameEn,
     status: a.award.status,
-    state: a.award.status === "revoked" ? "revoked" : a.award.status === "renewed" ? "renewed" : a.award.validUntil.getTime() <= now ? "expired" : "valid",
+    state:
+      a.award.status === "revoked"
+        ? "revoked"
+        : a.award.status === "renewed"
+          ? "renewed"
+          : a.award.validUntil.getTime() <= now
+            ? "expired"
+            : "valid",
     validUntil: a.award.validUntil,
     revokedReason: a.award.revokedReason,
     codes: a.certificateCodes,
@@ -82,7 +96,11 @@ export async function action({ request }: Route.ActionArgs) {
       const submission = await parseForm(request, IssueSchema);
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
-        await issueCertification({ actorId: user.id, userId: submission.value.userId, certificationId: submission.value.certificationId });
+        await issueCertification({
+          actorId: user.id,
+          userId: submission.value.userId,
+          certificationId: submission.value.certificationId,
+        });
         return { result: submission.reply({ resetForm: true }), saved: "issue" };
       });
     }
@@ -160,10 +178,13 @@ export default function CertificationAdminPage() {
         ) : (
           <ul className="divide-y divide-slate-200">
             {candidates.map((c) => (
-              <li key={`${c.userId}-${c.certificationId}`} className="flex flex-wrap items-center justify-between gap-2 py-3">
+              <li
+                key={`${c.userId}-${c.certificationId}`}
+                className="flex flex-wrap items-center justify-between gap-2 py-3"
+              >
                 <span>
-                  <span className="font-semibold">{c.name}</span> <span className="text-sm text-slate-700">({c.email})</span> ·{" "}
-                  {en ? c.nameEn : c.nameVi}
+                  <span className="font-semibold">{c.name}</span>{" "}
+                  <span className="text-sm text-slate-700">({c.email})</span> · {en ? c.nameEn : c.nameVi}
                 </span>
                 {canIssue ? (
                   <Form method="post">
@@ -187,7 +208,11 @@ export default function CertificationAdminPage() {
           <Form method="post" {...getFormProps(panelForm)} className="space-y-4">
             <input type="hidden" name="intent" value="panel" />
             <FormErrors errors={panelForm.errors} />
-            <SelectField label={t("certification.admin.candidate")} errors={panelFields.userId.errors} {...getSelectProps(panelFields.userId)}>
+            <SelectField
+              label={t("certification.admin.candidate")}
+              errors={panelFields.userId.errors}
+              {...getSelectProps(panelFields.userId)}
+            >
               <option value="">{t("certification.admin.choose")}</option>
               {candidates.map((c) => (
                 <option key={`${c.userId}-${c.certificationId}`} value={c.userId}>
@@ -196,7 +221,11 @@ export default function CertificationAdminPage() {
               ))}
             </SelectField>
             <input type="hidden" name="certificationId" value={candidates[0].certificationId} />
-            <SelectField label={t("certification.admin.outcome")} errors={panelFields.outcome.errors} {...getSelectProps(panelFields.outcome)}>
+            <SelectField
+              label={t("certification.admin.outcome")}
+              errors={panelFields.outcome.errors}
+              {...getSelectProps(panelFields.outcome)}
+            >
               <option value="approve">{t("certification.admin.outcomes.approve")}</option>
               <option value="reject">{t("certification.admin.outcomes.reject")}</option>
             </SelectField>
@@ -207,8 +236,17 @@ export default function CertificationAdminPage() {
               errors={panelFields.panelMembers.errors}
               {...getTextareaProps(panelFields.panelMembers)}
             />
-            <TextField label={t("certification.admin.decidedOn")} errors={panelFields.decidedOn.errors} {...getInputProps(panelFields.decidedOn, { type: "date" })} />
-            <TextAreaField label={t("certification.admin.note")} rows={2} errors={panelFields.note.errors} {...getTextareaProps(panelFields.note)} />
+            <TextField
+              label={t("certification.admin.decidedOn")}
+              errors={panelFields.decidedOn.errors}
+              {...getInputProps(panelFields.decidedOn, { type: "date" })}
+            />
+            <TextAreaField
+              label={t("certification.admin.note")}
+              rows={2}
+              errors={panelFields.note.errors}
+              {...getTextareaProps(panelFields.note)}
+            />
             <Button disabled={busy}>{t("certification.admin.recordDecision")}</Button>
           </Form>
         </Card>
@@ -222,12 +260,24 @@ export default function CertificationAdminPage() {
             <table className="w-full text-left text-sm">
               <thead>
                 <tr className="border-b border-slate-300">
-                  <th scope="col" className="py-2 pr-3">{t("certification.admin.holder")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("certification.admin.certification")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("certification.admin.state")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("certification.admin.validUntil")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("certification.admin.codes")}</th>
-                  <th scope="col" className="py-2">{t("certification.admin.actions")}</th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("certification.admin.holder")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("certification.admin.certification")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("certification.admin.state")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("certification.admin.validUntil")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("certification.admin.codes")}
+                  </th>
+                  <th scope="col" className="py-2">
+                    {t("certification.admin.actions")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -252,7 +302,11 @@ export default function CertificationAdminPage() {
                         <Form method="post">
                           <input type="hidden" name="intent" value="renew" />
                           <input type="hidden" name="awardId" value={a.id} />
-                          <Button variant="secondary" disabled={busy} aria-label={t("certification.admin.renewFor", { name: a.holderName })}>
+                          <Button
+                            variant="secondary"
+                            disabled={busy}
+                            aria-label={t("certification.admin.renewFor", { name: a.holderName })}
+                          >
                             {t("certification.admin.renew")}
                           </Button>
                         </Form>
@@ -272,8 +326,17 @@ export default function CertificationAdminPage() {
           <Form method="post" {...getFormProps(revokeForm)} className="space-y-4">
             <input type="hidden" name="intent" value="revoke" />
             <FormErrors errors={revokeForm.errors} />
-            <TextField label={t("certification.admin.code")} errors={revokeFields.code.errors} {...getInputProps(revokeFields.code, { type: "text" })} />
-            <TextAreaField label={t("certification.admin.reason")} rows={2} errors={revokeFields.reason.errors} {...getTextareaProps(revokeFields.reason)} />
+            <TextField
+              label={t("certification.admin.code")}
+              errors={revokeFields.code.errors}
+              {...getInputProps(revokeFields.code, { type: "text" })}
+            />
+            <TextAreaField
+              label={t("certification.admin.reason")}
+              rows={2}
+              errors={revokeFields.reason.errors}
+              {...getTextareaProps(revokeFields.reason)}
+            />
             <Button variant="danger" disabled={busy}>
               {t("certification.admin.revoke")}
             </Button>
@@ -288,7 +351,8 @@ export default function CertificationAdminPage() {
           <ul className="space-y-2 text-sm">
             {decisions.map((d) => (
               <li key={d.id}>
-                <span className="font-semibold">{d.candidateName}</span> — {t(`certification.admin.outcomes.${d.outcome}`)} ({formatDate(d.decidedOn, i18n.language)}):{" "}
+                <span className="font-semibold">{d.candidateName}</span> —{" "}
+                {t(`certification.admin.outcomes.${d.outcome}`)} ({formatDate(d.decidedOn, i18n.language)}):{" "}
                 {d.panelMembers.join(", ")}
               </li>
             ))}

@@ -7,7 +7,15 @@ import type { Route } from "./+types/certification.certificates.$code.credential
 export const loader = appLoader(async ({ params }: Route.LoaderArgs) => {
   // Public by its unguessable code: the holder hands the link to people who have no account here.
   const certificate = await publicCredential(params.code);
-  const { iss: _iss, jti: _jti, sub: _sub, nbf: _nbf, exp: _exp, iat: _iat, ...credential } = decodeJwt(certificate.credentialJwt);
+  const {
+    iss: _iss,
+    jti: _jti,
+    sub: _sub,
+    nbf: _nbf,
+    exp: _exp,
+    iat: _iat,
+    ...credential
+  } = decodeJwt(certificate.credentialJwt);
   return Response.json(credential, {
     headers: {
       "Content-Type": "application/ld+json; charset=utf-8",

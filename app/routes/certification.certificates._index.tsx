@@ -63,14 +63,20 @@ export default function MyCertificatesPage() {
   const [form, fields] = useForm({
     id: "registry",
     lastResult: actionData && "result" in actionData ? actionData.result : undefined,
-    defaultValue: { listed: registry.listed ? "on" : undefined, headlineVi: registry.headlineVi, headlineEn: registry.headlineEn },
+    defaultValue: {
+      listed: registry.listed ? "on" : undefined,
+      headlineVi: registry.headlineVi,
+      headlineEn: registry.headlineEn,
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RegistrySchema }),
     shouldValidate: "onSubmit",
   });
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t("certification.certificates.subtitle")}>{t("certification.certificates.title")}</PageTitle>
-      {savedIntent(actionData) === "registry" ? <Alert tone="success">{t("certification.registry.saved")}</Alert> : null}
+      {savedIntent(actionData) === "registry" ? (
+        <Alert tone="success">{t("certification.registry.saved")}</Alert>
+      ) : null}
       {certificates.length === 0 ? (
         <Card>
           <p>{t("certification.certificates.none")}</p>
@@ -86,18 +92,36 @@ export default function MyCertificatesPage() {
                 <p className="flex flex-wrap items-center gap-2 text-sm">
                   <StateBadge state={c.state} />
                   <span>{t(`certification.kinds.${c.kind}`)}</span>·<span className="font-mono">{c.code}</span>·
-                  <span>{t("certification.certificates.issuedOn", { date: formatDate(c.issuedAt, i18n.language) })}</span>
-                  {c.validUntil ? <span>· {t("certification.certificates.validUntil", { date: formatDate(c.validUntil, i18n.language) })}</span> : null}
+                  <span>
+                    {t("certification.certificates.issuedOn", { date: formatDate(c.issuedAt, i18n.language) })}
+                  </span>
+                  {c.validUntil ? (
+                    <span>
+                      · {t("certification.certificates.validUntil", { date: formatDate(c.validUntil, i18n.language) })}
+                    </span>
+                  ) : null}
                 </p>
-                {c.revokedReason ? <p className="mt-2 text-sm text-red-800">{t("certification.verify.reason", { reason: c.revokedReason })}</p> : null}
+                {c.revokedReason ? (
+                  <p className="mt-2 text-sm text-red-800">
+                    {t("certification.verify.reason", { reason: c.revokedReason })}
+                  </p>
+                ) : null}
                 <div className="mt-3 flex flex-wrap gap-2">
                   <a className={buttonClass("primary")} href={`/certification/certificates/${c.code}/pdf`} download>
                     {t("certification.certificates.downloadPdf")}
                   </a>
-                  <a className={buttonClass("secondary")} href={`/certification/certificates/${c.code}/credential.json`} download>
+                  <a
+                    className={buttonClass("secondary")}
+                    href={`/certification/certificates/${c.code}/credential.json`}
+                    download
+                  >
                     {t("certification.certificates.downloadJson")}
                   </a>
-                  <a className={buttonClass("secondary")} href={`/certification/certificates/${c.code}/credential.jwt`} download>
+                  <a
+                    className={buttonClass("secondary")}
+                    href={`/certification/certificates/${c.code}/credential.jwt`}
+                    download
+                  >
                     {t("certification.certificates.downloadJwt")}
                   </a>
                   <Link className={buttonClass("ghost")} to={`/verify/${c.code}`}>
@@ -111,13 +135,29 @@ export default function MyCertificatesPage() {
       )}
 
       <Card title={t("certification.registry.title")}>
-        <p className="mb-3 text-sm text-slate-700">{certified ? t("certification.registry.intro") : t("certification.registry.notCertified")}</p>
+        <p className="mb-3 text-sm text-slate-700">
+          {certified ? t("certification.registry.intro") : t("certification.registry.notCertified")}
+        </p>
         <Form method="post" {...getFormProps(form)} className="space-y-4">
           <input type="hidden" name="intent" value="registry" />
           <FormErrors errors={form.errors} />
-          <CheckboxField label={t("certification.registry.listed")} errors={fields.listed.errors} {...getInputProps(fields.listed, { type: "checkbox" })} />
-          <TextField label={t("certification.registry.headlineVi")} lang="vi" errors={fields.headlineVi.errors} {...getInputProps(fields.headlineVi, { type: "text" })} />
-          <TextField label={t("certification.registry.headlineEn")} lang="en" errors={fields.headlineEn.errors} {...getInputProps(fields.headlineEn, { type: "text" })} />
+          <CheckboxField
+            label={t("certification.registry.listed")}
+            errors={fields.listed.errors}
+            {...getInputProps(fields.listed, { type: "checkbox" })}
+          />
+          <TextField
+            label={t("certification.registry.headlineVi")}
+            lang="vi"
+            errors={fields.headlineVi.errors}
+            {...getInputProps(fields.headlineVi, { type: "text" })}
+          />
+          <TextField
+            label={t("certification.registry.headlineEn")}
+            lang="en"
+            errors={fields.headlineEn.errors}
+            {...getInputProps(fields.headlineEn, { type: "text" })}
+          />
           <Button variant="secondary" disabled={navigation.state === "submitting"}>
             {t("certification.registry.save")}
           </Button>

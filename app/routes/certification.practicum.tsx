@@ -95,7 +95,11 @@ export default function PracticumPage() {
             <input type="hidden" name="certificationId" value={certification.id} />
             <FormErrors errors={form.errors} />
             <input type="hidden" name="submissionKey" value={submissionKey} />
-            <TextField label={t("certification.practicum.topic")} errors={fields.topic.errors} {...getInputProps(fields.topic, { type: "text" })} />
+            <TextField
+              label={t("certification.practicum.topic")}
+              errors={fields.topic.errors}
+              {...getInputProps(fields.topic, { type: "text" })}
+            />
             <div>
               <label htmlFor={fields.lessonPlan.id} className="block text-sm font-medium text-slate-800">
                 {t("certification.practicum.lessonPlan")}
@@ -115,7 +119,13 @@ export default function PracticumPage() {
               <legend className="text-sm font-medium text-slate-800">{t("certification.practicum.mode")}</legend>
               {(["live_session", "recording"] as const).map((m) => (
                 <label key={m} className="flex items-center gap-2 text-sm">
-                  <input type="radio" name={fields.mode.name} value={m} checked={mode === m} onChange={() => setMode(m)} />
+                  <input
+                    type="radio"
+                    name={fields.mode.name}
+                    value={m}
+                    checked={mode === m}
+                    onChange={() => setMode(m)}
+                  />
                   {t(`certification.practicum.modes.${m}`)}
                 </label>
               ))}
@@ -140,7 +150,11 @@ export default function PracticumPage() {
                   <label htmlFor={fields.recording.id} className="block text-sm font-medium text-slate-800">
                     {t("certification.practicum.recording")}
                   </label>
-                  <input {...getInputProps(fields.recording, { type: "file" })} accept="video/mp4,video/webm" className="mt-1 block w-full text-sm" />
+                  <input
+                    {...getInputProps(fields.recording, { type: "file" })}
+                    accept="video/mp4,video/webm"
+                    className="mt-1 block w-full text-sm"
+                  />
                   <FieldErrors id={`${fields.recording.id}-error`} errors={fields.recording.errors} />
                 </div>
                 <TextField

@@ -33,8 +33,17 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     rubric: review.rubric,
     lecturerName: review.lecturer.name,
     certification: { nameVi: review.certification.nameVi, nameEn: review.certification.nameEn },
-    history: review.history.map((h) => ({ id: h.id, attempt: h.attempt, status: h.status, evaluation: h.evaluation, files: h.files })),
-    canEvaluate: can(user, "evaluate:practicum:any") && review.submission.userId !== user.id && review.submission.status === "submitted",
+    history: review.history.map((h) => ({
+      id: h.id,
+      attempt: h.attempt,
+      status: h.status,
+      evaluation: h.evaluation,
+      files: h.files,
+    })),
+    canEvaluate:
+      can(user, "evaluate:practicum:any") &&
+      review.submission.userId !== user.id &&
+      review.submission.status === "submitted",
   };
 });
 
@@ -71,13 +80,17 @@ export default function ReviewPage() {
   const levels = rubric.criteria.map((c) => ({ key: c.key, level: chosen[c.key] ?? 0 }));
   const preview = complete ? weightedScore(rubric.criteria, levels) : null;
   const previewResult =
-    preview !== null ? decideResult(rubric, { score: preview, levels, attempt: submission.attempt, integrityViolation: integrity }) : null;
+    preview !== null
+      ? decideResult(rubric, { score: preview, levels, attempt: submission.attempt, integrityViolation: integrity })
+      : null;
   const current = history.find((h) => h.id === submission.id);
   const earlier = history.filter((h) => h.attempt < submission.attempt);
 
   return (
     <div className="mx-auto max-w-3xl space-y-6">
-      <PageTitle subtitle={`${lecturerName} · ${en ? certification.nameEn : certification.nameVi}`}>{t("certification.review.title")}</PageTitle>
+      <PageTitle subtitle={`${lecturerName} · ${en ? certification.nameEn : certification.nameVi}`}>
+        {t("certification.review.title")}
+      </PageTitle>
       <Card title={submission.topic}>
         <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
           <dt className="font-semibold">{t("certification.review.status")}</dt>
@@ -99,7 +112,12 @@ export default function ReviewPage() {
             <>
               <dt className="font-semibold">{t("certification.practicum.recordingUrl")}</dt>
               <dd>
-                <a className="break-all text-brand-700 underline" href={submission.recordingUrl} rel="noreferrer noopener" target="_blank">
+                <a
+                  className="break-all text-brand-700 underline"
+                  href={submission.recordingUrl}
+                  rel="noreferrer noopener"
+                  target="_blank"
+                >
                   {submission.recordingUrl}
                 </a>
               </dd>
@@ -130,11 +148,13 @@ export default function ReviewPage() {
         h.evaluation ? (
           <Card key={h.id} title={t("certification.review.earlier", { n: h.attempt })}>
             <p className="text-sm">
-              {t("certification.review.weightedScore", { score: h.evaluation.weightedScore })} · <StateBadge state={h.evaluation.result} />
+              {t("certification.review.weightedScore", { score: h.evaluation.weightedScore })} ·{" "}
+              <StateBadge state={h.evaluation.result} />
             </p>
             {h.evaluation.improvements ? (
               <p className="mt-2 text-sm">
-                <span className="font-semibold">{t("certification.review.improvements")}:</span> {h.evaluation.improvements}
+                <span className="font-semibold">{t("certification.review.improvements")}:</span>{" "}
+                {h.evaluation.improvements}
               </p>
             ) : null}
           </Card>
@@ -143,7 +163,9 @@ export default function ReviewPage() {
 
       {canEvaluate ? (
         <Card title={t("certification.review.scoreTitle")}>
-          <p className="mb-4 text-sm text-slate-700">{t("certification.review.rules", { pass: rubric.passScore, floor: rubric.resubmitFloor })}</p>
+          <p className="mb-4 text-sm text-slate-700">
+            {t("certification.review.rules", { pass: rubric.passScore, floor: rubric.resubmitFloor })}
+          </p>
           <Form method="post" {...getFormProps(form)} className="space-y-6">
             <input type="hidden" name="submissionId" value={submission.id} />
             <FormErrors errors={form.errors} />
@@ -168,8 +190,10 @@ export default function ReviewPage() {
                           onChange={() => setChosen((c) => ({ ...c, [criterion.key]: level.score }))}
                         />
                         <span>
-                          <span className="font-semibold">{t("certification.review.levelShort", { level: level.score })}</span> —{" "}
-                          {en ? level.en : level.vi}
+                          <span className="font-semibold">
+                            {t("certification.review.levelShort", { level: level.score })}
+                          </span>{" "}
+                          — {en ? level.en : level.vi}
                         </span>
                       </label>
                     ))}
@@ -188,7 +212,10 @@ export default function ReviewPage() {
             <div role="status" aria-live="polite" className="rounded-md bg-slate-100 p-3 text-sm">
               {preview === null
                 ? t("certification.review.previewIncomplete")
-                : t("certification.review.preview", { score: preview, result: t(`certification.states.${previewResult}`) })}
+                : t("certification.review.preview", {
+                    score: preview,
+                    result: t(`certification.states.${previewResult}`),
+                  })}
             </div>
             <TextAreaField
               label={t("certification.review.improvements")}
@@ -197,7 +224,12 @@ export default function ReviewPage() {
               errors={fields.improvements.errors}
               {...getTextareaProps(fields.improvements)}
             />
-            <TextAreaField label={t("certification.review.summary")} rows={3} errors={fields.summary.errors} {...getTextareaProps(fields.summary)} />
+            <TextAreaField
+              label={t("certification.review.summary")}
+              rows={3}
+              errors={fields.summary.errors}
+              {...getTextareaProps(fields.summary)}
+            />
             <CheckboxField
               label={t("certification.review.integrity")}
               name="integrityViolation"
@@ -210,7 +242,8 @@ export default function ReviewPage() {
       ) : current?.evaluation ? (
         <Card title={t("certification.review.result")}>
           <p>
-            {t("certification.review.weightedScore", { score: current.evaluation.weightedScore })} · <StateBadge state={current.evaluation.result} />
+            {t("certification.review.weightedScore", { score: current.evaluation.weightedScore })} ·{" "}
+            <StateBadge state={current.evaluation.result} />
           </p>
         </Card>
       ) : null}

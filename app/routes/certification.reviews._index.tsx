@@ -39,10 +39,18 @@ export default function ReviewQueuePage() {
       <PageTitle subtitle={t("certification.reviews.subtitle")}>{t("certification.reviews.title")}</PageTitle>
       {params.get("scored") ? <Alert tone="success">{t("certification.review.saved")}</Alert> : null}
       <Card title={t("certification.reviews.waiting", { count: waiting.length })}>
-        {waiting.length ? <ul className="divide-y divide-slate-200">{waiting.map(row)}</ul> : <p>{t("certification.reviews.empty")}</p>}
+        {waiting.length ? (
+          <ul className="divide-y divide-slate-200">{waiting.map(row)}</ul>
+        ) : (
+          <p>{t("certification.reviews.empty")}</p>
+        )}
       </Card>
       <Card title={t("certification.reviews.decided")}>
-        {decided.length ? <ul className="divide-y divide-slate-200">{decided.map(row)}</ul> : <p>{t("certification.reviews.empty")}</p>}
+        {decided.length ? (
+          <ul className="divide-y divide-slate-200">{decided.map(row)}</ul>
+        ) : (
+          <p>{t("certification.reviews.empty")}</p>
+        )}
       </Card>
     </div>
   );

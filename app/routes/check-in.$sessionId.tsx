@@ -29,16 +29,34 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const given = url.searchParams.get("ticket")?.slice(0, 200) ?? null;
   const done = url.searchParams.get("done");
   const now = new Date();
-  const ticket = given && (await isProofValid(sessionId, { ticket: given }, now)) ? given : code ? await ticketForCode(sessionId, code, now) : null;
+  const ticket =
+    given && (await isProofValid(sessionId, { ticket: given }, now))
+      ? given
+      : code
+        ? await ticketForCode(sessionId, code, now)
+        : null;
   const user = await getUser(request);
   if (!user) {
     if (ticket) throw redirect(`/login?redirectTo=${encodeURIComponent(`/check-in/${sessionId}?ticket=${ticket}`)}`);
     if (!code && !given) await requireUser(request);
   }
   // Opened without a code (a bookmark, a link): nothing is wrong, the person is asked to scan.
-  const problem = done || (!code && !given) ? null : !ticket ? (given ? "cohorts.checkIn.ticketExpired" : "cohorts.checkIn.codeExpired") : null;
+  const problem =
+    done || (!code && !given)
+      ? null
+      : !ticket
+        ? given
+          ? "cohorts.checkIn.ticketExpired"
+          : "cohorts.checkIn.codeExpired"
+        : null;
   const preview = user ? await checkInPreview({ userId: user.id, sessionId, now }) : null;
-  const state = { preview, ticket, problem, scanPrompt: !done && !code && !given, done: done === "present" || done === "late" ? done : null };
+  const state = {
+    preview,
+    ticket,
+    problem,
+    scanPrompt: !done && !code && !given,
+    done: done === "present" || done === "late" ? done : null,
+  };
   return problem ? data(state, { status: 400 }) : state;
 });
 
@@ -85,7 +103,9 @@ export default function CheckInPage() {
       ) : preview && !preview.enrolled ? (
         <Alert tone="error">{t("cohorts.checkIn.notEnrolled")}</Alert>
       ) : preview?.recorded ? (
-        <Alert tone="info">{t("cohorts.checkIn.alreadyRecordedAs", { status: t(`cohorts.attendanceStatuses.${preview.recorded}`) })}</Alert>
+        <Alert tone="info">
+          {t("cohorts.checkIn.alreadyRecordedAs", { status: t(`cohorts.attendanceStatuses.${preview.recorded}`) })}
+        </Alert>
       ) : preview && !preview.inWindow ? (
         <Alert tone="error">
           {preview.tooEarly

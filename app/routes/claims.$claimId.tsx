@@ -35,14 +35,18 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   try {
     await assertClaimant(actor, params.claimId);
   } catch (error) {
-    if (error instanceof AppError) throw data({ messageKey: error.messageKey } satisfies ErrorPayload, { status: error.status });
+    if (error instanceof AppError)
+      throw data({ messageKey: error.messageKey } satisfies ErrorPayload, { status: error.status });
     throw error;
   }
   const type = request.headers.get("Content-Type") ?? "";
   // The resubmit form is multipart (it may carry a file); its intent is read with the rest of the form.
   const intent = type.startsWith("multipart/form-data") ? "resubmit" : await readIntent(request);
   if (intent !== "resubmit") throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
-  const submission = await parseMultipartForm(request, ResubmitSchema, { maxFileBytes: EVIDENCE_POLICY.maxBytes, maxFiles: 1 });
+  const submission = await parseMultipartForm(request, ResubmitSchema, {
+    maxFileBytes: EVIDENCE_POLICY.maxBytes,
+    maxFiles: 1,
+  });
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     await resubmitClaim({
@@ -80,7 +84,9 @@ export default function ClaimPage() {
         </Link>
       </p>
       {searchParams.get("filed") ? <Alert tone="success">{t("subsidies.myClaims.filed")}</Alert> : null}
-      {savedIntent(actionData) === "resubmit" ? <Alert tone="success">{t("subsidies.claims.saved.resubmit")}</Alert> : null}
+      {savedIntent(actionData) === "resubmit" ? (
+        <Alert tone="success">{t("subsidies.claims.saved.resubmit")}</Alert>
+      ) : null}
       {mine && c.status === "info_requested" ? (
         <Card title={t("subsidies.claims.resubmit.title")}>
           {lastRequest?.note ? (
@@ -92,7 +98,12 @@ export default function ClaimPage() {
           <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="mt-4 space-y-3">
             <input type="hidden" name="intent" value="resubmit" />
             <FormErrors errors={form.errors} />
-            <TextAreaField label={t("subsidies.claims.resubmit.note")} rows={4} errors={fields.note.errors} {...getTextareaProps(fields.note)} />
+            <TextAreaField
+              label={t("subsidies.claims.resubmit.note")}
+              rows={4}
+              errors={fields.note.errors}
+              {...getTextareaProps(fields.note)}
+            />
             <TextField
               label={t("subsidies.claims.resubmit.attachment")}
               hint={t("subsidies.newClaim.fields.fileHint")}
@@ -104,7 +115,10 @@ export default function ClaimPage() {
           </Form>
         </Card>
       ) : null}
-      <ClaimSummary view={view as unknown as ClaimDetailView} fileHref={(fileId) => `/claims/${c.id}/files/${fileId}`} />
+      <ClaimSummary
+        view={view as unknown as ClaimDetailView}
+        fileHref={(fileId) => `/claims/${c.id}/files/${fileId}`}
+      />
     </div>
   );
 }

@@ -39,12 +39,24 @@ export default function MyClaimsPage() {
             <caption className="sr-only">{t("subsidies.myClaims.title")}</caption>
             <thead className="bg-slate-100 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.number")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.training")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.status")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.fee")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.requested")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.approved")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.number")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.training")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.status")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.fee")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.requested")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.approved")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
@@ -60,10 +72,18 @@ export default function MyClaimsPage() {
                       {c.providerName} · {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)}
                     </span>
                   </td>
-                  <td className="px-3 py-2"><ClaimStatusBadge status={c.status} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.feeVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.requestedVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.approvedVnd} /></td>
+                  <td className="px-3 py-2">
+                    <ClaimStatusBadge status={c.status} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.feeVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.requestedVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.approvedVnd} />
+                  </td>
                 </tr>
               ))}
             </tbody>

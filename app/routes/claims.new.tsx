@@ -28,7 +28,10 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "file:subsidy-claim:own");
-  const submission = await parseMultipartForm(request, ExternalClaimSchema, { maxFileBytes: EVIDENCE_POLICY.maxBytes, maxFiles: 2 });
+  const submission = await parseMultipartForm(request, ExternalClaimSchema, {
+    maxFileBytes: EVIDENCE_POLICY.maxBytes,
+    maxFiles: 2,
+  });
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     const claim = await fileExternalClaim({ actor, claim: submission.value, ipAddress: context.clientIp });
@@ -55,7 +58,12 @@ export default function NewClaimPage() {
   const [form, fields] = useForm({
     id: "external-claim",
     lastResult: actionData?.result,
-    defaultValue: { subsidyProgrammeId: programmes[0]?.id ?? "", organisationId: organisations[0]?.id ?? "", country: "VN", kind: "course" },
+    defaultValue: {
+      subsidyProgrammeId: programmes[0]?.id ?? "",
+      organisationId: organisations[0]?.id ?? "",
+      country: "VN",
+      kind: "course",
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ExternalClaimSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -64,7 +72,9 @@ export default function NewClaimPage() {
     return (
       <div className="mx-auto max-w-2xl space-y-4">
         <PageTitle>{t("subsidies.newClaim.title")}</PageTitle>
-        <p className="text-slate-700">{programmes.length === 0 ? t("subsidies.newClaim.noProgrammes") : t("subsidies.newClaim.noOrganisation")}</p>
+        <p className="text-slate-700">
+          {programmes.length === 0 ? t("subsidies.newClaim.noProgrammes") : t("subsidies.newClaim.noOrganisation")}
+        </p>
         <Link to="/claims" className="text-sm text-brand-700 underline">
           {t("subsidies.myClaims.back")}
         </Link>
@@ -85,7 +95,11 @@ export default function NewClaimPage() {
           <div className="sm:col-span-2">
             <FormErrors errors={form.errors} />
           </div>
-          <SelectField label={t("subsidies.newClaim.fields.programme")} errors={fields.subsidyProgrammeId.errors} {...getSelectProps(fields.subsidyProgrammeId)}>
+          <SelectField
+            label={t("subsidies.newClaim.fields.programme")}
+            errors={fields.subsidyProgrammeId.errors}
+            {...getSelectProps(fields.subsidyProgrammeId)}
+          >
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>
                 {language === "en" ? p.nameEn : p.nameVi} ({p.fiscalYear})
@@ -104,24 +118,50 @@ export default function NewClaimPage() {
               </option>
             ))}
           </SelectField>
-          <SelectField label={t("subsidies.newClaim.fields.kind")} errors={fields.kind.errors} {...getSelectProps(fields.kind)}>
+          <SelectField
+            label={t("subsidies.newClaim.fields.kind")}
+            errors={fields.kind.errors}
+            {...getSelectProps(fields.kind)}
+          >
             {EXTERNAL_KINDS.map((k) => (
               <option key={k} value={k}>
                 {t(`subsidies.externalKinds.${k}`)}
               </option>
             ))}
           </SelectField>
-          <SelectField label={t("subsidies.newClaim.fields.country")} errors={fields.country.errors} {...getSelectProps(fields.country)}>
+          <SelectField
+            label={t("subsidies.newClaim.fields.country")}
+            errors={fields.country.errors}
+            {...getSelectProps(fields.country)}
+          >
             {COUNTRIES.map((c) => (
               <option key={c} value={c}>
                 {countryName(c, language)}
               </option>
             ))}
           </SelectField>
-          <TextField className="sm:col-span-2" label={t("subsidies.newClaim.fields.courseTitle")} errors={fields.courseTitle.errors} {...getInputProps(fields.courseTitle, { type: "text" })} />
-          <TextField className="sm:col-span-2" label={t("subsidies.newClaim.fields.providerName")} errors={fields.providerName.errors} {...getInputProps(fields.providerName, { type: "text" })} />
-          <TextField label={t("subsidies.newClaim.fields.startsOn")} errors={fields.startsOn.errors} {...getInputProps(fields.startsOn, { type: "date" })} />
-          <TextField label={t("subsidies.newClaim.fields.endsOn")} errors={fields.endsOn.errors} {...getInputProps(fields.endsOn, { type: "date" })} />
+          <TextField
+            className="sm:col-span-2"
+            label={t("subsidies.newClaim.fields.courseTitle")}
+            errors={fields.courseTitle.errors}
+            {...getInputProps(fields.courseTitle, { type: "text" })}
+          />
+          <TextField
+            className="sm:col-span-2"
+            label={t("subsidies.newClaim.fields.providerName")}
+            errors={fields.providerName.errors}
+            {...getInputProps(fields.providerName, { type: "text" })}
+          />
+          <TextField
+            label={t("subsidies.newClaim.fields.startsOn")}
+            errors={fields.startsOn.errors}
+            {...getInputProps(fields.startsOn, { type: "date" })}
+          />
+          <TextField
+            label={t("subsidies.newClaim.fields.endsOn")}
+            errors={fields.endsOn.errors}
+            {...getInputProps(fields.endsOn, { type: "date" })}
+          />
           <TextField
             label={t("subsidies.newClaim.fields.hours")}
             hint={t("subsidies.newClaim.fields.hoursHint")}
@@ -129,7 +169,13 @@ export default function NewClaimPage() {
             errors={fields.hours.errors}
             {...getInputProps(fields.hours, { type: "text" })}
           />
-          <TextField label={t("subsidies.newClaim.fields.feeVnd")} hint={t("subsidies.money.hint")} inputMode="numeric" errors={fields.feeVnd.errors} {...getInputProps(fields.feeVnd, { type: "text" })} />
+          <TextField
+            label={t("subsidies.newClaim.fields.feeVnd")}
+            hint={t("subsidies.money.hint")}
+            inputMode="numeric"
+            errors={fields.feeVnd.errors}
+            {...getInputProps(fields.feeVnd, { type: "text" })}
+          />
           <TextField
             label={t("subsidies.newClaim.fields.invoice")}
             hint={t("subsidies.newClaim.fields.fileHint")}

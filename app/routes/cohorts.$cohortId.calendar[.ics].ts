@@ -6,7 +6,9 @@ import type { Route } from "./+types/cohorts.$cohortId.calendar[.ics]";
 
 /** A published cohort's sessions as an iCalendar file (public, like the cohort page). */
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
-  const body = assertCalendar(await cohortCalendar(params.cohortId, await getLanguage(request), publicBaseUrl(request)));
+  const body = assertCalendar(
+    await cohortCalendar(params.cohortId, await getLanguage(request), publicBaseUrl(request)),
+  );
   return new Response(body, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",

@@ -26,7 +26,14 @@ import { canReadCohortAdmin } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { ApplicationSchema, WithdrawSchema } from "~/modules/cohorts/schema";
 import { isActive } from "~/modules/cohorts/statuses";
-import { acceptOffer, apply, declineOffer, enrol, getMyEnrollment, withdraw } from "~/modules/enrollment/enrollment.server";
+import {
+  acceptOffer,
+  apply,
+  declineOffer,
+  enrol,
+  getMyEnrollment,
+  withdraw,
+} from "~/modules/enrollment/enrollment.server";
 import { openPaymentOfEnrollment } from "~/modules/payments/payments.server";
 import { cohortSubsidyView } from "~/modules/subsidy/enrollment-subsidy.server";
 import type { Route } from "./+types/cohorts.$cohortId";
@@ -42,9 +49,13 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const now = new Date();
   const mine = user ? await getMyEnrollment(user.id, detail.cohort.id) : null;
   const participates = mine && ["confirmed", "completed", "not_completed"].includes(mine.status);
-  const [progress, records] = mine && participates
-    ? await Promise.all([enrollmentAttendanceProgress(detail.cohort.id, mine.id, now), attendanceOfEnrollment(mine.id)])
-    : [null, []];
+  const [progress, records] =
+    mine && participates
+      ? await Promise.all([
+          enrollmentAttendanceProgress(detail.cohort.id, mine.id, now),
+          attendanceOfEnrollment(mine.id),
+        ])
+      : [null, []];
   const { cohort } = detail;
   return {
     cohort: {
@@ -124,7 +135,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       return submitForm(submission, async () => {
         const result = await enrol({ actor: user, cohortId, ipAddress: context.clientIp });
         // A place held for payment: straight to paying.
-        const paymentId = result.status === "pending_payment" ? await openPaymentOfEnrollment(result.enrollmentId) : null;
+        const paymentId =
+          result.status === "pending_payment" ? await openPaymentOfEnrollment(result.enrollmentId) : null;
         return redirect(paymentId ? `/payments/${paymentId}` : `${back}?done=${result.status}`);
       });
     }
@@ -142,7 +154,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       return submitForm(submission, async () => {
         const mine = await getMyEnrollment(user.id, cohortId);
         if (!mine) throw notFound();
-        await withdraw({ actor: user, enrollmentId: mine.id, reason: submission.value.reason, ipAddress: context.clientIp });
+        await withdraw({
+          actor: user,
+          enrollmentId: mine.id,
+          reason: submission.value.reason,
+          ipAddress: context.clientIp,
+        });
         return redirect(`${back}?done=withdrawn`);
       });
     }
@@ -172,7 +189,13 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function ApplicationForm({ questions, lastResult }: { questions: { id: string; prompt: string; required: boolean }[]; lastResult: ReturnType<typeof resultFor> }) {
+function ApplicationForm({
+  questions,
+  lastResult,
+}: {
+  questions: { id: string; prompt: string; required: boolean }[];
+  lastResult: ReturnType<typeof resultFor>;
+}) {
   const { t } = useTranslation();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -209,8 +232,23 @@ function ApplicationForm({ questions, lastResult }: { questions: { id: string; p
 export default function CohortPage() {
   const { t, i18n } = useTranslation();
   const loaded = useLoaderData<typeof loader>();
-  const { cohort, course, organisation, seatsLeft, waitlist, sessions, trainers, questions, signedIn, canEnrol, mine, progress, records, windowOpen, now } =
-    loaded;
+  const {
+    cohort,
+    course,
+    organisation,
+    seatsLeft,
+    waitlist,
+    sessions,
+    trainers,
+    questions,
+    signedIn,
+    canEnrol,
+    mine,
+    progress,
+    records,
+    windowOpen,
+    now,
+  } = loaded;
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -218,20 +256,26 @@ export default function CohortPage() {
   const busy = navigation.state === "submitting";
   const language = i18n.language;
   const active = mine ? isActive(mine.status) : false;
-  const topErrors = ["enrol", "withdraw", "accept-offer", "decline-offer"].flatMap((i) => resultFor(actionData, i)?.error?.[""] ?? []);
+  const topErrors = ["enrol", "withdraw", "accept-offer", "decline-offer"].flatMap(
+    (i) => resultFor(actionData, i)?.error?.[""] ?? [],
+  );
   const mayTakePlace = !mine || (["withdrawn", "lapsed"].includes(mine.status) && !mine.withdrawnAfterStart);
   return (
     <div className="space-y-6">
       <Link to="/cohorts" className="text-sm text-brand-700 underline">
         ← {t("cohorts.public.listTitle")}
       </Link>
-      <PageTitle subtitle={`${organisation.name} · ${t("cohorts.public.codeLabel", { code: cohort.code })}`}>{courseTitle(course, language)}</PageTitle>
+      <PageTitle subtitle={`${organisation.name} · ${t("cohorts.public.codeLabel", { code: cohort.code })}`}>
+        {courseTitle(course, language)}
+      </PageTitle>
       {cohort.status === "cancelled" ? (
         <Alert tone="warning">{t("cohorts.public.cancelled", { reason: cohort.cancellationReason ?? "" })}</Alert>
       ) : cohort.status !== "published" ? (
         <Alert tone="warning">{t("cohorts.public.notPublished")}</Alert>
       ) : null}
-      {done ? <Alert tone="success">{t(`cohorts.public.done.${done}`, { defaultValue: t("common.saved") })}</Alert> : null}
+      {done ? (
+        <Alert tone="success">{t(`cohorts.public.done.${done}`, { defaultValue: t("common.saved") })}</Alert>
+      ) : null}
       <FormErrors errors={topErrors.length ? topErrors : null} />
 
       <Card title={t("cohorts.public.aboutTitle")}>
@@ -242,16 +286,22 @@ export default function CohortPage() {
           <Fact label={t("cohorts.fields.format")}>
             {t(`cohorts.formats.${cohort.format}`)} · {t(`cohorts.languages.${cohort.language}`)}
           </Fact>
-          <Fact label={t("cohorts.fields.venue")}>{[cohort.venueRoom, cohort.venueAddress].filter(Boolean).join(", ") || t("cohorts.public.online")}</Fact>
+          <Fact label={t("cohorts.fields.venue")}>
+            {[cohort.venueRoom, cohort.venueAddress].filter(Boolean).join(", ") || t("cohorts.public.online")}
+          </Fact>
           <Fact label={t("cohorts.fields.feeVnd")}>{formatVnd(cohort.feeVnd, language)}</Fact>
           <Fact label={t("cohorts.fields.seats")}>
-            {seatsLeft > 0 ? t("cohorts.public.seatsLeft", { count: seatsLeft }) : t("cohorts.public.full", { count: waitlist })}
+            {seatsLeft > 0
+              ? t("cohorts.public.seatsLeft", { count: seatsLeft })
+              : t("cohorts.public.full", { count: waitlist })}
           </Fact>
           <Fact label={t("cohorts.fields.enrollmentWindow")}>
             {formatDateTime(cohort.enrollmentOpensAt, language)} – {formatDateTime(cohort.enrollmentClosesAt, language)}
           </Fact>
           <Fact label={t("cohorts.fields.admission")}>{t(`cohorts.admissions.${cohort.admission}`)}</Fact>
-          <Fact label={t("cohorts.trainers.title")}>{trainers.map((tr) => tr.name).join(", ") || t("common.none")}</Fact>
+          <Fact label={t("cohorts.trainers.title")}>
+            {trainers.map((tr) => tr.name).join(", ") || t("common.none")}
+          </Fact>
         </dl>
         {cohort.description ? <p className="mt-4 whitespace-pre-line text-slate-800">{cohort.description}</p> : null}
         {cohort.onlineUrl ? (
@@ -270,7 +320,9 @@ export default function CohortPage() {
             <p>
               <EnrollmentStatusBadge status={mine.status} position={mine.waitlistPosition} />
             </p>
-            <p className="text-slate-800">{t(`cohorts.public.statusText.${mine.status}`, { position: mine.waitlistPosition ?? "" })}</p>
+            <p className="text-slate-800">
+              {t(`cohorts.public.statusText.${mine.status}`, { position: mine.waitlistPosition ?? "" })}
+            </p>
             {mine.status === "pending_payment" ? (
               <Link to="/payments" className="text-brand-700 underline">
                 {t("payments.nav.mine")}
@@ -278,7 +330,9 @@ export default function CohortPage() {
             ) : null}
             {mine.status === "offered" && mine.offerExpiresAt ? (
               <Form method="post" className="space-y-2">
-                <Alert tone="warning">{t("cohorts.offer.deadline", { when: formatDateTime(mine.offerExpiresAt, language) })}</Alert>
+                <Alert tone="warning">
+                  {t("cohorts.offer.deadline", { when: formatDateTime(mine.offerExpiresAt, language) })}
+                </Alert>
                 <div className="flex flex-wrap gap-2">
                   <Button name="intent" value="accept-offer" disabled={busy}>
                     {t("cohorts.offer.accept")}
@@ -292,7 +346,9 @@ export default function CohortPage() {
             {progress ? <AttendanceStanding progress={progress} /> : null}
             {active ? (
               <details>
-                <summary className="cursor-pointer text-sm text-brand-700 underline">{t("cohorts.withdraw.open")}</summary>
+                <summary className="cursor-pointer text-sm text-brand-700 underline">
+                  {t("cohorts.withdraw.open")}
+                </summary>
                 <Form method="post" className="mt-2 space-y-2">
                   <input type="hidden" name="intent" value="withdraw" />
                   <p className="text-sm text-slate-700">{t("cohorts.withdraw.explain")}</p>
@@ -307,7 +363,10 @@ export default function CohortPage() {
         ) : null}
         {mayTakePlace && cohort.status === "published" ? (
           !signedIn ? (
-            <Link to={`/login?redirectTo=${encodeURIComponent(`/cohorts/${cohort.id}`)}`} className={buttonClass("primary")}>
+            <Link
+              to={`/login?redirectTo=${encodeURIComponent(`/cohorts/${cohort.id}`)}`}
+              className={buttonClass("primary")}
+            >
               {t("cohorts.public.signInToEnrol")}
             </Link>
           ) : !canEnrol ? (
@@ -319,7 +378,9 @@ export default function CohortPage() {
           ) : (
             <Form method="post">
               <input type="hidden" name="intent" value="enrol" />
-              <Button disabled={busy}>{seatsLeft > 0 ? t("cohorts.public.enrol") : t("cohorts.public.joinWaitlist")}</Button>
+              <Button disabled={busy}>
+                {seatsLeft > 0 ? t("cohorts.public.enrol") : t("cohorts.public.joinWaitlist")}
+              </Button>
             </Form>
           )
         ) : null}
@@ -333,7 +394,11 @@ export default function CohortPage() {
           actions={progress ? (session) => <AttendanceBadge status={records[session.id] ?? null} /> : undefined}
         />
         {cohort.status === "published" ? (
-          <a href={`/cohorts/${cohort.id}/calendar.ics`} className="mt-3 inline-block text-sm text-brand-700 underline" download>
+          <a
+            href={`/cohorts/${cohort.id}/calendar.ics`}
+            className="mt-3 inline-block text-sm text-brand-700 underline"
+            download
+          >
             {t("cohorts.calendar.downloadCohort")}
           </a>
         ) : null}

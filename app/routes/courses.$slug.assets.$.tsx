@@ -15,7 +15,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     headers: {
       "Cache-Control": "public, max-age=3600",
       // An SVG opened on its own must not run script in this site's origin.
-      ...(asset.contentType === "image/svg+xml" ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox" } : {}),
+      ...(asset.contentType === "image/svg+xml"
+        ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox" }
+        : {}),
     },
   });
 });

@@ -42,8 +42,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseCont
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await getUser(request);
   const course = await findCourseBySlug(params.slug);
-  const [outline, access] = await Promise.all([courseOutline(course.id), courseContentAccess({ userId: user?.id ?? null, courseId: course.id })]);
-  const progress = user && access.allowed && access.recordsProgress ? await courseProgress({ userId: user.id, courseId: course.id, outline }) : null;
+  const [outline, access] = await Promise.all([
+    courseOutline(course.id),
+    courseContentAccess({ userId: user?.id ?? null, courseId: course.id }),
+  ]);
+  const progress =
+    user && access.allowed && access.recordsProgress
+      ? await courseProgress({ userId: user.id, courseId: course.id, outline })
+      : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
   const { searchText: _s, contentHash: _h, sourceDir: _d, ...shown } = course;
   return {
@@ -58,7 +64,10 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
 });
 
 async function readIntent(request: Request): Promise<string> {
-  const form = await request.clone().formData().catch(() => new FormData());
+  const form = await request
+    .clone()
+    .formData()
+    .catch(() => new FormData());
   return String(form.get("intent") ?? "");
 }
 
@@ -72,7 +81,10 @@ export async function action({ request, params }: Route.ActionArgs) {
       return redirect(`/courses/${course.slug}?enrolled=1`);
     } catch (error) {
       if (error instanceof AppError) {
-        return data({ error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload }, { status: error.status });
+        return data(
+          { error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload },
+          { status: error.status },
+        );
       }
       throw error;
     }
@@ -121,13 +133,18 @@ export default function CoursePage() {
           <span aria-hidden="true">·</span>
           <span>{t(`courses.audience.${course.audience}`)}</span>
         </p>
-        <h1 className="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">{pick(lang, course.titleVi, course.titleEn)}</h1>
+        <h1 className="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">
+          {pick(lang, course.titleVi, course.titleEn)}
+        </h1>
         <p className="mt-2 max-w-3xl text-slate-700">{pick(lang, course.summaryVi, course.summaryEn)}</p>
         {course.topics.length ? (
           <ul className="mt-3 flex flex-wrap gap-2" aria-label={t("courses.catalog.topic")}>
             {course.topics.map((topic) => (
               <li key={topic}>
-                <Link to={`/courses?topic=${topic}`} className="rounded-full bg-brand-50 px-3 py-1 text-sm text-brand-800 hover:underline">
+                <Link
+                  to={`/courses?topic=${topic}`}
+                  className="rounded-full bg-brand-50 px-3 py-1 text-sm text-brand-800 hover:underline"
+                >
                   {topicLabel(t, topic)}
                 </Link>
               </li>
@@ -137,7 +154,11 @@ export default function CoursePage() {
       </header>
 
       {searchParams.get("enrolled") ? <Alert tone="success">{t("courses.enrol.success")}</Alert> : null}
-      {actionError ? <Alert tone="error">{t(actionError.messageKey, ("params" in actionError ? actionError.params : {}) as Record<string, unknown>)}</Alert> : null}
+      {actionError ? (
+        <Alert tone="error">
+          {t(actionError.messageKey, ("params" in actionError ? actionError.params : {}) as Record<string, unknown>)}
+        </Alert>
+      ) : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
@@ -161,11 +182,16 @@ export default function CoursePage() {
             )}
           </Card>
           <Card title={t("courses.page.description")}>
-            {lang === "en" ? <p className="mb-3 text-sm text-slate-600">{t("courses.page.writtenInVietnamese")}</p> : null}
+            {lang === "en" ? (
+              <p className="mb-3 text-sm text-slate-600">{t("courses.page.writtenInVietnamese")}</p>
+            ) : null}
             <ContentHtml html={course.descriptionHtml} />
           </Card>
 
-          <section aria-labelledby="outline-title" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+          <section
+            aria-labelledby="outline-title"
+            className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+          >
             <h2 id="outline-title" className="mb-3 text-lg font-semibold">
               {t("courses.page.outline")}
             </h2>
@@ -188,7 +214,10 @@ export default function CoursePage() {
                         const open = access.allowed || l.freePreview;
                         const title = pick(lang, l.titleVi, l.titleEn);
                         return (
-                          <li key={l.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
+                          <li
+                            key={l.id}
+                            className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm"
+                          >
                             <span className="flex items-center gap-2">
                               {completed.has(l.id) ? (
                                 <span className="font-semibold text-green-800">
@@ -204,7 +233,11 @@ export default function CoursePage() {
                               )}
                             </span>
                             <span className="flex gap-2 text-slate-600">
-                              {l.freePreview ? <span className="rounded bg-green-50 px-2 text-green-800">{t("courses.page.freePreview")}</span> : null}
+                              {l.freePreview ? (
+                                <span className="rounded bg-green-50 px-2 text-green-800">
+                                  {t("courses.page.freePreview")}
+                                </span>
+                              ) : null}
                               {l.hasVideo ? <span>{t("courses.page.video")}</span> : null}
                               <span>{t("courses.page.minutes", { count: l.minutes })}</span>
                             </span>
@@ -220,14 +253,19 @@ export default function CoursePage() {
                               </span>
                             ) : null}
                             {access.allowed ? (
-                              <Link to={`/learn/${course.slug}/quiz/${m.quiz.slug}`} className="text-brand-700 underline">
+                              <Link
+                                to={`/learn/${course.slug}/quiz/${m.quiz.slug}`}
+                                className="text-brand-700 underline"
+                              >
                                 {pick(lang, m.quiz.titleVi, m.quiz.titleEn)}
                               </Link>
                             ) : (
                               <span className="text-slate-800">{pick(lang, m.quiz.titleVi, m.quiz.titleEn)}</span>
                             )}
                           </span>
-                          <span className="text-slate-600">{t("courses.page.questions", { count: m.quiz.questionCount })}</span>
+                          <span className="text-slate-600">
+                            {t("courses.page.questions", { count: m.quiz.questionCount })}
+                          </span>
                         </li>
                       ) : null}
                     </ul>
@@ -238,7 +276,10 @@ export default function CoursePage() {
           </section>
 
           {course.practicum ? (
-            <section aria-labelledby="practicum-title" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <section
+              aria-labelledby="practicum-title"
+              className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+            >
               <h2 id="practicum-title" className="text-lg font-semibold">
                 {t("courses.practicum.title")}: {pickText(lang, course.practicum.title)}
               </h2>
@@ -247,7 +288,9 @@ export default function CoursePage() {
                 <ContentHtml html={course.practicum.briefHtml} />
               </div>
               <h3 className="mt-6 font-semibold">{t("courses.practicum.rubric")}</h3>
-              <p className="text-sm text-slate-700">{t("courses.practicum.passScore", { score: course.practicum.passScore })}</p>
+              <p className="text-sm text-slate-700">
+                {t("courses.practicum.passScore", { score: course.practicum.passScore })}
+              </p>
               <div className="mt-2 overflow-x-auto">
                 <table className="w-full border-collapse text-sm">
                   <caption className="sr-only">{t("courses.practicum.rubric")}</caption>
@@ -268,7 +311,9 @@ export default function CoursePage() {
                       <tr key={r.key}>
                         <th scope="row" className="border border-slate-300 p-2 text-left align-top">
                           {pickText(lang, r.title)}
-                          <span className="block font-normal text-slate-600">{t("courses.practicum.weight", { weight: r.weight })}</span>
+                          <span className="block font-normal text-slate-600">
+                            {t("courses.practicum.weight", { weight: r.weight })}
+                          </span>
                         </th>
                         {[1, 2, 3, 4].map((s) => {
                           const level = r.levels.find((l) => l.score === s);
@@ -292,7 +337,9 @@ export default function CoursePage() {
             <dl className="space-y-2 text-sm">
               <div className="flex justify-between gap-2">
                 <dt className="text-slate-700">{t("courses.page.price")}</dt>
-                <dd className="font-semibold">{course.listPriceVnd === 0 ? t("courses.card.free") : formatVnd(course.listPriceVnd, lang)}</dd>
+                <dd className="font-semibold">
+                  {course.listPriceVnd === 0 ? t("courses.card.free") : formatVnd(course.listPriceVnd, lang)}
+                </dd>
               </div>
               <div className="flex justify-between gap-2">
                 <dt className="text-slate-700">{t("courses.page.hours")}</dt>
@@ -332,8 +379,13 @@ export default function CoursePage() {
                 </p>
                 {progress.complete ? <Alert tone="success">{t("courses.progress.complete")}</Alert> : null}
                 {progress.resumeLessonSlug ? (
-                  <Link to={`/learn/${course.slug}/${progress.resumeLessonSlug}`} className={buttonClass("primary", "w-full")}>
-                    {progress.lessonsDone > 0 || progress.quizzesPassed > 0 ? t("courses.page.continue") : t("courses.page.start")}
+                  <Link
+                    to={`/learn/${course.slug}/${progress.resumeLessonSlug}`}
+                    className={buttonClass("primary", "w-full")}
+                  >
+                    {progress.lessonsDone > 0 || progress.quizzesPassed > 0
+                      ? t("courses.page.continue")
+                      : t("courses.page.start")}
                   </Link>
                 ) : null}
               </div>
@@ -375,7 +427,11 @@ function TrainersCard({ trainers }: { trainers: { id: string; name: string; emai
     shouldValidate: "onSubmit",
   });
   return (
-    <section id="trainers" aria-labelledby="trainers-title" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+    <section
+      id="trainers"
+      aria-labelledby="trainers-title"
+      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+    >
       <h2 id="trainers-title" className="mb-3 text-lg font-semibold">
         {t("courses.trainers.title")}
       </h2>
@@ -402,7 +458,11 @@ function TrainersCard({ trainers }: { trainers: { id: string; name: string; emai
       <Form method="post" {...getFormProps(form)} className="mt-4 space-y-3">
         <FormErrors errors={form.errors} />
         <input type="hidden" name="intent" value="add-trainer" />
-        <TextField label={t("courses.trainers.email")} errors={fields.email.errors} {...getInputProps(fields.email, { type: "email" })} />
+        <TextField
+          label={t("courses.trainers.email")}
+          errors={fields.email.errors}
+          {...getInputProps(fields.email, { type: "email" })}
+        />
         <Button variant="secondary">{t("courses.trainers.add")}</Button>
       </Form>
     </section>

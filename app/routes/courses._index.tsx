@@ -42,7 +42,12 @@ export default function CatalogPage() {
         </p>
       ) : null}
 
-      <Form method="get" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3" role="search" aria-label={t("courses.catalog.searchForm")}>
+      <Form
+        method="get"
+        className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3"
+        role="search"
+        aria-label={t("courses.catalog.searchForm")}
+      >
         <TextField
           className="sm:col-span-2 lg:col-span-3"
           label={t("courses.catalog.searchLabel")}
@@ -134,14 +139,18 @@ export default function CatalogPage() {
                 </div>
                 <div className="flex gap-1">
                   <dt className="sr-only">{t("courses.page.price")}</dt>
-                  <dd className="font-semibold text-slate-900">{c.listPriceVnd === 0 ? t("courses.card.free") : formatVnd(c.listPriceVnd, lang)}</dd>
+                  <dd className="font-semibold text-slate-900">
+                    {c.listPriceVnd === 0 ? t("courses.card.free") : formatVnd(c.listPriceVnd, lang)}
+                  </dd>
                 </div>
                 <div className="flex gap-1">
                   <dt className="sr-only">{t("courses.catalog.language")}</dt>
                   <dd>{t(`courses.language.${c.language}`)}</dd>
                 </div>
               </dl>
-              {c.enrolled ? <p className="mt-3 text-sm font-semibold text-green-800">{t("courses.card.enrolled")}</p> : null}
+              {c.enrolled ? (
+                <p className="mt-3 text-sm font-semibold text-green-800">{t("courses.card.enrolled")}</p>
+              ) : null}
             </li>
           ))}
         </ul>

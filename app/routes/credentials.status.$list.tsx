@@ -14,7 +14,16 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const headers = { "Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*" };
   const format = new URL(request.url).searchParams.get("format") === "json" ? "json" : "jwt";
   // The signing key is part of it: after a key rotation a verifier must fetch the list signed with the new key.
-  const identity = { format, id: credential.id, subject: credential.credentialSubject, kid: decodeProtectedHeader(jwt).kid };
+  const identity = {
+    format,
+    id: credential.id,
+    subject: credential.credentialSubject,
+    kid: decodeProtectedHeader(jwt).kid,
+  };
   if (format === "json") return revalidatable(request, Response.json(credential, { headers }), identity);
-  return revalidatable(request, new Response(jwt, { headers: { ...headers, "Content-Type": "application/vc+jwt" } }), identity);
+  return revalidatable(
+    request,
+    new Response(jwt, { headers: { ...headers, "Content-Type": "application/vc+jwt" } }),
+    identity,
+  );
 });

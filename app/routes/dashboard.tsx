@@ -53,7 +53,10 @@ export default function DashboardPage() {
       {affiliations.slice(0, 1).map((a) => (
         <Alert key={a.id} tone={a.status === "rejected" ? "warning" : a.status === "approved" ? "success" : "info"}>
           <span data-affiliation-status={a.status}>
-            {t(`onboarding.notice.${a.status}`, { institution: a.organisationName ?? a.institutionName ?? "", note: a.decisionNote ?? "" })}
+            {t(`onboarding.notice.${a.status}`, {
+              institution: a.organisationName ?? a.institutionName ?? "",
+              note: a.decisionNote ?? "",
+            })}
           </span>
         </Alert>
       ))}

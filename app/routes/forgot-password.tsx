@@ -26,7 +26,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   const submission = await parseForm(request, ForgotPasswordSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await requestPasswordReset({ email: submission.value.email, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp });
+    await requestPasswordReset({
+      email: submission.value.email,
+      baseUrl: publicBaseUrl(request),
+      ipAddress: context.clientIp,
+    });
     // The same answer whether or not the account exists.
     return redirect("/forgot-password?sent=1");
   });

@@ -22,5 +22,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!isLanguage(language)) return redirect(back);
   const user = await getUser(request);
   if (user) await savePreferredLanguage(user.id, language);
-  return redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language, { secure: secureCookies() }) } });
+  return redirect(back, {
+    headers: { "Set-Cookie": await languageCookie.serialize(language, { secure: secureCookies() }) },
+  });
 }

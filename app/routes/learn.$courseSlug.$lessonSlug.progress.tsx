@@ -10,7 +10,10 @@ import type { Route } from "./+types/learn.$courseSlug.$lessonSlug.progress";
 export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
   const user = await requireUser(request);
   const form = await request.formData().catch(() => new FormData());
-  const parsed = WatchProgressSchema.safeParse({ position: numberField(form, "position"), duration: numberField(form, "duration") });
+  const parsed = WatchProgressSchema.safeParse({
+    position: numberField(form, "position"),
+    duration: numberField(form, "duration"),
+  });
   if (!parsed.success) throw new AppError(400, "errors.badRequest");
   const { lesson } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const result = await recordWatchProgress({ userId: user.id, lessonId: lesson.id, ...parsed.data });

@@ -26,7 +26,13 @@ import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.s
 import { can } from "~/modules/auth/permissions";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { courseOutline } from "~/modules/courses/catalog.server";
-import { completeLesson, courseProgress, findLessonBySlugs, lessonProgressOf, recordLessonOpened } from "~/modules/courses/learning.server";
+import {
+  completeLesson,
+  courseProgress,
+  findLessonBySlugs,
+  lessonProgressOf,
+  recordLessonOpened,
+} from "~/modules/courses/learning.server";
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "~/modules/video/lesson-videos.server";
 import { muxConfigured } from "~/modules/video/mux.server";
 import { lessonPlayback } from "~/modules/video/playback.server";
@@ -41,7 +47,8 @@ function denied(reason: "sign_in" | "not_enrolled" | "not_found", request: Reque
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname)}`);
   }
-  if (reason === "not_found") throw data({ messageKey: "courses.errors.lessonNotFound" } satisfies ErrorPayload, { status: 404 });
+  if (reason === "not_found")
+    throw data({ messageKey: "courses.errors.lessonNotFound" } satisfies ErrorPayload, { status: 404 });
   throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: 403 });
 }
 
@@ -63,8 +70,24 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
 
   // The course as one sequence: each module's lessons, then its quiz.
   const sequence = outline.flatMap((m) => [
-    ...m.lessons.map((l) => ({ kind: "lesson" as const, slug: l.slug, titleVi: l.titleVi, titleEn: l.titleEn, open: access.reason !== "free_preview" || l.freePreview })),
-    ...(m.quiz ? [{ kind: "quiz" as const, slug: m.quiz.slug, titleVi: m.quiz.titleVi, titleEn: m.quiz.titleEn, open: access.reason !== "free_preview" }] : []),
+    ...m.lessons.map((l) => ({
+      kind: "lesson" as const,
+      slug: l.slug,
+      titleVi: l.titleVi,
+      titleEn: l.titleEn,
+      open: access.reason !== "free_preview" || l.freePreview,
+    })),
+    ...(m.quiz
+      ? [
+          {
+            kind: "quiz" as const,
+            slug: m.quiz.slug,
+            titleVi: m.quiz.titleVi,
+            titleEn: m.quiz.titleEn,
+            open: access.reason !== "free_preview",
+          },
+        ]
+      : []),
   ]);
   const index = sequence.findIndex((s) => s.kind === "lesson" && s.slug === lesson.slug);
   const module = outline.find((m) => m.id === lesson.moduleId);
@@ -85,7 +108,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     access: { reason: access.reason, recordsProgress: access.recordsProgress },
     signedIn: Boolean(user),
     progress,
-    mine: mine ? { completedAt: mine.completedAt, positionSeconds: mine.positionSeconds, watchedSeconds: mine.watchedSeconds } : null,
+    mine: mine
+      ? { completedAt: mine.completedAt, positionSeconds: mine.positionSeconds, watchedSeconds: mine.watchedSeconds }
+      : null,
     playback,
     previous: index > 0 ? sequence[index - 1] : null,
     next: index >= 0 && index < sequence.length - 1 ? sequence[index + 1] : null,
@@ -93,14 +118,25 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
       id: m.id,
       titleVi: m.titleVi,
       titleEn: m.titleEn,
-      lessons: m.lessons.map((l) => ({ id: l.id, slug: l.slug, titleVi: l.titleVi, titleEn: l.titleEn, freePreview: l.freePreview })),
+      lessons: m.lessons.map((l) => ({
+        id: l.id,
+        slug: l.slug,
+        titleVi: l.titleVi,
+        titleEn: l.titleEn,
+        freePreview: l.freePreview,
+      })),
       quiz: m.quiz ? { id: m.quiz.id, slug: m.quiz.slug, titleVi: m.quiz.titleVi, titleEn: m.quiz.titleEn } : null,
     })),
     videoAdmin: videoAdmin
       ? {
           muxConfigured: videoAdmin.muxConfigured,
           latest: videoAdmin.latest
-            ? { id: videoAdmin.latest.id, status: videoAdmin.latest.status, errorMessage: videoAdmin.latest.errorMessage, createdAt: videoAdmin.latest.createdAt }
+            ? {
+                id: videoAdmin.latest.id,
+                status: videoAdmin.latest.status,
+                errorMessage: videoAdmin.latest.errorMessage,
+                createdAt: videoAdmin.latest.createdAt,
+              }
             : null,
         }
       : null,
@@ -120,7 +156,11 @@ export const action = appAction(async ({ request, params }: Route.ActionArgs) =>
     case "create-upload": {
       const actor = await requirePermission(request, "upload:video:any");
       const origin = request.headers.get("Origin") ?? new URL(request.url).origin;
-      const { uploadUrl } = await createLessonVideoUpload({ actorId: actor.id, lessonId: lesson.id, corsOrigin: origin });
+      const { uploadUrl } = await createLessonVideoUpload({
+        actorId: actor.id,
+        lessonId: lesson.id,
+        corsOrigin: origin,
+      });
       return { uploadUrl };
     }
     case "refresh-video": {
@@ -157,7 +197,8 @@ export default function LessonPage() {
           {d.module ? (
             <span>
               {" "}
-              › {t("courses.page.moduleNumber", { number: d.module.position })}: {pick(lang, d.module.titleVi, d.module.titleEn)}
+              › {t("courses.page.moduleNumber", { number: d.module.position })}:{" "}
+              {pick(lang, d.module.titleVi, d.module.titleEn)}
             </span>
           ) : null}
         </nav>
@@ -170,12 +211,21 @@ export default function LessonPage() {
         {d.access.reason === "free_preview" ? (
           <Alert tone="info">
             {t("courses.lesson.freePreviewNote")}{" "}
-            <Link to={d.signedIn ? `/courses/${d.course.slug}` : `/login?redirectTo=${encodeURIComponent(`/courses/${d.course.slug}`)}`} className="font-semibold underline">
+            <Link
+              to={
+                d.signedIn
+                  ? `/courses/${d.course.slug}`
+                  : `/login?redirectTo=${encodeURIComponent(`/courses/${d.course.slug}`)}`
+              }
+              className="font-semibold underline"
+            >
               {d.signedIn ? t("courses.lesson.seeCourse") : t("courses.lesson.signIn")}
             </Link>
           </Alert>
         ) : null}
-        {d.access.reason === "staff_preview" ? <Alert tone="warning">{t("courses.lesson.staffPreviewNote")}</Alert> : null}
+        {d.access.reason === "staff_preview" ? (
+          <Alert tone="warning">{t("courses.lesson.staffPreviewNote")}</Alert>
+        ) : null}
 
         {d.playback ? (
           <LessonVideo
@@ -186,14 +236,18 @@ export default function LessonPage() {
             completed={Boolean(d.mine?.completedAt)}
           />
         ) : null}
-        {d.videoAdmin ? <VideoUploader latest={d.videoAdmin.latest} muxConfigured={d.videoAdmin.muxConfigured} /> : null}
+        {d.videoAdmin ? (
+          <VideoUploader latest={d.videoAdmin.latest} muxConfigured={d.videoAdmin.muxConfigured} />
+        ) : null}
 
         {lang === "en" ? <p className="text-sm text-slate-600">{t("courses.page.writtenInVietnamese")}</p> : null}
         <ContentHtml html={d.lesson.bodyHtml} className="rounded-lg border border-slate-200 bg-white p-5 sm:p-8" />
 
         {d.access.recordsProgress ? (
           d.mine?.completedAt ? (
-            <Alert tone="success">{t("courses.lesson.completedAt", { date: formatDateTime(d.mine.completedAt, lang) })}</Alert>
+            <Alert tone="success">
+              {t("courses.lesson.completedAt", { date: formatDateTime(d.mine.completedAt, lang) })}
+            </Alert>
           ) : (
             <Form method="post">
               <Button name="intent" value="complete" disabled={navigation.state !== "idle"}>
@@ -203,7 +257,10 @@ export default function LessonPage() {
           )
         ) : null}
 
-        <nav aria-label={t("courses.lesson.sequence")} className="flex flex-wrap justify-between gap-3 border-t border-slate-200 pt-4">
+        <nav
+          aria-label={t("courses.lesson.sequence")}
+          className="flex flex-wrap justify-between gap-3 border-t border-slate-200 pt-4"
+        >
           {d.previous?.open ? (
             <Link to={itemLink(d.previous)} className={buttonClass("secondary")} rel="prev">
               ← {pick(lang, d.previous.titleVi, d.previous.titleEn)}
@@ -225,7 +282,10 @@ export default function LessonPage() {
             <ProgressBar percent={d.progress.percent} label={t("courses.progress.course")} />
           </div>
         ) : null}
-        <nav aria-label={t("courses.lesson.outline")} className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+        <nav
+          aria-label={t("courses.lesson.outline")}
+          className="rounded-lg border border-slate-200 bg-white p-4 text-sm"
+        >
           <ol className="space-y-4">
             {d.outline.map((m) => {
               const mp = d.progress?.modules.find((x) => x.moduleId === m.id);
@@ -234,7 +294,11 @@ export default function LessonPage() {
                   <p className="font-semibold text-slate-900">{pick(lang, m.titleVi, m.titleEn)}</p>
                   {mp ? (
                     <p className="text-xs text-slate-600">
-                      {t("courses.progress.moduleSummary", { done: mp.lessonsDone, total: mp.lessonsTotal, percent: mp.percent })}
+                      {t("courses.progress.moduleSummary", {
+                        done: mp.lessonsDone,
+                        total: mp.lessonsTotal,
+                        percent: mp.percent,
+                      })}
                     </p>
                   ) : null}
                   <ul className="mt-1 space-y-1">
@@ -253,7 +317,9 @@ export default function LessonPage() {
                               className={current ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}
                             >
                               {pick(lang, l.titleVi, l.titleEn)}
-                              {completed.has(l.id) ? <span className="sr-only"> ({t("courses.lesson.completed")})</span> : null}
+                              {completed.has(l.id) ? (
+                                <span className="sr-only"> ({t("courses.lesson.completed")})</span>
+                              ) : null}
                             </Link>
                           ) : (
                             <span className="text-slate-600">{pick(lang, l.titleVi, l.titleEn)}</span>
@@ -267,7 +333,10 @@ export default function LessonPage() {
                           {d.progress?.quizResults[m.quiz.id]?.passed ? "✓" : ""}
                         </span>
                         {d.access.reason !== "free_preview" ? (
-                          <Link to={`/learn/${d.course.slug}/quiz/${m.quiz.slug}`} className="text-brand-700 hover:underline">
+                          <Link
+                            to={`/learn/${d.course.slug}/quiz/${m.quiz.slug}`}
+                            className="text-brand-700 hover:underline"
+                          >
                             {pick(lang, m.quiz.titleVi, m.quiz.titleEn)}
                           </Link>
                         ) : (

@@ -15,7 +15,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const { lesson, course } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const access = await lessonAccess({ userId: user?.id ?? null, lessonId: lesson.id });
   if (!access.allowed) {
-    throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: access.reason === "not_found" ? 404 : 403 });
+    throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, {
+      status: access.reason === "not_found" ? 404 : 403,
+    });
   }
   const path = lesson.videoPath ? resolveLessonVideo(course.sourceDir, lesson.videoPath) : null;
   if (!path) throw data({ messageKey: "errors.notFound" } satisfies ErrorPayload, { status: 404 });

@@ -14,5 +14,7 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const access = await courseContentAccess({ userId: user.id, courseId: course.id });
   if (!access.allowed) return redirect(`/courses/${course.slug}`);
   const progress = await courseProgress({ userId: user.id, courseId: course.id });
-  return redirect(progress.resumeLessonSlug ? `/learn/${course.slug}/${progress.resumeLessonSlug}` : `/courses/${course.slug}`);
+  return redirect(
+    progress.resumeLessonSlug ? `/learn/${course.slug}/${progress.resumeLessonSlug}` : `/courses/${course.slug}`,
+  );
 });

@@ -9,7 +9,14 @@ import { appAction, appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { quizAccess } from "~/modules/courses/access.server";
-import { findQuizBySlugs, quizStanding, readQuizForm, submitQuizAttempt, toPublicQuestion, type PublicQuestion } from "~/modules/courses/quiz.server";
+import {
+  findQuizBySlugs,
+  quizStanding,
+  readQuizForm,
+  submitQuizAttempt,
+  toPublicQuestion,
+  type PublicQuestion,
+} from "~/modules/courses/quiz.server";
 import type { Route } from "./+types/learn.$courseSlug.quiz.$quizSlug";
 
 export const handle = { titleKey: "courses.quiz.title" };
@@ -19,7 +26,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const quiz = await findQuizBySlugs(params.courseSlug, params.quizSlug);
   const access = await quizAccess({ userId: user.id, quizId: quiz.id });
   if (!access.allowed) {
-    throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, { status: access.reason === "not_found" ? 404 : 403 });
+    throw data({ messageKey: "courses.errors.notEnrolled" } satisfies ErrorPayload, {
+      status: access.reason === "not_found" ? 404 : 403,
+    });
   }
   const standing = access.recordsProgress ? await quizStanding(user.id, quiz) : null;
   // Explanations (which give the answers away) only once the quiz is passed or no attempt is left.
@@ -60,7 +69,7 @@ export default function QuizPage() {
   const unanswered = new Set(actionData && "unanswered" in actionData ? actionData.unanswered : []);
   const typed = actionData && "responses" in actionData ? actionData.responses : {};
   const error = actionData && "error" in actionData ? actionData.error : null;
-  const shown = actionData && "result" in actionData ? actionData.result : standing?.lastAttempt ?? null;
+  const shown = actionData && "result" in actionData ? actionData.result : (standing?.lastAttempt ?? null);
   const noAttemptsLeft = standing?.attemptsLeft === 0;
   const number = (id: string) => quiz.questions.findIndex((q) => q.id === id) + 1;
 
@@ -75,27 +84,41 @@ export default function QuizPage() {
         <h1 className="text-2xl font-bold text-slate-900 sm:text-3xl">{pick(lang, quiz.titleVi, quiz.titleEn)}</h1>
         <p className="mt-2 text-slate-700">
           {t("courses.quiz.rules", { passMark: quiz.passMark, count: quiz.questions.length })}{" "}
-          {quiz.attemptsAllowed === 0 ? t("courses.quiz.unlimited") : t("courses.quiz.attemptsAllowed", { count: quiz.attemptsAllowed })}
+          {quiz.attemptsAllowed === 0
+            ? t("courses.quiz.unlimited")
+            : t("courses.quiz.attemptsAllowed", { count: quiz.attemptsAllowed })}
         </p>
         {standing ? (
           <p className="mt-1 text-sm text-slate-700">
             {t("courses.quiz.standing", { used: standing.attemptsUsed })}
             {standing.bestPercent !== null ? ` ${t("courses.quiz.best", { percent: standing.bestPercent })}` : ""}
-            {standing.attemptsLeft !== null ? ` ${t("courses.quiz.attemptsLeft", { count: standing.attemptsLeft })}` : ""}
+            {standing.attemptsLeft !== null
+              ? ` ${t("courses.quiz.attemptsLeft", { count: standing.attemptsLeft })}`
+              : ""}
           </p>
         ) : null}
         {!recordsProgress ? <Alert tone="warning">{t("courses.quiz.previewNote")}</Alert> : null}
       </header>
 
       {shown ? (
-        <section aria-labelledby="result-title" className={`rounded-lg border p-5 ${shown.passed ? "border-green-300 bg-green-50" : "border-red-300 bg-red-50"}`}>
+        <section
+          aria-labelledby="result-title"
+          className={`rounded-lg border p-5 ${shown.passed ? "border-green-300 bg-green-50" : "border-red-300 bg-red-50"}`}
+        >
           <h2 id="result-title" className="text-lg font-semibold text-slate-900">
-            {shown.attemptNumber > 0 ? t("courses.quiz.resultTitle", { number: shown.attemptNumber }) : t("courses.quiz.previewResultTitle")}
+            {shown.attemptNumber > 0
+              ? t("courses.quiz.resultTitle", { number: shown.attemptNumber })
+              : t("courses.quiz.previewResultTitle")}
           </h2>
           <p role="status" className="mt-1 font-semibold">
             {shown.passed
               ? t("courses.quiz.passedMessage", { percent: shown.percent, score: shown.score, max: shown.maxScore })
-              : t("courses.quiz.failedMessage", { percent: shown.percent, score: shown.score, max: shown.maxScore, passMark: quiz.passMark })}
+              : t("courses.quiz.failedMessage", {
+                  percent: shown.percent,
+                  score: shown.score,
+                  max: shown.maxScore,
+                  passMark: quiz.passMark,
+                })}
           </p>
           {"submittedAt" in shown && shown.submittedAt ? (
             <p className="text-sm text-slate-700">{formatDateTime(shown.submittedAt, lang)}</p>
@@ -108,24 +131,40 @@ export default function QuizPage() {
                   {r.correct ? t("courses.quiz.correct") : t("courses.quiz.incorrect")}
                 </span>{" "}
                 ({t("courses.quiz.points", { awarded: r.awarded, points: r.points })})
-                {explanations?.[r.questionId] ? <p className="mt-0.5 text-slate-800">{pickText(lang, explanations[r.questionId])}</p> : null}
+                {explanations?.[r.questionId] ? (
+                  <p className="mt-0.5 text-slate-800">{pickText(lang, explanations[r.questionId])}</p>
+                ) : null}
               </li>
             ))}
           </ul>
         </section>
       ) : null}
 
-      {error ? <Alert tone="error">{t(error.messageKey, ("params" in error ? error.params : {}) as Record<string, unknown>)}</Alert> : null}
+      {error ? (
+        <Alert tone="error">
+          {t(error.messageKey, ("params" in error ? error.params : {}) as Record<string, unknown>)}
+        </Alert>
+      ) : null}
 
       {noAttemptsLeft ? (
         <Alert tone="warning">{t("courses.quiz.noAttemptsLeft", { allowed: quiz.attemptsAllowed })}</Alert>
       ) : (
         <Form method="post" key={standing?.attemptsUsed ?? 0} className="space-y-5" noValidate>
-          {unanswered.size > 0 ? <Alert tone="error">{t("courses.quiz.answerAll", { count: unanswered.size })}</Alert> : null}
+          {unanswered.size > 0 ? (
+            <Alert tone="error">{t("courses.quiz.answerAll", { count: unanswered.size })}</Alert>
+          ) : null}
           {quiz.questions.map((q, i) => (
-            <QuestionField key={q.id} question={q} index={i} missing={unanswered.has(q.id)} typed={typed[q.id] ?? null} />
+            <QuestionField
+              key={q.id}
+              question={q}
+              index={i}
+              missing={unanswered.has(q.id)}
+              typed={typed[q.id] ?? null}
+            />
           ))}
-          <Button disabled={navigation.state !== "idle"}>{shown ? t("courses.quiz.submitAgain") : t("courses.quiz.submit")}</Button>
+          <Button disabled={navigation.state !== "idle"}>
+            {shown ? t("courses.quiz.submitAgain") : t("courses.quiz.submit")}
+          </Button>
         </Form>
       )}
     </div>
@@ -190,7 +229,9 @@ function QuestionField({
       <legend className="float-left w-full">
         <span className="block text-sm font-semibold text-slate-600">{heading}</span>
         <span className="mt-1 block font-medium text-slate-900">{pickText(lang, q.prompt)}</span>
-        {q.type === "multiple" ? <span className="mt-1 block text-sm text-slate-600">{t("courses.quiz.chooseAll")}</span> : null}
+        {q.type === "multiple" ? (
+          <span className="mt-1 block text-sm text-slate-600">{t("courses.quiz.chooseAll")}</span>
+        ) : null}
       </legend>
       <div className="clear-both space-y-2 pt-2">
         {options.map((o) => (

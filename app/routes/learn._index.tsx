@@ -52,7 +52,9 @@ export default function MyLearningPage() {
                   </Link>
                 </h2>
                 <ProgressBar percent={c.percent} label={t("courses.progress.course")} />
-                {c.status === "completed" ? <p className="text-sm font-semibold text-green-800">{t("courses.progress.complete")}</p> : null}
+                {c.status === "completed" ? (
+                  <p className="text-sm font-semibold text-green-800">{t("courses.progress.complete")}</p>
+                ) : null}
                 {c.resumeLessonSlug ? (
                   <Link to={`/learn/${c.slug}/${c.resumeLessonSlug}`} className={buttonClass("primary")}>
                     {c.started ? t("courses.page.continue") : t("courses.page.start")}

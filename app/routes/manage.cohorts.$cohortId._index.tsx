@@ -55,7 +55,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       const submission = await parseForm(request, IntentOnly);
       if (submission.status !== "success") return invalidForm(submission);
       return submitForm(submission, async () => {
-        await setCohortStatus({ actor: user, cohortId, status: intent === "publish" ? "published" : "draft", ipAddress: context.clientIp });
+        await setCohortStatus({
+          actor: user,
+          cohortId,
+          status: intent === "publish" ? "published" : "draft",
+          ipAddress: context.clientIp,
+        });
         return redirect(`/manage/cohorts/${cohortId}?saved=${intent}`);
       });
     }
@@ -107,8 +112,22 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
 
 export default function ManageCohortPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, organisation, sessions, trainers, questions, waitlist, applications, canManage, ended, now, candidates, completion, cancelledByName } =
-    useLoaderData<typeof loader>();
+  const {
+    cohort,
+    course,
+    organisation,
+    sessions,
+    trainers,
+    questions,
+    waitlist,
+    applications,
+    canManage,
+    ended,
+    now,
+    candidates,
+    completion,
+    cancelledByName,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -143,7 +162,9 @@ export default function ManageCohortPage() {
           ) : null}
         </div>
       </div>
-      {saved ? <Alert tone="success">{t(`cohorts.manage.saved.${saved}`, { defaultValue: t("common.saved") })}</Alert> : null}
+      {saved ? (
+        <Alert tone="success">{t(`cohorts.manage.saved.${saved}`, { defaultValue: t("common.saved") })}</Alert>
+      ) : null}
       {cohort.status === "cancelled" && cohort.cancelledAt ? (
         <Alert tone="warning">
           {t("cohorts.cancel.cancelledOn", {
@@ -163,7 +184,12 @@ export default function ManageCohortPage() {
             {formatDateTime(cohort.enrollmentOpensAt, language)} – {formatDateTime(cohort.enrollmentClosesAt, language)}
           </Detail>
           <Detail label={t("cohorts.fields.seats")}>
-            {t("cohorts.manage.seatsFigures", { taken: cohort.seatsTaken, capacity: cohort.capacity, waitlist, applications })}
+            {t("cohorts.manage.seatsFigures", {
+              taken: cohort.seatsTaken,
+              capacity: cohort.capacity,
+              waitlist,
+              applications,
+            })}
           </Detail>
           <Detail label={t("cohorts.fields.feeVnd")}>{formatVnd(cohort.feeVnd, language)}</Detail>
           <Detail label={t("cohorts.fields.admission")}>{t(`cohorts.admissions.${cohort.admission}`)}</Detail>
@@ -175,9 +201,14 @@ export default function ManageCohortPage() {
           </Detail>
           <Detail label={t("cohorts.fields.onlineUrl")}>{cohort.onlineUrl ?? t("common.none")}</Detail>
           <Detail label={t("cohorts.manage.completionRule")}>
-            {t("cohorts.manage.completionRuleText", { min: percent(course.minAttendanceShare, language), quizzes: course.quizzesToPass.length })}
+            {t("cohorts.manage.completionRuleText", {
+              min: percent(course.minAttendanceShare, language),
+              quizzes: course.quizzesToPass.length,
+            })}
           </Detail>
-          <Detail label={t("cohorts.fields.requiresCertifiedTrainer")}>{cohort.requiresCertifiedTrainer ? t("common.yes") : t("common.no")}</Detail>
+          <Detail label={t("cohorts.fields.requiresCertifiedTrainer")}>
+            {cohort.requiresCertifiedTrainer ? t("common.yes") : t("common.no")}
+          </Detail>
         </dl>
         {questions.length ? (
           <div className="mt-4">
@@ -221,7 +252,10 @@ export default function ManageCohortPage() {
           actions={(session) => (
             <>
               {canManage ? (
-                <Link to={`/manage/cohorts/${cohort.id}/sessions/${session.id}`} className="text-sm text-brand-700 underline">
+                <Link
+                  to={`/manage/cohorts/${cohort.id}/sessions/${session.id}`}
+                  className="text-sm text-brand-700 underline"
+                >
                   {t("cohorts.sessions.editMove")}
                 </Link>
               ) : null}
@@ -259,7 +293,12 @@ export default function ManageCohortPage() {
         {canManage ? (
           <Form method="post" className="mt-4 flex flex-wrap items-end gap-3" id="assign-trainer">
             <input type="hidden" name="intent" value="assign-trainer" />
-            <SelectField label={t("cohorts.trainers.choose")} name="userId" errors={trainerErrors?.userId ?? trainerErrors?.[""]} className="min-w-60">
+            <SelectField
+              label={t("cohorts.trainers.choose")}
+              name="userId"
+              errors={trainerErrors?.userId ?? trainerErrors?.[""]}
+              className="min-w-60"
+            >
               <option value="">{t("cohorts.trainers.choosePlaceholder")}</option>
               {available.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -270,12 +309,17 @@ export default function ManageCohortPage() {
             <Button disabled={busy}>{t("cohorts.trainers.assign")}</Button>
           </Form>
         ) : null}
-        {cohort.requiresCertifiedTrainer ? <p className="mt-2 text-sm text-slate-700">{t("cohorts.trainers.certifiedNote")}</p> : null}
+        {cohort.requiresCertifiedTrainer ? (
+          <p className="mt-2 text-sm text-slate-700">{t("cohorts.trainers.certifiedNote")}</p>
+        ) : null}
       </Card>
 
       <Card title={t("cohorts.completion.title")}>
         <p className="text-slate-700">
-          {t("cohorts.completion.intro", { min: percent(course.minAttendanceShare, language), quizzes: course.quizzesToPass.length })}
+          {t("cohorts.completion.intro", {
+            min: percent(course.minAttendanceShare, language),
+            quizzes: course.quizzesToPass.length,
+          })}
         </p>
         {cohort.completionDecidedAt && completion ? (
           <div className="mt-3 space-y-1">
@@ -302,7 +346,9 @@ export default function ManageCohortPage() {
         ) : null}
       </Card>
 
-      {canManage && cohort.status !== "cancelled" && !ended && !cohort.completionDecidedAt ? <CancelCohortCard /> : null}
+      {canManage && cohort.status !== "cancelled" && !ended && !cohort.completionDecidedAt ? (
+        <CancelCohortCard />
+      ) : null}
     </div>
   );
 }
@@ -332,7 +378,11 @@ function CancelCohortCard() {
           errors={fields.reason.errors}
           {...getTextareaProps(fields.reason)}
         />
-        <CheckboxField label={t("cohorts.cancel.confirm")} errors={fields.confirm.errors} {...getInputProps(fields.confirm, { type: "checkbox" })} />
+        <CheckboxField
+          label={t("cohorts.cancel.confirm")}
+          errors={fields.confirm.errors}
+          {...getInputProps(fields.confirm, { type: "checkbox" })}
+        />
         <Button variant="danger" disabled={navigation.state === "submitting"}>
           {t("cohorts.cancel.submit")}
         </Button>

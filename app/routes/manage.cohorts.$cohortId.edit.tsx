@@ -56,7 +56,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const submission = await parseForm(request, CohortUpdateSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await updateCohort({ actor: user, cohortId: params.cohortId, cohort: submission.value, ipAddress: context.clientIp });
+    await updateCohort({
+      actor: user,
+      cohortId: params.cohortId,
+      cohort: submission.value,
+      ipAddress: context.clientIp,
+    });
     return redirect(`/manage/cohorts/${params.cohortId}?saved=details`);
   });
 }

@@ -20,7 +20,13 @@ import { readIntent } from "~/lib/intent.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
-import { ApplicationDecisionSchema, BulkWithdrawSchema, PARTICIPANT_SORTS, readParticipantListQuery, StaffWithdrawSchema } from "~/modules/cohorts/schema";
+import {
+  ApplicationDecisionSchema,
+  BulkWithdrawSchema,
+  PARTICIPANT_SORTS,
+  readParticipantListQuery,
+  StaffWithdrawSchema,
+} from "~/modules/cohorts/schema";
 import { ENROLLMENT_STATUSES, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
 import { decideApplication, withdraw, withdrawMany } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";
@@ -45,7 +51,12 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   ]);
   const leaving = withdrawing && isActive(withdrawing.status) ? withdrawing : null;
   return {
-    cohort: { id: detail.cohort.id, code: detail.cohort.code, capacity: detail.cohort.capacity, seatsTaken: detail.cohort.seatsTaken },
+    cohort: {
+      id: detail.cohort.id,
+      code: detail.cohort.code,
+      capacity: detail.cohort.capacity,
+      seatsTaken: detail.cohort.seatsTaken,
+    },
     course: detail.course,
     canManage,
     query,
@@ -64,7 +75,12 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
       offerExpiresAt: p.offerExpiresAt,
       withdrawnAfterStart: p.withdrawnAfterStart,
       progress: p.progress
-        ? { share: p.progress.share, attended: p.progress.attended, totalSessions: p.progress.totalSessions, standing: p.progress.standing }
+        ? {
+            share: p.progress.share,
+            attended: p.progress.attended,
+            totalSessions: p.progress.totalSessions,
+            standing: p.progress.standing,
+          }
         : null,
       completion: p.completion
         ? {
@@ -99,7 +115,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     const submission = await parseForm(request, StaffWithdrawSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      await withdraw({ actor: user, enrollmentId: submission.value.enrollmentId, reason: submission.value.reason, ipAddress: context.clientIp });
+      await withdraw({
+        actor: user,
+        enrollmentId: submission.value.enrollmentId,
+        reason: submission.value.reason,
+        ipAddress: context.clientIp,
+      });
       return redirect(`${back}?saved=withdrawn`);
     });
   }
@@ -131,7 +152,8 @@ function reasonText(t: (key: string, options?: Record<string, unknown>) => strin
 
 export default function ParticipantsPage() {
   const { t, i18n } = useTranslation();
-  const { cohort, course, canManage, query, total, page, pageSize, applicants, people, history, leaving } = useLoaderData<typeof loader>();
+  const { cohort, course, canManage, query, total, page, pageSize, applicants, people, history, leaving } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -142,7 +164,9 @@ export default function ParticipantsPage() {
   const withdrawResult = resultFor(actionData, "withdraw");
   const bulk = resultFor(actionData, "bulkWithdraw");
   const errorsFor = (result: typeof decide, enrollmentId: string, field: string) =>
-    result && (result.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (result.error?.[field] ?? null) : null;
+    result && (result.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId
+      ? (result.error?.[field] ?? null)
+      : null;
   const exportQuery = new URLSearchParams();
   for (const key of ["q", "status", "standing"] as const) if (query[key]) exportQuery.set(key, query[key]!);
   const exportHref = (format: "csv" | "xlsx") => {
@@ -152,18 +176,26 @@ export default function ParticipantsPage() {
   };
   const selectable = canManage ? people.filter((p) => isActive(p.status as EnrollmentStatus)) : [];
   const selectPage = (checked: boolean) => {
-    for (const box of document.querySelectorAll<HTMLInputElement>('input[form="bulk-withdraw"][name="enrollmentId"]')) box.checked = checked;
+    for (const box of document.querySelectorAll<HTMLInputElement>('input[form="bulk-withdraw"][name="enrollmentId"]'))
+      box.checked = checked;
   };
   return (
     <div className="space-y-6">
       <Link to={`/manage/cohorts/${cohort.id}`} className="text-sm text-brand-700 underline">
         ← {t("cohorts.manage.cohortHeading", { code: cohort.code })}
       </Link>
-      <PageTitle subtitle={`${courseTitle(course, language)} · ${t("cohorts.manage.seatsShort", { taken: cohort.seatsTaken, capacity: cohort.capacity })}`}>
+      <PageTitle
+        subtitle={`${courseTitle(course, language)} · ${t("cohorts.manage.seatsShort", { taken: cohort.seatsTaken, capacity: cohort.capacity })}`}
+      >
         {t("cohorts.participants.heading", { code: cohort.code })}
       </PageTitle>
       {saved ? (
-        <Alert tone="success">{t(`cohorts.participants.saved.${saved}`, { count: Number(params.get("count") ?? 0), defaultValue: t("common.saved") })}</Alert>
+        <Alert tone="success">
+          {t(`cohorts.participants.saved.${saved}`, {
+            count: Number(params.get("count") ?? 0),
+            defaultValue: t("common.saved"),
+          })}
+        </Alert>
       ) : null}
 
       {applicants.total ? (
@@ -216,7 +248,11 @@ export default function ParticipantsPage() {
 
       <Card title={t("cohorts.participants.listTitle", { count: total })}>
         <div className="space-y-4">
-          <ListSearch label={t("cohorts.participants.search.label")} queryLabel={t("cohorts.participants.search.query")} query={query.q}>
+          <ListSearch
+            label={t("cohorts.participants.search.label")}
+            queryLabel={t("cohorts.participants.search.query")}
+            query={query.q}
+          >
             <SelectField label={t("cohorts.fields.status")} name="status" defaultValue={query.status ?? ""}>
               <option value="">{t("cohorts.participants.search.anyStatus")}</option>
               {ENROLLMENT_STATUSES.map((s) => (
@@ -225,7 +261,11 @@ export default function ParticipantsPage() {
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t("cohorts.participants.search.standing")} name="standing" defaultValue={query.standing ?? ""}>
+            <SelectField
+              label={t("cohorts.participants.search.standing")}
+              name="standing"
+              defaultValue={query.standing ?? ""}
+            >
               <option value="">{t("cohorts.participants.search.anyStanding")}</option>
               {(["reached", "on_track", "at_risk", "cannot_complete", "no_sessions"] as const).map((s) => (
                 <option key={s} value={s}>
@@ -252,96 +292,122 @@ export default function ParticipantsPage() {
               {t("cohorts.participants.export.xlsx")}
             </a>
           </div>
-        {people.length === 0 ? (
-          <p className="text-slate-700">{t(query.q || query.status || query.standing ? "cohorts.participants.noMatch" : "cohorts.participants.empty")}</p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-left text-sm">
-              <caption className="sr-only">{t("cohorts.participants.listTitle", { count: total })}</caption>
-              <thead className="bg-slate-100 text-slate-800">
-                <tr>
-                  {selectable.length ? (
-                    <th scope="col" className="px-3 py-2">
-                      <label className="flex items-center gap-1">
-                        <input type="checkbox" className="h-4 w-4" onChange={(e) => selectPage(e.currentTarget.checked)} />
-                        <span className="sr-only">{t("cohorts.participants.selectPage")}</span>
-                      </label>
-                    </th>
-                  ) : null}
-                  <th scope="col" className="px-3 py-2">{t("cohorts.participants.person")}</th>
-                  <th scope="col" className="px-3 py-2">{t("cohorts.fields.status")}</th>
-                  <th scope="col" className="px-3 py-2">{t("cohorts.participants.attendance")}</th>
-                  <th scope="col" className="px-3 py-2">{t("cohorts.participants.completion")}</th>
-                  <th scope="col" className="px-3 py-2">{t("cohorts.participants.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {people.map((p) => (
-                  <tr key={p.id} className="border-t border-slate-200 align-top" data-participant={p.email}>
+          {people.length === 0 ? (
+            <p className="text-slate-700">
+              {t(
+                query.q || query.status || query.standing
+                  ? "cohorts.participants.noMatch"
+                  : "cohorts.participants.empty",
+              )}
+            </p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="min-w-full text-left text-sm">
+                <caption className="sr-only">{t("cohorts.participants.listTitle", { count: total })}</caption>
+                <thead className="bg-slate-100 text-slate-800">
+                  <tr>
                     {selectable.length ? (
-                      <td className="px-3 py-2">
-                        {canManage && isActive(p.status as EnrollmentStatus) ? (
+                      <th scope="col" className="px-3 py-2">
+                        <label className="flex items-center gap-1">
                           <input
                             type="checkbox"
-                            name="enrollmentId"
-                            value={p.id}
-                            form="bulk-withdraw"
                             className="h-4 w-4"
-                            aria-label={t("cohorts.participants.select", { name: p.name })}
+                            onChange={(e) => selectPage(e.currentTarget.checked)}
                           />
+                          <span className="sr-only">{t("cohorts.participants.selectPage")}</span>
+                        </label>
+                      </th>
+                    ) : null}
+                    <th scope="col" className="px-3 py-2">
+                      {t("cohorts.participants.person")}
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      {t("cohorts.fields.status")}
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      {t("cohorts.participants.attendance")}
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      {t("cohorts.participants.completion")}
+                    </th>
+                    <th scope="col" className="px-3 py-2">
+                      {t("cohorts.participants.actions")}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {people.map((p) => (
+                    <tr key={p.id} className="border-t border-slate-200 align-top" data-participant={p.email}>
+                      {selectable.length ? (
+                        <td className="px-3 py-2">
+                          {canManage && isActive(p.status as EnrollmentStatus) ? (
+                            <input
+                              type="checkbox"
+                              name="enrollmentId"
+                              value={p.id}
+                              form="bulk-withdraw"
+                              className="h-4 w-4"
+                              aria-label={t("cohorts.participants.select", { name: p.name })}
+                            />
+                          ) : null}
+                        </td>
+                      ) : null}
+                      <td className="px-3 py-2">
+                        <span className="font-medium">{p.name}</span>
+                        <span className="block text-slate-600">{p.email}</span>
+                        {p.organisation ? <span className="block text-slate-600">{p.organisation}</span> : null}
+                      </td>
+                      <td className="px-3 py-2">
+                        <EnrollmentStatusBadge status={p.status} position={p.waitlistRank} />
+                        {p.status === "offered" && p.offerExpiresAt ? (
+                          <span className="block text-slate-700">
+                            {t("cohorts.offer.until", { when: formatDateTime(p.offerExpiresAt, language) })}
+                          </span>
+                        ) : null}
+                        {p.withdrawnAfterStart ? (
+                          <span className="block text-slate-700">{t("cohorts.participants.afterStart")}</span>
                         ) : null}
                       </td>
-                    ) : null}
-                    <td className="px-3 py-2">
-                      <span className="font-medium">{p.name}</span>
-                      <span className="block text-slate-600">{p.email}</span>
-                      {p.organisation ? <span className="block text-slate-600">{p.organisation}</span> : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      <EnrollmentStatusBadge status={p.status} position={p.waitlistRank} />
-                      {p.status === "offered" && p.offerExpiresAt ? (
-                        <span className="block text-slate-700">{t("cohorts.offer.until", { when: formatDateTime(p.offerExpiresAt, language) })}</span>
-                      ) : null}
-                      {p.withdrawnAfterStart ? <span className="block text-slate-700">{t("cohorts.participants.afterStart")}</span> : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      <StandingCell progress={p.progress} />
-                    </td>
-                    <td className="px-3 py-2">
-                      {p.completion ? (
-                        <span>
-                          {p.completion.completed ? t("cohorts.completion.completed") : t("cohorts.completion.notCompleted")}
-                          <span className="block text-slate-700">
-                            {t("cohorts.completion.figures", {
-                              attended: p.completion.sessionsAttended,
-                              total: p.completion.sessionsTotal,
-                              share: percent(p.completion.attendanceShare, language),
-                              min: percent(p.completion.minAttendanceShare, language),
-                              passed: p.completion.quizzesPassed,
-                              required: p.completion.quizzesRequired,
-                            })}
+                      <td className="px-3 py-2">
+                        <StandingCell progress={p.progress} />
+                      </td>
+                      <td className="px-3 py-2">
+                        {p.completion ? (
+                          <span>
+                            {p.completion.completed
+                              ? t("cohorts.completion.completed")
+                              : t("cohorts.completion.notCompleted")}
+                            <span className="block text-slate-700">
+                              {t("cohorts.completion.figures", {
+                                attended: p.completion.sessionsAttended,
+                                total: p.completion.sessionsTotal,
+                                share: percent(p.completion.attendanceShare, language),
+                                min: percent(p.completion.minAttendanceShare, language),
+                                passed: p.completion.quizzesPassed,
+                                required: p.completion.quizzesRequired,
+                              })}
+                            </span>
                           </span>
-                        </span>
-                      ) : (
-                        t("common.none")
-                      )}
-                    </td>
-                    <td className="px-3 py-2">
-                      <Link to={`?history=${p.id}#history`} className="text-brand-700 underline">
-                        {t("cohorts.participants.history")}
-                      </Link>
-                      {canManage && isActive(p.status as EnrollmentStatus) ? (
-                        <Link to={`?withdraw=${p.id}#withdraw`} className="ml-3 text-brand-700 underline">
-                          {t("cohorts.participants.withdraw")}
+                        ) : (
+                          t("common.none")
+                        )}
+                      </td>
+                      <td className="px-3 py-2">
+                        <Link to={`?history=${p.id}#history`} className="text-brand-700 underline">
+                          {t("cohorts.participants.history")}
                         </Link>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                        {canManage && isActive(p.status as EnrollmentStatus) ? (
+                          <Link to={`?withdraw=${p.id}#withdraw`} className="ml-3 text-brand-700 underline">
+                            {t("cohorts.participants.withdraw")}
+                          </Link>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <Pagination
             page={page}
             pageSize={pageSize}
@@ -376,7 +442,6 @@ export default function ParticipantsPage() {
           </Form>
         </Card>
       ) : null}
-
 
       {leaving ? (
         <Card title={t("cohorts.participants.withdrawOf", { name: leaving.name })}>
@@ -415,7 +480,8 @@ export default function ParticipantsPage() {
               <li key={e.id}>
                 <span className="text-slate-600">{formatDateTime(e.createdAt, language)}</span> ·{" "}
                 {e.fromStatus ? `${t(`cohorts.enrollmentStatuses.${e.fromStatus}`)} → ` : ""}
-                <strong>{t(`cohorts.enrollmentStatuses.${e.toStatus}`)}</strong> · {e.actorName ?? t("cohorts.participants.system")}
+                <strong>{t(`cohorts.enrollmentStatuses.${e.toStatus}`)}</strong> ·{" "}
+                {e.actorName ?? t("cohorts.participants.system")}
                 {e.reason ? ` · ${reasonText(t, e.reason)}` : ""}
               </li>
             ))}

@@ -19,10 +19,14 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const t = await translator(await getLanguage(request));
   const xlsx = url.searchParams.get("format") === "xlsx";
   const name = `participants-${detail.cohort.code.replace(/[^A-Za-z0-9._-]+/g, "_")}.${xlsx ? "xlsx" : "csv"}`;
-  const body = xlsx ? participantsXlsxStream({ cohortId: detail.cohort.id, filter, t }) : participantsCsvStream({ cohortId: detail.cohort.id, filter, t });
+  const body = xlsx
+    ? participantsXlsxStream({ cohortId: detail.cohort.id, filter, t })
+    : participantsCsvStream({ cohortId: detail.cohort.id, filter, t });
   return new Response(body, {
     headers: {
-      "content-type": xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+      "content-type": xlsx
+        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        : "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${name}"`,
       "cache-control": "private, no-store",
     },

@@ -52,15 +52,29 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     const submission = await parseForm(request, SessionUpdateSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const result = await updateSession({ actor: user, cohortId, sessionId, session: submission.value, ipAddress: context.clientIp });
-      return redirect(`/manage/cohorts/${cohortId}?saved=${result.moved ? "sessionMoved" : "session"}&notified=${result.notified}`);
+      const result = await updateSession({
+        actor: user,
+        cohortId,
+        sessionId,
+        session: submission.value,
+        ipAddress: context.clientIp,
+      });
+      return redirect(
+        `/manage/cohorts/${cohortId}?saved=${result.moved ? "sessionMoved" : "session"}&notified=${result.notified}`,
+      );
     });
   }
   if (intent === "delete") {
     const submission = await parseForm(request, DeleteSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      await deleteSession({ actor: user, cohortId, sessionId, message: submission.value.message, ipAddress: context.clientIp });
+      await deleteSession({
+        actor: user,
+        cohortId,
+        sessionId,
+        message: submission.value.message,
+        ipAddress: context.clientIp,
+      });
       return redirect(`/manage/cohorts/${cohortId}?saved=sessionDeleted`);
     });
   }
@@ -99,20 +113,44 @@ export default function EditSessionPage() {
           <input type="hidden" name="intent" value="update" />
           <FormErrors errors={form.errors} />
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label={t("cohorts.fields.date")} errors={fields.date.errors} {...getInputProps(fields.date, { type: "date" })} />
-            <TextField label={t("cohorts.fields.startTime")} errors={fields.startTime.errors} {...getInputProps(fields.startTime, { type: "time" })} />
-            <TextField label={t("cohorts.fields.endTime")} errors={fields.endTime.errors} {...getInputProps(fields.endTime, { type: "time" })} />
+            <TextField
+              label={t("cohorts.fields.date")}
+              errors={fields.date.errors}
+              {...getInputProps(fields.date, { type: "date" })}
+            />
+            <TextField
+              label={t("cohorts.fields.startTime")}
+              errors={fields.startTime.errors}
+              {...getInputProps(fields.startTime, { type: "time" })}
+            />
+            <TextField
+              label={t("cohorts.fields.endTime")}
+              errors={fields.endTime.errors}
+              {...getInputProps(fields.endTime, { type: "time" })}
+            />
           </div>
-          <TextField label={t("cohorts.fields.topicOptional")} errors={fields.topic.errors} {...getInputProps(fields.topic, { type: "text" })} />
+          <TextField
+            label={t("cohorts.fields.topicOptional")}
+            errors={fields.topic.errors}
+            {...getInputProps(fields.topic, { type: "text" })}
+          />
           <div className="grid gap-4 sm:grid-cols-2">
             <TextField
               label={t("cohorts.fields.venueAddressOverride")}
               errors={fields.venueAddress.errors}
               {...getInputProps(fields.venueAddress, { type: "text" })}
             />
-            <TextField label={t("cohorts.fields.venueRoomOverride")} errors={fields.venueRoom.errors} {...getInputProps(fields.venueRoom, { type: "text" })} />
+            <TextField
+              label={t("cohorts.fields.venueRoomOverride")}
+              errors={fields.venueRoom.errors}
+              {...getInputProps(fields.venueRoom, { type: "text" })}
+            />
           </div>
-          <TextField label={t("cohorts.fields.onlineUrlOverride")} errors={fields.onlineUrl.errors} {...getInputProps(fields.onlineUrl, { type: "url" })} />
+          <TextField
+            label={t("cohorts.fields.onlineUrlOverride")}
+            errors={fields.onlineUrl.errors}
+            {...getInputProps(fields.onlineUrl, { type: "url" })}
+          />
           <TextAreaField
             label={t("cohorts.fields.messageToParticipants")}
             errors={fields.message.errors}

@@ -43,7 +43,12 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     },
     course: detail.course,
     sessions: detail.sessions,
-    firstDate: detail.cohort.startsOn > today ? detail.cohort.startsOn : today > detail.cohort.endsOn ? detail.cohort.startsOn : today,
+    firstDate:
+      detail.cohort.startsOn > today
+        ? detail.cohort.startsOn
+        : today > detail.cohort.endsOn
+          ? detail.cohort.startsOn
+          : today,
     now: new Date().toISOString(),
     // Each form's idempotency key: the same form sent twice adds its sessions once.
     sessionKey: newSubmissionKey(),
@@ -74,17 +79,30 @@ export async function action({ request, params }: Route.ActionArgs) {
   throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
 }
 
-function PlaceFields({ fields }: { fields: Record<"topic" | "venueAddress" | "venueRoom" | "onlineUrl", Parameters<typeof getInputProps>[0]> }) {
+function PlaceFields({
+  fields,
+}: {
+  fields: Record<"topic" | "venueAddress" | "venueRoom" | "onlineUrl", Parameters<typeof getInputProps>[0]>;
+}) {
   const { t } = useTranslation();
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <TextField label={t("cohorts.fields.topicOptional")} errors={fields.topic.errors} className="sm:col-span-2" {...getInputProps(fields.topic, { type: "text" })} />
+      <TextField
+        label={t("cohorts.fields.topicOptional")}
+        errors={fields.topic.errors}
+        className="sm:col-span-2"
+        {...getInputProps(fields.topic, { type: "text" })}
+      />
       <TextField
         label={t("cohorts.fields.venueAddressOverride")}
         errors={fields.venueAddress.errors}
         {...getInputProps(fields.venueAddress, { type: "text" })}
       />
-      <TextField label={t("cohorts.fields.venueRoomOverride")} errors={fields.venueRoom.errors} {...getInputProps(fields.venueRoom, { type: "text" })} />
+      <TextField
+        label={t("cohorts.fields.venueRoomOverride")}
+        errors={fields.venueRoom.errors}
+        {...getInputProps(fields.venueRoom, { type: "text" })}
+      />
       <TextField
         label={t("cohorts.fields.onlineUrlOverride")}
         errors={fields.onlineUrl.errors}
@@ -135,9 +153,21 @@ export default function AddSessionsPage() {
           <input type="hidden" name="submissionKey" value={seriesKey} />
           <FormErrors errors={seriesForm.errors} />
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label={t("cohorts.fields.startDate")} errors={series.startDate.errors} {...getInputProps(series.startDate, { type: "date" })} />
-            <TextField label={t("cohorts.fields.startTime")} errors={series.startTime.errors} {...getInputProps(series.startTime, { type: "time" })} />
-            <TextField label={t("cohorts.fields.endTime")} errors={series.endTime.errors} {...getInputProps(series.endTime, { type: "time" })} />
+            <TextField
+              label={t("cohorts.fields.startDate")}
+              errors={series.startDate.errors}
+              {...getInputProps(series.startDate, { type: "date" })}
+            />
+            <TextField
+              label={t("cohorts.fields.startTime")}
+              errors={series.startTime.errors}
+              {...getInputProps(series.startTime, { type: "time" })}
+            />
+            <TextField
+              label={t("cohorts.fields.endTime")}
+              errors={series.endTime.errors}
+              {...getInputProps(series.endTime, { type: "time" })}
+            />
           </div>
           <fieldset aria-describedby={series.weekdays.errors?.length ? "series-weekdays-error" : undefined}>
             <legend className="text-sm font-medium text-slate-800">{t("cohorts.fields.weekdays")}</legend>
@@ -161,7 +191,11 @@ export default function AddSessionsPage() {
               min={1}
               max={104}
             />
-            <TextField label={t("cohorts.fields.untilDate")} errors={series.untilDate.errors} {...getInputProps(series.untilDate, { type: "date" })} />
+            <TextField
+              label={t("cohorts.fields.untilDate")}
+              errors={series.untilDate.errors}
+              {...getInputProps(series.untilDate, { type: "date" })}
+            />
           </div>
           <PlaceFields fields={series} />
           <Button disabled={busy}>{t("cohorts.sessions.addSeries")}</Button>
@@ -174,9 +208,21 @@ export default function AddSessionsPage() {
           <input type="hidden" name="submissionKey" value={sessionKey} />
           <FormErrors errors={oneForm.errors} />
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label={t("cohorts.fields.date")} errors={one.date.errors} {...getInputProps(one.date, { type: "date" })} />
-            <TextField label={t("cohorts.fields.startTime")} errors={one.startTime.errors} {...getInputProps(one.startTime, { type: "time" })} />
-            <TextField label={t("cohorts.fields.endTime")} errors={one.endTime.errors} {...getInputProps(one.endTime, { type: "time" })} />
+            <TextField
+              label={t("cohorts.fields.date")}
+              errors={one.date.errors}
+              {...getInputProps(one.date, { type: "date" })}
+            />
+            <TextField
+              label={t("cohorts.fields.startTime")}
+              errors={one.startTime.errors}
+              {...getInputProps(one.startTime, { type: "time" })}
+            />
+            <TextField
+              label={t("cohorts.fields.endTime")}
+              errors={one.endTime.errors}
+              {...getInputProps(one.endTime, { type: "time" })}
+            />
           </div>
           <PlaceFields fields={one} />
           <Button disabled={busy}>{t("cohorts.sessions.addOne")}</Button>

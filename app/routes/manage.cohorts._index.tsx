@@ -44,7 +44,11 @@ export default function ManageCohortsPage() {
           </Link>
         ) : null}
       </div>
-      <ListSearch label={t("cohorts.manage.search.label")} queryLabel={t("cohorts.manage.search.query")} query={filter.q}>
+      <ListSearch
+        label={t("cohorts.manage.search.label")}
+        queryLabel={t("cohorts.manage.search.query")}
+        query={filter.q}
+      >
         <SelectField label={t("cohorts.fields.status")} name="status" defaultValue={filter.status ?? ""}>
           <option value="">{t("cohorts.manage.search.anyStatus")}</option>
           {COHORT_STATUSES.map((s) => (

@@ -30,7 +30,13 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const url = new URL(request.url);
   // The form's idempotency key: the same form sent twice makes one cohort.
   const submissionKey = newSubmissionKey();
-  return { ...options, today, defaultCourseId: url.searchParams.get("course") ?? "", inThreeWeeks: addDays(today, 21), submissionKey };
+  return {
+    ...options,
+    today,
+    defaultCourseId: url.searchParams.get("course") ?? "",
+    inThreeWeeks: addDays(today, 21),
+    submissionKey,
+  };
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -45,7 +51,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function NewCohortPage() {
   const { t } = useTranslation();
-  const { courses, organisations, today, inThreeWeeks, defaultCourseId, submissionKey } = useLoaderData<typeof loader>();
+  const { courses, organisations, today, inThreeWeeks, defaultCourseId, submissionKey } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-3xl space-y-4">

@@ -16,9 +16,22 @@ import { requirePermission } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listPayments, reconcilePayment } from "~/modules/payments/payments.server";
 import { billForfeitedSubsidy, refundPayment } from "~/modules/payments/refunds.server";
-import { ConfirmImportSchema, ForfeitSchema, PreviewImportSchema, PAYMENT_METHODS, PAYMENT_STATUSES, readPaymentFilter, ReconcileSchema, RefundSchema } from "~/modules/payments/schema";
+import {
+  ConfirmImportSchema,
+  ForfeitSchema,
+  PreviewImportSchema,
+  PAYMENT_METHODS,
+  PAYMENT_STATUSES,
+  readPaymentFilter,
+  ReconcileSchema,
+  RefundSchema,
+} from "~/modules/payments/schema";
 import { parseBankStatementFile } from "~/modules/payments/statement-file.server";
-import { importBankStatement, listLinesForReview, previewBankStatement } from "~/modules/payments/statement-import.server";
+import {
+  importBankStatement,
+  listLinesForReview,
+  previewBankStatement,
+} from "~/modules/payments/statement-import.server";
 import type { Route } from "./+types/manage.payments._index";
 
 export const handle = { titleKey: "payments.manage.title" };
@@ -55,8 +68,15 @@ export async function action({ request, context }: Route.ActionArgs) {
     const submission = await parseForm(request, ConfirmImportSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const summary = await importBankStatement({ actor: user, fileName: submission.value.fileName ?? null, rows: submission.value.statement, ipAddress });
-      return redirect(`/manage/payments?imported=${summary.total}-${summary.matched}-${summary.review}-${summary.skipped}`);
+      const summary = await importBankStatement({
+        actor: user,
+        fileName: submission.value.fileName ?? null,
+        rows: submission.value.statement,
+        ipAddress,
+      });
+      return redirect(
+        `/manage/payments?imported=${summary.total}-${summary.matched}-${summary.review}-${summary.skipped}`,
+      );
     });
   }
   if (intent === "reconcile") {
@@ -64,7 +84,13 @@ export async function action({ request, context }: Route.ActionArgs) {
     const submission = await parseForm(request, ReconcileSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      await reconcilePayment({ actor: user, paymentId: submission.value.paymentId, receivedVnd: submission.value.receivedVnd, note: submission.value.note, ipAddress });
+      await reconcilePayment({
+        actor: user,
+        paymentId: submission.value.paymentId,
+        receivedVnd: submission.value.receivedVnd,
+        note: submission.value.note,
+        ipAddress,
+      });
       return redirect("/manage/payments?saved=reconciled");
     });
   }
@@ -105,10 +131,14 @@ export default function ManagePaymentsPage() {
   const reconcileResult = resultFor(actionData, "reconcile");
   const refundResult = resultFor(actionData, "refund");
   const errorsFor = (result: typeof importResult, paymentId: string, field: string) =>
-    result && (result.initialValue as Record<string, unknown> | undefined)?.paymentId === paymentId ? (result.error?.[field] ?? null) : null;
+    result && (result.initialValue as Record<string, unknown> | undefined)?.paymentId === paymentId
+      ? (result.error?.[field] ?? null)
+      : null;
   const forfeitResult = resultFor(actionData, "bill-forfeit");
   const forfeitErrors = (enrollmentId: string) =>
-    forfeitResult && (forfeitResult.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (forfeitResult.error?.[""] ?? null) : null;
+    forfeitResult && (forfeitResult.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId
+      ? (forfeitResult.error?.[""] ?? null)
+      : null;
   const exportQuery = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
   return (
     <div className="space-y-6">
@@ -117,7 +147,14 @@ export default function ManagePaymentsPage() {
       {saved === "refunded" ? <Alert tone="success">{t("payments.manage.refunded")}</Alert> : null}
       {saved === "forfeitBilled" ? <Alert tone="success">{t("payments.manage.forfeitBilled")}</Alert> : null}
       {imported && imported.length === 4 ? (
-        <Alert tone="success">{t("payments.manage.imported", { total: imported[0], matched: imported[1], review: imported[2], skipped: imported[3] })}</Alert>
+        <Alert tone="success">
+          {t("payments.manage.imported", {
+            total: imported[0],
+            matched: imported[1],
+            review: imported[2],
+            skipped: imported[3],
+          })}
+        </Alert>
       ) : null}
 
       {canReconcile ? (
@@ -149,7 +186,10 @@ export default function ManagePaymentsPage() {
             <p>
               {t("payments.manage.previewCounts", {
                 matched: previewed.preview.counts.matched,
-                review: previewed.preview.counts.unmatched + previewed.preview.counts.amount_mismatch + previewed.preview.counts.already_paid,
+                review:
+                  previewed.preview.counts.unmatched +
+                  previewed.preview.counts.amount_mismatch +
+                  previewed.preview.counts.already_paid,
                 imported: previewed.preview.counts.already_imported,
               })}
             </p>
@@ -166,11 +206,21 @@ export default function ManagePaymentsPage() {
               <table className="w-full border-collapse text-left text-sm">
                 <thead>
                   <tr className="border-b border-slate-300">
-                    <th scope="col" className="p-2">{t("payments.manage.columnLine")}</th>
-                    <th scope="col" className="p-2">{t("payments.columns.date")}</th>
-                    <th scope="col" className="p-2">{t("payments.columns.amount")}</th>
-                    <th scope="col" className="p-2">{t("payments.columns.description")}</th>
-                    <th scope="col" className="p-2">{t("payments.columns.outcome")}</th>
+                    <th scope="col" className="p-2">
+                      {t("payments.manage.columnLine")}
+                    </th>
+                    <th scope="col" className="p-2">
+                      {t("payments.columns.date")}
+                    </th>
+                    <th scope="col" className="p-2">
+                      {t("payments.columns.amount")}
+                    </th>
+                    <th scope="col" className="p-2">
+                      {t("payments.columns.description")}
+                    </th>
+                    <th scope="col" className="p-2">
+                      {t("payments.columns.outcome")}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -219,7 +269,10 @@ export default function ManagePaymentsPage() {
             ))}
           </SelectField>
           <Button variant="secondary">{t("payments.manage.apply")}</Button>
-          <a href={`/manage/payments/export.csv${exportQuery ? `?${exportQuery}` : ""}`} className={buttonClass("secondary")}>
+          <a
+            href={`/manage/payments/export.csv${exportQuery ? `?${exportQuery}` : ""}`}
+            className={buttonClass("secondary")}
+          >
             {t("payments.manage.export")}
           </a>
         </Form>
@@ -234,23 +287,43 @@ export default function ManagePaymentsPage() {
           <table className="w-full border-collapse text-left text-sm">
             <thead>
               <tr className="border-b border-slate-300">
-                <th scope="col" className="p-2">{t("payments.columns.reference")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.payer")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.cohort")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.amount")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.status")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.created")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.actions")}</th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.reference")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.payer")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.cohort")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.amount")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.status")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.created")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.actions")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {payments.map((p) => (
-                <tr key={p.id} className="border-b border-slate-200 align-top" data-payment-reference={p.transferReference}>
+                <tr
+                  key={p.id}
+                  className="border-b border-slate-200 align-top"
+                  data-payment-reference={p.transferReference}
+                >
                   <td className="p-2 font-mono">
                     <Link to={`/payments/${p.id}`} className="text-brand-700 underline">
                       {p.transferReference}
                     </Link>
-                    <div className="font-sans text-slate-700">{t(`payments.kind.${p.kind}`)} · {t(`payments.method.${p.method}`)}</div>
+                    <div className="font-sans text-slate-700">
+                      {t(`payments.kind.${p.kind}`)} · {t(`payments.method.${p.method}`)}
+                    </div>
                   </td>
                   <td className="p-2">
                     {p.payerName}
@@ -259,7 +332,9 @@ export default function ManagePaymentsPage() {
                   <td className="p-2">{p.cohortCode}</td>
                   <td className="p-2">
                     {formatVnd(p.amountVnd, language)}
-                    {p.refundedVnd > 0 ? <div className="text-slate-700">− {formatVnd(p.refundedVnd, language)}</div> : null}
+                    {p.refundedVnd > 0 ? (
+                      <div className="text-slate-700">− {formatVnd(p.refundedVnd, language)}</div>
+                    ) : null}
                   </td>
                   <td className="p-2">
                     <PaymentStatusBadge status={p.status} />
@@ -268,25 +343,55 @@ export default function ManagePaymentsPage() {
                   <td className="space-y-2 p-2">
                     {canReconcile && p.status === "pending" ? (
                       <details>
-                        <summary className="cursor-pointer text-brand-700 underline">{t("payments.manage.reconcile")}</summary>
+                        <summary className="cursor-pointer text-brand-700 underline">
+                          {t("payments.manage.reconcile")}
+                        </summary>
                         <Form method="post" className="mt-2 space-y-2">
                           <input type="hidden" name="intent" value="reconcile" />
                           <input type="hidden" name="paymentId" value={p.id} />
-                          <TextField label={t("payments.manage.received")} name="receivedVnd" inputMode="numeric" defaultValue={String(p.amountVnd)} errors={errorsFor(reconcileResult, p.id, "receivedVnd")} />
+                          <TextField
+                            label={t("payments.manage.received")}
+                            name="receivedVnd"
+                            inputMode="numeric"
+                            defaultValue={String(p.amountVnd)}
+                            errors={errorsFor(reconcileResult, p.id, "receivedVnd")}
+                          />
                           <FieldErrors id={`reconcile-${p.id}-form`} errors={errorsFor(reconcileResult, p.id, "")} />
                           <Button disabled={busy}>{t("payments.manage.reconcile")}</Button>
                         </Form>
                       </details>
                     ) : null}
-                    {canRefund && (p.status === "paid" || p.status === "partially_refunded") && p.amountVnd > p.refundedVnd ? (
-                      <details open={Boolean(errorsFor(refundResult, p.id, "amountVnd") || errorsFor(refundResult, p.id, "reason") || errorsFor(refundResult, p.id, ""))}>
-                        <summary className="cursor-pointer text-brand-700 underline">{t("payments.manage.refund")}</summary>
+                    {canRefund &&
+                    (p.status === "paid" || p.status === "partially_refunded") &&
+                    p.amountVnd > p.refundedVnd ? (
+                      <details
+                        open={Boolean(
+                          errorsFor(refundResult, p.id, "amountVnd") ||
+                          errorsFor(refundResult, p.id, "reason") ||
+                          errorsFor(refundResult, p.id, ""),
+                        )}
+                      >
+                        <summary className="cursor-pointer text-brand-700 underline">
+                          {t("payments.manage.refund")}
+                        </summary>
                         <Form method="post" className="mt-2 space-y-2">
                           <input type="hidden" name="intent" value="refund" />
                           <input type="hidden" name="paymentId" value={p.id} />
-                          <TextField label={t("payments.manage.refundAmount")} name="amountVnd" inputMode="numeric" defaultValue={String(p.amountVnd - p.refundedVnd)} errors={errorsFor(refundResult, p.id, "amountVnd")} />
-                          <TextField label={t("payments.manage.refundReason")} name="reason" errors={errorsFor(refundResult, p.id, "reason")} />
-                          {p.method !== "stripe" ? <TextField label={t("payments.manage.bankReference")} name="bankReference" /> : null}
+                          <TextField
+                            label={t("payments.manage.refundAmount")}
+                            name="amountVnd"
+                            inputMode="numeric"
+                            defaultValue={String(p.amountVnd - p.refundedVnd)}
+                            errors={errorsFor(refundResult, p.id, "amountVnd")}
+                          />
+                          <TextField
+                            label={t("payments.manage.refundReason")}
+                            name="reason"
+                            errors={errorsFor(refundResult, p.id, "reason")}
+                          />
+                          {p.method !== "stripe" ? (
+                            <TextField label={t("payments.manage.bankReference")} name="bankReference" />
+                          ) : null}
                           <FieldErrors id={`refund-${p.id}-form`} errors={errorsFor(refundResult, p.id, "")} />
                           <Button variant="danger" disabled={busy}>
                             {t("payments.manage.refund")}
@@ -319,10 +424,18 @@ export default function ManagePaymentsPage() {
           <table className="w-full border-collapse text-left text-sm">
             <thead>
               <tr className="border-b border-slate-300">
-                <th scope="col" className="p-2">{t("payments.columns.date")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.amount")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.description")}</th>
-                <th scope="col" className="p-2">{t("payments.columns.outcome")}</th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.date")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.amount")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.description")}
+                </th>
+                <th scope="col" className="p-2">
+                  {t("payments.columns.outcome")}
+                </th>
               </tr>
             </thead>
             <tbody>

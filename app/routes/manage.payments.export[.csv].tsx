@@ -11,8 +11,18 @@ export const loader = appLoader(async ({ request, context }: Route.LoaderArgs) =
   const filter = readPaymentFilter(new URL(request.url));
   const csv = await exportPaymentsCsv(filter);
   // Payers' names, e-mails and tax codes leave the system: who took them, when and with which filter.
-  await recordDataAccess({ actorId: actor.id, ipAddress: context.clientIp, action: "payments.exported", entityType: "payment", after: { filter, bytes: csv.length } });
+  await recordDataAccess({
+    actorId: actor.id,
+    ipAddress: context.clientIp,
+    action: "payments.exported",
+    entityType: "payment",
+    after: { filter, bytes: csv.length },
+  });
   return new Response(csv, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="payments.csv"', "cache-control": "private, no-store" },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": 'attachment; filename="payments.csv"',
+      "cache-control": "private, no-store",
+    },
   });
 });

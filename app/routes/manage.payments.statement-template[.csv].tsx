@@ -10,6 +10,10 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   // A byte-order mark so Excel opens the Vietnamese headers as UTF-8.
   const csv = `\uFEFF${t("payments.statement.templateHeader")}\r\n${t("payments.statement.templateExample")}\r\n`;
   return new Response(csv, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="statement-template.csv"', "cache-control": "private, no-store" },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": 'attachment; filename="statement-template.csv"',
+      "cache-control": "private, no-store",
+    },
   });
 });

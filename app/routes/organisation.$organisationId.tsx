@@ -141,7 +141,11 @@ export default function OrganisationMembersPage() {
                   <Form method="post">
                     <input type="hidden" name="intent" value="remove" />
                     <input type="hidden" name="userId" value={m.userId} />
-                    <Button variant="secondary" disabled={busy} aria-label={t("admin.members.removePerson", { name: m.name })}>
+                    <Button
+                      variant="secondary"
+                      disabled={busy}
+                      aria-label={t("admin.members.removePerson", { name: m.name })}
+                    >
                       {t("admin.members.remove")}
                     </Button>
                   </Form>
@@ -162,7 +166,11 @@ export default function OrganisationMembersPage() {
               errors={addFields.email.errors}
               {...getInputProps(addFields.email, { type: "email" })}
             />
-            <SelectField label={t("admin.members.fields.role")} errors={addFields.role.errors} {...getSelectProps(addFields.role)}>
+            <SelectField
+              label={t("admin.members.fields.role")}
+              errors={addFields.role.errors}
+              {...getSelectProps(addFields.role)}
+            >
               {MEMBERSHIP_ROLES.map((role) => (
                 <option key={role} value={role}>
                   {t(`admin.members.roles.${role}`)}

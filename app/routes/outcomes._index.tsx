@@ -67,12 +67,24 @@ export default function OutcomesPage() {
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-100">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("reports.outcomes.occurredOn")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.outcomes.kind")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.training.organisation")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.outcomes.evidenceReference")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.outcomes.file")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.outcomes.recordedBy")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.outcomes.occurredOn")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.outcomes.kind")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.training.organisation")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.outcomes.evidenceReference")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.outcomes.file")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.outcomes.recordedBy")}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -31,7 +31,10 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "record:outcomes:any");
-  const submission = await parseMultipartForm(request, OutcomeSchema, { maxFileBytes: EVIDENCE_POLICY.maxBytes, maxFiles: 1 });
+  const submission = await parseMultipartForm(request, OutcomeSchema, {
+    maxFileBytes: EVIDENCE_POLICY.maxBytes,
+    maxFiles: 1,
+  });
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
     await recordOutcome({ actorId: actor.id, ipAddress: context.clientIp, value: submission.value });
@@ -67,14 +70,22 @@ export default function NewOutcomePage() {
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
           <input type="hidden" name="submissionKey" value={submissionKey} />
-          <SelectField label={t("reports.programme")} errors={fields.programmeId.errors} {...getSelectProps(fields.programmeId)}>
+          <SelectField
+            label={t("reports.programme")}
+            errors={fields.programmeId.errors}
+            {...getSelectProps(fields.programmeId)}
+          >
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>
                 {i18n.language === "en" ? p.nameEn : p.nameVi}
               </option>
             ))}
           </SelectField>
-          <SelectField label={t("reports.outcomes.organisation")} errors={fields.organisationId.errors} {...getSelectProps(fields.organisationId)}>
+          <SelectField
+            label={t("reports.outcomes.organisation")}
+            errors={fields.organisationId.errors}
+            {...getSelectProps(fields.organisationId)}
+          >
             <option value="">—</option>
             {organisations.map((o) => (
               <option key={o.id} value={o.id}>
@@ -89,10 +100,27 @@ export default function NewOutcomePage() {
               </option>
             ))}
           </SelectField>
-          <TextField label={t("reports.outcomes.occurredOn")} errors={fields.occurredOn.errors} {...getInputProps(fields.occurredOn, { type: "date" })} />
-          <TextField label={t("reports.outcomes.evidenceReference")} errors={fields.evidenceReference.errors} {...getInputProps(fields.evidenceReference, { type: "text" })} />
-          <TextField label={t("reports.outcomes.evidenceFile")} accept={ACCEPT} errors={fields.evidenceFile.errors} {...getInputProps(fields.evidenceFile, { type: "file" })} />
-          <TextAreaField label={t("reports.outcomes.note")} errors={fields.note.errors} {...getTextareaProps(fields.note)} />
+          <TextField
+            label={t("reports.outcomes.occurredOn")}
+            errors={fields.occurredOn.errors}
+            {...getInputProps(fields.occurredOn, { type: "date" })}
+          />
+          <TextField
+            label={t("reports.outcomes.evidenceReference")}
+            errors={fields.evidenceReference.errors}
+            {...getInputProps(fields.evidenceReference, { type: "text" })}
+          />
+          <TextField
+            label={t("reports.outcomes.evidenceFile")}
+            accept={ACCEPT}
+            errors={fields.evidenceFile.errors}
+            {...getInputProps(fields.evidenceFile, { type: "file" })}
+          />
+          <TextAreaField
+            label={t("reports.outcomes.note")}
+            errors={fields.note.errors}
+            {...getTextareaProps(fields.note)}
+          />
           <Button disabled={busy}>{t("reports.outcomes.save")}</Button>
         </Form>
       </Card>

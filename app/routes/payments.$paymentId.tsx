@@ -53,7 +53,9 @@ export default function PaymentPage() {
           <PaymentStatusBadge status={payment.status} />
         </Row>
         <Row label={t("payments.detail.payer")}>{data.payerName}</Row>
-        {payment.payerOrganisationName ? <Row label={t("payments.detail.organisation")}>{payment.payerOrganisationName}</Row> : null}
+        {payment.payerOrganisationName ? (
+          <Row label={t("payments.detail.organisation")}>{payment.payerOrganisationName}</Row>
+        ) : null}
         {payment.payerTaxCode ? <Row label={t("payments.detail.taxCode")}>{payment.payerTaxCode}</Row> : null}
         {payment.kind === "forfeit" ? (
           <Row label={t("payments.detail.forfeitAmount")} strong>
@@ -63,7 +65,9 @@ export default function PaymentPage() {
           <>
             <Row label={t("payments.detail.fee")}>{formatVnd(payment.feeVnd, language)}</Row>
             <Row label={t("payments.detail.subsidy")}>− {formatVnd(payment.subsidyVnd, language)}</Row>
-            {payment.discountVnd > 0 ? <Row label={t("payments.detail.discount")}>− {formatVnd(payment.discountVnd, language)}</Row> : null}
+            {payment.discountVnd > 0 ? (
+              <Row label={t("payments.detail.discount")}>− {formatVnd(payment.discountVnd, language)}</Row>
+            ) : null}
             <Row label={t("payments.detail.nett")} strong>
               <span data-testid="nett-amount">{amount}</span>
             </Row>
@@ -71,9 +75,15 @@ export default function PaymentPage() {
         )}
       </dl>
       {payment.status === "pending" && payment.holdExpiresAt ? (
-        <p className="mt-3 text-slate-800">{t("payments.detail.holdUntil", { when: formatDateTime(payment.holdExpiresAt, language) })}</p>
+        <p className="mt-3 text-slate-800">
+          {t("payments.detail.holdUntil", { when: formatDateTime(payment.holdExpiresAt, language) })}
+        </p>
       ) : null}
-      {payment.paidAt ? <p className="mt-3 text-slate-800">{t("payments.detail.paidOn", { when: formatDateTime(payment.paidAt, language) })}</p> : null}
+      {payment.paidAt ? (
+        <p className="mt-3 text-slate-800">
+          {t("payments.detail.paidOn", { when: formatDateTime(payment.paidAt, language) })}
+        </p>
+      ) : null}
     </Card>
   );
   return (
@@ -81,8 +91,12 @@ export default function PaymentPage() {
       <PageTitle subtitle={`${language === "en" ? data.courseTitleEn : data.courseTitleVi} (${data.cohortCode})`}>
         {t("payments.detail.title", { reference: payment.transferReference })}
       </PageTitle>
-      {search.get("checkout") === "success" && payment.status === "pending" ? <Alert tone="info">{t("payments.detail.checkoutSuccess")}</Alert> : null}
-      {search.get("checkout") === "cancelled" && payment.status === "pending" ? <Alert tone="warning">{t("payments.detail.checkoutCancelled")}</Alert> : null}
+      {search.get("checkout") === "success" && payment.status === "pending" ? (
+        <Alert tone="info">{t("payments.detail.checkoutSuccess")}</Alert>
+      ) : null}
+      {search.get("checkout") === "cancelled" && payment.status === "pending" ? (
+        <Alert tone="warning">{t("payments.detail.checkoutCancelled")}</Alert>
+      ) : null}
       {actionData && "error" in actionData ? <Alert tone="error">{t(actionData.error.messageKey)}</Alert> : null}
 
       {toPay ? null : breakdown}
@@ -90,7 +104,13 @@ export default function PaymentPage() {
       {transfer ? (
         <Card title={t("payments.detail.payByTransfer")}>
           <div className="flex flex-wrap gap-6">
-            <img src={transfer.qrDataUrl} width={260} height={260} alt={t("payments.detail.qrAlt", { amount, reference: payment.transferReference })} data-vietqr={transfer.payload} />
+            <img
+              src={transfer.qrDataUrl}
+              width={260}
+              height={260}
+              alt={t("payments.detail.qrAlt", { amount, reference: payment.transferReference })}
+              data-vietqr={transfer.payload}
+            />
             <div className="min-w-64 flex-1">
               <p className="mb-3 text-slate-800">{t("payments.detail.scanHint")}</p>
               <dl>
@@ -132,7 +152,13 @@ export default function PaymentPage() {
         <Card title={t("payments.detail.refunds")}>
           <ul className="list-disc pl-5">
             {data.refunds.map((r) => (
-              <li key={r.id}>{t("payments.detail.refundLine", { amount: formatVnd(r.amountVnd, language), when: formatDateTime(r.createdAt, language), reason: r.reason })}</li>
+              <li key={r.id}>
+                {t("payments.detail.refundLine", {
+                  amount: formatVnd(r.amountVnd, language),
+                  when: formatDateTime(r.createdAt, language),
+                  reason: r.reason,
+                })}
+              </li>
             ))}
           </ul>
         </Card>

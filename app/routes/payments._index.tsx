@@ -38,7 +38,8 @@ export default function MyPaymentsPage() {
                   <PaymentStatusBadge status={p.status} />
                 </div>
                 <p className="mt-1 text-slate-800">
-                  {t(`payments.kind.${p.kind}`)} · {formatVnd(p.amountVnd, language)} · {p.transferReference} · {formatDateTime(p.createdAt, language)}
+                  {t(`payments.kind.${p.kind}`)} · {formatVnd(p.amountVnd, language)} · {p.transferReference} ·{" "}
+                  {formatDateTime(p.createdAt, language)}
                 </p>
                 {p.receiptNumber ? (
                   <a href={`/payments/${p.id}/receipt.pdf`} className="mt-1 inline-block text-brand-700 underline">

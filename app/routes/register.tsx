@@ -35,8 +35,15 @@ export async function action({ request, context }: Route.ActionArgs) {
       // The same answer for a new and an existing address: check your mail (no session, no 409). Who the person
       // says they are is recorded only for a new account.
       const next = redirectTo ? safeRedirect(redirectTo, "") || null : null;
-      const { userId } = await registerUser({ ...input, language, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp, next });
-      if (userId) await recordSignupProfile({ userId, ...signupProfileOf(submission.value), ipAddress: context.clientIp });
+      const { userId } = await registerUser({
+        ...input,
+        language,
+        baseUrl: publicBaseUrl(request),
+        ipAddress: context.clientIp,
+        next,
+      });
+      if (userId)
+        await recordSignupProfile({ userId, ...signupProfileOf(submission.value), ipAddress: context.clientIp });
       return redirect("/verify-email?sent=1");
     },
     { hideFields: ["password"] },
@@ -63,7 +70,12 @@ export default function RegisterPage() {
         <Form method="post" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-          <TextField label={t("auth.fields.name")} autoComplete="name" errors={fields.name.errors} {...getInputProps(fields.name, { type: "text" })} />
+          <TextField
+            label={t("auth.fields.name")}
+            autoComplete="name"
+            errors={fields.name.errors}
+            {...getInputProps(fields.name, { type: "text" })}
+          />
           <TextField
             label={t("auth.fields.email")}
             autoComplete="email"

@@ -2,7 +2,13 @@ import { notFound } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { streamTrainingCsv } from "~/modules/reports/csv.server";
-import { getAttendanceCsv, getReport, getReportFile, getReportSnapshot, recordDataAccess } from "~/modules/reports/reports.server";
+import {
+  getAttendanceCsv,
+  getReport,
+  getReportFile,
+  getReportSnapshot,
+  recordDataAccess,
+} from "~/modules/reports/reports.server";
 import type { Route } from "./+types/reports.$reportId.files.$format";
 
 /**
@@ -18,7 +24,14 @@ export const loader = appLoader(async ({ request, params, context }: Route.Loade
   const reportId = params.reportId;
   const format = params.format;
   const audit = (after: Record<string, unknown>) =>
-    recordDataAccess({ actorId: actor.id, ipAddress: context.clientIp, action: "report.downloaded", entityType: "programme_report", entityId: reportId, after: { format, ...after } });
+    recordDataAccess({
+      actorId: actor.id,
+      ipAddress: context.clientIp,
+      action: "report.downloaded",
+      entityType: "programme_report",
+      entityId: reportId,
+      after: { format, ...after },
+    });
   if (format === "xlsx" || format === "pdf") {
     const file = await getReportFile(reportId, format);
     await audit({ sha256: file.sha256 });
@@ -35,7 +48,10 @@ export const loader = appLoader(async ({ request, params, context }: Route.Loade
   }
   if (format === "csv" || format === "attendance-csv") {
     const report = await getReport(reportId);
-    const stream = format === "csv" ? streamTrainingCsv(await getReportSnapshot(reportId)) : (await getAttendanceCsv(reportId)).stream;
+    const stream =
+      format === "csv"
+        ? streamTrainingCsv(await getReportSnapshot(reportId))
+        : (await getAttendanceCsv(reportId)).stream;
     await audit({});
     const name = `bao-cao-${report.seq}-${format === "csv" ? "dao-tao" : "diem-danh"}.csv`;
     return new Response(stream as unknown as BodyInit, {

@@ -33,7 +33,9 @@ export default function ReportPage() {
   const file = (format: string) => `/reports/${report.id}/files/${format}`;
   return (
     <div className="space-y-6">
-      <PageTitle subtitle={`${t(`reports.kinds.${report.periodKind}`)} ${report.periodIndex}/${report.year} · ${formatDate(report.periodStart, lang)} – ${formatDate(report.periodEnd, lang)}`}>
+      <PageTitle
+        subtitle={`${t(`reports.kinds.${report.periodKind}`)} ${report.periodIndex}/${report.year} · ${formatDate(report.periodStart, lang)} – ${formatDate(report.periodEnd, lang)}`}
+      >
         {t("reports.periodic.detailTitle", { number: `${report.seq}/BC-SKHCN` })}
       </PageTitle>
       <p>

@@ -68,17 +68,34 @@ export default function ReportsDashboard() {
     );
   }
   const base = { programmeId, start: period.start, end: period.end };
-  const records = (figure: string, extra: Record<string, string> = {}) => `/reports/records?${new URLSearchParams({ figure, ...base, ...extra })}`;
+  const records = (figure: string, extra: Record<string, string> = {}) =>
+    `/reports/records?${new URLSearchParams({ figure, ...base, ...extra })}`;
   const s = figures.summary;
   const tiles: { label: string; value: string; detail?: string; href: string }[] = [
     { label: t("reports.summary.cohortsRun"), value: num(s.cohortsRun), href: records("cohorts") },
     { label: t("reports.summary.sessionsHeld"), value: num(s.sessionsHeld), href: records("sessions") },
     { label: t("reports.summary.trainingHours"), value: f.hours(s.trainingHours), href: records("sessions") },
     { label: t("reports.summary.learnersTotal"), value: num(s.learners.total), href: records("learners") },
-    { label: t("reports.summary.learnersFounders"), value: num(s.learners.founders), href: records("learners", { group: "founder" }) },
-    { label: t("reports.summary.learnersLecturers"), value: num(s.learners.lecturers), href: records("learners", { group: "lecturer" }) },
-    { label: t("reports.summary.learnersOther"), value: num(s.learners.other), href: records("learners", { group: "other" }) },
-    { label: t("reports.summary.enrolledNeverAttended"), value: num(s.enrolledNeverAttended), href: records("learners") },
+    {
+      label: t("reports.summary.learnersFounders"),
+      value: num(s.learners.founders),
+      href: records("learners", { group: "founder" }),
+    },
+    {
+      label: t("reports.summary.learnersLecturers"),
+      value: num(s.learners.lecturers),
+      href: records("learners", { group: "lecturer" }),
+    },
+    {
+      label: t("reports.summary.learnersOther"),
+      value: num(s.learners.other),
+      href: records("learners", { group: "other" }),
+    },
+    {
+      label: t("reports.summary.enrolledNeverAttended"),
+      value: num(s.enrolledNeverAttended),
+      href: records("learners"),
+    },
     {
       label: t("reports.summary.trainersAttended"),
       value: num(s.trainersTrained.attended),
@@ -88,18 +105,32 @@ export default function ReportsDashboard() {
     {
       label: t("reports.summary.attendanceRate"),
       value: pct(s.attendance.rate),
-      detail: t("reports.summary.attendanceDetail", { attended: num(s.attendance.attended), records: num(s.attendance.records) }),
+      detail: t("reports.summary.attendanceDetail", {
+        attended: num(s.attendance.attended),
+        records: num(s.attendance.records),
+      }),
       href: records("attendance"),
     },
     {
       label: t("reports.summary.completionRate"),
       value: pct(s.completion.rate),
-      detail: t("reports.summary.completionDetail", { completed: num(s.completion.completed), decided: num(s.completion.decided) }),
+      detail: t("reports.summary.completionDetail", {
+        completed: num(s.completion.completed),
+        decided: num(s.completion.decided),
+      }),
       href: records("completion"),
     },
     { label: t("reports.summary.certifiedTrainers"), value: num(s.certifiedTrainers), href: records("trainers") },
-    { label: t("reports.summary.startupsTrained"), value: num(s.startups.trained), href: records("learners", { group: "founder" }) },
-    { label: t("reports.summary.startupsSupported"), value: num(s.startups.supported), href: records("ledger", { beneficiaryKind: "startup" }) },
+    {
+      label: t("reports.summary.startupsTrained"),
+      value: num(s.startups.trained),
+      href: records("learners", { group: "founder" }),
+    },
+    {
+      label: t("reports.summary.startupsSupported"),
+      value: num(s.startups.supported),
+      href: records("ledger", { beneficiaryKind: "startup" }),
+    },
   ];
   const fundingLabel = (key: string) => t(`reports.fundingSources.${key || "none"}`);
 
@@ -119,7 +150,12 @@ export default function ReportsDashboard() {
 
       <Card>
         <Form method="get" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-          <SelectField label={t("reports.programme")} name="programmeId" defaultValue={programmeId} className="lg:col-span-2">
+          <SelectField
+            label={t("reports.programme")}
+            name="programmeId"
+            defaultValue={programmeId}
+            className="lg:col-span-2"
+          >
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>
                 {programmeName(p)}
@@ -134,12 +170,19 @@ export default function ReportsDashboard() {
             ))}
           </SelectField>
           <TextField label={t("reports.year")} name="year" inputMode="numeric" defaultValue={String(period.year)} />
-          <TextField label={t("reports.periodIndex")} name="periodIndex" inputMode="numeric" defaultValue={String(period.index)} />
+          <TextField
+            label={t("reports.periodIndex")}
+            name="periodIndex"
+            inputMode="numeric"
+            defaultValue={String(period.index)}
+          />
           <div className="flex items-end">
             <Button variant="secondary">{t("reports.show")}</Button>
           </div>
         </Form>
-        <p className="mt-3 text-sm text-slate-700">{t("reports.periodShown", { start: formatDate(period.start, lang), end: formatDate(period.end, lang) })}</p>
+        <p className="mt-3 text-sm text-slate-700">
+          {t("reports.periodShown", { start: formatDate(period.start, lang), end: formatDate(period.end, lang) })}
+        </p>
         {figures.provisional ? (
           <p className="mt-1 text-sm font-semibold text-amber-800">{t("reports.header.provisionalBanner")}</p>
         ) : null}
@@ -199,7 +242,11 @@ export default function ReportsDashboard() {
               { key: "committed", label: t("reports.subsidy.committed"), color: COLORS.a },
               { key: "paid", label: t("reports.subsidy.paid"), color: COLORS.c },
             ]}
-            groups={figures.subsidyByMonth.map((m) => ({ key: m.key, label: m.label, values: { committed: m.committedVnd, paid: m.paidVnd } }))}
+            groups={figures.subsidyByMonth.map((m) => ({
+              key: m.key,
+              label: m.label,
+              values: { committed: m.committedVnd, paid: m.paidVnd },
+            }))}
           />
         </Card>
         <Card>
@@ -265,20 +312,38 @@ export default function ReportsDashboard() {
         <div className="grid gap-6 lg:grid-cols-2">
           <SplitTable
             title={t("reports.subsidy.byFundingSource")}
-            rows={figures.subsidyByFundingSource.map((f) => ({ key: f.fundingSource, label: fundingLabel(f.fundingSource), committedVnd: f.committedVnd, paidVnd: f.paidVnd, href: records("ledger", { fundingSource: f.fundingSource }) }))}
+            rows={figures.subsidyByFundingSource.map((f) => ({
+              key: f.fundingSource,
+              label: fundingLabel(f.fundingSource),
+              committedVnd: f.committedVnd,
+              paidVnd: f.paidVnd,
+              href: records("ledger", { fundingSource: f.fundingSource }),
+            }))}
             vnd={vnd}
           />
           <SplitTable
             title={t("reports.subsidy.byBeneficiaryKind")}
-            rows={figures.subsidyByBeneficiaryKind.map((r) => ({ ...r, label: t(`reports.beneficiaryKinds.${r.key}`), href: records("ledger", { beneficiaryKind: r.key }) }))}
+            rows={figures.subsidyByBeneficiaryKind.map((r) => ({
+              ...r,
+              label: t(`reports.beneficiaryKinds.${r.key}`),
+              href: records("ledger", { beneficiaryKind: r.key }),
+            }))}
             vnd={vnd}
           />
           <SplitTable
             title={t("reports.subsidy.byOrganisation")}
-            rows={figures.subsidyByOrganisation.map((r) => ({ ...r, label: r.label || "—", href: r.key ? records("ledger", { organisationId: r.key }) : records("ledger") }))}
+            rows={figures.subsidyByOrganisation.map((r) => ({
+              ...r,
+              label: r.label || "—",
+              href: r.key ? records("ledger", { organisationId: r.key }) : records("ledger"),
+            }))}
             vnd={vnd}
           />
-          <SplitTable title={t("reports.subsidy.byMonth")} rows={figures.subsidyByMonth.map((r) => ({ ...r, href: records("ledger", { month: r.key }) }))} vnd={vnd} />
+          <SplitTable
+            title={t("reports.subsidy.byMonth")}
+            rows={figures.subsidyByMonth.map((r) => ({ ...r, href: records("ledger", { month: r.key }) }))}
+            vnd={vnd}
+          />
         </div>
       </Card>
 
@@ -287,25 +352,49 @@ export default function ReportsDashboard() {
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-100">
               <tr>
-                <th scope="col" className="px-2 py-1">{t("reports.training.fundingSource")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.allocated")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.committedInPeriod")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.paidInPeriod")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.committedToDate")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.paidToDate")}</th>
-                <th scope="col" className="px-2 py-1 text-right">{t("reports.budget.available")}</th>
+                <th scope="col" className="px-2 py-1">
+                  {t("reports.training.fundingSource")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.allocated")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.committedInPeriod")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.paidInPeriod")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.committedToDate")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.paidToDate")}
+                </th>
+                <th scope="col" className="px-2 py-1 text-right">
+                  {t("reports.budget.available")}
+                </th>
               </tr>
             </thead>
             <tbody>
               {figures.budgetExecution.map((b) => (
                 <tr key={`${b.fiscalYear}-${b.fundingSource}`} className="border-t border-slate-200">
                   <th scope="row" className="px-2 py-1 font-normal">
-                    <Link className="text-brand-700 underline" to={records("ledger", { fundingSource: b.fundingSource })}>
+                    <Link
+                      className="text-brand-700 underline"
+                      to={records("ledger", { fundingSource: b.fundingSource })}
+                    >
                       {fundingLabel(b.fundingSource)}
                     </Link>{" "}
                     ({t("reports.budget.fiscalYear")} {b.fiscalYear})
                   </th>
-                  {[b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd].map((v, i) => (
+                  {[
+                    b.allocatedVnd,
+                    b.committedInPeriodVnd,
+                    b.paidInPeriodVnd,
+                    b.committedToDateVnd,
+                    b.paidToDateVnd,
+                    b.availableVnd,
+                  ].map((v, i) => (
                     <td key={i} className="px-2 py-1 text-right">
                       {vnd(v)}
                     </td>
@@ -319,7 +408,14 @@ export default function ReportsDashboard() {
 
       <Card title={t("reports.periodic.title")}>
         {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}
-        {canGenerate ? <GenerateForm key={`${programmeId}:${period.kind}:${period.year}:${period.index}`} programmeId={programmeId} period={period} submissionKey={submissionKey} /> : null}
+        {canGenerate ? (
+          <GenerateForm
+            key={`${programmeId}:${period.kind}:${period.year}:${period.index}`}
+            programmeId={programmeId}
+            period={period}
+            submissionKey={submissionKey}
+          />
+        ) : null}
         {reports.length === 0 ? (
           <p className="mt-4">{t("reports.periodic.none")}</p>
         ) : (
@@ -327,11 +423,21 @@ export default function ReportsDashboard() {
             <table className="min-w-full text-left text-sm">
               <thead className="bg-slate-100">
                 <tr>
-                  <th scope="col" className="px-2 py-1">{t("reports.periodic.number")}</th>
-                  <th scope="col" className="px-2 py-1">{t("reports.periodic.period")}</th>
-                  <th scope="col" className="px-2 py-1">{t("reports.periodic.requestedBy")}</th>
-                  <th scope="col" className="px-2 py-1">{t("reports.periodic.generatedAt")}</th>
-                  <th scope="col" className="px-2 py-1">{t("reports.periodic.status")}</th>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.periodic.number")}
+                  </th>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.periodic.period")}
+                  </th>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.periodic.requestedBy")}
+                  </th>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.periodic.generatedAt")}
+                  </th>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.periodic.status")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -378,9 +484,15 @@ function SplitTable({
         <table className="min-w-full text-left text-sm">
           <thead className="bg-slate-100">
             <tr>
-              <th scope="col" className="px-2 py-1">{title}</th>
-              <th scope="col" className="px-2 py-1 text-right">{t("reports.subsidy.committed")}</th>
-              <th scope="col" className="px-2 py-1 text-right">{t("reports.subsidy.paid")}</th>
+              <th scope="col" className="px-2 py-1">
+                {title}
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                {t("reports.subsidy.committed")}
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                {t("reports.subsidy.paid")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -417,7 +529,12 @@ function GenerateForm({
   const [form, fields] = useForm({
     id: "generate-report",
     lastResult: actionData?.result,
-    defaultValue: { programmeId, periodKind: period.kind, year: String(period.year), periodIndex: String(period.index) },
+    defaultValue: {
+      programmeId,
+      periodKind: period.kind,
+      year: String(period.year),
+      periodIndex: String(period.index),
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: GenerateReportSchema }),
     shouldValidate: "onSubmit",
   });
@@ -427,15 +544,29 @@ function GenerateForm({
       <input type="hidden" name="intent" value="generate" />
       <input type="hidden" name="submissionKey" value={submissionKey} />
       <input {...getInputProps(fields.programmeId, { type: "hidden" })} />
-      <SelectField label={t("reports.periodKind")} errors={fields.periodKind.errors} {...getSelectProps(fields.periodKind)}>
+      <SelectField
+        label={t("reports.periodKind")}
+        errors={fields.periodKind.errors}
+        {...getSelectProps(fields.periodKind)}
+      >
         {PERIOD_KINDS.map((kind) => (
           <option key={kind} value={kind}>
             {t(`reports.kinds.${kind}`)}
           </option>
         ))}
       </SelectField>
-      <TextField label={t("reports.year")} inputMode="numeric" errors={fields.year.errors} {...getInputProps(fields.year, { type: "text" })} />
-      <TextField label={t("reports.periodIndex")} inputMode="numeric" errors={fields.periodIndex.errors} {...getInputProps(fields.periodIndex, { type: "text" })} />
+      <TextField
+        label={t("reports.year")}
+        inputMode="numeric"
+        errors={fields.year.errors}
+        {...getInputProps(fields.year, { type: "text" })}
+      />
+      <TextField
+        label={t("reports.periodIndex")}
+        inputMode="numeric"
+        errors={fields.periodIndex.errors}
+        {...getInputProps(fields.periodIndex, { type: "text" })}
+      />
       <div className="flex items-end">
         <Button disabled={busy}>{t("reports.periodic.generate")}</Button>
       </div>

@@ -35,12 +35,24 @@ export default function EvidencePage() {
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-100">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("reports.training.claim")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.training.person")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.training.course")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.training.status")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.evidence.filedAt")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.evidence.pack")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.training.claim")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.training.person")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.training.course")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.training.status")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.evidence.filedAt")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.evidence.pack")}
+                </th>
               </tr>
             </thead>
             <tbody>

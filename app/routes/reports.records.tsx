@@ -25,7 +25,13 @@ export default function FigureRecordsPage() {
   const { filter, rows, total } = useLoaderData<typeof loader>();
   const lang = i18n.language;
   const hasAmount = filter.figure === "ledger";
-  const detailText = (detail: string) => recordDetailText(filter.figure, detail, (k) => t(k), (k) => i18n.exists(k));
+  const detailText = (detail: string) =>
+    recordDetailText(
+      filter.figure,
+      detail,
+      (k) => t(k),
+      (k) => i18n.exists(k),
+    );
   return (
     <div className="space-y-4">
       <PageTitle subtitle={`${formatDate(filter.start, lang)} – ${formatDate(filter.end, lang)}`}>
@@ -44,11 +50,23 @@ export default function FigureRecordsPage() {
           <table className="min-w-full text-left text-sm">
             <thead className="bg-slate-100">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("reports.records.column.code")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.records.column.name")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.records.column.date")}</th>
-                <th scope="col" className="px-3 py-2">{t("reports.records.column.detail")}</th>
-                {hasAmount ? <th scope="col" className="px-3 py-2 text-right">{t("reports.records.column.amount")}</th> : null}
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.records.column.code")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.records.column.name")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.records.column.date")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("reports.records.column.detail")}
+                </th>
+                {hasAmount ? (
+                  <th scope="col" className="px-3 py-2 text-right">
+                    {t("reports.records.column.amount")}
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -66,7 +84,11 @@ export default function FigureRecordsPage() {
                   <td className="px-3 py-2">{row.name}</td>
                   <td className="px-3 py-2">{row.date ?? ""}</td>
                   <td className="px-3 py-2">{detailText(row.detail)}</td>
-                  {hasAmount ? <td className="px-3 py-2 text-right">{row.amountVnd === null ? "" : formatVnd(row.amountVnd, lang)}</td> : null}
+                  {hasAmount ? (
+                    <td className="px-3 py-2 text-right">
+                      {row.amountVnd === null ? "" : formatVnd(row.amountVnd, lang)}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

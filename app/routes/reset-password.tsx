@@ -65,7 +65,9 @@ export default function ResetPasswordPage() {
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
-  const rejected = [form.errors, fields.token.errors, fields.password.errors].some((errors) => errors?.includes(INVALID_TOKEN));
+  const rejected = [form.errors, fields.token.errors, fields.password.errors].some((errors) =>
+    errors?.includes(INVALID_TOKEN),
+  );
   if (!token || rejected) {
     return (
       <div className="mx-auto max-w-md">

@@ -47,12 +47,24 @@ export default function SubsidyProgrammesPage() {
             <caption className="sr-only">{t("subsidies.programmes.title")}</caption>
             <thead className="bg-slate-100 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("subsidies.programmes.fields.name")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.programmes.fields.fiscalYear")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.programmes.fields.owner")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.lines.total")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.lines.spent")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.lines.remaining")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.programmes.fields.name")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.programmes.fields.fiscalYear")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.programmes.fields.owner")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.lines.total")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.lines.spent")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.lines.remaining")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
@@ -66,9 +78,15 @@ export default function SubsidyProgrammesPage() {
                   </td>
                   <td className="px-3 py-2 tabular-nums">{p.fiscalYear}</td>
                   <td className="px-3 py-2">{p.ownerName}</td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={p.totalVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={p.spentVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={p.remainingVnd} /></td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={p.totalVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={p.spentVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={p.remainingVnd} />
+                  </td>
                 </tr>
               ))}
             </tbody>

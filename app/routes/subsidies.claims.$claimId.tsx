@@ -1,4 +1,11 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  useForm,
+  type SubmissionResult,
+} from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
@@ -72,7 +79,10 @@ export async function action({ request, params, context }: Route.ActionArgs) {
         await startReview(base);
         break;
       case "request-info":
-        await requestMoreInfo({ ...base, note: (value as z.infer<(typeof CLAIM_REVIEW_SCHEMAS)["request-info"]>).note });
+        await requestMoreInfo({
+          ...base,
+          note: (value as z.infer<(typeof CLAIM_REVIEW_SCHEMAS)["request-info"]>).note,
+        });
         break;
       case "approve": {
         const v = value as z.infer<(typeof CLAIM_REVIEW_SCHEMAS)["approve"]>;
@@ -97,7 +107,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   });
 }
 
-function useIntentForm<I extends ClaimReviewIntent>(intent: I, actionData: unknown, defaultValue?: Record<string, string>) {
+function useIntentForm<I extends ClaimReviewIntent>(
+  intent: I,
+  actionData: unknown,
+  defaultValue?: Record<string, string>,
+) {
   return useForm({
     id: intent,
     defaultValue,
@@ -155,20 +169,34 @@ export default function ClaimReviewPage() {
                 <FormErrors errors={approveForm.errors} />
                 <TextField
                   label={t("subsidies.claims.actions.amount")}
-                  hint={preview ? t("subsidies.claims.actions.amountHint", { max: formatVnd(preview.amountVnd, language) }) : undefined}
+                  hint={
+                    preview
+                      ? t("subsidies.claims.actions.amountHint", { max: formatVnd(preview.amountVnd, language) })
+                      : undefined
+                  }
                   inputMode="numeric"
                   errors={approveFields.amountVnd.errors}
                   {...getInputProps(approveFields.amountVnd, { type: "text" })}
                 />
-                <SelectField label={t("subsidies.claims.actions.budgetLine")} errors={approveFields.budgetLineId.errors} {...getSelectProps(approveFields.budgetLineId)}>
+                <SelectField
+                  label={t("subsidies.claims.actions.budgetLine")}
+                  errors={approveFields.budgetLineId.errors}
+                  {...getSelectProps(approveFields.budgetLineId)}
+                >
                   <option value="">{t("subsidies.claims.actions.firstLine")}</option>
                   {view.lines.map((l) => (
                     <option key={l.id} value={l.id}>
-                      {l.code} · {t(`subsidies.fundingSources.${l.fundingSource}`)} · {t("subsidies.claims.actions.lineLeft", { amount: formatVnd(l.availableVnd, language) })}
+                      {l.code} · {t(`subsidies.fundingSources.${l.fundingSource}`)} ·{" "}
+                      {t("subsidies.claims.actions.lineLeft", { amount: formatVnd(l.availableVnd, language) })}
                     </option>
                   ))}
                 </SelectField>
-                <TextAreaField label={t("subsidies.claims.actions.approveNote")} rows={3} errors={approveFields.note.errors} {...getTextareaProps(approveFields.note)} />
+                <TextAreaField
+                  label={t("subsidies.claims.actions.approveNote")}
+                  rows={3}
+                  errors={approveFields.note.errors}
+                  {...getTextareaProps(approveFields.note)}
+                />
                 <Button disabled={busy}>{t("subsidies.claims.actions.approve")}</Button>
               </Form>
             </Card>
@@ -178,7 +206,12 @@ export default function ClaimReviewPage() {
               <Form method="post" {...getFormProps(infoForm)} className="space-y-3">
                 <input type="hidden" name="intent" value="request-info" />
                 <FormErrors errors={infoForm.errors} />
-                <TextAreaField label={t("subsidies.claims.actions.infoNote")} rows={4} errors={infoFields.note.errors} {...getTextareaProps(infoFields.note)} />
+                <TextAreaField
+                  label={t("subsidies.claims.actions.infoNote")}
+                  rows={4}
+                  errors={infoFields.note.errors}
+                  {...getTextareaProps(infoFields.note)}
+                />
                 <Button variant="secondary" disabled={busy}>
                   {t("subsidies.claims.actions.requestInfo")}
                 </Button>
@@ -190,7 +223,12 @@ export default function ClaimReviewPage() {
               <Form method="post" {...getFormProps(rejectForm)} className="space-y-3">
                 <input type="hidden" name="intent" value="reject" />
                 <FormErrors errors={rejectForm.errors} />
-                <TextAreaField label={t("subsidies.claims.actions.rejectReason")} rows={4} errors={rejectFields.reason.errors} {...getTextareaProps(rejectFields.reason)} />
+                <TextAreaField
+                  label={t("subsidies.claims.actions.rejectReason")}
+                  rows={4}
+                  errors={rejectFields.reason.errors}
+                  {...getTextareaProps(rejectFields.reason)}
+                />
                 <Button variant="danger" disabled={busy}>
                   {t("subsidies.claims.actions.reject")}
                 </Button>
@@ -206,10 +244,20 @@ export default function ClaimReviewPage() {
             <input type="hidden" name="intent" value="pay" />
             <div className="sm:col-span-3">
               <FormErrors errors={payForm.errors} />
-              <p className="text-sm text-slate-700">{t("subsidies.claims.actions.payIntro", { amount: formatVnd(view.position.outstandingVnd, language) })}</p>
+              <p className="text-sm text-slate-700">
+                {t("subsidies.claims.actions.payIntro", { amount: formatVnd(view.position.outstandingVnd, language) })}
+              </p>
             </div>
-            <TextField label={t("subsidies.claims.actions.paymentReference")} errors={payFields.paymentReference.errors} {...getInputProps(payFields.paymentReference, { type: "text" })} />
-            <TextField label={t("subsidies.claims.actions.paidOn")} errors={payFields.paidOn.errors} {...getInputProps(payFields.paidOn, { type: "date" })} />
+            <TextField
+              label={t("subsidies.claims.actions.paymentReference")}
+              errors={payFields.paymentReference.errors}
+              {...getInputProps(payFields.paymentReference, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.claims.actions.paidOn")}
+              errors={payFields.paidOn.errors}
+              {...getInputProps(payFields.paidOn, { type: "date" })}
+            />
             <div>
               <Button disabled={busy}>{t("subsidies.claims.actions.pay")}</Button>
             </div>
@@ -223,11 +271,28 @@ export default function ClaimReviewPage() {
             <input type="hidden" name="intent" value="clawback" />
             <div className="sm:col-span-3">
               <FormErrors errors={clawbackForm.errors} />
-              <p className="text-sm text-slate-700">{t("subsidies.claims.actions.clawbackIntro", { amount: formatVnd(view.position.paidNetVnd, language) })}</p>
+              <p className="text-sm text-slate-700">
+                {t("subsidies.claims.actions.clawbackIntro", { amount: formatVnd(view.position.paidNetVnd, language) })}
+              </p>
             </div>
-            <TextField label={t("subsidies.claims.actions.amount")} inputMode="numeric" errors={clawbackFields.amountVnd.errors} {...getInputProps(clawbackFields.amountVnd, { type: "text" })} />
-            <TextField label={t("subsidies.claims.actions.clawbackReference")} errors={clawbackFields.reference.errors} {...getInputProps(clawbackFields.reference, { type: "text" })} />
-            <TextAreaField className="sm:col-span-3" label={t("subsidies.claims.actions.clawbackReason")} rows={2} errors={clawbackFields.reason.errors} {...getTextareaProps(clawbackFields.reason)} />
+            <TextField
+              label={t("subsidies.claims.actions.amount")}
+              inputMode="numeric"
+              errors={clawbackFields.amountVnd.errors}
+              {...getInputProps(clawbackFields.amountVnd, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.claims.actions.clawbackReference")}
+              errors={clawbackFields.reference.errors}
+              {...getInputProps(clawbackFields.reference, { type: "text" })}
+            />
+            <TextAreaField
+              className="sm:col-span-3"
+              label={t("subsidies.claims.actions.clawbackReason")}
+              rows={2}
+              errors={clawbackFields.reason.errors}
+              {...getTextareaProps(clawbackFields.reason)}
+            />
             <div>
               <Button variant="danger" disabled={busy}>
                 {t("subsidies.claims.actions.clawback")}
@@ -237,7 +302,10 @@ export default function ClaimReviewPage() {
         </Card>
       ) : null}
 
-      <ClaimSummary view={view as unknown as ClaimDetailView} fileHref={(fileId) => `/claims/${c.id}/files/${fileId}`} />
+      <ClaimSummary
+        view={view as unknown as ClaimDetailView}
+        fileHref={(fileId) => `/claims/${c.id}/files/${fileId}`}
+      />
     </div>
   );
 }

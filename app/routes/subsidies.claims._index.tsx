@@ -56,14 +56,30 @@ export default function ClaimsQueuePage() {
             <caption className="sr-only">{t("subsidies.claims.queueTitle")}</caption>
             <thead className="bg-slate-100 text-left">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.number")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.claimant")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.training")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.status")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.fee")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.requested")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("subsidies.claims.fields.approved")}</th>
-                <th scope="col" className="px-3 py-2">{t("subsidies.claims.fields.filedAt")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.number")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.claimant")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.training")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.status")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.fee")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.requested")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  {t("subsidies.claims.fields.approved")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("subsidies.claims.fields.filedAt")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
@@ -85,10 +101,18 @@ export default function ClaimsQueuePage() {
                       {c.providerName} · {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)}
                     </span>
                   </td>
-                  <td className="px-3 py-2"><ClaimStatusBadge status={c.status} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.feeVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.requestedVnd} /></td>
-                  <td className="px-3 py-2 text-right"><Vnd amount={c.approvedVnd} /></td>
+                  <td className="px-3 py-2">
+                    <ClaimStatusBadge status={c.status} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.feeVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.requestedVnd} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <Vnd amount={c.approvedVnd} />
+                  </td>
                   <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(c.filedAt, language)}</td>
                 </tr>
               ))}

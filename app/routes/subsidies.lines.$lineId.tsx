@@ -100,16 +100,22 @@ export default function BudgetLinePage() {
           {figures.map(([key, value]) => (
             <div key={key}>
               <dt className="text-slate-700">{t(key)}</dt>
-              <dd className="text-lg font-semibold"><Vnd amount={value} /></dd>
+              <dd className="text-lg font-semibold">
+                <Vnd amount={value} />
+              </dd>
             </div>
           ))}
           <div>
             <dt className="text-slate-700">{t("subsidies.lines.remaining")}</dt>
-            <dd className="text-2xl font-bold text-brand-800" data-testid="line-remaining"><Vnd amount={balance.remainingVnd} /></dd>
+            <dd className="text-2xl font-bold text-brand-800" data-testid="line-remaining">
+              <Vnd amount={balance.remainingVnd} />
+            </dd>
           </div>
         </dl>
         <p className="mt-3 text-sm text-slate-700">{t("subsidies.lines.remainingExplained")}</p>
-        {balance.remainingVnd !== balance.availableVnd ? <Alert tone="error">{t("subsidies.lines.mismatch")}</Alert> : null}
+        {balance.remainingVnd !== balance.availableVnd ? (
+          <Alert tone="error">{t("subsidies.lines.mismatch")}</Alert>
+        ) : null}
       </Card>
 
       {canManage ? (
@@ -119,15 +125,40 @@ export default function BudgetLinePage() {
             <div className="sm:col-span-2">
               <FormErrors errors={form.errors} />
             </div>
-            <SelectField label={t("subsidies.lines.fields.direction")} errors={fields.direction.errors} {...getSelectProps(fields.direction)}>
+            <SelectField
+              label={t("subsidies.lines.fields.direction")}
+              errors={fields.direction.errors}
+              {...getSelectProps(fields.direction)}
+            >
               <option value="">{t("subsidies.choose")}</option>
               <option value="raise">{t("subsidies.lines.directions.raise")}</option>
               <option value="cut">{t("subsidies.lines.directions.cut")}</option>
             </SelectField>
-            <TextField label={t("subsidies.lines.fields.amountVnd")} hint={t("subsidies.money.hint")} inputMode="numeric" errors={fields.amountVnd.errors} {...getInputProps(fields.amountVnd, { type: "text" })} />
-            <TextField label={t("subsidies.lines.fields.documentNumber")} hint={t("subsidies.lines.fields.documentNumberHint")} errors={fields.documentNumber.errors} {...getInputProps(fields.documentNumber, { type: "text" })} />
-            <TextField label={t("subsidies.lines.fields.documentDate")} errors={fields.documentDate.errors} {...getInputProps(fields.documentDate, { type: "date" })} />
-            <TextAreaField className="sm:col-span-2" label={t("subsidies.lines.fields.reason")} rows={2} errors={fields.reason.errors} {...getTextareaProps(fields.reason)} />
+            <TextField
+              label={t("subsidies.lines.fields.amountVnd")}
+              hint={t("subsidies.money.hint")}
+              inputMode="numeric"
+              errors={fields.amountVnd.errors}
+              {...getInputProps(fields.amountVnd, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.lines.fields.documentNumber")}
+              hint={t("subsidies.lines.fields.documentNumberHint")}
+              errors={fields.documentNumber.errors}
+              {...getInputProps(fields.documentNumber, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.lines.fields.documentDate")}
+              errors={fields.documentDate.errors}
+              {...getInputProps(fields.documentDate, { type: "date" })}
+            />
+            <TextAreaField
+              className="sm:col-span-2"
+              label={t("subsidies.lines.fields.reason")}
+              rows={2}
+              errors={fields.reason.errors}
+              {...getTextareaProps(fields.reason)}
+            />
             <div className="sm:col-span-2">
               <Button disabled={busy}>{t("subsidies.lines.amend")}</Button>
             </div>
@@ -145,13 +176,27 @@ export default function BudgetLinePage() {
               <caption className="sr-only">{t("subsidies.lines.ledgerTitle")}</caption>
               <thead className="text-left">
                 <tr className="border-b border-slate-200">
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.ledger.at")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.ledger.kind")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.ledger.claim")}</th>
-                  <th scope="col" className="py-2 pr-3 text-right">{t("subsidies.ledger.amount")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.ledger.reason")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.ledger.actor")}</th>
-                  <th scope="col" className="py-2 text-right">{t("subsidies.ledger.availableAfter")}</th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.ledger.at")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.ledger.kind")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.ledger.claim")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3 text-right">
+                    {t("subsidies.ledger.amount")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.ledger.reason")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.ledger.actor")}
+                  </th>
+                  <th scope="col" className="py-2 text-right">
+                    {t("subsidies.ledger.availableAfter")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200">
@@ -159,28 +204,46 @@ export default function BudgetLinePage() {
                   row.type === "amendment" ? (
                     <tr key={`a-${row.amendment.id}`} className="bg-slate-50">
                       <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(row.at, language)}</td>
-                      <td className="py-2 pr-3">{t(row.amendment.deltaVnd > 0 ? "subsidies.lines.directions.raise" : "subsidies.lines.directions.cut")}</td>
+                      <td className="py-2 pr-3">
+                        {t(
+                          row.amendment.deltaVnd > 0
+                            ? "subsidies.lines.directions.raise"
+                            : "subsidies.lines.directions.cut",
+                        )}
+                      </td>
                       <td className="py-2 pr-3">
                         {row.amendment.documentNumber}
                         {row.amendment.documentDate ? ` (${formatDate(row.amendment.documentDate, language)})` : ""}
                       </td>
-                      <td className="py-2 pr-3 text-right tabular-nums">{formatVnd(row.amendment.deltaVnd, language)}</td>
+                      <td className="py-2 pr-3 text-right tabular-nums">
+                        {formatVnd(row.amendment.deltaVnd, language)}
+                      </td>
                       <td className="py-2 pr-3">{row.amendment.reason}</td>
                       <td className="py-2 pr-3">{row.amendment.actorName}</td>
-                      <td className="py-2 text-right"><Vnd amount={row.availableAfter} /></td>
+                      <td className="py-2 text-right">
+                        <Vnd amount={row.availableAfter} />
+                      </td>
                     </tr>
                   ) : (
                     <tr key={`e-${row.entry.id}`}>
                       <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(row.at, language)}</td>
                       <td className="py-2 pr-3">{t(`subsidies.ledgerKinds.${row.entry.kind}`)}</td>
                       <td className="py-2 pr-3">
-                        {readsAll ? <ClaimLink id={row.entry.claimId} seq={row.entry.claimSeq} staff={readsAll || canReview} /> : null}
-                        {row.entry.reference ? <span className="block text-xs text-slate-600">{row.entry.reference}</span> : null}
+                        {readsAll ? (
+                          <ClaimLink id={row.entry.claimId} seq={row.entry.claimSeq} staff={readsAll || canReview} />
+                        ) : null}
+                        {row.entry.reference ? (
+                          <span className="block text-xs text-slate-600">{row.entry.reference}</span>
+                        ) : null}
                       </td>
-                      <td className="py-2 pr-3 text-right"><Vnd amount={row.entry.amountVnd} /></td>
+                      <td className="py-2 pr-3 text-right">
+                        <Vnd amount={row.entry.amountVnd} />
+                      </td>
                       <td className="py-2 pr-3">{row.entry.reason}</td>
                       <td className="py-2 pr-3">{row.entry.actorName ?? t("subsidies.ledger.system")}</td>
-                      <td className="py-2 text-right"><Vnd amount={row.availableAfter} /></td>
+                      <td className="py-2 text-right">
+                        <Vnd amount={row.availableAfter} />
+                      </td>
                     </tr>
                   ),
                 )}

@@ -18,7 +18,12 @@ import { readIntent } from "~/lib/intent.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { bpsToPercent } from "~/modules/subsidy/calculation";
-import { linkableCohorts, linkCohort, listLinkedCohorts, unlinkCohort } from "~/modules/subsidy/enrollment-subsidy.server";
+import {
+  linkableCohorts,
+  linkCohort,
+  listLinkedCohorts,
+  unlinkCohort,
+} from "~/modules/subsidy/enrollment-subsidy.server";
 import { addBudgetLine, getSubsidyProgramme } from "~/modules/subsidy/programmes.server";
 import { BudgetLineSchema, LinkCohortSchema, UnlinkCohortSchema } from "~/modules/subsidy/schema";
 import { FUNDING_SOURCES } from "~/modules/subsidy/types";
@@ -29,7 +34,10 @@ export const handle = { titleKey: "subsidies.programmes.detailTitle" };
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   await requirePermission(request, "read:subsidies:any");
   const detail = await getSubsidyProgramme(params.programmeId);
-  const [linked, linkable] = await Promise.all([listLinkedCohorts(detail.programme.id), linkableCohorts(detail.programme.fiscalYear)]);
+  const [linked, linkable] = await Promise.all([
+    listLinkedCohorts(detail.programme.id),
+    linkableCohorts(detail.programme.fiscalYear),
+  ]);
   // The add-line form's idempotency key (a new one after each save, as the page reloads its data).
   return { ...detail, linked, linkable, submissionKey: newSubmissionKey() };
 });
@@ -70,7 +78,8 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 export default function SubsidyProgrammePage() {
   const { t, i18n } = useTranslation();
-  const { programme, parent, owner, lines, rules, claimCount, linked, linkable, submissionKey } = useLoaderData<typeof loader>();
+  const { programme, parent, owner, lines, rules, claimCount, linked, linkable, submissionKey } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -93,13 +102,20 @@ export default function SubsidyProgrammePage() {
   const saved = savedIntent(actionData);
   const unlinkResult = resultFor(actionData, "unlink-cohort");
   const totals = lines.reduce(
-    (s, l) => ({ total: s.total + l.balance.totalVnd, outstanding: s.outstanding + l.balance.outstandingVnd, spent: s.spent + l.balance.spentVnd, remaining: s.remaining + l.balance.remainingVnd }),
+    (s, l) => ({
+      total: s.total + l.balance.totalVnd,
+      outstanding: s.outstanding + l.balance.outstandingVnd,
+      spent: s.spent + l.balance.spentVnd,
+      remaining: s.remaining + l.balance.remainingVnd,
+    }),
     { total: 0, outstanding: 0, spent: 0, remaining: 0 },
   );
 
   return (
     <div className="space-y-6">
-      <PageTitle subtitle={`${en ? parent.nameEn : parent.nameVi} · ${t("subsidies.programmes.fields.fiscalYear")} ${programme.fiscalYear}`}>
+      <PageTitle
+        subtitle={`${en ? parent.nameEn : parent.nameVi} · ${t("subsidies.programmes.fields.fiscalYear")} ${programme.fiscalYear}`}
+      >
         {en ? programme.nameEn : programme.nameVi}
       </PageTitle>
       <p className="flex flex-wrap gap-4 text-sm">
@@ -115,7 +131,9 @@ export default function SubsidyProgrammePage() {
       {saved === "add-line" ? <Alert tone="success">{t("subsidies.lines.created")}</Alert> : null}
       {saved === "link-cohort" ? <Alert tone="success">{t("subsidies.cohorts.linked")}</Alert> : null}
       {saved === "unlink-cohort" ? <Alert tone="success">{t("subsidies.cohorts.unlinked")}</Alert> : null}
-      {unlinkResult?.error ? <FormErrors errors={Object.values(unlinkResult.error).flat().filter(Boolean) as string[]} /> : null}
+      {unlinkResult?.error ? (
+        <FormErrors errors={Object.values(unlinkResult.error).flat().filter(Boolean) as string[]} />
+      ) : null}
 
       <Card title={t("subsidies.programmes.detailsTitle")}>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
@@ -137,12 +155,24 @@ export default function SubsidyProgrammePage() {
               <caption className="sr-only">{t("subsidies.lines.title")}</caption>
               <thead className="text-left">
                 <tr className="border-b border-slate-200">
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.lines.fields.code")}</th>
-                  <th scope="col" className="py-2 pr-3">{t("subsidies.lines.fields.fundingSource")}</th>
-                  <th scope="col" className="py-2 pr-3 text-right">{t("subsidies.lines.total")}</th>
-                  <th scope="col" className="py-2 pr-3 text-right">{t("subsidies.lines.outstanding")}</th>
-                  <th scope="col" className="py-2 pr-3 text-right">{t("subsidies.lines.spent")}</th>
-                  <th scope="col" className="py-2 text-right">{t("subsidies.lines.remaining")}</th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.lines.fields.code")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    {t("subsidies.lines.fields.fundingSource")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3 text-right">
+                    {t("subsidies.lines.total")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3 text-right">
+                    {t("subsidies.lines.outstanding")}
+                  </th>
+                  <th scope="col" className="py-2 pr-3 text-right">
+                    {t("subsidies.lines.spent")}
+                  </th>
+                  <th scope="col" className="py-2 text-right">
+                    {t("subsidies.lines.remaining")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200">
@@ -157,35 +187,66 @@ export default function SubsidyProgrammePage() {
                       {t(`subsidies.fundingSources.${line.fundingSource}`)}
                       <p className="text-xs text-slate-600">{line.sourceName}</p>
                     </td>
-                    <td className="py-2 pr-3 text-right"><Vnd amount={line.balance.totalVnd} /></td>
-                    <td className="py-2 pr-3 text-right"><Vnd amount={line.balance.outstandingVnd} /></td>
-                    <td className="py-2 pr-3 text-right"><Vnd amount={line.balance.spentVnd} /></td>
-                    <td className="py-2 text-right font-semibold"><Vnd amount={line.balance.remainingVnd} /></td>
+                    <td className="py-2 pr-3 text-right">
+                      <Vnd amount={line.balance.totalVnd} />
+                    </td>
+                    <td className="py-2 pr-3 text-right">
+                      <Vnd amount={line.balance.outstandingVnd} />
+                    </td>
+                    <td className="py-2 pr-3 text-right">
+                      <Vnd amount={line.balance.spentVnd} />
+                    </td>
+                    <td className="py-2 text-right font-semibold">
+                      <Vnd amount={line.balance.remainingVnd} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
               <tfoot>
                 <tr className="border-t-2 border-slate-300 font-semibold">
-                  <th scope="row" colSpan={2} className="py-2 pr-3 text-left">{t("subsidies.lines.allLines")}</th>
-                  <td className="py-2 pr-3 text-right"><Vnd amount={totals.total} /></td>
-                  <td className="py-2 pr-3 text-right"><Vnd amount={totals.outstanding} /></td>
-                  <td className="py-2 pr-3 text-right"><Vnd amount={totals.spent} /></td>
-                  <td className="py-2 text-right"><Vnd amount={totals.remaining} /></td>
+                  <th scope="row" colSpan={2} className="py-2 pr-3 text-left">
+                    {t("subsidies.lines.allLines")}
+                  </th>
+                  <td className="py-2 pr-3 text-right">
+                    <Vnd amount={totals.total} />
+                  </td>
+                  <td className="py-2 pr-3 text-right">
+                    <Vnd amount={totals.outstanding} />
+                  </td>
+                  <td className="py-2 pr-3 text-right">
+                    <Vnd amount={totals.spent} />
+                  </td>
+                  <td className="py-2 text-right">
+                    <Vnd amount={totals.remaining} />
+                  </td>
                 </tr>
               </tfoot>
             </table>
           </div>
         )}
         {canManage ? (
-          <Form method="post" {...getFormProps(lineForm)} className="mt-6 grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-2">
+          <Form
+            method="post"
+            {...getFormProps(lineForm)}
+            className="mt-6 grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-2"
+          >
             <h3 className="text-base font-semibold sm:col-span-2">{t("subsidies.lines.addTitle")}</h3>
             <input type="hidden" name="intent" value="add-line" />
             <input type="hidden" name="submissionKey" value={submissionKey} />
             <div className="sm:col-span-2">
               <FormErrors errors={lineForm.errors} />
             </div>
-            <TextField label={t("subsidies.lines.fields.code")} hint={t("subsidies.lines.fields.codeHint")} errors={lineFields.code.errors} {...getInputProps(lineFields.code, { type: "text" })} />
-            <SelectField label={t("subsidies.lines.fields.fundingSource")} errors={lineFields.fundingSource.errors} {...getSelectProps(lineFields.fundingSource)}>
+            <TextField
+              label={t("subsidies.lines.fields.code")}
+              hint={t("subsidies.lines.fields.codeHint")}
+              errors={lineFields.code.errors}
+              {...getInputProps(lineFields.code, { type: "text" })}
+            />
+            <SelectField
+              label={t("subsidies.lines.fields.fundingSource")}
+              errors={lineFields.fundingSource.errors}
+              {...getSelectProps(lineFields.fundingSource)}
+            >
               <option value="">{t("subsidies.choose")}</option>
               {FUNDING_SOURCES.map((s) => (
                 <option key={s} value={s}>
@@ -229,7 +290,10 @@ export default function SubsidyProgrammePage() {
             {rules.map((r) => (
               <li key={r.id} className="rounded-md border border-slate-200 p-4">
                 <h3 className="font-semibold">
-                  {t("subsidies.rules.versionHeading", { version: r.version, date: formatDateTime(r.effectiveFrom, language) })}
+                  {t("subsidies.rules.versionHeading", {
+                    version: r.version,
+                    date: formatDateTime(r.effectiveFrom, language),
+                  })}
                 </h3>
                 <dl className="mt-2 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
                   <dt className="font-medium text-slate-700">{t("subsidies.rules.fields.share")}</dt>
@@ -240,15 +304,22 @@ export default function SubsidyProgrammePage() {
                   <dd>{r.costCategories.map((c) => t(`subsidies.costCategories.${c}`)).join("; ")}</dd>
                   <dt className="font-medium text-slate-700">{t("subsidies.rules.fields.caps")}</dt>
                   <dd>
-                    {t("subsidies.rules.capsSummary.perClaim")}: <Vnd amount={r.capPerClaimVnd} /> · {t("subsidies.rules.capsSummary.perYear")}:{" "}
-                    <Vnd amount={r.capPerBeneficiaryYearVnd} /> · {t("subsidies.rules.capsSummary.perHour")}: <Vnd amount={r.capPerHourVnd} />
+                    {t("subsidies.rules.capsSummary.perClaim")}: <Vnd amount={r.capPerClaimVnd} /> ·{" "}
+                    {t("subsidies.rules.capsSummary.perYear")}: <Vnd amount={r.capPerBeneficiaryYearVnd} /> ·{" "}
+                    {t("subsidies.rules.capsSummary.perHour")}: <Vnd amount={r.capPerHourVnd} />
                   </dd>
                   <dt className="font-medium text-slate-700">{t("subsidies.rules.fields.conditions")}</dt>
                   <dd>
                     {[
-                      r.minAttendanceBps !== null ? t("subsidies.rules.conditionsSummary.attendance", { percent: bpsToPercent(r.minAttendanceBps) }) : null,
+                      r.minAttendanceBps !== null
+                        ? t("subsidies.rules.conditionsSummary.attendance", {
+                            percent: bpsToPercent(r.minAttendanceBps),
+                          })
+                        : null,
                       r.requireAssessmentsPassed ? t("subsidies.rules.conditionsSummary.assessments") : null,
-                      r.claimWindowDays !== null ? t("subsidies.rules.conditionsSummary.window", { days: r.claimWindowDays }) : null,
+                      r.claimWindowDays !== null
+                        ? t("subsidies.rules.conditionsSummary.window", { days: r.claimWindowDays })
+                        : null,
                       t("subsidies.rules.conditionsSummary.startupAge", { years: r.startupMaxAgeYears }),
                       r.requireVerifiedRegistration ? t("subsidies.rules.conditionsSummary.verified") : null,
                       t("subsidies.rules.conditionsSummary.province", { province: r.province }),
@@ -278,14 +349,18 @@ export default function SubsidyProgrammePage() {
             {linked.map((c) => (
               <li key={c.id} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
                 <span>
-                  <span className="font-medium">{c.code}</span> · {en ? c.courseTitleEn : c.courseTitleVi} · {formatDate(c.startsOn, language)} –{" "}
-                  {formatDate(c.endsOn, language)} · <Vnd amount={c.feeVnd} />
+                  <span className="font-medium">{c.code}</span> · {en ? c.courseTitleEn : c.courseTitleVi} ·{" "}
+                  {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)} · <Vnd amount={c.feeVnd} />
                 </span>
                 {canManage ? (
                   <Form method="post">
                     <input type="hidden" name="intent" value="unlink-cohort" />
                     <input type="hidden" name="cohortId" value={c.id} />
-                    <Button variant="ghost" disabled={busy} aria-label={t("subsidies.cohorts.unlinkNamed", { code: c.code })}>
+                    <Button
+                      variant="ghost"
+                      disabled={busy}
+                      aria-label={t("subsidies.cohorts.unlinkNamed", { code: c.code })}
+                    >
                       {t("subsidies.cohorts.unlink")}
                     </Button>
                   </Form>
@@ -295,10 +370,19 @@ export default function SubsidyProgrammePage() {
           </ul>
         )}
         {canManage ? (
-          <Form method="post" {...getFormProps(linkForm)} className="mt-4 flex flex-wrap items-end gap-3 border-t border-slate-200 pt-4">
+          <Form
+            method="post"
+            {...getFormProps(linkForm)}
+            className="mt-4 flex flex-wrap items-end gap-3 border-t border-slate-200 pt-4"
+          >
             <input type="hidden" name="intent" value="link-cohort" />
             <FormErrors errors={linkForm.errors} />
-            <SelectField label={t("subsidies.cohorts.cohort")} className="min-w-72 flex-1" errors={linkFields.cohortId.errors} {...getSelectProps(linkFields.cohortId)}>
+            <SelectField
+              label={t("subsidies.cohorts.cohort")}
+              className="min-w-72 flex-1"
+              errors={linkFields.cohortId.errors}
+              {...getSelectProps(linkFields.cohortId)}
+            >
               <option value="">{t("subsidies.choose")}</option>
               {linkable.map((c) => (
                 <option key={c.id} value={c.id}>

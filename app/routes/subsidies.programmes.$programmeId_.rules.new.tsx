@@ -25,7 +25,13 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const { programme, parent } = await getSubsidyProgramme(params.programmeId);
   const latest = await latestRuleVersion(programme.id);
   // The form's idempotency key: the same form sent twice makes one rule version.
-  return { programme, province: parent.province, latest, today: vietnamDate(new Date()), submissionKey: newSubmissionKey() };
+  return {
+    programme,
+    province: parent.province,
+    latest,
+    today: vietnamDate(new Date()),
+    submissionKey: newSubmissionKey(),
+  };
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -76,7 +82,11 @@ export default function NewRuleVersionPage() {
           {t("subsidies.rules.backToProgramme")}
         </Link>
       </p>
-      <p className="text-sm text-slate-700">{latest ? t("subsidies.rules.newIntroNext", { version: latest.version + 1 }) : t("subsidies.rules.newIntroFirst")}</p>
+      <p className="text-sm text-slate-700">
+        {latest
+          ? t("subsidies.rules.newIntroNext", { version: latest.version + 1 })
+          : t("subsidies.rules.newIntroFirst")}
+      </p>
       <Card>
         <Form method="post" {...getFormProps(form)} className="space-y-5">
           <FormErrors errors={form.errors} />
@@ -88,26 +98,32 @@ export default function NewRuleVersionPage() {
             {...getInputProps(fields.effectiveFrom, { type: "date" })}
           />
           <fieldset aria-describedby={fields.beneficiaryKinds.errors?.length ? "beneficiaryKinds-error" : undefined}>
-            <legend className="text-sm font-medium text-slate-800">{t("subsidies.rules.fields.beneficiaryKinds")}</legend>
+            <legend className="text-sm font-medium text-slate-800">
+              {t("subsidies.rules.fields.beneficiaryKinds")}
+            </legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-2">
-              {getCollectionProps(fields.beneficiaryKinds, { type: "checkbox", options: [...BENEFICIARY_KINDS] }).map((props) => (
-                <label key={props.key} className="flex items-start gap-2 text-sm">
-                  <input {...props} key={props.key} className="mt-1 h-4 w-4" />
-                  {t(`subsidies.beneficiaryKinds.${props.value}`)}
-                </label>
-              ))}
+              {getCollectionProps(fields.beneficiaryKinds, { type: "checkbox", options: [...BENEFICIARY_KINDS] }).map(
+                (props) => (
+                  <label key={props.key} className="flex items-start gap-2 text-sm">
+                    <input {...props} key={props.key} className="mt-1 h-4 w-4" />
+                    {t(`subsidies.beneficiaryKinds.${props.value}`)}
+                  </label>
+                ),
+              )}
             </div>
             <FieldErrors id="beneficiaryKinds-error" errors={fields.beneficiaryKinds.errors} />
           </fieldset>
           <fieldset aria-describedby={fields.costCategories.errors?.length ? "costCategories-error" : undefined}>
             <legend className="text-sm font-medium text-slate-800">{t("subsidies.rules.fields.costCategories")}</legend>
             <div className="mt-2 grid gap-2 sm:grid-cols-2">
-              {getCollectionProps(fields.costCategories, { type: "checkbox", options: [...COST_CATEGORIES] }).map((props) => (
-                <label key={props.key} className="flex items-start gap-2 text-sm">
-                  <input {...props} key={props.key} className="mt-1 h-4 w-4" />
-                  {t(`subsidies.costCategories.${props.value}`)}
-                </label>
-              ))}
+              {getCollectionProps(fields.costCategories, { type: "checkbox", options: [...COST_CATEGORIES] }).map(
+                (props) => (
+                  <label key={props.key} className="flex items-start gap-2 text-sm">
+                    <input {...props} key={props.key} className="mt-1 h-4 w-4" />
+                    {t(`subsidies.costCategories.${props.value}`)}
+                  </label>
+                ),
+              )}
             </div>
             <FieldErrors id="costCategories-error" errors={fields.costCategories.errors} />
           </fieldset>
@@ -119,19 +135,70 @@ export default function NewRuleVersionPage() {
             {...getInputProps(fields.sharePercent, { type: "text" })}
           />
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label={t("subsidies.rules.fields.capPerClaimVnd")} hint={t("subsidies.rules.fields.capHint")} inputMode="numeric" errors={fields.capPerClaimVnd.errors} {...getInputProps(fields.capPerClaimVnd, { type: "text" })} />
-            <TextField label={t("subsidies.rules.fields.capPerBeneficiaryYearVnd")} hint={t("subsidies.rules.fields.capHint")} inputMode="numeric" errors={fields.capPerBeneficiaryYearVnd.errors} {...getInputProps(fields.capPerBeneficiaryYearVnd, { type: "text" })} />
-            <TextField label={t("subsidies.rules.fields.capPerHourVnd")} hint={t("subsidies.rules.fields.capHint")} inputMode="numeric" errors={fields.capPerHourVnd.errors} {...getInputProps(fields.capPerHourVnd, { type: "text" })} />
+            <TextField
+              label={t("subsidies.rules.fields.capPerClaimVnd")}
+              hint={t("subsidies.rules.fields.capHint")}
+              inputMode="numeric"
+              errors={fields.capPerClaimVnd.errors}
+              {...getInputProps(fields.capPerClaimVnd, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.rules.fields.capPerBeneficiaryYearVnd")}
+              hint={t("subsidies.rules.fields.capHint")}
+              inputMode="numeric"
+              errors={fields.capPerBeneficiaryYearVnd.errors}
+              {...getInputProps(fields.capPerBeneficiaryYearVnd, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.rules.fields.capPerHourVnd")}
+              hint={t("subsidies.rules.fields.capHint")}
+              inputMode="numeric"
+              errors={fields.capPerHourVnd.errors}
+              {...getInputProps(fields.capPerHourVnd, { type: "text" })}
+            />
           </div>
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField label={t("subsidies.rules.fields.minAttendancePercent")} inputMode="decimal" errors={fields.minAttendancePercent.errors} {...getInputProps(fields.minAttendancePercent, { type: "text" })} />
-            <TextField label={t("subsidies.rules.fields.claimWindowDays")} inputMode="numeric" errors={fields.claimWindowDays.errors} {...getInputProps(fields.claimWindowDays, { type: "text" })} />
-            <TextField label={t("subsidies.rules.fields.startupMaxAgeYears")} inputMode="numeric" errors={fields.startupMaxAgeYears.errors} {...getInputProps(fields.startupMaxAgeYears, { type: "text" })} />
+            <TextField
+              label={t("subsidies.rules.fields.minAttendancePercent")}
+              inputMode="decimal"
+              errors={fields.minAttendancePercent.errors}
+              {...getInputProps(fields.minAttendancePercent, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.rules.fields.claimWindowDays")}
+              inputMode="numeric"
+              errors={fields.claimWindowDays.errors}
+              {...getInputProps(fields.claimWindowDays, { type: "text" })}
+            />
+            <TextField
+              label={t("subsidies.rules.fields.startupMaxAgeYears")}
+              inputMode="numeric"
+              errors={fields.startupMaxAgeYears.errors}
+              {...getInputProps(fields.startupMaxAgeYears, { type: "text" })}
+            />
           </div>
-          <TextField label={t("subsidies.rules.fields.province")} hint={t("subsidies.rules.fields.provinceHint")} errors={fields.province.errors} {...getInputProps(fields.province, { type: "text" })} />
-          <CheckboxField label={t("subsidies.rules.fields.requireAssessmentsPassed")} errors={fields.requireAssessmentsPassed.errors} {...getInputProps(fields.requireAssessmentsPassed, { type: "checkbox" })} />
-          <CheckboxField label={t("subsidies.rules.fields.requireVerifiedRegistration")} errors={fields.requireVerifiedRegistration.errors} {...getInputProps(fields.requireVerifiedRegistration, { type: "checkbox" })} />
-          <TextAreaField label={t("subsidies.rules.fields.note")} rows={3} errors={fields.note.errors} {...getTextareaProps(fields.note)} />
+          <TextField
+            label={t("subsidies.rules.fields.province")}
+            hint={t("subsidies.rules.fields.provinceHint")}
+            errors={fields.province.errors}
+            {...getInputProps(fields.province, { type: "text" })}
+          />
+          <CheckboxField
+            label={t("subsidies.rules.fields.requireAssessmentsPassed")}
+            errors={fields.requireAssessmentsPassed.errors}
+            {...getInputProps(fields.requireAssessmentsPassed, { type: "checkbox" })}
+          />
+          <CheckboxField
+            label={t("subsidies.rules.fields.requireVerifiedRegistration")}
+            errors={fields.requireVerifiedRegistration.errors}
+            {...getInputProps(fields.requireVerifiedRegistration, { type: "checkbox" })}
+          />
+          <TextAreaField
+            label={t("subsidies.rules.fields.note")}
+            rows={3}
+            errors={fields.note.errors}
+            {...getTextareaProps(fields.note)}
+          />
           <Button disabled={busy}>{t("subsidies.rules.create")}</Button>
         </Form>
       </Card>

@@ -42,7 +42,11 @@ export default function NewSubsidyProgrammePage() {
   const [form, fields] = useForm({
     id: "subsidy-programme",
     lastResult: actionData?.result,
-    defaultValue: { programmeId: programmes[0]?.id ?? "", fiscalYear: String(year), ownerOrganisationId: owners[0]?.id ?? "" },
+    defaultValue: {
+      programmeId: programmes[0]?.id ?? "",
+      fiscalYear: String(year),
+      ownerOrganisationId: owners[0]?.id ?? "",
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SubsidyProgrammeSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -60,7 +64,11 @@ export default function NewSubsidyProgrammePage() {
         <Form method="post" {...getFormProps(form)} className="space-y-4">
           <FormErrors errors={form.errors} />
           <input type="hidden" name="submissionKey" value={submissionKey} />
-          <SelectField label={t("subsidies.programmes.fields.programme")} errors={fields.programmeId.errors} {...getSelectProps(fields.programmeId)}>
+          <SelectField
+            label={t("subsidies.programmes.fields.programme")}
+            errors={fields.programmeId.errors}
+            {...getSelectProps(fields.programmeId)}
+          >
             {programmes.map((p) => (
               <option key={p.id} value={p.id}>
                 {en ? p.nameEn : p.nameVi}
@@ -74,7 +82,12 @@ export default function NewSubsidyProgrammePage() {
             {...getInputProps(fields.nameVi, { type: "text" })}
             lang="vi"
           />
-          <TextField label={t("subsidies.programmes.fields.nameEn")} errors={fields.nameEn.errors} {...getInputProps(fields.nameEn, { type: "text" })} lang="en" />
+          <TextField
+            label={t("subsidies.programmes.fields.nameEn")}
+            errors={fields.nameEn.errors}
+            {...getInputProps(fields.nameEn, { type: "text" })}
+            lang="en"
+          />
           <TextField
             label={t("subsidies.programmes.fields.fiscalYear")}
             inputMode="numeric"

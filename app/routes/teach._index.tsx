@@ -15,7 +15,10 @@ export const handle = { titleKey: "cohorts.teach.title" };
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireTeacher(request);
   const now = new Date();
-  const [cohorts, sessions] = await Promise.all([listTeachingCohorts(user.id, now), listTeachingSessions(user.id, now)]);
+  const [cohorts, sessions] = await Promise.all([
+    listTeachingCohorts(user.id, now),
+    listTeachingSessions(user.id, now),
+  ]);
   return { cohorts, sessions, now: now.toISOString() };
 });
 
@@ -32,7 +35,9 @@ export default function TeachPage() {
         ) : (
           <ul className="divide-y divide-slate-200">
             {sessions.map((s) => {
-              const live = new Date(s.startsAt).getTime() - 30 * 60_000 <= new Date(now).getTime() && new Date(s.endsAt) > new Date(now);
+              const live =
+                new Date(s.startsAt).getTime() - 30 * 60_000 <= new Date(now).getTime() &&
+                new Date(s.endsAt) > new Date(now);
               return (
                 <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                   <div>
@@ -48,7 +53,10 @@ export default function TeachPage() {
                     <Link to={`/teach/sessions/${s.id}`} className="font-medium text-brand-700 underline">
                       {t("cohorts.rollCall.title")}
                     </Link>
-                    <Link to={`/teach/sessions/${s.id}/qr`} className={`font-medium underline ${live ? "text-green-800" : "text-brand-700"}`}>
+                    <Link
+                      to={`/teach/sessions/${s.id}/qr`}
+                      className={`font-medium underline ${live ? "text-green-800" : "text-brand-700"}`}
+                    >
                       {t("cohorts.qr.open")}
                     </Link>
                   </div>
@@ -76,7 +84,9 @@ export default function TeachPage() {
                   {t("cohorts.manage.seatsShort", { taken: c.seatsTaken, capacity: c.capacity })}
                 </p>
                 {c.nextSessionAt ? (
-                  <p className="text-sm text-slate-700">{t("cohorts.teach.nextSession", { when: formatDateTime(c.nextSessionAt, language) })}</p>
+                  <p className="text-sm text-slate-700">
+                    {t("cohorts.teach.nextSession", { when: formatDateTime(c.nextSessionAt, language) })}
+                  </p>
                 ) : null}
               </li>
             ))}

@@ -20,12 +20,21 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const user = await requireTeacher(request);
   const detail = await getCohortDetail(params.cohortId);
   if (!(await canViewAttendance(user, detail.cohort))) throw forbidden();
-  const [people, progress] = await Promise.all([listCohortEnrollments(detail.cohort.id), cohortAttendanceProgress(detail.cohort.id)]);
+  const [people, progress] = await Promise.all([
+    listCohortEnrollments(detail.cohort.id),
+    cohortAttendanceProgress(detail.cohort.id),
+  ]);
   const participants = people
     .filter((p) => ["confirmed", "completed", "not_completed"].includes(p.status))
     .map((p) => ({ id: p.id, name: p.name, email: p.email, progress: progress.get(p.id) ?? null }));
   return {
-    cohort: { id: detail.cohort.id, code: detail.cohort.code, venueAddress: detail.cohort.venueAddress, venueRoom: detail.cohort.venueRoom, onlineUrl: detail.cohort.onlineUrl },
+    cohort: {
+      id: detail.cohort.id,
+      code: detail.cohort.code,
+      venueAddress: detail.cohort.venueAddress,
+      venueRoom: detail.cohort.venueRoom,
+      onlineUrl: detail.cohort.onlineUrl,
+    },
     course: detail.course,
     sessions: detail.sessions,
     participants,
@@ -46,8 +55,14 @@ export default function TeachCohortPage() {
       <PageTitle subtitle={t("cohorts.teach.minimum", { min: percent(course.minAttendanceShare, i18n.language) })}>
         {courseTitle(course, i18n.language)} · {cohort.code}
       </PageTitle>
-      {atRisk.length ? <Alert tone="warning">{t("cohorts.teach.atRisk", { names: atRisk.map((p) => p.name).join(", ") })}</Alert> : null}
-      {impossible.length ? <Alert tone="error">{t("cohorts.teach.cannotComplete", { names: impossible.map((p) => p.name).join(", ") })}</Alert> : null}
+      {atRisk.length ? (
+        <Alert tone="warning">{t("cohorts.teach.atRisk", { names: atRisk.map((p) => p.name).join(", ") })}</Alert>
+      ) : null}
+      {impossible.length ? (
+        <Alert tone="error">
+          {t("cohorts.teach.cannotComplete", { names: impossible.map((p) => p.name).join(", ") })}
+        </Alert>
+      ) : null}
       <Card title={t("cohorts.sessions.title", { count: sessions.length })}>
         <SessionList
           sessions={sessions}

@@ -20,7 +20,12 @@ import { readIntent } from "~/lib/intent.server";
 import { getRollCall, markAllUnmarked, recordAttendance } from "~/modules/attendance/roll-call.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { requireTeacher } from "~/modules/cohorts/guards.server";
-import { ATTENDANCE_STATUSES, AttendanceSchema, BulkAttendanceSchema, readRollCallQuery } from "~/modules/cohorts/schema";
+import {
+  ATTENDANCE_STATUSES,
+  AttendanceSchema,
+  BulkAttendanceSchema,
+  readRollCallQuery,
+} from "~/modules/cohorts/schema";
 import type { Route } from "./+types/teach.sessions.$sessionId._index";
 
 export const handle = { titleKey: "cohorts.rollCall.title" };
@@ -38,7 +43,14 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     status: p.status,
     note: p.note,
     method: p.method,
-    progress: p.progress ? { share: p.progress.share, attended: p.progress.attended, totalSessions: p.progress.totalSessions, standing: p.progress.standing } : null,
+    progress: p.progress
+      ? {
+          share: p.progress.share,
+          attended: p.progress.attended,
+          totalSessions: p.progress.totalSessions,
+          standing: p.progress.standing,
+        }
+      : null,
   }));
   return { ...rollCall, people, view, now: now.toISOString() };
 });
@@ -61,7 +73,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     const submission = await parseForm(request, AttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const { changed } = await recordAttendance({ actor: user, sessionId, ...submission.value, ipAddress: context.clientIp });
+      const { changed } = await recordAttendance({
+        actor: user,
+        sessionId,
+        ...submission.value,
+        ipAddress: context.clientIp,
+      });
       return redirect(backTo({ saved: changed ? "marked" : "unchanged" }, `#p-${submission.value.enrollmentId}`));
     });
   }
@@ -69,7 +86,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     const submission = await parseForm(request, BulkAttendanceSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      const count = await markAllUnmarked({ actor: user, sessionId, status: submission.value.status, ipAddress: context.clientIp });
+      const count = await markAllUnmarked({
+        actor: user,
+        sessionId,
+        status: submission.value.status,
+        ipAddress: context.clientIp,
+      });
       return redirect(backTo({ saved: "bulk", count: String(count) }));
     });
   }
@@ -78,7 +100,22 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function RollCallPage() {
   const { t, i18n } = useTranslation();
-  const { session, cohort, course, canMark, ended, window, position, people, history, page, pageSize, total, unmarked, view } = useLoaderData<typeof loader>();
+  const {
+    session,
+    cohort,
+    course,
+    canMark,
+    ended,
+    window,
+    position,
+    people,
+    history,
+    page,
+    pageSize,
+    total,
+    unmarked,
+    view,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -87,7 +124,9 @@ export default function RollCallPage() {
   const saved = params.get("saved");
   const mark = resultFor(actionData, "mark");
   const errorsFor = (enrollmentId: string, field: string) =>
-    mark && (mark.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId ? (mark.error?.[field] ?? null) : null;
+    mark && (mark.initialValue as Record<string, unknown> | undefined)?.enrollmentId === enrollmentId
+      ? (mark.error?.[field] ?? null)
+      : null;
   return (
     <div className="mx-auto max-w-2xl space-y-5">
       <Link to={`/teach/cohorts/${cohort.id}`} className="text-sm text-brand-700 underline">
@@ -114,13 +153,21 @@ export default function RollCallPage() {
         ) : null}
       </nav>
       {saved ? (
-        <Alert tone="success">{t(`cohorts.rollCall.saved.${saved}`, { count: Number(params.get("count") ?? 0), defaultValue: t("common.saved") })}</Alert>
+        <Alert tone="success">
+          {t(`cohorts.rollCall.saved.${saved}`, {
+            count: Number(params.get("count") ?? 0),
+            defaultValue: t("common.saved"),
+          })}
+        </Alert>
       ) : null}
       {session.topic ? <p className="text-slate-800">{session.topic}</p> : null}
       <p className="text-sm text-slate-700">
         {ended
           ? t("cohorts.rollCall.endedNote")
-          : t("cohorts.rollCall.windowNote", { from: formatDateTime(window.opensAt, language), to: formatTime(window.closesAt, language) })}
+          : t("cohorts.rollCall.windowNote", {
+              from: formatDateTime(window.opensAt, language),
+              to: formatTime(window.closesAt, language),
+            })}
       </p>
       <FormErrors errors={resultFor(actionData, "bulk")?.error?.[""] ?? null} />
       {canMark && (people.length > 0 || unmarked > 0) ? (
@@ -135,7 +182,11 @@ export default function RollCallPage() {
           </Button>
         </Form>
       ) : null}
-      <ListSearch label={t("cohorts.rollCall.search.label")} queryLabel={t("cohorts.rollCall.search.query")} query={view.q}>
+      <ListSearch
+        label={t("cohorts.rollCall.search.label")}
+        queryLabel={t("cohorts.rollCall.search.query")}
+        query={view.q}
+      >
         <SelectField label={t("cohorts.rollCall.search.show")} name="show" defaultValue={view.show}>
           <option value="all">{t("cohorts.rollCall.search.all")}</option>
           <option value="unmarked">{t("cohorts.rollCall.search.unmarked")}</option>
@@ -144,12 +195,21 @@ export default function RollCallPage() {
       <p className="text-sm text-slate-700" data-testid="roll-call-total">
         {t("cohorts.participants.matching", { count: total })}
       </p>
-      {people.length === 0 ? <p className="text-slate-700">{t(view.q || view.show !== "all" ? "cohorts.participants.noMatch" : "cohorts.participants.empty")}</p> : null}
+      {people.length === 0 ? (
+        <p className="text-slate-700">
+          {t(view.q || view.show !== "all" ? "cohorts.participants.noMatch" : "cohorts.participants.empty")}
+        </p>
+      ) : null}
       <ul className="space-y-3">
         {people.map((p) => {
           const noteErrors = errorsFor(p.enrollmentId, "note");
           return (
-            <li key={p.enrollmentId} id={`p-${p.enrollmentId}`} className="rounded-lg border border-slate-200 bg-white p-3" data-participant={p.name}>
+            <li
+              key={p.enrollmentId}
+              id={`p-${p.enrollmentId}`}
+              className="rounded-lg border border-slate-200 bg-white p-3"
+              data-participant={p.name}
+            >
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <p className="font-semibold">{p.name}</p>
                 <AttendanceBadge status={p.status} />
@@ -194,7 +254,9 @@ export default function RollCallPage() {
                         name="reason"
                         className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2"
                         aria-invalid={errorsFor(p.enrollmentId, "reason") ? true : undefined}
-                        aria-describedby={errorsFor(p.enrollmentId, "reason") ? `reason-${p.enrollmentId}-error` : undefined}
+                        aria-describedby={
+                          errorsFor(p.enrollmentId, "reason") ? `reason-${p.enrollmentId}-error` : undefined
+                        }
                       />
                       <FieldErrors id={`reason-${p.enrollmentId}-error`} errors={errorsFor(p.enrollmentId, "reason")} />
                     </div>
@@ -240,8 +302,8 @@ export default function RollCallPage() {
                 <span className="text-slate-600">{formatDateTime(h.createdAt, language)}</span> · {h.name}:{" "}
                 {h.oldStatus ? `${t(`cohorts.attendanceStatuses.${h.oldStatus}`)} → ` : ""}
                 <strong>{t(`cohorts.attendanceStatuses.${h.newStatus}`)}</strong>
-                {h.newNote && h.newNote !== h.oldNote ? ` (${h.newNote})` : ""} · {h.actorName ?? t("cohorts.participants.system")} ·{" "}
-                {t(`cohorts.attendanceMethods.${h.method}`)}
+                {h.newNote && h.newNote !== h.oldNote ? ` (${h.newNote})` : ""} ·{" "}
+                {h.actorName ?? t("cohorts.participants.system")} · {t(`cohorts.attendanceMethods.${h.method}`)}
                 {h.reason ? ` · ${t("cohorts.rollCall.reasonShown", { reason: h.reason })}` : ""}
               </li>
             ))}

@@ -10,6 +10,10 @@ import type { Route } from "./+types/teach.sessions.$sessionId.code";
  */
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireTeacher(request);
-  const current = await currentCheckInCode({ actor: user, sessionId: params.sessionId, baseUrl: publicBaseUrl(request) });
+  const current = await currentCheckInCode({
+    actor: user,
+    sessionId: params.sessionId,
+    baseUrl: publicBaseUrl(request),
+  });
   return Response.json(current, { headers: { "Cache-Control": "no-store" } });
 });

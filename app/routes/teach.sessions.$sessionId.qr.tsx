@@ -42,7 +42,10 @@ function useRotatingCode(sessionId: string, initial: Code) {
     let stopped = false;
     async function refresh() {
       try {
-        const response = await fetch(`/teach/sessions/${sessionId}/code`, { headers: { Accept: "application/json" }, cache: "no-store" });
+        const response = await fetch(`/teach/sessions/${sessionId}/code`, {
+          headers: { Accept: "application/json" },
+          cache: "no-store",
+        });
         if (!response.ok) throw new Error(String(response.status));
         const next = (await response.json()) as Code;
         if (stopped) return;
@@ -91,7 +94,10 @@ export default function QrScreenPage() {
       </p>
       {!code.windowOpen ? (
         <Alert tone="warning">
-          {t("cohorts.qr.windowClosed", { from: formatTime(code.opensAt, language), to: formatTime(code.closesAt, language) })}
+          {t("cohorts.qr.windowClosed", {
+            from: formatTime(code.opensAt, language),
+            to: formatTime(code.closesAt, language),
+          })}
         </Alert>
       ) : null}
       {failed ? <Alert tone="error">{t("cohorts.qr.offline")}</Alert> : null}
@@ -104,7 +110,12 @@ export default function QrScreenPage() {
           dangerouslySetInnerHTML={{ __html: code.svg }}
         />
         <p className="mt-3 text-sm text-slate-700">{t("cohorts.qr.orType")}</p>
-        <p className="font-mono text-4xl font-bold tracking-[0.3em]" data-check-in-url={code.url} data-code={code.code} aria-live="polite">
+        <p
+          className="font-mono text-4xl font-bold tracking-[0.3em]"
+          data-check-in-url={code.url}
+          data-code={code.code}
+          aria-live="polite"
+        >
           {code.code}
         </p>
         <p className="mt-2 text-sm text-slate-700" aria-live="off">

@@ -27,18 +27,27 @@ export default function TrainerRegistryPage() {
   const { trainers } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
-      <PageTitle subtitle={t("certification.registry.publicSubtitle")}>{t("certification.registry.publicTitle")}</PageTitle>
-      {trainers.length === 0 ? <Card><p>{t("certification.registry.empty")}</p></Card> : null}
+      <PageTitle subtitle={t("certification.registry.publicSubtitle")}>
+        {t("certification.registry.publicTitle")}
+      </PageTitle>
+      {trainers.length === 0 ? (
+        <Card>
+          <p>{t("certification.registry.empty")}</p>
+        </Card>
+      ) : null}
       <ul className="grid gap-4 md:grid-cols-2">
         {trainers.map((trainer) => (
           <li key={trainer.key}>
             <Card title={trainer.name}>
-              {(en ? trainer.headlineEn : trainer.headlineVi) ? <p className="text-slate-800">{en ? trainer.headlineEn : trainer.headlineVi}</p> : null}
+              {(en ? trainer.headlineEn : trainer.headlineVi) ? (
+                <p className="text-slate-800">{en ? trainer.headlineEn : trainer.headlineVi}</p>
+              ) : null}
               <h3 className="mt-3 text-sm font-semibold">{t("certification.registry.certifications")}</h3>
               <ul className="text-sm">
                 {trainer.certifications.map((c) => (
                   <li key={c.nameVi}>
-                    {en ? c.nameEn : c.nameVi} — {t("certification.certificates.validUntil", { date: formatDate(c.validUntil, i18n.language) })}
+                    {en ? c.nameEn : c.nameVi} —{" "}
+                    {t("certification.certificates.validUntil", { date: formatDate(c.validUntil, i18n.language) })}
                   </li>
                 ))}
               </ul>
@@ -47,7 +56,8 @@ export default function TrainerRegistryPage() {
                 <ul className="text-sm">
                   {trainer.cohorts.map((c) => (
                     <li key={c.cohortCode}>
-                      {en ? c.courseEn : c.courseVi} ({c.cohortCode}) · {formatDate(c.startsOn, i18n.language)} – {formatDate(c.endsOn, i18n.language)}
+                      {en ? c.courseEn : c.courseVi} ({c.cohortCode}) · {formatDate(c.startsOn, i18n.language)} –{" "}
+                      {formatDate(c.endsOn, i18n.language)}
                     </li>
                   ))}
                 </ul>

@@ -10,7 +10,12 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { readIntent } from "~/lib/intent.server";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { sessionCookie } from "~/modules/auth/cookie.server";
-import { isEmailVerified, isVerificationTokenUsable, resendVerificationMail, verifyEmail } from "~/modules/auth/email-verification.server";
+import {
+  isEmailVerified,
+  isVerificationTokenUsable,
+  resendVerificationMail,
+  verifyEmail,
+} from "~/modules/auth/email-verification.server";
 import { getUser, requireUser } from "~/modules/auth/guards.server";
 import { ResendVerificationSchema, VerifyEmailSchema } from "~/modules/auth/schema";
 import { createSession } from "~/modules/auth/session.server";
@@ -51,7 +56,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     const submission = await parseForm(request, ResendVerificationSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      await resendVerificationMail({ userId: user.id, email: user.email, baseUrl: publicBaseUrl(request), ipAddress: context.clientIp });
+      await resendVerificationMail({
+        userId: user.id,
+        email: user.email,
+        baseUrl: publicBaseUrl(request),
+        ipAddress: context.clientIp,
+      });
       return redirect("/verify-email?resent=1");
     });
   }
@@ -63,7 +73,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     const current = await getUser(request);
     if (current?.id === userId) return redirect(target);
     // The link proved the mailbox, as a reset link does: the person is signed in to go on where they were.
-    const session = await createSession(userId, { userAgent: request.headers.get("User-Agent"), ipAddress: context.clientIp });
+    const session = await createSession(userId, {
+      userAgent: request.headers.get("User-Agent"),
+      ipAddress: context.clientIp,
+    });
     return redirect(target, { headers: { "Set-Cookie": sessionCookie(session.token, session.expiresAt) } });
   });
 }
@@ -73,7 +86,10 @@ export default function VerifyEmailPage() {
   const { sent, resent, token, invalidToken, next, signedIn, verified } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const errors = actionData && "result" in actionData ? [...(actionData.result.error?.[""] ?? []), ...(actionData.result.error?.token ?? [])] : [];
+  const errors =
+    actionData && "result" in actionData
+      ? [...(actionData.result.error?.[""] ?? []), ...(actionData.result.error?.token ?? [])]
+      : [];
   return (
     <div className="mx-auto max-w-md">
       <PageTitle>{t("auth.verify.title")}</PageTitle>

@@ -22,7 +22,12 @@ export default function VerifyPage() {
   const { t, i18n } = useTranslation();
   const en = i18n.language === "en";
   const c = useLoaderData<typeof loader>();
-  const tone = c.state === "valid" ? "border-green-300 bg-green-50" : c.state === "revoked" ? "border-red-300 bg-red-50" : "border-amber-300 bg-amber-50";
+  const tone =
+    c.state === "valid"
+      ? "border-green-300 bg-green-50"
+      : c.state === "revoked"
+        ? "border-red-300 bg-red-50"
+        : "border-amber-300 bg-amber-50";
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <PageTitle subtitle={t("certification.verify.subtitle")}>{t("certification.verify.title")}</PageTitle>
@@ -36,7 +41,11 @@ export default function VerifyPage() {
             {c.revokedReason ? ` ${t("certification.verify.reason", { reason: c.revokedReason })}` : ""}
           </p>
         ) : null}
-        {c.state === "expired" && c.validUntil ? <p className="mt-2">{t("certification.verify.expiredOn", { date: formatDate(c.validUntil, i18n.language) })}</p> : null}
+        {c.state === "expired" && c.validUntil ? (
+          <p className="mt-2">
+            {t("certification.verify.expiredOn", { date: formatDate(c.validUntil, i18n.language) })}
+          </p>
+        ) : null}
       </section>
       <Card>
         <dl className="grid grid-cols-1 gap-x-4 gap-y-2 sm:grid-cols-[14rem_1fr]">

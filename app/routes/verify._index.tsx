@@ -36,7 +36,12 @@ export default function VerifyLookupPage() {
       <PageTitle subtitle={t("certification.verify.lookupSubtitle")}>{t("certification.verify.lookupTitle")}</PageTitle>
       <Card>
         <Form method="get" {...getFormProps(form)} className="space-y-4">
-          <TextField label={t("certification.verify.code")} placeholder="SA-XXXXX-XXXXX" errors={errors} {...getInputProps(fields.code, { type: "text" })} />
+          <TextField
+            label={t("certification.verify.code")}
+            placeholder="SA-XXXXX-XXXXX"
+            errors={errors}
+            {...getInputProps(fields.code, { type: "text" })}
+          />
           <Button>{t("certification.verify.check")}</Button>
         </Form>
       </Card>

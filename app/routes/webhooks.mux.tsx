@@ -12,7 +12,8 @@ export async function action({ request }: Route.ActionArgs) {
     const { outcome } = await handleMuxWebhook({ body: await request.text(), headers: request.headers });
     return Response.json({ ok: true, outcome });
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: { messageKey: error.messageKey } }, { status: error.status });
+    if (error instanceof AppError)
+      return Response.json({ error: { messageKey: error.messageKey } }, { status: error.status });
     throw error;
   }
 }

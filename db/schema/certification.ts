@@ -30,9 +30,7 @@ import { courses, type PracticumRubricCriterion } from "./courses";
  */
 
 /** What a certification asks for, checked by `checkRequirements`. */
-export type CertificationRequirement =
-  | { kind: "trainer_course"; courseSlug: string }
-  | { kind: "practicum_pass" };
+export type CertificationRequirement = { kind: "trainer_course"; courseSlug: string } | { kind: "practicum_pass" };
 /** What a holder does to renew before (or after) the validity ends. */
 export type RenewalRequirement =
   | { kind: "taught_cohort"; withinMonths: number }
@@ -55,7 +53,10 @@ export const certifications = pgTable("certifications", {
   /** Renewal: ANY one of these (having taught a cohort, or a refresher course) within its window. */
   renewalRequirements: jsonb().$type<RenewalRequirement[]>().notNull().default([]),
   /** Days before the end of validity when holders are reminded (each once). */
-  reminderDays: integer().array().notNull().default(sql`'{60,14}'::integer[]`),
+  reminderDays: integer()
+    .array()
+    .notNull()
+    .default(sql`'{60,14}'::integer[]`),
   active: boolean().notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -220,7 +221,10 @@ export const certificationAwards = pgTable(
     /** What satisfied the renewal requirement, for the record. */
     renewalBasis: jsonb().$type<Record<string, unknown>>(),
     /** Reminder days already sent for this award (e.g. {60,14}). */
-    remindersSent: integer().array().notNull().default(sql`'{}'::integer[]`),
+    remindersSent: integer()
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
     revokedAt: instant(),
     revokedBy: uuid().references(() => users.id),
     revokedReason: text(),
@@ -231,7 +235,9 @@ export const certificationAwards = pgTable(
     index("certification_awards_user_idx").on(t.userId),
     index("certification_awards_valid_until_idx").on(t.validUntil),
     // At most one current (active) award of a certification per person.
-    uniqueIndex("certification_awards_one_active_key").on(t.certificationId, t.userId).where(sql`status = 'active'`),
+    uniqueIndex("certification_awards_one_active_key")
+      .on(t.certificationId, t.userId)
+      .where(sql`status = 'active'`),
   ],
 );
 
@@ -320,7 +326,11 @@ export const credentialSigningKeys = pgTable(
     createdAt: createdAt(),
     retiredAt: instant(),
   },
-  (t) => [uniqueIndex("credential_signing_keys_one_active_key").on(t.status).where(sql`status = 'active'`)],
+  (t) => [
+    uniqueIndex("credential_signing_keys_one_active_key")
+      .on(t.status)
+      .where(sql`status = 'active'`),
+  ],
 );
 
 /** The opt-in public registry of certified trainers (/trainers). */

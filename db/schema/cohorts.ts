@@ -233,7 +233,9 @@ export const enrollments = pgTable(
       .where(sql`${t.status} = 'waitlisted'`),
     index("enrollments_user_idx").on(t.userId),
     index("enrollments_cohort_status_idx").on(t.cohortId, t.status),
-    index("enrollments_offer_expiry_idx").on(t.offerExpiresAt).where(sql`${t.status} = 'offered'`),
+    index("enrollments_offer_expiry_idx")
+      .on(t.offerExpiresAt)
+      .where(sql`${t.status} = 'offered'`),
   ],
 );
 
@@ -252,9 +254,14 @@ export const enrollmentEvents = pgTable(
     fromStatus: enrollmentStatusEnum(),
     toStatus: enrollmentStatusEnum().notNull(),
     reason: text(),
-    createdAt: instant().notNull().default(sql`clock_timestamp()`),
+    createdAt: instant()
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
-  (t) => [index("enrollment_events_enrollment_idx").on(t.enrollmentId, t.id), index("enrollment_events_cohort_idx").on(t.cohortId)],
+  (t) => [
+    index("enrollment_events_enrollment_idx").on(t.enrollmentId, t.id),
+    index("enrollment_events_cohort_idx").on(t.cohortId),
+  ],
 );
 
 export const attendance = pgTable(
@@ -272,7 +279,9 @@ export const attendance = pgTable(
     note: text(),
     method: attendanceMethodEnum().notNull(),
     recordedBy: uuid().references(() => users.id),
-    recordedAt: instant().notNull().default(sql`clock_timestamp()`),
+    recordedAt: instant()
+      .notNull()
+      .default(sql`clock_timestamp()`),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -302,9 +311,14 @@ export const attendanceEvents = pgTable(
     newNote: text(),
     reason: text(),
     method: attendanceMethodEnum().notNull(),
-    createdAt: instant().notNull().default(sql`clock_timestamp()`),
+    createdAt: instant()
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
-  (t) => [index("attendance_events_attendance_idx").on(t.attendanceId, t.id), index("attendance_events_session_idx").on(t.sessionId)],
+  (t) => [
+    index("attendance_events_attendance_idx").on(t.attendanceId, t.id),
+    index("attendance_events_session_idx").on(t.sessionId),
+  ],
 );
 
 /** A personal calendar feed: the secret in the feed's address (random, replaced on regeneration). */
@@ -345,10 +359,14 @@ export const completionRecords = pgTable(
     /** Why not completed: attendance_below_minimum, quiz_not_passed, withdrawn. */
     reasons: text().array().notNull(),
     decidedBy: uuid().references(() => users.id),
-    decidedAt: instant().notNull().default(sql`clock_timestamp()`),
+    decidedAt: instant()
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
   (t) => [
-    uniqueIndex("completion_records_current_key").on(t.enrollmentId).where(sql`${t.current}`),
+    uniqueIndex("completion_records_current_key")
+      .on(t.enrollmentId)
+      .where(sql`${t.current}`),
     index("completion_records_cohort_idx").on(t.cohortId),
     index("completion_records_user_idx").on(t.userId),
   ],

@@ -62,7 +62,10 @@ export const courses = pgTable(
     kind: courseKindEnum().notNull(),
     format: courseFormatEnum().notNull(),
     language: courseLanguageEnum().notNull(),
-    topics: text().array().notNull().default(sql`'{}'::text[]`),
+    topics: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     hours: numeric({ precision: 6, scale: 1, mode: "number" }).notNull(),
     /** Whole VND. */
     listPriceVnd: bigint({ mode: "number" }).notNull(),
@@ -70,7 +73,10 @@ export const courses = pgTable(
     prerequisites: jsonb().$type<LocalizedText[]>().notNull().default([]),
     /** Completion rule: share of sessions attended (0..1) and the quizzes (by slug) to pass. */
     minAttendanceShare: numeric({ precision: 4, scale: 3, mode: "number" }).notNull(),
-    quizzesToPass: text().array().notNull().default(sql`'{}'::text[]`),
+    quizzesToPass: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The description from course.md, rendered and sanitised (Vietnamese). */
     descriptionHtml: text().notNull(),
     practicum: jsonb().$type<CoursePracticum>(),
@@ -249,7 +255,10 @@ export const courseEnrolments = pgTable(
     enrolledAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [unique("course_enrolments_user_course_key").on(t.userId, t.courseId), index("course_enrolments_course_idx").on(t.courseId)],
+  (t) => [
+    unique("course_enrolments_user_course_key").on(t.userId, t.courseId),
+    index("course_enrolments_course_idx").on(t.courseId),
+  ],
 );
 
 /** Trainers of a course may open every lesson of it. */
@@ -268,7 +277,13 @@ export const courseTrainers = pgTable(
   (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_trainers_user_idx").on(t.userId)],
 );
 
-export const videoStatusEnum = pgEnum("video_status", ["waiting_upload", "processing", "ready", "errored", "cancelled"]);
+export const videoStatusEnum = pgEnum("video_status", [
+  "waiting_upload",
+  "processing",
+  "ready",
+  "errored",
+  "cancelled",
+]);
 
 /** A lesson video hosted by Mux: created with a direct upload, completed by the asset webhooks. */
 export const lessonVideos = pgTable(

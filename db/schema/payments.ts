@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { cohorts, enrollments } from "./cohorts";
 import { createdAt, id, instant, updatedAt } from "./columns";
@@ -11,11 +23,23 @@ import { createdAt, id, instant, updatedAt } from "./columns";
  */
 
 export const paymentMethodEnum = pgEnum("payment_method", ["vietqr", "stripe", "none"]);
-export const paymentStatusEnum = pgEnum("payment_status", ["pending", "paid", "expired", "refunded", "partially_refunded", "cancelled"]);
+export const paymentStatusEnum = pgEnum("payment_status", [
+  "pending",
+  "paid",
+  "expired",
+  "refunded",
+  "partially_refunded",
+  "cancelled",
+]);
 /** enrollment: the nett fee of a place; forfeit: the subsidy a learner lost, billed afterwards. */
 export const paymentKindEnum = pgEnum("payment_kind", ["enrollment", "forfeit"]);
 export const refundMethodEnum = pgEnum("refund_method", ["stripe", "bank_transfer"]);
-export const statementLineOutcomeEnum = pgEnum("statement_line_outcome", ["matched", "unmatched", "amount_mismatch", "already_paid"]);
+export const statementLineOutcomeEnum = pgEnum("statement_line_outcome", [
+  "matched",
+  "unmatched",
+  "amount_mismatch",
+  "already_paid",
+]);
 
 export const payments = pgTable(
   "payments",
@@ -61,10 +85,14 @@ export const payments = pgTable(
     uniqueIndex("payments_idempotency_key").on(t.idempotencyKey),
     uniqueIndex("payments_stripe_session_key").on(t.stripeCheckoutSessionId),
     /** At most one open payment of a kind per place. */
-    uniqueIndex("payments_one_pending_key").on(t.enrollmentId, t.kind).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("payments_one_pending_key")
+      .on(t.enrollmentId, t.kind)
+      .where(sql`${t.status} = 'pending'`),
     index("payments_payer_idx").on(t.payerUserId, t.createdAt),
     index("payments_status_idx").on(t.status, t.createdAt),
-    index("payments_hold_idx").on(t.holdExpiresAt).where(sql`${t.status} = 'pending'`),
+    index("payments_hold_idx")
+      .on(t.holdExpiresAt)
+      .where(sql`${t.status} = 'pending'`),
     check("payments_amount_not_negative", sql`${t.amountVnd} >= 0`),
     check("payments_refund_within_amount", sql`${t.refundedVnd} >= 0 AND ${t.refundedVnd} <= ${t.amountVnd}`),
   ],
@@ -130,7 +158,10 @@ export const bankStatementLines = pgTable(
     resolvedAt: instant(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("bank_statement_lines_fingerprint_key").on(t.fingerprint), index("bank_statement_lines_outcome_idx").on(t.outcome)],
+  (t) => [
+    uniqueIndex("bank_statement_lines_fingerprint_key").on(t.fingerprint),
+    index("bank_statement_lines_outcome_idx").on(t.outcome),
+  ],
 );
 
 export type ReceiptSnapshot = {
@@ -163,7 +194,9 @@ export const receipts = pgTable(
       .notNull()
       .references(() => payments.id),
     number: text().notNull(),
-    issuedAt: instant().notNull().default(sql`clock_timestamp()`),
+    issuedAt: instant()
+      .notNull()
+      .default(sql`clock_timestamp()`),
     snapshot: jsonb().$type<ReceiptSnapshot>().notNull(),
   },
   (t) => [uniqueIndex("receipts_payment_key").on(t.paymentId), uniqueIndex("receipts_number_key").on(t.number)],

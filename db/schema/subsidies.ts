@@ -125,7 +125,9 @@ export const subsidyBudgetLines = pgTable(
      */
     // DEFAULT null + NOT NULL: an insert that leaves it out gets the programme's year from a trigger (see the
     // migration 0018_budget_line_fiscal_year), so every writer of lines, old or new, gives it a year.
-    fiscalYear: integer().notNull().default(sql`null`),
+    fiscalYear: integer()
+      .notNull()
+      .default(sql`null`),
     /** The allocation when the line was opened (whole VND); later changes are amendments. */
     allocatedVnd: bigint({ mode: "number" }).notNull(),
     /**
@@ -209,7 +211,10 @@ export const subsidyRuleVersions = pgTable(
     unique("subsidy_rule_versions_version_key").on(t.subsidyProgrammeId, t.version),
     index("subsidy_rule_versions_effective_idx").on(t.subsidyProgrammeId, t.effectiveFrom),
     check("subsidy_rule_versions_share_check", sql`${t.shareBps} between 1 and 10000`),
-    check("subsidy_rule_versions_attendance_check", sql`${t.minAttendanceBps} is null or ${t.minAttendanceBps} between 0 and 10000`),
+    check(
+      "subsidy_rule_versions_attendance_check",
+      sql`${t.minAttendanceBps} is null or ${t.minAttendanceBps} between 0 and 10000`,
+    ),
     check(
       "subsidy_rule_versions_caps_check",
       sql`coalesce(${t.capPerClaimVnd}, 0) >= 0 and coalesce(${t.capPerBeneficiaryYearVnd}, 0) >= 0 and coalesce(${t.capPerHourVnd}, 0) >= 0`,
@@ -324,10 +329,15 @@ export const subsidyClaims = pgTable(
     index("subsidy_claims_status_idx").on(t.status, t.filedAt),
     index("subsidy_claims_claimant_idx").on(t.claimantUserId, t.filedAt),
     index("subsidy_claims_beneficiary_idx").on(t.subsidyProgrammeId, t.beneficiaryKey),
-    uniqueIndex("subsidy_claims_live_enrollment_key").on(t.enrollmentId).where(sql`${t.status} <> 'cancelled'`),
+    uniqueIndex("subsidy_claims_live_enrollment_key")
+      .on(t.enrollmentId)
+      .where(sql`${t.status} <> 'cancelled'`),
     check("subsidy_claims_platform_enrollment_check", sql`${t.route} <> 'platform' or ${t.enrollmentId} is not null`),
     check("subsidy_claims_dates_check", sql`${t.endsOn} >= ${t.startsOn}`),
-    check("subsidy_claims_amounts_check", sql`${t.feeVnd} >= 0 and ${t.requestedVnd} >= 0 and coalesce(${t.approvedVnd}, 0) >= 0`),
+    check(
+      "subsidy_claims_amounts_check",
+      sql`${t.feeVnd} >= 0 and ${t.requestedVnd} >= 0 and coalesce(${t.approvedVnd}, 0) >= 0`,
+    ),
   ],
 );
 

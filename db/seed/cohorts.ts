@@ -29,7 +29,10 @@ const UPCOMING_CODE = "TCKT-HP-K1";
 export async function seedDemoCohorts(options: { log?: (line: string) => void; now?: Date } = {}): Promise<void> {
   const log = options.log ?? (() => {});
   const now = options.now ?? new Date();
-  const existing = await db.select({ id: cohorts.id }).from(cohorts).where(inArray(cohorts.code, [RUNNING_CODE, UPCOMING_CODE]));
+  const existing = await db
+    .select({ id: cohorts.id })
+    .from(cohorts)
+    .where(inArray(cohorts.code, [RUNNING_CODE, UPCOMING_CODE]));
   if (existing.length) return seedStory(options);
   const courseRows = await db
     .select({ id: courses.id, slug: courses.slug, listPriceVnd: courses.listPriceVnd })
@@ -37,8 +40,14 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
     .where(inArray(courses.slug, ["khoi-nghiep-doi-moi-sang-tao", "workshop-tai-chinh-ke-toan"]));
   const founders = courseRows.find((c) => c.slug === "khoi-nghiep-doi-moi-sang-tao");
   const finance = courseRows.find((c) => c.slug === "workshop-tai-chinh-ke-toan");
-  const [hub] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.shortName, "HP Startup Hub"));
-  const people = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.email, ["trainer@demo.vn", "founder@demo.vn", "lecturer@demo.vn"]));
+  const [hub] = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.shortName, "HP Startup Hub"));
+  const people = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(inArray(users.email, ["trainer@demo.vn", "founder@demo.vn", "lecturer@demo.vn"]));
   const byEmail = Object.fromEntries(people.map((p) => [p.email, p.id]));
   if (!founders || !finance || !hub || !byEmail["trainer@demo.vn"] || !byEmail["founder@demo.vn"]) {
     log("demo cohorts skipped: courses or demo accounts not in the database yet");
@@ -71,7 +80,8 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
         venueRoom: "Phòng Đổi mới 301",
         onlineUrl: "https://meet.example.vn/hp-startup-hub-k1",
         feeVnd: founders.listPriceVnd,
-        description: "Lớp buổi tối cho nhà sáng lập: mỗi tuần một buổi, học trực tiếp tại HP Startup Hub, có lớp trực tuyến cho buổi vắng.",
+        description:
+          "Lớp buổi tối cho nhà sáng lập: mỗi tuần một buổi, học trực tiếp tại HP Startup Hub, có lớp trực tuyến cho buổi vắng.",
       })
       .returning();
     const sessions = await tx
@@ -119,7 +129,13 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
     for (const [i, session] of held.entries()) {
       const [record] = await tx
         .insert(attendance)
-        .values({ sessionId: session.id, enrollmentId: place.id, status: values[i], method: "roll_call", recordedBy: byEmail["trainer@demo.vn"] })
+        .values({
+          sessionId: session.id,
+          enrollmentId: place.id,
+          status: values[i],
+          method: "roll_call",
+          recordedBy: byEmail["trainer@demo.vn"],
+        })
         .returning();
       await tx.insert(attendanceEvents).values({
         attendanceId: record.id,
@@ -153,17 +169,31 @@ export async function seedDemoCohorts(options: { log?: (line: string) => void; n
       })
       .returning();
     await tx.insert(cohortSessions).values([
-      { cohortId: upcoming.id, startsAt: vietnamInstant(workshopDay, "08:00"), endsAt: vietnamInstant(workshopDay, "11:30"), topic: "Kinh tế đơn vị và dòng tiền" },
-      { cohortId: upcoming.id, startsAt: vietnamInstant(workshopDay, "13:30"), endsAt: vietnamInstant(workshopDay, "17:00"), topic: "Mô hình tài chính, kế toán và thuế" },
+      {
+        cohortId: upcoming.id,
+        startsAt: vietnamInstant(workshopDay, "08:00"),
+        endsAt: vietnamInstant(workshopDay, "11:30"),
+        topic: "Kinh tế đơn vị và dòng tiền",
+      },
+      {
+        cohortId: upcoming.id,
+        startsAt: vietnamInstant(workshopDay, "13:30"),
+        endsAt: vietnamInstant(workshopDay, "17:00"),
+        topic: "Mô hình tài chính, kế toán và thuế",
+      },
     ]);
     await tx.insert(cohortTrainers).values({ cohortId: upcoming.id, userId: byEmail["trainer@demo.vn"] });
   });
-  log(`2 demo cohorts (${RUNNING_CODE} running since ${firstDay} on ${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][weekdayOf(firstDay)]}, ${UPCOMING_CODE} on ${workshopDay})`);
+  log(
+    `2 demo cohorts (${RUNNING_CODE} running since ${firstDay} on ${["CN", "T2", "T3", "T4", "T5", "T6", "T7"][weekdayOf(firstDay)]}, ${UPCOMING_CODE} on ${workshopDay})`,
+  );
   // A past, finished and subsidised cohort with its claims (db/seed/story.ts).
   await seedStory(options);
 }
 
 /** The story never stops the app from starting: a failure is logged (and the next start resumes it). */
 function seedStory(options: { log?: (line: string) => void; now?: Date }) {
-  return seedDemoTrainingStory(options).catch((error: Error) => (options.log ?? console.error)(`demo training story failed: ${error.message}`));
+  return seedDemoTrainingStory(options).catch((error: Error) =>
+    (options.log ?? console.error)(`demo training story failed: ${error.message}`),
+  );
 }

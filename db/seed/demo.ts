@@ -9,13 +9,40 @@ import { seedSubsidyDemo } from "./subsidies";
 /** The password of every demo account (printed in the README). */
 export const DEMO_PASSWORD = "HaiPhong-2026";
 
-export const DEMO_ACCOUNTS: { email: string; name: string; role: Role; org: string; orgAdmin?: boolean; title: string }[] = [
+export const DEMO_ACCOUNTS: {
+  email: string;
+  name: string;
+  role: Role;
+  org: string;
+  orgAdmin?: boolean;
+  title: string;
+}[] = [
   { email: "admin@demo.vn", name: "Nguyễn Quản Trị", role: "admin", org: "dost", title: "Quản trị hệ thống" },
-  { email: "staff@demo.vn", name: "Trần Thị Thu Hà", role: "staff", org: "dost", title: "Chuyên viên Phòng Quản lý Công nghệ" },
+  {
+    email: "staff@demo.vn",
+    name: "Trần Thị Thu Hà",
+    role: "staff",
+    org: "dost",
+    title: "Chuyên viên Phòng Quản lý Công nghệ",
+  },
   { email: "auditor@demo.vn", name: "Lê Văn Kiểm", role: "auditor", org: "dost", title: "Thanh tra Sở" },
-  { email: "trainer@demo.vn", name: "Phạm Minh Đức", role: "trainer", org: "incubator", orgAdmin: true, title: "Huấn luyện viên khởi nghiệp" },
+  {
+    email: "trainer@demo.vn",
+    name: "Phạm Minh Đức",
+    role: "trainer",
+    org: "incubator",
+    orgAdmin: true,
+    title: "Huấn luyện viên khởi nghiệp",
+  },
   { email: "lecturer@demo.vn", name: "Vũ Thị Lan", role: "lecturer", org: "uni-hp", title: "Giảng viên Khoa Kinh tế" },
-  { email: "founder@demo.vn", name: "Đỗ Quang Huy", role: "learner", org: "startup-seafood", orgAdmin: true, title: "Nhà sáng lập, Giám đốc" },
+  {
+    email: "founder@demo.vn",
+    name: "Đỗ Quang Huy",
+    role: "learner",
+    org: "startup-seafood",
+    orgAdmin: true,
+    title: "Nhà sáng lập, Giám đốc",
+  },
 ];
 
 export async function hasDemoData(): Promise<boolean> {
@@ -120,11 +147,46 @@ export async function seedDemoData(options: { log?: (line: string) => void } = {
       })
       .returning({ id: programmes.id });
     await tx.insert(programmeTargets).values([
-      { programmeId: programme.id, key: "startup_projects_supported", labelVi: "Dự án khởi nghiệp được hỗ trợ", labelEn: "Startup projects supported", targetValue: 100, dueOn: "2020-12-31" },
-      { programmeId: programme.id, key: "projects_raising_investment", labelVi: "Dự án gọi vốn thành công (≥20%)", labelEn: "Projects raising investment (≥20%)", targetValue: 20, dueOn: "2020-12-31" },
-      { programmeId: programme.id, key: "startups_developed", labelVi: "Doanh nghiệp khởi nghiệp được phát triển", labelEn: "Startups developed", targetValue: 50, dueOn: "2020-12-31" },
-      { programmeId: programme.id, key: "st_enterprises_certified", labelVi: "Doanh nghiệp được công nhận doanh nghiệp KH&CN", labelEn: "Certified science-and-technology enterprises", targetValue: 20, dueOn: "2020-12-31" },
-      { programmeId: programme.id, key: "support_centres", labelVi: "Trung tâm hỗ trợ khởi nghiệp", labelEn: "Startup support centres", targetValue: 3, dueOn: "2020-12-31" },
+      {
+        programmeId: programme.id,
+        key: "startup_projects_supported",
+        labelVi: "Dự án khởi nghiệp được hỗ trợ",
+        labelEn: "Startup projects supported",
+        targetValue: 100,
+        dueOn: "2020-12-31",
+      },
+      {
+        programmeId: programme.id,
+        key: "projects_raising_investment",
+        labelVi: "Dự án gọi vốn thành công (≥20%)",
+        labelEn: "Projects raising investment (≥20%)",
+        targetValue: 20,
+        dueOn: "2020-12-31",
+      },
+      {
+        programmeId: programme.id,
+        key: "startups_developed",
+        labelVi: "Doanh nghiệp khởi nghiệp được phát triển",
+        labelEn: "Startups developed",
+        targetValue: 50,
+        dueOn: "2020-12-31",
+      },
+      {
+        programmeId: programme.id,
+        key: "st_enterprises_certified",
+        labelVi: "Doanh nghiệp được công nhận doanh nghiệp KH&CN",
+        labelEn: "Certified science-and-technology enterprises",
+        targetValue: 20,
+        dueOn: "2020-12-31",
+      },
+      {
+        programmeId: programme.id,
+        key: "support_centres",
+        labelVi: "Trung tâm hỗ trợ khởi nghiệp",
+        labelEn: "Startup support centres",
+        targetValue: 3,
+        dueOn: "2020-12-31",
+      },
     ]);
     log("programme hai-phong-2020 with 5 targets");
 

@@ -11,7 +11,13 @@ import { assignTrainer } from "~/modules/cohorts/trainers.server";
 import { submitQuizAttempt } from "~/modules/courses/quiz.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { reconcilePayment } from "~/modules/payments/payments.server";
-import { approveClaim, externalCourseKey, fileExternalClaim, markClaimPaid, startReview } from "~/modules/subsidy/claims.server";
+import {
+  approveClaim,
+  externalCourseKey,
+  fileExternalClaim,
+  markClaimPaid,
+  startReview,
+} from "~/modules/subsidy/claims.server";
 import { linkCohort } from "~/modules/subsidy/enrollment-subsidy.server";
 import {
   attendance,
@@ -68,7 +74,10 @@ async function actorOf(email: string): Promise<(Actor & { name: string }) | null
   const [user] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, email));
   if (!user) return null;
   const roles = await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, user.id));
-  const orgs = await db.select({ id: memberships.organisationId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
+  const orgs = await db
+    .select({ id: memberships.organisationId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id));
   return {
     id: user.id,
     name: user.name,
@@ -90,7 +99,11 @@ async function organisationOf(userId: string, kinds: ("university" | "incubator"
 }
 
 /** The lecturer's invoice for the external course: a one-page PDF (Vietnamese, fonts embedded). */
-export async function storyInvoicePdf(input: { buyer: string; organisation: string; issuedOn: string }): Promise<Buffer> {
+export async function storyInvoicePdf(input: {
+  buyer: string;
+  organisation: string;
+  issuedOn: string;
+}): Promise<Buffer> {
   const { default: PDFDocument } = await import("pdfkit");
   const fonts = resolve(process.cwd(), "assets/fonts");
   const doc = new PDFDocument({
@@ -120,7 +133,11 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
   const now = options.now ?? new Date();
   const emails = options.emails ?? { staff: "staff@demo.vn", trainer: "trainer@demo.vn", lecturer: "lecturer@demo.vn" };
   const code = options.cohortCode ?? STORY_COHORT_CODE;
-  const [staff, trainer, lecturer] = await Promise.all([actorOf(emails.staff), actorOf(emails.trainer), actorOf(emails.lecturer)]);
+  const [staff, trainer, lecturer] = await Promise.all([
+    actorOf(emails.staff),
+    actorOf(emails.trainer),
+    actorOf(emails.lecturer),
+  ]);
   const [course] = await db.select().from(courses).where(eq(courses.slug, COURSE_SLUG));
   const [programme] = await db
     .select({ id: programmes.id })
@@ -131,7 +148,9 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
     ? await db
         .select({ id: subsidyProgrammes.id })
         .from(subsidyProgrammes)
-        .where(and(eq(subsidyProgrammes.programmeId, programme.id), eq(subsidyProgrammes.nameVi, DEMO_SUBSIDY_PROGRAMME)))
+        .where(
+          and(eq(subsidyProgrammes.programmeId, programme.id), eq(subsidyProgrammes.nameVi, DEMO_SUBSIDY_PROGRAMME)),
+        )
     : [];
   const host = trainer ? await organisationOf(trainer.id, ["incubator", "university"]) : null;
   const university = lecturer ? await organisationOf(lecturer.id, ["university"]) : null;
@@ -145,7 +164,8 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
   const firstDay = addDays(today, -70);
   const sessionDays = [0, 7, 14, 21].map((d) => addDays(firstDay, d));
   const lastDay = sessionDays.at(-1)!;
-  const at = (day: string, time: string, minutes = 0) => new Date(vietnamInstant(day, time).getTime() + minutes * 60_000);
+  const at = (day: string, time: string, minutes = 0) =>
+    new Date(vietnamInstant(day, time).getTime() + minutes * 60_000);
 
   // 1. The cohort, its sessions, its trainer, its subsidy programme; then published.
   let [cohort] = await db.select().from(cohorts).where(eq(cohorts.code, code));
@@ -167,34 +187,61 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
         venueAddress: host.address ?? "Hải Phòng",
         venueRoom: "Phòng Đổi mới 301",
         requiresCertifiedTrainer: false,
-        description: "Lớp sáng thứ Bảy cho giảng viên và nhà sáng lập: bốn buổi, học trực tiếp, có bài kiểm tra sau mỗi chủ đề.",
+        description:
+          "Lớp sáng thứ Bảy cho giảng viên và nhà sáng lập: bốn buổi, học trực tiếp, có bài kiểm tra sau mỗi chủ đề.",
       },
     });
   }
   const existingSessions = await db.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohort.id));
   if (existingSessions.length === 0) {
-    const topics = ["Khám phá khách hàng và mô hình kinh doanh", "Sản phẩm khả dụng tối thiểu", "Gọi vốn và thuyết trình", "Thành lập doanh nghiệp, doanh nghiệp KH&CN"];
+    const topics = [
+      "Khám phá khách hàng và mô hình kinh doanh",
+      "Sản phẩm khả dụng tối thiểu",
+      "Gọi vốn và thuyết trình",
+      "Thành lập doanh nghiệp, doanh nghiệp KH&CN",
+    ];
     for (const [i, date] of sessionDays.entries()) {
-      await addSession({ actor: staff, cohortId: cohort.id, session: { date, startTime: "08:30", endTime: "12:30", topic: topics[i] } });
+      await addSession({
+        actor: staff,
+        cohortId: cohort.id,
+        session: { date, startTime: "08:30", endTime: "12:30", topic: topics[i] },
+      });
     }
   }
-  const sessions = await db.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohort.id)).orderBy(asc(cohortSessions.startsAt));
-  const [teaching] = await db.select().from(cohortTrainers).where(and(eq(cohortTrainers.cohortId, cohort.id), eq(cohortTrainers.userId, trainer.id)));
+  const sessions = await db
+    .select()
+    .from(cohortSessions)
+    .where(eq(cohortSessions.cohortId, cohort.id))
+    .orderBy(asc(cohortSessions.startsAt));
+  const [teaching] = await db
+    .select()
+    .from(cohortTrainers)
+    .where(and(eq(cohortTrainers.cohortId, cohort.id), eq(cohortTrainers.userId, trainer.id)));
   if (!teaching) await assignTrainer({ actor: staff, cohortId: cohort.id, userId: trainer.id });
   const [link] = await db.select().from(subsidyCohortLinks).where(eq(subsidyCohortLinks.cohortId, cohort.id));
   if (!link) await linkCohort({ actor: staff, subsidyProgrammeId: subsidy.id, cohortId: cohort.id });
-  if (cohort.status === "draft") cohort = await setCohortStatus({ actor: staff, cohortId: cohort.id, status: "published" });
+  if (cohort.status === "draft")
+    cohort = await setCohortStatus({ actor: staff, cohortId: cohort.id, status: "published" });
 
   // 2. The lecturer enrols five weeks before the start: her subsidy estimate is committed and her share is due.
   const enrolledAt = at(addDays(firstDay, -35), "20:15");
-  let [place] = await db.select().from(enrollments).where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, lecturer.id)));
+  let [place] = await db
+    .select()
+    .from(enrollments)
+    .where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, lecturer.id)));
   if (!place) {
     await enrol({ actor: lecturer, cohortId: cohort.id, now: enrolledAt });
-    [place] = await db.select().from(enrollments).where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, lecturer.id)));
+    [place] = await db
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, lecturer.id)));
   }
 
   // 3. Staff find her transfer on the bank statement the next morning: paid, place confirmed, receipt issued.
-  const [pending] = await db.select().from(payments).where(and(eq(payments.enrollmentId, place.id), eq(payments.status, "pending")));
+  const [pending] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.enrollmentId, place.id), eq(payments.status, "pending")));
   if (pending) {
     await reconcilePayment({
       actor: staff,
@@ -208,11 +255,20 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
   // 4. The roll, taken by the trainer at each session; at the second she was marked absent, and the trainer
   //    corrected it to late after the session (she had come in 25 minutes late and signed the paper list).
   for (const [i, session] of sessions.entries()) {
-    const [record] = await db.select().from(attendance).where(and(eq(attendance.sessionId, session.id), eq(attendance.enrollmentId, place.id)));
+    const [record] = await db
+      .select()
+      .from(attendance)
+      .where(and(eq(attendance.sessionId, session.id), eq(attendance.enrollmentId, place.id)));
     if (record) continue;
     const day = sessionDays[i] ?? sessionDays[0];
     if (i === 1) {
-      await recordAttendance({ actor: trainer, sessionId: session.id, enrollmentId: place.id, status: "absent", now: at(day, "08:40") });
+      await recordAttendance({
+        actor: trainer,
+        sessionId: session.id,
+        enrollmentId: place.id,
+        status: "absent",
+        now: at(day, "08:40"),
+      });
       await recordAttendance({
         actor: trainer,
         sessionId: session.id,
@@ -222,35 +278,58 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
         now: at(day, "13:05"),
       });
     } else {
-      await recordAttendance({ actor: trainer, sessionId: session.id, enrollmentId: place.id, status: "present", now: at(day, "08:35") });
+      await recordAttendance({
+        actor: trainer,
+        sessionId: session.id,
+        enrollmentId: place.id,
+        status: "present",
+        now: at(day, "08:35"),
+      });
     }
   }
 
   // 5. The course's quizzes, passed.
   const required = course.quizzesToPass ?? [];
   if (required.length) {
-    const quizRows = await db.select().from(quizzes).where(and(eq(quizzes.courseId, course.id), inArray(quizzes.slug, required)));
+    const quizRows = await db
+      .select()
+      .from(quizzes)
+      .where(and(eq(quizzes.courseId, course.id), inArray(quizzes.slug, required)));
     for (const quiz of quizRows) {
       const [passed] = await db
         .select({ id: quizAttempts.id })
         .from(quizAttempts)
-        .where(and(eq(quizAttempts.quizId, quiz.id), eq(quizAttempts.userId, lecturer.id), eq(quizAttempts.passed, true)));
+        .where(
+          and(eq(quizAttempts.quizId, quiz.id), eq(quizAttempts.userId, lecturer.id), eq(quizAttempts.passed, true)),
+        );
       if (passed) continue;
       const responses = Object.fromEntries(
-        quiz.questions.map((q) => [q.id, q.type === "short_answer" && Array.isArray(q.answer) ? q.answer[0] : q.answer]),
+        quiz.questions.map((q) => [
+          q.id,
+          q.type === "short_answer" && Array.isArray(q.answer) ? q.answer[0] : q.answer,
+        ]),
       );
       await submitQuizAttempt({ userId: lecturer.id, quizId: quiz.id, responses });
     }
   }
 
   // 6. Staff decide completion the day after the last session: completed, the subsidy earned.
-  const [current] = await db.select({ decidedAt: cohorts.completionDecidedAt }).from(cohorts).where(eq(cohorts.id, cohort.id));
-  if (!current.decidedAt) await decideCompletion({ actor: staff, cohortId: cohort.id, now: at(addDays(lastDay, 1), "10:00") });
+  const [current] = await db
+    .select({ decidedAt: cohorts.completionDecidedAt })
+    .from(cohorts)
+    .where(eq(cohorts.id, cohort.id));
+  if (!current.decidedAt)
+    await decideCompletion({ actor: staff, cohortId: cohort.id, now: at(addDays(lastDay, 1), "10:00") });
 
   // 7. The earned subsidy is paid out to the training provider.
   const [platformClaim] = await db.select().from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, place.id));
   if (platformClaim?.status === "earned") {
-    await markClaimPaid({ actor: staff, claimId: platformClaim.id, paymentReference: "UNC 0815/KBNN-HP", paidOn: addDays(lastDay, 14) });
+    await markClaimPaid({
+      actor: staff,
+      claimId: platformClaim.id,
+      paymentReference: "UNC 0815/KBNN-HP",
+      paidOn: addDays(lastDay, 14),
+    });
   }
 
   // 8. Her external course, finished four weeks ago: the claim with the invoice, reviewed and approved.
@@ -258,10 +337,20 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
   let [external] = await db
     .select()
     .from(subsidyClaims)
-    .where(and(eq(subsidyClaims.claimantUserId, lecturer.id), eq(subsidyClaims.courseKey, courseKey), eq(subsidyClaims.subsidyProgrammeId, subsidy.id)));
+    .where(
+      and(
+        eq(subsidyClaims.claimantUserId, lecturer.id),
+        eq(subsidyClaims.courseKey, courseKey),
+        eq(subsidyClaims.subsidyProgrammeId, subsidy.id),
+      ),
+    );
   if (!external) {
     const filedAt = at(addDays(today, -25), "15:20");
-    const invoice = await storyInvoicePdf({ buyer: lecturer.name, organisation: university.name, issuedOn: addDays(today, -28) });
+    const invoice = await storyInvoicePdf({
+      buyer: lecturer.name,
+      organisation: university.name,
+      issuedOn: addDays(today, -28),
+    });
     external = await fileExternalClaim({
       actor: lecturer,
       now: filedAt,
@@ -282,8 +371,17 @@ export async function seedDemoTrainingStory(options: StoryOptions = {}): Promise
   }
   if (external.status === "submitted") external = await startReview({ actor: staff, claimId: external.id });
   if (external.status === "under_review") {
-    external = await approveClaim({ actor: staff, claimId: external.id, note: "Hóa đơn hợp lệ, khóa học đúng đối tượng giảng viên." });
+    external = await approveClaim({
+      actor: staff,
+      claimId: external.id,
+      note: "Hóa đơn hợp lệ, khóa học đúng đối tượng giảng viên.",
+    });
   }
-  const [settled] = await db.select({ status: subsidyClaims.status }).from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, place.id));
-  log(`demo training story: ${code} (${firstDay} – ${lastDay}) completed by ${emails.lecturer}; claims ${settled?.status ?? "none"} and ${external.status}`);
+  const [settled] = await db
+    .select({ status: subsidyClaims.status })
+    .from(subsidyClaims)
+    .where(eq(subsidyClaims.enrollmentId, place.id));
+  log(
+    `demo training story: ${code} (${firstDay} – ${lastDay}) completed by ${emails.lecturer}; claims ${settled?.status ?? "none"} and ${external.status}`,
+  );
 }

@@ -12,16 +12,30 @@ describe("subsidy demo data", () => {
     const department = await createOrganisation({ kind: "government" });
     const [programme] = await db
       .insert(programmes)
-      .values({ slug: `demo-${randomUUID().slice(0, 8)}`, nameVi: "Kế hoạch", nameEn: "Plan", province: "Hải Phòng", ownerOrganisationId: department.id })
+      .values({
+        slug: `demo-${randomUUID().slice(0, 8)}`,
+        nameVi: "Kế hoạch",
+        nameEn: "Plan",
+        province: "Hải Phòng",
+        ownerOrganisationId: department.id,
+      })
       .returning();
     await seedSubsidyDemo({ programmeId: programme.id });
     await seedSubsidyDemo({ programmeId: programme.id });
     const made = await db.select().from(subsidyProgrammes).where(eq(subsidyProgrammes.programmeId, programme.id));
-    expect(made.map((p) => [p.nameVi, p.fiscalYear, p.ownerOrganisationId])).toEqual([[DEMO_SUBSIDY_PROGRAMME, 2026, department.id]]);
-    const lines = await db.select().from(subsidyBudgetLines).where(eq(subsidyBudgetLines.subsidyProgrammeId, made[0].id));
+    expect(made.map((p) => [p.nameVi, p.fiscalYear, p.ownerOrganisationId])).toEqual([
+      [DEMO_SUBSIDY_PROGRAMME, 2026, department.id],
+    ]);
+    const lines = await db
+      .select()
+      .from(subsidyBudgetLines)
+      .where(eq(subsidyBudgetLines.subsidyProgrammeId, made[0].id));
     expect(lines.map((l) => l.fundingSource).sort()).toEqual(["central_programme", "city_science_technology"]);
     expect(lines.every((l) => l.availableVnd === l.allocatedVnd)).toBe(true);
-    const rules = await db.select().from(subsidyRuleVersions).where(eq(subsidyRuleVersions.subsidyProgrammeId, made[0].id));
+    const rules = await db
+      .select()
+      .from(subsidyRuleVersions)
+      .where(eq(subsidyRuleVersions.subsidyProgrammeId, made[0].id));
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ version: 1, shareBps: 7000, province: "Hải Phòng", startupMaxAgeYears: 5 });
   });

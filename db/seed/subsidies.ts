@@ -12,7 +12,9 @@ export const DEMO_SUBSIDY_PROGRAMME = "Hỗ trợ đào tạo khởi nghiệp 20
  * and Technology, with a city S&T budget line and a central programme budget line, and one rules version.
  * Idempotent: does nothing when the programme is already there. Staff link cohorts to it on its page.
  */
-export async function seedSubsidyDemo(options: { log?: (line: string) => void; programmeId?: string } = {}): Promise<void> {
+export async function seedSubsidyDemo(
+  options: { log?: (line: string) => void; programmeId?: string } = {},
+): Promise<void> {
   const log = options.log ?? (() => {});
   const [programme] = await db
     .select()
@@ -23,7 +25,13 @@ export async function seedSubsidyDemo(options: { log?: (line: string) => void; p
   const [existing] = await db
     .select({ id: subsidyProgrammes.id })
     .from(subsidyProgrammes)
-    .where(and(eq(subsidyProgrammes.programmeId, programme.id), eq(subsidyProgrammes.fiscalYear, 2026), eq(subsidyProgrammes.nameVi, DEMO_SUBSIDY_PROGRAMME)));
+    .where(
+      and(
+        eq(subsidyProgrammes.programmeId, programme.id),
+        eq(subsidyProgrammes.fiscalYear, 2026),
+        eq(subsidyProgrammes.nameVi, DEMO_SUBSIDY_PROGRAMME),
+      ),
+    );
   if (existing) {
     log("subsidy programme 2026 already present");
     return;
@@ -77,7 +85,13 @@ export async function seedSubsidyDemo(options: { log?: (line: string) => void; p
     rule: {
       effectiveFrom: "2026-01-01",
       beneficiaryKinds: ["lecturer", "startup", "project_team", "training_institution"],
-      costCategories: ["platform_course_fee", "external_course_domestic", "external_course_international", "coaching_advisory", "curriculum"],
+      costCategories: [
+        "platform_course_fee",
+        "external_course_domestic",
+        "external_course_international",
+        "coaching_advisory",
+        "curriculum",
+      ],
       sharePercent: 7000,
       capPerClaimVnd: 20_000_000,
       capPerBeneficiaryYearVnd: 30_000_000,

@@ -46,7 +46,19 @@ export const routes: RouteAccess[] = [
   },
   { file: "account._index.tsx", url: "/account", expect: signedIn("ok") },
   // Every intent acts on the person's own account; a bad form is a 400 for anyone signed in.
-  { file: "account._index.tsx", method: "POST", url: "/account", form: { intent: "profile" }, expect: signedIn("badRequest") },
-  { file: "account._index.tsx", method: "POST", url: "/account", form: { intent: "nonsense" }, expect: signedIn("badRequest") },
+  {
+    file: "account._index.tsx",
+    method: "POST",
+    url: "/account",
+    form: { intent: "profile" },
+    expect: signedIn("badRequest"),
+  },
+  {
+    file: "account._index.tsx",
+    method: "POST",
+    url: "/account",
+    form: { intent: "nonsense" },
+    expect: signedIn("badRequest"),
+  },
   { file: "account.export.tsx", url: "/account/export", expect: signedIn("ok") },
 ];

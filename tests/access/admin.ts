@@ -53,7 +53,13 @@ export const routes: RouteAccess[] = [
   { file: "admin.organisations._index.tsx", url: "/admin/organisations?kind=startup&verified=no", expect: readers },
   // The queue of lecturers' institution claims: staff decide them.
   { file: "admin.affiliations.tsx", url: "/admin/affiliations", expect: onlyRoles(["admin", "staff"]) },
-  { file: "admin.affiliations.tsx", method: "POST", url: "/admin/affiliations", form: { decision: "approve" }, expect: onlyRoles(["admin", "staff"], "badRequest") },
+  {
+    file: "admin.affiliations.tsx",
+    method: "POST",
+    url: "/admin/affiliations",
+    form: { decision: "approve" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
   { file: "admin.organisations.new.tsx", url: "/admin/organisations/new", expect: onlyRoles(["admin", "staff"]) },
   {
     file: "admin.organisations.new.tsx",
@@ -62,7 +68,12 @@ export const routes: RouteAccess[] = [
     form: { kind: "startup", name: "Công ty Thử" },
     expect: onlyRoles(["admin", "staff"], "badRequest"),
   },
-  { file: "admin.organisations.$organisationId.tsx", url: "/admin/organisations/:id", params: anOrganisation, expect: readers },
+  {
+    file: "admin.organisations.$organisationId.tsx",
+    url: "/admin/organisations/:id",
+    params: anOrganisation,
+    expect: readers,
+  },
   {
     file: "admin.organisations.$organisationId.tsx",
     method: "POST",
@@ -87,7 +98,12 @@ export const routes: RouteAccess[] = [
   },
   // The organisation admin's page: people in the matrix administer no organisation, so only staff and admins get in.
   { file: "organisation._index.tsx", url: "/organisation", expect: signedIn("forbidden") },
-  { file: "organisation.$organisationId.tsx", url: "/organisation/:id", params: anOrganisation, expect: onlyRoles(["admin", "staff"]) },
+  {
+    file: "organisation.$organisationId.tsx",
+    url: "/organisation/:id",
+    params: anOrganisation,
+    expect: onlyRoles(["admin", "staff"]),
+  },
   {
     file: "organisation.$organisationId.tsx",
     method: "POST",

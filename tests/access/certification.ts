@@ -154,8 +154,18 @@ export const routes: RouteAccess[] = [
     expect: everyone("notFound"),
   },
   // Public: verification, the registry, the keys, the issuer, status lists and achievements.
-  { file: "verify.$code.tsx", url: "/verify/x", params: async () => ({ code: (await aCertificate()).code }), expect: everyone("ok") },
-  { file: "verify.$code.tsx", url: "/verify/SA-00000-00000", params: { code: "SA-00000-00000" }, expect: everyone("notFound") },
+  {
+    file: "verify.$code.tsx",
+    url: "/verify/x",
+    params: async () => ({ code: (await aCertificate()).code }),
+    expect: everyone("ok"),
+  },
+  {
+    file: "verify.$code.tsx",
+    url: "/verify/SA-00000-00000",
+    params: { code: "SA-00000-00000" },
+    expect: everyone("notFound"),
+  },
   { file: "verify._index.tsx", url: "/verify", expect: everyone("ok") },
   { file: "verify._index.tsx", url: "/verify?code=sa-7k3mq-9qz2h", expect: everyone("redirect") },
   { file: "trainers._index.tsx", url: "/trainers", expect: everyone("ok") },
@@ -167,7 +177,12 @@ export const routes: RouteAccess[] = [
     params: async () => ({ list: (await aCertificate()).statusListId }),
     expect: everyone("ok"),
   },
-  { file: "credentials.status.$list.tsx", url: "/credentials/status/no-such-list", params: { list: "no-such-list" }, expect: everyone("notFound") },
+  {
+    file: "credentials.status.$list.tsx",
+    url: "/credentials/status/no-such-list",
+    params: { list: "no-such-list" },
+    expect: everyone("notFound"),
+  },
   {
     file: "credentials.achievements.$key.tsx",
     url: "/credentials/achievements/x",

@@ -11,7 +11,9 @@ const managers = onlyRoles(["admin", "staff"]);
 const teachers = onlyRoles(["admin", "staff"]);
 
 const aCohort = async () => ({ cohortId: (await createTestCohort()).cohort.id });
-const aDraftCohort = async () => ({ cohortId: (await createTestCohort({ status: "draft", sessionStarts: [3 * DAY] })).cohort.id });
+const aDraftCohort = async () => ({
+  cohortId: (await createTestCohort({ status: "draft", sessionStarts: [3 * DAY] })).cohort.id,
+});
 const aSession = async () => {
   const { cohort, sessions } = await createTestCohort();
   return { cohortId: cohort.id, sessionId: sessions[0].id };
@@ -20,9 +22,17 @@ const aSession = async () => {
 /** A session happening now, with one learner holding a place (the one staff and admins mark present). */
 const aRunningSession = async () => {
   const now = new Date();
-  const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [-10 * 60_000], enrollmentOpensAt: new Date(now.getTime() - 2 * DAY) });
+  const { cohort, sessions } = await createTestCohort({
+    now,
+    sessionStarts: [-10 * 60_000],
+    enrollmentOpensAt: new Date(now.getTime() - 2 * DAY),
+  });
   const learner = await createUser({ roles: ["learner"] });
-  const { enrollmentId } = await enrol({ actor: actorOf(learner), cohortId: cohort.id, now: new Date(now.getTime() - DAY) });
+  const { enrollmentId } = await enrol({
+    actor: actorOf(learner),
+    cohortId: cohort.id,
+    now: new Date(now.getTime() - DAY),
+  });
   const trainer = await createPerson(["trainer"]);
   await addCohortTrainer(cohort.id, trainer.user.id);
   return { sessionId: sessions[0].id, enrollmentId };
@@ -57,11 +67,33 @@ export const routes: RouteAccess[] = [
     params: aDraftCohort,
     expect: { ...everyone("notFound"), staff: "ok", auditor: "ok", admin: "ok" },
   },
-  { file: "cohorts.$cohortId.tsx", method: "POST", url: "/cohorts/:id", params: aCohort, form: { intent: "enrol" }, expect: enrolOutcome },
-  { file: "cohorts.$cohortId.calendar[.ics].ts", url: "/cohorts/:id/calendar.ics", params: aCohort, expect: everyone("ok") },
+  {
+    file: "cohorts.$cohortId.tsx",
+    method: "POST",
+    url: "/cohorts/:id",
+    params: aCohort,
+    form: { intent: "enrol" },
+    expect: enrolOutcome,
+  },
+  {
+    file: "cohorts.$cohortId.calendar[.ics].ts",
+    url: "/cohorts/:id/calendar.ics",
+    params: aCohort,
+    expect: everyone("ok"),
+  },
   { file: "calendar._index.tsx", url: "/calendar", expect: signedIn("ok") },
-  { file: "calendar._index.tsx", method: "POST", url: "/calendar", expect: { ...everyone("redirect"), visitor: "login" } },
-  { file: "calendar.$token.sessions[.ics].ts", url: "/calendar/:token/sessions.ics", params: aFeedToken, expect: everyone("ok") },
+  {
+    file: "calendar._index.tsx",
+    method: "POST",
+    url: "/calendar",
+    expect: { ...everyone("redirect"), visitor: "login" },
+  },
+  {
+    file: "calendar.$token.sessions[.ics].ts",
+    url: "/calendar/:token/sessions.ics",
+    params: aFeedToken,
+    expect: everyone("ok"),
+  },
   {
     file: "calendar.$token.sessions[.ics].ts",
     url: "/calendar/x/sessions.ics",
@@ -69,10 +101,20 @@ export const routes: RouteAccess[] = [
     expect: everyone("notFound"),
   },
 
-  { file: "manage.cohorts._index.tsx", url: "/manage/cohorts?q=HP&status=published&when=upcoming&page=2", expect: readers },
+  {
+    file: "manage.cohorts._index.tsx",
+    url: "/manage/cohorts?q=HP&status=published&when=upcoming&page=2",
+    expect: readers,
+  },
   { file: "manage.cohorts.new.tsx", url: "/manage/cohorts/new", expect: managers },
   // An incomplete form: whoever may create gets 400 (nothing saved), everyone else 403.
-  { file: "manage.cohorts.new.tsx", method: "POST", url: "/manage/cohorts/new", form: { code: "X" }, expect: onlyRoles(["admin", "staff"], "badRequest") },
+  {
+    file: "manage.cohorts.new.tsx",
+    method: "POST",
+    url: "/manage/cohorts/new",
+    form: { code: "X" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
   { file: "manage.cohorts.$cohortId._index.tsx", url: "/manage/cohorts/:id", params: aCohort, expect: readers },
   {
     file: "manage.cohorts.$cohortId._index.tsx",
@@ -98,7 +140,12 @@ export const routes: RouteAccess[] = [
     expect: onlyRoles(["admin", "staff"], "badRequest"),
   },
   { file: "manage.cohorts.$cohortId.edit.tsx", url: "/manage/cohorts/:id/edit", params: aCohort, expect: managers },
-  { file: "manage.cohorts.$cohortId.sessions.new.tsx", url: "/manage/cohorts/:id/sessions/new", params: aCohort, expect: managers },
+  {
+    file: "manage.cohorts.$cohortId.sessions.new.tsx",
+    url: "/manage/cohorts/:id/sessions/new",
+    params: aCohort,
+    expect: managers,
+  },
   {
     file: "manage.cohorts.$cohortId.sessions.new.tsx",
     method: "POST",
@@ -107,10 +154,30 @@ export const routes: RouteAccess[] = [
     form: { intent: "series", startDate: "2026-02-30" },
     expect: onlyRoles(["admin", "staff"], "badRequest"),
   },
-  { file: "manage.cohorts.$cohortId.sessions.$sessionId.tsx", url: "/manage/cohorts/:id/sessions/:sessionId", params: aSession, expect: managers },
-  { file: "manage.cohorts.$cohortId.participants.tsx", url: "/manage/cohorts/:id/participants", params: aCohort, expect: readers },
-  { file: "manage.cohorts.$cohortId.participants_.export.tsx", url: "/manage/cohorts/:id/participants/export?format=csv", params: aCohort, expect: readers },
-  { file: "manage.cohorts.$cohortId.participants_.export.tsx", url: "/manage/cohorts/:id/participants/export?format=xlsx", params: aCohort, expect: readers },
+  {
+    file: "manage.cohorts.$cohortId.sessions.$sessionId.tsx",
+    url: "/manage/cohorts/:id/sessions/:sessionId",
+    params: aSession,
+    expect: managers,
+  },
+  {
+    file: "manage.cohorts.$cohortId.participants.tsx",
+    url: "/manage/cohorts/:id/participants",
+    params: aCohort,
+    expect: readers,
+  },
+  {
+    file: "manage.cohorts.$cohortId.participants_.export.tsx",
+    url: "/manage/cohorts/:id/participants/export?format=csv",
+    params: aCohort,
+    expect: readers,
+  },
+  {
+    file: "manage.cohorts.$cohortId.participants_.export.tsx",
+    url: "/manage/cohorts/:id/participants/export?format=xlsx",
+    params: aCohort,
+    expect: readers,
+  },
 
   { file: "teach._index.tsx", url: "/teach", expect: onlyRoles(["admin", "staff", "trainer"]) },
   { file: "teach.cohorts.$cohortId.tsx", url: "/teach/cohorts/:id", params: aCohort, expect: teachers },

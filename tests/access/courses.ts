@@ -42,7 +42,15 @@ export const routes: RouteAccess[] = [
     url: "/courses/x",
     form: { intent: "add-trainer", email: "not-an-email" },
     params: async () => ({ slug: (await course()).slug }),
-    expect: { visitor: "login", learner: "forbidden", lecturer: "forbidden", trainer: "forbidden", auditor: "forbidden", staff: "badRequest", admin: "badRequest" },
+    expect: {
+      visitor: "login",
+      learner: "forbidden",
+      lecturer: "forbidden",
+      trainer: "forbidden",
+      auditor: "forbidden",
+      staff: "badRequest",
+      admin: "badRequest",
+    },
   },
   {
     // A shipped image of the founders' course (the sync imports the shipped folder).
@@ -94,7 +102,15 @@ export const routes: RouteAccess[] = [
     url: "/learn/x/bai-hai",
     form: { intent: "refresh-video", videoId: "not-a-video" },
     params: async () => ({ courseSlug: (await course()).slug, lessonSlug: "bai-hai" }),
-    expect: { visitor: "login", learner: "forbidden", lecturer: "forbidden", trainer: "forbidden", auditor: "forbidden", staff: "badRequest", admin: "badRequest" },
+    expect: {
+      visitor: "login",
+      learner: "forbidden",
+      lecturer: "forbidden",
+      trainer: "forbidden",
+      auditor: "forbidden",
+      staff: "badRequest",
+      admin: "badRequest",
+    },
   },
   {
     // The fixture's video file lives in a temporary folder, not in COURSES_DIR: those allowed get a 404.

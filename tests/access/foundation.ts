@@ -7,7 +7,13 @@ export const routes: RouteAccess[] = [
   { file: "login.tsx", url: "/login", expect: { ...everyone("redirect"), visitor: "ok" } },
   { file: "register.tsx", url: "/register", expect: { ...everyone("redirect"), visitor: "ok" } },
   { file: "logout.tsx", method: "POST", url: "/logout", expect: everyone("redirect") },
-  { file: "language.tsx", method: "POST", url: "/language", form: { language: "en", redirectTo: "/" }, expect: everyone("redirect") },
+  {
+    file: "language.tsx",
+    method: "POST",
+    url: "/language",
+    form: { language: "en", redirectTo: "/" },
+    expect: everyone("redirect"),
+  },
   { file: "dashboard.tsx", url: "/dashboard", expect: signedIn("ok") },
   { file: "admin.outbox.tsx", url: "/admin/outbox", expect: onlyRoles(["admin"]) },
 ];

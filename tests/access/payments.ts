@@ -21,7 +21,12 @@ function aPaidPayment() {
 }
 
 /** Someone else's payment: staff and auditors read it, other people are told it does not exist. */
-const payerOrReaders = { ...onlyRoles(["staff", "auditor", "admin"]), learner: "notFound", lecturer: "notFound", trainer: "notFound" } as const;
+const payerOrReaders = {
+  ...onlyRoles(["staff", "auditor", "admin"]),
+  learner: "notFound",
+  lecturer: "notFound",
+  trainer: "notFound",
+} as const;
 
 export const routes: RouteAccess[] = [
   { file: "payments._index.tsx", url: "/payments", expect: signedIn("ok") },
@@ -47,7 +52,11 @@ export const routes: RouteAccess[] = [
     expect: payerOrReaders,
   },
   { file: "manage.payments._index.tsx", url: "/manage/payments", expect: onlyRoles(["staff", "auditor", "admin"]) },
-  { file: "manage.payments.export[.csv].tsx", url: "/manage/payments/export.csv", expect: onlyRoles(["staff", "auditor", "admin"]) },
+  {
+    file: "manage.payments.export[.csv].tsx",
+    url: "/manage/payments/export.csv",
+    expect: onlyRoles(["staff", "auditor", "admin"]),
+  },
   {
     file: "manage.payments._index.tsx",
     method: "POST",
@@ -76,7 +85,11 @@ export const routes: RouteAccess[] = [
     form: { intent: "preview" },
     expect: onlyRoles(["staff", "admin"], "badRequest"),
   },
-  { file: "manage.payments.statement-template[.csv].tsx", url: "/manage/payments/statement-template.csv", expect: onlyRoles(["staff", "admin"]) },
+  {
+    file: "manage.payments.statement-template[.csv].tsx",
+    url: "/manage/payments/statement-template.csv",
+    expect: onlyRoles(["staff", "admin"]),
+  },
   // Stripe is not configured in the matrix's environment: the endpoint says so to everyone.
   { file: "webhooks.stripe.tsx", method: "POST", url: "/webhooks/stripe", form: {}, expect: everyone("notFound") },
 ];

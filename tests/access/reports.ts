@@ -12,9 +12,24 @@ function aReport() {
     const staff = await createUser({ roles: ["staff"] });
     const [programme] = await db
       .insert(programmes)
-      .values({ slug: `bc-${randomUUID().slice(0, 8)}`, nameVi: "Chương trình báo cáo", nameEn: "Report programme", province: "Hải Phòng" })
+      .values({
+        slug: `bc-${randomUUID().slice(0, 8)}`,
+        nameVi: "Chương trình báo cáo",
+        nameEn: "Report programme",
+        province: "Hải Phòng",
+      })
       .returning();
-    const reportId = await requestReport({ actorId: staff.id, programmeId: programme.id, periodKind: "half_year", year: 2026, periodIndex: 1, language: "vi" }, { enqueue: false });
+    const reportId = await requestReport(
+      {
+        actorId: staff.id,
+        programmeId: programme.id,
+        periodKind: "half_year",
+        year: 2026,
+        periodIndex: 1,
+        language: "vi",
+      },
+      { enqueue: false },
+    );
     await buildReport(reportId);
     return { reportId, programmeId: programme.id };
   })();
@@ -31,8 +46,18 @@ export const routes: RouteAccess[] = [
   { file: "reports._index.tsx", url: "/reports", expect: readers },
   // An empty generate form: 400 with field errors for those who may generate.
   { file: "reports._index.tsx", method: "POST", url: "/reports", form: { intent: "generate" }, expect: generators },
-  { file: "reports.$reportId.tsx", url: "/reports/x", params: async () => ({ reportId: (await aReport()).reportId }), expect: readers },
-  { file: "reports.$reportId.files.$format.tsx", url: "/reports/x/files/pdf", params: async () => ({ reportId: (await aReport()).reportId, format: "pdf" }), expect: readers },
+  {
+    file: "reports.$reportId.tsx",
+    url: "/reports/x",
+    params: async () => ({ reportId: (await aReport()).reportId }),
+    expect: readers,
+  },
+  {
+    file: "reports.$reportId.files.$format.tsx",
+    url: "/reports/x/files/pdf",
+    params: async () => ({ reportId: (await aReport()).reportId, format: "pdf" }),
+    expect: readers,
+  },
   {
     file: "reports.records.tsx",
     url: `/reports/records?figure=cohorts&programmeId=${NO_SUCH}&start=2026-01-01&end=2026-06-30`,
@@ -40,8 +65,19 @@ export const routes: RouteAccess[] = [
   },
   { file: "outcomes._index.tsx", url: "/outcomes", expect: readers },
   { file: "outcomes.new.tsx", url: "/outcomes/new", expect: recorders },
-  { file: "outcomes.new.tsx", method: "POST", url: "/outcomes/new", form: { kind: "project_supported" }, expect: onlyRoles(["staff", "admin"], "badRequest") },
-  { file: "outcomes.$outcomeId.file.tsx", url: `/outcomes/${NO_SUCH}/file`, params: { outcomeId: NO_SUCH }, expect: onlyRoles(["staff", "auditor", "admin"], "notFound") },
+  {
+    file: "outcomes.new.tsx",
+    method: "POST",
+    url: "/outcomes/new",
+    form: { kind: "project_supported" },
+    expect: onlyRoles(["staff", "admin"], "badRequest"),
+  },
+  {
+    file: "outcomes.$outcomeId.file.tsx",
+    url: `/outcomes/${NO_SUCH}/file`,
+    params: { outcomeId: NO_SUCH },
+    expect: onlyRoles(["staff", "auditor", "admin"], "notFound"),
+  },
 ];
 
 routes.push(

@@ -56,7 +56,13 @@ export const routes: RouteAccess[] = [
   { file: "subsidies.claims._index.tsx", url: "/subsidies/claims", expect: readers },
 
   { file: "subsidies.programmes.new.tsx", url: "/subsidies/programmes/new", expect: managers },
-  { file: "subsidies.programmes.new.tsx", method: "POST", url: "/subsidies/programmes/new", form: {}, expect: managersPost },
+  {
+    file: "subsidies.programmes.new.tsx",
+    method: "POST",
+    url: "/subsidies/programmes/new",
+    form: {},
+    expect: managersPost,
+  },
 
   { file: "subsidies.programmes.$programmeId.tsx", url: "/subsidies/programmes/x", params: programme, expect: readers },
   {
@@ -68,7 +74,12 @@ export const routes: RouteAccess[] = [
     expect: managersPost,
   },
 
-  { file: "subsidies.programmes.$programmeId_.rules.new.tsx", url: "/subsidies/programmes/x/rules/new", params: programme, expect: managers },
+  {
+    file: "subsidies.programmes.$programmeId_.rules.new.tsx",
+    url: "/subsidies/programmes/x/rules/new",
+    params: programme,
+    expect: managers,
+  },
   {
     file: "subsidies.programmes.$programmeId_.rules.new.tsx",
     method: "POST",
@@ -79,18 +90,52 @@ export const routes: RouteAccess[] = [
   },
 
   { file: "subsidies.lines.$lineId.tsx", url: "/subsidies/lines/x", params: line, expect: readers },
-  { file: "subsidies.lines.$lineId.tsx", method: "POST", url: "/subsidies/lines/x", params: line, form: { intent: "amend" }, expect: managersPost },
+  {
+    file: "subsidies.lines.$lineId.tsx",
+    method: "POST",
+    url: "/subsidies/lines/x",
+    params: line,
+    form: { intent: "amend" },
+    expect: managersPost,
+  },
 
   { file: "subsidies.claims.$claimId.tsx", url: "/subsidies/claims/x", params: claim, expect: readers },
   // A rejection without a reason: 400 for those who decide claims; auditors and the rest get 403.
-  { file: "subsidies.claims.$claimId.tsx", method: "POST", url: "/subsidies/claims/x", params: claim, form: { intent: "reject" }, expect: managersPost },
-  { file: "subsidies.claims.$claimId.tsx", method: "POST", url: "/subsidies/claims/x", params: claim, form: { intent: "pay" }, expect: managersPost },
+  {
+    file: "subsidies.claims.$claimId.tsx",
+    method: "POST",
+    url: "/subsidies/claims/x",
+    params: claim,
+    form: { intent: "reject" },
+    expect: managersPost,
+  },
+  {
+    file: "subsidies.claims.$claimId.tsx",
+    method: "POST",
+    url: "/subsidies/claims/x",
+    params: claim,
+    form: { intent: "pay" },
+    expect: managersPost,
+  },
 
   { file: "claims._index.tsx", url: "/claims", expect: claimants },
   { file: "claims.new.tsx", url: "/claims/new", expect: claimants },
-  { file: "claims.new.tsx", method: "POST", url: "/claims/new", form: {}, expect: onlyRoles(["learner", "lecturer", "admin"], "badRequest") },
+  {
+    file: "claims.new.tsx",
+    method: "POST",
+    url: "/claims/new",
+    form: {},
+    expect: onlyRoles(["learner", "lecturer", "admin"], "badRequest"),
+  },
   // Someone else's claim: its claimant, staff and auditors read it; other claimants are refused.
   { file: "claims.$claimId.tsx", url: "/claims/x", params: claim, expect: readers },
-  { file: "claims.$claimId.tsx", method: "POST", url: "/claims/x", params: claim, form: { intent: "resubmit" }, expect: everyoneForbidden },
+  {
+    file: "claims.$claimId.tsx",
+    method: "POST",
+    url: "/claims/x",
+    params: claim,
+    form: { intent: "resubmit" },
+    expect: everyoneForbidden,
+  },
   { file: "claims.$claimId_.files.$fileId.tsx", url: "/claims/x/files/y", params: file, expect: readers },
 ];

@@ -29,7 +29,10 @@ export const everyone = (outcome: Outcome): Record<Actor, Outcome> => ({
   admin: outcome,
 });
 
-export const signedIn = (outcome: Outcome = "ok"): Record<Actor, Outcome> => ({ ...everyone(outcome), visitor: "login" });
+export const signedIn = (outcome: Outcome = "ok"): Record<Actor, Outcome> => ({
+  ...everyone(outcome),
+  visitor: "login",
+});
 
 export const onlyRoles = (roles: Role[], outcome: Outcome = "ok"): Record<Actor, Outcome> => {
   const result = { ...everyone("forbidden"), visitor: "login" } as Record<Actor, Outcome>;

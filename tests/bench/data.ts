@@ -139,7 +139,15 @@ const PLANS: Record<string, CoursePlan> = {
   // Nine weeks, two mornings a week.
   "dao-tao-giang-vien-khoi-nghiep": { sessions: 18, everyDays: 3.5, perDay: 1, times: [["08:00", "11:30"]] },
 };
-const WORKSHOP: CoursePlan = { sessions: 4, everyDays: 1, perDay: 2, times: [["08:00", "11:30"], ["13:30", "17:00"]] };
+const WORKSHOP: CoursePlan = {
+  sessions: 4,
+  everyDays: 1,
+  perDay: 2,
+  times: [
+    ["08:00", "11:30"],
+    ["13:30", "17:00"],
+  ],
+};
 // Founders' course 2 in 5 cohorts, the others 1 in 5 each.
 const founders = courseRows.find((c) => c.slug === "khoi-nghiep-doi-moi-sang-tao") ?? courseRows[0];
 const rotation = [founders, ...courseRows.filter((c) => c !== founders)];
@@ -189,8 +197,15 @@ bigPlan.size = Math.min(1000, Math.floor(learnersPool / 3));
 }
 let offset = 0;
 const cohortArrays = {
-  n: [] as number[], course: [] as string[], start: [] as string[], size: [] as number[], offset: [] as number[],
-  sessions: [] as number[], everyDays: [] as number[], perDay: [] as number[], trainer: [] as number[],
+  n: [] as number[],
+  course: [] as string[],
+  start: [] as string[],
+  size: [] as number[],
+  offset: [] as number[],
+  sessions: [] as number[],
+  everyDays: [] as number[],
+  perDay: [] as number[],
+  trainer: [] as number[],
 };
 for (const c of cohortPlans) {
   cohortArrays.n.push(c.i + 1);
@@ -208,15 +223,86 @@ for (const c of cohortPlans) {
 // ---------------------------------------------------------------------------------------------------------------
 // Names: family names with their rough shares in Vietnam, then middle and given names by gender.
 const FAMILY: [string, number][] = [
-  ["Nguyễn", 38], ["Trần", 11], ["Lê", 9], ["Phạm", 7], ["Hoàng", 4], ["Huỳnh", 2], ["Phan", 4], ["Vũ", 3], ["Võ", 2],
-  ["Đặng", 2], ["Bùi", 2], ["Đỗ", 2], ["Hồ", 1], ["Ngô", 2], ["Dương", 1], ["Lý", 1], ["Đinh", 1], ["Mai", 1],
-  ["Trịnh", 1], ["Đào", 1], ["Cao", 1], ["Lương", 1], ["Tô", 1], ["Vương", 1],
+  ["Nguyễn", 38],
+  ["Trần", 11],
+  ["Lê", 9],
+  ["Phạm", 7],
+  ["Hoàng", 4],
+  ["Huỳnh", 2],
+  ["Phan", 4],
+  ["Vũ", 3],
+  ["Võ", 2],
+  ["Đặng", 2],
+  ["Bùi", 2],
+  ["Đỗ", 2],
+  ["Hồ", 1],
+  ["Ngô", 2],
+  ["Dương", 1],
+  ["Lý", 1],
+  ["Đinh", 1],
+  ["Mai", 1],
+  ["Trịnh", 1],
+  ["Đào", 1],
+  ["Cao", 1],
+  ["Lương", 1],
+  ["Tô", 1],
+  ["Vương", 1],
 ];
 const family = FAMILY.flatMap(([name, share]) => Array<string>(share).fill(name));
 const MIDDLE_M = ["Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thành", "Công", "Mạnh", "Xuân", "Tuấn", "Hoàng"];
 const MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Hồng", "Kim", "Bích", "Khánh"];
-const GIVEN_M = ["Anh", "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Hải", "Long", "Quân", "Huy", "Đức", "Sơn", "Khoa", "Phúc", "Bảo", "Trung", "Thắng", "Việt", "Hiếu", "Cường", "Tùng", "Thành", "Khánh", "Duy"];
-const GIVEN_F = ["Linh", "Hương", "Lan", "Trang", "Hà", "Ngọc", "Thảo", "Huyền", "Mai", "Phương", "Anh", "Nhung", "Vân", "Yến", "Hạnh", "Giang", "Hằng", "Nga", "Thủy", "Dung", "Loan", "Quỳnh", "Châu", "My"];
+const GIVEN_M = [
+  "Anh",
+  "Hùng",
+  "Dũng",
+  "Tuấn",
+  "Minh",
+  "Nam",
+  "Hải",
+  "Long",
+  "Quân",
+  "Huy",
+  "Đức",
+  "Sơn",
+  "Khoa",
+  "Phúc",
+  "Bảo",
+  "Trung",
+  "Thắng",
+  "Việt",
+  "Hiếu",
+  "Cường",
+  "Tùng",
+  "Thành",
+  "Khánh",
+  "Duy",
+];
+const GIVEN_F = [
+  "Linh",
+  "Hương",
+  "Lan",
+  "Trang",
+  "Hà",
+  "Ngọc",
+  "Thảo",
+  "Huyền",
+  "Mai",
+  "Phương",
+  "Anh",
+  "Nhung",
+  "Vân",
+  "Yến",
+  "Hạnh",
+  "Giang",
+  "Hằng",
+  "Nga",
+  "Thủy",
+  "Dung",
+  "Loan",
+  "Quỳnh",
+  "Châu",
+  "My",
+];
 
 const UNIVERSITIES: [string, string, string][] = [
   ["Trường Đại học Y Dược Hải Phòng", "ĐH Y Dược HP", "72A Nguyễn Bỉnh Khiêm, quận Ngô Quyền, Hải Phòng"],
@@ -225,20 +311,99 @@ const UNIVERSITIES: [string, string, string][] = [
   ["Trường Cao đẳng Kinh tế Kỹ thuật Hải Phòng", "CĐ KTKT HP", "Số 1 Hoàng Quốc Việt, huyện Thủy Nguyên, Hải Phòng"],
   ["Trường Cao đẳng Du lịch Hải Phòng", "CĐ Du lịch HP", "Số 1 Lý Thánh Tông, quận Đồ Sơn, Hải Phòng"],
   ["Trường Cao đẳng Hàng hải I", "CĐ Hàng hải I", "498 Đà Nẵng, quận Hải An, Hải Phòng"],
-  ["Trường Cao đẳng Kỹ thuật Công nghiệp Việt Nam – Hàn Quốc", "VKTECH", "Khu đô thị Bắc sông Cấm, huyện Thủy Nguyên, Hải Phòng"],
+  [
+    "Trường Cao đẳng Kỹ thuật Công nghiệp Việt Nam – Hàn Quốc",
+    "VKTECH",
+    "Khu đô thị Bắc sông Cấm, huyện Thủy Nguyên, Hải Phòng",
+  ],
   ["Học viện Chính trị khu vực I – Phân hiệu Hải Phòng", "HVCT HP", "Đường Lê Hồng Phong, quận Ngô Quyền, Hải Phòng"],
   ["Trường Cao đẳng Y tế Hải Phòng", "CĐ Y tế HP", "Số 1 Đường Vòng Vạn Mỹ, quận Ngô Quyền, Hải Phòng"],
   ["Trường Đại học Kinh tế Quốc dân – Cơ sở Hải Phòng", "NEU HP", "Đường Lạch Tray, quận Lê Chân, Hải Phòng"],
 ];
 const INCUBATORS: [string, string, string][] = [
-  ["Vườn ươm Doanh nghiệp Công nghệ cao Hải Phòng", "HP Tech Incubator", "Khu công nghệ cao Tràng Duệ, huyện An Dương, Hải Phòng"],
-  ["Trung tâm Đổi mới Sáng tạo Trường Đại học Hàng hải", "VIMARU Innovation", "484 Lạch Tray, quận Ngô Quyền, Hải Phòng"],
+  [
+    "Vườn ươm Doanh nghiệp Công nghệ cao Hải Phòng",
+    "HP Tech Incubator",
+    "Khu công nghệ cao Tràng Duệ, huyện An Dương, Hải Phòng",
+  ],
+  [
+    "Trung tâm Đổi mới Sáng tạo Trường Đại học Hàng hải",
+    "VIMARU Innovation",
+    "484 Lạch Tray, quận Ngô Quyền, Hải Phòng",
+  ],
   ["Không gian Khởi nghiệp Sáng tạo Lạch Tray", "Lach Tray Hub", "Số 15 Lạch Tray, quận Ngô Quyền, Hải Phòng"],
 ];
-const SECTORS = ["Công nghệ", "Giải pháp Số", "Nông sản", "Hải sản", "Logistics", "Du lịch", "Giáo dục", "Y tế", "Năng lượng Sạch", "Thương mại Điện tử", "Phần mềm", "Thiết kế", "Thực phẩm Sạch", "Vận tải Biển", "Thời trang", "Công nghệ Tài chính"];
-const BRANDS = ["Xanh", "Việt", "Biển Đông", "Sao Mai", "Bình Minh", "Hưng Thịnh", "An Phát", "Minh Long", "Hoa Phượng", "Thăng Long", "Tiên Phong", "Đại Dương", "Ánh Dương", "Trường Sơn", "Hải Âu", "Bạch Đằng", "Phương Đông", "Tâm Việt"];
-const PLACES = ["Đồ Sơn", "Cát Bà", "Lạch Tray", "Đình Vũ", "Kiến An", "Thủy Nguyên", "Hải An", "Lê Chân", "An Dương", "Tiên Lãng", "Vĩnh Bảo", "Cát Hải", "Ngô Quyền", "Hồng Bàng", "Dương Kinh", "Kiến Thụy", "An Lão"];
-const STREETS = ["Lạch Tray", "Trần Phú", "Điện Biên Phủ", "Lê Hồng Phong", "Văn Cao", "Tô Hiệu", "Nguyễn Văn Linh", "Hai Bà Trưng", "Cầu Đất", "Lê Lợi", "Trần Nguyên Hãn", "Phạm Văn Đồng"];
+const SECTORS = [
+  "Công nghệ",
+  "Giải pháp Số",
+  "Nông sản",
+  "Hải sản",
+  "Logistics",
+  "Du lịch",
+  "Giáo dục",
+  "Y tế",
+  "Năng lượng Sạch",
+  "Thương mại Điện tử",
+  "Phần mềm",
+  "Thiết kế",
+  "Thực phẩm Sạch",
+  "Vận tải Biển",
+  "Thời trang",
+  "Công nghệ Tài chính",
+];
+const BRANDS = [
+  "Xanh",
+  "Việt",
+  "Biển Đông",
+  "Sao Mai",
+  "Bình Minh",
+  "Hưng Thịnh",
+  "An Phát",
+  "Minh Long",
+  "Hoa Phượng",
+  "Thăng Long",
+  "Tiên Phong",
+  "Đại Dương",
+  "Ánh Dương",
+  "Trường Sơn",
+  "Hải Âu",
+  "Bạch Đằng",
+  "Phương Đông",
+  "Tâm Việt",
+];
+const PLACES = [
+  "Đồ Sơn",
+  "Cát Bà",
+  "Lạch Tray",
+  "Đình Vũ",
+  "Kiến An",
+  "Thủy Nguyên",
+  "Hải An",
+  "Lê Chân",
+  "An Dương",
+  "Tiên Lãng",
+  "Vĩnh Bảo",
+  "Cát Hải",
+  "Ngô Quyền",
+  "Hồng Bàng",
+  "Dương Kinh",
+  "Kiến Thụy",
+  "An Lão",
+];
+const STREETS = [
+  "Lạch Tray",
+  "Trần Phú",
+  "Điện Biên Phủ",
+  "Lê Hồng Phong",
+  "Văn Cao",
+  "Tô Hiệu",
+  "Nguyễn Văn Linh",
+  "Hai Bà Trưng",
+  "Cầu Đất",
+  "Lê Lợi",
+  "Trần Nguyên Hãn",
+  "Phạm Văn Đồng",
+];
 const startups = Math.max(10, Math.round(people / 20));
 const teams = Math.max(3, Math.round(people / 200));
 
@@ -251,7 +416,9 @@ const [ids] = await q(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Organisations.
-await q(`create temp table b_orgs (n int primary key, id uuid not null default gen_random_uuid(), kind organisation_kind not null)`);
+await q(
+  `create temp table b_orgs (n int primary key, id uuid not null default gen_random_uuid(), kind organisation_kind not null)`,
+);
 await q(
   `insert into b_orgs (n, kind)
    select g, case when g <= $1::int then 'university' when g <= $1 + $2 then 'incubator' when g <= $1 + $2 + $3 then 'startup' else 'project_team' end::organisation_kind
@@ -288,9 +455,20 @@ await q(
      now() - interval '760 days', now() - interval '760 days'
    from b_orgs o`,
   [
-    UNIVERSITIES.map((u) => u[0]), UNIVERSITIES.map((u) => u[1]), UNIVERSITIES.map((u) => u[2]),
-    INCUBATORS.map((u) => u[0]), INCUBATORS.map((u) => u[1]), INCUBATORS.map((u) => u[2]),
-    UNIVERSITIES.length, INCUBATORS.length, startups, SECTORS, BRANDS, PLACES, STREETS, ids.staff_id,
+    UNIVERSITIES.map((u) => u[0]),
+    UNIVERSITIES.map((u) => u[1]),
+    UNIVERSITIES.map((u) => u[2]),
+    INCUBATORS.map((u) => u[0]),
+    INCUBATORS.map((u) => u[1]),
+    INCUBATORS.map((u) => u[2]),
+    UNIVERSITIES.length,
+    INCUBATORS.length,
+    startups,
+    SECTORS,
+    BRANDS,
+    PLACES,
+    STREETS,
+    ids.staff_id,
   ],
 );
 step("organisations");
@@ -314,7 +492,20 @@ await q(
    from generate_series(1, $1) g,
      lateral (select case when g <= $2 then 'trainer' when pg_temp.h((g * 3)) % 4 = 0 then 'lecturer' else 'founder' end as kind) k
    where $3::int = 0`,
-  [people, trainers, 0, UNIVERSITIES.length, INCUBATORS.length, startups, teams, family, MIDDLE_M, MIDDLE_F, GIVEN_M, GIVEN_F],
+  [
+    people,
+    trainers,
+    0,
+    UNIVERSITIES.length,
+    INCUBATORS.length,
+    startups,
+    teams,
+    family,
+    MIDDLE_M,
+    MIDDLE_F,
+    GIVEN_M,
+    GIVEN_F,
+  ],
 );
 await q(
   `insert into users (id, email, name, phone, password_hash, locale, privacy_consent_at, privacy_notice_version, created_at, updated_at, email_verified_at)
@@ -350,8 +541,17 @@ await q(
      (p.starts_on + floor((p.sessions / p.per_day - 1) * p.every_days)::int) as ends_on
    from unnest($1::int[], $2::uuid[], $3::date[], $4::int[], $5::int[], $6::int[], $7::float[], $8::int[], $9::int[])
      as p(n, course_id, starts_on, size, off, sessions, every_days, per_day, trainer_n)`,
-  [cohortArrays.n, cohortArrays.course, cohortArrays.start, cohortArrays.size, cohortArrays.offset, cohortArrays.sessions,
-    cohortArrays.everyDays, cohortArrays.perDay, cohortArrays.trainer],
+  [
+    cohortArrays.n,
+    cohortArrays.course,
+    cohortArrays.start,
+    cohortArrays.size,
+    cohortArrays.offset,
+    cohortArrays.sessions,
+    cohortArrays.everyDays,
+    cohortArrays.perDay,
+    cohortArrays.trainer,
+  ],
 );
 await q(`alter table b_cohorts add primary key (n)`);
 await q(
@@ -388,15 +588,28 @@ await q(
   ["08:00", "11:30", "13:30", "17:00"],
 );
 // Evening classes for the founders' course.
-await q(`update b_sessions set starts_at = starts_at + interval '10 hours', ends_at = ends_at + interval '9 hours' where course_id = $1`, [founders.id]);
+await q(
+  `update b_sessions set starts_at = starts_at + interval '10 hours', ends_at = ends_at + interval '9 hours' where course_id = $1`,
+  [founders.id],
+);
 await q(
   `insert into cohort_sessions (id, cohort_id, starts_at, ends_at, topic, created_by, created_at, updated_at)
    select s.id, s.cohort_id, s.starts_at, s.ends_at, 'Buổi ' || (s.j + 1) || ': ' || ($1::text[])[1 + s.j % cardinality($1::text[])],
      $2::uuid, s.starts_at - interval '60 days', s.starts_at - interval '60 days'
    from b_sessions s`,
   [
-    ["Khám phá khách hàng", "Phỏng vấn vấn đề", "Mô hình kinh doanh canvas", "Sản phẩm khả dụng tối thiểu", "Chỉ số và thử nghiệm",
-      "Tài chính khởi nghiệp", "Thuyết trình gọi vốn", "Sở hữu trí tuệ", "Thành lập doanh nghiệp", "Phương pháp giảng dạy"],
+    [
+      "Khám phá khách hàng",
+      "Phỏng vấn vấn đề",
+      "Mô hình kinh doanh canvas",
+      "Sản phẩm khả dụng tối thiểu",
+      "Chỉ số và thử nghiệm",
+      "Tài chính khởi nghiệp",
+      "Thuyết trình gọi vốn",
+      "Sở hữu trí tuệ",
+      "Thành lập doanh nghiệp",
+      "Phương pháp giảng dạy",
+    ],
     ids.staff_id,
   ],
 );
@@ -489,7 +702,9 @@ await q(
   `update b_enrollments e set status = case when c.attended::numeric / c.total >= c.min_share then 'completed' else 'not_completed' end::enrollment_status
    from b_completion c where c.e = e.e`,
 );
-await q(`update enrollments x set status = e.status from b_enrollments e where e.id = x.id and e.status in ('completed', 'not_completed')`);
+await q(
+  `update enrollments x set status = e.status from b_enrollments e where e.id = x.id and e.status in ('completed', 'not_completed')`,
+);
 await q(
   `update cohorts c set completion_decided_at = (b.ends_on + 3 + time '10:00') at time zone 'Asia/Ho_Chi_Minh', completion_decided_by = t.id
    from b_cohorts b join b_users t on t.n = b.trainer_n where b.id = c.id and b.ends_on < $1::date - 7`,
@@ -719,7 +934,10 @@ const qrLearners = await q(
   `select u.email from b_enrollments e join b_users u on u.n = e.user_n where e.cohort_n = $1 and e.status = 'confirmed' order by e.e limit 500`,
   [qrN],
 );
-const [bigCohort] = await q(`select id, (select count(*) from enrollments where cohort_id = b.id)::int as participants from b_cohorts b where n = $1`, [bigN]);
+const [bigCohort] = await q(
+  `select id, (select count(*) from enrollments where cohort_id = b.id)::int as participants from b_cohorts b where n = $1`,
+  [bigN],
+);
 step("QR burst session, certifications");
 
 await q("reset session_replication_role");
@@ -767,7 +985,12 @@ const manifest = {
   staff: { email: "staff@demo.vn" },
   trainer: { email: trainerRow.email, cohortId: qrCohort.id, rollCallSessionId: trainerRow.session_id },
   bigCohort: { cohortId: bigCohort.id, participants: bigCohort.participants },
-  qrBurst: { cohortId: qrCohort.id, sessionId: qrSession.id, trainerEmail: trainerRow.email, learnerEmails: qrLearners.map((r) => r.email) },
+  qrBurst: {
+    cohortId: qrCohort.id,
+    sessionId: qrSession.id,
+    trainerEmail: trainerRow.email,
+    learnerEmails: qrLearners.map((r) => r.email),
+  },
 };
 const dir = resolve(process.cwd(), ".bench");
 mkdirSync(dir, { recursive: true });

@@ -23,9 +23,10 @@ if (database) {
 }
 const databaseName = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).pathname.slice(1) : "";
 const manifestFile = resolve(process.cwd(), ".bench", `${databaseName}.json`);
-const manifest = databaseName && existsSync(manifestFile)
-  ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { reportYear?: number; programmeSlug?: string })
-  : {};
+const manifest =
+  databaseName && existsSync(manifestFile)
+    ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { reportYear?: number; programmeSlug?: string })
+    : {};
 
 const { eq } = await import("drizzle-orm");
 const { programmes } = await import("#db/schema");
@@ -97,8 +98,13 @@ async function measureReport() {
   await programmeDashboard({ programmeId: programme.id, periodKind: "year", year });
   console.log(`Dashboard, year ${year}: ${(performance.now() - started).toFixed(0)} ms`);
 
-  const [actor] = (await db.execute<{ user_id: string }>(sql`select user_id from user_roles where role = 'staff' limit 1`)).rows;
-  const reportId = await requestReport({ actorId: actor.user_id, programmeId: programme.id, periodKind: "year", year, periodIndex: 1, language: "vi" }, { enqueue: false });
+  const [actor] = (
+    await db.execute<{ user_id: string }>(sql`select user_id from user_roles where role = 'staff' limit 1`)
+  ).rows;
+  const reportId = await requestReport(
+    { actorId: actor.user_id, programmeId: programme.id, periodKind: "year", year, periodIndex: 1, language: "vi" },
+    { enqueue: false },
+  );
   peakRss = process.memoryUsage().rss;
   started = performance.now();
   await buildReport(reportId);

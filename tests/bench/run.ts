@@ -72,7 +72,14 @@ type Row = {
   appRssPeakMb: number;
   target: string;
   met: boolean | null;
-  burst?: { learners: number; refused: number; accepted: number; attendanceRows: number; seconds: number; codeRefreshes: number };
+  burst?: {
+    learners: number;
+    refused: number;
+    accepted: number;
+    attendanceRows: number;
+    seconds: number;
+    codeRefreshes: number;
+  };
 };
 
 const { values: args } = parseArgs({
@@ -92,7 +99,10 @@ const root = resolve(import.meta.dirname, "../..");
 const scale = String(args.scale).toUpperCase();
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
-const connectionCounts = String(args.connections).split(",").map(Number).filter((n) => n > 0);
+const connectionCounts = String(args.connections)
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const appPort = Number(args.port);
 const limitPort = Number(args["limit-port"]);
 const buildDir = process.env.BUILD_DIR ?? "build";
@@ -104,10 +114,15 @@ const json = (field: string) => (body: string) => body.startsWith("{") && body.i
 /** The issue's targets (stated for the M data set; p99 limits apply at 8 connections). */
 const pageTarget = (minRps: number, p99Ms?: number): Target => ({
   text: `≥${minRps} req/s, ≥50% of limit${p99Ms ? `, p99<${p99Ms} ms @8` : ""}`,
-  check: (r) => r.app.rps >= minRps && (r.ratio ?? 0) >= 0.5 && (!p99Ms || r.connections !== 8 || r.app.p99 < p99Ms) && clean(r.app),
+  check: (r) =>
+    r.app.rps >= minRps &&
+    (r.ratio ?? 0) >= 0.5 &&
+    (!p99Ms || r.connections !== 8 || r.app.p99 < p99Ms) &&
+    clean(r.app),
 });
 /** No failures of any kind, and at least one answer (a run where nothing finished in time proves nothing). */
-const clean = (m: Measure) => m.requests > 0 && m.errors === 0 && m.timeouts === 0 && m.non2xx === 0 && m.mismatches === 0;
+const clean = (m: Measure) =>
+  m.requests > 0 && m.errors === 0 && m.timeouts === 0 && m.non2xx === 0 && m.mismatches === 0;
 
 const SCENARIOS: Scenario[] = [
   {
@@ -137,7 +152,14 @@ const SCENARIOS: Scenario[] = [
     limitBody: json('"enrolled":true'),
     target: pageTarget(190, 100),
   },
-  { id: "3", title: "learner dashboard", who: "learner", path: () => "/dashboard", appBody: signedIn, limitBody: json('"myCohorts":{') },
+  {
+    id: "3",
+    title: "learner dashboard",
+    who: "learner",
+    path: () => "/dashboard",
+    appBody: signedIn,
+    limitBody: json('"myCohorts":{'),
+  },
   {
     id: "4",
     title: "participant list (staff)",
@@ -145,7 +167,10 @@ const SCENARIOS: Scenario[] = [
     path: (m) => `/manage/cohorts/${m.bigCohort.cohortId}/participants`,
     appBody: signedIn,
     limitBody: json('"people":['),
-    target: { text: "≥160 req/s, p99<150 ms @8", check: (r) => r.app.rps >= 160 && (r.connections !== 8 || r.app.p99 < 150) && clean(r.app) },
+    target: {
+      text: "≥160 req/s, p99<150 ms @8",
+      check: (r) => r.app.rps >= 160 && (r.connections !== 8 || r.app.p99 < 150) && clean(r.app),
+    },
   },
   {
     // The whole list of the big cohort as CSV, streamed (no limit: the point is that it finishes and stays small).
@@ -174,10 +199,22 @@ const SCENARIOS: Scenario[] = [
     burst: true,
     target: {
       text: "no errors, p99<200 ms",
-      check: (r) => r.app.p99 < 200 && clean(r.app) && r.burst?.refused === 0 && r.burst.accepted === r.burst.learners && r.burst.attendanceRows === r.burst.learners,
+      check: (r) =>
+        r.app.p99 < 200 &&
+        clean(r.app) &&
+        r.burst?.refused === 0 &&
+        r.burst.accepted === r.burst.learners &&
+        r.burst.attendanceRows === r.burst.learners,
     },
   },
-  { id: "7", title: "staff dashboard", who: "staff", path: () => "/dashboard", appBody: signedIn, limitBody: json('"overview":[') },
+  {
+    id: "7",
+    title: "staff dashboard",
+    who: "staff",
+    path: () => "/dashboard",
+    appBody: signedIn,
+    limitBody: json('"overview":['),
+  },
   {
     id: "8",
     title: "yearly report (/reports, year)",
@@ -218,16 +255,38 @@ function ensureBuild() {
     return;
   }
   // The same sources as `npm start` checks: a change of framework or configuration needs a new build too.
-  const sources = ["app", "db", "public", "vite.config.ts", "react-router.config.ts", "package.json", "package-lock.json", "tsconfig.json"];
-  const newest = Math.max(...sources.map((s) => join(root, s)).filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
+  const sources = [
+    "app",
+    "db",
+    "public",
+    "vite.config.ts",
+    "react-router.config.ts",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+  ];
+  const newest = Math.max(
+    ...sources
+      .map((s) => join(root, s))
+      .filter(existsSync)
+      .map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)),
+  );
   if (existsSync(serverBuild) && statSync(serverBuild).mtimeMs >= newest) return;
   log(`building the production app into ${buildDir}/ (missing or older than its sources)`);
-  const built = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, BUILD_DIR: buildDir } });
+  const built = spawnSync("npm", ["run", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, BUILD_DIR: buildDir },
+  });
   if (built.status !== 0) throw new Error("npm run build failed");
 }
 
 function startChild(name: string, argv: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, argv, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -345,7 +404,13 @@ function measure(result: autocannon.Result): Measure {
 }
 
 /** One autocannon run: every connection carries its own session cookie (setupClient). */
-async function load(url: string, cookies: string[] | null, seconds: number, connections: number, verify?: (body: string) => boolean) {
+async function load(
+  url: string,
+  cookies: string[] | null,
+  seconds: number,
+  connections: number,
+  verify?: (body: string) => boolean,
+) {
   let next = 0;
   const result = await autocannon({
     url,
@@ -356,7 +421,11 @@ async function load(url: string, cookies: string[] | null, seconds: number, conn
     setupClient: (client) => {
       if (!cookies) return;
       const cookie = cookies[next++ % cookies.length];
-      client.setHeaders({ "accept-language": "vi-VN,vi;q=0.9", accept: "text/html", cookie: `${SESSION_COOKIE}=${cookie}` });
+      client.setHeaders({
+        "accept-language": "vi-VN,vi;q=0.9",
+        accept: "text/html",
+        cookie: `${SESSION_COOKIE}=${cookie}`,
+      });
     },
     ...(verify ? { verifyBody: (body: unknown) => verify(String(body)) } : {}),
   });
@@ -374,15 +443,26 @@ function settle(m: Measure) {
 }
 
 async function checkOnce(url: string, cookie: string | null, verify: (body: string) => boolean, label: string) {
-  const res = await fetch(url, { redirect: "manual", headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {} });
+  const res = await fetch(url, {
+    redirect: "manual",
+    headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {},
+  });
   const body = await res.text();
   if (res.status !== 200 || !verify(body)) {
-    throw new Error(`${label} ${url}: status ${res.status}${res.headers.get("location") ? ` → ${res.headers.get("location")}` : ""}, body marker ${verify(body) ? "found" : "missing"}`);
+    throw new Error(
+      `${label} ${url}: status ${res.status}${res.headers.get("location") ? ` → ${res.headers.get("location")}` : ""}, body marker ${verify(body) ? "found" : "missing"}`,
+    );
   }
 }
 
 /** Scenario 6: 500 signed-in learners each POST the session's current code once, as fast as the connections allow. */
-async function qrBurst(manifest: Manifest, client: pg.Client, learnerTokens: string[], trainerToken: string, connections: number) {
+async function qrBurst(
+  manifest: Manifest,
+  client: pg.Client,
+  learnerTokens: string[],
+  trainerToken: string,
+  connections: number,
+) {
   const { sessionId } = manifest.qrBurst;
   // The session runs now (check-in open, arrivals on time), and nobody has checked in yet: the burst can be repeated.
   await client.query(
@@ -409,7 +489,10 @@ async function qrBurst(manifest: Manifest, client: pg.Client, learnerTokens: str
   // The trainer's screen asks for the code again as it rotates (every 30 s); the learners send the one shown.
   let code = await fetchCode();
   const refresher = setInterval(() => {
-    fetchCode().then((c) => (code = c), (error: Error) => console.error(`[bench] code refresh: ${error.message}`));
+    fetchCode().then(
+      (c) => (code = c),
+      (error: Error) => console.error(`[bench] code refresh: ${error.message}`),
+    );
   }, 5_000);
 
   const queue = [...learnerTokens];
@@ -460,7 +543,17 @@ async function qrBurst(manifest: Manifest, client: pg.Client, learnerTokens: str
     const m = measure(result);
     // A redirect is the expected answer to the form post: it is not counted as a non-2xx failure here.
     m.non2xx = refused;
-    return { measure: m, burst: { learners: learnerTokens.length, accepted, refused, attendanceRows: rows[0].n, seconds: round(seconds, 2), codeRefreshes: refreshes } };
+    return {
+      measure: m,
+      burst: {
+        learners: learnerTokens.length,
+        accepted,
+        refused,
+        attendanceRows: rows[0].n,
+        seconds: round(seconds, 2),
+        codeRefreshes: refreshes,
+      },
+    };
   } finally {
     clearInterval(refresher);
   }
@@ -471,7 +564,21 @@ function pad(value: string, width: number, right = false) {
 }
 
 function printTable(connections: number, rows: Row[]) {
-  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "bad body", "limit req/s", "limit p99", "ratio", "RSS MB", "target", ""];
+  const header = [
+    "scenario",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "non-2xx",
+    "bad body",
+    "limit req/s",
+    "limit p99",
+    "ratio",
+    "RSS MB",
+    "target",
+    "",
+  ];
   const lines = rows.map((r) => [
     `${r.scenario} ${r.title}`,
     String(r.app.rps),
@@ -494,13 +601,22 @@ function printTable(connections: number, rows: Row[]) {
   console.log(fmt(header));
   console.log(widths.map((w) => "─".repeat(w)).join("─┼─"));
   for (const l of lines) console.log(fmt(l));
-  for (const r of rows) if (r.burst) console.log(`  ${r.scenario}: ${r.burst.learners} learners, ${r.burst.accepted} accepted, ${r.burst.refused} refused; ${r.burst.attendanceRows} attendance rows in SQL afterwards (expected ${r.burst.learners}); ${r.burst.seconds} s`);
+  for (const r of rows)
+    if (r.burst)
+      console.log(
+        `  ${r.scenario}: ${r.burst.learners} learners, ${r.burst.accepted} accepted, ${r.burst.refused} refused; ${r.burst.attendanceRows} attendance rows in SQL afterwards (expected ${r.burst.learners}); ${r.burst.seconds} s`,
+      );
 }
 
 /** The same tables in Markdown, for docs/performance.md. */
 function markdown(rows: Row[], peakMb: number, hwmMb: number, manifest: Manifest): string {
   const out = [
-    `Scale ${manifest.scale} (${Object.entries(manifest.counts ?? {}).slice(0, 6).map(([k, v]) => `${v} ${k}`).join(", ")}), ${duration} s measured after ${warmup} s warm-up, load average at the end ${loadavg()[0].toFixed(1)}.`,
+    `Scale ${manifest.scale} (${Object.entries(manifest.counts ?? {})
+      .slice(0, 6)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(
+        ", ",
+      )}), ${duration} s measured after ${warmup} s warm-up, load average at the end ${loadavg()[0].toFixed(1)}.`,
   ];
   for (const connections of connectionCounts) {
     out.push(
@@ -516,18 +632,30 @@ function markdown(rows: Row[], peakMb: number, hwmMb: number, manifest: Manifest
       );
     }
     for (const r of rows.filter((x) => x.connections === connections && x.burst)) {
-      out.push("", `Burst: ${r.burst!.learners} learners, ${r.burst!.accepted} accepted, ${r.burst!.refused} refused, ${r.burst!.attendanceRows} attendance rows afterwards, ${r.burst!.seconds} s.`);
+      out.push(
+        "",
+        `Burst: ${r.burst!.learners} learners, ${r.burst!.accepted} accepted, ${r.burst!.refused} refused, ${r.burst!.attendanceRows} attendance rows afterwards, ${r.burst!.seconds} s.`,
+      );
     }
   }
-  out.push("", `App server memory: peak RSS ${peakMb} MB, VmHWM ${round(hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "missed"}).`);
+  out.push(
+    "",
+    `App server memory: peak RSS ${peakMb} MB, VmHWM ${round(hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "missed"}).`,
+  );
   return `${out.join("\n")}\n`;
 }
 
 async function main() {
   const manifest = readManifest();
-  const only = args.only ? String(args.only).split(",").map((s) => s.trim()) : null;
+  const only = args.only
+    ? String(args.only)
+        .split(",")
+        .map((s) => s.trim())
+    : null;
   const scenarios = SCENARIOS.filter((s) => !only || only.some((o) => s.id === o || s.id.startsWith(o)));
-  log(`scale ${manifest.scale}, database ${manifest.database}; scenarios ${scenarios.map((s) => s.id).join(", ")}; connections ${connectionCounts.join(", ")}`);
+  log(
+    `scale ${manifest.scale}, database ${manifest.database}; scenarios ${scenarios.map((s) => s.id).join(", ")}; connections ${connectionCounts.join(", ")}`,
+  );
   ensureBuild();
 
   const maxConnections = Math.max(...connectionCounts);
@@ -557,22 +685,36 @@ async function main() {
     await waitForHttp(`http://127.0.0.1:${appPort}/courses`, app);
     await waitForHttp(`http://127.0.0.1:${limitPort}/courses`, limit);
     sampler = new MemorySampler(app.pid!);
-    log(`app pid ${app.pid} on :${appPort}, limit pid ${limit.pid} on :${limitPort}; RSS at start ${sampler.takePeak()} MB`);
-    log(`load average ${loadavg().map((n) => n.toFixed(2)).join(" ")} on ${cpus().length} CPUs (figures mean little on a busy machine)`);
+    log(
+      `app pid ${app.pid} on :${appPort}, limit pid ${limit.pid} on :${limitPort}; RSS at start ${sampler.takePeak()} MB`,
+    );
+    log(
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(" ")} on ${cpus().length} CPUs (figures mean little on a busy machine)`,
+    );
     const loadAtStart = loadavg();
 
     // One signed-in session per connection: distinct learners; staff and trainer have one account each, so
     // their connections carry distinct sessions of that account.
-    if (manifest.learners.length < maxConnections) throw new Error(`the manifest lists ${manifest.learners.length} learners, fewer than ${maxConnections} connections`);
+    if (manifest.learners.length < maxConnections)
+      throw new Error(
+        `the manifest lists ${manifest.learners.length} learners, fewer than ${maxConnections} connections`,
+      );
     const cookies: Record<Who, string[] | null> = {
       anonymous: null,
-      learner: await createSessions(client, manifest.learners.slice(0, maxConnections).map((l) => l.email)),
+      learner: await createSessions(
+        client,
+        manifest.learners.slice(0, maxConnections).map((l) => l.email),
+      ),
       staff: await createSessions(client, Array(maxConnections).fill(manifest.staff.email)),
       trainer: await createSessions(client, Array(maxConnections).fill(manifest.trainer.email)),
     };
     const needsBurst = scenarios.some((s) => s.burst);
     if (needsBurst && manifest.qrBurst.learnerEmails.length !== 500) {
-      log(`note: the manifest lists ${manifest.qrBurst.learnerEmails.length} burst learners (the issue's burst is 500)`);
+      log(
+        `note: the manifest lists ${manifest.qrBurst.learnerEmails.length} burst learners (the issue's burst is 500)`,
+      );
     }
     const burstLearners = needsBurst ? await createSessions(client, manifest.qrBurst.learnerEmails) : [];
     const burstTrainer = needsBurst ? (await createSessions(client, [manifest.qrBurst.trainerEmail]))[0] : "";
@@ -581,7 +723,8 @@ async function main() {
     for (const s of scenarios.filter((x) => !x.burst)) {
       for (const cookie of cookies[s.who] ?? [null]) {
         await checkOnce(`http://127.0.0.1:${appPort}${s.path(manifest)}`, cookie, s.appBody, `app ${s.id}`);
-        if (s.limitBody) await checkOnce(`http://127.0.0.1:${limitPort}${s.path(manifest)}`, cookie, s.limitBody, `limit ${s.id}`);
+        if (s.limitBody)
+          await checkOnce(`http://127.0.0.1:${limitPort}${s.path(manifest)}`, cookie, s.limitBody, `limit ${s.id}`);
       }
     }
     log("every session checked: signed-in pages show the sign-out form");
@@ -624,7 +767,9 @@ async function main() {
         };
         row.met = s.target ? Boolean(s.target.check(row)) : null;
         tableRows.push(row);
-        log(`${connections}c ${s.id} ${s.title}: ${row.app.rps} req/s, p99 ${row.app.p99} ms${row.ratio !== null ? `, ${Math.round(row.ratio * 100)}% of the limit` : ""}`);
+        log(
+          `${connections}c ${s.id} ${s.title}: ${row.app.rps} req/s, p99 ${row.app.p99} ms${row.ratio !== null ? `, ${Math.round(row.ratio * 100)}% of the limit` : ""}`,
+        );
       }
       rows.push(...tableRows);
       printTable(connections, tableRows);
@@ -632,9 +777,15 @@ async function main() {
 
     const memory = procStatus(app.pid!);
     const peakMb = round(Math.max(memory.hwmMb, ...sampler.samples.map((x) => x.rssMb)));
-    console.log(`\napp server peak memory: VmHWM ${round(memory.hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "MISSED"})`);
+    console.log(
+      `\napp server peak memory: VmHWM ${round(memory.hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "MISSED"})`,
+    );
     mkdirSync(join(root, ".bench"), { recursive: true });
-    const file = join(root, ".bench", `results-${scale.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const file = join(
+      root,
+      ".bench",
+      `results-${scale.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    );
     writeFileSync(
       file,
       JSON.stringify(
@@ -643,9 +794,20 @@ async function main() {
           database: manifest.database,
           counts: manifest.counts ?? null,
           startedWith: { duration, warmup, connections: connectionCounts, only, buildDir },
-          machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+          machine: {
+            cpus: cpus().length,
+            node: process.version,
+            loadAverageAtStart: loadAtStart,
+            loadAverageAtEnd: loadavg(),
+          },
           finishedAt: new Date().toISOString(),
-          appMemory: { vmHwmMb: round(memory.hwmMb), peakSampledRssMb: peakMb, targetMb: 200, met: peakMb < 200, samples: sampler.samples },
+          appMemory: {
+            vmHwmMb: round(memory.hwmMb),
+            peakSampledRssMb: peakMb,
+            targetMb: 200,
+            met: peakMb < 200,
+            samples: sampler.samples,
+          },
           rows,
         },
         null,
@@ -657,7 +819,8 @@ async function main() {
   } finally {
     stopping = true;
     sampler?.stop();
-    if (sessionIds.length) await client.query("delete from sessions where id = any($1::text[])", [sessionIds]).catch(() => {});
+    if (sessionIds.length)
+      await client.query("delete from sessions where id = any($1::text[])", [sessionIds]).catch(() => {});
     await client.end();
     await Promise.all([stop(app), stop(limit)]);
   }

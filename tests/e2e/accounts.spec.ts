@@ -33,7 +33,9 @@ async function signOutWithHeader(page: Page) {
 test.describe("accounts in Vietnamese", () => {
   test.use({ locale: "vi-VN" });
 
-  test("register (a taken email gets the same answer), confirm the address from the mail, sign out, sign in, switch to English", async ({ page }) => {
+  test("register (a taken email gets the same answer), confirm the address from the mail, sign out, sign in, switch to English", async ({
+    page,
+  }) => {
     // A long journey (two registrations and a mail round trip) with an accessibility check on every page.
     test.setTimeout(180_000);
     const email = uniqueEmail("dang-ky");
@@ -162,7 +164,9 @@ test.describe("accounts in Vietnamese", () => {
 test.describe("password reset in English", () => {
   test.use({ locale: "en-US" });
 
-  test("ask for a link, read it in the mailbox (the outbox shows it hidden), set a new password and sign in with it", async ({ page }) => {
+  test("ask for a link, read it in the mailbox (the outbox shows it hidden), set a new password and sign in with it", async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     const newPassword = `bach-dang-${Date.now().toString(36)}`;
     const askedAt = Date.now() - 1000;
@@ -174,7 +178,9 @@ test.describe("password reset in English", () => {
     await page.getByLabel("Email", { exact: true }).fill("founder@demo.vn");
     await page.getByRole("button", { name: "Send the link" }).click();
     await page.waitForURL("/forgot-password?sent=1");
-    await expect(page.getByText("If this email has an account, a password reset link has been sent to it.")).toBeVisible();
+    await expect(
+      page.getByText("If this email has an account, a password reset link has been sent to it."),
+    ).toBeVisible();
     await expectAccessible(page);
 
     await signInWithForm(page, "admin@demo.vn", DEMO_PASSWORD);

@@ -37,7 +37,9 @@ test.describe("administrator, in Vietnamese", () => {
 
     const taxCodeField = page.getByLabel("Mã số thuế");
     await expect(taxCodeField).toHaveAttribute("aria-invalid", "true");
-    await expect(taxCodeField).toHaveAccessibleDescription(/Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm '-' và 3 chữ số\./);
+    await expect(taxCodeField).toHaveAccessibleDescription(
+      /Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm '-' và 3 chữ số\./,
+    );
     await expect(page).toHaveURL(/\/admin\/organisations\/new$/);
     await expectAccessible(page);
 
@@ -129,7 +131,10 @@ test.describe("organisation admin and administrator, in English", () => {
 
   test("an organisation admin manages their own organisation's members and nobody else's", async ({ page }) => {
     await signIn(page, "founder@demo.vn");
-    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "My organisation" }).click();
+    await page
+      .getByRole("navigation", { name: "Main navigation" })
+      .getByRole("link", { name: "My organisation" })
+      .click();
     await expect(page.getByRole("heading", { level: 1, name: "Công ty TNHH Hải Sản Số Cát Hải" })).toBeVisible();
     await expectAccessible(page);
 

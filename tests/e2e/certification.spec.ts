@@ -33,7 +33,9 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.
 async function recordTrainerCourseCompletion(lecturerEmail: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc");
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc",
+  );
   await admin.end();
   for (const { datname } of rows) {
     const url = new URL(serverUrl);
@@ -47,10 +49,18 @@ async function recordTrainerCourseCompletion(lecturerEmail: string) {
       if (!mine.rowCount) continue;
       await client.query("begin");
       const user = await client.query<{ id: string }>("select id from users where email = $1", [lecturerEmail]);
-      const course = await client.query<{ id: string; list_price_vnd: string; min_attendance_share: string; quizzes_to_pass: string[]; format: string }>(
+      const course = await client.query<{
+        id: string;
+        list_price_vnd: string;
+        min_attendance_share: string;
+        quizzes_to_pass: string[];
+        format: string;
+      }>(
         "select id, list_price_vnd, min_attendance_share, quizzes_to_pass, format from courses where slug = 'dao-tao-giang-vien-khoi-nghiep'",
       );
-      const org = await client.query<{ id: string }>("select id from organisations where kind = 'university' order by created_at limit 1");
+      const org = await client.query<{ id: string }>(
+        "select id from organisations where kind = 'university' order by created_at limit 1",
+      );
       const c = course.rows[0];
       const cohort = await client.query<{ id: string }>(
         `insert into cohorts (course_id, organisation_id, code, status, starts_on, ends_on, enrollment_opens_at, enrollment_closes_at,
@@ -78,7 +88,11 @@ async function recordTrainerCourseCompletion(lecturerEmail: string) {
   throw new Error("the server's database was not found");
 }
 
-const lessonPlan = { name: "ke-hoach-bai-day.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% Kế hoạch bài dạy\n1 0 obj <<>> endobj\n%%EOF\n") };
+const lessonPlan = {
+  name: "ke-hoach-bai-day.pdf",
+  mimeType: "application/pdf",
+  buffer: Buffer.from("%PDF-1.4\n% Kế hoạch bài dạy\n1 0 obj <<>> endobj\n%%EOF\n"),
+};
 
 async function submitPracticum(page: Page, topic: string, linkName: string) {
   await page.goto("/certification");
@@ -96,11 +110,18 @@ async function submitPracticum(page: Page, topic: string, linkName: string) {
 async function score(page: Page, topic: string, levels: number[], improvements?: string) {
   await page.goto("/certification/reviews");
   await expectAccessible(page);
-  await page.getByRole("link", { name: new RegExp(topic) }).first().click();
+  await page
+    .getByRole("link", { name: new RegExp(topic) })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: "Phiếu chấm bài thực hành" })).toBeVisible();
   const groups = page.getByRole("group");
   for (let i = 0; i < levels.length; i++) {
-    await groups.nth(i).getByRole("radio").nth(levels[i] - 1).check();
+    await groups
+      .nth(i)
+      .getByRole("radio")
+      .nth(levels[i] - 1)
+      .check();
   }
   await expectAccessible(page);
   if (improvements) await page.getByLabel("Điều cần cải thiện").fill(improvements);
@@ -111,7 +132,9 @@ async function score(page: Page, topic: string, levels: number[], improvements?:
 test.describe("trainer certification, in Vietnamese", () => {
   test.use({ locale: "vi-VN" });
 
-  test("lecturer completes the trainer course, practicum resubmit → pass, staff issue, lecturer downloads the PDF", async ({ page }) => {
+  test("lecturer completes the trainer course, practicum resubmit → pass, staff issue, lecturer downloads the PDF", async ({
+    page,
+  }) => {
     // The lecturer opts in to the public registry (and leaves the marker that finds this server's database).
     await signIn(page, "lecturer@demo.vn");
     await page.goto("/certification/certificates");
@@ -175,8 +198,13 @@ test.describe("trainer certification, in Vietnamese", () => {
     await expect(page.getByRole("heading", { level: 2, name: "Giảng viên khởi nghiệp được chứng nhận" })).toBeVisible();
     await expectAccessible(page);
     // (The demo data also gives her the certificate of a course she completed: take the trainer certificate's.)
-    const trainerCertificate = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 2, name: "Giảng viên khởi nghiệp được chứng nhận" }) });
-    const [download] = await Promise.all([page.waitForEvent("download"), trainerCertificate.getByRole("link", { name: "Tải PDF" }).click()]);
+    const trainerCertificate = page
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("heading", { level: 2, name: "Giảng viên khởi nghiệp được chứng nhận" }) });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      trainerCertificate.getByRole("link", { name: "Tải PDF" }).click(),
+    ]);
     certificateCode = download.suggestedFilename().replace(/\.pdf$/, "");
     expect(certificateCode).toMatch(/^SA-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     const stream = await download.createReadStream();
@@ -196,7 +224,11 @@ test.describe("trainer certification, in Vietnamese", () => {
 test.describe("verification and revocation, in English", () => {
   test.use({ locale: "en-US" });
 
-  test("a visitor sees the certificate valid; staff revoke it and the page says revoked, with the reason", async ({ page, browser, baseURL }) => {
+  test("a visitor sees the certificate valid; staff revoke it and the page says revoked, with the reason", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     expect(verifyPath).not.toBe("");
     const visitorContext = await browser.newContext({ locale: "en-US", baseURL });
     const visitor = await visitorContext.newPage();

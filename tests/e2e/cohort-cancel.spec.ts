@@ -17,9 +17,13 @@ test("staff cancel a cohort with a reason", async ({ page }) => {
   const code = `HUY-${Date.now().toString(36).toUpperCase()}`;
   await signIn(page, "staff@demo.vn");
   await page.goto("/manage/cohorts/new");
-  const course = await page.locator('select[name="courseId"] option', { hasText: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" }).getAttribute("value");
+  const course = await page
+    .locator('select[name="courseId"] option', { hasText: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" })
+    .getAttribute("value");
   await page.getByLabel("Khóa học").selectOption(course!);
-  await page.getByLabel("Đơn vị tổ chức").selectOption({ label: "Trung tâm Hỗ trợ Khởi nghiệp Đổi mới Sáng tạo Hải Phòng" });
+  await page
+    .getByLabel("Đơn vị tổ chức")
+    .selectOption({ label: "Trung tâm Hỗ trợ Khởi nghiệp Đổi mới Sáng tạo Hải Phòng" });
   await page.getByLabel("Mã lớp").fill(code);
   await page.getByLabel("Ngày khai giảng").fill(inDays(30));
   await page.getByLabel("Ngày kết thúc").fill(inDays(60));

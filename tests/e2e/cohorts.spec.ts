@@ -58,9 +58,13 @@ test.describe("in Vietnamese: a cohort is set up, two learners enrol and one che
     await page.getByRole("link", { name: "Tạo lớp mới" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Tạo lớp mới" })).toBeVisible();
 
-    const course = await page.locator('select[name="courseId"] option', { hasText: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" }).getAttribute("value");
+    const course = await page
+      .locator('select[name="courseId"] option', { hasText: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" })
+      .getAttribute("value");
     await page.getByLabel("Khóa học").selectOption(course!);
-    await page.getByLabel("Đơn vị tổ chức").selectOption({ label: "Trung tâm Hỗ trợ Khởi nghiệp Đổi mới Sáng tạo Hải Phòng" });
+    await page
+      .getByLabel("Đơn vị tổ chức")
+      .selectOption({ label: "Trung tâm Hỗ trợ Khởi nghiệp Đổi mới Sáng tạo Hải Phòng" });
     await page.getByLabel("Mã lớp").fill(cohortCode);
     await page.getByLabel("Ngày khai giảng").fill(addDays(today, -14));
     await page.getByLabel("Ngày kết thúc").fill(addDays(today, 14));
@@ -114,7 +118,9 @@ test.describe("in Vietnamese: a cohort is set up, two learners enrol and one che
     const publicPath = cohortPath.replace("/manage/cohorts", "/cohorts");
     await signIn(page, "founder@demo.vn");
     await page.goto(publicPath);
-    await expect(page.getByRole("heading", { level: 1, name: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" })).toBeVisible();
+    await expect(
+      page.getByRole("heading", { level: 1, name: "Sở hữu trí tuệ cho doanh nghiệp khởi nghiệp" }),
+    ).toBeVisible();
     await expect(page.getByText("Còn 1 chỗ")).toBeVisible();
     await expectAccessible(page);
     await page.getByRole("button", { name: "Ghi danh" }).click();
@@ -163,7 +169,9 @@ test.describe("in Vietnamese: a cohort is set up, two learners enrol and one che
     await expectAccessible(learner);
     // Scanning the same code again changes nothing.
     await learner.goto(url!);
-    await expect(learner.getByText(/Điểm danh của bạn cho buổi này đã được ghi nhận: Có mặt|Mã điểm danh đã hết hạn/)).toBeVisible();
+    await expect(
+      learner.getByText(/Điểm danh của bạn cho buổi này đã được ghi nhận: Có mặt|Mã điểm danh đã hết hạn/),
+    ).toBeVisible();
     await phone.close();
 
     // The screen counts the check-in.
@@ -245,15 +253,21 @@ test.describe("in English: roll call with a corrected record, and the learner's 
     await page.goto(cohortPath.replace("/manage/cohorts", "/cohorts"));
     await inEnglish(page);
     // 5 sessions at 80%: 4 needed. Present twice (last week, today by QR), excused once: every remaining session is needed.
-    await expect(page.getByTestId("attendance-share")).toHaveText("Attended 2 of 3 sessions held (67%); the minimum is 4 of 5 sessions (80%).");
+    await expect(page.getByTestId("attendance-share")).toHaveText(
+      "Attended 2 of 3 sessions held (67%); the minimum is 4 of 5 sessions (80%).",
+    );
     await expect(page.getByText("Attendance warning: you cannot miss any more sessions")).toBeVisible();
     await expectAccessible(page);
     await page.goto("/dashboard");
-    await expect(page.locator(`[data-cohort='${cohortCode}']`).getByText("Attendance warning: you cannot miss any more sessions")).toBeVisible();
+    await expect(
+      page.locator(`[data-cohort='${cohortCode}']`).getByText("Attendance warning: you cannot miss any more sessions"),
+    ).toBeVisible();
     await expectAccessible(page);
     // Their sessions can go into a calendar program; the cohort list shows what else is open.
     await page.getByRole("link", { name: "Put your sessions in your calendar app" }).click();
-    await expect(page.getByLabel("Calendar address (secret)")).toHaveValue(/\/calendar\/[A-Za-z0-9_-]{43}\/sessions\.ics$/);
+    await expect(page.getByLabel("Calendar address (secret)")).toHaveValue(
+      /\/calendar\/[A-Za-z0-9_-]{43}\/sessions\.ics$/,
+    );
     await expectAccessible(page);
     await page.goto("/cohorts");
     await expect(page.getByRole("heading", { level: 1, name: "Upcoming cohorts" })).toBeVisible();

@@ -9,7 +9,12 @@ import { expectAccessible, mailedLink, signIn } from "./support";
 const COURSE = "workshop-so-huu-tri-tue";
 const QUIZ_FILE = join(process.cwd(), "courses", COURSE, "modules/02-shtt-trong-giao-dich/quiz.yml");
 
-type Question = { id: string; type: "single" | "multiple" | "true_false" | "short_answer"; options?: { id: string }[]; answer: string | string[] | boolean };
+type Question = {
+  id: string;
+  type: "single" | "multiple" | "true_false" | "short_answer";
+  options?: { id: string }[];
+  answer: string | string[] | boolean;
+};
 const quiz = parse(readFileSync(QUIZ_FILE, "utf8")) as { slug: string; questions: Question[] };
 
 /** Answers every question of the quiz, all right or all wrong (the test reads the file the course came from). */
@@ -92,7 +97,9 @@ test.describe("course catalog in English", () => {
 test.describe("learning an online course", () => {
   test.use({ locale: "vi-VN" });
 
-  test("a new learner enrols, completes a lesson, fails the quiz, retries, passes and sees progress", async ({ page }) => {
+  test("a new learner enrols, completes a lesson, fails the quiz, retries, passes and sees progress", async ({
+    page,
+  }) => {
     // A long journey with an accessibility check on every page.
     test.setTimeout(180_000);
     // Register, coming back to the course.
@@ -160,7 +167,9 @@ test.describe("learning an online course", () => {
 test.describe("staff preview", () => {
   test.use({ locale: "vi-VN" });
 
-  test("staff preview a course taught in cohorts, lessons and quiz included, without recording progress", async ({ page }) => {
+  test("staff preview a course taught in cohorts, lessons and quiz included, without recording progress", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     await signIn(page, "staff@demo.vn");
     await page.goto("/courses/khoi-nghiep-doi-moi-sang-tao");
@@ -172,7 +181,11 @@ test.describe("staff preview", () => {
     await expect(page.getByRole("heading", { name: "Video bài học (Mux)" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Đánh dấu đã học xong" })).toHaveCount(0);
     await expectAccessible(page);
-    await page.getByRole("navigation", { name: "Mục lục khoá học" }).getByRole("link", { name: /^Kiểm tra/ }).first().click();
+    await page
+      .getByRole("navigation", { name: "Mục lục khoá học" })
+      .getByRole("link", { name: /^Kiểm tra/ })
+      .first()
+      .click();
     await expect(page.getByText("Chế độ xem trước: bài làm được chấm nhưng không được ghi lại.")).toBeVisible();
     await expectAccessible(page);
   });

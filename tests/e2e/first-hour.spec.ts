@@ -9,14 +9,18 @@ test.describe("first hour (Vietnamese)", () => {
   test("the learning and trainer-path cards of the dashboard link to their next step", async ({ page }) => {
     await signIn(page, "founder@demo.vn");
     await page.goto("/dashboard");
-    const learning = page.locator("section").filter({ has: page.getByRole("heading", { name: "Học tập", exact: true }) });
+    const learning = page
+      .locator("section")
+      .filter({ has: page.getByRole("heading", { name: "Học tập", exact: true }) });
     await expect(learning.getByRole("link", { name: "Tìm khoá học và hội thảo" })).toBeVisible();
     await expectAccessible(page);
     await signOut(page);
 
     await signIn(page, "lecturer@demo.vn");
     await page.goto("/dashboard");
-    const path = page.locator("section").filter({ has: page.getByRole("heading", { name: "Lộ trình giảng viên khởi nghiệp" }) });
+    const path = page
+      .locator("section")
+      .filter({ has: page.getByRole("heading", { name: "Lộ trình giảng viên khởi nghiệp" }) });
     await expect(path.getByRole("link", { name: "Nộp bài thực hành giảng dạy" })).toBeVisible();
     await expectAccessible(page);
     await path.getByRole("link", { name: "Khoá đào tạo giảng viên" }).click();
@@ -40,7 +44,9 @@ test.describe("first hour (Vietnamese)", () => {
     await expectAccessible(page);
   });
 
-  test("a lecturer says so at sign-up: the practicum opens at once, staff confirm her university, she is told", async ({ page }) => {
+  test("a lecturer says so at sign-up: the practicum opens at once, staff confirm her university, she is told", async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const email = `giang-vien-${randomUUID().slice(0, 8)}@example.vn`;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -48,7 +54,9 @@ test.describe("first hour (Vietnamese)", () => {
     await page.getByLabel("Họ và tên", { exact: true }).fill("Phạm Thu Giang");
     await page.getByLabel("Email", { exact: true }).fill(email);
     await page.getByLabel("Bạn là").selectOption("lecturer");
-    await page.getByLabel("Trường của bạn (với giảng viên)").selectOption({ label: "Trường Đại học Hàng hải Việt Nam" });
+    await page
+      .getByLabel("Trường của bạn (với giảng viên)")
+      .selectOption({ label: "Trường Đại học Hàng hải Việt Nam" });
     await page.getByLabel("Mật khẩu", { exact: true }).fill("Giang-day-khoi-nghiep-26");
     await page.getByRole("checkbox").check();
     await expectAccessible(page);

@@ -11,9 +11,12 @@ import { DEMO_PASSWORD, expectAccessible } from "./support";
 /** Waits until the router is running and React has hydrated the header (its buttons carry React's props). */
 async function waitForHydration(page: Page) {
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __reactRouterDataRouter?: { state: { initialized: boolean } } }).__reactRouterDataRouter;
+    const router = (window as unknown as { __reactRouterDataRouter?: { state: { initialized: boolean } } })
+      .__reactRouterDataRouter;
     const button = document.querySelector('form[action="/language"] button');
-    return Boolean(router?.state.initialized && button && Object.keys(button).some((key) => key.startsWith("__reactProps")));
+    return Boolean(
+      router?.state.initialized && button && Object.keys(button).some((key) => key.startsWith("__reactProps")),
+    );
   });
 }
 
@@ -29,7 +32,9 @@ async function expectSameDocument(page: Page) {
 test.describe("the app in the browser, in Vietnamese", () => {
   test.use({ locale: "vi-VN" });
 
-  test("a link navigates on the client: the catalog's data comes as a .data request, not a new document", async ({ page }) => {
+  test("a link navigates on the client: the catalog's data comes as a .data request, not a new document", async ({
+    page,
+  }) => {
     await page.goto("/");
     await waitForHydration(page);
     await markDocument(page);
@@ -46,7 +51,9 @@ test.describe("the app in the browser, in Vietnamese", () => {
     await expectAccessible(page);
   });
 
-  test("the sign-in form posts through the router and the header shows the person, without reloading", async ({ page }) => {
+  test("the sign-in form posts through the router and the header shows the person, without reloading", async ({
+    page,
+  }) => {
     await page.goto("/login");
     await waitForHydration(page);
     await markDocument(page);
@@ -70,7 +77,9 @@ test.describe("the app in the browser, in Vietnamese", () => {
     await post;
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Courses and workshops");
-    await expect(page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Courses" })).toBeVisible();
+    await expect(
+      page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Courses" }),
+    ).toBeVisible();
     await expect(page).toHaveURL(/\/courses$/);
     await expectSameDocument(page);
     await expectAccessible(page);

@@ -66,7 +66,10 @@ test.describe("bằng tiếng Việt", () => {
     await expectAccessible(page);
     await page.locator("li", { hasText: COHORT }).getByRole("link").first().click();
     await expectAccessible(page);
-    await page.getByRole("button", { name: /Ghi danh/ }).first().click();
+    await page
+      .getByRole("button", { name: /Ghi danh/ })
+      .first()
+      .click();
     await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
     paymentPath = new URL(page.url()).pathname;
     await expect(page.locator('[data-payment-status="pending"]')).toBeVisible();
@@ -85,17 +88,26 @@ test.describe("bằng tiếng Việt", () => {
     await signOut(page);
   });
 
-  test("staff import the bank statement; the place is confirmed and the receipt shows fee, subsidy and nett", async ({ page }) => {
+  test("staff import the bank statement; the place is confirmed and the receipt shows fee, subsidy and nett", async ({
+    page,
+  }) => {
     const amount = nett.replace(/[^\d]/g, "");
     await signIn(page, "staff@demo.vn");
     await page.goto("/manage/payments");
     await expectAccessible(page);
-    const csv = ["Ngày giao dịch;Số tiền ghi có;Nội dung giao dịch", `28/11/2026;${Number(amount).toLocaleString("vi-VN")};MBVCB.55123.DO QUANG HUY chuyen tien ${reference}`].join("\r\n");
-    await page.getByLabel("Tệp sao kê (CSV hoặc Excel)").setInputFiles({ name: "sao-ke.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    const csv = [
+      "Ngày giao dịch;Số tiền ghi có;Nội dung giao dịch",
+      `28/11/2026;${Number(amount).toLocaleString("vi-VN")};MBVCB.55123.DO QUANG HUY chuyen tien ${reference}`,
+    ].join("\r\n");
+    await page
+      .getByLabel("Tệp sao kê (CSV hoặc Excel)")
+      .setInputFiles({ name: "sao-ke.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
     await page.getByRole("button", { name: "Xem trước", exact: true }).click();
     // Nothing is saved before staff confirm what the preview shows.
     await expect(page.getByTestId("statement-preview").locator('[data-preview-outcome="matched"]')).toHaveCount(1);
-    await expect(page.locator(`tr[data-payment-reference="${reference}"] [data-payment-status="pending"]`)).toBeVisible();
+    await expect(
+      page.locator(`tr[data-payment-reference="${reference}"] [data-payment-status="pending"]`),
+    ).toBeVisible();
     await expectAccessible(page);
     await page.getByRole("button", { name: "Xác nhận nhập", exact: true }).click();
     await expect(page.getByText(/Đã nhập 1 dòng: 1 khớp/)).toBeVisible();

@@ -15,7 +15,15 @@ const COHORT = "KNDMST-HP-K1";
 function vietnam(minutes = 0) {
   const at = new Date(Date.now() + minutes * 60_000);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Ho_Chi_Minh",
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -26,7 +34,10 @@ async function expectInFirstScreen(locator: Locator) {
   await expect(locator).toBeVisible();
   const box = await locator.boundingBox();
   expect(box, "the main action has no box").not.toBeNull();
-  test.info().annotations.push({ type: "bottom", description: `${await locator.textContent()}: ${Math.round(box!.y + box!.height)} px` });
+  test.info().annotations.push({
+    type: "bottom",
+    description: `${await locator.textContent()}: ${Math.round(box!.y + box!.height)} px`,
+  });
   expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height);
 }
 
@@ -64,8 +75,28 @@ test("staff add a session running now to the running cohort (desktop)", async ({
 });
 
 for (const [language, locale, labels] of [
-  ["vi", "vi-VN", { menu: "Trình đơn", allPresent: "Đánh dấu tất cả người chưa điểm danh là có mặt", checkIn: "Điểm danh", receipt: /Tải biên lai/, enrol: "Ghi danh" }],
-  ["en", "en-US", { menu: "Menu", allPresent: "Mark everyone unmarked present", checkIn: "Check in", receipt: /Download receipt/, enrol: "Enrol" }],
+  [
+    "vi",
+    "vi-VN",
+    {
+      menu: "Trình đơn",
+      allPresent: "Đánh dấu tất cả người chưa điểm danh là có mặt",
+      checkIn: "Điểm danh",
+      receipt: /Tải biên lai/,
+      enrol: "Ghi danh",
+    },
+  ],
+  [
+    "en",
+    "en-US",
+    {
+      menu: "Menu",
+      allPresent: "Mark everyone unmarked present",
+      checkIn: "Check in",
+      receipt: /Download receipt/,
+      enrol: "Enrol",
+    },
+  ],
 ] as const) {
   test.describe(`on a phone, in ${language === "vi" ? "Vietnamese" : "English"}`, () => {
     test.use({ locale, viewport: PHONE });
@@ -87,7 +118,10 @@ for (const [language, locale, labels] of [
       await signOut(page);
     });
 
-    test("the trainer's roll call and the learner's QR check-in show their main button in the first screen", async ({ page, browser }) => {
+    test("the trainer's roll call and the learner's QR check-in show their main button in the first screen", async ({
+      page,
+      browser,
+    }) => {
       await signIn(page, "trainer@demo.vn");
       await useLanguage(page, language);
       if (!sessionId) {
@@ -119,7 +153,11 @@ for (const [language, locale, labels] of [
       await signIn(page, "lecturer@demo.vn");
       await useLanguage(page, language);
       await page.goto("/payments");
-      const due = page.getByRole("listitem").filter({ has: page.locator('[data-payment-status="pending"]') }).getByRole("link").first();
+      const due = page
+        .getByRole("listitem")
+        .filter({ has: page.locator('[data-payment-status="pending"]') })
+        .getByRole("link")
+        .first();
       if ((await due.count()) > 0) {
         await due.click();
       } else {
@@ -139,7 +177,12 @@ for (const [language, locale, labels] of [
       await signIn(page, "lecturer@demo.vn");
       await useLanguage(page, language);
       await page.goto("/payments");
-      await page.getByRole("listitem").filter({ has: page.locator('[data-payment-status="paid"]') }).locator('a[href^="/payments/"]').first().click();
+      await page
+        .getByRole("listitem")
+        .filter({ has: page.locator('[data-payment-status="paid"]') })
+        .locator('a[href^="/payments/"]')
+        .first()
+        .click();
       await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
       await expectInFirstScreen(page.getByRole("link", { name: labels.receipt }));
       await expectAccessible(page);

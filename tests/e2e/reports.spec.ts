@@ -19,7 +19,10 @@ async function evidencePack(page: Page, text: string) {
   await expect(row).toHaveCount(1);
   const number = (await row.getByRole("cell").first().textContent())!.trim();
   expect(number).toMatch(/^HT-\d{6}$/);
-  const [file] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: `Tải hồ sơ ${number} (ZIP)` }).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("link", { name: `Tải hồ sơ ${number} (ZIP)` }).click(),
+  ]);
   expect(file.suggestedFilename()).toBe(`ho-so-${number}.zip`);
   const files = unzipSync(new Uint8Array(readFileSync((await file.path())!)));
   const read = (name: string) => {
@@ -78,7 +81,9 @@ test.describe("reports (Vietnamese)", () => {
 
     const xlsx = await download(page, "Excel (XLSX)");
     expect(xlsx.file.suggestedFilename()).toMatch(/\.xlsx$/);
-    expect(xlsx.response.headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(xlsx.response.headers()["content-type"]).toBe(
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
     expect(xlsx.body.byteLength).toBeGreaterThan(4_000);
     expect(xlsx.body.subarray(0, 2).toString("latin1")).toBe("PK");
 
@@ -88,7 +93,9 @@ test.describe("reports (Vietnamese)", () => {
     expect(pdf.body.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(pdf.body.byteLength).toBeGreaterThan(10_000);
     // Downloaded again: the same bytes.
-    const again = await page.request.get((await page.getByRole("link", { name: "PDF", exact: true }).getAttribute("href"))!);
+    const again = await page.request.get(
+      (await page.getByRole("link", { name: "PDF", exact: true }).getAttribute("href"))!,
+    );
     expect(Buffer.compare(await again.body(), pdf.body)).toBe(0);
 
     const csv = await page.request.get((await page.getByRole("link", { name: "CSV điểm danh" }).getAttribute("href"))!);
@@ -108,25 +115,61 @@ test.describe("reports (Vietnamese)", () => {
     const course = await evidencePack(page, "Khởi nghiệp đổi mới sáng tạo");
     expect(course.read("manifest.json")).toMatchObject({ claim: course.number, generatedBy: "Lê Văn Kiểm" });
     const claim = course.read("claim.json").claim;
-    expect(claim).toMatchObject({ claimant_name: "Vũ Thị Lan", organisation_name: "Trường Đại học Hải Phòng", route: "platform", status: "paid", fee_vnd: 3_200_000, approved_vnd: 2_240_000, payment_reference: "UNC 0815/KBNN-HP" });
+    expect(claim).toMatchObject({
+      claimant_name: "Vũ Thị Lan",
+      organisation_name: "Trường Đại học Hải Phòng",
+      route: "platform",
+      status: "paid",
+      fee_vnd: 3_200_000,
+      approved_vnd: 2_240_000,
+      payment_reference: "UNC 0815/KBNN-HP",
+    });
     const decisions = course.read("decisions.json") as { to_status: string; actor_name: string }[];
-    expect(decisions.map((d) => [d.to_status, d.actor_name])).toEqual([["estimated", "Vũ Thị Lan"], ["earned", "Trần Thị Thu Hà"], ["paid", "Trần Thị Thu Hà"]]);
-    expect(course.read("ledger.json").map((l: { kind: string; amount_vnd: number }) => [l.kind, l.amount_vnd])).toEqual([["commitment", 2_240_000], ["payment", 2_240_000]]);
+    expect(decisions.map((d) => [d.to_status, d.actor_name])).toEqual([
+      ["estimated", "Vũ Thị Lan"],
+      ["earned", "Trần Thị Thu Hà"],
+      ["paid", "Trần Thị Thu Hà"],
+    ]);
+    expect(course.read("ledger.json").map((l: { kind: string; amount_vnd: number }) => [l.kind, l.amount_vnd])).toEqual(
+      [
+        ["commitment", 2_240_000],
+        ["payment", 2_240_000],
+      ],
+    );
     const enrollment = course.read("enrollment.json");
-    expect(enrollment.enrollment).toMatchObject({ status: "completed", cohort_code: "KNDMST-HP-K0", course_slug: "khoi-nghiep-doi-moi-sang-tao" });
-    expect(enrollment.history.map((h: { to_status: string }) => h.to_status)).toEqual(["pending_payment", "confirmed", "completed"]);
+    expect(enrollment.enrollment).toMatchObject({
+      status: "completed",
+      cohort_code: "KNDMST-HP-K0",
+      course_slug: "khoi-nghiep-doi-moi-sang-tao",
+    });
+    expect(enrollment.history.map((h: { to_status: string }) => h.to_status)).toEqual([
+      "pending_payment",
+      "confirmed",
+      "completed",
+    ]);
     expect(enrollment.history.at(-1)).toMatchObject({ actor_name: "Trần Thị Thu Hà" });
     const attendance = course.read("attendance.json");
-    expect(attendance.records.map((a: { status: string }) => a.status)).toEqual(["present", "late", "present", "present"]);
-    expect(attendance.records.every((a: { recorded_by_name: string }) => a.recorded_by_name === "Phạm Minh Đức")).toBe(true);
+    expect(attendance.records.map((a: { status: string }) => a.status)).toEqual([
+      "present",
+      "late",
+      "present",
+      "present",
+    ]);
+    expect(attendance.records.every((a: { recorded_by_name: string }) => a.recorded_by_name === "Phạm Minh Đức")).toBe(
+      true,
+    );
     const corrected = attendance.history.find((h: { old_status: string | null }) => h.old_status === "absent");
     expect(corrected).toMatchObject({ new_status: "late", actor_name: "Phạm Minh Đức" });
     expect(corrected.reason).toContain("muộn 25 phút");
     const assessments = course.read("assessments.json");
-    expect(assessments.completion).toEqual([expect.objectContaining({ completed: true, decided_by_name: "Trần Thị Thu Hà" })]);
+    expect(assessments.completion).toEqual([
+      expect.objectContaining({ completed: true, decided_by_name: "Trần Thị Thu Hà" }),
+    ]);
     expect(assessments.quizAttempts.filter((q: { passed: boolean }) => q.passed).length).toBeGreaterThanOrEqual(6);
     const paid = course.read("payments.json");
-    expect(paid.payments).toEqual([expect.objectContaining({ status: "paid", fee_vnd: 3_200_000, subsidy_vnd: 2_240_000, amount_vnd: 960_000 })]);
+    expect(paid.payments).toEqual([
+      expect.objectContaining({ status: "paid", fee_vnd: 3_200_000, subsidy_vnd: 2_240_000, amount_vnd: 960_000 }),
+    ]);
     const receipt = paid.receipts[0];
     expect(receipt.number).toMatch(/^BL-\d{4}-\d{6}$/);
     expect(receipt.snapshot).toMatchObject({ payerName: "Vũ Thị Lan", amountVnd: 960_000, subsidyVnd: 2_240_000 });
@@ -134,21 +177,45 @@ test.describe("reports (Vietnamese)", () => {
     expect(receiptPdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(receiptPdf.byteLength).toBeGreaterThan(5_000);
     const audit = course.read("audit-log.json") as { action: string }[];
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["subsidy_claim.estimated", "payment.opened", "payment.paid", "subsidy_claim.earned", "subsidy_claim.paid"]));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        "subsidy_claim.estimated",
+        "payment.opened",
+        "payment.paid",
+        "subsidy_claim.earned",
+        "subsidy_claim.paid",
+      ]),
+    );
 
     // The external course: the invoice she uploaded, reviewed and approved by staff.
     const external = await evidencePack(page, "Phương pháp giảng dạy khởi nghiệp theo tình huống");
-    expect(external.read("claim.json").claim).toMatchObject({ claimant_name: "Vũ Thị Lan", route: "external", status: "approved", fee_vnd: 6_000_000, approved_vnd: 4_200_000 });
+    expect(external.read("claim.json").claim).toMatchObject({
+      claimant_name: "Vũ Thị Lan",
+      route: "external",
+      status: "approved",
+      fee_vnd: 6_000_000,
+      approved_vnd: 4_200_000,
+    });
     const review = external.read("decisions.json") as { to_status: string; actor_name: string; note: string | null }[];
-    expect(review.map((d) => [d.to_status, d.actor_name])).toEqual([["submitted", "Vũ Thị Lan"], ["under_review", "Trần Thị Thu Hà"], ["approved", "Trần Thị Thu Hà"]]);
+    expect(review.map((d) => [d.to_status, d.actor_name])).toEqual([
+      ["submitted", "Vũ Thị Lan"],
+      ["under_review", "Trần Thị Thu Hà"],
+      ["approved", "Trần Thị Thu Hà"],
+    ]);
     expect(review[2].note).toContain("Hóa đơn hợp lệ");
-    expect(external.read("ledger.json").map((l: { kind: string; amount_vnd: number }) => [l.kind, l.amount_vnd])).toEqual([["commitment", 4_200_000]]);
-    const invoiceName = Object.keys(external.files).find((name) => /^files\/invoice-[0-9a-f]{8}-hoa-don-GTGT-0000815\.pdf$/.test(name));
+    expect(
+      external.read("ledger.json").map((l: { kind: string; amount_vnd: number }) => [l.kind, l.amount_vnd]),
+    ).toEqual([["commitment", 4_200_000]]);
+    const invoiceName = Object.keys(external.files).find((name) =>
+      /^files\/invoice-[0-9a-f]{8}-hoa-don-GTGT-0000815\.pdf$/.test(name),
+    );
     expect(invoiceName).toBeDefined();
     const invoice = external.files[invoiceName!];
     expect(strFromU8(invoice.subarray(0, 5))).toBe("%PDF-");
     // The bytes are those recorded when she filed the claim.
-    const filed = (external.read("audit-log.json") as { action: string; after: { files: { sha256: string }[] } }[]).find((a) => a.action === "subsidy_claim.submitted");
+    const filed = (
+      external.read("audit-log.json") as { action: string; after: { files: { sha256: string }[] } }[]
+    ).find((a) => a.action === "subsidy_claim.submitted");
     expect(filed?.after.files[0].sha256).toBe(createHash("sha256").update(invoice).digest("hex"));
     await expectAccessible(page);
   });

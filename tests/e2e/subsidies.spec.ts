@@ -51,7 +51,9 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.
 async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc");
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc",
+  );
   await admin.end();
   for (const { datname } of rows) {
     const url = new URL(serverUrl);
@@ -59,7 +61,9 @@ async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Pro
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     try {
-      const mine = await client.query("select 1 from subsidy_programmes where name_vi = $1", [programmeName]).catch(() => ({ rowCount: 0 }));
+      const mine = await client
+        .query("select 1 from subsidy_programmes where name_vi = $1", [programmeName])
+        .catch(() => ({ rowCount: 0 }));
       if (mine.rowCount) return await fn(client);
     } finally {
       await client.end();
@@ -68,7 +72,10 @@ async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Pro
   throw new Error("the server's database was not found");
 }
 
-async function fileClaim(page: Page, claim: { course: string; feeVnd: string; hours: string; startsOn: string; endsOn: string }) {
+async function fileClaim(
+  page: Page,
+  claim: { course: string; feeVnd: string; hours: string; startsOn: string; endsOn: string },
+) {
   await page.goto("/claims/new");
   await expect(page.getByRole("heading", { level: 1, name: "Đề nghị hỗ trợ kinh phí đào tạo" })).toBeVisible();
   await expectAccessible(page);
@@ -76,7 +83,8 @@ async function fileClaim(page: Page, claim: { course: string; feeVnd: string; ho
   // The lecturer claims as a member of their university (other specs may have added other memberships).
   const organisation = page.getByLabel("Đề nghị với tư cách thành viên của");
   const university = organisation.locator("option", { hasText: "Trường Đại học Hải Phòng" });
-  if ((await university.count()) > 0) await organisation.selectOption({ label: (await university.first().textContent())!.trim() });
+  if ((await university.count()) > 0)
+    await organisation.selectOption({ label: (await university.first().textContent())!.trim() });
   await page.getByLabel("Tên khóa đào tạo, dịch vụ").fill(claim.course);
   await page.getByLabel("Đơn vị cung cấp").fill("Trung tâm Đổi mới sáng tạo Quốc gia");
   await page.getByLabel("Ngày bắt đầu").fill(claim.startsOn);
@@ -159,13 +167,25 @@ test.describe("subsidies in Vietnamese", () => {
     await signOut(page);
   });
 
-  test("a lecturer files an external-training claim with an invoice; a file of the wrong kind is refused", async ({ page }) => {
+  test("a lecturer files an external-training claim with an invoice; a file of the wrong kind is refused", async ({
+    page,
+  }) => {
     await signIn(page, "lecturer@demo.vn");
     await page.goto("/claims");
     await expect(page.getByRole("heading", { level: 1, name: "Hồ sơ hỗ trợ của tôi" })).toBeVisible();
     await expectAccessible(page);
-    await fileClaim(page, { course: "Huấn luyện giảng viên khởi nghiệp ĐMST", feeVnd: "20.000.000", hours: "24", startsOn: day(-20), endsOn: day(-16) });
-    await page.getByLabel("Hóa đơn (bắt buộc)").setInputFiles({ name: "hoa-don.pdf", mimeType: "application/pdf", buffer: Buffer.from("Đây không phải tệp PDF") });
+    await fileClaim(page, {
+      course: "Huấn luyện giảng viên khởi nghiệp ĐMST",
+      feeVnd: "20.000.000",
+      hours: "24",
+      startsOn: day(-20),
+      endsOn: day(-16),
+    });
+    await page.getByLabel("Hóa đơn (bắt buộc)").setInputFiles({
+      name: "hoa-don.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("Đây không phải tệp PDF"),
+    });
     await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
     await expect(page.getByText("Nội dung tệp không phải định dạng được chấp nhận (PDF, JPEG, PNG).")).toBeVisible();
     await expectAccessible(page);
@@ -189,7 +209,9 @@ test.describe("subsidies in Vietnamese", () => {
     await page.getByLabel("Số tiền (đồng)").fill("6.000.000");
     await page.getByRole("button", { name: "Duyệt hồ sơ" }).click();
     await expect(page.getByText("Hãy ghi lý do khi duyệt thấp hơn mức tối đa theo quy định.")).toBeVisible();
-    await page.getByLabel("Lý do (bắt buộc khi duyệt thấp hơn mức tối đa)").fill("Hóa đơn chỉ chứng minh 6 triệu đồng học phí; phần còn lại là chi phí ăn ở.");
+    await page
+      .getByLabel("Lý do (bắt buộc khi duyệt thấp hơn mức tối đa)")
+      .fill("Hóa đơn chỉ chứng minh 6 triệu đồng học phí; phần còn lại là chi phí ăn ở.");
     await page.getByRole("button", { name: "Duyệt hồ sơ" }).click();
     await expect(page.getByText("Đã duyệt hồ sơ và cam kết kinh phí.")).toBeVisible();
     const decision = page.getByTestId("claim-decision");
@@ -210,7 +232,13 @@ test.describe("subsidies in Vietnamese", () => {
 
   test("a claim over the yearly cap is approved only up to the cap, and the decision says why", async ({ page }) => {
     await signIn(page, "lecturer@demo.vn");
-    await fileClaim(page, { course: "Kỹ năng cố vấn cho dự án khởi nghiệp", feeVnd: "10.000.000", hours: "16", startsOn: day(-12), endsOn: day(-10) });
+    await fileClaim(page, {
+      course: "Kỹ năng cố vấn cho dự án khởi nghiệp",
+      feeVnd: "10.000.000",
+      hours: "16",
+      startsOn: day(-12),
+      endsOn: day(-10),
+    });
     await page.getByLabel("Hóa đơn (bắt buộc)").setInputFiles(invoicePdf("hoa-don-0077.pdf"));
     const claim = await submitClaim(page);
     await signOut(page);
@@ -223,7 +251,9 @@ test.describe("subsidies in Vietnamese", () => {
     await expect(page.getByText("Đã duyệt hồ sơ và cam kết kinh phí.")).toBeVisible();
     await expect(page.getByTestId("claim-approved")).toHaveText(/4\.000\.000\s₫/);
     const decision = page.getByTestId("claim-decision");
-    await expect(decision).toContainText(/Chỉ duyệt đến trần năm của đối tượng: trần 10\.000\.000\s₫, đã sử dụng 6\.000\.000\s₫ trong năm ngân sách, còn 4\.000\.000\s₫\./);
+    await expect(decision).toContainText(
+      /Chỉ duyệt đến trần năm của đối tượng: trần 10\.000\.000\s₫, đã sử dụng 6\.000\.000\s₫ trong năm ngân sách, còn 4\.000\.000\s₫\./,
+    );
     await expect(decision).toContainText(/Người duyệt nhập 7\.000\.000\s₫, vượt mức quy định cho phép/);
     await expectAccessible(page);
 
@@ -292,14 +322,18 @@ test.describe("subsidies on the platform, in English", () => {
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hải Sản Số Cát Hải");
     const verify = page.getByRole("button", { name: "Verify the registration" });
     if (await verify.isVisible()) {
-      await page.getByLabel("Verification note").fill("Checked against the business registration certificate, first issued 15/03/2023.");
+      await page
+        .getByLabel("Verification note")
+        .fill("Checked against the business registration certificate, first issued 15/03/2023.");
       await verify.click();
       await expect(page.getByText("The registration has been verified.")).toBeVisible();
     }
     await signOut(page);
   });
 
-  test("a founder sees the full fee, the subsidy and the nett fee, enrols, and earns the subsidy on completion", async ({ page }) => {
+  test("a founder sees the full fee, the subsidy and the nett fee, enrols, and earns the subsidy on completion", async ({
+    page,
+  }) => {
     await signInInEnglish(page, "founder@demo.vn");
     await page.goto(`/cohorts/${cohortId}`);
     const breakdown = page.getByTestId("fee-breakdown");
@@ -330,7 +364,9 @@ test.describe("subsidies on the platform, in English", () => {
         "select e.id from enrollments e join users u on u.id = e.user_id where e.cohort_id = $1 and u.email = 'founder@demo.vn'",
         [cohortId],
       );
-      await client.query("update enrollments set status = 'confirmed', confirmed_at = now() where id = $1", [rows[0].id]);
+      await client.query("update enrollments set status = 'confirmed', confirmed_at = now() where id = $1", [
+        rows[0].id,
+      ]);
       await client.query(
         `insert into attendance (session_id, enrollment_id, status, method) select s.id, $1, 'present', 'roll_call' from cohort_sessions s where s.cohort_id = $2`,
         [rows[0].id, cohortId],
@@ -349,7 +385,12 @@ test.describe("subsidies on the platform, in English", () => {
     await expect(page.getByText("Completion decided and recorded with its figures.")).toBeVisible();
     await page.goto("/subsidies/claims?status=earned");
     await expect(page.getByRole("heading", { level: 1, name: "Subsidy claims" })).toBeVisible();
-    await expect(page.getByRole("row", { name: /Đỗ Quang Huy/ }).filter({ hasText: "Earned" }).first()).toBeVisible();
+    await expect(
+      page
+        .getByRole("row", { name: /Đỗ Quang Huy/ })
+        .filter({ hasText: "Earned" })
+        .first(),
+    ).toBeVisible();
     await expectAccessible(page);
     await signOut(page);
 
@@ -360,7 +401,9 @@ test.describe("subsidies on the platform, in English", () => {
     await expectAccessible(page);
     await page.getByRole("link", { name: "Subsidy details" }).click();
     await expect(page.getByTestId("claim-status")).toHaveText("Earned");
-    await expect(page.getByTestId("claim-decision")).toContainText("Earned: the course was completed as the rules require.");
+    await expect(page.getByTestId("claim-decision")).toContainText(
+      "Earned: the course was completed as the rules require.",
+    );
     await expectAccessible(page);
   });
 });

@@ -18,7 +18,11 @@ export async function expectAccessible(page: Page) {
 /** On a phone the header's menu is folded behind its button: open it (nothing to do on a wider screen). */
 export async function openMenu(page: Page) {
   const button = page.locator("details.site-menu > summary");
-  if ((await button.isVisible()) && !(await page.locator("details.site-menu").evaluate((d) => (d as HTMLDetailsElement).open))) await button.click();
+  if (
+    (await button.isVisible()) &&
+    !(await page.locator("details.site-menu").evaluate((d) => (d as HTMLDetailsElement).open))
+  )
+    await button.click();
 }
 
 /** Signs in through the form, as a person would. */
@@ -50,7 +54,12 @@ export async function mailedLink(to: string, pattern: RegExp, since = 0): Promis
       const text = await readFile(join(MAIL_DROP_DIR, name), "utf8");
       if (!text.startsWith(`To: ${to}\n`)) continue;
       const found = pattern.exec(text)?.[0];
-      if (found && Date.parse(name.slice(0, 24).replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z/, "$1:$2:$3.$4Z")) >= since) return found;
+      if (
+        found &&
+        Date.parse(name.slice(0, 24).replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z/, "$1:$2:$3.$4Z")) >=
+          since
+      )
+        return found;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

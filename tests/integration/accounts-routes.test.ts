@@ -14,7 +14,14 @@ import { action as forgotAction } from "~/routes/forgot-password";
 import { action as registerAction } from "~/routes/register";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/verify-email";
-import { createOrganisation, addMember, createUser, signedInRequest, TEST_PASSWORD, uniqueEmail } from "../fixtures/factories";
+import {
+  createOrganisation,
+  addMember,
+  createUser,
+  signedInRequest,
+  TEST_PASSWORD,
+  uniqueEmail,
+} from "../fixtures/factories";
 import { routeArgs, type RouteArgs } from "../fixtures/route-args";
 
 afterAll(async () => {
@@ -49,7 +56,9 @@ async function call(handler: unknown, request: Request): Promise<{ status: numbe
   return { status: 200, body: result, headers: new Headers() };
 }
 
-type FormResult = { result: { initialValue?: Record<string, unknown> | null; error?: Record<string, string[] | null> } };
+type FormResult = {
+  result: { initialValue?: Record<string, unknown> | null; error?: Record<string, string[] | null> };
+};
 const formResult = (body: unknown) => (body as FormResult).result;
 
 function sessionTokenOf(request: Request): string {
@@ -69,45 +78,66 @@ describe("register route action", () => {
 
   it.each([
     ["a short password", { password: "ngan-qu" }, "password", "validation.passwordTooShort"],
-    ["a common password (from the breached list)", { password: "Password12" }, "password", "validation.passwordTooCommon"],
+    [
+      "a common password (from the breached list)",
+      { password: "Password12" },
+      "password",
+      "validation.passwordTooCommon",
+    ],
     ["a common password (digits)", { password: "12345678901" }, "password", "validation.passwordTooCommon"],
     ["a common password", { password: "matkhau123" }, "password", "validation.passwordTooCommon"],
     ["a weak password", { password: "ababababababab" }, "password", "validation.passwordTooSimple"],
     ["no consent", { consent: "" }, "consent", "validation.consentRequired"],
     ["a malformed email", { email: "khoa@@example" }, "email", "validation.emailInvalid"],
-  ])("answers %s with 400, the key next to the field, the typed values kept and no row", async (_label, change, field, key) => {
-    const email = uniqueEmail("khoa");
-    const form = { ...good, email, ...change };
-    const request = await signedInRequest(null, "/register", { form, headers: { "Accept-Language": "vi" } });
-    const response = await call(registerAction, request);
-    expect(response.status).toBe(400);
-    const result = formResult(response.body);
-    expect(result.error?.[field]).toContain(key);
-    expect(result.initialValue).toMatchObject({ name: good.name, phone: good.phone, email: form.email });
-    expect(result.initialValue?.password).toBeUndefined();
-    expect(await countUsers(form.email)).toBe(0);
-  });
+  ])(
+    "answers %s with 400, the key next to the field, the typed values kept and no row",
+    async (_label, change, field, key) => {
+      const email = uniqueEmail("khoa");
+      const form = { ...good, email, ...change };
+      const request = await signedInRequest(null, "/register", { form, headers: { "Accept-Language": "vi" } });
+      const response = await call(registerAction, request);
+      expect(response.status).toBe(400);
+      const result = formResult(response.body);
+      expect(result.error?.[field]).toContain(key);
+      expect(result.initialValue).toMatchObject({ name: good.name, phone: good.phone, email: form.email });
+      expect(result.initialValue?.password).toBeUndefined();
+      expect(await countUsers(form.email)).toBe(0);
+    },
+  );
 
   it("answers a taken address exactly as a new one (no 409, no session): check your mail", async () => {
     const existing = await createUser();
     const fresh = uniqueEmail("khoa");
     const answers = [];
     for (const email of [existing.email.toUpperCase(), fresh]) {
-      const request = await signedInRequest(null, "/register", { form: { ...good, email }, headers: { "Accept-Language": "en" } });
+      const request = await signedInRequest(null, "/register", {
+        form: { ...good, email },
+        headers: { "Accept-Language": "en" },
+      });
       const response = await call(registerAction, request);
-      answers.push({ status: response.status, location: response.headers.get("Location"), cookie: response.headers.get("Set-Cookie") });
+      answers.push({
+        status: response.status,
+        location: response.headers.get("Location"),
+        cookie: response.headers.get("Set-Cookie"),
+      });
     }
     expect(answers[0]).toEqual({ status: 302, location: "/verify-email?sent=1", cookie: null });
     expect(answers[1]).toEqual(answers[0]);
     expect(await countUsers(existing.email)).toBe(1);
-    const [row] = await db.select({ locale: users.locale, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.email, fresh));
+    const [row] = await db
+      .select({ locale: users.locale, verifiedAt: users.emailVerifiedAt })
+      .from(users)
+      .where(eq(users.email, fresh));
     expect(row).toEqual({ locale: "en", verifiedAt: null });
   });
 
   it("the verification link signs the new person in, verified, and leads back to where they were", async () => {
     const email = uniqueEmail("xac-nhan");
     const form = { ...good, email, redirectTo: "/courses/khoi-nghiep" };
-    await call(registerAction, await signedInRequest(null, "/register", { form, headers: { "Accept-Language": "vi" } }));
+    await call(
+      registerAction,
+      await signedInRequest(null, "/register", { form, headers: { "Accept-Language": "vi" } }),
+    );
     const [mail] = await db.select().from(outbox).where(eq(outbox.to, email)).orderBy(desc(outbox.createdAt));
     const link = /http:\/\/localhost:\d+\/verify-email\?token=[a-z2-7]+&next=\S+/.exec(textAsDelivered(mail))![0];
     const url = new URL(link);
@@ -116,7 +146,9 @@ describe("register route action", () => {
     expect(page.body).toMatchObject({ token: url.searchParams.get("token"), next: "/courses/khoi-nghiep" });
     const confirmed = await call(
       verifyAction,
-      await signedInRequest(null, "/verify-email", { form: { intent: "verify", token: url.searchParams.get("token")!, next: "/courses/khoi-nghiep" } }),
+      await signedInRequest(null, "/verify-email", {
+        form: { intent: "verify", token: url.searchParams.get("token")!, next: "/courses/khoi-nghiep" },
+      }),
     );
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get("Location")).toBe("/courses/khoi-nghiep");
@@ -130,12 +162,14 @@ describe("register route action", () => {
     const person = await createUser({ emailVerified: false });
     const page = await call(verifyLoader, await signedInRequest(person.id, "/verify-email"));
     expect(page.body).toMatchObject({ signedIn: true, verified: false });
-    const resent = await call(verifyAction, await signedInRequest(person.id, "/verify-email", { form: { intent: "resend" } }));
+    const resent = await call(
+      verifyAction,
+      await signedInRequest(person.id, "/verify-email", { form: { intent: "resend" } }),
+    );
     expect(resent.headers.get("Location")).toBe("/verify-email?resent=1");
     const mails = await db.select().from(outbox).where(eq(outbox.to, person.email));
     expect(mails.map((m) => m.kind)).toEqual(["email-verification"]);
   });
-
 });
 
 describe("forgot and reset password routes", () => {
@@ -147,7 +181,10 @@ describe("forgot and reset password routes", () => {
       expect(response.status).toBe(302);
       expect(response.headers.get("Location")).toBe("/forgot-password?sent=1");
     }
-    const malformed = await call(forgotAction, await signedInRequest(null, "/forgot-password", { form: { email: "not an email" } }));
+    const malformed = await call(
+      forgotAction,
+      await signedInRequest(null, "/forgot-password", { form: { email: "not an email" } }),
+    );
     expect(malformed.status).toBe(400);
     expect(formResult(malformed.body).error?.email).toEqual(["validation.emailInvalid"]);
 
@@ -163,7 +200,9 @@ describe("forgot and reset password routes", () => {
 
     const differ = await call(
       resetAction,
-      await signedInRequest(null, "/reset-password", { form: { token, password: "song-lach-tray-99", confirm: "song-lach-tray-98" } }),
+      await signedInRequest(null, "/reset-password", {
+        form: { token, password: "song-lach-tray-99", confirm: "song-lach-tray-98" },
+      }),
     );
     expect(differ.status).toBe(400);
     expect(formResult(differ.body).error?.confirm).toEqual(["validation.passwordsDiffer"]);
@@ -171,18 +210,24 @@ describe("forgot and reset password routes", () => {
 
     const done = await call(
       resetAction,
-      await signedInRequest(null, "/reset-password", { form: { token, password: "song-lach-tray-99", confirm: "song-lach-tray-99" } }),
+      await signedInRequest(null, "/reset-password", {
+        form: { token, password: "song-lach-tray-99", confirm: "song-lach-tray-99" },
+      }),
     );
     expect(done.status).toBe(302);
     expect(done.headers.get("Location")).toBe("/login?reset=1");
     expect(await validateSessionToken(other.token)).toBeNull();
-    await expect(signIn({ email: user.email, password: "song-lach-tray-99", ipAddress: "10.6.0.1" })).resolves.toBeTruthy();
+    await expect(
+      signIn({ email: user.email, password: "song-lach-tray-99", ipAddress: "10.6.0.1" }),
+    ).resolves.toBeTruthy();
 
     // Spent: the page explains it, and posting again is refused.
     expect((await call(resetLoader, await signedInRequest(null, link!))).status).toBe(400);
     const again = await call(
       resetAction,
-      await signedInRequest(null, "/reset-password", { form: { token, password: "mot-lan-nua-thoi", confirm: "mot-lan-nua-thoi" } }),
+      await signedInRequest(null, "/reset-password", {
+        form: { token, password: "mot-lan-nua-thoi", confirm: "mot-lan-nua-thoi" },
+      }),
     );
     expect(again.status).toBe(400);
     expect(formResult(again.body).error?.password).toEqual(["auth.reset.invalidToken"]);
@@ -199,7 +244,10 @@ describe("the outbox takeover", () => {
       expect(page.status, role).toBe(403);
     }
     const admin = await createUser({ roles: ["admin"] });
-    const page = await call(outboxLoader, await signedInRequest(admin.id, `/admin/outbox?q=${encodeURIComponent(target.email)}`));
+    const page = await call(
+      outboxLoader,
+      await signedInRequest(admin.id, `/admin/outbox?q=${encodeURIComponent(target.email)}`),
+    );
     expect(page.status).toBe(200);
     const rows = (page.body as { rows: { text: string }[] }).rows;
     expect(rows).toHaveLength(1);
@@ -207,10 +255,14 @@ describe("the outbox takeover", () => {
     const shown = /reset-password\?token=(\S+)/.exec(rows[0].text)?.[1] ?? "";
     const attempt = await call(
       resetAction,
-      await signedInRequest(null, "/reset-password", { form: { token: shown, password: "chiem-quyen-admin-1", confirm: "chiem-quyen-admin-1" } }),
+      await signedInRequest(null, "/reset-password", {
+        form: { token: shown, password: "chiem-quyen-admin-1", confirm: "chiem-quyen-admin-1" },
+      }),
     );
     expect(attempt.status).toBe(400);
-    await expect(signIn({ email: target.email, password: "chiem-quyen-admin-1", ipAddress: "10.6.0.2" })).rejects.toThrow();
+    await expect(
+      signIn({ email: target.email, password: "chiem-quyen-admin-1", ipAddress: "10.6.0.2" }),
+    ).rejects.toThrow();
   });
 });
 
@@ -225,7 +277,10 @@ describe("account route", () => {
 
   it("saves the profile and switches the interface language; a bad form is a 400 for that form only", async () => {
     const user = await createUser({ locale: "vi" });
-    const bad = await call(accountAction, await signedInRequest(user.id, "/account", { form: { intent: "profile", name: "X", locale: "fr" } }));
+    const bad = await call(
+      accountAction,
+      await signedInRequest(user.id, "/account", { form: { intent: "profile", name: "X", locale: "fr" } }),
+    );
     expect(bad.status).toBe(400);
     const result = formResult(bad.body);
     expect(result.initialValue?.intent).toBe("profile");
@@ -234,7 +289,9 @@ describe("account route", () => {
 
     const ok = await call(
       accountAction,
-      await signedInRequest(user.id, "/account", { form: { intent: "profile", name: "Hà Thu Mới", phone: "0911 222 333", locale: "en" } }),
+      await signedInRequest(user.id, "/account", {
+        form: { intent: "profile", name: "Hà Thu Mới", phone: "0911 222 333", locale: "en" },
+      }),
     );
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toBe("/account?saved=profile");
@@ -247,7 +304,12 @@ describe("account route", () => {
     const user = await createUser();
     const other = await createSession(user.id);
     const wrong = await signedInRequest(user.id, "/account", {
-      form: { intent: "password", currentPassword: "khong-phai-mat-khau", password: "gio-bien-do-son-1", confirm: "gio-bien-do-son-1" },
+      form: {
+        intent: "password",
+        currentPassword: "khong-phai-mat-khau",
+        password: "gio-bien-do-son-1",
+        confirm: "gio-bien-do-son-1",
+      },
     });
     const refused = await call(accountAction, wrong);
     expect(refused.status).toBe(400);
@@ -256,7 +318,12 @@ describe("account route", () => {
     expect(await validateSessionToken(other.token)).not.toBeNull();
 
     const right = await signedInRequest(user.id, "/account", {
-      form: { intent: "password", currentPassword: TEST_PASSWORD, password: "gio-bien-do-son-1", confirm: "gio-bien-do-son-1" },
+      form: {
+        intent: "password",
+        currentPassword: TEST_PASSWORD,
+        password: "gio-bien-do-son-1",
+        confirm: "gio-bien-do-son-1",
+      },
     });
     const changed = await call(accountAction, right);
     expect(changed.status).toBe(302);
@@ -280,7 +347,10 @@ describe("account route", () => {
 
   it("deletes the account only with the right password, then signs out and goes home with a notice", async () => {
     const user = await createUser({ name: "Tô Văn Đi" });
-    const wrong = await call(accountAction, await signedInRequest(user.id, "/account", { form: { intent: "delete", password: "sai-mat-khau-roi" } }));
+    const wrong = await call(
+      accountAction,
+      await signedInRequest(user.id, "/account", { form: { intent: "delete", password: "sai-mat-khau-roi" } }),
+    );
     expect(wrong.status).toBe(400);
     expect(formResult(wrong.body).error?.password).toEqual(["account.delete.passwordWrong"]);
     expect(formResult(wrong.body).initialValue?.password).toBeUndefined();
@@ -299,7 +369,10 @@ describe("account route", () => {
 
   it("refuses an unknown intent with a 400", async () => {
     const user = await createUser();
-    const response = await call(accountAction, await signedInRequest(user.id, "/account", { form: { intent: "make-me-admin" } }));
+    const response = await call(
+      accountAction,
+      await signedInRequest(user.id, "/account", { form: { intent: "make-me-admin" } }),
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -312,9 +385,15 @@ describe("account export route", () => {
     const response = await call(exportLoader, await signedInRequest(user.id, "/account/export"));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("application/json");
-    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="startup-academy-my-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="startup-academy-my-data-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     expect(response.headers.get("Cache-Control")).toContain("no-store");
-    const body = response.body as { profile: { email: string; name: string }; organisations: { organisation: string }[]; roles: { role: string }[] };
+    const body = response.body as {
+      profile: { email: string; name: string };
+      organisations: { organisation: string }[];
+      roles: { role: string }[];
+    };
     expect(body.profile).toMatchObject({ email: user.email, name: "Mai Xuất" });
     expect(body.organisations.map((o) => o.organisation)).toEqual(["Vườn ươm Xuất Dữ Liệu"]);
     expect(body.roles.map((r) => r.role)).toEqual(["learner"]);

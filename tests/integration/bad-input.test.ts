@@ -40,8 +40,20 @@ type RouteFn = (args: RouteArgs) => Promise<unknown>;
 // Hostile values
 // ---------------------------------------------------------------------------------------------------------
 
-const SQL = ["'; drop table users; --", "' or '1'='1", "1; select pg_sleep(5)", "\\x00'); delete from sessions; --", "$$; truncate users; $$"];
-const HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg/onload=alert(1)>', "javascript:alert(1)", "{{7*7}}${7*7}"];
+const SQL = [
+  "'; drop table users; --",
+  "' or '1'='1",
+  "1; select pg_sleep(5)",
+  "\\x00'); delete from sessions; --",
+  "$$; truncate users; $$",
+];
+const HTML = [
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  '"><svg/onload=alert(1)>',
+  "javascript:alert(1)",
+  "{{7*7}}${7*7}",
+];
 const UNICODE = [
   "\uD800", // lone high surrogate
   "a\uDFFFb", // lone low surrogate
@@ -59,7 +71,21 @@ const UNICODE = [
   "\r\n\r\n",
   "\t \u00A0\u3000",
 ];
-const NUMBERS = ["-1", "0", "1e308", "-1e308", "9999999999999999999999", "NaN", "Infinity", "-0", "0x1F", "1.5", "١٢٣", "1,000,000", "9007199254740993"];
+const NUMBERS = [
+  "-1",
+  "0",
+  "1e308",
+  "-1e308",
+  "9999999999999999999999",
+  "NaN",
+  "Infinity",
+  "-0",
+  "0x1F",
+  "1.5",
+  "١٢٣",
+  "1,000,000",
+  "9007199254740993",
+];
 
 const overlong = fc
   .tuple(fc.integer({ min: 10_000, max: 100_000 }), fc.constantFrom("A", "ệ", "😀", "<b>", "' or 1=1 --", "\u200D"))
@@ -70,7 +96,12 @@ const hostile: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...SQL, ...HTML, ...UNICODE, ...NUMBERS) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SQL, ...HTML, ...UNICODE), fc.constantFrom(...SQL, ...HTML, ...UNICODE)).map(([a, b]) => a + b) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...SQL, ...HTML, ...UNICODE), fc.constantFrom(...SQL, ...HTML, ...UNICODE))
+      .map(([a, b]) => a + b),
+  },
   { weight: 1, arbitrary: overlong },
 );
 
@@ -113,34 +144,78 @@ const oneOf = (...values: string[]) => ({ t: "enum", values }) as const;
 const listOf = (...values: string[]) => ({ t: "list", values }) as const;
 
 const emptyFile = () => new File([], "rong.pdf", { type: "application/pdf" });
-const wrongTypeFile = () => new File([Buffer.from("MZ\x90\x00 not a pdf <script>")], "virus.exe", { type: "application/x-msdownload" });
-const fakePdf = () => new File([Buffer.from("%PDF-1.4\n<script>alert(1)</script>")], "'; drop table--.pdf", { type: "text/html" });
+const wrongTypeFile = () =>
+  new File([Buffer.from("MZ\x90\x00 not a pdf <script>")], "virus.exe", { type: "application/x-msdownload" });
+const fakePdf = () =>
+  new File([Buffer.from("%PDF-1.4\n<script>alert(1)</script>")], "'; drop table--.pdf", { type: "text/html" });
 
 function corruptions(kind: Kind): fc.Arbitrary<Corruption> {
   const missing = fc.constantFrom<Corruption>(DROP, "", "   ", "\u200B");
   const long = overlong as fc.Arbitrary<Corruption>;
   switch (kind.t) {
     case "uuid":
-      return fc.oneof(missing, long, fc.constantFrom("not-a-uuid", "1", SQL[0], HTML[0], "00000000-0000-0000-0000-00000000000g", "١٢٣"), fc.uuid({ version: 4 }));
+      return fc.oneof(
+        missing,
+        long,
+        fc.constantFrom("not-a-uuid", "1", SQL[0], HTML[0], "00000000-0000-0000-0000-00000000000g", "١٢٣"),
+        fc.uuid({ version: 4 }),
+      );
     case "date":
-      return fc.oneof(missing, long, fc.constantFrom("2026-02-30", "2026-13-01", "2026-00-10", "٢٠٢٦-٠١-٠١", "2026-1-1", "yesterday", "99999-01-01", "0000-00-00", SQL[0]));
+      return fc.oneof(
+        missing,
+        long,
+        fc.constantFrom(
+          "2026-02-30",
+          "2026-13-01",
+          "2026-00-10",
+          "٢٠٢٦-٠١-٠١",
+          "2026-1-1",
+          "yesterday",
+          "99999-01-01",
+          "0000-00-00",
+          SQL[0],
+        ),
+      );
     case "time":
       return fc.oneof(missing, long, fc.constantFrom("25:00", "12:60", "noon", "-1:00", "١٢:٠٠", SQL[0]));
     case "int":
     case "num":
     case "vnd":
-      return fc.oneof(missing, long, fc.constantFrom("-1", "1e308", "-1e308", "9999999999999999999999", "NaN", "Infinity", "١٢٣", "abc", SQL[0], HTML[0]));
+      return fc.oneof(
+        missing,
+        long,
+        fc.constantFrom(
+          "-1",
+          "1e308",
+          "-1e308",
+          "9999999999999999999999",
+          "NaN",
+          "Infinity",
+          "١٢٣",
+          "abc",
+          SQL[0],
+          HTML[0],
+        ),
+      );
     case "text":
       return fc.oneof(missing, long);
     case "email":
-      return fc.oneof(missing, long, fc.constantFrom("not-an-email", "@", "a@", "<script>@x.vn", "a@b@c", `${SQL[0]}@x.vn`, "\u202Ea@b.vn"));
+      return fc.oneof(
+        missing,
+        long,
+        fc.constantFrom("not-an-email", "@", "a@", "<script>@x.vn", "a@b@c", `${SQL[0]}@x.vn`, "\u202Ea@b.vn"),
+      );
     case "password":
       return fc.oneof(missing, long, fc.constantFrom("short", "aaaaaaaaaaaaaa", "password1234", "1234567890"));
     case "secret":
       return fc.oneof(missing, long, hostile);
     case "enum":
     case "list":
-      return fc.oneof(missing, long, hostile.filter((v) => !kind.values.includes(v.trim())));
+      return fc.oneof(
+        missing,
+        long,
+        hostile.filter((v) => !kind.values.includes(v.trim())),
+      );
     case "capped":
       return long;
     case "file":
@@ -220,7 +295,18 @@ const cohortFields = {
   description: capped(4000),
   questions: capped(5000),
 };
-const cohortRequired = ["organisationId", "code", "admission", "startsOn", "endsOn", "enrollmentOpensOn", "enrollmentClosesOn", "capacity", "language", "format"];
+const cohortRequired = [
+  "organisationId",
+  "code",
+  "admission",
+  "startsOn",
+  "endsOn",
+  "enrollmentOpensOn",
+  "enrollmentClosesOn",
+  "capacity",
+  "language",
+  "format",
+];
 const organisationFields = {
   kind: oneOf("university", "incubator", "startup", "project_team", "government"),
   name: text(200),
@@ -231,7 +317,15 @@ const organisationFields = {
   taxCode: capped(20),
   businessRegisteredOn: date,
 };
-const sessionFields = { date, startTime: time, endTime: time, topic: capped(300), venueAddress: capped(300), venueRoom: capped(120), onlineUrl: capped(500) };
+const sessionFields = {
+  date,
+  startTime: time,
+  endTime: time,
+  topic: capped(300),
+  venueAddress: capped(300),
+  venueRoom: capped(120),
+  onlineUrl: capped(500),
+};
 
 const ACTIONS: ActionSpec[] = [
   { file: "$.tsx", as: "admin", forms: [] },
@@ -239,7 +333,11 @@ const ACTIONS: ActionSpec[] = [
     file: "account._index.tsx",
     as: "learner",
     forms: [
-      { intent: "profile", fields: { name: text(120), phone: capped(16), locale: oneOf("vi", "en") }, required: ["name", "locale"] },
+      {
+        intent: "profile",
+        fields: { name: text(120), phone: capped(16), locale: oneOf("vi", "en") },
+        required: ["name", "locale"],
+      },
       { intent: "password", fields: { currentPassword: secret, password, confirm: secret }, required: ["password"] },
       { intent: "delete", fields: { password: secret }, required: ["password"] },
       // "sign-out-everywhere" takes no input: any post ends every session, as it should.
@@ -248,18 +346,43 @@ const ACTIONS: ActionSpec[] = [
   {
     file: "admin.affiliations.tsx",
     as: "admin",
-    forms: [{ fields: { requestId: uuid, decision: oneOf("approve", "reject"), organisationId: uuid, note: text(500) }, required: ["requestId", "decision"] }],
+    forms: [
+      {
+        fields: { requestId: uuid, decision: oneOf("approve", "reject"), organisationId: uuid, note: text(500) },
+        required: ["requestId", "decision"],
+      },
+    ],
   },
-  { file: "admin.organisations.$organisationId.tsx", as: "admin", forms: [{ intent: "verify", fields: { note: text(1000) }, required: ["note"] }] },
-  { file: "admin.organisations.$organisationId_.edit.tsx", as: "admin", forms: [{ fields: organisationFields, required: ["kind", "name", "province"] }] },
-  { file: "admin.organisations.new.tsx", as: "admin", forms: [{ fields: organisationFields, required: ["kind", "name", "province"] }] },
+  {
+    file: "admin.organisations.$organisationId.tsx",
+    as: "admin",
+    forms: [{ intent: "verify", fields: { note: text(1000) }, required: ["note"] }],
+  },
+  {
+    file: "admin.organisations.$organisationId_.edit.tsx",
+    as: "admin",
+    forms: [{ fields: organisationFields, required: ["kind", "name", "province"] }],
+  },
+  {
+    file: "admin.organisations.new.tsx",
+    as: "admin",
+    forms: [{ fields: organisationFields, required: ["kind", "name", "province"] }],
+  },
   {
     file: "admin.users.$userId.tsx",
     as: "admin",
     forms: [
       { intent: "profile", fields: { name: text(120), phone: capped(16) }, required: ["name"] },
-      { intent: "roles", fields: { roles: listOf("learner", "lecturer", "trainer", "staff", "auditor", "admin") }, required: ["roles"] },
-      { intent: "addMembership", fields: { organisationId: uuid, role: oneOf("member", "admin"), title: capped(120) }, required: ["organisationId"] },
+      {
+        intent: "roles",
+        fields: { roles: listOf("learner", "lecturer", "trainer", "staff", "auditor", "admin") },
+        required: ["roles"],
+      },
+      {
+        intent: "addMembership",
+        fields: { organisationId: uuid, role: oneOf("member", "admin"), title: capped(120) },
+        required: ["organisationId"],
+      },
       { intent: "removeMembership", fields: { organisationId: uuid }, required: ["organisationId"] },
     ],
   },
@@ -268,7 +391,16 @@ const ACTIONS: ActionSpec[] = [
     as: "admin",
     forms: [
       {
-        fields: { name: text(120), email, phone: capped(16), password, roles: listOf("learner", "staff"), organisationId: uuid, membershipRole: oneOf("member", "admin"), title: capped(120) },
+        fields: {
+          name: text(120),
+          email,
+          phone: capped(16),
+          password,
+          roles: listOf("learner", "staff"),
+          organisationId: uuid,
+          membershipRole: oneOf("member", "admin"),
+          title: capped(120),
+        },
         required: ["name", "email", "password", "roles"],
       },
     ],
@@ -278,7 +410,10 @@ const ACTIONS: ActionSpec[] = [
     as: "learner",
     forms: [],
     redirects: true,
-    mayWrite: { table: "calendar_feed_tokens", why: "the action takes no input: every post makes a new feed address by design" },
+    mayWrite: {
+      table: "calendar_feed_tokens",
+      why: "the action takes no input: every post makes a new feed address by design",
+    },
   },
   {
     file: "certification.admin.tsx",
@@ -287,7 +422,14 @@ const ACTIONS: ActionSpec[] = [
       { intent: "issue", fields: { userId: uuid, certificationId: uuid }, required: ["userId", "certificationId"] },
       {
         intent: "panel",
-        fields: { userId: uuid, certificationId: uuid, outcome: oneOf("approve", "reject"), panelMembers: text(2000), decidedOn: date, note: capped(2000) },
+        fields: {
+          userId: uuid,
+          certificationId: uuid,
+          outcome: oneOf("approve", "reject"),
+          panelMembers: text(2000),
+          decidedOn: date,
+          note: capped(2000),
+        },
         required: ["userId", "certificationId", "outcome", "decidedOn"],
       },
       { intent: "renew", fields: { awardId: uuid }, required: ["awardId"] },
@@ -297,7 +439,13 @@ const ACTIONS: ActionSpec[] = [
   {
     file: "certification.certificates._index.tsx",
     as: "admin",
-    forms: [{ intent: "registry", fields: { listed: oneOf("on"), headlineVi: capped(200), headlineEn: capped(200) }, required: ["headlineVi", "headlineEn"] }],
+    forms: [
+      {
+        intent: "registry",
+        fields: { listed: oneOf("on"), headlineVi: capped(200), headlineEn: capped(200) },
+        required: ["headlineVi", "headlineEn"],
+      },
+    ],
   },
   {
     file: "certification.practicum.tsx",
@@ -325,13 +473,29 @@ const ACTIONS: ActionSpec[] = [
     as: "admin",
     forms: [
       {
-        fields: { submissionId: uuid, "scores[0].key": text(80), "scores[0].level": int(1, 4), "scores[0].comment": capped(2000), improvements: capped(5000), summary: capped(5000) },
+        fields: {
+          submissionId: uuid,
+          "scores[0].key": text(80),
+          "scores[0].level": int(1, 4),
+          "scores[0].comment": capped(2000),
+          improvements: capped(5000),
+          summary: capped(5000),
+        },
         required: ["submissionId", "scores[0].key", "scores[0].level"],
       },
     ],
   },
-  { file: "check-in.$sessionId.tsx", as: "learner", forms: [{ fields: { code: secret, ticket: capped(200) }, required: ["code"] }] },
-  { file: "claims.$claimId.tsx", as: "owner", multipart: true, forms: [{ intent: "resubmit", fields: { note: text(2000), attachment: file }, required: ["note"] }] },
+  {
+    file: "check-in.$sessionId.tsx",
+    as: "learner",
+    forms: [{ fields: { code: secret, ticket: capped(200) }, required: ["code"] }],
+  },
+  {
+    file: "claims.$claimId.tsx",
+    as: "owner",
+    multipart: true,
+    forms: [{ intent: "resubmit", fields: { note: text(2000), attachment: file }, required: ["note"] }],
+  },
   {
     file: "claims.new.tsx",
     as: "admin",
@@ -352,7 +516,19 @@ const ACTIONS: ActionSpec[] = [
           invoice: file,
           certificate: file,
         },
-        required: ["subsidyProgrammeId", "organisationId", "kind", "courseTitle", "providerName", "country", "startsOn", "endsOn", "hours", "feeVnd", "invoice"],
+        required: [
+          "subsidyProgrammeId",
+          "organisationId",
+          "kind",
+          "courseTitle",
+          "providerName",
+          "country",
+          "startsOn",
+          "endsOn",
+          "hours",
+          "feeVnd",
+          "invoice",
+        ],
       },
     ],
   },
@@ -377,8 +553,17 @@ const ACTIONS: ActionSpec[] = [
     ],
   },
   { file: "forgot-password.tsx", as: "visitor", forms: [{ fields: { email }, required: ["email"] }] },
-  { file: "language.tsx", as: "learner", redirects: true, forms: [{ fields: { language: oneOf("vi", "en"), redirectTo: capped(0) }, required: ["language"] }] },
-  { file: "learn.$courseSlug.$lessonSlug.progress.tsx", as: "admin", forms: [{ fields: { position: int(0, 86_400), duration: int(0, 86_400) }, required: ["position", "duration"] }] },
+  {
+    file: "language.tsx",
+    as: "learner",
+    redirects: true,
+    forms: [{ fields: { language: oneOf("vi", "en"), redirectTo: capped(0) }, required: ["language"] }],
+  },
+  {
+    file: "learn.$courseSlug.$lessonSlug.progress.tsx",
+    as: "admin",
+    forms: [{ fields: { position: int(0, 86_400), duration: int(0, 86_400) }, required: ["position", "duration"] }],
+  },
   {
     file: "learn.$courseSlug.$lessonSlug.tsx",
     as: "admin",
@@ -392,13 +577,21 @@ const ACTIONS: ActionSpec[] = [
   {
     file: "learn.$courseSlug.quiz.$quizSlug.tsx",
     as: "admin",
-    forms: [{ fields: { "q.q1": { t: "answer" }, "q.q2": { t: "answer" }, "q.q3": { t: "answer" }, "q.q4": { t: "answer" } }, required: ["q.q1", "q.q2", "q.q3", "q.q4"] }],
+    forms: [
+      {
+        fields: { "q.q1": { t: "answer" }, "q.q2": { t: "answer" }, "q.q3": { t: "answer" }, "q.q4": { t: "answer" } },
+        required: ["q.q1", "q.q2", "q.q3", "q.q4"],
+      },
+    ],
   },
   {
     file: "login.tsx",
     as: "visitor",
     forms: [{ fields: { email, password: secret, redirectTo: capped(0) }, required: ["email", "password"] }],
-    mayWrite: { table: "login_attempts", why: "a refused sign-in is counted for the rate limit (that is the point of the table)" },
+    mayWrite: {
+      table: "login_attempts",
+      why: "a refused sign-in is counted for the rate limit (that is the point of the table)",
+    },
   },
   { file: "logout.tsx", as: "visitor", forms: [], redirects: true },
   {
@@ -413,21 +606,37 @@ const ACTIONS: ActionSpec[] = [
       { intent: "cancel", fields: { reason: text(1000), confirm: oneOf("on") }, required: ["reason", "confirm"] },
     ],
   },
-  { file: "manage.cohorts.$cohortId.edit.tsx", as: "admin", forms: [{ fields: cohortFields, required: cohortRequired }] },
+  {
+    file: "manage.cohorts.$cohortId.edit.tsx",
+    as: "admin",
+    forms: [{ fields: cohortFields, required: cohortRequired }],
+  },
   {
     file: "manage.cohorts.$cohortId.participants.tsx",
     as: "admin",
     forms: [
-      { intent: "decide", fields: { enrollmentId: uuid, decision: oneOf("accept", "reject"), reason: capped(1000) }, required: ["enrollmentId", "decision"] },
+      {
+        intent: "decide",
+        fields: { enrollmentId: uuid, decision: oneOf("accept", "reject"), reason: capped(1000) },
+        required: ["enrollmentId", "decision"],
+      },
       { intent: "withdraw", fields: { enrollmentId: uuid, reason: text(1000) }, required: ["enrollmentId", "reason"] },
-      { intent: "bulkWithdraw", fields: { enrollmentId: uuid, reason: text(1000) }, required: ["enrollmentId", "reason"] },
+      {
+        intent: "bulkWithdraw",
+        fields: { enrollmentId: uuid, reason: text(1000) },
+        required: ["enrollmentId", "reason"],
+      },
     ],
   },
   {
     file: "manage.cohorts.$cohortId.sessions.$sessionId.tsx",
     as: "admin",
     forms: [
-      { intent: "update", fields: { ...sessionFields, message: capped(1000) }, required: ["date", "startTime", "endTime"] },
+      {
+        intent: "update",
+        fields: { ...sessionFields, message: capped(1000) },
+        required: ["date", "startTime", "endTime"],
+      },
       { intent: "delete", fields: { message: capped(1000) }, required: ["message"] },
     ],
   },
@@ -438,19 +647,38 @@ const ACTIONS: ActionSpec[] = [
       { intent: "session", fields: sessionFields, required: ["date", "startTime", "endTime"] },
       {
         intent: "series",
-        fields: { startDate: date, weekdays: listOf("1", "2", "3", "4", "5", "6", "0"), count: int(1, 104), untilDate: date, startTime: time, endTime: time },
+        fields: {
+          startDate: date,
+          weekdays: listOf("1", "2", "3", "4", "5", "6", "0"),
+          count: int(1, 104),
+          untilDate: date,
+          startTime: time,
+          endTime: time,
+        },
         required: ["startDate", "weekdays", "startTime", "endTime"],
       },
     ],
   },
-  { file: "manage.cohorts.new.tsx", as: "admin", forms: [{ fields: { courseId: uuid, ...cohortFields }, required: ["courseId", ...cohortRequired] }] },
+  {
+    file: "manage.cohorts.new.tsx",
+    as: "admin",
+    forms: [{ fields: { courseId: uuid, ...cohortFields }, required: ["courseId", ...cohortRequired] }],
+  },
   {
     file: "manage.payments._index.tsx",
     as: "admin",
     forms: [
       { intent: "import", fields: { file }, required: ["file"] },
-      { intent: "reconcile", fields: { paymentId: uuid, receivedVnd: int(1, 10_000_000_000), note: capped(200) }, required: ["paymentId", "receivedVnd"] },
-      { intent: "refund", fields: { paymentId: uuid, amountVnd: int(1, 10_000_000_000), reason: text(500), bankReference: capped(100) }, required: ["paymentId", "amountVnd", "reason"] },
+      {
+        intent: "reconcile",
+        fields: { paymentId: uuid, receivedVnd: int(1, 10_000_000_000), note: capped(200) },
+        required: ["paymentId", "receivedVnd"],
+      },
+      {
+        intent: "refund",
+        fields: { paymentId: uuid, amountVnd: int(1, 10_000_000_000), reason: text(500), bankReference: capped(100) },
+        required: ["paymentId", "amountVnd", "reason"],
+      },
       { intent: "bill-forfeit", fields: { enrollmentId: uuid }, required: ["enrollmentId"] },
     ],
   },
@@ -471,7 +699,13 @@ const ACTIONS: ActionSpec[] = [
         fields: {
           programmeId: uuid,
           organisationId: uuid,
-          kind: oneOf("project_supported", "raised_investment", "incorporated", "st_enterprise_certified", "support_centre"),
+          kind: oneOf(
+            "project_supported",
+            "raised_investment",
+            "incorporated",
+            "st_enterprise_certified",
+            "support_centre",
+          ),
           occurredOn: date,
           evidenceReference: text(200),
           evidenceFile: file,
@@ -486,7 +720,12 @@ const ACTIONS: ActionSpec[] = [
   {
     file: "register.tsx",
     as: "visitor",
-    forms: [{ fields: { name: text(120), email, phone: capped(16), password, consent: oneOf("on"), redirectTo: capped(0) }, required: ["name", "email", "password", "consent"] }],
+    forms: [
+      {
+        fields: { name: text(120), email, phone: capped(16), password, consent: oneOf("on"), redirectTo: capped(0) },
+        required: ["name", "email", "password", "consent"],
+      },
+    ],
   },
   {
     file: "reports._index.tsx",
@@ -494,12 +733,21 @@ const ACTIONS: ActionSpec[] = [
     forms: [
       {
         intent: "generate",
-        fields: { programmeId: uuid, periodKind: oneOf("month", "quarter", "half", "year"), year: int(2000, 2100), periodIndex: int(1, 4) },
+        fields: {
+          programmeId: uuid,
+          periodKind: oneOf("month", "quarter", "half", "year"),
+          year: int(2000, 2100),
+          periodIndex: int(1, 4),
+        },
         required: ["programmeId", "periodKind", "year", "periodIndex"],
       },
     ],
   },
-  { file: "reset-password.tsx", as: "visitor", forms: [{ fields: { token: secret, password, confirm: secret }, required: ["token", "password"] }] },
+  {
+    file: "reset-password.tsx",
+    as: "visitor",
+    forms: [{ fields: { token: secret, password, confirm: secret }, required: ["token", "password"] }],
+  },
   {
     file: "verify-email.tsx",
     as: "learner",
@@ -516,8 +764,16 @@ const ACTIONS: ActionSpec[] = [
       { intent: "request-info", fields: { note: text(2000) }, required: ["note"] },
       { intent: "approve", fields: { amountVnd: vnd, budgetLineId: uuid, note: capped(2000) }, required: [] },
       { intent: "reject", fields: { reason: text(2000) }, required: ["reason"] },
-      { intent: "pay", fields: { paymentReference: text(100), paidOn: date }, required: ["paymentReference", "paidOn"] },
-      { intent: "clawback", fields: { amountVnd: vnd, reason: text(2000), reference: capped(100) }, required: ["amountVnd", "reason"] },
+      {
+        intent: "pay",
+        fields: { paymentReference: text(100), paidOn: date },
+        required: ["paymentReference", "paidOn"],
+      },
+      {
+        intent: "clawback",
+        fields: { amountVnd: vnd, reason: text(2000), reference: capped(100) },
+        required: ["amountVnd", "reason"],
+      },
     ],
   },
   {
@@ -526,7 +782,13 @@ const ACTIONS: ActionSpec[] = [
     forms: [
       {
         intent: "amend",
-        fields: { direction: oneOf("raise", "cut"), amountVnd: vnd, documentNumber: text(100), documentDate: date, reason: text(1000) },
+        fields: {
+          direction: oneOf("raise", "cut"),
+          amountVnd: vnd,
+          documentNumber: text(100),
+          documentDate: date,
+          reason: text(1000),
+        },
         required: ["direction", "amountVnd", "documentNumber", "reason"],
       },
     ],
@@ -535,7 +797,16 @@ const ACTIONS: ActionSpec[] = [
     file: "subsidies.programmes.$programmeId.tsx",
     as: "admin",
     forms: [
-      { intent: "add-line", fields: { code: text(40), fundingSource: oneOf("state_budget", "donor"), sourceName: text(200), allocatedVnd: vnd }, required: ["code", "fundingSource", "sourceName", "allocatedVnd"] },
+      {
+        intent: "add-line",
+        fields: {
+          code: text(40),
+          fundingSource: oneOf("state_budget", "donor"),
+          sourceName: text(200),
+          allocatedVnd: vnd,
+        },
+        required: ["code", "fundingSource", "sourceName", "allocatedVnd"],
+      },
       { intent: "link-cohort", fields: { cohortId: uuid }, required: ["cohortId"] },
       { intent: "unlink-cohort", fields: { cohortId: uuid }, required: ["cohortId"] },
     ],
@@ -559,7 +830,14 @@ const ACTIONS: ActionSpec[] = [
           province: text(100),
           note: capped(1000),
         },
-        required: ["effectiveFrom", "beneficiaryKinds", "costCategories", "sharePercent", "startupMaxAgeYears", "province"],
+        required: [
+          "effectiveFrom",
+          "beneficiaryKinds",
+          "costCategories",
+          "sharePercent",
+          "startupMaxAgeYears",
+          "province",
+        ],
       },
     ],
   },
@@ -568,7 +846,14 @@ const ACTIONS: ActionSpec[] = [
     as: "admin",
     forms: [
       {
-        fields: { programmeId: uuid, nameVi: text(200), nameEn: text(200), fiscalYear: int(2000, 2100), ownerOrganisationId: uuid, decisionRef: capped(200) },
+        fields: {
+          programmeId: uuid,
+          nameVi: text(200),
+          nameEn: text(200),
+          fiscalYear: int(2000, 2100),
+          ownerOrganisationId: uuid,
+          decisionRef: capped(200),
+        },
         required: ["programmeId", "nameVi", "nameEn", "fiscalYear", "ownerOrganisationId"],
       },
     ],
@@ -577,7 +862,16 @@ const ACTIONS: ActionSpec[] = [
     file: "teach.sessions.$sessionId._index.tsx",
     as: "admin",
     forms: [
-      { intent: "mark", fields: { enrollmentId: uuid, status: oneOf("present", "late", "absent", "excused"), note: capped(500), reason: capped(500) }, required: ["enrollmentId", "status"] },
+      {
+        intent: "mark",
+        fields: {
+          enrollmentId: uuid,
+          status: oneOf("present", "late", "absent", "excused"),
+          note: capped(500),
+          reason: capped(500),
+        },
+        required: ["enrollmentId", "status"],
+      },
       { intent: "bulk", fields: { status: oneOf("present", "absent") }, required: ["status"] },
     ],
   },
@@ -635,7 +929,12 @@ function messageKeys(body: unknown): string[] | null {
 
 const ALLOWED = new Set([400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429]);
 
-async function check(fn: RouteFn, request: Request, params: Record<string, string>, spec: { api?: boolean; redirects?: boolean; quiz?: boolean }) {
+async function check(
+  fn: RouteFn,
+  request: Request,
+  params: Record<string, string>,
+  spec: { api?: boolean; redirects?: boolean; quiz?: boolean },
+) {
   let result: unknown;
   try {
     result = await fn(routeArgs(request, params));
@@ -658,9 +957,11 @@ async function check(fn: RouteFn, request: Request, params: Record<string, strin
     return;
   }
   const keys = messageKeys(body);
-  if (!keys || keys.length === 0) throw new Error(`answered ${status} without a message: ${JSON.stringify(body).slice(0, 300)}`);
+  if (!keys || keys.length === 0)
+    throw new Error(`answered ${status} without a message: ${JSON.stringify(body).slice(0, 300)}`);
   for (const key of keys) {
-    if (!hasKey("vi", key) || !hasKey("en", key)) throw new Error(`answered ${status} with an untranslated message "${key.slice(0, 200)}"`);
+    if (!hasKey("vi", key) || !hasKey("en", key))
+      throw new Error(`answered ${status} with an untranslated message "${key.slice(0, 200)}"`);
   }
 }
 
@@ -670,7 +971,13 @@ async function check(fn: RouteFn, request: Request, params: Record<string, strin
 
 type Body = [string, string | File][];
 
-function buildRequest(url: string, cookie: string | null, body: Body, encoding: "urlencoded" | "multipart" | "json" | "text", headers: Record<string, string> = {}) {
+function buildRequest(
+  url: string,
+  cookie: string | null,
+  body: Body,
+  encoding: "urlencoded" | "multipart" | "json" | "text",
+  headers: Record<string, string> = {},
+) {
   const h = new Headers({ "Accept-Language": "vi", ...headers });
   if (cookie) h.set("Cookie", cookie);
   let payload: BodyInit;
@@ -696,7 +1003,9 @@ function invalidForm(form: FormSpec): fc.Arbitrary<Body> {
   return fc
     .record({
       broken: fc.constantFrom(...form.required),
-      others: fc.tuple(...names.map((n) => fc.option(fc.oneof(hostile, plausible(form.fields[n])), { nil: undefined, freq: 4 }))),
+      others: fc.tuple(
+        ...names.map((n) => fc.option(fc.oneof(hostile, plausible(form.fields[n])), { nil: undefined, freq: 4 })),
+      ),
       extra: fc.array(fc.tuple(fc.oneof(hostile, fc.constantFrom(...names)), hostile), { maxLength: 3 }),
     })
     .chain(({ broken, others, extra }) =>
@@ -732,18 +1041,35 @@ function unknownIntent(spec: ActionSpec): fc.Arbitrary<Body> {
   const names = [...new Set(spec.forms.flatMap((f) => Object.keys(f.fields)))];
   return fc
     .tuple(
-      fc.oneof(hostile, fc.constantFrom("", "PUBLISH", "delete ", "__proto__", "constructor")).filter((i) => !known.has(i)),
-      fc.array(fc.tuple(names.length ? fc.oneof(fc.constantFrom(...names), hostile) : hostile, hostile), { maxLength: 6 }),
+      fc
+        .oneof(hostile, fc.constantFrom("", "PUBLISH", "delete ", "__proto__", "constructor"))
+        .filter((i) => !known.has(i)),
+      fc.array(fc.tuple(names.length ? fc.oneof(fc.constantFrom(...names), hostile) : hostile, hostile), {
+        maxLength: 6,
+      }),
     )
     .map(([intent, rest]) => [["intent", intent] as [string, string], ...rest]);
 }
 
-const randomRecord: fc.Arbitrary<Body> = fc.array(fc.tuple(fc.oneof(hostile, fc.constantFrom("intent", "id", "__proto__")), hostile), { maxLength: 8 });
+const randomRecord: fc.Arbitrary<Body> = fc.array(
+  fc.tuple(fc.oneof(hostile, fc.constantFrom("intent", "id", "__proto__")), hostile),
+  { maxLength: 8 },
+);
 
 /** Route params made hostile: not ids, ids of nothing, traversal, injection, very long. */
 const hostileParam = fc.oneof(
   fc.uuid({ version: 4 }),
-  fc.constantFrom("not-an-id", "../../etc/passwd", "%00", "x".repeat(43), "SA-00000-00000", "null", "undefined", "0", "-1"),
+  fc.constantFrom(
+    "not-an-id",
+    "../../etc/passwd",
+    "%00",
+    "x".repeat(43),
+    "SA-00000-00000",
+    "null",
+    "undefined",
+    "0",
+    "-1",
+  ),
   hostile,
 );
 
@@ -767,7 +1093,9 @@ async function fingerprint(except: string[] = []): Promise<Record<string, string
     const rows = await db.execute<{ n: string; h: string | null }>(
       sql.raw(
         `select count(*)::text as n, md5(coalesce(string_agg(t::text, '' order by t::text), '')) as h from "${table_name}" t` +
-          (table_name === "audit_log" ? ` where t.action not in (${BULK_READ_ACTIONS.map((a) => `'${a}'`).join(", ")})` : ""),
+          (table_name === "audit_log"
+            ? ` where t.action not in (${BULK_READ_ACTIONS.map((a) => `'${a}'`).join(", ")})`
+            : ""),
       ),
     );
     out[table_name] = `${rows.rows[0].n}:${rows.rows[0].h}`;
@@ -821,10 +1149,16 @@ beforeAll(async () => {
 });
 
 /** Params for a route: those of its access expectation (POST first), made the way the matrix makes them. */
-async function paramsFor(file: string, method: "GET" | "POST"): Promise<{ url: string; params: Record<string, string> } | null> {
+async function paramsFor(
+  file: string,
+  method: "GET" | "POST",
+): Promise<{ url: string; params: Record<string, string> } | null> {
   if (file === "claims.$claimId.tsx") return { url: `/claims/${owner!.claimId}`, params: { claimId: owner!.claimId } };
   const entries = expectations.filter((e) => e.file === file);
-  const ordered = [...entries.filter((e) => (e.method ?? "GET") === method), ...entries.filter((e) => (e.method ?? "GET") !== method)];
+  const ordered = [
+    ...entries.filter((e) => (e.method ?? "GET") === method),
+    ...entries.filter((e) => (e.method ?? "GET") !== method),
+  ];
   const usable = ordered.find((e) => !Object.values(e.expect).every((o) => o === "notFound")) ?? ordered[0];
   if (!usable) return null;
   const params = typeof usable.params === "function" ? await usable.params() : (usable.params ?? {});
@@ -852,7 +1186,11 @@ function routeParamNames(file: string, params: Record<string, string>) {
 }
 
 function runOptions() {
-  return { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true } satisfies fc.Parameters<unknown>;
+  return {
+    numRuns: RUNS,
+    ...(SEED !== undefined ? { seed: SEED } : {}),
+    endOnFailure: true,
+  } satisfies fc.Parameters<unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -875,8 +1213,14 @@ describe("bad input", () => {
       if (typeof mod.action === "function") withAction.push(f);
     }
     const covered = new Set(ACTIONS.map((a) => a.file));
-    expect(withAction.filter((f) => !covered.has(f)), "routes with an action missing from ACTIONS").toEqual([]);
-    expect(ACTIONS.map((a) => a.file).filter((f) => !withAction.includes(f)), "ACTIONS naming a route without an action").toEqual([]);
+    expect(
+      withAction.filter((f) => !covered.has(f)),
+      "routes with an action missing from ACTIONS",
+    ).toEqual([]);
+    expect(
+      ACTIONS.map((a) => a.file).filter((f) => !withAction.includes(f)),
+      "ACTIONS naming a route without an action",
+    ).toEqual([]);
   });
 
   for (const spec of ACTIONS) {
@@ -889,15 +1233,28 @@ describe("bad input", () => {
       const userId = spec.as === "visitor" ? null : spec.as === "owner" ? owner!.userId : users[spec.as]!;
       const cookie = userId ? await cookieFor(userId) : null;
       const quiz = spec.file.includes(".quiz.");
-      const arbitraries: fc.Arbitrary<{ body: Body; params: Record<string, string>; encoding: "urlencoded" | "multipart" | "json" | "text"; headers?: Record<string, string> }>[] = [];
-      const encoding = fc.constantFrom<"urlencoded" | "multipart">(...(spec.multipart ? (["multipart", "multipart", "urlencoded"] as const) : (["urlencoded", "urlencoded", "multipart"] as const)));
+      const arbitraries: fc.Arbitrary<{
+        body: Body;
+        params: Record<string, string>;
+        encoding: "urlencoded" | "multipart" | "json" | "text";
+        headers?: Record<string, string>;
+      }>[] = [];
+      const encoding = fc.constantFrom<"urlencoded" | "multipart">(
+        ...(spec.multipart
+          ? (["multipart", "multipart", "urlencoded"] as const)
+          : (["urlencoded", "urlencoded", "multipart"] as const)),
+      );
       const bodies = spec.paramsOnly ? [] : spec.forms.filter((f) => f.required.length > 0);
       if (bodies.length) {
-        arbitraries.push(fc.record({ body: fc.constantFrom(...bodies).chain(invalidForm), params: fc.constant(params), encoding }));
+        arbitraries.push(
+          fc.record({ body: fc.constantFrom(...bodies).chain(invalidForm), params: fc.constant(params), encoding }),
+        );
       }
       if (!spec.paramsOnly && (spec.forms.length > 0 || spec.redirects || spec.api || spec.file === "$.tsx")) {
-        if (spec.forms.some((f) => f.intent)) arbitraries.push(fc.record({ body: unknownIntent(spec), params: fc.constant(params), encoding }));
-        if (spec.forms.every((f) => !f.intent || spec.forms.length === 0)) arbitraries.push(fc.record({ body: randomRecord, params: fc.constant(params), encoding }));
+        if (spec.forms.some((f) => f.intent))
+          arbitraries.push(fc.record({ body: unknownIntent(spec), params: fc.constant(params), encoding }));
+        if (spec.forms.every((f) => !f.intent || spec.forms.length === 0))
+          arbitraries.push(fc.record({ body: randomRecord, params: fc.constant(params), encoding }));
       }
       if (spec.api) {
         // Hostile bodies with hostile signature headers and the wrong content types.
@@ -907,7 +1264,12 @@ describe("bad input", () => {
             params: fc.constant(params),
             encoding: fc.constantFrom<"json" | "text">("json", "text"),
             headers: fc.record({
-              "Content-Type": fc.constantFrom("application/json", "text/xml", "multipart/form-data; boundary=x", "application/octet-stream"),
+              "Content-Type": fc.constantFrom(
+                "application/json",
+                "text/xml",
+                "multipart/form-data; boundary=x",
+                "application/octet-stream",
+              ),
               "stripe-signature": fc.oneof(hostile, fc.constant("t=1,v1=00")),
               "mux-signature": fc.oneof(hostile, fc.constant("t=1,v1=00")),
             }),
@@ -919,7 +1281,9 @@ describe("bad input", () => {
         arbitraries.push(
           fc.record({
             body: anyForm(spec.forms),
-            params: fc.tuple(fc.constantFrom(...paramNames), hostileParam).map(([name, value]) => ({ ...params, [name]: value })),
+            params: fc
+              .tuple(fc.constantFrom(...paramNames), hostileParam)
+              .map(([name, value]) => ({ ...params, [name]: value })),
             encoding,
           }),
         );
@@ -937,7 +1301,11 @@ describe("bad input", () => {
             body: fc.constantFrom(...bodies).chain(invalidForm),
             params: fc.constant(params),
             encoding: fc.constant<"text">("text"),
-            headers: fc.constantFrom({ "Content-Type": "multipart/form-data; boundary=nothing" }, { "Content-Type": "multipart/form-data" }, { "Content-Type": "image/png" }),
+            headers: fc.constantFrom(
+              { "Content-Type": "multipart/form-data; boundary=nothing" },
+              { "Content-Type": "multipart/form-data" },
+              { "Content-Type": "image/png" },
+            ),
           }),
         );
       }
@@ -975,41 +1343,72 @@ describe("bad input", () => {
       const loader = mod.loader as RouteFn;
       const found = await paramsFor(file, "GET");
       expect(found, `${file} has an access expectation`).not.toBeNull();
-      const entry = expectations.find((e) => e.file === file && (e.method ?? "GET") === "GET" && Object.values(e.expect).includes("ok"));
-      const role = (entry ? (["admin", "staff", "learner", "visitor"] as const).find((a) => entry.expect[a] === "ok") : "admin") ?? "admin";
-      const userId = role === "visitor" ? null : role === "admin" ? users.admin! : role === "learner" ? users.learner! : (await createUser({ roles: [role] })).id;
+      const entry = expectations.find(
+        (e) => e.file === file && (e.method ?? "GET") === "GET" && Object.values(e.expect).includes("ok"),
+      );
+      const role =
+        (entry ? (["admin", "staff", "learner", "visitor"] as const).find((a) => entry.expect[a] === "ok") : "admin") ??
+        "admin";
+      const userId =
+        role === "visitor"
+          ? null
+          : role === "admin"
+            ? users.admin!
+            : role === "learner"
+              ? users.learner!
+              : (await createUser({ roles: [role] })).id;
       const cookie = userId ? await cookieFor(userId) : null;
-      const request = (url: string) => new Request(new URL(url, "http://localhost"), { headers: cookie ? { Cookie: cookie, "Accept-Language": "vi" } : { "Accept-Language": "vi" } });
+      const request = (url: string) =>
+        new Request(new URL(url, "http://localhost"), {
+          headers: cookie ? { Cookie: cookie, "Accept-Language": "vi" } : { "Accept-Language": "vi" },
+        });
       const params = found!.params;
       const path = urlWith(found!.url, params);
       // A first, well-formed call makes what the route makes lazily (a signing key, a session's secret).
       await loader(routeArgs(request(path), params)).catch(() => undefined);
       const before = await fingerprint();
       const query = fc
-        .array(fc.tuple(fc.oneof(hostile, fc.constantFrom("q", "status", "method", "code", "token", "page", "from", "to", "lang", "programmeId")), hostile), { maxLength: 6 })
+        .array(
+          fc.tuple(
+            fc.oneof(
+              hostile,
+              fc.constantFrom("q", "status", "method", "code", "token", "page", "from", "to", "lang", "programmeId"),
+            ),
+            hostile,
+          ),
+          { maxLength: 6 },
+        )
         .map((pairs) => new URLSearchParams(pairs.map(([k, v]) => [k, v])).toString());
       const paramNames = routeParamNames(file, params);
       await fc.assert(
-        fc.asyncProperty(query, paramNames.length ? fc.option(fc.tuple(fc.constantFrom(...paramNames), hostileParam)) : fc.constant(null), async (qs, badParam) => {
-          const p = badParam ? { ...params, [badParam[0]]: badParam[1] } : params;
-          let result: unknown;
-          try {
-            result = await loader(routeArgs(request(`${urlWith(found!.url, p)}?${qs}`), p));
-          } catch (thrown) {
-            if (thrown instanceof Error) throw new Error(`threw ${thrown.name}: ${thrown.message.slice(0, 300)}`);
-            result = thrown;
-          }
-          const { status, body } = await outcomeOf(result);
-          if (badParam && status < 300) {
-            // A path param of nothing must not find something (except a well-formed one the route ignores).
-            throw new Error(`${file} answered ${status} for ${badParam[0]}=${JSON.stringify(badParam[1]).slice(0, 80)}`);
-          }
-          if (status >= 500 || (status >= 300 && status < 400 && badParam)) throw new Error(`answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
-          if (status >= 400) {
-            const keys = messageKeys(body);
-            if (keys) for (const key of keys) expect(hasKey("vi", key) && hasKey("en", key), `translated: ${key}`).toBe(true);
-          }
-        }),
+        fc.asyncProperty(
+          query,
+          paramNames.length ? fc.option(fc.tuple(fc.constantFrom(...paramNames), hostileParam)) : fc.constant(null),
+          async (qs, badParam) => {
+            const p = badParam ? { ...params, [badParam[0]]: badParam[1] } : params;
+            let result: unknown;
+            try {
+              result = await loader(routeArgs(request(`${urlWith(found!.url, p)}?${qs}`), p));
+            } catch (thrown) {
+              if (thrown instanceof Error) throw new Error(`threw ${thrown.name}: ${thrown.message.slice(0, 300)}`);
+              result = thrown;
+            }
+            const { status, body } = await outcomeOf(result);
+            if (badParam && status < 300) {
+              // A path param of nothing must not find something (except a well-formed one the route ignores).
+              throw new Error(
+                `${file} answered ${status} for ${badParam[0]}=${JSON.stringify(badParam[1]).slice(0, 80)}`,
+              );
+            }
+            if (status >= 500 || (status >= 300 && status < 400 && badParam))
+              throw new Error(`answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+            if (status >= 400) {
+              const keys = messageKeys(body);
+              if (keys)
+                for (const key of keys) expect(hasKey("vi", key) && hasKey("en", key), `translated: ${key}`).toBe(true);
+            }
+          },
+        ),
         { ...runOptions(), numRuns: Math.max(10, Math.round(RUNS / 2)) },
       );
       const after = await fingerprint();
@@ -1017,4 +1416,3 @@ describe("bad input", () => {
     });
   }
 });
-

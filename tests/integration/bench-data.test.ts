@@ -49,7 +49,15 @@ describe.skipIf(useEmbedded())("bench data generator", () => {
     const attendance = Number((await one(`select count(*) from attendance`)).count);
     expect(attendance).toBeGreaterThan(1000);
     // Each record has its history.
-    expect(Number((await one(`select count(*) from attendance a where not exists (select 1 from attendance_events ev where ev.attendance_id = a.id)`)).count)).toBe(0);
+    expect(
+      Number(
+        (
+          await one(
+            `select count(*) from attendance a where not exists (select 1 from attendance_events ev where ev.attendance_id = a.id)`,
+          )
+        ).count,
+      ),
+    ).toBe(0);
     expect(manifest.counts.enrollments).toBe(Number((await one(`select count(*) from enrollments`)).count));
     expect(manifest.qrBurst.learnerEmails.length).toBeGreaterThan(0);
     expect(manifest.learners.length).toBeGreaterThanOrEqual(16);
@@ -80,7 +88,9 @@ describe.skipIf(useEmbedded())("bench data generator", () => {
                     from subsidy_ledger_entries le where le.budget_line_id = l.id), 0)) as wrong from subsidy_budget_lines l`);
     expect(Number(ledger.wrong)).toBe(0);
     // Attendance only for places that hold a seat.
-    const stray = await one(`select count(*) from attendance a join enrollments e on e.id = a.enrollment_id where not enrollment_holds_seat(e.status)`);
+    const stray = await one(
+      `select count(*) from attendance a join enrollments e on e.id = a.enrollment_id where not enrollment_holds_seat(e.status)`,
+    );
     expect(Number(stray.count)).toBe(0);
   });
 });

@@ -6,7 +6,10 @@ import { enrol } from "~/modules/enrollment/enrollment.server";
 import { loader as rootLoader } from "~/root";
 import { action as checkInAction, loader as checkInLoader } from "~/routes/check-in.$sessionId";
 import { action as manageAction } from "~/routes/manage.cohorts.$cohortId._index";
-import { action as participantsAction, loader as participantsLoader } from "~/routes/manage.cohorts.$cohortId.participants";
+import {
+  action as participantsAction,
+  loader as participantsLoader,
+} from "~/routes/manage.cohorts.$cohortId.participants";
 import { loader as manageListLoader } from "~/routes/manage.cohorts._index";
 import { loader as newCohortLoader } from "~/routes/manage.cohorts.new";
 import { action as rollCallAction } from "~/routes/teach.sessions.$sessionId._index";
@@ -41,11 +44,18 @@ describe("cohort routes check permissions at the action", () => {
     await addMember(admin.id, mine.organisationId, "admin");
     const post = async (cohortId: string) =>
       call(async () =>
-        manageAction(routeArgs(await signedInRequest(admin.id, `/manage/cohorts/${cohortId}`, { form: { intent: "publish" } }), { cohortId })),
+        manageAction(
+          routeArgs(await signedInRequest(admin.id, `/manage/cohorts/${cohortId}`, { form: { intent: "publish" } }), {
+            cohortId,
+          }),
+        ),
       );
     expect(await post(mine.cohort.id)).toMatchObject({ status: 302 });
     expect(await post(theirs.cohort.id)).toMatchObject({ status: 403 });
-    const statuses = await db.select({ id: cohorts.id, status: cohorts.status }).from(cohorts).where(eq(cohorts.organisationId, theirs.organisationId));
+    const statuses = await db
+      .select({ id: cohorts.id, status: cohorts.status })
+      .from(cohorts)
+      .where(eq(cohorts.organisationId, theirs.organisationId));
     expect(statuses[0].status).toBe("draft");
   });
 
@@ -67,13 +77,26 @@ describe("cohort routes check permissions at the action", () => {
     expect(await page(founder.id, manageListLoader, "/manage/cohorts")).toMatchObject({ status: 403 });
     expect(await page(founder.id, newCohortLoader, "/manage/cohorts/new")).toMatchObject({ status: 403 });
     const publish = await call(async () =>
-      manageAction(routeArgs(await signedInRequest(founder.id, `/manage/cohorts/${startupCohort.cohort.id}`, { form: { intent: "publish" } }), { cohortId: startupCohort.cohort.id })),
+      manageAction(
+        routeArgs(
+          await signedInRequest(founder.id, `/manage/cohorts/${startupCohort.cohort.id}`, {
+            form: { intent: "publish" },
+          }),
+          { cohortId: startupCohort.cohort.id },
+        ),
+      ),
     );
     expect(publish.status).toBe(403);
-    expect((await db.select({ status: cohorts.status }).from(cohorts).where(eq(cohorts.id, startupCohort.cohort.id)))[0].status).toBe("draft");
+    expect(
+      (await db.select({ status: cohorts.status }).from(cohorts).where(eq(cohorts.id, startupCohort.cohort.id)))[0]
+        .status,
+    ).toBe("draft");
 
     for (const provider of [incubatorAdmin, universityAdmin]) {
-      expect(await page(provider.id, manageListLoader, "/manage/cohorts")).toMatchObject({ status: 200, body: { canCreate: true } });
+      expect(await page(provider.id, manageListLoader, "/manage/cohorts")).toMatchObject({
+        status: 200,
+        body: { canCreate: true },
+      });
       expect((await page(provider.id, newCohortLoader, "/manage/cohorts/new")).status).toBe(200);
     }
     expect(cohort.id).toBeDefined();
@@ -89,15 +112,30 @@ describe("cohort routes check permissions at the action", () => {
 
   it("the cohort's own trainer takes the roll call and gets the QR code; a learner gets neither", async () => {
     const now = new Date();
-    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [-5 * 60_000], enrollmentOpensAt: new Date(now.getTime() - 2 * DAY) });
+    const { cohort, sessions } = await createTestCohort({
+      now,
+      sessionStarts: [-5 * 60_000],
+      enrollmentOpensAt: new Date(now.getTime() - 2 * DAY),
+    });
     const trainer = await createPerson(["trainer"]);
     await addCohortTrainer(cohort.id, trainer.user.id);
     const learner = await createPerson();
-    const { enrollmentId } = await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - DAY) });
+    const { enrollmentId } = await enrol({
+      actor: learner.actor,
+      cohortId: cohort.id,
+      now: new Date(now.getTime() - DAY),
+    });
     const sessionId = sessions[0].id;
     const mark = async (userId: string) =>
       call(async () =>
-        rollCallAction(routeArgs(await signedInRequest(userId, `/teach/sessions/${sessionId}`, { form: { intent: "mark", enrollmentId, status: "late" } }), { sessionId })),
+        rollCallAction(
+          routeArgs(
+            await signedInRequest(userId, `/teach/sessions/${sessionId}`, {
+              form: { intent: "mark", enrollmentId, status: "late" },
+            }),
+            { sessionId },
+          ),
+        ),
       );
     expect(await mark(learner.user.id)).toMatchObject({ status: 403 });
     expect(await db.select().from(attendance).where(eq(attendance.sessionId, sessionId))).toHaveLength(0);
@@ -105,16 +143,25 @@ describe("cohort routes check permissions at the action", () => {
     expect((await db.select().from(attendance).where(eq(attendance.sessionId, sessionId)))[0].status).toBe("late");
 
     const code = async (userId: string) =>
-      call(async () => codeLoader(routeArgs(await signedInRequest(userId, `/teach/sessions/${sessionId}/code`), { sessionId })));
+      call(async () =>
+        codeLoader(routeArgs(await signedInRequest(userId, `/teach/sessions/${sessionId}/code`), { sessionId })),
+      );
     expect(await code(learner.user.id)).toMatchObject({ status: 403 });
     const answer = await code(trainer.user.id);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ code: expect.stringMatching(/^[A-Z2-9]{8}$/), url: expect.stringContaining(`/check-in/${sessionId}?code=`) });
+    expect(answer.body).toMatchObject({
+      code: expect.stringMatching(/^[A-Z2-9]{8}$/),
+      url: expect.stringContaining(`/check-in/${sessionId}?code=`),
+    });
   });
 
   it("check-in: a visitor with a valid code is sent to sign in with a ticket and comes back to check in; an expired code is refused", async () => {
     const now = new Date();
-    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [10 * 60_000], enrollmentOpensAt: new Date(now.getTime() - 2 * DAY) });
+    const { cohort, sessions } = await createTestCohort({
+      now,
+      sessionStarts: [10 * 60_000],
+      enrollmentOpensAt: new Date(now.getTime() - 2 * DAY),
+    });
     const trainer = await createPerson(["trainer"]);
     await addCohortTrainer(cohort.id, trainer.user.id);
     const learner = await createPerson();
@@ -136,8 +183,13 @@ describe("cohort routes check permissions at the action", () => {
     const ticket = new URL(back, "http://localhost").searchParams.get("ticket")!;
 
     // Signed in and back: the page offers the check-in; posting it records the learner present.
-    const page = await call(async () => checkInLoader(routeArgs(await signedInRequest(learner.user.id, back), { sessionId })));
-    expect(page).toMatchObject({ status: 200, body: { ticket, problem: null, preview: { enrolled: true, inWindow: true } } });
+    const page = await call(async () =>
+      checkInLoader(routeArgs(await signedInRequest(learner.user.id, back), { sessionId })),
+    );
+    expect(page).toMatchObject({
+      status: 200,
+      body: { ticket, problem: null, preview: { enrolled: true, inWindow: true } },
+    });
     const done = await call(async () =>
       checkInAction(routeArgs(await signedInRequest(learner.user.id, back, { form: { ticket } }), { sessionId })),
     );
@@ -146,7 +198,11 @@ describe("cohort routes check permissions at the action", () => {
     // A made-up code is refused with its message, and nothing is written.
     const other = await createPerson();
     const refused = await call(async () =>
-      checkInAction(routeArgs(await signedInRequest(other.user.id, `/check-in/${sessionId}`, { form: { code: "ABCDEFGH" } }), { sessionId })),
+      checkInAction(
+        routeArgs(await signedInRequest(other.user.id, `/check-in/${sessionId}`, { form: { code: "ABCDEFGH" } }), {
+          sessionId,
+        }),
+      ),
     );
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain("cohorts.checkIn.codeExpired");
@@ -163,13 +219,21 @@ describe("the participant list of a cohort", () => {
       await enrol({ actor: learner.actor, cohortId: cohort.id });
     }
     const path = `/manage/cohorts/${cohort.id}/participants`;
-    const view = await call(async () => participantsLoader(routeArgs(await signedInRequest(staff.id, `${path}?sort=name&page=1`), { cohortId: cohort.id })));
+    const view = await call(async () =>
+      participantsLoader(
+        routeArgs(await signedInRequest(staff.id, `${path}?sort=name&page=1`), { cohortId: cohort.id }),
+      ),
+    );
     const body = view.body as { total: number; people: { id: string }[] };
     expect(body.total).toBe(52);
     expect(body.people).toHaveLength(50);
     const chosen = body.people[0].id;
     const post = async (form: Record<string, string>) =>
-      call(async () => participantsAction(routeArgs(await signedInRequest(staff.id, `${path}?q=&page=1`, { form }), { cohortId: cohort.id })));
+      call(async () =>
+        participantsAction(
+          routeArgs(await signedInRequest(staff.id, `${path}?q=&page=1`, { form }), { cohortId: cohort.id }),
+        ),
+      );
     const none = await post({ intent: "bulkWithdraw", reason: "Không đủ điều kiện" });
     expect(none.status).toBe(400);
     expect(JSON.stringify(none.body)).toContain("cohorts.participants.noneSelected");

@@ -26,7 +26,11 @@ function domainGraph(): Map<string, Set<string>> {
     for (const match of source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/gms)) {
       if (match[1]) continue;
       const spec = match[2];
-      const target = spec.startsWith("~/") ? join(root, "app", spec.slice(2)) : spec.startsWith(".") ? resolve(dirname(file), spec) : null;
+      const target = spec.startsWith("~/")
+        ? join(root, "app", spec.slice(2))
+        : spec.startsWith(".")
+          ? resolve(dirname(file), spec)
+          : null;
       if (!target) continue;
       const rel = relative(modules, target);
       if (rel.startsWith("..")) continue;
@@ -54,9 +58,10 @@ function cycles(graph: Map<string, Set<string>>): string[] {
 
 describe("module boundaries", () => {
   it("no domain helper lives in another domain's folder: ids, search and Vietnam time come from app/lib", () => {
-    const offenders = sourceFiles(join(root, "app")).filter((file) =>
-      /from\s+["'][^"']*(organisations\/organisations\.server|cohorts\/time)["']/.test(readFileSync(file, "utf8")) &&
-      /\b(isUuid|containsPattern|vietnamDate|vietnamInstant|todayInVietnam)\b/.test(readFileSync(file, "utf8")),
+    const offenders = sourceFiles(join(root, "app")).filter(
+      (file) =>
+        /from\s+["'][^"']*(organisations\/organisations\.server|cohorts\/time)["']/.test(readFileSync(file, "utf8")) &&
+        /\b(isUuid|containsPattern|vietnamDate|vietnamInstant|todayInVietnam)\b/.test(readFileSync(file, "utf8")),
     );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });

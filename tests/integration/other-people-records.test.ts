@@ -4,7 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attendance, certificates, cohortSessions, enrollments, payments, practicumFiles, practicumSubmissions, storedFiles, subsidyClaims } from "#db/schema";
+import {
+  attendance,
+  certificates,
+  cohortSessions,
+  enrollments,
+  payments,
+  practicumFiles,
+  practicumSubmissions,
+  storedFiles,
+  subsidyClaims,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { prepareIssuance, issueCertificate } from "~/modules/certificates/certificates.server";
 import { submitPracticum } from "~/modules/certification/practicum.server";
@@ -92,8 +102,18 @@ async function get(userId: string, fn: unknown, path: string, params: Record<str
   return callRoute(route(fn), await signedInRequest(userId, path, { headers: { "Accept-Language": "vi" } }), params);
 }
 
-async function post(userId: string, fn: unknown, path: string, params: Record<string, string>, form: Record<string, string>) {
-  return callRoute(route(fn), await signedInRequest(userId, path, { form, headers: { "Accept-Language": "vi" } }), params);
+async function post(
+  userId: string,
+  fn: unknown,
+  path: string,
+  params: Record<string, string>,
+  form: Record<string, string>,
+) {
+  return callRoute(
+    route(fn),
+    await signedInRequest(userId, path, { form, headers: { "Accept-Language": "vi" } }),
+    params,
+  );
 }
 
 async function snapshot() {
@@ -145,10 +165,16 @@ beforeAll(async () => {
   }))
     form.append(k, v);
   form.append("invoice", pdfFile("hoá đơn.pdf"));
-  const filed = await callRoute(route(newClaim.action), await signedInRequest(a.user.id, "/claims/new", { method: "POST", body: form }));
+  const filed = await callRoute(
+    route(newClaim.action),
+    await signedInRequest(a.user.id, "/claims/new", { method: "POST", body: form }),
+  );
   expect(filed.status).toBe(302);
   claimId = filed.location!.split("/")[2].split("?")[0];
-  [{ id: claimFileId }] = await db.select({ id: storedFiles.id }).from(storedFiles).where(eq(storedFiles.ownerUserId, a.user.id));
+  [{ id: claimFileId }] = await db
+    .select({ id: storedFiles.id })
+    .from(storedFiles)
+    .where(eq(storedFiles.ownerUserId, a.user.id));
 
   // A certificate.
   await prepareIssuance();
@@ -184,11 +210,18 @@ beforeAll(async () => {
     lessonPlan: new File([Buffer.from("%PDF-1.4\n% kế hoạch bài dạy\n")], "kế-hoạch.pdf", { type: "application/pdf" }),
   });
   submissionId = submission.id;
-  [{ id: practicumFileId }] = await db.select({ id: practicumFiles.id }).from(practicumFiles).where(eq(practicumFiles.submissionId, submissionId));
+  [{ id: practicumFileId }] = await db
+    .select({ id: practicumFiles.id })
+    .from(practicumFiles)
+    .where(eq(practicumFiles.submissionId, submissionId));
 });
 
 /** Refused: one of 403/404 as the route's rule says, and never the record's content. */
-function expectRefused(result: { status: number; location: string | null; data: unknown }, status: 403 | 404, what: string) {
+function expectRefused(
+  result: { status: number; location: string | null; data: unknown },
+  status: 403 | 404,
+  what: string,
+) {
   expect(result.status, what).toBe(status);
   expect(JSON.stringify(result.data ?? null)).not.toContain(a.user.id);
 }
@@ -196,35 +229,98 @@ function expectRefused(result: { status: number; location: string | null; data: 
 describe("other people's records", () => {
   it("the owner reads each record (so the refusals below are about who asks)", async () => {
     expect((await get(a.user.id, claimPage.loader, `/claims/${claimId}`, { claimId })).status).toBe(200);
-    expect((await get(a.user.id, claimFile.loader, `/claims/${claimId}/files/${claimFileId}`, { claimId, fileId: claimFileId })).status).toBe(200);
+    expect(
+      (
+        await get(a.user.id, claimFile.loader, `/claims/${claimId}/files/${claimFileId}`, {
+          claimId,
+          fileId: claimFileId,
+        })
+      ).status,
+    ).toBe(200);
     expect((await get(a.user.id, paymentPage.loader, `/payments/${paymentId}`, { paymentId })).status).toBe(200);
-    expect((await get(a.user.id, receiptPdf.loader, `/payments/${paymentId}/receipt.pdf`, { paymentId })).status).toBe(200);
-    expect((await get(a.user.id, certificatePdf.loader, `/certification/certificates/${certificateCode}.pdf`, { code: certificateCode })).status).toBe(200);
+    expect((await get(a.user.id, receiptPdf.loader, `/payments/${paymentId}/receipt.pdf`, { paymentId })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await get(a.user.id, certificatePdf.loader, `/certification/certificates/${certificateCode}.pdf`, {
+          code: certificateCode,
+        })
+      ).status,
+    ).toBe(200);
     expect((await get(a.user.id, credentialJson.loader, `/x`, { code: certificateCode })).status).toBe(200);
-    expect((await get(a.user.id, practicumFile.loader, `/certification/files/${practicumFileId}`, { fileId: practicumFileId })).status).toBe(200);
+    expect(
+      (
+        await get(a.user.id, practicumFile.loader, `/certification/files/${practicumFileId}`, {
+          fileId: practicumFileId,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   for (const who of ["learner B", "another organisation's admin"] as const) {
     it(`${who}: every read of A's records is refused`, async () => {
       const id = who === "learner B" ? b.id : otherAdmin.id;
       expectRefused(await get(id, claimPage.loader, `/claims/${claimId}`, { claimId }), 403, "claim");
-      expectRefused(await get(id, claimFile.loader, `/claims/${claimId}/files/${claimFileId}`, { claimId, fileId: claimFileId }), 403, "claim file");
-      expectRefused(await get(id, claimReview.loader, `/subsidies/claims/${claimId}`, { claimId }), 403, "claim review");
-      expectRefused(await get(id, evidencePack.loader, `/reports/evidence/${claimId}/pack.zip`, { claimId }), 403, "evidence pack");
+      expectRefused(
+        await get(id, claimFile.loader, `/claims/${claimId}/files/${claimFileId}`, { claimId, fileId: claimFileId }),
+        403,
+        "claim file",
+      );
+      expectRefused(
+        await get(id, claimReview.loader, `/subsidies/claims/${claimId}`, { claimId }),
+        403,
+        "claim review",
+      );
+      expectRefused(
+        await get(id, evidencePack.loader, `/reports/evidence/${claimId}/pack.zip`, { claimId }),
+        403,
+        "evidence pack",
+      );
       expectRefused(await get(id, paymentPage.loader, `/payments/${paymentId}`, { paymentId }), 404, "payment");
-      expectRefused(await get(id, receiptPdf.loader, `/payments/${paymentId}/receipt.pdf`, { paymentId }), 404, "receipt");
+      expectRefused(
+        await get(id, receiptPdf.loader, `/payments/${paymentId}/receipt.pdf`, { paymentId }),
+        404,
+        "receipt",
+      );
       expectRefused(await get(id, managePayments.loader, `/manage/payments`, {}), 403, "payments list");
       const code = certificateCode;
-      expectRefused(await get(id, certificatePdf.loader, `/certification/certificates/${code}.pdf`, { code }), 403, "certificate pdf");
+      expectRefused(
+        await get(id, certificatePdf.loader, `/certification/certificates/${code}.pdf`, { code }),
+        403,
+        "certificate pdf",
+      );
       // The Open Badge is public by its code (anyone holding the link may check it), so it is read, not refused.
-      expect((await get(id, credentialJson.loader, `/certification/certificates/${code}/credential.json`, { code })).status, "credential json").toBe(200);
-      expect((await get(id, credentialJwt.loader, `/certification/certificates/${code}/credential.jwt`, { code })).status, "credential jwt").toBe(200);
-      expectRefused(await get(id, practicumFile.loader, `/certification/files/${practicumFileId}`, { fileId: practicumFileId }), 403, "practicum file");
-      expectRefused(await get(id, practicumReview.loader, `/certification/reviews/${submissionId}`, { submissionId }), 403, "practicum review");
+      expect(
+        (await get(id, credentialJson.loader, `/certification/certificates/${code}/credential.json`, { code })).status,
+        "credential json",
+      ).toBe(200);
+      expect(
+        (await get(id, credentialJwt.loader, `/certification/certificates/${code}/credential.jwt`, { code })).status,
+        "credential jwt",
+      ).toBe(200);
+      expectRefused(
+        await get(id, practicumFile.loader, `/certification/files/${practicumFileId}`, { fileId: practicumFileId }),
+        403,
+        "practicum file",
+      );
+      expectRefused(
+        await get(id, practicumReview.loader, `/certification/reviews/${submissionId}`, { submissionId }),
+        403,
+        "practicum review",
+      );
       const unknown = randomUUID();
-      expectRefused(await get(id, outcomeFile.loader, `/outcomes/${unknown}/file`, { outcomeId: unknown }), 403, "outcome file");
+      expectRefused(
+        await get(id, outcomeFile.loader, `/outcomes/${unknown}/file`, { outcomeId: unknown }),
+        403,
+        "outcome file",
+      );
       expectRefused(await get(id, reportPage.loader, `/reports/${unknown}`, { reportId: unknown }), 403, "report");
-      expectRefused(await get(id, reportFile.loader, `/reports/${unknown}/files/pdf`, { reportId: unknown, format: "pdf" }), 403, "report file");
+      expectRefused(
+        await get(id, reportFile.loader, `/reports/${unknown}/files/pdf`, { reportId: unknown, format: "pdf" }),
+        403,
+        "report file",
+      );
       // The cohort's public page shows B their own (absent) place, never A's.
       const page = await get(id, cohortPage.loader, `/cohorts/${cohortId}`, { cohortId });
       expect(page.status).toBe(200);
@@ -237,31 +333,83 @@ describe("other people's records", () => {
       const before = await snapshot();
       // The place: B's own withdraw/offer intents find no place of B's; the managers' forms refuse outsiders.
       for (const intent of ["withdraw", "accept-offer", "decline-offer"]) {
-        expectRefused(await post(id, cohortPage.action, `/cohorts/${cohortId}`, { cohortId }, { intent, reason: "x" }), 404, intent);
+        expectRefused(
+          await post(id, cohortPage.action, `/cohorts/${cohortId}`, { cohortId }, { intent, reason: "x" }),
+          404,
+          intent,
+        );
       }
       expectRefused(
-        await post(id, participants.action, `/manage/cohorts/${cohortId}/participants`, { cohortId }, { intent: "withdraw", enrollmentId, reason: "Rút hộ" }),
+        await post(
+          id,
+          participants.action,
+          `/manage/cohorts/${cohortId}/participants`,
+          { cohortId },
+          { intent: "withdraw", enrollmentId, reason: "Rút hộ" },
+        ),
         403,
         "staff withdraw",
       );
       expectRefused(
-        await post(id, participants.action, `/manage/cohorts/${cohortId}/participants`, { cohortId }, { intent: "decide", enrollmentId, decision: "reject", reason: "Không" }),
+        await post(
+          id,
+          participants.action,
+          `/manage/cohorts/${cohortId}/participants`,
+          { cohortId },
+          { intent: "decide", enrollmentId, decision: "reject", reason: "Không" },
+        ),
         403,
         "decide",
       );
       // The claim: the claimant's resubmit, the reviewers' intents.
-      expectRefused(await post(id, claimPage.action, `/claims/${claimId}`, { claimId }, { intent: "resubmit", note: "Bổ sung hồ sơ" }), 403, "resubmit");
+      expectRefused(
+        await post(
+          id,
+          claimPage.action,
+          `/claims/${claimId}`,
+          { claimId },
+          { intent: "resubmit", note: "Bổ sung hồ sơ" },
+        ),
+        403,
+        "resubmit",
+      );
       for (const intent of ["start-review", "request-info", "approve", "reject", "pay", "clawback"]) {
-        expectRefused(await post(id, claimReview.action, `/subsidies/claims/${claimId}`, { claimId }, { intent, reason: "Không đủ", note: "x" }), 403, intent);
+        expectRefused(
+          await post(
+            id,
+            claimReview.action,
+            `/subsidies/claims/${claimId}`,
+            { claimId },
+            { intent, reason: "Không đủ", note: "x" },
+          ),
+          403,
+          intent,
+        );
       }
       // The payment: starting a checkout, reconciling or refunding it.
       expectRefused(await post(id, paymentPage.action, `/payments/${paymentId}`, { paymentId }, {}), 404, "checkout");
       for (const intent of ["reconcile", "refund", "bill-forfeit", "import"]) {
-        expectRefused(await post(id, managePayments.action, `/manage/payments`, {}, { intent, paymentId, enrollmentId, receivedVnd: "1" }), 403, intent);
+        expectRefused(
+          await post(
+            id,
+            managePayments.action,
+            `/manage/payments`,
+            {},
+            { intent, paymentId, enrollmentId, receivedVnd: "1" },
+          ),
+          403,
+          intent,
+        );
       }
       // The practicum: evaluating it.
       expectRefused(
-        await post(id, practicumReview.action, `/certification/reviews/${submissionId}`, { submissionId }, { submissionId, "scores[0].key": "alignment", "scores[0].level": "4" }),
+        await post(
+          id,
+          practicumReview.action,
+          `/certification/reviews/${submissionId}`,
+          { submissionId },
+          { submissionId, "scores[0].key": "alignment", "scores[0].level": "4" },
+        ),
         403,
         "evaluate",
       );
@@ -276,24 +424,71 @@ describe("other people's records", () => {
     await addCohortTrainer(own.cohort.id, trainer.id);
     const ownPath = `/manage/cohorts/${own.cohort.id}/participants`;
     // The other organisation's admin manages their own cohort, but A's place belongs to another one.
-    expectRefused(await post(otherAdmin.id, participants.action, ownPath, { cohortId: own.cohort.id }, { intent: "withdraw", enrollmentId, reason: "Rút hộ" }), 403, "withdraw via own cohort");
-    expectRefused(await post(otherAdmin.id, participants.action, ownPath, { cohortId: own.cohort.id }, { intent: "decide", enrollmentId, decision: "reject", reason: "Không" }), 403, "decide via own cohort");
+    expectRefused(
+      await post(
+        otherAdmin.id,
+        participants.action,
+        ownPath,
+        { cohortId: own.cohort.id },
+        { intent: "withdraw", enrollmentId, reason: "Rút hộ" },
+      ),
+      403,
+      "withdraw via own cohort",
+    );
+    expectRefused(
+      await post(
+        otherAdmin.id,
+        participants.action,
+        ownPath,
+        { cohortId: own.cohort.id },
+        { intent: "decide", enrollmentId, decision: "reject", reason: "Không" },
+      ),
+      403,
+      "decide via own cohort",
+    );
     // Their trainer marks attendance in their own open session, naming A's place: not a participant of it.
     const sessionId = own.sessions[0].id;
-    expectRefused(await post(trainer.id, rollCall.action, `/teach/sessions/${sessionId}`, { sessionId }, { intent: "mark", enrollmentId, status: "present" }), 404, "mark A");
+    expectRefused(
+      await post(
+        trainer.id,
+        rollCall.action,
+        `/teach/sessions/${sessionId}`,
+        { sessionId },
+        { intent: "mark", enrollmentId, status: "present" },
+      ),
+      404,
+      "mark A",
+    );
     // …and cannot open A's cohort's roll call or participant list.
-    expectRefused(await get(trainer.id, teachCohort.loader, `/teach/cohorts/${cohortId}`, { cohortId }), 403, "A's cohort");
-    const [aSession] = await db.select({ id: cohortSessions.id }).from(cohortSessions).where(eq(cohortSessions.cohortId, cohortId));
-    expectRefused(await get(trainer.id, rollCall.loader, `/teach/sessions/${aSession.id}`, { sessionId: aSession.id }), 403, "A's roll call");
+    expectRefused(
+      await get(trainer.id, teachCohort.loader, `/teach/cohorts/${cohortId}`, { cohortId }),
+      403,
+      "A's cohort",
+    );
+    const [aSession] = await db
+      .select({ id: cohortSessions.id })
+      .from(cohortSessions)
+      .where(eq(cohortSessions.cohortId, cohortId));
+    expectRefused(
+      await get(trainer.id, rollCall.loader, `/teach/sessions/${aSession.id}`, { sessionId: aSession.id }),
+      403,
+      "A's roll call",
+    );
     expect(await db.select().from(attendance).where(eq(attendance.enrollmentId, enrollmentId))).toEqual([]);
     expect(await snapshot()).toEqual(before);
   });
 
   it("the public verification page is public by design; an unknown calendar token is 404", async () => {
-    const verified = await callRoute(route(verifyPage.loader), new Request(`http://localhost/verify/${certificateCode}`), { code: certificateCode });
+    const verified = await callRoute(
+      route(verifyPage.loader),
+      new Request(`http://localhost/verify/${certificateCode}`),
+      { code: certificateCode },
+    );
     expect(verified.status).toBe(200);
     expect(verified.data).toMatchObject({ found: true, state: "valid" });
-    const feed = await callRoute(route(calendarFeed.loader), new Request("http://localhost/calendar/x/sessions.ics"), { token: "a".repeat(32) });
+    const feed = await callRoute(route(calendarFeed.loader), new Request("http://localhost/calendar/x/sessions.ics"), {
+      token: "a".repeat(32),
+    });
     expect(feed.status).toBe(404);
   });
 });

@@ -19,7 +19,11 @@ type Thrown = { type?: string; init?: { status?: number }; status?: number; head
 function classify(result: unknown): Outcome | `status ${number}` {
   const value = result as Thrown | null;
   const status =
-    value instanceof Response ? value.status : value && value.type === "DataWithResponseInit" ? (value.init?.status ?? 200) : 200;
+    value instanceof Response
+      ? value.status
+      : value && value.type === "DataWithResponseInit"
+        ? (value.init?.status ?? 200)
+        : 200;
   if (value instanceof Response && status >= 300 && status < 400) {
     const location = value.headers.get("Location") ?? "";
     return location.startsWith("/login") ? "login" : "redirect";
@@ -50,8 +54,7 @@ describe("permission matrix", () => {
       expect(load, `route module ${route.file}`).toBeDefined();
       const mod = await load();
       const fn = (route.method === "POST" ? mod.action : mod.loader) as
-        | ((args: RouteArgs) => Promise<unknown>)
-        | undefined;
+        ((args: RouteArgs) => Promise<unknown>) | undefined;
       if (!fn) {
         // A page without a loader is static content, the same for everyone.
         expect(route.method ?? "GET", `${route.file} has no action`).toBe("GET");

@@ -40,7 +40,13 @@ describe("the nginx configuration in deploy/", () => {
   });
 
   it("applies each upload location to the form's page and to its data URL", () => {
-    for (const path of ["/claims/new", "/claims/new.data", "/outcomes/new.data", "/certification/practicum.data", "/manage/payments.data"]) {
+    for (const path of [
+      "/claims/new",
+      "/claims/new.data",
+      "/outcomes/new.data",
+      "/certification/practicum.data",
+      "/manage/payments.data",
+    ]) {
       const matching = UPLOAD_BODY_LIMITS.find((u) => new RegExp(u.nginx.replace(/^~ /, "")).test(path));
       expect(matching, path).toBeDefined();
     }

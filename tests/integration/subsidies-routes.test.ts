@@ -30,11 +30,16 @@ async function call(handler: unknown, request: Request, params: Record<string, s
   }
   if (result instanceof Response) return { status: result.status, body: result, headers: result.headers };
   const value = result as { type?: string; data?: unknown; init?: { status?: number } } | null;
-  if (value?.type === "DataWithResponseInit") return { status: value.init?.status ?? 200, body: value.data, headers: new Headers() };
+  if (value?.type === "DataWithResponseInit")
+    return { status: value.init?.status ?? 200, body: value.data, headers: new Headers() };
   return { status: 200, body: result, headers: new Headers() };
 }
 
-type FormBody = { result?: { status?: string; error?: Record<string, string[] | null> }; saved?: string; messageKey?: string };
+type FormBody = {
+  result?: { status?: string; error?: Record<string, string[] | null> };
+  saved?: string;
+  messageKey?: string;
+};
 
 function claimForm(programmeId: string, organisationId: string, invoice: File, change: Record<string, string> = {}) {
   const form = new FormData();
@@ -57,14 +62,24 @@ function claimForm(programmeId: string, organisationId: string, invoice: File, c
 }
 
 async function postClaim(userId: string, form: FormData) {
-  const request = await signedInRequest(userId, "/claims/new", { method: "POST", body: form, headers: { "Accept-Language": "vi" } });
+  const request = await signedInRequest(userId, "/claims/new", {
+    method: "POST",
+    body: form,
+    headers: { "Accept-Language": "vi" },
+  });
   return call(newClaimAction, request);
 }
 
 async function rowsOf(userId: string) {
   const [[claims], [files]] = await Promise.all([
-    db.select({ n: sql<number>`count(*)::int` }).from(subsidyClaims).where(eq(subsidyClaims.claimantUserId, userId)),
-    db.select({ n: sql<number>`count(*)::int` }).from(storedFiles).where(eq(storedFiles.ownerUserId, userId)),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(subsidyClaims)
+      .where(eq(subsidyClaims.claimantUserId, userId)),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(storedFiles)
+      .where(eq(storedFiles.ownerUserId, userId)),
   ]);
   return { claims: claims.n, files: files.n, onDisk: readdirSync(process.env.UPLOAD_DIR!, { recursive: true }).length };
 }
@@ -73,14 +88,20 @@ describe("subsidy routes", () => {
   it("files a claim with a real PDF through the multipart form, and serves the file only to those who may read it", async () => {
     const { programme } = await createSubsidySetup();
     const lecturer = await createLecturer();
-    const response = await postClaim(lecturer.user.id, claimForm(programme.id, lecturer.organisation.id, pdfFile("hoá đơn số 12.pdf")));
+    const response = await postClaim(
+      lecturer.user.id,
+      claimForm(programme.id, lecturer.organisation.id, pdfFile("hoá đơn số 12.pdf")),
+    );
     expect(response.status).toBe(302);
     const location = (response.body as Response).headers.get("Location")!;
     expect(location).toMatch(/^\/claims\/[0-9a-f-]{36}\?filed=1$/);
     const claimId = location.split("/")[2].split("?")[0];
     const [file] = await db.select().from(storedFiles).where(eq(storedFiles.ownerUserId, lecturer.user.id));
 
-    const download = (userId: string) => signedInRequest(userId, `/claims/${claimId}/files/${file.id}`).then((r) => call(fileLoader, r, { claimId, fileId: file.id }));
+    const download = (userId: string) =>
+      signedInRequest(userId, `/claims/${claimId}/files/${file.id}`).then((r) =>
+        call(fileLoader, r, { claimId, fileId: file.id }),
+      );
     const own = await download(lecturer.user.id);
     expect(own.status).toBe(200);
     const res = own.body as Response;
@@ -88,7 +109,11 @@ describe("subsidy routes", () => {
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("Content-Disposition")).toContain("attachment;");
     expect(res.headers.get("Content-Disposition")).toContain(encodeURIComponent("hoá đơn số 12.pdf"));
-    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     const auditor = await createUser({ roles: ["auditor"] });
     expect((await download(auditor.id)).status).toBe(200);
@@ -102,8 +127,13 @@ describe("subsidy routes", () => {
     const before = await rowsOf(lecturer.user.id);
     const wrong = await postClaim(lecturer.user.id, claimForm(programme.id, lecturer.organisation.id, fakePdfFile()));
     expect(wrong.status).toBe(400);
-    expect((wrong.body as FormBody).result?.error?.invoice).toEqual([expect.stringMatching(/^files\.errors\.wrongType/)]);
-    const large = await postClaim(lecturer.user.id, claimForm(programme.id, lecturer.organisation.id, pdfFile("lon.pdf", 10 * 1024 * 1024 + 10)));
+    expect((wrong.body as FormBody).result?.error?.invoice).toEqual([
+      expect.stringMatching(/^files\.errors\.wrongType/),
+    ]);
+    const large = await postClaim(
+      lecturer.user.id,
+      claimForm(programme.id, lecturer.organisation.id, pdfFile("lon.pdf", 10 * 1024 * 1024 + 10)),
+    );
     expect(large.status).toBe(400);
     expect((large.body as FormBody).result?.error?.invoice).toEqual(["files.errors.tooLargeShort"]);
     expect(await rowsOf(lecturer.user.id)).toEqual(before);
@@ -112,7 +142,10 @@ describe("subsidy routes", () => {
   it("refuses a startup six years past its registration with the reason next to the organisation", async () => {
     const { programme } = await createSubsidySetup();
     const founder = await createFounder({ registeredOn: "2020-04-01" });
-    const response = await postClaim(founder.user.id, claimForm(programme.id, founder.organisation.id, pdfFile(), { kind: "coaching" }));
+    const response = await postClaim(
+      founder.user.id,
+      claimForm(programme.id, founder.organisation.id, pdfFile(), { kind: "coaching" }),
+    );
     expect(response.status).toBe(422);
     const [message] = (response.body as FormBody).result?.error?.organisationId ?? [];
     expect(message).toMatch(/^subsidies\.eligibility\.startupTooOld\|/);
@@ -143,15 +176,29 @@ describe("subsidy routes", () => {
     const noNote = await post(staff.id, { intent: "approve", amountVnd: "3.000.000" });
     expect(noNote.status).toBe(400);
     expect((noNote.body as FormBody).result?.error?.note).toEqual(["subsidies.errors.reductionNeedsNote"]);
-    const approved = await post(staff.id, { intent: "approve", amountVnd: "3.000.000", note: "Chỉ chấp nhận phần học phí, không gồm ăn ở" });
+    const approved = await post(staff.id, {
+      intent: "approve",
+      amountVnd: "3.000.000",
+      note: "Chỉ chấp nhận phần học phí, không gồm ăn ở",
+    });
     expect(approved.body).toMatchObject({ saved: "approve" });
-    const page = await call(reviewLoader, await signedInRequest(auditor.id, `/subsidies/claims/${claimId}`), { claimId });
+    const page = await call(reviewLoader, await signedInRequest(auditor.id, `/subsidies/claims/${claimId}`), {
+      claimId,
+    });
     expect(page.body).toMatchObject({ view: { claim: { status: "approved", approvedVnd: 3_000_000 } } });
     expect((await post(staff.id, { intent: "approve" })).status).toBe(409);
 
     const addLine = await call(
       programmeAction,
-      await signedInRequest(auditor.id, `/subsidies/programmes/${programme.id}`, { form: { intent: "add-line", code: "X", fundingSource: "city_other", sourceName: "Nguồn khác", allocatedVnd: "1000" } }),
+      await signedInRequest(auditor.id, `/subsidies/programmes/${programme.id}`, {
+        form: {
+          intent: "add-line",
+          code: "X",
+          fundingSource: "city_other",
+          sourceName: "Nguồn khác",
+          allocatedVnd: "1000",
+        },
+      }),
       { programmeId: programme.id },
     );
     expect(addLine.status).toBe(403);

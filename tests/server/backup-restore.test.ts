@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 /** Runs an npm script as an operator would; the app's configuration comes from the environment. */
-function npm(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function npm(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = "";
     const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
@@ -91,24 +95,33 @@ async function snapshot(server: RunningServer, ids: Ids): Promise<Snapshot> {
     const pack = unzipSync(new Uint8Array(await (await get(`/reports/evidence/${claim}/pack.zip`)).arrayBuffer()));
     // The pack's manifest and receipts are made at download time (they carry that time); the rest is stored data.
     for (const [name, bytes] of Object.entries(pack)) {
-      shot[`pack ${claim} ${name}`] = name === "manifest.json" || name.startsWith("receipts/") ? "made on download" : sha(bytes);
+      shot[`pack ${claim} ${name}`] =
+        name === "manifest.json" || name.startsWith("receipts/") ? "made on download" : sha(bytes);
     }
   }
-  for (const file of ids.claimFiles) shot[`file ${file.fileId}`] = sha(await (await get(`/claims/${file.claimId}/files/${file.fileId}`)).arrayBuffer());
-  for (const outcome of ids.outcomes) shot[`outcome ${outcome}`] = sha(await (await get(`/outcomes/${outcome}/file`)).arrayBuffer());
+  for (const file of ids.claimFiles)
+    shot[`file ${file.fileId}`] = sha(await (await get(`/claims/${file.claimId}/files/${file.fileId}`)).arrayBuffer());
+  for (const outcome of ids.outcomes)
+    shot[`outcome ${outcome}`] = sha(await (await get(`/outcomes/${outcome}/file`)).arrayBuffer());
   for (const report of ids.reports) {
     shot[`report ${report}`] = visibleText(await (await get(`/reports/${report}`)).text());
-    for (const format of ["xlsx", "pdf"]) shot[`report ${report} ${format}`] = sha(await (await get(`/reports/${report}/files/${format}`)).arrayBuffer());
+    for (const format of ["xlsx", "pdf"])
+      shot[`report ${report} ${format}`] = sha(await (await get(`/reports/${report}/files/${format}`)).arrayBuffer());
   }
   shot.dashboard = visibleText(await (await get("/subsidies/claims")).text());
   return shot;
 }
 
-type Ids = { claims: string[]; claimFiles: { claimId: string; fileId: string }[]; outcomes: string[]; reports: string[] };
+type Ids = {
+  claims: string[];
+  claimFiles: { claimId: string; fileId: string }[];
+  outcomes: string[];
+  reports: string[];
+};
 
 const ID_QUERIES = {
   claims: "select id from subsidy_claims order by id",
-  claimFiles: "select claim_id as \"claimId\", file_id as \"fileId\" from subsidy_claim_files order by file_id",
+  claimFiles: 'select claim_id as "claimId", file_id as "fileId" from subsidy_claim_files order by file_id',
   outcomes: "select id from programme_outcomes where evidence_file_id is not null order by id",
   reports: "select id from programme_reports where status = 'ready' order by id",
 };
@@ -126,7 +139,7 @@ async function idsFromPostgres(url: string): Promise<Ids> {
 async function idsFromPglite(dir: string): Promise<Ids> {
   const pglite = new PGlite(dir);
   try {
-    const rows = async <T,>(text: string) => (await pglite.query<T>(text)).rows;
+    const rows = async <T>(text: string) => (await pglite.query<T>(text)).rows;
     return {
       claims: (await rows<{ id: string }>(ID_QUERIES.claims)).map((r) => r.id),
       claimFiles: await rows<{ claimId: string; fileId: string }>(ID_QUERIES.claimFiles),
@@ -140,7 +153,8 @@ async function idsFromPglite(dir: string): Promise<Ids> {
 
 /** A one-page PDF, as an outcome's evidence. */
 function evidencePdf(): Blob {
-  const body = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+  const body =
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
   return new Blob([`${body}% backup test ${Date.now()}\n`], { type: "application/pdf" });
 }
 
@@ -148,7 +162,10 @@ function evidencePdf(): Blob {
 async function addThroughTheApp(server: RunningServer, url: string) {
   const { cookie } = await signInCookie(server.url, "staff@demo.vn", PASSWORD);
   const [programme] = await sqlRows<{ id: string }>(url, "select id from programmes order by created_at limit 1");
-  const [startup] = await sqlRows<{ id: string }>(url, "select id from organisations where kind = 'startup' order by name limit 1");
+  const [startup] = await sqlRows<{ id: string }>(
+    url,
+    "select id from organisations where kind = 'startup' order by name limit 1",
+  );
   const form = new FormData();
   form.set("programmeId", programme.id);
   form.set("organisationId", startup.id);
@@ -156,19 +173,33 @@ async function addThroughTheApp(server: RunningServer, url: string) {
   form.set("occurredOn", "2026-10-05");
   form.set("evidenceReference", "HĐ đầu tư 12/2026/ĐT");
   form.set("evidenceFile", evidencePdf(), "hop-dong-dau-tu.pdf");
-  const outcome = await fetch(`${server.url}/outcomes/new`, { method: "POST", redirect: "manual", headers: { Cookie: cookie!, Origin: server.url }, body: form });
+  const outcome = await fetch(`${server.url}/outcomes/new`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: cookie!, Origin: server.url },
+    body: form,
+  });
   expect(outcome.status, await outcome.clone().text()).toBe(302);
 
   const report = await fetch(`${server.url}/reports`, {
     method: "POST",
     redirect: "manual",
     headers: { Cookie: cookie!, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ intent: "generate", programmeId: programme.id, periodKind: "year", year: "2026", periodIndex: "1" }),
+    body: new URLSearchParams({
+      intent: "generate",
+      programmeId: programme.id,
+      periodKind: "year",
+      year: "2026",
+      periodIndex: "1",
+    }),
   });
   expect(report.status).toBe(302);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const [row] = await sqlRows<{ status: string }>(url, "select status from programme_reports order by requested_at desc limit 1");
+    const [row] = await sqlRows<{ status: string }>(
+      url,
+      "select status from programme_reports order by requested_at desc limit 1",
+    );
     if (row?.status === "ready") break;
     if (row?.status === "failed" || Date.now() > deadline) throw new Error(`report generation: ${row?.status}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -182,7 +213,8 @@ async function tableCounts(url: string): Promise<Record<string, number>> {
      where c.relkind in ('r','p') and not c.relispartition and n.nspname not in ('pg_catalog','information_schema') and n.nspname not like 'pg\\_toast%'`,
   );
   const counts: Record<string, number> = {};
-  for (const { name } of tables) counts[name] = Number((await sqlRows<{ n: string }>(url, `select count(*)::text as n from ${name}`))[0].n);
+  for (const { name } of tables)
+    counts[name] = Number((await sqlRows<{ n: string }>(url, `select count(*)::text as n from ${name}`))[0].n);
   return counts;
 }
 
@@ -233,7 +265,9 @@ describe("PostgreSQL: back up while serving, drop everything, restore", () => {
 
     const dir = mkdtempSync(join(work, "look-"));
     await tar.extract({ file: archive, cwd: dir, filter: (p) => p === "manifest.json" });
-    const manifest = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(join(dir, "manifest.json"), "utf8")));
+    const manifest = JSON.parse(
+      await import("node:fs").then((fs) => fs.readFileSync(join(dir, "manifest.json"), "utf8")),
+    );
     expect(manifest.database).toMatchObject({ kind: "postgres", format: "custom", file: "database.pgdump" });
     expect(manifest.tables).toEqual(counts);
     expect(manifest.uploads.count).toBe(onDisk);
@@ -243,7 +277,10 @@ describe("PostgreSQL: back up while serving, drop everything, restore", () => {
       "select a.seq::text as seq, a.hash, (select count(*) from audit_log)::text as n from audit_log a order by a.seq desc limit 1",
     );
     expect(manifest.auditChain).toEqual({ entries: Number(last.n), lastSeq: Number(last.seq), lastHash: last.hash });
-    const [{ n }] = await sqlRows<{ n: string }>(source.url, "select count(*)::text as n from drizzle.__drizzle_migrations");
+    const [{ n }] = await sqlRows<{ n: string }>(
+      source.url,
+      "select count(*)::text as n from drizzle.__drizzle_migrations",
+    );
     expect(manifest.migrations.applied).toBe(Number(n));
   });
 
@@ -263,7 +300,12 @@ describe("PostgreSQL: back up while serving, drop everything, restore", () => {
     expect(verify.code, verify.output).toBe(0);
     expect(verify.output).toContain(`Audit chain intact: ${counts["public.audit_log"]} entries.`);
 
-    const server = await startServer({ DATABASE_URL: target.url, UPLOAD_DIR: restoredUploads, JOBS: "false", SEED_DEMO: "false" });
+    const server = await startServer({
+      DATABASE_URL: target.url,
+      UPLOAD_DIR: restoredUploads,
+      JOBS: "false",
+      SEED_DEMO: "false",
+    });
     try {
       expect(await snapshot(server, ids)).toEqual(before);
     } finally {
@@ -317,7 +359,10 @@ describe("PostgreSQL: back up while serving, drop everything, restore", () => {
     });
     const tampered = join(work, "tampered.tar");
     await tar.create({ file: tampered, cwd: dir }, ["manifest.json", "database.pgdump", "uploads"]);
-    const bad = await npm("restore", [tampered], { DATABASE_URL: target.url, UPLOAD_DIR: join(work, "tamper-uploads") });
+    const bad = await npm("restore", [tampered], {
+      DATABASE_URL: target.url,
+      UPLOAD_DIR: join(work, "tamper-uploads"),
+    });
     expect(bad.code).toBe(1);
     expect(bad.output).toMatch(/does not match its SHA-256/);
     expect(await tableCounts(target.url)).toEqual({});
@@ -347,7 +392,11 @@ describe("embedded database: a fresh start's data, backed up and restored into P
       await server.stop();
     }
     archive = join(work, "laptop.tar");
-    const backup = await npm("backup", ["--out", archive], { DATABASE_URL: "", PGLITE_DIR: pglite, UPLOAD_DIR: uploads });
+    const backup = await npm("backup", ["--out", archive], {
+      DATABASE_URL: "",
+      PGLITE_DIR: pglite,
+      UPLOAD_DIR: uploads,
+    });
     expect(backup.code, backup.output).toBe(0);
   });
 
@@ -365,7 +414,12 @@ describe("embedded database: a fresh start's data, backed up and restored into P
     expect(restore.code, restore.output).toBe(0);
     const verify = await npm("audit:verify", [], { DATABASE_URL: target.url });
     expect(verify.code, verify.output).toBe(0);
-    const server = await startServer({ DATABASE_URL: target.url, UPLOAD_DIR: restoredUploads, JOBS: "false", SEED_DEMO: "false" });
+    const server = await startServer({
+      DATABASE_URL: target.url,
+      UPLOAD_DIR: restoredUploads,
+      JOBS: "false",
+      SEED_DEMO: "false",
+    });
     try {
       expect(await snapshot(server, ids)).toEqual(before);
     } finally {
@@ -376,7 +430,11 @@ describe("embedded database: a fresh start's data, backed up and restored into P
   it("round-trips into a new embedded folder (npm start's data, backed up and restored)", async () => {
     const restoredDir = join(work, "laptop2", "pglite");
     const restoredUploads = join(work, "laptop2", "uploads");
-    const restore = await npm("restore", [archive], { DATABASE_URL: "", PGLITE_DIR: restoredDir, UPLOAD_DIR: restoredUploads });
+    const restore = await npm("restore", [archive], {
+      DATABASE_URL: "",
+      PGLITE_DIR: restoredDir,
+      UPLOAD_DIR: restoredUploads,
+    });
     expect(restore.code, restore.output).toBe(0);
     expect(restore.output).toMatch(/audit chain intact/);
     // The restored database already has the demo data: a start must not seed it again.
@@ -387,7 +445,11 @@ describe("embedded database: a fresh start's data, backed up and restored into P
       await server.stop();
     }
     // Into a folder that already holds a database: refused.
-    const again = await npm("restore", [archive], { DATABASE_URL: "", PGLITE_DIR: restoredDir, UPLOAD_DIR: join(work, "laptop3") });
+    const again = await npm("restore", [archive], {
+      DATABASE_URL: "",
+      PGLITE_DIR: restoredDir,
+      UPLOAD_DIR: join(work, "laptop3"),
+    });
     expect(again.code).toBe(1);
     expect(again.output).toMatch(/embedded database folder .* is not empty/);
   });

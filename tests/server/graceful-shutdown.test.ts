@@ -15,7 +15,13 @@ let db: Awaited<ReturnType<typeof freshDatabase>>;
 beforeAll(async () => {
   db = await freshDatabase("shutdown");
   // Migrate and seed once (a server that exits when done), so each test's server starts quickly.
-  const setup = await startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", COURSES_SYNC_ON_START: "true", JOBS: "false" });
+  const setup = await startServer({
+    DATABASE_URL: db.url,
+    MIGRATE_ON_START: "true",
+    SEED_DEMO: "true",
+    COURSES_SYNC_ON_START: "true",
+    JOBS: "false",
+  });
   await setup.stop();
 });
 

@@ -41,12 +41,21 @@ export async function freePort(): Promise<number> {
 
 /** Starts the production build (`server.mjs`) and waits until it answers. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  if (!existsSync(`${BUILD_DIR}/server/index.js`)) throw new Error(`No build in ${BUILD_DIR}/: run \`npm run build\` first`);
+  if (!existsSync(`${BUILD_DIR}/server/index.js`))
+    throw new Error(`No build in ${BUILD_DIR}/: run \`npm run build\` first`);
   const port = await freePort();
   let output = "";
   const child = spawn(process.execPath, ["server.mjs"], {
     // A production server needs its public address (links never follow the Host header).
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), BUILD_DIR, APP_URL: `http://127.0.0.1:${port}`, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      BUILD_DIR,
+      APP_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));
@@ -64,7 +73,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
     if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+  const exited = () =>
+    new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
   return {
     url,
     port,
@@ -126,7 +136,11 @@ export async function startDatabaseProxy(target = { host: "127.0.0.1", port: 543
 }
 
 /** Signs in through the real form; returns the session cookie. */
-export async function signInCookie(baseUrl: string, email: string, password: string): Promise<{ status: number; cookie: string | null; body: string }> {
+export async function signInCookie(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null; body: string }> {
   const res = await fetch(`${baseUrl}/login`, {
     method: "POST",
     redirect: "manual",

@@ -49,7 +49,11 @@ afterAll(async () => {
 
 async function json(url: string) {
   const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-  return { status: res.status, cacheControl: res.headers.get("cache-control"), body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    cacheControl: res.headers.get("cache-control"),
+    body: (await res.json()) as Record<string, any>,
+  };
 }
 
 async function scrape(base = server.url, token = TOKEN) {
@@ -113,7 +117,9 @@ describe("health checks", () => {
     const pool = new pg.Pool({ connectionString: empty.url, max: 1 });
     await migrate(drizzle(pool), { migrationsFolder: resolve("db/migrations") });
     // A newer release's migration already applied (a rolling upgrade's expand step): this server stays ready.
-    await pool.query("insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-release', 4102444800000)");
+    await pool.query(
+      "insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-a-newer-release', 4102444800000)",
+    );
     await pool.end();
     const after = await json(`${unmigrated.url}/readyz`);
     expect(after.status).toBe(200);
@@ -136,7 +142,11 @@ describe("health checks", () => {
     } finally {
       await proxy.up();
     }
-    const back = await waitFor("readiness after the database returns", () => json(`${server.url}/readyz`), (r) => r.status === 200);
+    const back = await waitFor(
+      "readiness after the database returns",
+      () => json(`${server.url}/readyz`),
+      (r) => r.status === 200,
+    );
     expect(back.body.checks.database.ok).toBe(true);
     expect(value(await scrape(), "startup_academy_database_up")).toBe(1);
   });
@@ -144,7 +154,9 @@ describe("health checks", () => {
 
 describe("metrics", () => {
   it("are off (404) unless METRICS_TOKEN is set, and refuse a missing or wrong token (401)", async () => {
-    expect((await fetch(`${unmigrated.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    expect((await fetch(`${unmigrated.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      404,
+    );
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     const wrong = await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN.slice(0, -1)}x` } });
     expect(wrong.status).toBe(401);
@@ -167,14 +179,25 @@ describe("metrics", () => {
     expect(await get(`/this/path/does/not/exist-${Date.now()}`)).toBe(404);
     const after = await scrape();
 
-    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
-    expect(delta("startup_academy_http_requests_total", { route: "routes/_index", method: "GET", status: "200" })).toBe(3);
-    expect(delta("startup_academy_http_requests_total", { route: "routes/courses.$slug", method: "GET", status: "404" })).toBe(2);
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
+    expect(delta("startup_academy_http_requests_total", { route: "routes/_index", method: "GET", status: "200" })).toBe(
+      3,
+    );
+    expect(
+      delta("startup_academy_http_requests_total", { route: "routes/courses.$slug", method: "GET", status: "404" }),
+    ).toBe(2);
     expect(delta("startup_academy_http_requests_total", { route: "routes/$", method: "GET", status: "404" })).toBe(1);
     expect(
-      delta("startup_academy_http_request_duration_seconds_count", { route: "routes/_index", method: "GET", status: "200" }),
+      delta("startup_academy_http_request_duration_seconds_count", {
+        route: "routes/_index",
+        method: "GET",
+        status: "200",
+      }),
     ).toBe(3);
-    expect(value(after, "startup_academy_http_request_duration_seconds_sum", { route: "routes/_index" })).toBeGreaterThan(0);
+    expect(
+      value(after, "startup_academy_http_request_duration_seconds_sum", { route: "routes/_index" }),
+    ).toBeGreaterThan(0);
     // Bounded labels: what people typed never becomes a label value.
     expect(after).not.toContain(slug);
     expect(after).not.toContain("does/not/exist");
@@ -200,7 +223,10 @@ describe("metrics", () => {
     const after = await waitFor(
       "two failed mail jobs",
       () => scrape(),
-      (text) => value(text, "startup_academy_job_failures_total", { queue: "mail.send" }) - value(before, "startup_academy_job_failures_total", { queue: "mail.send" }) >= 2,
+      (text) =>
+        value(text, "startup_academy_job_failures_total", { queue: "mail.send" }) -
+          value(before, "startup_academy_job_failures_total", { queue: "mail.send" }) >=
+        2,
       30_000,
     );
     expect(value(after, "startup_academy_outbox_backlog") - value(before, "startup_academy_outbox_backlog")).toBe(2);

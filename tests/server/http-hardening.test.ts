@@ -16,7 +16,13 @@ let server: RunningServer;
 
 beforeAll(async () => {
   db = await freshDatabase("http");
-  server = await startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", JOBS: "false", APP_URL });
+  server = await startServer({
+    DATABASE_URL: db.url,
+    MIGRATE_ON_START: "true",
+    SEED_DEMO: "true",
+    JOBS: "false",
+    APP_URL,
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +37,14 @@ type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string 
  * with the answer as soon as it arrives (a refused upload is answered before the body is sent), ignoring the
  * write errors of a connection the server closed.
  */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | { bytes: number; chunk?: Buffer; prefix?: string } } = {}): Promise<Answer> {
+function send(
+  path: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | { bytes: number; chunk?: Buffer; prefix?: string };
+  } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${server.url}${path}`, { method: options.method ?? "GET", headers: options.headers });
     req.on("response", (res) => {
@@ -109,9 +122,18 @@ describe("request bodies", () => {
     expect(cookie).toBeTruthy();
     const chunked = await send("/outcomes/new", {
       method: "POST",
-      headers: { ...sameSite, Cookie: cookie!, "Content-Type": "multipart/form-data; boundary=x", "Transfer-Encoding": "chunked" },
+      headers: {
+        ...sameSite,
+        Cookie: cookie!,
+        "Content-Type": "multipart/form-data; boundary=x",
+        "Transfer-Encoding": "chunked",
+      },
       // A well-formed start (a file part), so the parser keeps reading: the limit, not a parse error, stops it.
-      body: { bytes: 64 * MB, prefix: '--x\r\nContent-Disposition: form-data; name="evidence"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-' },
+      body: {
+        bytes: 64 * MB,
+        prefix:
+          '--x\r\nContent-Disposition: form-data; name="evidence"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-',
+      },
     });
     expect(chunked.status).toBe(413);
     await stillAnswers();
@@ -134,14 +156,20 @@ describe("links follow APP_URL, never the Host header", () => {
   it("mails a reset link to APP_URL when the reset is requested with Host: evil.example", async () => {
     const res = await send("/forgot-password", {
       method: "POST",
-      headers: { Host: "evil.example", Origin: "http://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Host: "evil.example",
+        Origin: "http://evil.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: Buffer.from(new URLSearchParams({ email: "staff@demo.vn" }).toString()),
     });
     expect(res.status).toBeLessThan(400);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ text: string }>(`select text from outbox where "to" = 'staff@demo.vn' order by created_at desc limit 1`);
+      const { rows } = await client.query<{ text: string }>(
+        `select text from outbox where "to" = 'staff@demo.vn' order by created_at desc limit 1`,
+      );
       expect(rows[0]?.text).toContain(`${APP_URL}/reset-password`);
       expect(rows[0]?.text).not.toContain("evil.example");
     } finally {

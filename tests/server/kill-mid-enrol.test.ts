@@ -19,7 +19,12 @@ let db: Awaited<ReturnType<typeof freshDatabase>>;
 let server: RunningServer | undefined;
 let cohortId: string;
 const learners: { id: string; email: string; cookie: string }[] = [];
-const env = () => ({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", COURSES_SYNC_ON_START: "true" });
+const env = () => ({
+  DATABASE_URL: db.url,
+  MIGRATE_ON_START: "true",
+  SEED_DEMO: "true",
+  COURSES_SYNC_ON_START: "true",
+});
 
 async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
   const client = new pg.Client({ connectionString: db.url });
@@ -35,7 +40,12 @@ function enrolRequest(baseUrl: string, cookie: string) {
   return fetch(`${baseUrl}/cohorts/${cohortId}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl, Cookie: cookie, "Accept-Language": "vi" },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: baseUrl,
+      Cookie: cookie,
+      "Accept-Language": "vi",
+    },
     body: new URLSearchParams({ intent: "enrol" }),
   });
 }
@@ -59,7 +69,10 @@ beforeAll(async () => {
   await client.connect();
   try {
     for (let i = 0; i < LEARNERS; i++) {
-      const token = randomBytes(20).toString("hex").replace(/[^a-z2-7]/g, "a").slice(0, 32);
+      const token = randomBytes(20)
+        .toString("hex")
+        .replace(/[^a-z2-7]/g, "a")
+        .slice(0, 32);
       const email = `kill-${i}-${Date.now()}@test.example`;
       const {
         rows: [user],
@@ -87,7 +100,16 @@ afterAll(async () => {
 /** Every enrolment whole or absent; returns the rows for further checks. */
 async function expectWholeOrAbsent() {
   const ids = learners.map((l) => l.id);
-  const rows = await query<{ id: string; user_id: string; status: string; waitlist_position: number | null; events: number; payments: number; pending: number; audits: number }>(
+  const rows = await query<{
+    id: string;
+    user_id: string;
+    status: string;
+    waitlist_position: number | null;
+    events: number;
+    payments: number;
+    pending: number;
+    audits: number;
+  }>(
     `select e.id, e.user_id, e.status, e.waitlist_position,
        (select count(*)::int from enrollment_events v where v.enrollment_id = e.id) as events,
        (select count(*)::int from payments p where p.enrollment_id = e.id) as payments,
@@ -102,14 +124,21 @@ async function expectWholeOrAbsent() {
     expect(row.events, `history of ${row.id}`).toBeGreaterThanOrEqual(1);
     if (row.status === "pending_payment") {
       // A held place: exactly one open payment, opened with its audit entry.
-      expect({ payments: row.payments, pending: row.pending, audits: row.audits }).toEqual({ payments: 1, pending: 1, audits: 1 });
+      expect({ payments: row.payments, pending: row.pending, audits: row.audits }).toEqual({
+        payments: 1,
+        pending: 1,
+        audits: 1,
+      });
     } else {
       expect(row.status).toBe("waitlisted");
       expect({ payments: row.payments, audits: row.audits }).toEqual({ payments: 0, audits: 0 });
     }
   }
   // Seats: the counter is the number of places held, never above capacity.
-  const [cohort] = await query<{ seats_taken: number; capacity: number }>("select seats_taken, capacity from cohorts where id = $1", [cohortId]);
+  const [cohort] = await query<{ seats_taken: number; capacity: number }>(
+    "select seats_taken, capacity from cohorts where id = $1",
+    [cohortId],
+  );
   const held = rows.filter((r) => r.status === "pending_payment").length;
   expect(cohort.seats_taken).toBe(held);
   expect(held).toBeLessThanOrEqual(CAPACITY);
@@ -158,9 +187,13 @@ async function expectAuditChainIntact() {
 
 /** The same check by the operators' command (`npm run audit:verify`). */
 async function expectAuditVerifyCommandPasses() {
-  const { stdout } = await promisify(execFile)(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/audit-verify.ts"], {
-    env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "test" },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "scripts/audit-verify.ts"],
+    {
+      env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "test" },
+    },
+  );
   expect(stdout).toMatch(/Audit chain intact: \d+ entries/);
 }
 
@@ -222,7 +255,9 @@ describe("SIGKILL in the middle of enrolling", () => {
 
     // A kill between an enrolment's commit and the enqueue of its hold's release job leaves a hold with no job:
     // the quarter-hourly sweep (scheduled at start) releases it once past its deadline, and the waitlist moves.
-    const [schedule] = await query<{ cron: string }>("select cron from pgboss.schedule where name = 'payments.hold-sweep'");
+    const [schedule] = await query<{ cron: string }>(
+      "select cron from pgboss.schedule where name = 'payments.hold-sweep'",
+    );
     expect(schedule?.cron).toBe("*/15 * * * *");
     const [lost] = await query<{ id: string; enrollment_id: string }>(
       "select id, enrollment_id from payments where cohort_id = $1 and status = 'pending' order by created_at limit 1",
@@ -238,7 +273,11 @@ describe("SIGKILL in the middle of enrolling", () => {
       await boss.stop({ graceful: false, wait: true });
     }
     const deadline = Date.now() + 20_000;
-    let released: { payment: string; place: string; offered: number } = { payment: "pending", place: "pending_payment", offered: 0 };
+    let released: { payment: string; place: string; offered: number } = {
+      payment: "pending",
+      place: "pending_payment",
+      offered: 0,
+    };
     while (Date.now() < deadline) {
       [released] = await query<typeof released>(
         `select p.status as payment, e.status as place,

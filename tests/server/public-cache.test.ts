@@ -31,7 +31,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers: { "Accept-Language": "vi", ...headers }, redirect: "manual" });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, { headers: { "Accept-Language": "vi", ...headers }, redirect: "manual" });
 
 async function etagOf(path: string, headers: Record<string, string> = {}): Promise<string> {
   const res = await get(path, headers);
@@ -41,7 +42,9 @@ async function etagOf(path: string, headers: Record<string, string> = {}): Promi
 }
 
 async function aCourseSlug(): Promise<string> {
-  const { rows } = await client.query<{ slug: string }>("select slug from courses where archived_at is null order by slug limit 1");
+  const { rows } = await client.query<{ slug: string }>(
+    "select slug from courses where archived_at is null order by slug limit 1",
+  );
   return rows[0].slug;
 }
 
@@ -77,7 +80,9 @@ describe("public pages are cacheable for visitors", () => {
   });
 
   it("gives each language its own tag", async () => {
-    expect(await etagOf("/courses", { "Accept-Language": "en" })).not.toBe(await etagOf("/courses", { "Accept-Language": "vi" }));
+    expect(await etagOf("/courses", { "Accept-Language": "en" })).not.toBe(
+      await etagOf("/courses", { "Accept-Language": "vi" }),
+    );
   });
 
   it("changes the tag when courses:sync changes a course, even one the page does not show", async () => {
@@ -85,7 +90,10 @@ describe("public pages are cacheable for visitors", () => {
     const catalogBefore = await etagOf("/courses");
     // What courses:sync does to a changed course: the row is rewritten and its updated_at moves.
     const slug = await aCourseSlug();
-    await client.query("update courses set title_en = title_en || ' (2nd edition)', updated_at = now() where slug = $1", [slug]);
+    await client.query(
+      "update courses set title_en = title_en || ' (2nd edition)', updated_at = now() where slug = $1",
+      [slug],
+    );
     expect(await etagOf("/courses")).not.toBe(catalogBefore);
     // The registry shows no course titles: only the content version moved, and that is enough.
     expect(await etagOf("/trainers")).not.toBe(before);
@@ -114,7 +122,10 @@ describe("public pages are cacheable for visitors", () => {
     expect(issued).not.toBe(before);
 
     const verify = await etagOf(`/verify/${code}`);
-    await client.query("update certificates set revoked_at = now(), revoked_reason = 'test', updated_at = now() where code = $1", [code]);
+    await client.query(
+      "update certificates set revoked_at = now(), revoked_reason = 'test', updated_at = now() where code = $1",
+      [code],
+    );
     expect(await etagOf("/courses")).not.toBe(issued);
     const after = await get(`/verify/${code}`, { "If-None-Match": verify });
     expect(after.status).toBe(200);

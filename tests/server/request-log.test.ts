@@ -10,7 +10,13 @@ let server: RunningServer;
 
 beforeAll(async () => {
   db = await freshDatabase("request_log");
-  server = await startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "false", JOBS: "false", LOG_LEVEL: "info" });
+  server = await startServer({
+    DATABASE_URL: db.url,
+    MIGRATE_ON_START: "true",
+    SEED_DEMO: "false",
+    JOBS: "false",
+    LOG_LEVEL: "info",
+  });
 });
 
 afterAll(async () => {

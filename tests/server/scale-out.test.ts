@@ -113,7 +113,9 @@ describe("two app servers on one database", () => {
       const deadline = Date.now() + 30_000;
       let row = { status: "queued", attempts: 0 };
       while (Date.now() < deadline) {
-        [row] = await query<{ status: string; attempts: number }>("select status, attempts from outbox where id = $1", [message.id]);
+        [row] = await query<{ status: string; attempts: number }>("select status, attempts from outbox where id = $1", [
+          message.id,
+        ]);
         if (row.status === "stored") break;
         await new Promise((r) => setTimeout(r, 300));
       }
@@ -124,7 +126,8 @@ describe("two app servers on one database", () => {
       const until = Date.now() + 30_000;
       let state = "created";
       while (Date.now() < until) {
-        state = (await query<{ state: string }>("select state from pgboss.job where id = $1", [again]))[0]?.state ?? "gone";
+        state =
+          (await query<{ state: string }>("select state from pgboss.job where id = $1", [again]))[0]?.state ?? "gone";
         if (state === "completed") break;
         await new Promise((r) => setTimeout(r, 300));
       }

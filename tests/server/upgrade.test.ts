@@ -67,10 +67,16 @@ async function readState(client: pg.Client): Promise<Record<string, TableState>>
       "select attname from pg_attribute where attrelid = $1 and attnum > 0 and not attisdropped order by attnum",
       [t.oid],
     );
-    const order = pk.rows.length ? pk.rows.map((r) => ident(r.attname)).join(", ") : cols.rows.map((r) => `${ident(r.attname)}::text`).join(", ");
+    const order = pk.rows.length
+      ? pk.rows.map((r) => ident(r.attname)).join(", ")
+      : cols.rows.map((r) => `${ident(r.attname)}::text`).join(", ");
     const rows = Number((await client.query<{ n: string }>(`select count(*)::text as n from ${qualified}`)).rows[0].n);
     const keys = pk.rows.length
-      ? (await client.query<{ d: string }>(`select md5(coalesce(string_agg(row(${order})::text, '|' order by ${order}), '')) as d from ${qualified}`)).rows[0].d
+      ? (
+          await client.query<{ d: string }>(
+            `select md5(coalesce(string_agg(row(${order})::text, '|' order by ${order}), '')) as d from ${qualified}`,
+          )
+        ).rows[0].d
       : null;
     const columns: Record<string, string> = {};
     for (const { attname } of cols.rows) {
@@ -124,16 +130,20 @@ describe("upgrading a database made by v0.1.0 to today's migrations", () => {
       }
       if (table === "drizzle.__drizzle_migrations") continue; // grows by the migrations just applied
       if (now.rows !== old.rows) problems.push(`${table}: ${old.rows} rows before, ${now.rows} after`);
-      if (old.keys !== null && now.keys !== old.keys) problems.push(`${table}: not the same rows (primary keys differ)`);
+      if (old.keys !== null && now.keys !== old.keys)
+        problems.push(`${table}: not the same rows (primary keys differ)`);
       for (const [column, digest] of Object.entries(old.columns)) {
         if (CHANGED_BY_DESIGN.has(`${table}.${column}`)) continue;
-        if (!(column in now.columns)) problems.push(`${table}.${column} is gone (contract steps belong in a later release)`);
+        if (!(column in now.columns))
+          problems.push(`${table}.${column} is gone (contract steps belong in a later release)`);
         else if (now.columns[column] !== digest) problems.push(`${table}.${column}: values changed`);
       }
     }
     expect(problems).toEqual([]);
     const applied = after["drizzle.__drizzle_migrations"].rows;
-    const shipped = (JSON.parse(readFileSync(resolve("db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
+    const shipped = (
+      JSON.parse(readFileSync(resolve("db/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] }
+    ).entries.length;
     expect(applied).toBe(shipped);
   });
 
@@ -157,7 +167,10 @@ describe("upgrading a database made by v0.1.0 to today's migrations", () => {
   it("today's server shows the old records, signs in old accounts and verifies the old audit chain", async () => {
     const verify = await new Promise<{ code: number | null; output: string }>((done) => {
       let output = "";
-      const child = spawn("npm", ["run", "--silent", "audit:verify"], { env: { ...process.env, DATABASE_URL: db.url }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npm", ["run", "--silent", "audit:verify"], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
       child.on("close", (code) => done({ code, output }));
@@ -176,7 +189,9 @@ describe("upgrading a database made by v0.1.0 to today's migrations", () => {
         return res;
       };
       const claims = await withClient((c) =>
-        c.query<{ id: string; seq: number; requested_vnd: string }>("select id, seq, requested_vnd::text from subsidy_claims order by seq"),
+        c.query<{ id: string; seq: number; requested_vnd: string }>(
+          "select id, seq, requested_vnd::text from subsidy_claims order by seq",
+        ),
       );
       expect(claims.rows.length).toBeGreaterThan(0);
       for (const claim of claims.rows) {
@@ -186,7 +201,11 @@ describe("upgrading a database made by v0.1.0 to today's migrations", () => {
         expect(page).toContain(Number(claim.requested_vnd).toLocaleString("vi-VN"));
         expect((await get(`/reports/evidence/${claim.id}/pack.zip`)).headers.get("content-type")).toMatch(/zip/);
       }
-      const reports = await withClient((c) => c.query<{ id: string; xlsx_sha256: string }>("select id, xlsx_sha256 from programme_reports where status = 'ready'"));
+      const reports = await withClient((c) =>
+        c.query<{ id: string; xlsx_sha256: string }>(
+          "select id, xlsx_sha256 from programme_reports where status = 'ready'",
+        ),
+      );
       for (const report of reports.rows) {
         await get(`/reports/${report.id}`);
         const bytes = new Uint8Array(await (await get(`/reports/${report.id}/files/xlsx`)).arrayBuffer());

@@ -15,7 +15,9 @@ export default async function setup() {
   process.env.TEST_RUN_ID = runId;
   await withServer(async (client) => {
     // Databases left by runs that were killed more than two hours ago (other runs may be going on now).
-    const stale = await client.query<{ datname: string }>("select datname from pg_database where datname like 'sa\\_test\\_%'");
+    const stale = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'sa\\_test\\_%'",
+    );
     const cutoff = Date.now() - 2 * 60 * 60 * 1000;
     for (const { datname } of stale.rows) {
       const startedAt = Number(/^sa_test_(\d+)_/.exec(datname)?.[1] ?? 0);

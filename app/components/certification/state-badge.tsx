@@ -21,7 +21,9 @@ const TONES: Record<string, string> = {
 export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation();
   return (
-    <span className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ${TONES[state] ?? "bg-slate-200 text-slate-900"}`}>
+    <span
+      className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-semibold ${TONES[state] ?? "bg-slate-200 text-slate-900"}`}
+    >
       {t(`certification.states.${state}`)}
     </span>
   );

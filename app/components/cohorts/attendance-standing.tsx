@@ -4,7 +4,13 @@ import type { AttendanceProgress } from "~/modules/attendance/progress";
 import { percent } from "./text";
 
 /** The attendance share and what it means: on track, at risk (warning) or no longer possible. */
-export function AttendanceStanding({ progress, subject = "self" }: { progress: AttendanceProgress; subject?: "self" | "learner" }) {
+export function AttendanceStanding({
+  progress,
+  subject = "self",
+}: {
+  progress: AttendanceProgress;
+  subject?: "self" | "learner";
+}) {
   const { t, i18n } = useTranslation();
   const figures = t("cohorts.standing.figures", {
     attended: progress.attended,
@@ -32,7 +38,11 @@ export function AttendanceStanding({ progress, subject = "self" }: { progress: A
 }
 
 /** A compact standing for tables: the share and a word. */
-export function StandingCell({ progress }: { progress: Pick<AttendanceProgress, "share" | "attended" | "totalSessions" | "standing"> | null }) {
+export function StandingCell({
+  progress,
+}: {
+  progress: Pick<AttendanceProgress, "share" | "attended" | "totalSessions" | "standing"> | null;
+}) {
   const { t, i18n } = useTranslation();
   if (!progress) return <span>{t("common.none")}</span>;
   const tone =
@@ -44,7 +54,9 @@ export function StandingCell({ progress }: { progress: Pick<AttendanceProgress, 
   return (
     <span className={tone} data-standing={progress.standing}>
       {percent(progress.share, i18n.language)} · {progress.attended}/{progress.totalSessions}
-      {progress.standing === "at_risk" || progress.standing === "cannot_complete" ? ` · ${t(`cohorts.standing.short.${progress.standing}`)}` : ""}
+      {progress.standing === "at_risk" || progress.standing === "cannot_complete"
+        ? ` · ${t(`cohorts.standing.short.${progress.standing}`)}`
+        : ""}
     </span>
   );
 }

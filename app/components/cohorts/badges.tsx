@@ -16,8 +16,12 @@ const ENROLLMENT_TONES: Record<string, string> = {
 export function EnrollmentStatusBadge({ status, position }: { status: string; position?: number | null }) {
   const { t } = useTranslation();
   return (
-    <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${ENROLLMENT_TONES[status] ?? "bg-slate-200 text-slate-900"}`}>
-      {status === "waitlisted" && position ? t("cohorts.enrollment.waitlistedAt", { position }) : t(`cohorts.enrollmentStatuses.${status}`)}
+    <span
+      className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${ENROLLMENT_TONES[status] ?? "bg-slate-200 text-slate-900"}`}
+    >
+      {status === "waitlisted" && position
+        ? t("cohorts.enrollment.waitlistedAt", { position })
+        : t(`cohorts.enrollmentStatuses.${status}`)}
     </span>
   );
 }

@@ -1,4 +1,11 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  useForm,
+  type SubmissionResult,
+} from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { Form, useNavigation } from "react-router";
@@ -82,7 +89,11 @@ export function CohortForm({
         </SelectField>
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <SelectField label={t("cohorts.fields.organisation")} errors={fields.organisationId.errors} {...getSelectProps(fields.organisationId)}>
+        <SelectField
+          label={t("cohorts.fields.organisation")}
+          errors={fields.organisationId.errors}
+          {...getSelectProps(fields.organisationId)}
+        >
           <option value="">{t("cohorts.form.chooseOrganisation")}</option>
           {organisations.map((o) => (
             <option key={o.id} value={o.id}>
@@ -99,8 +110,16 @@ export function CohortForm({
       </div>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 font-semibold text-slate-900">{t("cohorts.form.datesLegend")}</legend>
-        <TextField label={t("cohorts.fields.startsOn")} errors={fields.startsOn.errors} {...getInputProps(fields.startsOn, { type: "date" })} />
-        <TextField label={t("cohorts.fields.endsOn")} errors={fields.endsOn.errors} {...getInputProps(fields.endsOn, { type: "date" })} />
+        <TextField
+          label={t("cohorts.fields.startsOn")}
+          errors={fields.startsOn.errors}
+          {...getInputProps(fields.startsOn, { type: "date" })}
+        />
+        <TextField
+          label={t("cohorts.fields.endsOn")}
+          errors={fields.endsOn.errors}
+          {...getInputProps(fields.endsOn, { type: "date" })}
+        />
         <TextField
           label={t("cohorts.fields.enrollmentOpensOn")}
           errors={fields.enrollmentOpensOn.errors}
@@ -122,7 +141,11 @@ export function CohortForm({
           {...getInputProps(fields.capacity, { type: "number" })}
           min={1}
         />
-        <SelectField label={t("cohorts.fields.admission")} errors={fields.admission.errors} {...getSelectProps(fields.admission)}>
+        <SelectField
+          label={t("cohorts.fields.admission")}
+          errors={fields.admission.errors}
+          {...getSelectProps(fields.admission)}
+        >
           {COHORT_ADMISSIONS.map((a) => (
             <option key={a} value={a}>
               {t(`cohorts.admissions.${a}`)}
@@ -147,22 +170,38 @@ export function CohortForm({
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 font-semibold text-slate-900">{t("cohorts.form.placeLegend")}</legend>
-        <SelectField label={t("cohorts.fields.language")} errors={fields.language.errors} {...getSelectProps(fields.language)}>
+        <SelectField
+          label={t("cohorts.fields.language")}
+          errors={fields.language.errors}
+          {...getSelectProps(fields.language)}
+        >
           {COHORT_LANGUAGES.map((l) => (
             <option key={l} value={l}>
               {t(`cohorts.languages.${l}`)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("cohorts.fields.format")} errors={fields.format.errors} {...getSelectProps(fields.format)}>
+        <SelectField
+          label={t("cohorts.fields.format")}
+          errors={fields.format.errors}
+          {...getSelectProps(fields.format)}
+        >
           {COHORT_FORMATS.map((f) => (
             <option key={f} value={f}>
               {t(`cohorts.formats.${f}`)}
             </option>
           ))}
         </SelectField>
-        <TextField label={t("cohorts.fields.venueAddress")} errors={fields.venueAddress.errors} {...getInputProps(fields.venueAddress, { type: "text" })} />
-        <TextField label={t("cohorts.fields.venueRoom")} errors={fields.venueRoom.errors} {...getInputProps(fields.venueRoom, { type: "text" })} />
+        <TextField
+          label={t("cohorts.fields.venueAddress")}
+          errors={fields.venueAddress.errors}
+          {...getInputProps(fields.venueAddress, { type: "text" })}
+        />
+        <TextField
+          label={t("cohorts.fields.venueRoom")}
+          errors={fields.venueRoom.errors}
+          {...getInputProps(fields.venueRoom, { type: "text" })}
+        />
         <TextField
           label={t("cohorts.fields.onlineUrl")}
           errors={fields.onlineUrl.errors}
@@ -170,13 +209,20 @@ export function CohortForm({
           {...getInputProps(fields.onlineUrl, { type: "url" })}
         />
       </fieldset>
-      <TextAreaField label={t("cohorts.fields.description")} errors={fields.description.errors} rows={4} {...getTextareaProps(fields.description)} />
+      <TextAreaField
+        label={t("cohorts.fields.description")}
+        errors={fields.description.errors}
+        rows={4}
+        {...getTextareaProps(fields.description)}
+      />
       <CheckboxField
         label={t("cohorts.fields.requiresCertifiedTrainer")}
         errors={fields.requiresCertifiedTrainer.errors}
         {...getInputProps(fields.requiresCertifiedTrainer, { type: "checkbox" })}
       />
-      <Button disabled={navigation.state === "submitting"}>{mode === "create" ? t("cohorts.form.create") : t("common.save")}</Button>
+      <Button disabled={navigation.state === "submitting"}>
+        {mode === "create" ? t("cohorts.form.create") : t("common.save")}
+      </Button>
     </Form>
   );
 }

@@ -66,7 +66,9 @@ export function MyCohorts({ cohorts, schedule }: { cohorts: MyCohort[]; schedule
                   </p>
                 ) : null}
                 {c.nextSessionAt && c.status === "confirmed" ? (
-                  <p className="text-sm text-slate-700">{t("cohorts.teach.nextSession", { when: formatDateTime(c.nextSessionAt, language) })}</p>
+                  <p className="text-sm text-slate-700">
+                    {t("cohorts.teach.nextSession", { when: formatDateTime(c.nextSessionAt, language) })}
+                  </p>
                 ) : null}
                 {c.progress ? <AttendanceStanding progress={c.progress} /> : null}
               </li>
@@ -86,7 +88,9 @@ export function MyCohorts({ cohorts, schedule }: { cohorts: MyCohort[]; schedule
                 <SessionWhen session={next} />
               </p>
               {next.venueRoom || next.venueAddress ? (
-                <p className="text-sm text-slate-700">{[next.venueRoom, next.venueAddress].filter(Boolean).join(", ")}</p>
+                <p className="text-sm text-slate-700">
+                  {[next.venueRoom, next.venueAddress].filter(Boolean).join(", ")}
+                </p>
               ) : null}
             </div>
             <ul className="space-y-1 text-sm">

@@ -20,8 +20,8 @@ export function SessionWhen({ session }: { session: { startsAt: string | Date; e
   const weekday = formatWeekday(session.startsAt, i18n.language);
   return (
     <span>
-      {weekday}, {formatDate(new Date(session.startsAt), i18n.language)} · {formatTime(session.startsAt, i18n.language)}–
-      {formatTime(session.endsAt, i18n.language)}
+      {weekday}, {formatDate(new Date(session.startsAt), i18n.language)} · {formatTime(session.startsAt, i18n.language)}
+      –{formatTime(session.endsAt, i18n.language)}
     </span>
   );
 }
@@ -53,10 +53,14 @@ export function SessionList({
             <div>
               <p className="font-medium">
                 {t("cohorts.sessions.number", { number: index + 1 })} · <SessionWhen session={session} />
-                {past ? <span className="ml-2 text-sm font-normal text-slate-600">({t("cohorts.sessions.past")})</span> : null}
+                {past ? (
+                  <span className="ml-2 text-sm font-normal text-slate-600">({t("cohorts.sessions.past")})</span>
+                ) : null}
               </p>
               {session.topic ? <p className="text-sm text-slate-800">{session.topic}</p> : null}
-              {room || address ? <p className="text-sm text-slate-700">{[room, address].filter(Boolean).join(", ")}</p> : null}
+              {room || address ? (
+                <p className="text-sm text-slate-700">{[room, address].filter(Boolean).join(", ")}</p>
+              ) : null}
               {link ? (
                 <p className="text-sm">
                   <a href={link} className="text-brand-700 underline" rel="noreferrer noopener" target="_blank">

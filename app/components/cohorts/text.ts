@@ -3,7 +3,10 @@ import { formatNumber } from "~/lib/format";
 const PERCENT = { style: "percent", maximumFractionDigits: 0 } as const;
 
 /** The course title in the reader's language. */
-export function courseTitle(row: { courseTitleVi?: string; courseTitleEn?: string; titleVi?: string; titleEn?: string }, language: string) {
+export function courseTitle(
+  row: { courseTitleVi?: string; courseTitleEn?: string; titleVi?: string; titleEn?: string },
+  language: string,
+) {
   const vi = row.courseTitleVi ?? row.titleVi ?? "";
   const en = row.courseTitleEn ?? row.titleEn ?? vi;
   return language === "en" ? en : vi;

@@ -24,7 +24,15 @@ export type UpcomingCohort = {
  * Cohorts open for enrolment, as cards: dates, place, fee and seats left. The course page shows its own
  * (load them with `listUpcomingCohortsForCourse`); the cohort list shows them all with the course title.
  */
-export function UpcomingCohorts({ cohorts, showCourse = false, headingLevel = 2 }: { cohorts: UpcomingCohort[]; showCourse?: boolean; headingLevel?: 2 | 3 }) {
+export function UpcomingCohorts({
+  cohorts,
+  showCourse = false,
+  headingLevel = 2,
+}: {
+  cohorts: UpcomingCohort[];
+  showCourse?: boolean;
+  headingLevel?: 2 | 3;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const Heading = headingLevel === 2 ? "h2" : "h3";
@@ -44,9 +52,12 @@ export function UpcomingCohorts({ cohorts, showCourse = false, headingLevel = 2 
                   {showCourse ? courseTitle(c, language) : t("cohorts.upcoming.cohortCode", { code: c.code })}
                 </Link>
               </p>
-              {showCourse ? <p className="text-sm text-slate-700">{t("cohorts.upcoming.cohortCode", { code: c.code })}</p> : null}
+              {showCourse ? (
+                <p className="text-sm text-slate-700">{t("cohorts.upcoming.cohortCode", { code: c.code })}</p>
+              ) : null}
               <p className="text-sm text-slate-800">
-                {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)} · {t("cohorts.upcoming.sessions", { count: c.sessions })}
+                {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)} ·{" "}
+                {t("cohorts.upcoming.sessions", { count: c.sessions })}
               </p>
               <p className="text-sm text-slate-700">
                 {t(`cohorts.formats.${c.format}`)}
@@ -54,7 +65,9 @@ export function UpcomingCohorts({ cohorts, showCourse = false, headingLevel = 2 
               </p>
               <p className="mt-1 text-sm">
                 <span className="font-medium">{formatVnd(c.feeVnd, language)}</span> ·{" "}
-                {c.seatsLeft > 0 ? t("cohorts.public.seatsLeft", { count: c.seatsLeft }) : t("cohorts.upcoming.waitlistOnly")}
+                {c.seatsLeft > 0
+                  ? t("cohorts.public.seatsLeft", { count: c.seatsLeft })
+                  : t("cohorts.upcoming.waitlistOnly")}
                 {c.admission === "application" ? ` · ${t("cohorts.admissions.application")}` : ""}
               </p>
             </li>

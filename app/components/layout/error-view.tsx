@@ -19,7 +19,16 @@ export function ErrorView({ error }: { error: unknown }) {
     else if (status === 503) messageKey = "errors.unavailable";
     else if (status < 500) messageKey = "errors.badRequest";
   }
-  const titleKey = status === 404 ? "errors.notFoundTitle" : status === 403 ? "errors.forbiddenTitle" : status === 503 ? "errors.unavailableTitle" : status < 500 ? "errors.badRequestTitle" : "errors.unexpectedTitle";
+  const titleKey =
+    status === 404
+      ? "errors.notFoundTitle"
+      : status === 403
+        ? "errors.forbiddenTitle"
+        : status === 503
+          ? "errors.unavailableTitle"
+          : status < 500
+            ? "errors.badRequestTitle"
+            : "errors.unexpectedTitle";
   return (
     <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
       <p className="text-sm font-semibold text-slate-600">{t("errors.status", { status })}</p>

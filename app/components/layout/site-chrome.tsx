@@ -21,7 +21,10 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
   const has = (p: Permission) => Boolean(user?.permissions.includes(p));
   return (
     <header className="border-b border-slate-200 bg-white">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+      >
         {t("nav.skipToContent")}
       </a>
       <div className="relative mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
@@ -42,7 +45,10 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
             {t("nav.menu")}
           </summary>
           <div className="flex flex-col gap-3 border-t border-slate-200 pt-3 md:flex-row md:flex-wrap md:items-center md:gap-x-4 md:gap-y-2 md:border-0 md:pt-0">
-            <nav aria-label={t("nav.main")} className="flex flex-col gap-1 md:flex-1 md:flex-row md:flex-wrap md:items-center">
+            <nav
+              aria-label={t("nav.main")}
+              className="flex flex-col gap-1 md:flex-1 md:flex-row md:flex-wrap md:items-center"
+            >
               <NavLink to="/courses" className={navLink}>
                 {t("courses.nav")}
               </NavLink>
@@ -147,7 +153,9 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
                   {user.name}
                 </NavLink>
                 <Form method="post" action="/logout">
-                  <button className="rounded px-2 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100">{t("nav.signOut")}</button>
+                  <button className="rounded px-2 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100">
+                    {t("nav.signOut")}
+                  </button>
                 </Form>
               </div>
             ) : (
@@ -155,7 +163,10 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
                 <NavLink to="/login" className={navLink}>
                   {t("nav.signIn")}
                 </NavLink>
-                <Link to="/register" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800">
+                <Link
+                  to="/register"
+                  className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800"
+                >
                   {t("nav.register")}
                 </Link>
               </div>

@@ -51,14 +51,22 @@ export function OrganisationForm({
     <Form method="post" {...getFormProps(form)} className="space-y-4">
       <FormErrors errors={form.errors} />
       {submissionKey ? <input type="hidden" name="submissionKey" value={submissionKey} /> : null}
-      <SelectField label={t("admin.organisations.fields.kind")} errors={fields.kind.errors} {...getSelectProps(fields.kind)}>
+      <SelectField
+        label={t("admin.organisations.fields.kind")}
+        errors={fields.kind.errors}
+        {...getSelectProps(fields.kind)}
+      >
         {ORGANISATION_KINDS.map((kind) => (
           <option key={kind} value={kind}>
             {t(`organisationKinds.${kind}`)}
           </option>
         ))}
       </SelectField>
-      <TextField label={t("admin.organisations.fields.name")} errors={fields.name.errors} {...getInputProps(fields.name, { type: "text" })} />
+      <TextField
+        label={t("admin.organisations.fields.name")}
+        errors={fields.name.errors}
+        {...getInputProps(fields.name, { type: "text" })}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label={t("admin.organisations.fields.shortNameOptional")}
@@ -82,7 +90,9 @@ export function OrganisationForm({
         {...getInputProps(fields.website, { type: "url" })}
       />
       <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
-        <legend className="px-1 text-sm font-medium text-slate-800">{t("admin.organisations.registrationTitle")}</legend>
+        <legend className="px-1 text-sm font-medium text-slate-800">
+          {t("admin.organisations.registrationTitle")}
+        </legend>
         <p className="text-sm text-slate-600">{t("admin.organisations.registrationHint")}</p>
         {notice}
         <div className="grid gap-4 sm:grid-cols-2">

@@ -12,7 +12,10 @@ const TONES: Record<string, string> = {
 export function PaymentStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <span data-payment-status={status} className={`inline-block rounded px-2 py-0.5 text-sm font-medium ${TONES[status] ?? TONES.expired}`}>
+    <span
+      data-payment-status={status}
+      className={`inline-block rounded px-2 py-0.5 text-sm font-medium ${TONES[status] ?? TONES.expired}`}
+    >
       {t(`payments.status.${status}`)}
     </span>
   );

@@ -41,7 +41,12 @@ export function BarChart({
           </span>
         ))}
       </div>
-      <svg viewBox={`0 0 ${chartWidth} ${height}`} className="h-auto w-full max-w-xl" aria-hidden="true" focusable="false">
+      <svg
+        viewBox={`0 0 ${chartWidth} ${height}`}
+        className="h-auto w-full max-w-xl"
+        aria-hidden="true"
+        focusable="false"
+      >
         {groups.map((group, gi) => {
           const top = gi * groupHeight + 4;
           return (
@@ -55,7 +60,14 @@ export function BarChart({
                 const y = top + si * (barHeight + 4);
                 return (
                   <g key={s.key}>
-                    <rect x={labelWidth} y={y} width={Math.max(width, value === 0 ? 0 : 1)} height={barHeight} fill={s.color} rx={2} />
+                    <rect
+                      x={labelWidth}
+                      y={y}
+                      width={Math.max(width, value === 0 ? 0 : 1)}
+                      height={barHeight}
+                      fill={s.color}
+                      rx={2}
+                    />
                     <text x={labelWidth + width + 4} y={y + 11} fontSize={10} fill="#334155">
                       {format(value)}
                     </text>

@@ -52,10 +52,31 @@ export type ClaimDetailView = {
   organisationName: string | null;
   programme: { nameVi: string; nameEn: string; fiscalYear: number };
   rule: { version: number; effectiveFrom: Date | string };
-  eligibility: { facts: unknown; reasons: { key: string; params?: Record<string, string | number> }[]; checkedAt: Date | string } | null;
-  events: { id: number; fromStatus: ClaimStatus | null; toStatus: ClaimStatus; note: string | null; actorName: string | null; at: Date | string; data: unknown }[];
+  eligibility: {
+    facts: unknown;
+    reasons: { key: string; params?: Record<string, string | number> }[];
+    checkedAt: Date | string;
+  } | null;
+  events: {
+    id: number;
+    fromStatus: ClaimStatus | null;
+    toStatus: ClaimStatus;
+    note: string | null;
+    actorName: string | null;
+    at: Date | string;
+    data: unknown;
+  }[];
   files: { id: string; kind: string; originalName: string; sizeBytes: number; contentType: string }[];
-  entries: { id: number; kind: string; amountVnd: number; lineCode: string; fundingSource: string; reason: string; reference: string | null; at: Date | string }[];
+  entries: {
+    id: number;
+    kind: string;
+    amountVnd: number;
+    lineCode: string;
+    fundingSource: string;
+    reason: string;
+    reference: string | null;
+    at: Date | string;
+  }[];
   position: { committedVnd: number; outstandingVnd: number; paidNetVnd: number; recoveredVnd: number };
 };
 
@@ -77,7 +98,9 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
       <Card title={t("subsidies.claims.detail.summaryTitle")}>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.status")}</dt>
-          <dd data-testid="claim-status"><ClaimStatusBadge status={c.status} /></dd>
+          <dd data-testid="claim-status">
+            <ClaimStatusBadge status={c.status} />
+          </dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.claimant")}</dt>
           <dd>
             {view.claimantName}
@@ -100,14 +123,21 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
           </dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.dates")}</dt>
           <dd>
-            {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)} · {t("subsidies.claims.hoursValue", { hours: formatNumber(c.hours, language) })}
+            {formatDate(c.startsOn, language)} – {formatDate(c.endsOn, language)} ·{" "}
+            {t("subsidies.claims.hoursValue", { hours: formatNumber(c.hours, language) })}
           </dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.fee")}</dt>
-          <dd><Vnd amount={c.feeVnd} /></dd>
+          <dd>
+            <Vnd amount={c.feeVnd} />
+          </dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.requested")}</dt>
-          <dd><Vnd amount={c.requestedVnd} /></dd>
+          <dd>
+            <Vnd amount={c.requestedVnd} />
+          </dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.approved")}</dt>
-          <dd data-testid="claim-approved"><Vnd amount={c.approvedVnd} /></dd>
+          <dd data-testid="claim-approved">
+            <Vnd amount={c.approvedVnd} />
+          </dd>
           {c.paymentReference ? (
             <>
               <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.payment")}</dt>
@@ -119,7 +149,12 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.filedAt")}</dt>
           <dd>{formatDateTime(c.filedAt, language)}</dd>
           <dt className="font-medium text-slate-700">{t("subsidies.claims.fields.rule")}</dt>
-          <dd>{t("subsidies.claims.ruleVersion", { version: view.rule.version, date: formatDateTime(view.rule.effectiveFrom, language) })}</dd>
+          <dd>
+            {t("subsidies.claims.ruleVersion", {
+              version: view.rule.version,
+              date: formatDateTime(view.rule.effectiveFrom, language),
+            })}
+          </dd>
         </dl>
       </Card>
 
@@ -151,7 +186,9 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
       </Card>
 
       <Card title={t("subsidies.claims.detail.eligibilityTitle")}>
-        {view.eligibility ? <EligibilityFacts facts={view.eligibility.facts as Facts} checkedAt={view.eligibility.checkedAt} /> : null}
+        {view.eligibility ? (
+          <EligibilityFacts facts={view.eligibility.facts as Facts} checkedAt={view.eligibility.checkedAt} />
+        ) : null}
       </Card>
 
       <Card title={t("subsidies.claims.detail.historyTitle")}>
@@ -159,7 +196,8 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
           {view.events.map((e) => (
             <li key={e.id} className="border-l-2 border-slate-300 pl-3">
               <p>
-                <ClaimStatusBadge status={e.toStatus} /> <span className="text-slate-700">{formatDateTime(e.at, language)}</span>
+                <ClaimStatusBadge status={e.toStatus} />{" "}
+                <span className="text-slate-700">{formatDateTime(e.at, language)}</span>
                 {" · "}
                 {e.actorName ?? t("subsidies.ledger.system")}
               </p>
@@ -177,10 +215,18 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
             <caption className="sr-only">{t("subsidies.claims.detail.ledgerTitle")}</caption>
             <thead className="text-left">
               <tr className="border-b border-slate-200">
-                <th scope="col" className="py-1 pr-2">{t("subsidies.ledger.at")}</th>
-                <th scope="col" className="py-1 pr-2">{t("subsidies.ledger.kind")}</th>
-                <th scope="col" className="py-1 pr-2">{t("subsidies.ledger.line")}</th>
-                <th scope="col" className="py-1 text-right">{t("subsidies.ledger.amount")}</th>
+                <th scope="col" className="py-1 pr-2">
+                  {t("subsidies.ledger.at")}
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  {t("subsidies.ledger.kind")}
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  {t("subsidies.ledger.line")}
+                </th>
+                <th scope="col" className="py-1 text-right">
+                  {t("subsidies.ledger.amount")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
@@ -193,7 +239,9 @@ export function ClaimSummary({ view, fileHref }: { view: ClaimDetailView; fileHr
                   </td>
                   <td className="py-1 pr-2">
                     {e.lineCode}
-                    <span className="block text-xs text-slate-600">{t(`subsidies.fundingSources.${e.fundingSource}`)}</span>
+                    <span className="block text-xs text-slate-600">
+                      {t(`subsidies.fundingSources.${e.fundingSource}`)}
+                    </span>
                   </td>
                   <td className="py-1 text-right tabular-nums">{formatVnd(e.amountVnd, language)}</td>
                 </tr>
@@ -217,20 +265,46 @@ function DecisionCard({ decision, status }: { decision: Decision | null; status:
       <div className="space-y-2 text-sm" data-testid="claim-decision">
         {decision.outcome === "approved" ? (
           <>
-            <p className="font-semibold">{t("subsidies.decision.approved", { amount: vnd(decision.amountVnd), share: vnd(decision.calculation?.shareAmountVnd) })}</p>
+            <p className="font-semibold">
+              {t("subsidies.decision.approved", {
+                amount: vnd(decision.amountVnd),
+                share: vnd(decision.calculation?.shareAmountVnd),
+              })}
+            </p>
             {(decision.limitedBy ?? []).map((kind) => {
               const cap = capOf(kind);
               return (
                 <p key={kind}>
-                  {t(`subsidies.decision.limitedBy.${kind}`, { cap: vnd(cap?.capVnd), used: vnd(cap?.usedVnd), left: vnd(cap?.limitVnd) })}
+                  {t(`subsidies.decision.limitedBy.${kind}`, {
+                    cap: vnd(cap?.capVnd),
+                    used: vnd(cap?.usedVnd),
+                    left: vnd(cap?.limitVnd),
+                  })}
                 </p>
               );
             })}
-            {decision.reviewerAmountCapped ? <p>{t("subsidies.decision.reviewerAmountCapped", { entered: vnd(decision.reviewerAmountVnd), max: vnd(decision.maxAllowedVnd) })}</p> : null}
-            {decision.reducedByReviewer ? <p>{t("subsidies.decision.reducedByReviewer", { max: vnd(decision.maxAllowedVnd) })}</p> : null}
-            {decision.note ? <p className="whitespace-pre-wrap">{t("subsidies.decision.note", { note: decision.note })}</p> : null}
+            {decision.reviewerAmountCapped ? (
+              <p>
+                {t("subsidies.decision.reviewerAmountCapped", {
+                  entered: vnd(decision.reviewerAmountVnd),
+                  max: vnd(decision.maxAllowedVnd),
+                })}
+              </p>
+            ) : null}
+            {decision.reducedByReviewer ? (
+              <p>{t("subsidies.decision.reducedByReviewer", { max: vnd(decision.maxAllowedVnd) })}</p>
+            ) : null}
+            {decision.note ? (
+              <p className="whitespace-pre-wrap">{t("subsidies.decision.note", { note: decision.note })}</p>
+            ) : null}
             {decision.budgetLine ? (
-              <p>{t("subsidies.decision.fundedBy", { line: decision.budgetLine.code, source: t(`subsidies.fundingSources.${decision.budgetLine.fundingSource}`), name: decision.budgetLine.sourceName })}</p>
+              <p>
+                {t("subsidies.decision.fundedBy", {
+                  line: decision.budgetLine.code,
+                  source: t(`subsidies.fundingSources.${decision.budgetLine.fundingSource}`),
+                  name: decision.budgetLine.sourceName,
+                })}
+              </p>
             ) : null}
           </>
         ) : decision.outcome === "rejected" ? (
@@ -239,12 +313,18 @@ function DecisionCard({ decision, status }: { decision: Decision | null; status:
           <>
             <p className="font-semibold">{t(`subsidies.decision.${decision.outcome}`)}</p>
             {decision.figures?.attendanceBps !== undefined ? (
-              <p>{t("subsidies.decision.attendance", { percent: formatNumber(decision.figures.attendanceBps / 100, i18n.language) })}</p>
+              <p>
+                {t("subsidies.decision.attendance", {
+                  percent: formatNumber(decision.figures.attendanceBps / 100, i18n.language),
+                })}
+              </p>
             ) : null}
             <ReasonList reasons={decision.reasons ?? []} />
           </>
         ) : null}
-        {decision.ruleVersion ? <p className="text-slate-700">{t("subsidies.decision.byRule", { version: decision.ruleVersion })}</p> : null}
+        {decision.ruleVersion ? (
+          <p className="text-slate-700">{t("subsidies.decision.byRule", { version: decision.ruleVersion })}</p>
+        ) : null}
         <p className="sr-only">{t(`subsidies.statuses.${status}`)}</p>
       </div>
     </Card>
@@ -255,7 +335,14 @@ type Facts = {
   at?: string;
   referenceDate?: string;
   user?: { roles?: string[] };
-  organisation?: { name: string; kind: string; province: string; taxCode: string | null; businessRegisteredOn: string | null; registrationVerifiedAt: string | null } | null;
+  organisation?: {
+    name: string;
+    kind: string;
+    province: string;
+    taxCode: string | null;
+    businessRegisteredOn: string | null;
+    registrationVerifiedAt: string | null;
+  } | null;
   membership?: { role: string; title: string | null } | null;
   rule?: { version: number; province: string; startupMaxAgeYears: number } | null;
   startupEligibleUntil?: string | null;
@@ -268,7 +355,12 @@ function EligibilityFacts({ facts, checkedAt }: { facts: Facts; checkedAt: Date 
   const org = facts.organisation;
   return (
     <div className="space-y-2 text-sm">
-      <p className="text-slate-700">{t("subsidies.claims.detail.eligibilityIntro", { at: formatDateTime(checkedAt, language), version: facts.rule?.version ?? "—" })}</p>
+      <p className="text-slate-700">
+        {t("subsidies.claims.detail.eligibilityIntro", {
+          at: formatDateTime(checkedAt, language),
+          version: facts.rule?.version ?? "—",
+        })}
+      </p>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className="font-medium text-slate-700">{t("subsidies.facts.roles")}</dt>
         <dd>{(facts.user?.roles ?? []).map((r) => t(`roles.${r}`)).join(", ") || t("common.none")}</dd>
@@ -289,10 +381,14 @@ function EligibilityFacts({ facts, checkedAt }: { facts: Facts; checkedAt: Date 
                 <dt className="font-medium text-slate-700">{t("subsidies.facts.registeredOn")}</dt>
                 <dd>
                   {formatDate(org.businessRegisteredOn, language)}
-                  {facts.startupEligibleUntil ? ` · ${t("subsidies.facts.eligibleUntil", { date: formatDate(facts.startupEligibleUntil, language) })}` : ""}
+                  {facts.startupEligibleUntil
+                    ? ` · ${t("subsidies.facts.eligibleUntil", { date: formatDate(facts.startupEligibleUntil, language) })}`
+                    : ""}
                 </dd>
                 <dt className="font-medium text-slate-700">{t("subsidies.facts.verified")}</dt>
-                <dd>{org.registrationVerifiedAt ? formatDateTime(org.registrationVerifiedAt, language) : t("common.no")}</dd>
+                <dd>
+                  {org.registrationVerifiedAt ? formatDateTime(org.registrationVerifiedAt, language) : t("common.no")}
+                </dd>
               </>
             ) : null}
           </>

@@ -13,17 +13,29 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
   const programme = i18n.language === "en" ? subsidy.programmeNameEn : subsidy.programmeNameVi;
   if (subsidy.kind === "available") {
     return (
-      <div className="mb-4 rounded-md border border-sky-200 bg-sky-50 p-4 text-sm text-sky-950" data-testid="cohort-subsidy">
+      <div
+        className="mb-4 rounded-md border border-sky-200 bg-sky-50 p-4 text-sm text-sky-950"
+        data-testid="cohort-subsidy"
+      >
         <p>{t("subsidies.cohortPage.available", { programme })}</p>
       </div>
     );
   }
   if (subsidy.kind === "claim") {
     return (
-      <section className="mb-4 space-y-2" aria-label={t("subsidies.cohortPage.title")} data-testid="cohort-subsidy" data-subsidy-status={subsidy.status}>
+      <section
+        className="mb-4 space-y-2"
+        aria-label={t("subsidies.cohortPage.title")}
+        data-testid="cohort-subsidy"
+        data-subsidy-status={subsidy.status}
+      >
         <h3 className="text-base font-semibold">{t("subsidies.cohortPage.title")}</h3>
         <FeeBreakdown feeVnd={subsidy.feeVnd} subsidyVnd={subsidy.subsidyVnd} programmeName={programme} />
-        <p className="text-sm text-slate-800">{t(`subsidies.cohortPage.status.${subsidy.status}`, { defaultValue: t(`subsidies.statuses.${subsidy.status}`) })}</p>
+        <p className="text-sm text-slate-800">
+          {t(`subsidies.cohortPage.status.${subsidy.status}`, {
+            defaultValue: t(`subsidies.statuses.${subsidy.status}`),
+          })}
+        </p>
         <Link to={`/claims/${subsidy.claimId}`} className="text-sm text-brand-700 underline">
           {t("subsidies.cohortPage.details")}
         </Link>
@@ -31,7 +43,12 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
     );
   }
   return (
-    <section className="mb-4 space-y-2" aria-label={t("subsidies.cohortPage.title")} data-testid="cohort-subsidy" data-subsidy-status="estimate">
+    <section
+      className="mb-4 space-y-2"
+      aria-label={t("subsidies.cohortPage.title")}
+      data-testid="cohort-subsidy"
+      data-subsidy-status="estimate"
+    >
       <h3 className="text-base font-semibold">{t("subsidies.cohortPage.title")}</h3>
       {subsidy.eligible && subsidy.fundable ? (
         <>

@@ -24,7 +24,11 @@ const STATUS_TONES: Record<ClaimStatus, string> = {
 
 export function ClaimStatusBadge({ status }: { status: ClaimStatus }) {
   const { t } = useTranslation();
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ${STATUS_TONES[status]}`}>{t(`subsidies.statuses.${status}`)}</span>;
+  return (
+    <span className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ${STATUS_TONES[status]}`}>
+      {t(`subsidies.statuses.${status}`)}
+    </span>
+  );
 }
 
 export function ClaimLink({ id, seq, staff }: { id: string; seq: number; staff: boolean }) {
@@ -51,7 +55,8 @@ export function useReasonText() {
     if (typeof params.from === "string") params.from = t(`subsidies.statuses.${params.from}`);
     if (typeof params.to === "string") params.to = t(`subsidies.statuses.${params.to}`);
     for (const key of ["date", "registeredOn", "endsOn", "startsOn"]) {
-      if (typeof params[key] === "string" && /^\d{4}-\d{2}-\d{2}$/.test(params[key] as string)) params[key] = formatDate(params[key] as string, i18n.language);
+      if (typeof params[key] === "string" && /^\d{4}-\d{2}-\d{2}$/.test(params[key] as string))
+        params[key] = formatDate(params[key] as string, i18n.language);
     }
     for (const key of ["used", "cap", "max", "amount"]) {
       if (typeof params[key] === "number") params[key] = formatVnd(params[key] as number, i18n.language);
@@ -91,15 +96,24 @@ export function CalculationTable({ calculation, hours }: { calculation: Calculat
       <tbody className="divide-y divide-slate-200">
         <tr>
           <th scope="row" className="py-1 pr-4 text-left font-medium text-slate-700">
-            {t("subsidies.calculation.share", { percent: bpsToPercent(calculation.shareBps), fee: vnd(calculation.feeVnd) })}
+            {t("subsidies.calculation.share", {
+              percent: bpsToPercent(calculation.shareBps),
+              fee: vnd(calculation.feeVnd),
+            })}
           </th>
           <td className="py-1 text-right tabular-nums">{vnd(calculation.shareAmountVnd)}</td>
         </tr>
         {calculation.caps.map((cap) => (
           <tr key={cap.kind}>
             <th scope="row" className="py-1 pr-4 text-left font-medium text-slate-700">
-              {t(`subsidies.calculation.caps.${cap.kind}`, { cap: vnd(cap.capVnd), used: vnd(cap.usedVnd ?? 0), hours: formatNumber(hours, i18n.language) })}
-              {calculation.limitedBy.includes(cap.kind) ? <span className="ml-2 text-amber-800">({t("subsidies.calculation.binding")})</span> : null}
+              {t(`subsidies.calculation.caps.${cap.kind}`, {
+                cap: vnd(cap.capVnd),
+                used: vnd(cap.usedVnd ?? 0),
+                hours: formatNumber(hours, i18n.language),
+              })}
+              {calculation.limitedBy.includes(cap.kind) ? (
+                <span className="ml-2 text-amber-800">({t("subsidies.calculation.binding")})</span>
+              ) : null}
             </th>
             <td className="py-1 text-right tabular-nums">{vnd(cap.limitVnd)}</td>
           </tr>
@@ -133,7 +147,9 @@ export function FeeBreakdown({
       <dl className="grid grid-cols-[1fr_auto] gap-x-6 gap-y-1 text-sm">
         <dt>{t("subsidies.fees.full")}</dt>
         <dd className="text-right tabular-nums">{formatVnd(feeVnd, i18n.language)}</dd>
-        <dt>{programmeName ? t("subsidies.fees.subsidyOf", { programme: programmeName }) : t("subsidies.fees.subsidy")}</dt>
+        <dt>
+          {programmeName ? t("subsidies.fees.subsidyOf", { programme: programmeName }) : t("subsidies.fees.subsidy")}
+        </dt>
         <dd className="text-right tabular-nums">− {formatVnd(subsidyVnd, i18n.language)}</dd>
         <dt className="font-semibold">{t("subsidies.fees.nett")}</dt>
         <dd className="text-right font-semibold tabular-nums">{formatVnd(feeVnd - subsidyVnd, i18n.language)}</dd>

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 import { useTranslation } from "react-i18next";
 import { translateMessage } from "~/lib/errors";
 
@@ -23,7 +29,14 @@ const inputClass =
 
 type Common = { label: ReactNode; errors?: readonly string[] | null; hint?: ReactNode };
 
-export function TextField({ label, errors, hint, id, className, ...props }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  errors,
+  hint,
+  id,
+  className,
+  ...props
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
   const fallbackId = useId();
   const inputId = id ?? fallbackId;
   const errorId = `${inputId}-error`;
@@ -34,7 +47,13 @@ export function TextField({ label, errors, hint, id, className, ...props }: Comm
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={inputId} className={inputClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy} {...props} />
+      <input
+        id={inputId}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy}
+        {...props}
+      />
       {hint ? (
         <p id={hintId} className="mt-1 text-sm text-slate-600">
           {hint}
@@ -45,7 +64,14 @@ export function TextField({ label, errors, hint, id, className, ...props }: Comm
   );
 }
 
-export function TextAreaField({ label, errors, hint, id, className, ...props }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  errors,
+  hint,
+  id,
+  className,
+  ...props
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const fallbackId = useId();
   const inputId = id ?? fallbackId;
   const errorId = `${inputId}-error`;
@@ -54,7 +80,13 @@ export function TextAreaField({ label, errors, hint, id, className, ...props }: 
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <textarea id={inputId} className={inputClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? errorId : undefined} {...props} />
+      <textarea
+        id={inputId}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errors?.length ? errorId : undefined}
+        {...props}
+      />
       {hint ? <p className="mt-1 text-sm text-slate-600">{hint}</p> : null}
       <FieldErrors id={errorId} errors={errors} />
     </div>
@@ -78,7 +110,13 @@ export function SelectField({
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <select id={inputId} className={inputClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? errorId : undefined} {...props}>
+      <select
+        id={inputId}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errors?.length ? errorId : undefined}
+        {...props}
+      >
         {children}
       </select>
       {hint ? <p className="mt-1 text-sm text-slate-600">{hint}</p> : null}
@@ -87,7 +125,13 @@ export function SelectField({
   );
 }
 
-export function CheckboxField({ label, errors, id, className, ...props }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function CheckboxField({
+  label,
+  errors,
+  id,
+  className,
+  ...props
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
   const fallbackId = useId();
   const inputId = id ?? fallbackId;
   const errorId = `${inputId}-error`;

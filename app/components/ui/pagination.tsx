@@ -29,7 +29,8 @@ export function Pagination({
     const search = next.toString();
     return search ? `?${search}` : "?";
   };
-  const linkClass = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100";
+  const linkClass =
+    "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100";
   return (
     <nav aria-label={label} className="mt-4 flex flex-wrap items-center gap-3">
       {page > 1 ? (

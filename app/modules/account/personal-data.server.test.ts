@@ -65,12 +65,19 @@ describe("the export holds every row that refers to the person", () => {
     for (const table of tables) {
       expect(exported.records, table).toHaveProperty(table);
       const columns = catalog.rows.filter((r) => r.table === table).map((r) => r.column);
-      const where = sql.join(columns.map((c) => sql`${sql.identifier(c)} = ${user.id}`), sql` or `);
-      const [{ n }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`)).rows;
+      const where = sql.join(
+        columns.map((c) => sql`${sql.identifier(c)} = ${user.id}`),
+        sql` or `,
+      );
+      const [{ n }] = (
+        await db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`)
+      ).rows;
       expect(exported.records[table], table).toHaveLength(n);
     }
     // What this person did shows up: the place, its history, the role and membership, the audit trail about them.
-    expect(exported.records.enrollments).toEqual([expect.objectContaining({ cohort_id: cohort.id, status: "confirmed" })]);
+    expect(exported.records.enrollments).toEqual([
+      expect.objectContaining({ cohort_id: cohort.id, status: "confirmed" }),
+    ]);
     expect(exported.records.user_roles).toHaveLength(2);
     expect(exported.records.memberships).toHaveLength(1);
     expect(exported.records.sessions.length).toBeGreaterThan(0);
@@ -107,7 +114,6 @@ describe("deleteAccount", () => {
     const [row] = await db.select().from(users).where(eq(users.id, leaving.id));
     expect(row).toMatchObject({ name: "—", email: `deleted-${leaving.id}@deleted.invalid`, phone: null });
   });
-
 
   it("refuses a wrong password and changes nothing", async () => {
     const user = await createUser();
@@ -147,7 +153,9 @@ describe("deleteAccount", () => {
 
     expect(await validateSessionToken(session.token)).toBeNull();
     expect(await loadSessionUser(user.id)).toBeNull();
-    const refused = await signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.7.0.3" }).catch((e: unknown) => e);
+    const refused = await signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.7.0.3" }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).messageKey).toBe("auth.signIn.invalid");
     // The email is free again for a new account.

@@ -39,7 +39,9 @@ const TOKEN_TABLES = new Set(["sessions", "password_reset_tokens", "email_verifi
 
 function withoutSecrets(table: string, row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(row).filter(([column]) => !SECRET_COLUMNS.has(column) && !(TOKEN_TABLES.has(table) && column === "id")),
+    Object.entries(row).filter(
+      ([column]) => !SECRET_COLUMNS.has(column) && !(TOKEN_TABLES.has(table) && column === "id"),
+    ),
   );
 }
 
@@ -50,7 +52,8 @@ function withoutSecrets(table: string, row: Record<string, unknown>): Record<str
  */
 async function recordsReferring(userId: string, email: string) {
   const byTable = new Map<string, string[]>();
-  for (const { table, column } of await userReferenceColumns()) byTable.set(table, [...(byTable.get(table) ?? []), column]);
+  for (const { table, column } of await userReferenceColumns())
+    byTable.set(table, [...(byTable.get(table) ?? []), column]);
   const records: Record<string, Record<string, unknown>[]> = {};
   const ids = new Set<string>([userId]);
   for (const [table, columns] of byTable) {
@@ -58,7 +61,8 @@ async function recordsReferring(userId: string, email: string) {
       columns.map((column) => sql`${sql.identifier(column)} = ${userId}`),
       sql` or `,
     );
-    const rows = (await db.execute<Record<string, unknown>>(sql`select * from ${sql.identifier(table)} where ${where}`)).rows;
+    const rows = (await db.execute<Record<string, unknown>>(sql`select * from ${sql.identifier(table)} where ${where}`))
+      .rows;
     records[table] = rows.map((row) => withoutSecrets(table, row));
     for (const row of rows) if (row.id !== undefined && row.id !== null) ids.add(String(row.id));
   }
@@ -68,10 +72,20 @@ async function recordsReferring(userId: string, email: string) {
     .from(mailRequestEvents)
     .where(eq(mailRequestEvents.subject, `email:${email}`))) as never;
   records.outbox = (await db
-    .select({ id: outbox.id, createdAt: outbox.createdAt, kind: outbox.kind, subject: outbox.subject, text: outbox.text, status: outbox.status })
+    .select({
+      id: outbox.id,
+      createdAt: outbox.createdAt,
+      kind: outbox.kind,
+      subject: outbox.subject,
+      text: outbox.text,
+      status: outbox.status,
+    })
     .from(outbox)
     .where(eq(outbox.to, email))) as never;
-  records.audit_log_about = (await db.select().from(auditLog).where(inArray(auditLog.entityId, [...ids]))) as never;
+  records.audit_log_about = (await db
+    .select()
+    .from(auditLog)
+    .where(inArray(auditLog.entityId, [...ids]))) as never;
   return records;
 }
 
@@ -83,7 +97,10 @@ export async function exportPersonalData(userId: string) {
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new AppError(404, "errors.notFound");
   const [roles, orgs, activeSessions, attempts, mail] = await Promise.all([
-    db.select({ role: userRoles.role, grantedAt: userRoles.grantedAt }).from(userRoles).where(eq(userRoles.userId, userId)),
+    db
+      .select({ role: userRoles.role, grantedAt: userRoles.grantedAt })
+      .from(userRoles)
+      .where(eq(userRoles.userId, userId)),
     db
       .select({
         organisation: organisations.name,
@@ -96,7 +113,12 @@ export async function exportPersonalData(userId: string) {
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
       .where(eq(memberships.userId, userId)),
     db
-      .select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent, ipAddress: sessions.ipAddress })
+      .select({
+        createdAt: sessions.createdAt,
+        expiresAt: sessions.expiresAt,
+        userAgent: sessions.userAgent,
+        ipAddress: sessions.ipAddress,
+      })
       .from(sessions)
       .where(eq(sessions.userId, userId)),
     db
@@ -137,7 +159,10 @@ export async function exportPersonalData(userId: string) {
  * department to keep (financial and training records) still add up; the privacy notice says so.
  */
 export async function deleteAccount(input: { userId: string; password: string }): Promise<void> {
-  const [user] = await db.select({ passwordHash: users.passwordHash, email: users.email }).from(users).where(eq(users.id, input.userId));
+  const [user] = await db
+    .select({ passwordHash: users.passwordHash, email: users.email })
+    .from(users)
+    .where(eq(users.id, input.userId));
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
     throw new AppError(400, "account.delete.passwordWrong", { field: "password" });
   }

@@ -43,7 +43,11 @@ describe("getAccountOverview", () => {
     await createSession(user.id);
     await createSession(user.id);
     const overview = await getAccountOverview(user.id);
-    expect(overview.profile).toMatchObject({ name: "Lê Hồng Nhung", email: user.email, privacyNoticeVersion: user.privacyNoticeVersion });
+    expect(overview.profile).toMatchObject({
+      name: "Lê Hồng Nhung",
+      email: user.email,
+      privacyNoticeVersion: user.privacyNoticeVersion,
+    });
     expect(overview.activeSessions).toBe(2);
   });
 });

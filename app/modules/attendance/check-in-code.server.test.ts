@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { CODE_STEP_MS, codeRotatesAt, codeStep, deriveCode, isCodeValid, isTicketValid, issueTicket, newSessionSecret, TICKET_TTL_MS } from "./check-in-code.server";
+import {
+  CODE_STEP_MS,
+  codeRotatesAt,
+  codeStep,
+  deriveCode,
+  isCodeValid,
+  isTicketValid,
+  issueTicket,
+  newSessionSecret,
+  TICKET_TTL_MS,
+} from "./check-in-code.server";
 
 const sessionId = "0b6f2f64-62c1-4d6b-9a4e-3f2a1a0c9d11";
 
@@ -18,7 +28,9 @@ describe("rotating check-in code", () => {
     const step = codeStep(new Date());
     const secret = newSessionSecret();
     expect(deriveCode(secret, sessionId, step)).not.toBe(deriveCode(newSessionSecret(), sessionId, step));
-    expect(deriveCode(secret, sessionId, step)).not.toBe(deriveCode(secret, "5c0d6c8e-1111-4d6b-9a4e-3f2a1a0c9d11", step));
+    expect(deriveCode(secret, sessionId, step)).not.toBe(
+      deriveCode(secret, "5c0d6c8e-1111-4d6b-9a4e-3f2a1a0c9d11", step),
+    );
   });
 
   it("accepts the current and the previous code only", () => {
@@ -42,7 +54,9 @@ describe("rotating check-in code", () => {
     expect(isTicketValid(secret, sessionId, ticket, new Date(at.getTime() + TICKET_TTL_MS + 1))).toBe(false);
     expect(isTicketValid(newSessionSecret(), sessionId, ticket, at)).toBe(false);
     const [stamp, mac] = ticket.split(".");
-    expect(isTicketValid(secret, sessionId, `${Number(stamp) + 60_000}.${mac}`, new Date(at.getTime() + 60_000))).toBe(false);
+    expect(isTicketValid(secret, sessionId, `${Number(stamp) + 60_000}.${mac}`, new Date(at.getTime() + 60_000))).toBe(
+      false,
+    );
     expect(isTicketValid(secret, sessionId, "garbage", at)).toBe(false);
   });
 });

@@ -24,7 +24,12 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 /** A cohort whose only session starts at `start`, a trainer, and learners with a confirmed place. */
 async function sessionWithLearners(start: Date) {
   const before = new Date(start.getTime() - 3 * 24 * HOUR);
-  const { cohort, sessions } = await createTestCohort({ capacity: 2, now: start, sessionStarts: [0] , enrollmentOpensAt: before });
+  const { cohort, sessions } = await createTestCohort({
+    capacity: 2,
+    now: start,
+    sessionStarts: [0],
+    enrollmentOpensAt: before,
+  });
   const trainer = await createPerson(["trainer"]);
   await addCohortTrainer(cohort.id, trainer.user.id);
   const [ana, binh, chi] = await Promise.all([createPerson(), createPerson(), createPerson()]);
@@ -57,10 +62,19 @@ describe("QR check-in", () => {
     const [record] = await recordsOf(session.id);
     expect(record).toMatchObject({ status: "present", method: "qr", recordedBy: ana.user.id });
     const history = await db.select().from(attendanceEvents).where(eq(attendanceEvents.attendanceId, record.id));
-    expect(history).toEqual([expect.objectContaining({ oldStatus: null, newStatus: "present", actorId: ana.user.id, method: "qr" })]);
+    expect(history).toEqual([
+      expect.objectContaining({ oldStatus: null, newStatus: "present", actorId: ana.user.id, method: "qr" }),
+    ]);
 
     // Replayed by the same person: refused, nothing changes.
-    const replay = await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: screen.code }, now: new Date(now.getTime() + 5_000) }));
+    const replay = await refusal(
+      checkIn({
+        userId: ana.user.id,
+        sessionId: session.id,
+        proof: { code: screen.code },
+        now: new Date(now.getTime() + 5_000),
+      }),
+    );
     expect(replay).toMatchObject({ status: 409, messageKey: "cohorts.checkIn.alreadyRecorded" });
     expect(await recordsOf(session.id)).toHaveLength(1);
   });
@@ -69,39 +83,68 @@ describe("QR check-in", () => {
     const start = new Date(Date.now() + 2 * HOUR);
     const { session, trainer, ana, binh } = await sessionWithLearners(start);
     const shownAt = new Date(start.getTime() + 20 * MINUTE);
-    const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: shownAt });
+    const { code } = await currentCheckInCode({
+      actor: trainer.actor,
+      sessionId: session.id,
+      baseUrl: BASE,
+      now: shownAt,
+    });
     // Scanned as the code changed: still good, and 20 minutes after the start is late.
-    const late = await checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code }, now: new Date(shownAt.getTime() + CODE_STEP_MS) });
+    const late = await checkIn({
+      userId: ana.user.id,
+      sessionId: session.id,
+      proof: { code },
+      now: new Date(shownAt.getTime() + CODE_STEP_MS),
+    });
     expect(late.status).toBe("late");
     // A copy of the code a minute later: expired.
     const expired = await refusal(
-      checkIn({ userId: binh.user.id, sessionId: session.id, proof: { code }, now: new Date(shownAt.getTime() + 2 * CODE_STEP_MS) }),
+      checkIn({
+        userId: binh.user.id,
+        sessionId: session.id,
+        proof: { code },
+        now: new Date(shownAt.getTime() + 2 * CODE_STEP_MS),
+      }),
     );
     expect(expired).toMatchObject({ status: 400, messageKey: "cohorts.checkIn.codeExpired" });
     const records = await recordsOf(session.id);
     expect(records).toHaveLength(1);
-    expect(records[0].enrollmentId).not.toBe((await db.select().from(enrollments).where(eq(enrollments.userId, binh.user.id)))[0].id);
+    expect(records[0].enrollmentId).not.toBe(
+      (await db.select().from(enrollments).where(eq(enrollments.userId, binh.user.id)))[0].id,
+    );
   });
 
   it("refuses outside the check-in window (from 30 minutes before the start to the end) and changes nothing", async () => {
     const start = new Date(Date.now() + 5 * HOUR);
     const { session, trainer, ana } = await sessionWithLearners(start);
     const early = new Date(start.getTime() - 31 * MINUTE);
-    const earlyCode = (await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: early })).code;
-    expect(await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: earlyCode }, now: early }))).toMatchObject({
+    const earlyCode = (
+      await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: early })
+    ).code;
+    expect(
+      await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: earlyCode }, now: early })),
+    ).toMatchObject({
       status: 409,
       messageKey: "cohorts.checkIn.tooEarly",
     });
     const after = new Date(session.endsAt.getTime() + MINUTE);
-    const afterCode = (await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: after })).code;
-    expect(await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: afterCode }, now: after }))).toMatchObject({
+    const afterCode = (
+      await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: after })
+    ).code;
+    expect(
+      await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: afterCode }, now: after })),
+    ).toMatchObject({
       status: 409,
       messageKey: "cohorts.checkIn.closed",
     });
     // Right at the opening it works.
     const opening = new Date(start.getTime() - 30 * MINUTE);
-    const openCode = (await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: opening })).code;
-    await expect(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: openCode }, now: opening })).resolves.toMatchObject({
+    const openCode = (
+      await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: opening })
+    ).code;
+    await expect(
+      checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code: openCode }, now: opening }),
+    ).resolves.toMatchObject({
       status: "present",
     });
     expect(await recordsOf(session.id)).toHaveLength(1);
@@ -114,30 +157,46 @@ describe("QR check-in", () => {
     const now = new Date(start.getTime() + 5 * MINUTE);
     const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now });
     for (const person of [chi, stranger]) {
-      expect(await refusal(checkIn({ userId: person.user.id, sessionId: session.id, proof: { code }, now }))).toMatchObject({
+      expect(
+        await refusal(checkIn({ userId: person.user.id, sessionId: session.id, proof: { code }, now })),
+      ).toMatchObject({
         status: 403,
         messageKey: "cohorts.checkIn.notEnrolled",
       });
     }
     expect(await recordsOf(session.id)).toHaveLength(0);
-    expect(await checkInPreview({ userId: stranger.user.id, sessionId: session.id, now })).toMatchObject({ enrolled: false, inWindow: true });
+    expect(await checkInPreview({ userId: stranger.user.id, sessionId: session.id, now })).toMatchObject({
+      enrolled: false,
+      inWindow: true,
+    });
   });
 
   it("a learner who signs in first checks in with the ticket made from the scan, within five minutes", async () => {
     const start = new Date(Date.now() + 2 * HOUR);
     const { session, trainer, ana, binh } = await sessionWithLearners(start);
     const scan = new Date(start.getTime() - 5 * MINUTE);
-    const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: scan });
+    const { code } = await currentCheckInCode({
+      actor: trainer.actor,
+      sessionId: session.id,
+      baseUrl: BASE,
+      now: scan,
+    });
     const ticket = await ticketForCode(session.id, code, scan);
     expect(ticket).toBeTruthy();
     // Two minutes of signing in later, the code itself has expired; the ticket has not.
     const back = new Date(scan.getTime() + 2 * MINUTE);
-    expect(await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code }, now: back }))).toMatchObject({ status: 400 });
-    await expect(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { ticket }, now: back })).resolves.toMatchObject({
+    expect(
+      await refusal(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { code }, now: back })),
+    ).toMatchObject({ status: 400 });
+    await expect(
+      checkIn({ userId: ana.user.id, sessionId: session.id, proof: { ticket }, now: back }),
+    ).resolves.toMatchObject({
       status: "present",
     });
     const stale = new Date(scan.getTime() + 6 * MINUTE);
-    expect(await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket }, now: stale }))).toMatchObject({
+    expect(
+      await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket }, now: stale })),
+    ).toMatchObject({
       status: 400,
       messageKey: "cohorts.checkIn.ticketExpired",
     });
@@ -148,17 +207,28 @@ describe("QR check-in", () => {
     const start = new Date(Date.now() + 2 * HOUR);
     const { session, trainer, ana, binh } = await sessionWithLearners(start);
     const scan = new Date(start.getTime() - 5 * MINUTE);
-    const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now: scan });
+    const { code } = await currentCheckInCode({
+      actor: trainer.actor,
+      sessionId: session.id,
+      baseUrl: BASE,
+      now: scan,
+    });
     const ticket = await ticketForCode(session.id, code, scan);
     const back = new Date(scan.getTime() + MINUTE);
-    await expect(checkIn({ userId: ana.user.id, sessionId: session.id, proof: { ticket }, now: back })).resolves.toMatchObject({ status: "present" });
+    await expect(
+      checkIn({ userId: ana.user.id, sessionId: session.id, proof: { ticket }, now: back }),
+    ).resolves.toMatchObject({ status: "present" });
     // Ana passes the link on to Binh, who is not in the room.
-    expect(await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket }, now: back }))).toMatchObject({
+    expect(
+      await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket }, now: back })),
+    ).toMatchObject({
       status: 409,
       messageKey: "cohorts.checkIn.ticketUsedByAnother",
     });
     // Adding a stale code does not get round it.
-    expect(await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket, code }, now: back }))).toMatchObject({
+    expect(
+      await refusal(checkIn({ userId: binh.user.id, sessionId: session.id, proof: { ticket, code }, now: back })),
+    ).toMatchObject({
       status: 409,
     });
     const records = await recordsOf(session.id);
@@ -171,12 +241,17 @@ describe("QR check-in", () => {
     const now = new Date(start.getTime() - MINUTE);
     const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now });
     const attempts = await Promise.allSettled(
-      [ana, binh, ana, binh, ana, binh].map((p) => checkIn({ userId: p.user.id, sessionId: session.id, proof: { code }, now })),
+      [ana, binh, ana, binh, ana, binh].map((p) =>
+        checkIn({ userId: p.user.id, sessionId: session.id, proof: { code }, now }),
+      ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(2);
     const records = await recordsOf(session.id);
     expect(records).toHaveLength(2);
-    const events = await db.select().from(attendanceEvents).where(and(eq(attendanceEvents.sessionId, session.id)));
+    const events = await db
+      .select()
+      .from(attendanceEvents)
+      .where(and(eq(attendanceEvents.sessionId, session.id)));
     expect(events).toHaveLength(2);
   });
 
@@ -187,10 +262,18 @@ describe("QR check-in", () => {
     const auditor = await createPerson(["auditor"]);
     const staff = await createPerson(["staff"]);
     for (const actor of [ana.actor, otherTrainer.actor, auditor.actor]) {
-      expect(await refusal(currentCheckInCode({ actor, sessionId: session.id, baseUrl: BASE }))).toMatchObject({ status: 403 });
+      expect(await refusal(currentCheckInCode({ actor, sessionId: session.id, baseUrl: BASE }))).toMatchObject({
+        status: 403,
+      });
     }
-    await expect(currentCheckInCode({ actor: staff.actor, sessionId: session.id, baseUrl: BASE })).resolves.toHaveProperty("code");
-    expect(await refusal(currentCheckInCode({ actor: actorOf(staff.user, ["staff"]), sessionId: "not-a-session", baseUrl: BASE }))).toMatchObject({
+    await expect(
+      currentCheckInCode({ actor: staff.actor, sessionId: session.id, baseUrl: BASE }),
+    ).resolves.toHaveProperty("code");
+    expect(
+      await refusal(
+        currentCheckInCode({ actor: actorOf(staff.user, ["staff"]), sessionId: "not-a-session", baseUrl: BASE }),
+      ),
+    ).toMatchObject({
       status: 404,
     });
   });

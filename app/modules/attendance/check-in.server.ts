@@ -27,12 +27,18 @@ import { arrivalStatus, checkInWindow, isInCheckInWindow } from "./rules";
 /** The session's secret, made the first time anyone asks (two servers asking at once agree on one). */
 export async function sessionSecret(sessionId: string): Promise<string> {
   await db.insert(cohortSessionSecrets).values({ sessionId, secret: newSessionSecret() }).onConflictDoNothing();
-  const [row] = await db.select({ secret: cohortSessionSecrets.secret }).from(cohortSessionSecrets).where(eq(cohortSessionSecrets.sessionId, sessionId));
+  const [row] = await db
+    .select({ secret: cohortSessionSecrets.secret })
+    .from(cohortSessionSecrets)
+    .where(eq(cohortSessionSecrets.sessionId, sessionId));
   return row.secret;
 }
 
 async function existingSecret(sessionId: string): Promise<string | null> {
-  const [row] = await db.select({ secret: cohortSessionSecrets.secret }).from(cohortSessionSecrets).where(eq(cohortSessionSecrets.sessionId, sessionId));
+  const [row] = await db
+    .select({ secret: cohortSessionSecrets.secret })
+    .from(cohortSessionSecrets)
+    .where(eq(cohortSessionSecrets.sessionId, sessionId));
   return row?.secret ?? null;
 }
 
@@ -96,27 +102,46 @@ export async function isProofValid(sessionId: string, proof: CheckInProof, now =
  * Checks the person in: a valid code (this 30-second step or the one before) or ticket, inside the session's
  * check-in window, with a confirmed place in the cohort, and only once. Each refusal has its own message.
  */
-export async function checkIn(input: { userId: string; sessionId: string; proof: CheckInProof; now?: Date; ipAddress?: string | null }) {
+export async function checkIn(input: {
+  userId: string;
+  sessionId: string;
+  proof: CheckInProof;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const now = input.now ?? new Date();
   const { session, cohort } = await loadSessionWithCohort(input.sessionId);
   if (!(await proofIsValid(session.id, input.proof, now))) {
     throw new AppError(400, input.proof.ticket ? "cohorts.checkIn.ticketExpired" : "cohorts.checkIn.codeExpired");
   }
   const window = checkInWindow(session);
-  if (now < window.opensAt) throw new AppError(409, "cohorts.checkIn.tooEarly", { params: { opensAt: window.opensAt.toISOString() } });
+  if (now < window.opensAt)
+    throw new AppError(409, "cohorts.checkIn.tooEarly", { params: { opensAt: window.opensAt.toISOString() } });
   if (now >= window.closesAt) throw new AppError(409, "cohorts.checkIn.closed");
   const status = arrivalStatus(session, now);
   return db.transaction(async (tx) => {
     const [enrollment] = await tx
       .select({ id: enrollments.id })
       .from(enrollments)
-      .where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.userId, input.userId), eq(enrollments.status, "confirmed")));
+      .where(
+        and(
+          eq(enrollments.cohortId, cohort.id),
+          eq(enrollments.userId, input.userId),
+          eq(enrollments.status, "confirmed"),
+        ),
+      );
     if (!enrollment) throw new AppError(403, "cohorts.checkIn.notEnrolled");
     if (input.proof.ticket) {
       // A ticket is bound to the first person who uses it: passed on to a friend, it checks nobody else in.
       const ticketHash = createHash("sha256").update(input.proof.ticket).digest("hex");
-      await tx.insert(checkInTicketUses).values({ ticketHash, sessionId: session.id, userId: input.userId }).onConflictDoNothing();
-      const [use] = await tx.select({ userId: checkInTicketUses.userId }).from(checkInTicketUses).where(eq(checkInTicketUses.ticketHash, ticketHash));
+      await tx
+        .insert(checkInTicketUses)
+        .values({ ticketHash, sessionId: session.id, userId: input.userId })
+        .onConflictDoNothing();
+      const [use] = await tx
+        .select({ userId: checkInTicketUses.userId })
+        .from(checkInTicketUses)
+        .where(eq(checkInTicketUses.ticketHash, ticketHash));
       if (use.userId !== input.userId) throw new AppError(409, "cohorts.checkIn.ticketUsedByAnother");
     }
     const [already] = await tx

@@ -1,5 +1,14 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { attendance, cohorts, cohortSessions, completionRecords, courses, enrollments, quizAttempts, quizzes } from "#db/schema";
+import {
+  attendance,
+  cohorts,
+  cohortSessions,
+  completionRecords,
+  courses,
+  enrollments,
+  quizAttempts,
+  quizzes,
+} from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { conflict, forbidden, notFound } from "~/lib/errors";
 import { isUuid } from "~/lib/ids";
@@ -38,7 +47,12 @@ export type CompletionFigures = {
 /** The figures for every person who held a place to the end (or withdrew after the start). */
 export async function completionFigures(cohortId: string, q: Queryable = db): Promise<CompletionFigures[]> {
   const [cohort] = await q
-    .select({ id: cohorts.id, courseId: cohorts.courseId, min: courses.minAttendanceShare, quizzesToPass: courses.quizzesToPass })
+    .select({
+      id: cohorts.id,
+      courseId: cohorts.courseId,
+      min: courses.minAttendanceShare,
+      quizzesToPass: courses.quizzesToPass,
+    })
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .where(eq(cohorts.id, cohortId));
@@ -118,7 +132,12 @@ export async function completionFigures(cohortId: string, q: Queryable = db): Pr
  * Decides and records completion for the whole cohort (staff or org admins, once every session has ended).
  * Deciding again (after a correction) keeps the earlier records, no longer current.
  */
-export async function decideCompletion(input: { actor: Actor; cohortId: string; now?: Date; ipAddress?: string | null }) {
+export async function decideCompletion(input: {
+  actor: Actor;
+  cohortId: string;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const now = input.now ?? new Date();
   if (!isUuid(input.cohortId)) throw notFound();
   const decided = await db.transaction(async (tx) => {
@@ -155,7 +174,10 @@ export async function decideCompletion(input: { actor: Actor; cohortId: string; 
         decidedBy: input.actor.id,
         decidedAt: now,
       });
-      const [enrollment] = await tx.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.id, f.enrollmentId));
+      const [enrollment] = await tx
+        .select({ status: enrollments.status })
+        .from(enrollments)
+        .where(eq(enrollments.id, f.enrollmentId));
       const next = f.completed ? "completed" : "not_completed";
       if (enrollment.status !== "withdrawn" && enrollment.status !== next) {
         await tx.update(enrollments).set({ status: next }).where(eq(enrollments.id, f.enrollmentId));
@@ -169,14 +191,20 @@ export async function decideCompletion(input: { actor: Actor; cohortId: string; 
         });
       }
     }
-    await tx.update(cohorts).set({ completionDecidedAt: now, completionDecidedBy: input.actor.id }).where(eq(cohorts.id, cohort.id));
+    await tx
+      .update(cohorts)
+      .set({ completionDecidedAt: now, completionDecidedBy: input.actor.id })
+      .where(eq(cohorts.id, cohort.id));
     await recordAudit(tx, {
       actorId: input.actor.id,
       ipAddress: input.ipAddress,
       action: "cohort.completion_decided",
       entityType: "cohort",
       entityId: cohort.id,
-      after: { completed: figures.filter((f) => f.completed).length, notCompleted: figures.filter((f) => !f.completed).length },
+      after: {
+        completed: figures.filter((f) => f.completed).length,
+        notCompleted: figures.filter((f) => !f.completed).length,
+      },
     });
     return figures;
   });

@@ -38,11 +38,19 @@ export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Da
       enrollmentId: attendance.enrollmentId,
       attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
       recorded: sql<number>`count(*)::int`.as("recorded"),
-      recordedEarly: sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`.as("recorded_early"),
+      recordedEarly:
+        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`.as(
+          "recorded_early",
+        ),
     })
     .from(cohortSessions)
     .innerJoin(attendance, eq(attendance.sessionId, cohortSessions.id))
-    .where(and(eq(cohortSessions.cohortId, cohortId), enrollmentIds ? inArray(attendance.enrollmentId, enrollmentIds) : undefined))
+    .where(
+      and(
+        eq(cohortSessions.cohortId, cohortId),
+        enrollmentIds ? inArray(attendance.enrollmentId, enrollmentIds) : undefined,
+      ),
+    )
     .groupBy(attendance.enrollmentId)
     .as("counts");
 }
@@ -97,7 +105,12 @@ export async function enrollmentAttendanceProgress(cohortId: string, enrollmentI
 /** One enrolment's attendance value per session (for the learner's own page). */
 export async function attendanceOfEnrollment(enrollmentId: string, q: Queryable = db) {
   return q
-    .select({ sessionId: attendance.sessionId, status: attendance.status, note: attendance.note, method: attendance.method })
+    .select({
+      sessionId: attendance.sessionId,
+      status: attendance.status,
+      note: attendance.note,
+      method: attendance.method,
+    })
     .from(attendance)
     .where(eq(attendance.enrollmentId, enrollmentId));
 }

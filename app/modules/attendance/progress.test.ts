@@ -27,6 +27,8 @@ describe("attendance standing", () => {
   });
 
   it("a cohort without sessions has no standing yet", () => {
-    expect(attendanceProgress({ totalSessions: 0, heldSessions: 0, attended: 0, open: 0, minShare: 0.8 }).standing).toBe("no_sessions");
+    expect(
+      attendanceProgress({ totalSessions: 0, heldSessions: 0, attended: 0, open: 0, minShare: 0.8 }).standing,
+    ).toBe("no_sessions");
   });
 });

@@ -6,7 +6,15 @@ import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { enrollmentHistory } from "~/modules/enrollment/history.server";
-import { actorOf, addCohortTrainer, createCourse, createPerson, createQuiz, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";
+import {
+  actorOf,
+  addCohortTrainer,
+  createCourse,
+  createPerson,
+  createQuiz,
+  createTestCohort,
+  DAY,
+} from "../../../tests/fixtures/cohorts";
 import { addMember, createUser } from "../../../tests/fixtures/factories";
 import { completionFigures, currentCompletion, decideCompletion } from "./completion.server";
 import { enrollmentAttendanceProgress } from "./progress.server";
@@ -48,9 +56,24 @@ describe("roll call", () => {
   it("records each value with its history; after the session a change needs a reason", async () => {
     const { sessions, trainer, places, now } = await runningCohort();
     const past = sessions[0];
-    await recordAttendance({ actor: trainer.actor, sessionId: past.id, enrollmentId: places[0], status: "absent", now });
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: past.id,
+      enrollmentId: places[0],
+      status: "absent",
+      now,
+    });
     // The session has ended: changing the record without a reason is refused and changes nothing.
-    const refused = await refusal(recordAttendance({ actor: trainer.actor, sessionId: past.id, enrollmentId: places[0], status: "excused", note: "Ốm, có giấy", now }));
+    const refused = await refusal(
+      recordAttendance({
+        actor: trainer.actor,
+        sessionId: past.id,
+        enrollmentId: places[0],
+        status: "excused",
+        note: "Ốm, có giấy",
+        now,
+      }),
+    );
     expect(refused).toMatchObject({ status: 400, messageKey: "cohorts.attendance.reasonRequired", field: "reason" });
     const [unchanged] = await db.select().from(attendance).where(eq(attendance.enrollmentId, places[0]));
     expect(unchanged.status).toBe("absent");
@@ -64,14 +87,25 @@ describe("roll call", () => {
       reason: "Học viên nộp giấy xin phép sau buổi học",
       now,
     });
-    const history = await db.select().from(attendanceEvents).where(eq(attendanceEvents.enrollmentId, places[0])).orderBy(asc(attendanceEvents.id));
+    const history = await db
+      .select()
+      .from(attendanceEvents)
+      .where(eq(attendanceEvents.enrollmentId, places[0]))
+      .orderBy(asc(attendanceEvents.id));
     expect(history.map((h) => [h.oldStatus, h.newStatus, h.newNote, h.reason, h.actorId])).toEqual([
       [null, "absent", null, null, trainer.user.id],
       ["absent", "excused", "Ốm, có giấy", "Học viên nộp giấy xin phép sau buổi học", trainer.user.id],
     ]);
     // The same value again is no change and writes no history.
     expect(
-      await recordAttendance({ actor: trainer.actor, sessionId: past.id, enrollmentId: places[0], status: "excused", note: "Ốm, có giấy", now }),
+      await recordAttendance({
+        actor: trainer.actor,
+        sessionId: past.id,
+        enrollmentId: places[0],
+        status: "excused",
+        note: "Ốm, có giấy",
+        now,
+      }),
     ).toEqual({ changed: false });
     // The history cannot be rewritten.
     let code: string | undefined;
@@ -86,27 +120,68 @@ describe("roll call", () => {
   it("during the session a change needs no reason; an excused absence needs a note; a session far ahead cannot be marked present", async () => {
     const { sessions, trainer, places, now } = await runningCohort();
     const current = sessions[2];
-    await recordAttendance({ actor: trainer.actor, sessionId: current.id, enrollmentId: places[1], status: "absent", now });
-    await expect(recordAttendance({ actor: trainer.actor, sessionId: current.id, enrollmentId: places[1], status: "late", now })).resolves.toEqual({
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: current.id,
+      enrollmentId: places[1],
+      status: "absent",
+      now,
+    });
+    await expect(
+      recordAttendance({ actor: trainer.actor, sessionId: current.id, enrollmentId: places[1], status: "late", now }),
+    ).resolves.toEqual({
       changed: true,
     });
-    expect(await refusal(recordAttendance({ actor: trainer.actor, sessionId: current.id, enrollmentId: places[2], status: "excused", now }))).toMatchObject({
+    expect(
+      await refusal(
+        recordAttendance({
+          actor: trainer.actor,
+          sessionId: current.id,
+          enrollmentId: places[2],
+          status: "excused",
+          now,
+        }),
+      ),
+    ).toMatchObject({
       status: 400,
       field: "note",
     });
     const ahead = sessions[3];
-    expect(await refusal(recordAttendance({ actor: trainer.actor, sessionId: ahead.id, enrollmentId: places[2], status: "present", now }))).toMatchObject({
+    expect(
+      await refusal(
+        recordAttendance({
+          actor: trainer.actor,
+          sessionId: ahead.id,
+          enrollmentId: places[2],
+          status: "present",
+          now,
+        }),
+      ),
+    ).toMatchObject({
       messageKey: "cohorts.attendance.notYet",
     });
     await expect(
-      recordAttendance({ actor: trainer.actor, sessionId: ahead.id, enrollmentId: places[2], status: "excused", note: "Đi công tác", now }),
+      recordAttendance({
+        actor: trainer.actor,
+        sessionId: ahead.id,
+        enrollmentId: places[2],
+        status: "excused",
+        note: "Đi công tác",
+        now,
+      }),
     ).resolves.toEqual({ changed: true });
   });
 
   it("marks everyone unmarked in bulk, never touching a value already there", async () => {
     const { sessions, trainer, places, now } = await runningCohort();
     const past = sessions[1];
-    await recordAttendance({ actor: trainer.actor, sessionId: past.id, enrollmentId: places[0], status: "present", now });
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: past.id,
+      enrollmentId: places[0],
+      status: "present",
+      now,
+    });
     expect(await markAllUnmarked({ actor: trainer.actor, sessionId: past.id, status: "absent", now })).toBe(2);
     expect(await markAllUnmarked({ actor: trainer.actor, sessionId: past.id, status: "present", now })).toBe(0);
     const rows = await db.select().from(attendance).where(eq(attendance.sessionId, past.id));
@@ -130,18 +205,34 @@ describe("roll call", () => {
     const orgAdmin = await createUser({ roles: ["learner"] });
     await addMember(orgAdmin.id, cohort.organisationId, "admin");
     for (const actor of [otherTrainer.actor, auditor.actor, people[0].actor]) {
-      expect(await refusal(recordAttendance({ actor, sessionId: session.id, enrollmentId: places[0], status: "present", now }))).toMatchObject({
+      expect(
+        await refusal(
+          recordAttendance({ actor, sessionId: session.id, enrollmentId: places[0], status: "present", now }),
+        ),
+      ).toMatchObject({
         status: 403,
       });
-      expect(await refusal(markAllUnmarked({ actor, sessionId: session.id, status: "present", now }))).toMatchObject({ status: 403 });
+      expect(await refusal(markAllUnmarked({ actor, sessionId: session.id, status: "present", now }))).toMatchObject({
+        status: 403,
+      });
     }
-    await expect(recordAttendance({ actor: staff.actor, sessionId: session.id, enrollmentId: places[0], status: "present", now })).resolves.toBeDefined();
     await expect(
-      recordAttendance({ actor: actorOf(orgAdmin, ["learner"], [cohort.organisationId]), sessionId: session.id, enrollmentId: places[1], status: "present", now }),
+      recordAttendance({ actor: staff.actor, sessionId: session.id, enrollmentId: places[0], status: "present", now }),
+    ).resolves.toBeDefined();
+    await expect(
+      recordAttendance({
+        actor: actorOf(orgAdmin, ["learner"], [cohort.organisationId]),
+        sessionId: session.id,
+        enrollmentId: places[1],
+        status: "present",
+        now,
+      }),
     ).resolves.toBeDefined();
     const readOnly = await getRollCall({ actor: auditor.actor, sessionId: session.id, now });
     expect(readOnly.canMark).toBe(false);
-    expect(await refusal(getRollCall({ actor: otherTrainer.actor, sessionId: session.id, now }))).toMatchObject({ status: 403 });
+    expect(await refusal(getRollCall({ actor: otherTrainer.actor, sessionId: session.id, now }))).toMatchObject({
+      status: 403,
+    });
     expect(await db.select().from(attendance).where(eq(attendance.sessionId, session.id))).toHaveLength(2);
   });
 
@@ -149,12 +240,43 @@ describe("roll call", () => {
     const { cohort, sessions, trainer, places, now } = await runningCohort();
     const me = places[0];
     // 5 sessions at 80%: 4 needed.
-    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({ needed: 4, attended: 0, slack: 1, standing: "on_track" });
-    await recordAttendance({ actor: trainer.actor, sessionId: sessions[0].id, enrollmentId: me, status: "present", now });
-    await recordAttendance({ actor: trainer.actor, sessionId: sessions[1].id, enrollmentId: me, status: "absent", now });
-    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({ attended: 1, heldSessions: 3, slack: 0, standing: "at_risk" });
-    await recordAttendance({ actor: trainer.actor, sessionId: sessions[2].id, enrollmentId: me, status: "absent", now });
-    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({ slack: -1, standing: "cannot_complete" });
+    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({
+      needed: 4,
+      attended: 0,
+      slack: 1,
+      standing: "on_track",
+    });
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: sessions[0].id,
+      enrollmentId: me,
+      status: "present",
+      now,
+    });
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: sessions[1].id,
+      enrollmentId: me,
+      status: "absent",
+      now,
+    });
+    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({
+      attended: 1,
+      heldSessions: 3,
+      slack: 0,
+      standing: "at_risk",
+    });
+    await recordAttendance({
+      actor: trainer.actor,
+      sessionId: sessions[2].id,
+      enrollmentId: me,
+      status: "absent",
+      now,
+    });
+    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({
+      slack: -1,
+      standing: "cannot_complete",
+    });
     // Corrected with a reason (the learner was there): back to at risk.
     await recordAttendance({
       actor: trainer.actor,
@@ -164,7 +286,11 @@ describe("roll call", () => {
       reason: "Điểm danh nhầm; học viên đến muộn 20 phút",
       now,
     });
-    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({ attended: 2, slack: 0, standing: "at_risk" });
+    expect(await enrollmentAttendanceProgress(cohort.id, me, now)).toMatchObject({
+      attended: 2,
+      slack: 0,
+      standing: "at_risk",
+    });
   });
 });
 
@@ -182,9 +308,20 @@ describe("completion", () => {
       enrollmentOpensAt: new Date(enrolledAt.getTime() - DAY),
     });
     const staff = await createPerson(["staff"]);
-    const [good, lowAttendance, noQuiz, leaver] = await Promise.all([createPerson(), createPerson(), createPerson(), createPerson()]);
-    const place = async (p: { actor: typeof staff.actor }) => (await enrol({ actor: p.actor, cohortId: cohort.id, now: enrolledAt })).enrollmentId;
-    const ids = { good: await place(good), low: await place(lowAttendance), noQuiz: await place(noQuiz), leaver: await place(leaver) };
+    const [good, lowAttendance, noQuiz, leaver] = await Promise.all([
+      createPerson(),
+      createPerson(),
+      createPerson(),
+      createPerson(),
+    ]);
+    const place = async (p: { actor: typeof staff.actor }) =>
+      (await enrol({ actor: p.actor, cohortId: cohort.id, now: enrolledAt })).enrollmentId;
+    const ids = {
+      good: await place(good),
+      low: await place(lowAttendance),
+      noQuiz: await place(noQuiz),
+      leaver: await place(leaver),
+    };
     const marks: Record<string, ("present" | "late" | "absent")[]> = {
       [ids.good]: ["present", "present", "late", "absent"],
       [ids.low]: ["present", "absent", "absent", "present"],
@@ -196,19 +333,64 @@ describe("completion", () => {
         await recordAttendance({ actor: staff.actor, sessionId: sessions[i].id, enrollmentId, status, now });
       }
     }
-    await db.update(enrollments).set({ status: "withdrawn", withdrawnAfterStart: true }).where(eq(enrollments.id, ids.leaver));
+    await db
+      .update(enrollments)
+      .set({ status: "withdrawn", withdrawnAfterStart: true })
+      .where(eq(enrollments.id, ids.leaver));
     for (const user of [good.user, lowAttendance.user]) {
-      await db.insert(quizAttempts).values([quizA, quizB].map((q) => ({ quizId: q.id, userId: user.id, attemptNumber: 1, responses: {}, results: [], score: 8, maxScore: 10, percent: 80, passed: true })));
+      await db.insert(quizAttempts).values(
+        [quizA, quizB].map((q) => ({
+          quizId: q.id,
+          userId: user.id,
+          attemptNumber: 1,
+          responses: {},
+          results: [],
+          score: 8,
+          maxScore: 10,
+          percent: 80,
+          passed: true,
+        })),
+      );
     }
-    await db.insert(quizAttempts).values({ quizId: quizA.id, userId: noQuiz.user.id, attemptNumber: 1, responses: {}, results: [], score: 9, maxScore: 10, percent: 90, passed: true });
-    await db.insert(quizAttempts).values({ quizId: quizB.id, userId: noQuiz.user.id, attemptNumber: 1, responses: {}, results: [], score: 3, maxScore: 10, percent: 30, passed: false });
+    await db.insert(quizAttempts).values({
+      quizId: quizA.id,
+      userId: noQuiz.user.id,
+      attemptNumber: 1,
+      responses: {},
+      results: [],
+      score: 9,
+      maxScore: 10,
+      percent: 90,
+      passed: true,
+    });
+    await db.insert(quizAttempts).values({
+      quizId: quizB.id,
+      userId: noQuiz.user.id,
+      attemptNumber: 1,
+      responses: {},
+      results: [],
+      score: 3,
+      maxScore: 10,
+      percent: 30,
+      passed: false,
+    });
 
     const figures = await decideCompletion({ actor: staff.actor, cohortId: cohort.id, now });
     const by = Object.fromEntries(figures.map((f) => [f.enrollmentId, f]));
-    expect(by[ids.good]).toMatchObject({ completed: true, sessionsAttended: 3, sessionsTotal: 4, sessionsNeeded: 3, attendanceShare: 0.75, reasons: [] });
+    expect(by[ids.good]).toMatchObject({
+      completed: true,
+      sessionsAttended: 3,
+      sessionsTotal: 4,
+      sessionsNeeded: 3,
+      attendanceShare: 0.75,
+      reasons: [],
+    });
     expect(by[ids.low]).toMatchObject({ completed: false, sessionsAttended: 2, reasons: ["attendance_below_minimum"] });
     expect(by[ids.noQuiz]).toMatchObject({ completed: false, quizzesPassed: ["quiz-a"], reasons: ["quiz_not_passed"] });
-    expect(by[ids.leaver]).toMatchObject({ completed: false, reasons: expect.arrayContaining(["withdrawn", "attendance_below_minimum"]) });
+    expect(by[ids.leaver]).toMatchObject({
+      completed: false,
+      reasons: expect.arrayContaining(["withdrawn", "attendance_below_minimum"]),
+    });
 
     const record = await currentCompletion(ids.good);
     expect(record).toMatchObject({
@@ -221,19 +403,37 @@ describe("completion", () => {
       quizzesPassed: ["quiz-a", "quiz-b"],
       decidedBy: staff.user.id,
     });
-    const statuses = await db.select({ id: enrollments.id, status: enrollments.status }).from(enrollments).where(eq(enrollments.cohortId, cohort.id));
+    const statuses = await db
+      .select({ id: enrollments.id, status: enrollments.status })
+      .from(enrollments)
+      .where(eq(enrollments.cohortId, cohort.id));
     expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({
       [ids.good]: "completed",
       [ids.low]: "not_completed",
       [ids.noQuiz]: "not_completed",
       [ids.leaver]: "withdrawn",
     });
-    expect((await enrollmentHistory(ids.good)).at(-1)).toMatchObject({ fromStatus: "confirmed", toStatus: "completed", actorId: staff.user.id });
+    expect((await enrollmentHistory(ids.good)).at(-1)).toMatchObject({
+      fromStatus: "confirmed",
+      toStatus: "completed",
+      actorId: staff.user.id,
+    });
 
     // A correction and a second decision: the first record is kept, no longer current.
-    await recordAttendance({ actor: staff.actor, sessionId: sessions[1].id, enrollmentId: ids.low, status: "present", reason: "Sửa theo sổ ký tên", now });
+    await recordAttendance({
+      actor: staff.actor,
+      sessionId: sessions[1].id,
+      enrollmentId: ids.low,
+      status: "present",
+      reason: "Sửa theo sổ ký tên",
+      now,
+    });
     await decideCompletion({ actor: staff.actor, cohortId: cohort.id, now });
-    const records = await db.select().from(completionRecords).where(eq(completionRecords.enrollmentId, ids.low)).orderBy(asc(completionRecords.decidedAt));
+    const records = await db
+      .select()
+      .from(completionRecords)
+      .where(eq(completionRecords.enrollmentId, ids.low))
+      .orderBy(asc(completionRecords.decidedAt));
     expect(records.map((r) => [r.completed, r.current])).toEqual([
       [false, false],
       [true, true],
@@ -250,7 +450,11 @@ describe("completion", () => {
       status: 409,
       messageKey: "cohorts.completion.notEnded",
     });
-    expect(await refusal(decideCompletion({ actor: trainer.actor, cohortId: cohort.id, now: new Date(now.getTime() + 30 * DAY) }))).toMatchObject({
+    expect(
+      await refusal(
+        decideCompletion({ actor: trainer.actor, cohortId: cohort.id, now: new Date(now.getTime() + 30 * DAY) }),
+      ),
+    ).toMatchObject({
       status: 403,
     });
     expect(await db.select().from(completionRecords).where(eq(completionRecords.cohortId, cohort.id))).toHaveLength(0);
@@ -266,7 +470,10 @@ describe("the roll call of a big session", () => {
     const ids: string[] = [];
     for (let i = 1; i <= 60; i++) {
       const user = await createUser({ name: i === 60 ? "Võ Thị Ngọc Ánh" : `Học viên ${String(i).padStart(2, "0")}` });
-      const [row] = await db.insert(enrollments).values({ cohortId: cohort.id, userId: user.id, status: "confirmed", feeVnd: 0 }).returning();
+      const [row] = await db
+        .insert(enrollments)
+        .values({ cohortId: cohort.id, userId: user.id, status: "confirmed", feeVnd: 0 })
+        .returning();
       ids.push(row.id);
     }
     const sessionId = sessions[0].id;
@@ -279,7 +486,10 @@ describe("the roll call of a big session", () => {
     expect(first.people[0]).toMatchObject({ name: "Học viên 01", status: "present" });
     expect(first.people[0].progress).toMatchObject({ attended: 1, totalSessions: 1 });
     const third = await getRollCall({ actor: trainer.actor, sessionId, now, view: { page: 3 } });
-    expect(third.people.map((p) => p.name)).toEqual([...Array.from({ length: 9 }, (_, i) => `Học viên ${51 + i}`), "Võ Thị Ngọc Ánh"]);
+    expect(third.people.map((p) => p.name)).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => `Học viên ${51 + i}`),
+      "Võ Thị Ngọc Ánh",
+    ]);
     const found = await getRollCall({ actor: trainer.actor, sessionId, now, view: { q: "ngoc anh" } });
     expect(found.people.map((p) => p.name)).toEqual(["Võ Thị Ngọc Ánh"]);
     const open = await getRollCall({ actor: trainer.actor, sessionId, now, view: { show: "unmarked" } });

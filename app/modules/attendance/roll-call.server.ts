@@ -27,7 +27,12 @@ export async function loadSessionWithCohort(sessionId: string | undefined) {
     .select({
       session: cohortSessions,
       cohort: cohorts,
-      course: { id: courses.id, titleVi: courses.titleVi, titleEn: courses.titleEn, minAttendanceShare: courses.minAttendanceShare },
+      course: {
+        id: courses.id,
+        titleVi: courses.titleVi,
+        titleEn: courses.titleEn,
+        minAttendanceShare: courses.minAttendanceShare,
+      },
     })
     .from(cohortSessions)
     .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
@@ -63,7 +68,14 @@ export async function writeAttendance(
       entityType: "attendance",
       entityId: attendanceId,
       before,
-      after: { sessionId: args.sessionId, enrollmentId: args.enrollmentId, status: args.status, note: args.note, method: args.method, reason: args.reason },
+      after: {
+        sessionId: args.sessionId,
+        enrollmentId: args.enrollmentId,
+        status: args.status,
+        note: args.note,
+        method: args.method,
+        reason: args.reason,
+      },
     });
   const [inserted] = await tx
     .insert(attendance)
@@ -100,10 +112,17 @@ export async function writeAttendance(
     .where(and(eq(attendance.sessionId, args.sessionId), eq(attendance.enrollmentId, args.enrollmentId)))
     .for("update");
   if (existing.status === args.status && (existing.note ?? null) === args.note) return false;
-  if (args.reasonRequiredForChange && !args.reason) throw badRequest("cohorts.attendance.reasonRequired", { field: "reason" });
+  if (args.reasonRequiredForChange && !args.reason)
+    throw badRequest("cohorts.attendance.reasonRequired", { field: "reason" });
   await tx
     .update(attendance)
-    .set({ status: args.status, note: args.note, method: args.method, recordedBy: args.actorId, recordedAt: new Date() })
+    .set({
+      status: args.status,
+      note: args.note,
+      method: args.method,
+      recordedBy: args.actorId,
+      recordedAt: new Date(),
+    })
     .where(eq(attendance.id, existing.id));
   await tx.insert(attendanceEvents).values({
     attendanceId: existing.id,
@@ -176,7 +195,13 @@ export async function recordAttendance(input: {
 }
 
 /** Marks every participant who has no record yet (never touches an existing one). */
-export async function markAllUnmarked(input: { actor: Actor; sessionId: string; status: "present" | "absent"; now?: Date; ipAddress?: string | null }) {
+export async function markAllUnmarked(input: {
+  actor: Actor;
+  sessionId: string;
+  status: "present" | "absent";
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const now = input.now ?? new Date();
   const { session, cohort } = await assertMayMark(input.actor, input.sessionId);
   assertMarkable(session, input.status, now);
@@ -185,7 +210,13 @@ export async function markAllUnmarked(input: { actor: Actor; sessionId: string; 
       .select({ id: enrollments.id })
       .from(enrollments)
       .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, session.id)))
-      .where(and(eq(enrollments.cohortId, cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES]), isNull(attendance.id)));
+      .where(
+        and(
+          eq(enrollments.cohortId, cohort.id),
+          inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
+          isNull(attendance.id),
+        ),
+      );
     let marked = 0;
     for (const row of unmarked) {
       const wrote = await writeAttendance(tx, {
@@ -196,7 +227,7 @@ export async function markAllUnmarked(input: { actor: Actor; sessionId: string; 
         reason: null,
         method: "roll_call",
         actorId: input.actor.id,
-      ipAddress: input.ipAddress,
+        ipAddress: input.ipAddress,
         reasonRequiredForChange: true,
         onlyIfNew: true,
       });
@@ -226,7 +257,10 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
   const page = Math.max(1, Math.floor(view.page ?? 1) || 1);
   const row = await loadSessionWithCohort(input.sessionId);
   if (!(await canViewAttendance(input.actor, row.cohort))) throw forbidden();
-  const participant = and(eq(enrollments.cohortId, row.cohort.id), inArray(enrollments.status, [...PARTICIPANT_STATUSES]));
+  const participant = and(
+    eq(enrollments.cohortId, row.cohort.id),
+    inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
+  );
   const matching: (SQL | undefined)[] = [participant];
   for (const word of searchWords(view.q)) {
     const pattern = `%${word}%`;
@@ -285,14 +319,22 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .where(eq(cohortSessions.cohortId, row.cohort.id))
       .orderBy(asc(cohortSessions.startsAt)),
   ]);
-  const progress = await cohortAttendanceProgress(row.cohort.id, { now, enrollmentIds: people.map((p) => p.enrollmentId) });
+  const progress = await cohortAttendanceProgress(row.cohort.id, {
+    now,
+    enrollmentIds: people.map((p) => p.enrollmentId),
+  });
   const index = sessions.findIndex((s) => s.id === row.session.id);
   return {
     ...row,
     canMark,
     ended: now >= row.session.endsAt,
     window: checkInWindow(row.session),
-    position: { number: index + 1, of: sessions.length, previousId: sessions[index - 1]?.id ?? null, nextId: sessions[index + 1]?.id ?? null },
+    position: {
+      number: index + 1,
+      of: sessions.length,
+      previousId: sessions[index - 1]?.id ?? null,
+      nextId: sessions[index + 1]?.id ?? null,
+    },
     page,
     pageSize: ROLL_CALL_PAGE_SIZE,
     total: people[0]?.total ?? 0,

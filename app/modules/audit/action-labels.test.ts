@@ -31,11 +31,18 @@ function recordedActions(): Set<string> {
       const action = /\baction\s*(?::\s*([^\n]+)|,)/.exec(body);
       expect(action, `recordAudit without an action written out in ${file}`).not.toBeNull();
       // `action,` takes the code from a list of pairs written just above the call.
-      const expression = action![1] ?? [...text.slice(Math.max(0, call.index - 600), call.index).matchAll(/\["([a-z_]+\.[a-z_-]+)"/g)].map((m) => `"${m[1]}"`).join(" ");
+      const expression =
+        action![1] ??
+        [...text.slice(Math.max(0, call.index - 600), call.index).matchAll(/\["([a-z_]+\.[a-z_-]+)"/g)]
+          .map((m) => `"${m[1]}"`)
+          .join(" ");
       // Codes are "<record>.<what happened>"; other strings on the line (a ternary's test, the next property) are not.
       const literals = [...expression.matchAll(/"([a-z_]+\.[a-z_-]+)"/g)].map((m) => m[1]);
       const templates = [...expression.matchAll(/`([a-z_]+)\.\$\{[^}]+\}`/g)].map((m) => m[1]);
-      expect(literals.length + templates.length, `cannot read the action code in ${file}: ${expression}`).toBeGreaterThan(0);
+      expect(
+        literals.length + templates.length,
+        `cannot read the action code in ${file}: ${expression}`,
+      ).toBeGreaterThan(0);
       for (const code of literals) codes.add(code);
       for (const prefix of templates) {
         expect(TEMPLATES[prefix], `unknown action template ${prefix}.\${…} in ${file}`).toBeDefined();
@@ -47,7 +54,12 @@ function recordedActions(): Set<string> {
 }
 
 function lookup(messages: Record<string, unknown>, code: string): unknown {
-  return code.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), messages.actions);
+  return code
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      messages.actions,
+    );
 }
 
 describe("audit action labels", () => {

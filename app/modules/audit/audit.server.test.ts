@@ -8,8 +8,21 @@ describe("audit log", () => {
   it("chains entries: each links to the previous hash and the check passes", async () => {
     const actor = await createUser({ roles: ["staff"] });
     await db.transaction(async (tx) => {
-      await recordAudit(tx, { actorId: actor.id, action: "role.granted", entityType: "user", entityId: actor.id, before: { roles: [] }, after: { roles: ["staff"] } });
-      await recordAudit(tx, { actorId: actor.id, action: "organisation.updated", entityType: "organisation", entityId: "x", after: { name: "Đại học Hải Phòng" } });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "role.granted",
+        entityType: "user",
+        entityId: actor.id,
+        before: { roles: [] },
+        after: { roles: ["staff"] },
+      });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "organisation.updated",
+        entityType: "organisation",
+        entityId: "x",
+        after: { name: "Đại học Hải Phòng" },
+      });
     });
     const { rows } = await listAuditEntries({ actorId: actor.id });
     expect(rows).toHaveLength(2);
@@ -33,7 +46,12 @@ describe("audit log", () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         db.transaction(async (tx) => {
-          await recordAudit(tx, { actorId: actor.id, action: "test.concurrent", entityType: "test", entityId: String(i) });
+          await recordAudit(tx, {
+            actorId: actor.id,
+            action: "test.concurrent",
+            entityType: "test",
+            entityId: String(i),
+          });
         }),
       ),
     );
@@ -42,7 +60,14 @@ describe("audit log", () => {
 
   it("points at the first altered row when someone edits the table behind the triggers", async () => {
     const actor = await createUser();
-    for (let i = 0; i < 3; i++) await recordAudit(db, { actorId: actor.id, action: "test.tamper", entityType: "test", entityId: String(i), after: { amount: 1000 * i } });
+    for (let i = 0; i < 3; i++)
+      await recordAudit(db, {
+        actorId: actor.id,
+        action: "test.tamper",
+        entityType: "test",
+        entityId: String(i),
+        after: { amount: 1000 * i },
+      });
     const { rows } = await listAuditEntries({ actorId: actor.id });
     const target = rows[1]; // the middle one
     // A superuser bypassing the append-only trigger, as an attacker with database access would.
@@ -57,7 +82,9 @@ describe("audit log", () => {
     // Repair for the other tests sharing this database: put the value back.
     await db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
-      await tx.execute(sql`update audit_log set after = ${JSON.stringify(target.after)}::jsonb where id = ${target.id}`);
+      await tx.execute(
+        sql`update audit_log set after = ${JSON.stringify(target.after)}::jsonb where id = ${target.id}`,
+      );
       await tx.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
     });
     expect(await verifyAuditChain()).toMatchObject({ ok: true });

@@ -29,7 +29,8 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
   });
 }
 
-export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: "hash" | "link" };
+export type ChainCheck =
+  { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: "hash" | "link" };
 
 /**
  * Recomputes every entry's hash in chain (commit) order and checks each links to the one before. Reads in batches, so it
@@ -40,7 +41,13 @@ export async function verifyAuditChain(batchSize = 5_000): Promise<ChainCheck> {
   let previousHash: string | null = null;
   let entries = 0;
   for (;;) {
-    const result = await db.execute<{ id: string; seq: string; prev_hash: string | null; hash: string; expected: string }>(sql`
+    const result = await db.execute<{
+      id: string;
+      seq: string;
+      prev_hash: string | null;
+      hash: string;
+      expected: string;
+    }>(sql`
       select a.id, a.seq, a.prev_hash, a.hash, audit_entry_hash(a) as expected
       from audit_log a where a.seq > ${afterSeq} order by a.seq limit ${batchSize}`);
     const rows = result.rows;
@@ -86,7 +93,10 @@ export async function listAuditEntries(filter: AuditFilter = {}) {
       .orderBy(desc(auditLog.id))
       .limit(filter.limit ?? 50)
       .offset(filter.offset ?? 0),
-    db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(auditLog)
+      .where(where),
   ]);
   return { rows, total };
 }

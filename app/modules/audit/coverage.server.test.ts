@@ -30,7 +30,11 @@ describe("audit coverage of enrolments and attendance", () => {
     expect(entries.map((e) => e.action)).toEqual(["enrollment.confirmed", "enrollment.withdrawn"]);
     expect(entries[0]).toMatchObject({ actorId: learner.user.id, ipAddress: "203.0.113.7", before: null });
     expect(entries[0].after).toMatchObject({ status: "confirmed", cohortId: cohort.id, reason: "enrolled" });
-    expect(entries[1]).toMatchObject({ actorId: learner.user.id, ipAddress: "203.0.113.8", before: { status: "confirmed" } });
+    expect(entries[1]).toMatchObject({
+      actorId: learner.user.id,
+      ipAddress: "203.0.113.8",
+      before: { status: "confirmed" },
+    });
     expect(entries[1].after).toMatchObject({ status: "withdrawn" });
     expect((await verifyAuditChain()).ok).toBe(true);
   });
@@ -46,17 +50,38 @@ describe("audit coverage of enrolments and attendance", () => {
     await addCohortTrainer(cohort.id, trainer.user.id);
     const learner = await createPerson();
     const placed = await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - 5 * DAY) });
-    const base = { actor: trainer.actor, sessionId: sessions[0].id, enrollmentId: placed.enrollmentId, now, ipAddress: "198.51.100.4" };
+    const base = {
+      actor: trainer.actor,
+      sessionId: sessions[0].id,
+      enrollmentId: placed.enrollmentId,
+      now,
+      ipAddress: "198.51.100.4",
+    };
     await recordAttendance({ ...base, status: "absent" });
-    await recordAttendance({ ...base, status: "excused", note: "Ốm, có giấy của bệnh viện", reason: "Nộp giấy sau buổi học" });
+    await recordAttendance({
+      ...base,
+      status: "excused",
+      note: "Ốm, có giấy của bệnh viện",
+      reason: "Nộp giấy sau buổi học",
+    });
 
-    const attendanceEntries = await db.select().from(auditLog).where(eq(auditLog.entityType, "attendance")).orderBy(asc(auditLog.id));
-    const mine = attendanceEntries.filter((e) => (e.after as { enrollmentId?: string }).enrollmentId === placed.enrollmentId);
+    const attendanceEntries = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityType, "attendance"))
+      .orderBy(asc(auditLog.id));
+    const mine = attendanceEntries.filter(
+      (e) => (e.after as { enrollmentId?: string }).enrollmentId === placed.enrollmentId,
+    );
     expect(mine.map((e) => e.action)).toEqual(["attendance.recorded", "attendance.changed"]);
     expect(mine[0]).toMatchObject({ actorId: trainer.user.id, ipAddress: "198.51.100.4", before: null });
     expect(mine[0].after).toMatchObject({ status: "absent", method: "roll_call" });
     expect(mine[1].before).toEqual({ status: "absent", note: null });
-    expect(mine[1].after).toMatchObject({ status: "excused", note: "Ốm, có giấy của bệnh viện", reason: "Nộp giấy sau buổi học" });
+    expect(mine[1].after).toMatchObject({
+      status: "excused",
+      note: "Ốm, có giấy của bệnh viện",
+      reason: "Nộp giấy sau buổi học",
+    });
     expect(mine[0].entityId).toBe(mine[1].entityId);
   });
 });

@@ -32,26 +32,64 @@ describe("the auth clean-up job", () => {
       ])
       .returning({ id: loginAttempts.id });
 
-    const tokens = { open: generateToken(), spentLongAgo: generateToken(), expiredLongAgo: generateToken(), spentJustNow: generateToken() };
+    const tokens = {
+      open: generateToken(),
+      spentLongAgo: generateToken(),
+      expiredLongAgo: generateToken(),
+      spentJustNow: generateToken(),
+    };
     await db.insert(passwordResetTokens).values([
       { id: hashToken(tokens.open), userId: user.id, expiresAt: new Date(now + 20 * 60 * 1000) },
-      { id: hashToken(tokens.spentLongAgo), userId: user.id, expiresAt: new Date(now - 30 * HOUR), usedAt: new Date(now - 30 * HOUR) },
+      {
+        id: hashToken(tokens.spentLongAgo),
+        userId: user.id,
+        expiresAt: new Date(now - 30 * HOUR),
+        usedAt: new Date(now - 30 * HOUR),
+      },
       { id: hashToken(tokens.expiredLongAgo), userId: user.id, expiresAt: new Date(now - 25 * HOUR) },
-      { id: hashToken(tokens.spentJustNow), userId: user.id, expiresAt: new Date(now + 20 * 60 * 1000), usedAt: new Date(now - 1000) },
+      {
+        id: hashToken(tokens.spentJustNow),
+        userId: user.id,
+        expiresAt: new Date(now + 20 * 60 * 1000),
+        usedAt: new Date(now - 1000),
+      },
     ]);
     const [stuck] = await db
       .insert(outbox)
-      .values({ to: user.email, subject: "s", text: "t", kind: "test", deliverySecrets: ["abcdefghij"], createdAt: new Date(now - 25 * HOUR) })
+      .values({
+        to: user.email,
+        subject: "s",
+        text: "t",
+        kind: "test",
+        deliverySecrets: ["abcdefghij"],
+        createdAt: new Date(now - 25 * HOUR),
+      })
       .returning({ id: outbox.id });
 
     // The job as pg-boss runs it.
     await authCleanupJob.run({ at: new Date(now).toISOString() });
 
-    expect(await db.select().from(sessions).where(eq(sessions.id, hashToken(expired)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, hashToken(expired))),
+    ).toHaveLength(0);
     expect(await validateSessionToken(live.token)).not.toBeNull();
-    const left = await db.select({ id: loginAttempts.id }).from(loginAttempts).where(inArray(loginAttempts.id, attempts.map((a) => a.id)));
+    const left = await db
+      .select({ id: loginAttempts.id })
+      .from(loginAttempts)
+      .where(
+        inArray(
+          loginAttempts.id,
+          attempts.map((a) => a.id),
+        ),
+      );
     expect(left.map((a) => a.id)).toEqual([attempts[1].id]);
-    const tokenRows = await db.select({ id: passwordResetTokens.id }).from(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id));
+    const tokenRows = await db
+      .select({ id: passwordResetTokens.id })
+      .from(passwordResetTokens)
+      .where(eq(passwordResetTokens.userId, user.id));
     expect(tokenRows.map((r) => r.id).sort()).toEqual([hashToken(tokens.open), hashToken(tokens.spentJustNow)].sort());
     const [mail] = await db.select().from(outbox).where(eq(outbox.id, stuck.id));
     expect(mail.deliverySecrets).toBeNull();
@@ -63,16 +101,28 @@ describe("the auth clean-up job", () => {
     const keys = { old: randomUUID(), young: randomUUID() };
     await db.insert(formSubmissions).values([
       { key: keys.old, userId: user.id, form: "cohort", resultId: randomUUID(), createdAt: new Date(now - 49 * HOUR) },
-      { key: keys.young, userId: user.id, form: "cohort", resultId: randomUUID(), createdAt: new Date(now - 47 * HOUR) },
+      {
+        key: keys.young,
+        userId: user.id,
+        form: "cohort",
+        resultId: randomUUID(),
+        createdAt: new Date(now - 47 * HOUR),
+      },
     ]);
     await authCleanupJob.run({ at: new Date(now).toISOString() });
-    const left = await db.select({ key: formSubmissions.key }).from(formSubmissions).where(eq(formSubmissions.userId, user.id));
+    const left = await db
+      .select({ key: formSubmissions.key })
+      .from(formSubmissions)
+      .where(eq(formSubmissions.userId, user.id));
     expect(left).toEqual([{ key: keys.young }]);
   });
 
   it("is scheduled hourly in Vietnam time", async () => {
     await scheduleAuthCleanup();
     const schedules = await (await boss()).getSchedules();
-    expect(schedules.find((s) => s.name === AUTH_CLEANUP_JOB)).toMatchObject({ cron: "17 * * * *", timezone: "Asia/Ho_Chi_Minh" });
+    expect(schedules.find((s) => s.name === AUTH_CLEANUP_JOB)).toMatchObject({
+      cron: "17 * * * *",
+      timezone: "Asia/Ho_Chi_Minh",
+    });
   });
 });

@@ -1,5 +1,14 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
-import { checkInTicketUses, emailVerificationTokens, formSubmissions, loginAttempts, mailRequestEvents, outbox, passwordResetTokens, sessions } from "#db/schema";
+import {
+  checkInTicketUses,
+  emailVerificationTokens,
+  formSubmissions,
+  loginAttempts,
+  mailRequestEvents,
+  outbox,
+  passwordResetTokens,
+  sessions,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { boss, defineJob } from "~/lib/jobs.server";
 import { logger } from "~/lib/logger.server";
@@ -57,7 +66,10 @@ export async function cleanUpAuthRecords(now = new Date()): Promise<CleanupCount
     .where(and(isNotNull(outbox.deliverySecrets), lt(outbox.createdAt, tokenCutoff)))
     .returning({ id: outbox.id });
   // Check-in tickets live five minutes; a day later their use record protects nothing.
-  const removedTickets = await db.delete(checkInTicketUses).where(lt(checkInTicketUses.usedAt, tokenCutoff)).returning({ id: checkInTicketUses.ticketHash });
+  const removedTickets = await db
+    .delete(checkInTicketUses)
+    .where(lt(checkInTicketUses.usedAt, tokenCutoff))
+    .returning({ id: checkInTicketUses.ticketHash });
   const removedSubmissions = await db
     .delete(formSubmissions)
     .where(lt(formSubmissions.createdAt, new Date(now.getTime() - FORM_SUBMISSION_RETENTION_MS)))
@@ -88,7 +100,7 @@ export const authCleanupJob = defineJob<{ at?: string }>(
 /** Every hour (pg-boss cron, one worker across all servers); called once the workers are started. */
 export async function scheduleAuthCleanup(): Promise<void> {
   const queue = await boss();
-  if (!(await queue.getQueue(AUTH_CLEANUP_JOB))) await queue.createQueue(AUTH_CLEANUP_JOB, { name: AUTH_CLEANUP_JOB, policy: "stately" });
+  if (!(await queue.getQueue(AUTH_CLEANUP_JOB)))
+    await queue.createQueue(AUTH_CLEANUP_JOB, { name: AUTH_CLEANUP_JOB, policy: "stately" });
   await queue.schedule(AUTH_CLEANUP_JOB, "17 * * * *", {}, { tz: "Asia/Ho_Chi_Minh" });
 }
-

@@ -25,9 +25,19 @@ export async function isEmailVerified(userId: string): Promise<boolean> {
 }
 
 /** Mails a new verification link (older ones stop working). The token is only in the delivery payload. */
-export async function sendVerificationMail(input: { userId: string; baseUrl: string; next?: string | null }): Promise<void> {
+export async function sendVerificationMail(input: {
+  userId: string;
+  baseUrl: string;
+  next?: string | null;
+}): Promise<void> {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale, verifiedAt: users.emailVerifiedAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      locale: users.locale,
+      verifiedAt: users.emailVerifiedAt,
+    })
     .from(users)
     .where(and(eq(users.id, input.userId), isNull(users.deletedAt)));
   if (!user || user.verifiedAt) return;
@@ -58,8 +68,17 @@ export async function sendVerificationMail(input: { userId: string; baseUrl: str
 }
 
 /** "Send the link again", for a signed-in person whose address is not verified yet (throttled like sign-up). */
-export async function resendVerificationMail(input: { userId: string; email: string; baseUrl: string; ipAddress: string | null | undefined }) {
-  const { send } = await throttleMailRequest({ action: "verification", email: input.email, ipAddress: input.ipAddress });
+export async function resendVerificationMail(input: {
+  userId: string;
+  email: string;
+  baseUrl: string;
+  ipAddress: string | null | undefined;
+}) {
+  const { send } = await throttleMailRequest({
+    action: "verification",
+    email: input.email,
+    ipAddress: input.ipAddress,
+  });
   if (send) await sendVerificationMail({ userId: input.userId, baseUrl: input.baseUrl });
 }
 

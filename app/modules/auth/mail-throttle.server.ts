@@ -13,7 +13,13 @@ async function countSince(action: MailRequestAction, subject: string, since: Dat
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(mailRequestEvents)
-    .where(and(eq(mailRequestEvents.action, action), eq(mailRequestEvents.subject, subject), gt(mailRequestEvents.at, since)));
+    .where(
+      and(
+        eq(mailRequestEvents.action, action),
+        eq(mailRequestEvents.subject, subject),
+        gt(mailRequestEvents.at, since),
+      ),
+    );
   return row?.n ?? 0;
 }
 
@@ -37,9 +43,11 @@ export async function throttleMailRequest(input: {
     throw new AppError(429, "auth.throttle.tooManyRequests");
   }
   const send = (await countSince(input.action, address, since)) < MAIL_REQUEST_LIMITS.perAddress;
-  await db.insert(mailRequestEvents).values([
-    ...(client ? [{ action: input.action, subject: client, at: now }] : []),
-    { action: input.action, subject: address, at: now },
-  ]);
+  await db
+    .insert(mailRequestEvents)
+    .values([
+      ...(client ? [{ action: input.action, subject: client, at: now }] : []),
+      { action: input.action, subject: address, at: now },
+    ]);
   return { send };
 }

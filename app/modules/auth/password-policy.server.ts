@@ -14,7 +14,10 @@ export function isCommonPassword(password: string, context: { email?: string } =
   if (COMMON.has(lower)) return true;
   // The word with digits and symbols around it ("matkhau123", "Password12!") is no better than the word.
   const letters = lower.replace(/[^\p{L}]/gu, "");
-  const localPart = context.email?.split("@")[0]?.toLowerCase().replace(/[^\p{L}]/gu, "");
+  const localPart = context.email
+    ?.split("@")[0]
+    ?.toLowerCase()
+    .replace(/[^\p{L}]/gu, "");
   const words = localPart && localPart.length >= 4 ? [...CONTEXT_WORDS, localPart] : CONTEXT_WORDS;
   if (letters.length === 0) return false;
   if (words.includes(letters)) return true;

@@ -102,7 +102,11 @@ describe("resetPassword", () => {
     const { token } = await requestAndReadLink(user.email);
     await resetPassword({ token, password: NEW_PASSWORD });
     expect(await isResetTokenUsable(token)).toBe(false);
-    const error = await expectAppError(resetPassword({ token, password: "mot-mat-khau-khac-nua" }), 400, "auth.reset.invalidToken");
+    const error = await expectAppError(
+      resetPassword({ token, password: "mot-mat-khau-khac-nua" }),
+      400,
+      "auth.reset.invalidToken",
+    );
     expect(error.field).toBe("password");
     expect(await passwordWorks(user.email, NEW_PASSWORD)).toBe(true);
   });
@@ -122,7 +126,11 @@ describe("resetPassword", () => {
   });
 
   it("refuses a token that was never issued", async () => {
-    await expectAppError(resetPassword({ token: "abcdefghijklmnopqrstuvwxyz234567", password: NEW_PASSWORD }), 400, "auth.reset.invalidToken");
+    await expectAppError(
+      resetPassword({ token: "abcdefghijklmnopqrstuvwxyz234567", password: NEW_PASSWORD }),
+      400,
+      "auth.reset.invalidToken",
+    );
   });
 });
 
@@ -132,7 +140,12 @@ describe("changePassword", () => {
     const current = await createSession(user.id);
     const other = await createSession(user.id);
     const error = await expectAppError(
-      changePassword({ userId: user.id, sessionId: hashToken(current.token), currentPassword: "not-my-password", newPassword: NEW_PASSWORD }),
+      changePassword({
+        userId: user.id,
+        sessionId: hashToken(current.token),
+        currentPassword: "not-my-password",
+        newPassword: NEW_PASSWORD,
+      }),
       400,
       "account.password.currentWrong",
     );
@@ -145,7 +158,12 @@ describe("changePassword", () => {
     const user = await createUser();
     const current = await createSession(user.id);
     const other = await createSession(user.id);
-    await changePassword({ userId: user.id, sessionId: hashToken(current.token), currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    await changePassword({
+      userId: user.id,
+      sessionId: hashToken(current.token),
+      currentPassword: TEST_PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
     expect(await validateSessionToken(current.token)).not.toBeNull();
     expect(await validateSessionToken(other.token)).toBeNull();
     expect(await passwordWorks(user.email, TEST_PASSWORD)).toBe(false);
@@ -164,7 +182,9 @@ describe("reset links cannot be taken over", () => {
 
     // A token issued around the same time (e.g. a request racing the reset) dies with the reset.
     const stray = "strayresettokenabcdefghijklmnop2";
-    await db.insert(passwordResetTokens).values({ id: hashToken(stray), userId: user.id, expiresAt: new Date(Date.now() + 60_000) });
+    await db
+      .insert(passwordResetTokens)
+      .values({ id: hashToken(stray), userId: user.id, expiresAt: new Date(Date.now() + 60_000) });
     await resetPassword({ token: second.token, password: NEW_PASSWORD });
     expect(await isResetTokenUsable(stray)).toBe(false);
   });
@@ -207,10 +227,17 @@ describe("reset requests are throttled", () => {
     const user = await createUser();
     const ip = `10.66.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     for (let i = 0; i < 5; i++) {
-      await expect(requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip })).resolves.toBeUndefined();
+      await expect(
+        requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip }),
+      ).resolves.toBeUndefined();
     }
     expect(await mailsTo(user.email)).toHaveLength(3);
-    for (let i = 5; i < 10; i++) await requestPasswordReset({ email: uniqueEmail("ai-do"), baseUrl: BASE_URL, ipAddress: ip });
-    await expectAppError(requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip }), 429, "auth.throttle.tooManyRequests");
+    for (let i = 5; i < 10; i++)
+      await requestPasswordReset({ email: uniqueEmail("ai-do"), baseUrl: BASE_URL, ipAddress: ip });
+    await expectAppError(
+      requestPasswordReset({ email: user.email, baseUrl: BASE_URL, ipAddress: ip }),
+      429,
+      "auth.throttle.tooManyRequests",
+    );
   });
 });

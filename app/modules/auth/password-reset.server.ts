@@ -19,7 +19,11 @@ export const RESET_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
  * Mails a one-time reset link when the account exists. Says nothing either way to the caller,
  * so the form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(input: { email: string; baseUrl: string; ipAddress?: string | null }): Promise<void> {
+export async function requestPasswordReset(input: {
+  email: string;
+  baseUrl: string;
+  ipAddress?: string | null;
+}): Promise<void> {
   const email = normaliseEmail(input.email);
   // Counted whether or not the account exists; over the limit for the address, nothing is sent, silently.
   const { send } = await throttleMailRequest({ action: "password-reset", email, ipAddress: input.ipAddress });

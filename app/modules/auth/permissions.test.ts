@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { can, ORGANISATION_ADMIN_PERMISSIONS, ORGANISATION_KINDS, organisationsGranting, type Actor, type OrganisationKind } from "./permissions";
+import {
+  can,
+  ORGANISATION_ADMIN_PERMISSIONS,
+  ORGANISATION_KINDS,
+  organisationsGranting,
+  type Actor,
+  type OrganisationKind,
+} from "./permissions";
 
 const adminOf = (kind: OrganisationKind | undefined): Actor => ({
   id: "u",
@@ -10,7 +17,9 @@ const adminOf = (kind: OrganisationKind | undefined): Actor => ({
 
 describe("organisation admins, by the organisation's kind", () => {
   it("lets the admins of providers (department, university, incubator) run cohorts, and no others", () => {
-    const runs = Object.fromEntries(ORGANISATION_KINDS.map((k) => [k, can(adminOf(k), "manage:cohorts:own-organisation", { organisationId: "org" })]));
+    const runs = Object.fromEntries(
+      ORGANISATION_KINDS.map((k) => [k, can(adminOf(k), "manage:cohorts:own-organisation", { organisationId: "org" })]),
+    );
     expect(runs).toEqual({ government: true, university: true, incubator: true, startup: false, project_team: false });
   });
 
@@ -28,7 +37,12 @@ describe("organisation admins, by the organisation's kind", () => {
   });
 
   it("names the organisations that grant a permission", () => {
-    const actor: Actor = { id: "u", roles: ["learner"], adminOrganisationIds: ["a", "b"], adminOrganisationKinds: { a: "startup", b: "university" } };
+    const actor: Actor = {
+      id: "u",
+      roles: ["learner"],
+      adminOrganisationIds: ["a", "b"],
+      adminOrganisationKinds: { a: "startup", b: "university" },
+    };
     expect(organisationsGranting(actor, "manage:cohorts:own-organisation")).toEqual(["b"]);
     expect(organisationsGranting(actor, "manage:members:own-organisation")).toEqual(["a", "b"]);
   });

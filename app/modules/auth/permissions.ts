@@ -46,12 +46,35 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 // The outbox is not in it: mail bodies are personal correspondence, shown to administrators only.
-const READ_EVERYTHING: Permission[] = ["read:users:any", "read:organisations:any", "read:audit:any", "preview:course:any", "read:cohorts:any", "read:subsidies:any", "read:certification:any", "read:payments:any", "read:reports:any"];
+const READ_EVERYTHING: Permission[] = [
+  "read:users:any",
+  "read:organisations:any",
+  "read:audit:any",
+  "preview:course:any",
+  "read:cohorts:any",
+  "read:subsidies:any",
+  "read:certification:any",
+  "read:payments:any",
+  "read:reports:any",
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   learner: ["view:dashboard:own", "enrol:cohort:own", "file:subsidy-claim:own", "view:certificates:own"],
-  lecturer: ["view:dashboard:own", "enrol:cohort:own", "file:subsidy-claim:own", "view:certificates:own", "apply:certification:own"],
-  trainer: ["view:dashboard:own", "enrol:cohort:own", "mark:attendance:own-cohort", "view:certificates:own", "apply:certification:own", "evaluate:practicum:any"],
+  lecturer: [
+    "view:dashboard:own",
+    "enrol:cohort:own",
+    "file:subsidy-claim:own",
+    "view:certificates:own",
+    "apply:certification:own",
+  ],
+  trainer: [
+    "view:dashboard:own",
+    "enrol:cohort:own",
+    "mark:attendance:own-cohort",
+    "view:certificates:own",
+    "apply:certification:own",
+    "evaluate:practicum:any",
+  ],
   staff: [
     "view:dashboard:own",
     ...READ_EVERYTHING,

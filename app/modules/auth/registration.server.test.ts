@@ -68,10 +68,15 @@ describe("registerUser", () => {
   it("a new account must verify its address before it can enrol or claim; the mailed link verifies it once", async () => {
     const email = uniqueEmail("chua-xac-nhan");
     const { userId } = await registerUser({ ...GOOD, ...BASE, email, language: "vi", next: "/courses/khoi-nghiep" });
-    await expect(assertEmailVerified(userId!)).rejects.toMatchObject({ status: 403, messageKey: "auth.verify.required" });
+    await expect(assertEmailVerified(userId!)).rejects.toMatchObject({
+      status: 403,
+      messageKey: "auth.verify.required",
+    });
     const [mail] = await mailsTo(email);
     expect(mail.kind).toBe("email-verification");
-    const link = /https:\/\/hoc\.example\.vn\/verify-email\?token=([a-z2-7]+)&next=%2Fcourses%2Fkhoi-nghiep/.exec(textAsDelivered(mail));
+    const link = /https:\/\/hoc\.example\.vn\/verify-email\?token=([a-z2-7]+)&next=%2Fcourses%2Fkhoi-nghiep/.exec(
+      textAsDelivered(mail),
+    );
     expect(link).not.toBeNull();
     const token = link![1];
     expect(mail.text).not.toContain(token);
@@ -87,8 +92,11 @@ describe("registerUser", () => {
     // One account and a verification mail, then notes to its owner, and no more than 3 mails in the hour.
     expect(await countUsersWithEmail(email)).toBe(1);
     expect(await mailsTo(email)).toHaveLength(MAIL_REQUEST_LIMITS.perAddress);
-    for (let i = 5; i < MAIL_REQUEST_LIMITS.perClient; i++) await registerUser({ ...GOOD, ...BASE, email: uniqueEmail("khac"), language: "vi", ipAddress: ip });
-    await expect(registerUser({ ...GOOD, ...BASE, email: uniqueEmail("qua-nhieu"), language: "vi", ipAddress: ip })).rejects.toMatchObject({
+    for (let i = 5; i < MAIL_REQUEST_LIMITS.perClient; i++)
+      await registerUser({ ...GOOD, ...BASE, email: uniqueEmail("khac"), language: "vi", ipAddress: ip });
+    await expect(
+      registerUser({ ...GOOD, ...BASE, email: uniqueEmail("qua-nhieu"), language: "vi", ipAddress: ip }),
+    ).rejects.toMatchObject({
       status: 429,
       messageKey: "auth.throttle.tooManyRequests",
     });
@@ -102,7 +110,12 @@ describe("the registration form's rules", () => {
 
   it.each([
     ["a short password", { password: "ngan-qu" }, "password", "validation.passwordTooShort"],
-    ["a weak password with few different characters", { password: "aaaaabbbbbaaaa" }, "password", "validation.passwordTooSimple"],
+    [
+      "a weak password with few different characters",
+      { password: "aaaaabbbbbaaaa" },
+      "password",
+      "validation.passwordTooSimple",
+    ],
     ["a missing password", { password: "" }, "password", "validation.passwordRequired"],
     ["a malformed email", { email: "not-an-email@" }, "email", "validation.emailInvalid"],
     ["a missing email", { email: "" }, "email", "validation.emailRequired"],

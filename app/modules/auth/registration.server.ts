@@ -12,7 +12,6 @@ import { hashPassword } from "./password.server";
 import { PRIVACY_NOTICE_VERSION } from "./privacy";
 import { normaliseEmail } from "./sign-in.server";
 
-
 /**
  * Sign-up. The answer is the same whether or not the address already has an account ("check your mail"):
  * a new account gets a verification link, an existing one a note that someone tried to sign up with it (with
@@ -35,7 +34,10 @@ export async function registerUser(input: {
   assertPasswordNotCommon(input.password, { email });
   // Hashed either way, so the time taken does not tell an existing account from a new one.
   const passwordHash = await hashPassword(input.password);
-  const [taken] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+  const [taken] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
   if (taken) {
     if (send) await mailExistingAccount(taken.id, input.baseUrl);
     return { userId: null };
@@ -80,6 +82,10 @@ async function mailExistingAccount(userId: string, baseUrl: string): Promise<voi
     kind: "sign-up-existing",
     locale: language,
     subject: t("auth.mail.existingSubject"),
-    text: t("auth.mail.existingText", { name: user.name, signIn: `${baseUrl}/login`, reset: `${baseUrl}/forgot-password` }),
+    text: t("auth.mail.existingText", {
+      name: user.name,
+      signIn: `${baseUrl}/login`,
+      reset: `${baseUrl}/forgot-password`,
+    }),
   });
 }

@@ -52,7 +52,9 @@ export const ForgotPasswordSchema = z.object({ email: emailSchema });
 
 export const ResetPasswordSchema = z
   .object({
-    token: z.string({ required_error: "auth.reset.invalidToken" }).regex(/^[a-z2-7]{16,64}$/, "auth.reset.invalidToken"),
+    token: z
+      .string({ required_error: "auth.reset.invalidToken" })
+      .regex(/^[a-z2-7]{16,64}$/, "auth.reset.invalidToken"),
     password: passwordSchema,
     confirm: z.string({ required_error: "validation.confirmRequired" }),
   })
@@ -69,7 +71,9 @@ export const ChangePasswordSchema = z
 /** The "confirm my address" button of a verification link, and the "send the link again" button. */
 export const VerifyEmailSchema = z.object({
   intent: z.literal("verify"),
-  token: z.string({ required_error: "auth.verify.invalidToken" }).regex(/^[a-z2-7]{16,64}$/, "auth.verify.invalidToken"),
+  token: z
+    .string({ required_error: "auth.verify.invalidToken" })
+    .regex(/^[a-z2-7]{16,64}$/, "auth.verify.invalidToken"),
   next: z.string().max(500).optional(),
 });
 export const ResendVerificationSchema = z.object({ intent: z.literal("resend") });

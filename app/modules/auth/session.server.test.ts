@@ -21,12 +21,18 @@ describe("sessions", () => {
     const user = await createUser();
     const { token } = await createSession(user.id);
     const id = hashToken(token);
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() + 2 * 86_400_000) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() + 2 * 86_400_000) })
+      .where(eq(sessions.id, id));
     const validated = await validateSessionToken(token);
     expect(validated?.refreshed).toBe(true);
     expect(validated!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, id));
     expect(await validateSessionToken(token)).toBeNull();
     expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
   });
@@ -65,14 +71,23 @@ describe("signing a request in", () => {
       expect(queries).toHaveBeenCalledTimes(1);
       queries.mockRestore();
     }
-    expect(validated?.user).toMatchObject({ id: user.id, email: user.email, name: user.name, adminOrganisationIds: [mine.id] });
+    expect(validated?.user).toMatchObject({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      adminOrganisationIds: [mine.id],
+    });
     expect([...validated!.user.roles].sort()).toEqual(["staff", "trainer"]);
     expect(validated!.user.organisations).toHaveLength(2);
     expect(validated!.user.organisations).toContainEqual({ id: other.id, role: "member" });
 
     const bare = await createUser({ roles: [] });
     const session = await createSession(bare.id);
-    expect((await validateSessionToken(session.token))?.user).toMatchObject({ roles: [], organisations: [], adminOrganisationIds: [] });
+    expect((await validateSessionToken(session.token))?.user).toMatchObject({
+      roles: [],
+      organisations: [],
+      adminOrganisationIds: [],
+    });
   });
 });
 

@@ -52,8 +52,12 @@ const sessionUserFields = {
   locale: users.locale,
   // Written with explicit table names: in a one-table select Drizzle leaves its columns unqualified, and a bare
   // "id" inside the subquery would be the membership's own id.
-  roles: sql<string[]>`coalesce((select json_agg(ur.role) from user_roles ur where ur.user_id = "users"."id"), '[]'::json)`,
-  organisations: sql<SessionMembership[]>`coalesce((select json_agg(json_build_object('id', m.organisation_id, 'role', m.role, 'kind', o.kind))
+  roles: sql<
+    string[]
+  >`coalesce((select json_agg(ur.role) from user_roles ur where ur.user_id = "users"."id"), '[]'::json)`,
+  organisations: sql<
+    SessionMembership[]
+  >`coalesce((select json_agg(json_build_object('id', m.organisation_id, 'role', m.role, 'kind', o.kind))
     from memberships m join organisations o on o.id = m.organisation_id where m.user_id = "users"."id"), '[]'::json)`,
 };
 
@@ -71,7 +75,9 @@ type SessionUserRow = {
 
 function toSessionUser(row: SessionUserRow): SessionUser {
   const roles = (typeof row.roles === "string" ? JSON.parse(row.roles) : row.roles) as string[];
-  const orgs = (typeof row.organisations === "string" ? JSON.parse(row.organisations) : row.organisations) as SessionMembership[];
+  const orgs = (
+    typeof row.organisations === "string" ? JSON.parse(row.organisations) : row.organisations
+  ) as SessionMembership[];
   return {
     id: row.userId,
     email: row.email,
@@ -127,7 +133,9 @@ export async function invalidateSession(sessionId: string): Promise<void> {
 export async function invalidateUserSessions(userId: string, options: { except?: string } = {}): Promise<void> {
   await db
     .delete(sessions)
-    .where(options.except ? and(eq(sessions.userId, userId), ne(sessions.id, options.except)) : eq(sessions.userId, userId));
+    .where(
+      options.except ? and(eq(sessions.userId, userId), ne(sessions.id, options.except)) : eq(sessions.userId, userId),
+    );
 }
 
 export async function countActiveSessions(userId: string): Promise<number> {

@@ -29,8 +29,16 @@ describe("signIn", () => {
 
   it("refuses a wrong password and an unknown email with the same message", async () => {
     const user = await createUser();
-    await expectAppError(signIn({ email: user.email, password: "wrong-password!", ipAddress: "10.0.0.2" }), 401, "auth.signIn.invalid");
-    await expectAppError(signIn({ email: uniqueEmail(), password: "whatever-pass", ipAddress: "10.0.0.2" }), 401, "auth.signIn.invalid");
+    await expectAppError(
+      signIn({ email: user.email, password: "wrong-password!", ipAddress: "10.0.0.2" }),
+      401,
+      "auth.signIn.invalid",
+    );
+    await expectAppError(
+      signIn({ email: uniqueEmail(), password: "whatever-pass", ipAddress: "10.0.0.2" }),
+      401,
+      "auth.signIn.invalid",
+    );
   });
 
   it("ten wrong passwords from one address do not stop the owner signing in from another", async () => {
@@ -44,18 +52,31 @@ describe("signIn", () => {
       expect(error?.status, `attempt ${i + 1}`).toBe(i < FREE_FAILURES ? 401 : 429);
     }
     // The attacker's address waits, even with the right password …
-    const waiting = await expectAppError(signIn({ email: owner.email, password: TEST_PASSWORD, ipAddress: "10.1.0.66" }), 429, "auth.signIn.tooManyAttempts");
+    const waiting = await expectAppError(
+      signIn({ email: owner.email, password: TEST_PASSWORD, ipAddress: "10.1.0.66" }),
+      429,
+      "auth.signIn.tooManyAttempts",
+    );
     expect(Number(waiting.params.minutes)).toBeGreaterThanOrEqual(1);
     // … the owner, elsewhere, does not.
     await expect(signIn({ email: owner.email, password: TEST_PASSWORD, ipAddress: "10.1.0.77" })).resolves.toBeTruthy();
   });
 
   it("makes each next try from one address wait longer: 30 s, 1 min, 2 min … at most 15 min", async () => {
-    expect([4, 5, 6, 7, 8, 9, 10, 20].map(delayAfter)).toEqual([0, 30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000]);
+    expect([4, 5, 6, 7, 8, 9, 10, 20].map(delayAfter)).toEqual([
+      0, 30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000,
+    ]);
     const user = await createUser();
     const now = Date.now();
     const last = new Date(now - 45_000);
-    await db.insert(loginAttempts).values(Array.from({ length: 6 }, () => ({ email: user.email, ipAddress: "10.1.2.1", succeeded: false, attemptedAt: last })));
+    await db.insert(loginAttempts).values(
+      Array.from({ length: 6 }, () => ({
+        email: user.email,
+        ipAddress: "10.1.2.1",
+        succeeded: false,
+        attemptedAt: last,
+      })),
+    );
     // Six failures: a minute after the last one; 45 s have passed.
     await expectAppError(assertSignInAllowed(user.email, "10.1.2.1", now), 429, "auth.signIn.tooManyAttempts");
     await expect(assertSignInAllowed(user.email, "10.1.2.1", now + 16_000)).resolves.toBeUndefined();
@@ -65,17 +86,31 @@ describe("signIn", () => {
     const user = await createUser();
     const at = new Date(Date.now() - 10 * 60 * 1000);
     await db.insert(loginAttempts).values(
-      Array.from({ length: MAX_FAILURES_PER_ACCOUNT }, (_, i) => ({ email: user.email, ipAddress: `10.3.${i >> 8}.${i & 255}`, succeeded: false, attemptedAt: at })),
+      Array.from({ length: MAX_FAILURES_PER_ACCOUNT }, (_, i) => ({
+        email: user.email,
+        ipAddress: `10.3.${i >> 8}.${i & 255}`,
+        succeeded: false,
+        attemptedAt: at,
+      })),
     );
-    await expectAppError(signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.4.0.1" }), 429, "auth.signIn.tooManyAttempts");
+    await expectAppError(
+      signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.4.0.1" }),
+      429,
+      "auth.signIn.tooManyAttempts",
+    );
   });
 
   it("lets the account in again once the failures are older than the window", async () => {
     const user = await createUser();
     const old = new Date(Date.now() - 61 * 60 * 1000);
-    await db
-      .insert(loginAttempts)
-      .values(Array.from({ length: 12 }, () => ({ email: user.email, ipAddress: "10.2.0.1", succeeded: false, attemptedAt: old })));
+    await db.insert(loginAttempts).values(
+      Array.from({ length: 12 }, () => ({
+        email: user.email,
+        ipAddress: "10.2.0.1",
+        succeeded: false,
+        attemptedAt: old,
+      })),
+    );
     await expect(signIn({ email: user.email, password: TEST_PASSWORD, ipAddress: "10.2.0.1" })).resolves.toBeTruthy();
   });
 });

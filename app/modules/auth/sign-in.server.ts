@@ -70,13 +70,19 @@ function minutesUntil(at: number, now: number): number {
 /** Throws 429 while this account must wait from this address, or the address or account has used up its attempts. */
 export async function assertSignInAllowed(email: string, ipAddress: string, now = Date.now()): Promise<void> {
   const [pair, address, account] = await Promise.all([
-    failuresSince(and(eq(loginAttempts.email, email), eq(loginAttempts.ipAddress, ipAddress))!, new Date(now - PAIR_LOOKBACK_MS), true),
+    failuresSince(
+      and(eq(loginAttempts.email, email), eq(loginAttempts.ipAddress, ipAddress))!,
+      new Date(now - PAIR_LOOKBACK_MS),
+      true,
+    ),
     failuresSince(eq(loginAttempts.ipAddress, ipAddress), new Date(now - SIGN_IN_WINDOW_MS), false),
     failuresSince(eq(loginAttempts.email, email), new Date(now - PAIR_LOOKBACK_MS), true),
   ]);
   const wait = delayAfter(pair.failures);
   if (wait > 0 && pair.latest && pair.latest.getTime() + wait > now) {
-    throw new AppError(429, "auth.signIn.tooManyAttempts", { params: { minutes: minutesUntil(pair.latest.getTime() + wait, now) } });
+    throw new AppError(429, "auth.signIn.tooManyAttempts", {
+      params: { minutes: minutesUntil(pair.latest.getTime() + wait, now) },
+    });
   }
   if (address.failures >= MAX_FAILURES_PER_ADDRESS) {
     const until = (address.oldest?.getTime() ?? now) + SIGN_IN_WINDOW_MS;

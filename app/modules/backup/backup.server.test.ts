@@ -29,14 +29,27 @@ describe("the scheduled backup", () => {
     const dir = join(work, "backups");
     mkdirSync(dir, { recursive: true });
     // Three older archives and an operator's own file in the same folder.
-    for (const day of [1, 2, 3]) writeFileSync(join(dir, archiveName(new Date(Date.UTC(2026, 10, day, 19, 30)))), "old");
+    for (const day of [1, 2, 3])
+      writeFileSync(join(dir, archiveName(new Date(Date.UTC(2026, 10, day, 19, 30)))), "old");
     writeFileSync(join(dir, "keep-me.txt"), "mine");
 
     const lines: string[] = [];
-    const result = await runScheduledBackup({ dir, keep: 2, now: new Date(Date.UTC(2026, 11, 6, 19, 30)), log: (l) => lines.push(l) });
+    const result = await runScheduledBackup({
+      dir,
+      keep: 2,
+      now: new Date(Date.UTC(2026, 11, 6, 19, 30)),
+      log: (l) => lines.push(l),
+    });
     expect(result.file).toBe(join(dir, "startup-academy-backup-20261206T193000Z.tar"));
-    expect(readdirSync(dir).sort()).toEqual(["keep-me.txt", "startup-academy-backup-20261103T193000Z.tar", "startup-academy-backup-20261206T193000Z.tar"]);
-    expect(result.removed.sort()).toEqual(["startup-academy-backup-20261101T193000Z.tar", "startup-academy-backup-20261102T193000Z.tar"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "keep-me.txt",
+      "startup-academy-backup-20261103T193000Z.tar",
+      "startup-academy-backup-20261206T193000Z.tar",
+    ]);
+    expect(result.removed.sort()).toEqual([
+      "startup-academy-backup-20261101T193000Z.tar",
+      "startup-academy-backup-20261102T193000Z.tar",
+    ]);
     expect(lines.join("\n")).toMatch(/skipped notes from the admin\.txt/);
 
     const look = mkdtempSync(join(work, "look-"));
@@ -44,7 +57,11 @@ describe("the scheduled backup", () => {
     const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(look, "manifest.json"), "utf8")));
     expect(manifest.tables).toEqual(await countRows(db));
     expect(manifest.uploads.files).toEqual([
-      { path: "2026/11/0123456789abcdef0123456789abcdef", bytes: 18, sha256: "de066812ef60a2d6f90795296ba9c6c1dd84478f3410e9f170df45a88f349c27" },
+      {
+        path: "2026/11/0123456789abcdef0123456789abcdef",
+        bytes: 18,
+        sha256: "de066812ef60a2d6f90795296ba9c6c1dd84478f3410e9f170df45a88f349c27",
+      },
     ]);
     expect(existsSync(join(look, "uploads", "2026", "11", "0123456789abcdef0123456789abcdef"))).toBe(true);
     expect(existsSync(join(look, "uploads", "notes from the admin.txt"))).toBe(false);
@@ -56,7 +73,10 @@ describe("the scheduled backup", () => {
     const queue = await boss();
     await scheduleBackupJobs("30 2 * * *");
     const schedules = await queue.getSchedules();
-    expect(schedules.find((s) => s.name === BACKUP_JOB)).toMatchObject({ cron: "30 2 * * *", timezone: "Asia/Ho_Chi_Minh" });
+    expect(schedules.find((s) => s.name === BACKUP_JOB)).toMatchObject({
+      cron: "30 2 * * *",
+      timezone: "Asia/Ho_Chi_Minh",
+    });
     await scheduleBackupJobs(undefined);
     expect((await queue.getSchedules()).find((s) => s.name === BACKUP_JOB)).toBeUndefined();
   });

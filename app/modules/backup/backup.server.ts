@@ -24,7 +24,10 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, UPLOADS_FOLDER, ManifestSchema, type Ma
 export const ARCHIVE_PATTERN = /^startup-academy-backup-(\d{8}T\d{6}Z)\.tar$/;
 
 export function archiveName(at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
   return `startup-academy-backup-${stamp}.tar`;
 }
 
@@ -54,10 +57,16 @@ export async function listFiles(root: string, log: (line: string) => void = () =
 }
 
 function appInfo(): Manifest["app"] {
-  const pkg = JSON.parse(readFileSync(resolve(process.cwd(), "package.json"), "utf8")) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(resolve(process.cwd(), "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   let commit: string | null = null;
   try {
-    commit = execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || null;
+    commit =
+      execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim() || null;
   } catch {
     commit = null; // a deployed artefact without its git history
   }
@@ -77,7 +86,12 @@ export type BackupResult = { file: string; bytes: number; manifest: Manifest };
  * Writes a backup archive of the app's database and uploads folder. `file` names the archive; otherwise it goes
  * into `dir` under a timestamped name.
  */
-export async function createBackup(options: { file?: string; dir?: string; now?: Date; log?: (line: string) => void }): Promise<BackupResult> {
+export async function createBackup(options: {
+  file?: string;
+  dir?: string;
+  now?: Date;
+  log?: (line: string) => void;
+}): Promise<BackupResult> {
   const log = options.log ?? (() => {});
   const now = options.now ?? new Date();
   const file = resolve(options.file ?? join(options.dir ?? ".data/backups", archiveName(now)));
@@ -103,7 +117,8 @@ export async function createBackup(options: { file?: string; dir?: string; now?:
     }
     const present = new Set(paths);
     const missing = figures.referencedFiles.filter((key) => !present.has(key));
-    if (missing.length) log(`WARNING: ${missing.length} file(s) named by the database are not in ${root} (listed in the manifest)`);
+    if (missing.length)
+      log(`WARNING: ${missing.length} file(s) named by the database are not in ${root} (listed in the manifest)`);
 
     const manifest: Manifest = ManifestSchema.parse({
       format: MANIFEST_FORMAT,
@@ -153,9 +168,16 @@ export async function createBackup(options: { file?: string; dir?: string; now?:
 }
 
 /** Keeps the newest `keep` archives in `dir` (by the time in their names); deletes older ones. Other files stay. */
-export async function pruneBackups(dir: string, keep: number, log: (line: string) => void = () => {}): Promise<string[]> {
+export async function pruneBackups(
+  dir: string,
+  keep: number,
+  log: (line: string) => void = () => {},
+): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  const archives = (await readdir(dir)).filter((name) => ARCHIVE_PATTERN.test(name)).sort().reverse();
+  const archives = (await readdir(dir))
+    .filter((name) => ARCHIVE_PATTERN.test(name))
+    .sort()
+    .reverse();
   const removed: string[] = [];
   for (const name of archives.slice(Math.max(keep, 1))) {
     const path = join(dir, name);

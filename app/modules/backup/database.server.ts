@@ -38,12 +38,14 @@ const SYSTEM_SCHEMAS = `('pg_catalog', 'information_schema')`;
 
 /** Every table of every schema (public, drizzle, pgboss …); partitions are counted through their parent. */
 export async function listTables(q: Queryable): Promise<string[]> {
-  const result = await q.execute<{ name: string }>(sql.raw(`
+  const result = await q.execute<{ name: string }>(
+    sql.raw(`
     select format('%s.%s', n.nspname, c.relname) as name
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where c.relkind in ('r', 'p') and not c.relispartition
       and n.nspname not in ${SYSTEM_SCHEMAS} and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-    order by 1`));
+    order by 1`),
+  );
   return result.rows.map((r) => r.name);
 }
 
@@ -63,7 +65,9 @@ export async function countRows(q: Queryable): Promise<Record<string, number>> {
 }
 
 export async function auditChainEnd(q: Queryable): Promise<Manifest["auditChain"]> {
-  const present = await q.execute<{ present: boolean }>(sql`select to_regclass('public.audit_log') is not null as present`);
+  const present = await q.execute<{ present: boolean }>(
+    sql`select to_regclass('public.audit_log') is not null as present`,
+  );
   if (!present.rows[0]?.present) return { entries: 0, lastSeq: null, lastHash: null };
   const result = await q.execute<{ entries: string; last_seq: string | null; last_hash: string | null }>(sql`
     select (select count(*) from audit_log)::text as entries, l.seq::text as last_seq, l.hash as last_hash
@@ -167,7 +171,14 @@ export async function dumpPostgres(databaseUrl: string, file: string): Promise<D
     const { dbname, env } = toolConnection(databaseUrl);
     await run(
       pgTool("pg_dump"),
-      ["--format=custom", `--snapshot=${rows[0].snapshot}`, "--no-owner", "--no-privileges", `--file=${file}`, `--dbname=${dbname}`],
+      [
+        "--format=custom",
+        `--snapshot=${rows[0].snapshot}`,
+        "--no-owner",
+        "--no-privileges",
+        `--file=${file}`,
+        `--dbname=${dbname}`,
+      ],
       env,
     );
     await client.query("commit");
@@ -198,7 +209,11 @@ export async function postgresIsEmpty(databaseUrl: string): Promise<{ empty: boo
 }
 
 /** Loads a backup's dump into an empty PostgreSQL database, all in one transaction. */
-export async function loadIntoPostgres(databaseUrl: string, dumpFile: string, format: Manifest["database"]["format"]): Promise<void> {
+export async function loadIntoPostgres(
+  databaseUrl: string,
+  dumpFile: string,
+  format: Manifest["database"]["format"],
+): Promise<void> {
   if (format === "custom") {
     const { dbname, env } = toolConnection(databaseUrl);
     await toolMajor("pg_restore");

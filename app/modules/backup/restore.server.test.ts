@@ -23,7 +23,12 @@ function entry(name: string, content = "", type: "0" | "2" | "5" = "0", linkTarg
   header.write("0000000\0", 108);
   header.write("0000000\0", 116);
   header.write(`${Buffer.byteLength(content).toString(8).padStart(11, "0")}\0`, 124);
-  header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136);
+  header.write(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, "0")}\0`,
+    136,
+  );
   header.write("        ", 148);
   header.write(type, 156);
   header.write(linkTarget, 157, 100, "utf8");

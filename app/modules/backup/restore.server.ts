@@ -31,7 +31,13 @@ import { MANIFEST_FILE, ManifestSchema, UPLOADS_FOLDER, type Manifest } from "./
  * 5. verify: rows per table, every file's hash, and the audit chain end to end, ending where the manifest says.
  * If 4 or 5 fails, the target is emptied again, so nothing half-restored is left to start a server on.
  */
-export type RestoreResult = { manifest: Manifest; rows: number; files: number; auditEntries: number; migrationsBehind: number };
+export type RestoreResult = {
+  manifest: Manifest;
+  rows: number;
+  files: number;
+  auditEntries: number;
+  migrationsBehind: number;
+};
 
 type Log = (line: string) => void;
 
@@ -45,13 +51,17 @@ async function unpack(archive: string, into: string): Promise<void> {
       const type = "type" in entry ? entry.type : entry.isDirectory() ? "Directory" : "File";
       const allowed =
         ((type === "File" || type === "OldFile") &&
-          (path === MANIFEST_FILE || path === "database.pgdump" || path === "database.sql.gz" || path.startsWith(`${UPLOADS_FOLDER}/`))) ||
+          (path === MANIFEST_FILE ||
+            path === "database.pgdump" ||
+            path === "database.sql.gz" ||
+            path.startsWith(`${UPLOADS_FOLDER}/`))) ||
         (type === "Directory" && (path === `${UPLOADS_FOLDER}/` || path.startsWith(`${UPLOADS_FOLDER}/`)));
       if (!allowed) refused.push(`${path} (${type})`);
       return allowed;
     },
   });
-  if (refused.length) throw new BackupError(`Not a backup of this app: unexpected entries ${refused.slice(0, 5).join(", ")}`);
+  if (refused.length)
+    throw new BackupError(`Not a backup of this app: unexpected entries ${refused.slice(0, 5).join(", ")}`);
 }
 
 async function readManifest(folder: string): Promise<Manifest> {
@@ -75,7 +85,8 @@ async function readManifest(folder: string): Promise<Manifest> {
 async function checkContents(folder: string, manifest: Manifest): Promise<void> {
   const dump = join(folder, manifest.database.file);
   if (!existsSync(dump)) throw new BackupError(`The archive has no ${manifest.database.file}`);
-  if ((await sha256File(dump)) !== manifest.database.sha256) throw new BackupError(`${manifest.database.file} does not match its SHA-256 in the manifest`);
+  if ((await sha256File(dump)) !== manifest.database.sha256)
+    throw new BackupError(`${manifest.database.file} does not match its SHA-256 in the manifest`);
   const arrived = await listFiles(join(folder, UPLOADS_FOLDER));
   const listed = new Set(manifest.uploads.files.map((f) => f.path));
   const extra = arrived.filter((p) => !listed.has(p));
@@ -86,7 +97,8 @@ async function checkContents(folder: string, manifest: Manifest): Promise<void> 
     if (!existsSync(path)) problems.push(`${file.path} is missing`);
     else if ((await sha256File(path)) !== file.sha256) problems.push(`${file.path} does not match its SHA-256`);
   }
-  if (problems.length) throw new BackupError(`The archive's files do not match the manifest:\n  ${problems.slice(0, 10).join("\n  ")}`);
+  if (problems.length)
+    throw new BackupError(`The archive's files do not match the manifest:\n  ${problems.slice(0, 10).join("\n  ")}`);
 }
 
 function checkMigrationLevel(manifest: Manifest): number {
@@ -108,19 +120,24 @@ async function isEmptyFolder(path: string): Promise<boolean> {
 }
 
 /** Compares the restored target with the manifest; returns what differs (nothing when the restore is whole). */
-export async function verifyRestored(manifest: Manifest): Promise<{ problems: string[]; rows: number; auditEntries: number }> {
+export async function verifyRestored(
+  manifest: Manifest,
+): Promise<{ problems: string[]; rows: number; auditEntries: number }> {
   const problems: string[] = [];
   const counts = await countRows(db);
   for (const [table, expected] of Object.entries(manifest.tables)) {
     if (!(table in counts)) problems.push(`table ${table} is missing`);
-    else if (counts[table] !== expected) problems.push(`table ${table}: ${counts[table]} rows, the manifest says ${expected}`);
+    else if (counts[table] !== expected)
+      problems.push(`table ${table}: ${counts[table]} rows, the manifest says ${expected}`);
   }
-  for (const table of Object.keys(counts)) if (!(table in manifest.tables)) problems.push(`table ${table} is not in the manifest`);
+  for (const table of Object.keys(counts))
+    if (!(table in manifest.tables)) problems.push(`table ${table} is not in the manifest`);
 
   const root = uploadsRoot();
   const present = await listFiles(root);
   const listed = new Map(manifest.uploads.files.map((f) => [f.path, f.sha256]));
-  if (present.length !== listed.size) problems.push(`${present.length} file(s) in ${root}, the manifest lists ${listed.size}`);
+  if (present.length !== listed.size)
+    problems.push(`${present.length} file(s) in ${root}, the manifest lists ${listed.size}`);
   for (const path of present) {
     const expected = listed.get(path);
     if (!expected) problems.push(`${path} is not in the manifest`);
@@ -131,7 +148,9 @@ export async function verifyRestored(manifest: Manifest): Promise<{ problems: st
   if (!chain.ok) problems.push(`audit chain broken at entry ${chain.brokenAt} (${chain.reason})`);
   const end = await auditChainEnd(db);
   if (end.entries !== manifest.auditChain.entries || end.lastHash !== manifest.auditChain.lastHash) {
-    problems.push(`audit chain ends at ${end.entries} entries (${end.lastHash}), the manifest says ${manifest.auditChain.entries} (${manifest.auditChain.lastHash})`);
+    problems.push(
+      `audit chain ends at ${end.entries} entries (${end.lastHash}), the manifest says ${manifest.auditChain.entries} (${manifest.auditChain.lastHash})`,
+    );
   }
   return { problems, rows: Object.values(counts).reduce((a, b) => a + b, 0), auditEntries: chain.entries };
 }
@@ -144,7 +163,8 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
   const uploads = uploadsRoot();
   const embedded = !e.DATABASE_URL;
   const pgliteDir = resolve(process.cwd(), e.PGLITE_DIR);
-  if (embedded && e.PGLITE_DIR.startsWith("memory://")) throw new BackupError("PGLITE_DIR is in memory: restore into a folder or a PostgreSQL database");
+  if (embedded && e.PGLITE_DIR.startsWith("memory://"))
+    throw new BackupError("PGLITE_DIR is in memory: restore into a folder or a PostgreSQL database");
 
   // 1–2. Unpack beside the uploads folder (same file system: the files are moved into place, not copied).
   await mkdir(dirname(uploads), { recursive: true });
@@ -160,7 +180,9 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
         `${Object.keys(manifest.tables).length} tables, ${manifest.uploads.count} file(s); contents match the manifest`,
     );
     if (manifest.database.format === "custom" && embedded) {
-      throw new BackupError("This is a PostgreSQL backup: restore it into PostgreSQL (set DATABASE_URL to an empty database)");
+      throw new BackupError(
+        "This is a PostgreSQL backup: restore it into PostgreSQL (set DATABASE_URL to an empty database)",
+      );
     }
 
     // 3. The target must be empty: a restore never merges into, or overwrites, live data.
@@ -175,7 +197,8 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
         // second restore started at the same moment finds the first one's data and stops without writing.
         const pglite = embedded ? embeddedClient()! : undefined;
         if (!embedded) await assertEmptyTarget(target);
-        if (!(await isEmptyFolder(uploads))) throw new BackupError(`The uploads folder ${uploads} is not empty: restore into an empty one (UPLOAD_DIR)`);
+        if (!(await isEmptyFolder(uploads)))
+          throw new BackupError(`The uploads folder ${uploads} is not empty: restore into an empty one (UPLOAD_DIR)`);
         loaded = true;
         log("loading the database…");
         const dump = join(scratch, manifest.database.file);
@@ -188,12 +211,21 @@ export async function restoreBackup(archivePath: string, options: { log?: Log } 
       });
       log("verifying rows, files and the audit chain…");
       const check = await verifyRestored(manifest);
-      if (check.problems.length) throw new BackupError(`The restored data does not match the archive:\n  ${check.problems.slice(0, 20).join("\n  ")}`);
+      if (check.problems.length)
+        throw new BackupError(
+          `The restored data does not match the archive:\n  ${check.problems.slice(0, 20).join("\n  ")}`,
+        );
       log(
         `restored ${check.rows} rows in ${Object.keys(manifest.tables).length} tables and ${manifest.uploads.count} file(s); ` +
           `audit chain intact: ${check.auditEntries} entries`,
       );
-      return { manifest, rows: check.rows, files: manifest.uploads.count, auditEntries: check.auditEntries, migrationsBehind };
+      return {
+        manifest,
+        rows: check.rows,
+        files: manifest.uploads.count,
+        auditEntries: check.auditEntries,
+        migrationsBehind,
+      };
     } catch (error) {
       if (loaded) {
         log("restore failed: emptying the target again");
@@ -216,12 +248,17 @@ async function assertEmptyTarget(target: Target): Promise<void> {
   }
   if (target.embedded) {
     if (!(await isEmptyFolder(target.pgliteDir))) {
-      throw new BackupError(`The embedded database folder ${target.pgliteDir} is not empty: restore into a new PGLITE_DIR`);
+      throw new BackupError(
+        `The embedded database folder ${target.pgliteDir} is not empty: restore into a new PGLITE_DIR`,
+      );
     }
     return;
   }
   const found = await postgresIsEmpty(target.databaseUrl!);
-  if (!found.empty) throw new BackupError(`The database is not empty (it has ${found.found.join(", ")}): restore into a new, empty database`);
+  if (!found.empty)
+    throw new BackupError(
+      `The database is not empty (it has ${found.found.join(", ")}): restore into a new, empty database`,
+    );
 }
 
 async function moveFolder(from: string, to: string): Promise<void> {

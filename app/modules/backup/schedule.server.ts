@@ -34,7 +34,13 @@ export const scheduledBackupJob = defineJob(
 export async function scheduleBackupJobs(schedule: string | undefined = env().BACKUP_SCHEDULE): Promise<void> {
   const queue = await boss();
   if (!(await queue.getQueue(BACKUP_JOB))) {
-    await queue.createQueue(BACKUP_JOB, { name: BACKUP_JOB, policy: "stately", retryLimit: 1, retryDelay: 600, expireInSeconds: 6 * 3600 });
+    await queue.createQueue(BACKUP_JOB, {
+      name: BACKUP_JOB,
+      policy: "stately",
+      retryLimit: 1,
+      retryDelay: 600,
+      expireInSeconds: 6 * 3600,
+    });
   }
   if (schedule) await queue.schedule(BACKUP_JOB, schedule, {}, { tz: "Asia/Ho_Chi_Minh" });
   else await queue.unschedule(BACKUP_JOB);

@@ -21,10 +21,19 @@ const CALENDAR_STATUSES = ["offered", "pending_payment", "confirmed", "completed
 const FEED_HISTORY_MS = 60 * DAY;
 
 export async function getFeedToken(userId: string): Promise<string> {
-  const [existing] = await db.select({ token: calendarFeedTokens.token }).from(calendarFeedTokens).where(eq(calendarFeedTokens.userId, userId));
+  const [existing] = await db
+    .select({ token: calendarFeedTokens.token })
+    .from(calendarFeedTokens)
+    .where(eq(calendarFeedTokens.userId, userId));
   if (existing) return existing.token;
-  await db.insert(calendarFeedTokens).values({ userId, token: randomBytes(32).toString("base64url") }).onConflictDoNothing();
-  const [row] = await db.select({ token: calendarFeedTokens.token }).from(calendarFeedTokens).where(eq(calendarFeedTokens.userId, userId));
+  await db
+    .insert(calendarFeedTokens)
+    .values({ userId, token: randomBytes(32).toString("base64url") })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select({ token: calendarFeedTokens.token })
+    .from(calendarFeedTokens)
+    .where(eq(calendarFeedTokens.userId, userId));
   return row.token;
 }
 
@@ -99,7 +108,11 @@ async function toEvents(rows: SessionRow[], language: Language, baseUrl: string)
       end: row.endsAt,
       stamp: row.updatedAt,
       summary: row.topic ? `${title} (${row.code}): ${row.topic}` : `${title} (${row.code})`,
-      description: [t("cohorts.calendar.eventDescription", { code: row.code }), link ? `${t("cohorts.fields.onlineUrl")}: ${link}` : null, url]
+      description: [
+        t("cohorts.calendar.eventDescription", { code: row.code }),
+        link ? `${t("cohorts.fields.onlineUrl")}: ${link}` : null,
+        url,
+      ]
         .filter(Boolean)
         .join("\n"),
       location: [room, address].filter(Boolean).join(", ") || link || undefined,
@@ -136,7 +149,10 @@ export async function personalCalendar(token: string, baseUrl: string, now = new
               .from(enrollments)
               .where(and(eq(enrollments.userId, owner.id), inArray(enrollments.status, [...CALENDAR_STATUSES]))),
           ),
-          inArray(cohorts.id, db.select({ id: cohortTrainers.cohortId }).from(cohortTrainers).where(eq(cohortTrainers.userId, owner.id))),
+          inArray(
+            cohorts.id,
+            db.select({ id: cohortTrainers.cohortId }).from(cohortTrainers).where(eq(cohortTrainers.userId, owner.id)),
+          ),
           // Places withdrawn by the cohort's cancellation: the sessions stay, marked cancelled.
           and(
             eq(cohorts.status, "cancelled"),

@@ -14,7 +14,9 @@ function parse(text: string) {
 
 describe("iCalendar writing", () => {
   it("escapes text and folds long lines so a calendar parser reads them back exactly", () => {
-    const summary = "Khởi nghiệp đổi mới sáng tạo: từ ý tưởng đến doanh nghiệp; buổi 1, phần A \\ B — rất dài ".repeat(3).trim();
+    const summary = "Khởi nghiệp đổi mới sáng tạo: từ ý tưởng đến doanh nghiệp; buổi 1, phần A \\ B — rất dài "
+      .repeat(3)
+      .trim();
     const text = buildCalendar({
       name: "Lịch, thử; nghiệm",
       events: [
@@ -67,7 +69,9 @@ describe("calendar feeds", () => {
     const text = await personalCalendar(token, BASE, now);
     expect(text).toBeTruthy();
     const events = parse(text!);
-    expect(events.map((e) => e.uid).sort()).toEqual([...a.sessions, ...b.sessions].map((s) => `session-${s.id}@startup-academy`).sort());
+    expect(events.map((e) => e.uid).sort()).toEqual(
+      [...a.sessions, ...b.sessions].map((s) => `session-${s.id}@startup-academy`).sort(),
+    );
     expect(events[0].description).toContain(`${BASE}/cohorts/`);
 
     // A new address cuts off the old one.

@@ -1,6 +1,10 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { issueCertification, issueCourseCompletionCertificate, revokeCertificate } from "~/modules/certification/awards.server";
+import {
+  issueCertification,
+  issueCourseCompletionCertificate,
+  revokeCertificate,
+} from "~/modules/certification/awards.server";
 import { evaluatePracticum, submitPracticum } from "~/modules/certification/practicum.server";
 import { loader as jwksLoader } from "~/routes/[.well-known].jwks[.json]";
 import { loader as issuerLoader } from "~/routes/credentials.issuer";
@@ -25,7 +29,11 @@ async function publishedKeySet() {
 
 async function pdfText(bytes: Buffer): Promise<string> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   const page = await document.getPage(1);
   const content = await page.getTextContent();
   const text = content.items.map((item) => ("str" in item ? `${item.str}${item.hasEOL ? "\n" : ""}` : "")).join("");
@@ -50,9 +58,16 @@ beforeAll(async () => {
     sessionAt: new Date(),
     lessonPlan: new File([Buffer.from("%PDF-1.7\n")], "plan.pdf"),
   });
-  const levels = ["alignment", "facilitation", "engagement", "startup_tools", "assessment_feedback"].map((key) => ({ key, level: 4 }));
+  const levels = ["alignment", "facilitation", "engagement", "startup_tools", "assessment_feedback"].map((key) => ({
+    key,
+    level: 4,
+  }));
   await evaluatePracticum({ evaluatorId: evaluator.id, submissionId: submission.id, scores: levels });
-  ({ certificate: trainerCertificate } = await issueCertification({ actorId: staff.id, userId: lecturer.id, certificationId: certification.id }));
+  ({ certificate: trainerCertificate } = await issueCertification({
+    actorId: staff.id,
+    userId: lecturer.id,
+    certificationId: certification.id,
+  }));
   const founder = await createUser({ name: "Đỗ Quang Huy" });
   const { record } = await completedCohort(founder.id, { courseSlug: "khoi-nghiep-doi-moi-sang-tao" });
   courseCertificate = (await issueCourseCompletionCertificate({ completionRecordId: record.id }))!;
@@ -95,15 +110,28 @@ describe("Open Badges 3.0 credential", () => {
   it("verifies with the published JWKS (EdDSA) and carries the required Open Badges 3.0 fields", async () => {
     const header = decodeProtectedHeader(trainerCertificate.credentialJwt);
     expect(header).toMatchObject({ alg: "EdDSA", typ: "JWT" });
-    const { payload } = await jwtVerify(trainerCertificate.credentialJwt, await publishedKeySet(), { algorithms: ["EdDSA"] });
+    const { payload } = await jwtVerify(trainerCertificate.credentialJwt, await publishedKeySet(), {
+      algorithms: ["EdDSA"],
+    });
     const vc = payload as Record<string, any>;
-    expect(vc["@context"]).toEqual(["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]);
+    expect(vc["@context"]).toEqual([
+      "https://www.w3.org/ns/credentials/v2",
+      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]);
     expect(vc.type).toEqual(["VerifiableCredential", "OpenBadgeCredential"]);
     expect(vc.id).toBe(`urn:uuid:${trainerCertificate.id}`);
-    expect(vc.issuer).toMatchObject({ id: credentialUrls.issuer(), type: ["Profile"], name: trainerCertificate.issuerName });
+    expect(vc.issuer).toMatchObject({
+      id: credentialUrls.issuer(),
+      type: ["Profile"],
+      name: trainerCertificate.issuerName,
+    });
     expect(vc.issuer.url).toMatch(/^https?:\/\//);
     expect(vc.credentialSubject.type).toEqual(["AchievementSubject"]);
-    expect(vc.credentialSubject.identifier[0]).toMatchObject({ type: "IdentityObject", identityType: "name", identityHash: "Nguyễn Thị Phương Thảo" });
+    expect(vc.credentialSubject.identifier[0]).toMatchObject({
+      type: "IdentityObject",
+      identityType: "name",
+      identityHash: "Nguyễn Thị Phương Thảo",
+    });
     expect(vc.credentialSubject.achievement).toMatchObject({
       type: ["Achievement"],
       achievementType: "Certification",
@@ -153,7 +181,9 @@ describe("Open Badges 3.0 credential", () => {
 
 describe("revocation status list", () => {
   async function fetchStatusBit(certificate: CertificateRow) {
-    const response = (await statusLoader(routeArgs(`/credentials/status/${certificate.statusListId}`, { list: certificate.statusListId }))) as Response;
+    const response = (await statusLoader(
+      routeArgs(`/credentials/status/${certificate.statusListId}`, { list: certificate.statusListId }),
+    )) as Response;
     expect(response.headers.get("Content-Type")).toBe("application/vc+jwt");
     const { payload } = await jwtVerify(await response.text(), await publishedKeySet());
     const subject = (payload as any).credentialSubject;
@@ -186,7 +216,9 @@ describe("codes and keys", () => {
     expect(normaliseCertificateCode(" sa-7k3mq-9qz2h ")).toBe("SA-7K3MQ-9QZ2H");
     expect(normaliseCertificateCode("SA-OOOOO-11111")).toBe("SA-00000-11111");
     expect(normaliseCertificateCode("../../etc/passwd")).toBeNull();
-    expect(certificateState({ revokedAt: null, validFrom: new Date(Date.now() + 60_000), validUntil: null })).toBe("not_yet_valid");
+    expect(certificateState({ revokedAt: null, validFrom: new Date(Date.now() + 60_000), validUntil: null })).toBe(
+      "not_yet_valid",
+    );
   });
 
   it("seals a stored private key with the key secret and reads keys given as PEM or JWK", async () => {

@@ -67,7 +67,12 @@ async function allocateStatusEntry(tx: Queryable): Promise<{ listId: string; ind
       .values({ id: String(count + 1), size: MIN_STATUS_LIST_SIZE })
       .onConflictDoNothing()
       .returning();
-    if (!list) [list] = await tx.select().from(credentialStatusLists).where(eq(credentialStatusLists.id, String(count + 1))).for("update");
+    if (!list)
+      [list] = await tx
+        .select()
+        .from(credentialStatusLists)
+        .where(eq(credentialStatusLists.id, String(count + 1)))
+        .for("update");
   }
   for (;;) {
     const index = randomInt(0, list.size);
@@ -179,7 +184,9 @@ export async function markCertificatesRevoked(
   where: { certificateId?: string; awardId?: string },
   by: { actorId: string; reason: string; at: Date },
 ): Promise<CertificateRow[]> {
-  const condition = where.certificateId ? eq(certificates.id, where.certificateId) : eq(certificates.awardId, where.awardId!);
+  const condition = where.certificateId
+    ? eq(certificates.id, where.certificateId)
+    : eq(certificates.awardId, where.awardId!);
   const rows = await tx
     .update(certificates)
     .set({ revokedAt: by.at, revokedBy: by.actorId, revokedReason: by.reason })
@@ -208,7 +215,10 @@ export async function listCertificatesOf(userId: string) {
 
 export type CertificateState = "valid" | "expired" | "revoked" | "not_yet_valid";
 
-export function certificateState(cert: Pick<CertificateRow, "revokedAt" | "validFrom" | "validUntil">, at = new Date()): CertificateState {
+export function certificateState(
+  cert: Pick<CertificateRow, "revokedAt" | "validFrom" | "validUntil">,
+  at = new Date(),
+): CertificateState {
   if (cert.revokedAt) return "revoked";
   if (cert.validFrom.getTime() > at.getTime()) return "not_yet_valid";
   if (cert.validUntil && cert.validUntil.getTime() <= at.getTime()) return "expired";
@@ -236,7 +246,10 @@ export async function statusListCredential(listId: string, now = new Date()) {
       id: `${url}#list`,
       type: "BitstringStatusList",
       statusPurpose: list.purpose,
-      encodedList: encodeStatusList(list.size, revoked.map((r) => r.index)),
+      encodedList: encodeStatusList(
+        list.size,
+        revoked.map((r) => r.index),
+      ),
     },
   };
   return { credential, jwt: await signCredential(credential) };

@@ -13,11 +13,6 @@ export function generateCertificateCode(): string {
 
 /** What a person typed (any case, spaces, O for 0 …) as a code to look up, or null when it cannot be one. */
 export function normaliseCertificateCode(input: string): string | null {
-  const cleaned = input
-    .trim()
-    .toUpperCase()
-    .replace(/[\s_]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const cleaned = input.trim().toUpperCase().replace(/[\s_]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   return /^SA-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/.test(cleaned) ? cleaned : null;
 }

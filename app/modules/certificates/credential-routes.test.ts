@@ -20,7 +20,9 @@ const anonymous = (path: string) => new Request(`http://localhost${path}`);
 describe("Open Badges credential files", () => {
   it("are public by their code: a verifier without an account gets the JSON and the signed JWT", async () => {
     const code = await aCertificateCode();
-    const json = (await jsonLoader(routeArgs(anonymous(`/certification/certificates/${code}/credential.json`), { code }))) as Response;
+    const json = (await jsonLoader(
+      routeArgs(anonymous(`/certification/certificates/${code}/credential.json`), { code }),
+    )) as Response;
     expect(json.status).toBe(200);
     const credential = await json.json();
     expect(credential.type).toContain("OpenBadgeCredential");

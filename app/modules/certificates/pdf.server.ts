@@ -18,11 +18,21 @@ const MUTED = "#475569";
 
 function dayVi(date: Date | string) {
   const d = typeof date === "string" ? startOfVietnamDay(date) : date;
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" }).format(d);
+  return new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(d);
 }
 function dayEn(date: Date | string) {
   const d = typeof date === "string" ? startOfVietnamDay(date) : date;
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "numeric", month: "long", year: "numeric" }).format(d);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(d);
 }
 function hoursText(hours: number) {
   return new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 1 }).format(hours);
@@ -47,7 +57,8 @@ export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<B
   // Loaded when a PDF is made, not at start-up: pdfkit and its fonts weigh ~25 MB that most processes never use.
   const { default: PDFDocument } = await import("pdfkit");
   const verifyUrl = credentialUrls.verify(cert.code);
-  const titleVi = cert.kind === "trainer_certification" ? "GIẤY CHỨNG NHẬN GIẢNG VIÊN" : "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC";
+  const titleVi =
+    cert.kind === "trainer_certification" ? "GIẤY CHỨNG NHẬN GIẢNG VIÊN" : "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC";
   const titleEn = cert.kind === "trainer_certification" ? "Trainer Certificate" : "Certificate of Completion";
   const doc = new PDFDocument({
     size: "A4",
@@ -55,7 +66,12 @@ export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<B
     margin: 0,
     font: REGULAR,
     lang: "vi-VN",
-    info: { Title: `${titleVi} — ${cert.holderName}`, Author: cert.issuerName, Subject: cert.achievementVi, Keywords: cert.code },
+    info: {
+      Title: `${titleVi} — ${cert.holderName}`,
+      Author: cert.issuerName,
+      Subject: cert.achievementVi,
+      Keywords: cert.code,
+    },
   });
   doc.registerFont("regular", REGULAR);
   doc.registerFont("bold", BOLD);
@@ -68,8 +84,15 @@ export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<B
 
   const width = doc.page.width; // 841.89
   const height = doc.page.height; // 595.28
-  doc.lineWidth(3).strokeColor(BRAND).rect(24, 24, width - 48, height - 48).stroke();
-  doc.lineWidth(0.8).rect(32, 32, width - 64, height - 64).stroke();
+  doc
+    .lineWidth(3)
+    .strokeColor(BRAND)
+    .rect(24, 24, width - 48, height - 48)
+    .stroke();
+  doc
+    .lineWidth(0.8)
+    .rect(32, 32, width - 64, height - 64)
+    .stroke();
 
   const left = 70;
   const textWidth = width - 140;
@@ -100,7 +123,8 @@ export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<B
   if (cert.hours !== null) facts.push(`Thời lượng / Duration: ${hoursText(cert.hours)} giờ / hours`);
   facts.push(`Ngày hoàn thành / Completed on: ${dayVi(cert.achievedOn)} (${dayEn(cert.achievedOn)})`);
   facts.push(`Ngày cấp / Issued on: ${dayVi(cert.issuedAt)} (${dayEn(cert.issuedAt)})`);
-  if (cert.validUntil) facts.push(`Có hiệu lực đến / Valid until: ${dayVi(cert.validUntil)} (${dayEn(cert.validUntil)})`);
+  if (cert.validUntil)
+    facts.push(`Có hiệu lực đến / Valid until: ${dayVi(cert.validUntil)} (${dayEn(cert.validUntil)})`);
   doc.font("regular").fontSize(11).fillColor(INK);
   for (const line of facts) doc.text(line, centred);
 
@@ -122,9 +146,21 @@ export async function renderCertificatePdf(cert: CertificatePdfInput): Promise<B
   doc.fill("#000000");
 
   const bandY = height - 60 - qrSize + 10;
-  doc.font("bold").fontSize(11).fillColor(INK).text(`Mã chứng nhận / Certificate code: ${cert.code}`, left, bandY, { width: qrX - left - 20 });
-  doc.font("regular").fontSize(10).fillColor(MUTED).text("Kiểm tra tính hợp lệ tại / Verify at:", { width: qrX - left - 20 });
-  doc.font("regular").fontSize(10).fillColor(BRAND).text(verifyUrl, { width: qrX - left - 20, link: verifyUrl, underline: true });
+  doc
+    .font("bold")
+    .fontSize(11)
+    .fillColor(INK)
+    .text(`Mã chứng nhận / Certificate code: ${cert.code}`, left, bandY, { width: qrX - left - 20 });
+  doc
+    .font("regular")
+    .fontSize(10)
+    .fillColor(MUTED)
+    .text("Kiểm tra tính hợp lệ tại / Verify at:", { width: qrX - left - 20 });
+  doc
+    .font("regular")
+    .fontSize(10)
+    .fillColor(BRAND)
+    .text(verifyUrl, { width: qrX - left - 20, link: verifyUrl, underline: true });
   doc
     .font("regular")
     .fontSize(8)

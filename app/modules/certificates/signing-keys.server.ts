@@ -1,4 +1,14 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type JsonWebKeyInput, type KeyObject } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  scryptSync,
+  type JsonWebKeyInput,
+  type KeyObject,
+} from "node:crypto";
 import { eq, ne } from "drizzle-orm";
 import { calculateJwkThumbprint, type JWK } from "jose";
 import { z } from "zod";
@@ -27,7 +37,8 @@ const CredentialEnv = z.object({
 
 function credentialEnv() {
   const parsed = CredentialEnv.safeParse(process.env);
-  if (!parsed.success) throw new Error(`Invalid credential configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(`Invalid credential configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   return parsed.data;
 }
 
@@ -98,7 +109,11 @@ async function loadOrCreateStoredKey(): Promise<SigningKey> {
   // Two processes starting at once: the unique "one active key" index lets one win; both then use it.
   await db
     .insert(credentialSigningKeys)
-    .values({ kid: key.kid, publicJwk: key.publicJwk as Record<string, string>, privateKey: sealPrivateKey(pem, secret) })
+    .values({
+      kid: key.kid,
+      publicJwk: key.publicJwk as Record<string, string>,
+      privateKey: sealPrivateKey(pem, secret),
+    })
     .onConflictDoNothing();
   const winner = await read();
   if (!winner) throw new Error("could not store the credential signing key");

@@ -9,7 +9,8 @@ export const MIN_STATUS_LIST_SIZE = 131_072;
 export function encodeStatusList(size: number, setIndexes: Iterable<number>): string {
   const bytes = new Uint8Array(Math.ceil(size / 8));
   for (const index of setIndexes) {
-    if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError(`status index ${index} out of range`);
+    if (!Number.isInteger(index) || index < 0 || index >= size)
+      throw new RangeError(`status index ${index} out of range`);
     bytes[index >> 3] |= 0x80 >> (index & 7);
   }
   return `u${gzipSync(bytes).toString("base64url")}`;

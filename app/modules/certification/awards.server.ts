@@ -13,7 +13,12 @@ import { db, type Queryable } from "~/lib/db.server";
 import { appUrl } from "~/lib/env.server";
 import { badRequest, conflict, notFound } from "~/lib/errors";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { issueCertificate, markCertificatesRevoked, prepareIssuance, type CertificateRow } from "~/modules/certificates/certificates.server";
+import {
+  issueCertificate,
+  markCertificatesRevoked,
+  prepareIssuance,
+  type CertificateRow,
+} from "~/modules/certificates/certificates.server";
 import { normaliseCertificateCode } from "~/modules/certificates/codes";
 import { queueMail } from "~/modules/mail/mail.server";
 import { addMonths, checkRequirements, renewalEvidence, type CertificationRow } from "./requirements.server";
@@ -56,14 +61,19 @@ async function loadCertification(tx: Queryable, certificationId: string) {
 }
 
 async function notifyHolder(userId: string, certificate: CertificateRow) {
-  const [person] = await db.select({ email: users.email, locale: users.locale, name: users.name }).from(users).where(eq(users.id, userId));
+  const [person] = await db
+    .select({ email: users.email, locale: users.locale, name: users.name })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!person) return;
   const en = person.locale === "en";
   await queueMail({
     to: person.email,
     kind: "certification.certificate-issued",
     locale: person.locale,
-    subject: en ? `Your certificate: ${certificate.achievementEn}` : `Giấy chứng nhận của bạn: ${certificate.achievementVi}`,
+    subject: en
+      ? `Your certificate: ${certificate.achievementEn}`
+      : `Giấy chứng nhận của bạn: ${certificate.achievementVi}`,
     text: en
       ? `Dear ${person.name},\n\nYour certificate "${certificate.achievementEn}" has been issued (code ${certificate.code}).\nDownload the PDF and the Open Badges credential at ${appUrl()}/certification/certificates\nAnyone can check it at ${appUrl()}/verify/${certificate.code}\n`
       : `Kính gửi ${person.name},\n\nGiấy chứng nhận "${certificate.achievementVi}" của bạn đã được cấp (mã ${certificate.code}).\nTải bản PDF và chứng nhận số Open Badges tại ${appUrl()}/certification/certificates\nBất kỳ ai cũng có thể kiểm tra tại ${appUrl()}/verify/${certificate.code}\n`,
@@ -115,7 +125,12 @@ export async function issueCertification(args: {
       action: "certification.issued",
       entityType: "certification_award",
       entityId: award.id,
-      after: { userId: award.userId, certification: certification.slug, validUntil: award.validUntil, panelDecisionId: award.panelDecisionId },
+      after: {
+        userId: award.userId,
+        certification: certification.slug,
+        validUntil: award.validUntil,
+        panelDecisionId: award.panelDecisionId,
+      },
     });
     const certificate = await trainerCertificate(tx, { award, certification, actorId: args.actorId, now });
     return { award, certificate };
@@ -138,7 +153,8 @@ export async function recordPanelDecision(args: {
   note?: string;
   now?: Date;
 }) {
-  if (args.panelMembers.length === 0) throw badRequest("certification.validation.panelMembersRequired", { field: "panelMembers" });
+  if (args.panelMembers.length === 0)
+    throw badRequest("certification.validation.panelMembersRequired", { field: "panelMembers" });
   if (args.outcome === "approve") {
     const check = await checkRequirements({ userId: args.userId, certificationId: args.certificationId });
     if (!check.allMet) throw conflict("certification.errors.requirementsNotMet");
@@ -214,7 +230,11 @@ export async function renewCertification(args: { actorId: string; awardId: strin
   const now = args.now ?? new Date();
   await prepareIssuance();
   const result = await db.transaction(async (tx) => {
-    const [old] = await tx.select().from(certificationAwards).where(eq(certificationAwards.id, args.awardId)).for("update");
+    const [old] = await tx
+      .select()
+      .from(certificationAwards)
+      .where(eq(certificationAwards.id, args.awardId))
+      .for("update");
     if (!old) throw notFound();
     if (old.status !== "active") throw conflict("certification.errors.notRenewable");
     const certification = await loadCertification(tx, old.certificationId);
@@ -254,7 +274,11 @@ export async function renewCertification(args: { actorId: string; awardId: strin
  * Idempotent: a completion record gives one certificate, however often this runs. A record that is not
  * "completed" (or no longer current) gives none.
  */
-export async function issueCourseCompletionCertificate(args: { completionRecordId: string; actorId?: string | null; now?: Date }) {
+export async function issueCourseCompletionCertificate(args: {
+  completionRecordId: string;
+  actorId?: string | null;
+  now?: Date;
+}) {
   const now = args.now ?? new Date();
   await prepareIssuance();
   const issued = await db.transaction(async (tx) => {
@@ -266,7 +290,8 @@ export async function issueCourseCompletionCertificate(args: { completionRecordI
       .where(eq(completionRecords.id, args.completionRecordId));
     if (!row) throw notFound();
     if (!row.record.completed || !row.record.current) return null;
-    const achievedOn = row.cohortEndsOn < vietnamDay(row.record.decidedAt) ? row.cohortEndsOn : vietnamDay(row.record.decidedAt);
+    const achievedOn =
+      row.cohortEndsOn < vietnamDay(row.record.decidedAt) ? row.cohortEndsOn : vietnamDay(row.record.decidedAt);
     const kindVi = row.course.kind === "workshop" ? "hội thảo" : "khóa học";
     return issueCertificate(tx, {
       kind: "course_completion",
@@ -298,10 +323,19 @@ export async function issueCohortCompletionCertificates(args: { cohortId: string
   const records = await db
     .select({ id: completionRecords.id })
     .from(completionRecords)
-    .where(and(eq(completionRecords.cohortId, args.cohortId), eq(completionRecords.completed, true), eq(completionRecords.current, true)));
+    .where(
+      and(
+        eq(completionRecords.cohortId, args.cohortId),
+        eq(completionRecords.completed, true),
+        eq(completionRecords.current, true),
+      ),
+    );
   const issued: CertificateRow[] = [];
   for (const record of records) {
-    const certificate = await issueCourseCompletionCertificate({ completionRecordId: record.id, actorId: args.actorId });
+    const certificate = await issueCourseCompletionCertificate({
+      completionRecordId: record.id,
+      actorId: args.actorId,
+    });
     if (certificate) issued.push(certificate);
   }
   return issued;
@@ -329,7 +363,10 @@ export async function listAwards(options: { limit?: number } = {}) {
         .from(certificates)
         .where(inArray(certificates.awardId, awardIds))
     : [];
-  return rows.map((r) => ({ ...r, certificateCodes: certs.filter((c) => c.awardId === r.award.id).map((c) => c.code) }));
+  return rows.map((r) => ({
+    ...r,
+    certificateCodes: certs.filter((c) => c.awardId === r.award.id).map((c) => c.code),
+  }));
 }
 
 export async function listPanelDecisions(limit = 50) {

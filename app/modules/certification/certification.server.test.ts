@@ -1,6 +1,15 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { certificationAwards, certificationRubrics, cohorts, cohortTrainers, outbox, practicumFiles, practicumSubmissions, userRoles } from "#db/schema";
+import {
+  certificationAwards,
+  certificationRubrics,
+  cohorts,
+  cohortTrainers,
+  outbox,
+  practicumFiles,
+  practicumSubmissions,
+  userRoles,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { certificateState, getCertificateByCode } from "~/modules/certificates/certificates.server";
@@ -25,7 +34,8 @@ import {
 } from "./requirements.server";
 import { decideResult, weightedScore } from "./rubric";
 
-const pdf = () => new File([Buffer.from("%PDF-1.4\n% kế hoạch bài dạy\n")], "kế-hoạch-bài-dạy.pdf", { type: "application/pdf" });
+const pdf = () =>
+  new File([Buffer.from("%PDF-1.4\n% kế hoạch bài dạy\n")], "kế-hoạch-bài-dạy.pdf", { type: "application/pdf" });
 const KEYS = ["alignment", "facilitation", "engagement", "startup_tools", "assessment_feedback"];
 const levels = (values: number[]) => KEYS.map((key, i) => ({ key, level: values[i], comment: `Nhận xét ${key}` }));
 
@@ -62,7 +72,10 @@ async function passedLecturer() {
 }
 
 async function rubricSnapshot() {
-  const [rubric] = await db.select().from(certificationRubrics).where(eq(certificationRubrics.certificationId, certification.id));
+  const [rubric] = await db
+    .select()
+    .from(certificationRubrics)
+    .where(eq(certificationRubrics.certificationId, certification.id));
   return rubric;
 }
 
@@ -120,12 +133,23 @@ describe("requirements", () => {
 
   it("refuses a practicum before the coursework is complete, and a file that is not a document", async () => {
     const lecturer = await createUser({ roles: ["lecturer"] });
-    const input = { userId: lecturer.id, certificationId: certification.id, topic: "Canvas", mode: "live_session" as const, sessionAt: new Date(), lessonPlan: pdf() };
+    const input = {
+      userId: lecturer.id,
+      certificationId: certification.id,
+      topic: "Canvas",
+      mode: "live_session" as const,
+      sessionAt: new Date(),
+      lessonPlan: pdf(),
+    };
     await expectAppError(submitPracticum(input), 409, "certification.errors.courseworkNotComplete");
     await completedCohort(lecturer.id);
     const exe = new File([Buffer.from("MZ\x90\x00 not a document")], "plan.pdf", { type: "application/pdf" });
     await expectAppError(submitPracticum({ ...input, lessonPlan: exe }), 400, "certification.errors.lessonPlanType");
-    await expectAppError(submitPracticum({ ...input, mode: "recording", sessionAt: undefined }), 400, "certification.validation.recordingRequired");
+    await expectAppError(
+      submitPracticum({ ...input, mode: "recording", sessionAt: undefined }),
+      400,
+      "certification.validation.recordingRequired",
+    );
     expect(await practicumHistory({ userId: lecturer.id, certificationId: certification.id })).toEqual([]);
   });
 });
@@ -142,7 +166,9 @@ describe("practicum evaluation", () => {
       recordingUrl: "https://video.example.vn/buoi-day-2",
       submissionKey: crypto.randomUUID(),
     };
-    const copies = await Promise.allSettled(Array.from({ length: 20 }, () => submitPracticum({ ...input, lessonPlan: pdf() })));
+    const copies = await Promise.allSettled(
+      Array.from({ length: 20 }, () => submitPracticum({ ...input, lessonPlan: pdf() })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
     const rows = await db.select().from(practicumSubmissions).where(eq(practicumSubmissions.userId, lecturer.id));
     expect(rows).toHaveLength(1);
@@ -166,7 +192,14 @@ describe("practicum evaluation", () => {
     });
     expect(first.attempt).toBe(1);
     await expectAppError(
-      submitPracticum({ userId: lecturer.id, certificationId: certification.id, topic: "Lần nữa", mode: "recording", recordingUrl: "https://x.example/v", lessonPlan: pdf() }),
+      submitPracticum({
+        userId: lecturer.id,
+        certificationId: certification.id,
+        topic: "Lần nữa",
+        mode: "recording",
+        recordingUrl: "https://x.example/v",
+        lessonPlan: pdf(),
+      }),
       409,
       "certification.errors.practicumPending",
     );
@@ -203,7 +236,11 @@ describe("practicum evaluation", () => {
       lessonPlan: pdf(),
     });
     expect(second.attempt).toBe(2);
-    const pass = await evaluatePracticum({ evaluatorId: evaluator.id, submissionId: second.id, scores: levels([3, 3, 4, 3, 3]) });
+    const pass = await evaluatePracticum({
+      evaluatorId: evaluator.id,
+      submissionId: second.id,
+      scores: levels([3, 3, 4, 3, 3]),
+    });
     expect(pass.evaluation).toMatchObject({ result: "pass", weightedScore: 80 });
 
     const history = await practicumHistory({ userId: lecturer.id, certificationId: certification.id });
@@ -216,18 +253,38 @@ describe("practicum evaluation", () => {
     const check = await checkRequirements({ userId: lecturer.id, certificationId: certification.id });
     expect(check.allMet).toBe(true);
     const mails = await db.select().from(outbox).where(eq(outbox.to, lecturer.email));
-    expect(mails.map((m) => m.kind)).toEqual(["certification.practicum-evaluated", "certification.practicum-evaluated"]);
+    expect(mails.map((m) => m.kind)).toEqual([
+      "certification.practicum-evaluated",
+      "certification.practicum-evaluated",
+    ]);
   });
 
   it("a resubmission that still falls short fails, and no third attempt is accepted", async () => {
     const lecturer = await createUser({ roles: ["lecturer"] });
     const evaluator = await createUser({ roles: ["staff"] });
     await completedCohort(lecturer.id);
-    const base = { userId: lecturer.id, certificationId: certification.id, topic: "MVP", mode: "live_session" as const, sessionAt: new Date(), lessonPlan: pdf() };
+    const base = {
+      userId: lecturer.id,
+      certificationId: certification.id,
+      topic: "MVP",
+      mode: "live_session" as const,
+      sessionAt: new Date(),
+      lessonPlan: pdf(),
+    };
     const first = await submitPracticum(base);
-    await evaluatePracticum({ evaluatorId: evaluator.id, submissionId: first.id, scores: levels([2, 3, 3, 2, 2]), improvements: "Thêm hoạt động." });
+    await evaluatePracticum({
+      evaluatorId: evaluator.id,
+      submissionId: first.id,
+      scores: levels([2, 3, 3, 2, 2]),
+      improvements: "Thêm hoạt động.",
+    });
     const second = await submitPracticum(base);
-    const result = await evaluatePracticum({ evaluatorId: evaluator.id, submissionId: second.id, scores: levels([2, 3, 3, 2, 2]), improvements: "Chưa đạt." });
+    const result = await evaluatePracticum({
+      evaluatorId: evaluator.id,
+      submissionId: second.id,
+      scores: levels([2, 3, 3, 2, 2]),
+      improvements: "Chưa đạt.",
+    });
     expect(result.evaluation.result).toBe("fail");
     await expectAppError(submitPracticum(base), 409, "certification.errors.practicumFailed");
   });
@@ -247,9 +304,19 @@ describe("issuing, expiry, revocation and renewal", () => {
     const { lecturer } = await passedLecturer();
     expect((await listEligibleCandidates(certification.id)).map((c) => c.userId)).toContain(lecturer.id);
     const now = new Date("2026-06-01T03:00:00Z");
-    const { award, certificate } = await issueCertification({ actorId: staff.id, userId: lecturer.id, certificationId: certification.id, now });
+    const { award, certificate } = await issueCertification({
+      actorId: staff.id,
+      userId: lecturer.id,
+      certificationId: certification.id,
+      now,
+    });
     expect(award.validUntil.toISOString()).toBe("2028-06-01T03:00:00.000Z");
-    expect(certificate).toMatchObject({ kind: "trainer_certification", holderName: "Vũ Thị Lan Anh", achievementVi: "Giảng viên khởi nghiệp được chứng nhận", hours: 40 });
+    expect(certificate).toMatchObject({
+      kind: "trainer_certification",
+      holderName: "Vũ Thị Lan Anh",
+      achievementVi: "Giảng viên khởi nghiệp được chứng nhận",
+      hours: 40,
+    });
     expect(certificate.code).toMatch(/^SA-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect((await listEligibleCandidates(certification.id)).map((c) => c.userId)).not.toContain(lecturer.id);
     await expectAppError(
@@ -263,7 +330,9 @@ describe("issuing, expiry, revocation and renewal", () => {
     expect(await hasValidCertification({ userId: lecturer.id, at: new Date("2028-06-02T00:00:00Z") })).toBe(false);
     expect(certificateState(certificate, new Date("2027-01-01T00:00:00Z"))).toBe("valid");
     expect(certificateState(certificate, new Date("2028-06-01T03:00:00Z"))).toBe("expired");
-    await expect(assertCertifiedTrainer({ userId: lecturer.id, at: new Date("2027-01-01T00:00:00Z") })).resolves.toBeUndefined();
+    await expect(
+      assertCertifiedTrainer({ userId: lecturer.id, at: new Date("2027-01-01T00:00:00Z") }),
+    ).resolves.toBeUndefined();
   });
 
   it("a panel decision records who decided and issues on approval; a rejection issues nothing", async () => {
@@ -295,28 +364,56 @@ describe("issuing, expiry, revocation and renewal", () => {
   it("revocation takes the certification away at once: invalid, refused as trainer, reason kept", async () => {
     const staff = await createUser({ roles: ["staff"] });
     const { lecturer } = await passedLecturer();
-    const { certificate } = await issueCertification({ actorId: staff.id, userId: lecturer.id, certificationId: certification.id });
+    const { certificate } = await issueCertification({
+      actorId: staff.id,
+      userId: lecturer.id,
+      certificationId: certification.id,
+    });
     expect(await hasValidCertification({ userId: lecturer.id })).toBe(true);
-    await expectAppError(revokeCertificate({ actorId: staff.id, code: "SA-00000-00000", reason: "Không có" }), 400, "certification.errors.codeUnknown");
-    await revokeCertificate({ actorId: staff.id, code: certificate.code.toLowerCase(), reason: "Vi phạm liêm chính học thuật" });
+    await expectAppError(
+      revokeCertificate({ actorId: staff.id, code: "SA-00000-00000", reason: "Không có" }),
+      400,
+      "certification.errors.codeUnknown",
+    );
+    await revokeCertificate({
+      actorId: staff.id,
+      code: certificate.code.toLowerCase(),
+      reason: "Vi phạm liêm chính học thuật",
+    });
     const after = await getCertificateByCode(certificate.code);
     expect(after && certificateState(after)).toBe("revoked");
     expect(after?.revokedReason).toBe("Vi phạm liêm chính học thuật");
     const [award] = await db.select().from(certificationAwards).where(eq(certificationAwards.userId, lecturer.id));
     expect(award).toMatchObject({ status: "revoked", revokedBy: staff.id });
     expect(await hasValidCertification({ userId: lecturer.id })).toBe(false);
-    await expectAppError(assertCertifiedTrainer({ userId: lecturer.id, field: "trainerId" }), 400, "certification.errors.trainerNotCertified");
-    await expectAppError(revokeCertificate({ actorId: staff.id, code: certificate.code, reason: "Lần nữa" }), 409, "certification.errors.alreadyRevoked");
+    await expectAppError(
+      assertCertifiedTrainer({ userId: lecturer.id, field: "trainerId" }),
+      400,
+      "certification.errors.trainerNotCertified",
+    );
+    await expectAppError(
+      revokeCertificate({ actorId: staff.id, code: certificate.code, reason: "Lần nữa" }),
+      409,
+      "certification.errors.alreadyRevoked",
+    );
   });
 
   it("an uncertified person is refused as a certified trainer, also by the cohort trainer assignment", async () => {
     const person = await createUser({ roles: ["trainer"] });
-    await expectAppError(assertCertifiedTrainer({ userId: person.id }), 400, "certification.errors.trainerNotCertified");
+    await expectAppError(
+      assertCertifiedTrainer({ userId: person.id }),
+      400,
+      "certification.errors.trainerNotCertified",
+    );
     const staff = await createUser({ roles: ["staff"] });
     const actor = { id: staff.id, roles: ["staff" as const], adminOrganisationIds: [] };
     const { cohort } = await completedCohort((await createUser()).id, { courseSlug: "khoi-nghiep-doi-moi-sang-tao" });
     await db.update(cohorts).set({ requiresCertifiedTrainer: true }).where(eq(cohorts.id, cohort.id));
-    await expectAppError(assignTrainer({ actor, cohortId: cohort.id, userId: person.id }), 400, "certification.errors.trainerNotCertified");
+    await expectAppError(
+      assignTrainer({ actor, cohortId: cohort.id, userId: person.id }),
+      400,
+      "certification.errors.trainerNotCertified",
+    );
     // A certified trainer is accepted.
     const { lecturer } = await passedLecturer();
     await db.insert(userRoles).values({ userId: lecturer.id, role: "trainer" });
@@ -330,11 +427,17 @@ describe("issuing, expiry, revocation and renewal", () => {
     const staff = await createUser({ roles: ["staff"] });
     const { lecturer } = await passedLecturer();
     // Issued now: the trainer-course completion that led to it was decided before, so it is no refresher.
-    const { award } = await issueCertification({ actorId: staff.id, userId: lecturer.id, certificationId: certification.id });
+    const { award } = await issueCertification({
+      actorId: staff.id,
+      userId: lecturer.id,
+      certificationId: certification.id,
+    });
     const sixtyBefore = new Date(award.validUntil.getTime() - 60 * 86_400_000);
     expect((await sendExpiryReminders(new Date(sixtyBefore.getTime() - 86_400_000 * 5))).sent).toBe(0);
     const mailsFor = async () =>
-      (await db.select().from(outbox).where(eq(outbox.to, lecturer.email))).filter((m) => m.kind === "certification.expiry-reminder");
+      (await db.select().from(outbox).where(eq(outbox.to, lecturer.email))).filter(
+        (m) => m.kind === "certification.expiry-reminder",
+      );
     await sendExpiryReminders(sixtyBefore);
     await sendExpiryReminders(sixtyBefore);
     expect(await mailsFor()).toHaveLength(1);
@@ -344,9 +447,18 @@ describe("issuing, expiry, revocation and renewal", () => {
     expect(reminders).toHaveLength(2);
     expect(reminders[0].subject).toContain("Giảng viên khởi nghiệp được chứng nhận");
 
-    await expectAppError(renewCertification({ actorId: staff.id, awardId: award.id, now: tenBefore }), 409, "certification.errors.renewalNotMet");
-    const taughtUntil = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(tenBefore.getTime() - 30 * 86_400_000));
-    const { cohort } = await completedCohort((await createUser()).id, { courseSlug: "khoi-nghiep-doi-moi-sang-tao", endsOn: taughtUntil });
+    await expectAppError(
+      renewCertification({ actorId: staff.id, awardId: award.id, now: tenBefore }),
+      409,
+      "certification.errors.renewalNotMet",
+    );
+    const taughtUntil = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(
+      new Date(tenBefore.getTime() - 30 * 86_400_000),
+    );
+    const { cohort } = await completedCohort((await createUser()).id, {
+      courseSlug: "khoi-nghiep-doi-moi-sang-tao",
+      endsOn: taughtUntil,
+    });
     await db.insert(cohortTrainers).values({ cohortId: cohort.id, userId: lecturer.id });
     const renewed = await renewCertification({ actorId: staff.id, awardId: award.id, now: tenBefore });
     expect(renewed.evidence).toMatchObject({ kind: "taught_cohort", cohortCode: cohort.code });
@@ -365,7 +477,13 @@ describe("course completion certificates", () => {
     const again = await issueCourseCompletionCertificate({ completionRecordId: record.id });
     expect(first?.id).toBeDefined();
     expect(again?.id).toBe(first?.id);
-    expect(first).toMatchObject({ kind: "course_completion", holderName: "Đỗ Quang Huy", achievementVi: course.titleVi, hours: course.hours, validUntil: null });
+    expect(first).toMatchObject({
+      kind: "course_completion",
+      holderName: "Đỗ Quang Huy",
+      achievementVi: course.titleVi,
+      hours: course.hours,
+      validUntil: null,
+    });
     const other = await createUser();
     const notDone = await completedCohort(other.id, { courseSlug: "khoi-nghiep-doi-moi-sang-tao", completed: false });
     expect(await issueCourseCompletionCertificate({ completionRecordId: notDone.record.id })).toBeNull();

@@ -60,9 +60,19 @@ export const CERTIFICATION_DEFINITIONS: CertificationDefinition[] = [
   },
 ];
 
-export function rubricHash(practicum: { rubric: unknown; passScore: number }, definition: CertificationDefinition): string {
+export function rubricHash(
+  practicum: { rubric: unknown; passScore: number },
+  definition: CertificationDefinition,
+): string {
   return createHash("sha256")
-    .update(JSON.stringify([practicum.rubric, practicum.passScore, definition.resubmitFloor, definition.resubmissionsAllowed]))
+    .update(
+      JSON.stringify([
+        practicum.rubric,
+        practicum.passScore,
+        definition.resubmitFloor,
+        definition.resubmissionsAllowed,
+      ]),
+    )
     .digest("hex");
 }
 

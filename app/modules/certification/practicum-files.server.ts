@@ -21,7 +21,13 @@ export const PRACTICUM_POLICIES: Record<PracticumFileKind, UploadPolicy> = {
   recording: { kinds: ["mp4", "webm"], maxBytes: FILE_LIMITS.recording },
 };
 
-export type CheckedFile = { kind: PracticumFileKind; fileName: string; contentType: string; bytes: Uint8Array; sha256: string };
+export type CheckedFile = {
+  kind: PracticumFileKind;
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array;
+  sha256: string;
+};
 
 /**
  * Checks an uploaded practicum file with the shared upload check (size, type read from the content, extension
@@ -30,14 +36,26 @@ export type CheckedFile = { kind: PracticumFileKind; fileName: string; contentTy
 export async function checkUpload(file: File, kind: PracticumFileKind, field: string): Promise<CheckedFile> {
   try {
     const checked = await checkStoredUpload(field, file, PRACTICUM_POLICIES[kind]);
-    return { kind, fileName: checked.originalName, contentType: checked.contentType, bytes: checked.bytes, sha256: checked.sha256 };
+    return {
+      kind,
+      fileName: checked.originalName,
+      contentType: checked.contentType,
+      bytes: checked.bytes,
+      sha256: checked.sha256,
+    };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     if (error.messageKey === "files.errors.empty") throw badRequest("certification.errors.fileEmpty", { field });
     if (error.messageKey === "files.errors.tooLarge") {
-      throw new AppError(413, "certification.errors.fileTooLarge", { field, params: { mb: FILE_LIMITS[kind] / 1024 / 1024 } });
+      throw new AppError(413, "certification.errors.fileTooLarge", {
+        field,
+        params: { mb: FILE_LIMITS[kind] / 1024 / 1024 },
+      });
     }
-    throw badRequest(kind === "lesson_plan" ? "certification.errors.lessonPlanType" : "certification.errors.recordingType", { field });
+    throw badRequest(
+      kind === "lesson_plan" ? "certification.errors.lessonPlanType" : "certification.errors.recordingType",
+      { field },
+    );
   }
 }
 

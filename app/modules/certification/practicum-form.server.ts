@@ -30,7 +30,9 @@ export async function readPracticumForm(request: Request) {
       const message = encodeMessage("certification.errors.fileTooLarge", { mb: FILE_LIMITS.recording / 1024 / 1024 });
       // The parser stops inside the oversized part: it is the first file input not yet received whole.
       const field = FILE_FIELDS.find((f) => !received.has(f)) ?? "recording";
-      return { tooLarge: data({ result: { status: "error" as const, error: { [field]: [message] } } }, { status: 413 }) };
+      return {
+        tooLarge: data({ result: { status: "error" as const, error: { [field]: [message] } } }, { status: 413 }),
+      };
     }
     const submission = parseWithZod(new FormData(), { schema: PracticumSubmissionSchema });
     return { submission };

@@ -53,13 +53,15 @@ export async function submitPracticum(input: SubmitPracticumInput) {
   const course = check.requirements.find((r) => r.kind === "trainer_course");
   if (course && !course.met) throw conflict("certification.errors.courseworkNotComplete");
   const rubric = await latestRubric(input.certificationId);
-  if (input.mode === "live_session" && !input.sessionAt) throw badRequest("certification.validation.sessionAtRequired", { field: "sessionAt" });
+  if (input.mode === "live_session" && !input.sessionAt)
+    throw badRequest("certification.validation.sessionAtRequired", { field: "sessionAt" });
   if (input.mode === "recording" && !input.recording && !input.recordingUrl) {
     throw badRequest("certification.validation.recordingRequired", { field: "recording" });
   }
 
   const files: CheckedFile[] = [await checkUpload(input.lessonPlan, "lesson_plan", "lessonPlan")];
-  if (input.mode === "recording" && input.recording) files.push(await checkUpload(input.recording, "recording", "recording"));
+  if (input.mode === "recording" && input.recording)
+    files.push(await checkUpload(input.recording, "recording", "recording"));
 
   const stored: { file: CheckedFile; key: string }[] = [];
   try {
@@ -77,7 +79,12 @@ export async function submitPracticum(input: SubmitPracticumInput) {
           const [latest] = await tx
             .select()
             .from(practicumSubmissions)
-            .where(and(eq(practicumSubmissions.userId, input.userId), eq(practicumSubmissions.certificationId, input.certificationId)))
+            .where(
+              and(
+                eq(practicumSubmissions.userId, input.userId),
+                eq(practicumSubmissions.certificationId, input.certificationId),
+              ),
+            )
             .orderBy(desc(practicumSubmissions.attempt))
             .limit(1);
           if (latest?.status === "submitted") throw conflict("certification.errors.practicumPending");
@@ -126,7 +133,10 @@ export async function submitPracticum(input: SubmitPracticumInput) {
   } catch (error) {
     // Nothing half-written: files stored for a submission that was not saved are removed.
     await Promise.all(stored.map((s) => removeStoredBytes(s.key).catch(() => undefined)));
-    if (error instanceof Error && /practicum_submissions_attempt_key/.test(`${error.message} ${String((error as { cause?: unknown }).cause)}`)) {
+    if (
+      error instanceof Error &&
+      /practicum_submissions_attempt_key/.test(`${error.message} ${String((error as { cause?: unknown }).cause)}`)
+    ) {
       throw conflict("certification.errors.practicumPending");
     }
     throw error;
@@ -138,7 +148,9 @@ export async function practicumHistory(args: { userId: string; certificationId: 
   const submissions = await db
     .select()
     .from(practicumSubmissions)
-    .where(and(eq(practicumSubmissions.userId, args.userId), eq(practicumSubmissions.certificationId, args.certificationId)))
+    .where(
+      and(eq(practicumSubmissions.userId, args.userId), eq(practicumSubmissions.certificationId, args.certificationId)),
+    )
     .orderBy(desc(practicumSubmissions.attempt));
   return withDetails(submissions);
 }
@@ -186,7 +198,11 @@ export async function reviewQueue(options: { status?: "submitted" | "decided" } 
     .from(practicumSubmissions)
     .innerJoin(users, eq(users.id, practicumSubmissions.userId))
     .innerJoin(certifications, eq(certifications.id, practicumSubmissions.certificationId))
-    .where(decided ? inArray(practicumSubmissions.status, ["resubmit", "passed", "failed"]) : eq(practicumSubmissions.status, "submitted"))
+    .where(
+      decided
+        ? inArray(practicumSubmissions.status, ["resubmit", "passed", "failed"])
+        : eq(practicumSubmissions.status, "submitted"),
+    )
     .orderBy(decided ? desc(practicumSubmissions.decidedAt) : asc(practicumSubmissions.submittedAt))
     .limit(100);
   return rows;
@@ -195,14 +211,22 @@ export async function reviewQueue(options: { status?: "submitted" | "decided" } 
 /** One submission with its rubric and the earlier attempts (an evaluator reads what was asked last time). */
 export async function submissionForReview(submissionId: string) {
   const [row] = await db
-    .select({ submission: practicumSubmissions, rubric: certificationRubrics, certification: certifications, lecturer: { id: users.id, name: users.name } })
+    .select({
+      submission: practicumSubmissions,
+      rubric: certificationRubrics,
+      certification: certifications,
+      lecturer: { id: users.id, name: users.name },
+    })
     .from(practicumSubmissions)
     .innerJoin(certificationRubrics, eq(certificationRubrics.id, practicumSubmissions.rubricId))
     .innerJoin(certifications, eq(certifications.id, practicumSubmissions.certificationId))
     .innerJoin(users, eq(users.id, practicumSubmissions.userId))
     .where(eq(practicumSubmissions.id, submissionId));
   if (!row) throw notFound();
-  const history = await practicumHistory({ userId: row.submission.userId, certificationId: row.submission.certificationId });
+  const history = await practicumHistory({
+    userId: row.submission.userId,
+    certificationId: row.submission.certificationId,
+  });
   return { ...row, history };
 }
 
@@ -235,14 +259,20 @@ export async function evaluatePracticum(input: EvaluatePracticumInput) {
     const keys = rubric.criteria.map((c) => c.key);
     const given = new Map(input.scores.map((s) => [s.key, s]));
     const missing = keys.findIndex((k) => !given.has(k));
-    if (missing !== -1) throw badRequest("certification.validation.levelRequired", { field: `scores[${missing}].level` });
+    if (missing !== -1)
+      throw badRequest("certification.validation.levelRequired", { field: `scores[${missing}].level` });
     if (input.scores.some((s) => !keys.includes(s.key))) throw badRequest("errors.badRequest");
     const scores = keys.map((key) => {
       const s = given.get(key)!;
       return { key, level: s.level, comment: s.comment ?? "" };
     });
     const score = weightedScore(rubric.criteria, scores);
-    const decision = decideResult(rubric, { score, levels: scores, attempt: submission.attempt, integrityViolation: input.integrityViolation });
+    const decision = decideResult(rubric, {
+      score,
+      levels: scores,
+      attempt: submission.attempt,
+      integrityViolation: input.integrityViolation,
+    });
     if (decision !== "pass" && !input.improvements) {
       throw badRequest("certification.validation.improvementsRequired", { field: "improvements" });
     }
@@ -260,7 +290,10 @@ export async function evaluatePracticum(input: EvaluatePracticumInput) {
       })
       .returning();
     const status = decision === "pass" ? "passed" : decision === "resubmit" ? "resubmit" : "failed";
-    await tx.update(practicumSubmissions).set({ status, decidedAt: now }).where(eq(practicumSubmissions.id, submission.id));
+    await tx
+      .update(practicumSubmissions)
+      .set({ status, decidedAt: now })
+      .where(eq(practicumSubmissions.id, submission.id));
     await recordAudit(tx, {
       actorId: input.evaluatorId,
       action: "practicum.evaluated",
@@ -276,7 +309,10 @@ export async function evaluatePracticum(input: EvaluatePracticumInput) {
 }
 
 async function notifyLecturer(userId: string, result: "pass" | "resubmit" | "fail", score: number) {
-  const [person] = await db.select({ email: users.email, locale: users.locale, name: users.name }).from(users).where(eq(users.id, userId));
+  const [person] = await db
+    .select({ email: users.email, locale: users.locale, name: users.name })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!person) return;
   const en = person.locale === "en";
   const words = en
@@ -302,7 +338,9 @@ export async function practicumFileFor(args: { actor: Actor; fileId: string }) {
     .where(eq(practicumFiles.id, args.fileId));
   if (!row) throw notFound();
   const allowed =
-    row.ownerId === args.actor.id || can(args.actor, "evaluate:practicum:any") || can(args.actor, "read:certification:any");
+    row.ownerId === args.actor.id ||
+    can(args.actor, "evaluate:practicum:any") ||
+    can(args.actor, "read:certification:any");
   if (!allowed) throw forbidden();
   return row.file;
 }

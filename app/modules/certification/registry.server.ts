@@ -1,5 +1,13 @@
 import { and, asc, eq, gt, gte, inArray, lte, ne, sql } from "drizzle-orm";
-import { certificationAwards, certifications, cohorts, cohortTrainers, courses, trainerRegistryEntries, users } from "#db/schema";
+import {
+  certificationAwards,
+  certifications,
+  cohorts,
+  cohortTrainers,
+  courses,
+  trainerRegistryEntries,
+  users,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 
 /**
@@ -12,9 +20,22 @@ export async function registryEntryOf(userId: string) {
   return entry ?? { userId, listed: false, headlineVi: null, headlineEn: null };
 }
 
-export async function setRegistryListing(args: { userId: string; listed: boolean; headlineVi?: string; headlineEn?: string }) {
-  const values = { userId: args.userId, listed: args.listed, headlineVi: args.headlineVi ?? null, headlineEn: args.headlineEn ?? null };
-  await db.insert(trainerRegistryEntries).values(values).onConflictDoUpdate({ target: trainerRegistryEntries.userId, set: values });
+export async function setRegistryListing(args: {
+  userId: string;
+  listed: boolean;
+  headlineVi?: string;
+  headlineEn?: string;
+}) {
+  const values = {
+    userId: args.userId,
+    listed: args.listed,
+    headlineVi: args.headlineVi ?? null,
+    headlineEn: args.headlineEn ?? null,
+  };
+  await db
+    .insert(trainerRegistryEntries)
+    .values(values)
+    .onConflictDoUpdate({ target: trainerRegistryEntries.userId, set: values });
 }
 
 export async function listPublicTrainers(now = new Date()) {
@@ -73,10 +94,19 @@ export async function listPublicTrainers(now = new Date()) {
     }
   >();
   for (const row of listed) {
-    const trainer =
-      trainers.get(row.userId) ??
-      { userId: row.userId, name: row.name, headlineVi: row.headlineVi, headlineEn: row.headlineEn, certifications: [], cohorts: taught.filter((t) => t.userId === row.userId) };
-    trainer.certifications.push({ nameVi: row.certificationVi, nameEn: row.certificationEn, validUntil: row.validUntil });
+    const trainer = trainers.get(row.userId) ?? {
+      userId: row.userId,
+      name: row.name,
+      headlineVi: row.headlineVi,
+      headlineEn: row.headlineEn,
+      certifications: [],
+      cohorts: taught.filter((t) => t.userId === row.userId),
+    };
+    trainer.certifications.push({
+      nameVi: row.certificationVi,
+      nameEn: row.certificationEn,
+      validUntil: row.validUntil,
+    });
     trainers.set(row.userId, trainer);
   }
   return [...trainers.values()];

@@ -15,7 +15,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function sendExpiryReminders(now = new Date()): Promise<{ sent: number }> {
   const rows = await db
-    .select({ award: certificationAwards, certification: certifications, holder: { email: users.email, name: users.name, locale: users.locale } })
+    .select({
+      award: certificationAwards,
+      certification: certifications,
+      holder: { email: users.email, name: users.name, locale: users.locale },
+    })
     .from(certificationAwards)
     .innerJoin(certifications, eq(certifications.id, certificationAwards.certificationId))
     .innerJoin(users, eq(users.id, certificationAwards.userId))
@@ -35,13 +39,23 @@ export async function sendExpiryReminders(now = new Date()): Promise<{ sent: num
     const dueArray = `{${due.map((d) => Math.trunc(d)).join(",")}}`;
     const claimed = await db
       .update(certificationAwards)
-      .set({ remindersSent: sql`array(select distinct unnest(${certificationAwards.remindersSent} || ${dueArray}::integer[]))` })
-      .where(and(eq(certificationAwards.id, award.id), sql`not (${certificationAwards.remindersSent} && ${dueArray}::integer[])`))
+      .set({
+        remindersSent: sql`array(select distinct unnest(${certificationAwards.remindersSent} || ${dueArray}::integer[]))`,
+      })
+      .where(
+        and(
+          eq(certificationAwards.id, award.id),
+          sql`not (${certificationAwards.remindersSent} && ${dueArray}::integer[])`,
+        ),
+      )
       .returning({ id: certificationAwards.id });
     if (claimed.length === 0) continue;
     const evidence = await renewalEvidence({ userId: award.userId, certification, since: award.validFrom, at: now });
     const en = holder.locale === "en";
-    const until = new Intl.DateTimeFormat(en ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "long" }).format(award.validUntil);
+    const until = new Intl.DateTimeFormat(en ? "en-GB" : "vi-VN", {
+      timeZone: "Asia/Ho_Chi_Minh",
+      dateStyle: "long",
+    }).format(award.validUntil);
     const name = en ? certification.nameEn : certification.nameVi;
     const renewal = evidence
       ? en
@@ -54,7 +68,9 @@ export async function sendExpiryReminders(now = new Date()): Promise<{ sent: num
       to: holder.email,
       locale: holder.locale,
       kind: "certification.expiry-reminder",
-      subject: en ? `Your certification "${name}" ends on ${until}` : `Chứng nhận "${name}" của bạn hết hiệu lực ngày ${until}`,
+      subject: en
+        ? `Your certification "${name}" ends on ${until}`
+        : `Chứng nhận "${name}" của bạn hết hiệu lực ngày ${until}`,
       text: en
         ? `Dear ${holder.name},\n\nYour certification "${name}" is valid until ${until} (${daysLeft} days left).\n${renewal}\n\nDetails: ${appUrl()}/certification\n`
         : `Kính gửi ${holder.name},\n\nChứng nhận "${name}" của bạn có hiệu lực đến ngày ${until} (còn ${daysLeft} ngày).\n${renewal}\n\nChi tiết: ${appUrl()}/certification\n`,

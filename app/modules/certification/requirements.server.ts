@@ -52,7 +52,12 @@ export type RequirementStatus =
       cohortCode: string | null;
       completedAt: Date | null;
     }
-  | { kind: "practicum_pass"; met: boolean; status: (typeof practicumSubmissions.$inferSelect)["status"] | null; attempt: number | null };
+  | {
+      kind: "practicum_pass";
+      met: boolean;
+      status: (typeof practicumSubmissions.$inferSelect)["status"] | null;
+      attempt: number | null;
+    };
 
 async function requirementStatus(
   q: Queryable,
@@ -82,7 +87,12 @@ async function requirementStatus(
     .where(and(eq(practicumSubmissions.userId, userId), eq(practicumSubmissions.certificationId, certification.id)))
     .orderBy(desc(practicumSubmissions.attempt))
     .limit(1);
-  return { kind: "practicum_pass", met: latest?.status === "passed", status: latest?.status ?? null, attempt: latest?.attempt ?? null };
+  return {
+    kind: "practicum_pass",
+    met: latest?.status === "passed",
+    status: latest?.status ?? null,
+    attempt: latest?.attempt ?? null,
+  };
 }
 
 /** Each requirement of the certification with whether the person meets it now. */
@@ -109,10 +119,7 @@ export async function getCertificationBySlug(slug: string) {
 }
 
 /** The award that makes a person certified at a moment (not revoked, inside its validity). */
-export async function validAward(
-  args: { userId: string; at?: Date; certificationId?: string },
-  q: Queryable = db,
-) {
+export async function validAward(args: { userId: string; at?: Date; certificationId?: string }, q: Queryable = db) {
   const at = args.at ?? new Date();
   const [award] = await q
     .select()
@@ -131,7 +138,10 @@ export async function validAward(
   return award;
 }
 
-export async function hasValidCertification(args: { userId: string; at?: Date; certificationId?: string }, q: Queryable = db) {
+export async function hasValidCertification(
+  args: { userId: string; at?: Date; certificationId?: string },
+  q: Queryable = db,
+) {
   return Boolean(await validAward(args, q));
 }
 
@@ -210,7 +220,8 @@ export async function renewalEvidence(
         )
         .orderBy(desc(cohorts.endsOn))
         .limit(1);
-      if (taught) return { kind: "taught_cohort", cohortId: taught.cohortId, cohortCode: taught.code, endsOn: taught.endsOn };
+      if (taught)
+        return { kind: "taught_cohort", cohortId: taught.cohortId, cohortCode: taught.code, endsOn: taught.endsOn };
     } else {
       const [course] = await q.select({ id: courses.id }).from(courses).where(eq(courses.slug, requirement.courseSlug));
       if (!course) continue;
@@ -230,7 +241,12 @@ export async function renewalEvidence(
         .orderBy(desc(completionRecords.decidedAt))
         .limit(1);
       if (completion) {
-        return { kind: "refresher_course", courseSlug: requirement.courseSlug, completionId: completion.id, decidedAt: completion.decidedAt };
+        return {
+          kind: "refresher_course",
+          courseSlug: requirement.courseSlug,
+          completionId: completion.id,
+          decidedAt: completion.decidedAt,
+        };
       }
     }
   }

@@ -66,7 +66,10 @@ export const EvaluationSchema = z.object({
       z.object({
         key: z.string().min(1).max(80),
         level: z.coerce
-          .number({ required_error: "certification.validation.levelRequired", invalid_type_error: "certification.validation.levelRequired" })
+          .number({
+            required_error: "certification.validation.levelRequired",
+            invalid_type_error: "certification.validation.levelRequired",
+          })
           .int("certification.validation.levelRequired")
           .min(1, "certification.validation.levelRequired")
           .max(4, "certification.validation.levelRequired"),
@@ -135,5 +138,9 @@ export const RegistrySchema = z.object({
 });
 
 export const VerifyLookupSchema = z.object({
-  code: z.string({ required_error: "certification.validation.codeRequired" }).trim().min(1, "certification.validation.codeRequired").max(40),
+  code: z
+    .string({ required_error: "certification.validation.codeRequired" })
+    .trim()
+    .min(1, "certification.validation.codeRequired")
+    .max(40),
 });

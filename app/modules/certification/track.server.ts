@@ -14,7 +14,9 @@ export async function myCertificationTrack(userId: string, now = new Date()) {
       practicumHistory({ userId, certificationId: certification.id }),
     ]);
     const rubricIds = [...new Set(history.map((h) => h.rubricId))];
-    const rubrics = rubricIds.length ? await db.select().from(certificationRubrics).where(inArray(certificationRubrics.id, rubricIds)) : [];
+    const rubrics = rubricIds.length
+      ? await db.select().from(certificationRubrics).where(inArray(certificationRubrics.id, rubricIds))
+      : [];
     const current = awards.find((a) => a.certification.id === certification.id && a.award.status !== "renewed");
     const award = current
       ? {
@@ -58,7 +60,12 @@ export async function myCertificationTrack(userId: string, now = new Date()) {
           topic: h.topic,
           submittedAt: h.submittedAt,
           evaluation: h.evaluation
-            ? { weightedScore: h.evaluation.weightedScore, scores: h.evaluation.scores, improvements: h.evaluation.improvements, result: h.evaluation.result }
+            ? {
+                weightedScore: h.evaluation.weightedScore,
+                scores: h.evaluation.scores,
+                improvements: h.evaluation.improvements,
+                result: h.evaluation.result,
+              }
             : null,
           criteriaTitles: Object.fromEntries((rubric?.criteria ?? []).map((c) => [c.key, c.title])),
         };

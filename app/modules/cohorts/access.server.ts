@@ -16,7 +16,10 @@ import { can, organisationsGranting, type Actor } from "~/modules/auth/permissio
 export type CohortScope = { id: string; organisationId: string };
 
 export function canManageCohort(actor: Actor, cohort: { organisationId: string }): boolean {
-  return can(actor, "manage:cohorts:any") || can(actor, "manage:cohorts:own-organisation", { organisationId: cohort.organisationId });
+  return (
+    can(actor, "manage:cohorts:any") ||
+    can(actor, "manage:cohorts:own-organisation", { organisationId: cohort.organisationId })
+  );
 }
 
 export function canReadCohortAdmin(actor: Actor, cohort: { organisationId: string }): boolean {
@@ -25,7 +28,11 @@ export function canReadCohortAdmin(actor: Actor, cohort: { organisationId: strin
 
 /** May this person open the cohort management area at all (some cohort, or the list)? */
 export function canUseCohortAdmin(actor: Actor): boolean {
-  return can(actor, "manage:cohorts:any") || can(actor, "read:cohorts:any") || organisationsGranting(actor, "manage:cohorts:own-organisation").length > 0;
+  return (
+    can(actor, "manage:cohorts:any") ||
+    can(actor, "read:cohorts:any") ||
+    organisationsGranting(actor, "manage:cohorts:own-organisation").length > 0
+  );
 }
 
 /** Organisations this person may run cohorts for (null: every organisation). */
@@ -54,7 +61,10 @@ export async function canViewAttendance(actor: Actor, cohort: CohortScope, q: Qu
 }
 
 /** The cohort's scope, or 404 (an id that is not a uuid is a cohort that does not exist). */
-export async function loadCohortScope(cohortId: string | undefined, q: Queryable = db): Promise<CohortScope & { status: string }> {
+export async function loadCohortScope(
+  cohortId: string | undefined,
+  q: Queryable = db,
+): Promise<CohortScope & { status: string }> {
   if (!isUuid(cohortId)) throw notFound();
   const [row] = await q
     .select({ id: cohorts.id, organisationId: cohorts.organisationId, status: cohorts.status })
@@ -64,7 +74,11 @@ export async function loadCohortScope(cohortId: string | undefined, q: Queryable
   return row;
 }
 
-export async function assertCanManageCohort(actor: Actor, cohortId: string | undefined, q: Queryable = db): Promise<CohortScope> {
+export async function assertCanManageCohort(
+  actor: Actor,
+  cohortId: string | undefined,
+  q: Queryable = db,
+): Promise<CohortScope> {
   const cohort = await loadCohortScope(cohortId, q);
   if (!canManageCohort(actor, cohort)) throw forbidden();
   return cohort;

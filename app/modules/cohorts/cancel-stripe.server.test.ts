@@ -48,7 +48,15 @@ describe("cancelling a cohort with a card payment", () => {
     await startCheckout({ actor: who, paymentId: pending.id, baseUrl: "http://localhost:3000" });
     const session = stripe.complete((await paymentOf(placed.enrollmentId)).stripeCheckoutSessionId!);
     const paid = signedEvent(config.secret, "checkout.session.completed", session);
-    await webhookAction(routeArgs(new Request("http://localhost/webhooks/stripe", { method: "POST", body: paid.payload, headers: { "stripe-signature": paid.signature, "content-type": "application/json" } })));
+    await webhookAction(
+      routeArgs(
+        new Request("http://localhost/webhooks/stripe", {
+          method: "POST",
+          body: paid.payload,
+          headers: { "stripe-signature": paid.signature, "content-type": "application/json" },
+        }),
+      ),
+    );
     expect((await paymentOf(placed.enrollmentId)).status).toBe("paid");
 
     const staff = await createStaff();

@@ -1,6 +1,16 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, cohorts, enrollmentEvents, enrollments, outbox, payments, refunds, subsidyBudgetLines, subsidyClaims } from "#db/schema";
+import {
+  auditLog,
+  cohorts,
+  enrollmentEvents,
+  enrollments,
+  outbox,
+  payments,
+  refunds,
+  subsidyBudgetLines,
+  subsidyClaims,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { cohortCalendar, getFeedToken, personalCalendar } from "~/modules/calendar/feed.server";
@@ -36,18 +46,29 @@ async function busyCohort() {
   const { cohort, sessions } = await createTestCohort({ feeVnd: 0, capacity: 5 });
   const free1 = await createPerson(["learner"], { locale: "vi" });
   const free2 = await createPerson(["learner"], { locale: "en" });
-  const freePlaces = [await enrol({ actor: free1.actor, cohortId: cohort.id }), await enrol({ actor: free2.actor, cohortId: cohort.id })];
+  const freePlaces = [
+    await enrol({ actor: free1.actor, cohortId: cohort.id }),
+    await enrol({ actor: free2.actor, cohortId: cohort.id }),
+  ];
   // The organiser then charges for the remaining seats, and links the cohort to the subsidy programme.
   await db.update(cohorts).set({ feeVnd: FEE }).where(eq(cohorts.id, cohort.id));
   await linkCohort({ actor: setup.staff, subsidyProgrammeId: setup.programme.id, cohortId: cohort.id });
 
   const payer = await createPerson(["learner"]);
   const paidPlace = await enrol({ actor: payer.actor, cohortId: cohort.id });
-  await reconcilePayment({ actor: setup.staff, paymentId: (await paymentOf(paidPlace.enrollmentId)).id, receivedVnd: FEE });
+  await reconcilePayment({
+    actor: setup.staff,
+    paymentId: (await paymentOf(paidPlace.enrollmentId)).id,
+    receivedVnd: FEE,
+  });
 
   const subsidised = await createFounder({ registeredOn: "2023-03-15" });
   const subsidisedPlace = await enrol({ actor: subsidised.actor, cohortId: cohort.id });
-  await reconcilePayment({ actor: setup.staff, paymentId: (await paymentOf(subsidisedPlace.enrollmentId)).id, receivedVnd: NETT });
+  await reconcilePayment({
+    actor: setup.staff,
+    paymentId: (await paymentOf(subsidisedPlace.enrollmentId)).id,
+    receivedVnd: NETT,
+  });
 
   const holder = await createFounder({ registeredOn: "2023-03-15" });
   const held = await enrol({ actor: holder.actor, cohortId: cohort.id });
@@ -71,9 +92,18 @@ describe("cancelling a cohort", () => {
   it("withdraws every place, cancels holds, refunds payments, releases subsidies and tells everyone", async () => {
     const { setup, cohort, sessions, trainer, people, places } = await busyCohort();
     const line = setup.lines[0];
-    const allIds = [...places.free.map((p) => p.enrollmentId), places.paid.enrollmentId, places.subsidised.enrollmentId, places.held.enrollmentId, places.waitlisted.enrollmentId];
+    const allIds = [
+      ...places.free.map((p) => p.enrollmentId),
+      places.paid.enrollmentId,
+      places.subsidised.enrollmentId,
+      places.held.enrollmentId,
+      places.waitlisted.enrollmentId,
+    ];
     // The starting point is as described.
-    const before = await db.select({ id: enrollments.id, status: enrollments.status }).from(enrollments).where(inArray(enrollments.id, allIds));
+    const before = await db
+      .select({ id: enrollments.id, status: enrollments.status })
+      .from(enrollments)
+      .where(inArray(enrollments.id, allIds));
     expect(Object.fromEntries(before.map((r) => [r.id, r.status]))).toEqual({
       [places.free[0].enrollmentId]: "confirmed",
       [places.free[1].enrollmentId]: "confirmed",
@@ -92,7 +122,12 @@ describe("cancelling a cohort", () => {
     expect(result.sessionsCancelled).toBe(4);
 
     const [after] = await db.select().from(cohorts).where(eq(cohorts.id, cohort.id));
-    expect(after).toMatchObject({ status: "cancelled", cancelledBy: setup.staff.id, cancellationReason: reason, seatsTaken: 0 });
+    expect(after).toMatchObject({
+      status: "cancelled",
+      cancelledBy: setup.staff.id,
+      cancellationReason: reason,
+      seatsTaken: 0,
+    });
     expect(after.cancelledAt).toBeInstanceOf(Date);
 
     // Every enrolment withdrawn, with its history and its audit entry.
@@ -103,14 +138,19 @@ describe("cancelling a cohort", () => {
       .from(enrollmentEvents)
       .where(and(inArray(enrollmentEvents.enrollmentId, allIds), eq(enrollmentEvents.reason, "cohort_cancelled")));
     expect(events).toHaveLength(6);
-    expect(Object.fromEntries(events.map((e) => [e.enrollmentId, e.fromStatus]))[places.held.enrollmentId]).toBe("pending_payment");
+    expect(Object.fromEntries(events.map((e) => [e.enrollmentId, e.fromStatus]))[places.held.enrollmentId]).toBe(
+      "pending_payment",
+    );
     expect(events.every((e) => e.toStatus === "withdrawn" && e.actorId === setup.staff.id)).toBe(true);
     const enrolmentAudits = await db
       .select()
       .from(auditLog)
       .where(and(inArray(auditLog.entityId, allIds), eq(auditLog.action, "enrollment.withdrawn")));
     expect(enrolmentAudits).toHaveLength(6);
-    const cohortAudit = await db.select().from(auditLog).where(and(eq(auditLog.entityId, cohort.id), eq(auditLog.action, "cohort.cancelled")));
+    const cohortAudit = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, cohort.id), eq(auditLog.action, "cohort.cancelled")));
     expect(cohortAudit).toHaveLength(1);
     expect(cohortAudit[0].actorId).toBe(setup.staff.id);
 
@@ -148,7 +188,9 @@ describe("cancelling a cohort", () => {
     expect(cancelledMails.find((m) => m.to === people[0].email)?.subject).toMatch(/^Lớp đã bị hủy/);
     expect(cancelledMails.find((m) => m.to === people[1].email)?.subject).toMatch(/^Cohort cancelled/);
     expect(cancelledMails.every((m) => m.text.includes(reason))).toBe(true);
-    expect(mails.filter((m) => m.kind === "cohort.cohortCancelledTrainer").map((m) => m.to)).toEqual([trainer.user.email]);
+    expect(mails.filter((m) => m.kind === "cohort.cohortCancelledTrainer").map((m) => m.to)).toEqual([
+      trainer.user.email,
+    ]);
 
     // Calendars show the sessions as cancelled.
     const ics = await cohortCalendar(cohort.id, "vi", "http://localhost");
@@ -162,8 +204,15 @@ describe("cancelling a cohort", () => {
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
 
     // Twice: refused, nothing more written.
-    await expectAppError(cancelCohort({ actor: setup.staff, cohortId: cohort.id, reason }), 409, "cohorts.cancel.alreadyCancelled");
-    const auditsAgain = await db.select().from(auditLog).where(and(eq(auditLog.entityId, cohort.id), eq(auditLog.action, "cohort.cancelled")));
+    await expectAppError(
+      cancelCohort({ actor: setup.staff, cohortId: cohort.id, reason }),
+      409,
+      "cohorts.cancel.alreadyCancelled",
+    );
+    const auditsAgain = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, cohort.id), eq(auditLog.action, "cohort.cancelled")));
     expect(auditsAgain).toHaveLength(1);
 
     // Nobody can enrol any more.
@@ -178,21 +227,51 @@ describe("cancelling a cohort", () => {
     const trainer = await createPerson(["trainer"]);
     await addCohortTrainer(cohort.id, trainer.user.id);
     const orgAdmin = await createPerson(["learner"]);
-    const auditsBefore = await db.select().from(auditLog).where(inArray(auditLog.entityId, [cohort.id, placed.enrollmentId]));
+    const auditsBefore = await db
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.entityId, [cohort.id, placed.enrollmentId]));
 
     const staff = actorOf((await createPerson(["staff"])).user, ["staff"]);
-    await expectAppError(cancelCohort({ actor: staff, cohortId: cohort.id, reason: "   " }), 400, "cohorts.validation.reasonRequired");
-    await expectAppError(cancelCohort({ actor: staff, cohortId: cohort.id, reason: "x".repeat(1001) }), 400, "validation.textTooLong");
-    await expectAppError(cancelCohort({ actor: trainer.actor, cohortId: cohort.id, reason: "Giảng viên bận" }), 403, "errors.forbidden");
-    await expectAppError(cancelCohort({ actor: staff, cohortId: "not-a-cohort", reason: "Lý do" }), 404, "errors.notFound");
+    await expectAppError(
+      cancelCohort({ actor: staff, cohortId: cohort.id, reason: "   " }),
+      400,
+      "cohorts.validation.reasonRequired",
+    );
+    await expectAppError(
+      cancelCohort({ actor: staff, cohortId: cohort.id, reason: "x".repeat(1001) }),
+      400,
+      "validation.textTooLong",
+    );
+    await expectAppError(
+      cancelCohort({ actor: trainer.actor, cohortId: cohort.id, reason: "Giảng viên bận" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectAppError(
+      cancelCohort({ actor: staff, cohortId: "not-a-cohort", reason: "Lý do" }),
+      404,
+      "errors.notFound",
+    );
 
     const [unchanged] = await db.select().from(cohorts).where(eq(cohorts.id, cohort.id));
-    expect(unchanged).toMatchObject({ status: "published", cancelledAt: null, cancellationReason: null, seatsTaken: 1 });
+    expect(unchanged).toMatchObject({
+      status: "published",
+      cancelledAt: null,
+      cancellationReason: null,
+      seatsTaken: 1,
+    });
     const [place] = await db.select().from(enrollments).where(eq(enrollments.id, placed.enrollmentId));
     expect(place.status).toBe("confirmed");
-    const auditsAfter = await db.select().from(auditLog).where(inArray(auditLog.entityId, [cohort.id, placed.enrollmentId]));
+    const auditsAfter = await db
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.entityId, [cohort.id, placed.enrollmentId]));
     expect(auditsAfter).toHaveLength(auditsBefore.length);
-    const mails = await db.select().from(outbox).where(and(eq(outbox.to, learner.user.email), eq(outbox.kind, "cohort.cohortCancelled")));
+    const mails = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.to, learner.user.email), eq(outbox.kind, "cohort.cohortCancelled")));
     expect(mails).toHaveLength(0);
 
     // The admin of the organisation running it may cancel it.
@@ -202,9 +281,16 @@ describe("cancelling a cohort", () => {
   });
 
   it("refuses a cohort that has ended", async () => {
-    const { cohort } = await createTestCohort({ sessionStarts: [-20 * DAY, -13 * DAY], enrollmentOpensAt: new Date(Date.now() - 40 * DAY) });
+    const { cohort } = await createTestCohort({
+      sessionStarts: [-20 * DAY, -13 * DAY],
+      enrollmentOpensAt: new Date(Date.now() - 40 * DAY),
+    });
     const staff = actorOf((await createPerson(["staff"])).user, ["staff"]);
-    await expectAppError(cancelCohort({ actor: staff, cohortId: cohort.id, reason: "Quá muộn" }), 409, "cohorts.cancel.ended");
+    await expectAppError(
+      cancelCohort({ actor: staff, cohortId: cohort.id, reason: "Quá muộn" }),
+      409,
+      "cohorts.cancel.ended",
+    );
     const [unchanged] = await db.select({ status: cohorts.status }).from(cohorts).where(eq(cohorts.id, cohort.id));
     expect(unchanged.status).toBe("published");
   });

@@ -42,7 +42,13 @@ export type CohortCancellation = {
  * calendar SEQUENCE so subscribed calendars show them cancelled. After the commit everyone concerned gets a
  * mail in their language.
  */
-export async function cancelCohort(input: { actor: Actor; cohortId: string; reason: string; now?: Date; ipAddress?: string | null }): Promise<CohortCancellation> {
+export async function cancelCohort(input: {
+  actor: Actor;
+  cohortId: string;
+  reason: string;
+  now?: Date;
+  ipAddress?: string | null;
+}): Promise<CohortCancellation> {
   if (!isUuid(input.cohortId)) throw notFound();
   const reason = (input.reason ?? "").trim();
   if (!reason) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
@@ -55,8 +61,14 @@ export async function cancelCohort(input: { actor: Actor; cohortId: string; reas
     if (!cohort) throw notFound();
     if (!canManageCohort(input.actor, cohort)) throw forbidden();
     if (cohort.status === "cancelled") throw conflict("cohorts.cancel.alreadyCancelled");
-    const [last] = await tx.select({ endsAt: max(cohortSessions.endsAt) }).from(cohortSessions).where(eq(cohortSessions.cohortId, cohort.id));
-    const ended = cohort.completionDecidedAt !== null || todayInVietnam(now) > cohort.endsOn || (last?.endsAt != null && last.endsAt <= now);
+    const [last] = await tx
+      .select({ endsAt: max(cohortSessions.endsAt) })
+      .from(cohortSessions)
+      .where(eq(cohortSessions.cohortId, cohort.id));
+    const ended =
+      cohort.completionDecidedAt !== null ||
+      todayInVietnam(now) > cohort.endsOn ||
+      (last?.endsAt != null && last.endsAt <= now);
     if (ended) throw conflict("cohorts.cancel.ended");
 
     await tx
@@ -81,7 +93,8 @@ export async function cancelCohort(input: { actor: Actor; cohortId: string; reas
       .for("update");
     let holdsCancelled = 0;
     for (const place of places) {
-      if (place.status === "pending_payment") holdsCancelled += await cancelOpenPayment(tx, { enrollmentId: place.id, actorId });
+      if (place.status === "pending_payment")
+        holdsCancelled += await cancelOpenPayment(tx, { enrollmentId: place.id, actorId });
       await tx
         .update(enrollments)
         .set({ status: "withdrawn", withdrawnAt: now, withdrawnAfterStart: false, offerExpiresAt: null })
@@ -96,7 +109,10 @@ export async function cancelCohort(input: { actor: Actor; cohortId: string; reas
         ipAddress: input.ipAddress,
       });
       // Released to its budget line as for a withdrawal before the start (not forfeited).
-      await cancelEnrollmentSubsidy({ enrollmentId: place.id, actorId, reason: `${COHORT_CANCELLED_REASON}: ${reason}` }, tx);
+      await cancelEnrollmentSubsidy(
+        { enrollmentId: place.id, actorId, reason: `${COHORT_CANCELLED_REASON}: ${reason}` },
+        tx,
+      );
     }
 
     const withdrawn = places.map((p) => p.id);

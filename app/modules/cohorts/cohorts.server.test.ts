@@ -8,7 +8,14 @@ import { recordAttendance } from "~/modules/attendance/roll-call.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { actorOf, createCourse, createPerson, createTestCohort, DAY, HOUR } from "../../../tests/fixtures/cohorts";
 import { createOrganisation, createUser } from "../../../tests/fixtures/factories";
-import { createCohort, getCohortDetail, listManagedCohorts, listUpcomingCohortsForCourse, setCohortStatus, updateCohort } from "./cohorts.server";
+import {
+  createCohort,
+  getCohortDetail,
+  listManagedCohorts,
+  listUpcomingCohortsForCourse,
+  setCohortStatus,
+  updateCohort,
+} from "./cohorts.server";
 import { sendSessionReminder } from "./reminders.server";
 import type { CohortCreateInput } from "./schema";
 import { addSession, addWeeklySeries, deleteSession, updateSession } from "./sessions.server";
@@ -23,7 +30,11 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
   throw new Error("expected a refusal");
 }
 
-function cohortInput(courseId: string, organisationId: string, overrides: Partial<CohortCreateInput> = {}): CohortCreateInput {
+function cohortInput(
+  courseId: string,
+  organisationId: string,
+  overrides: Partial<CohortCreateInput> = {},
+): CohortCreateInput {
   const today = todayInVietnam();
   return {
     courseId,
@@ -49,11 +60,15 @@ describe("cohorts", () => {
     const org = await createOrganisation({ kind: "incubator" });
     const staff = await createPerson(["staff"]);
     const input = cohortInput(course.id, org.id, { submissionKey: crypto.randomUUID() });
-    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createCohort({ actor: staff.actor, cohort: input })));
+    const copies = await Promise.allSettled(
+      Array.from({ length: 30 }, () => createCohort({ actor: staff.actor, cohort: input })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
     const ids = new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")));
     expect(ids.size).toBe(1);
-    expect(await db.select({ id: cohorts.id }).from(cohorts).where(eq(cohorts.code, input.code))).toEqual([{ id: [...ids][0] }]);
+    expect(await db.select({ id: cohorts.id }).from(cohorts).where(eq(cohorts.code, input.code))).toEqual([
+      { id: [...ids][0] },
+    ]);
     // Sent again after the first committed: the same cohort, not "code taken".
     expect((await createCohort({ actor: staff.actor, cohort: input })).id).toBe([...ids][0]);
   });
@@ -69,15 +84,26 @@ describe("cohorts", () => {
     expect(vietnamDate(new Date(created.enrollmentClosesAt.getTime() - 1))).toBe(addDays(todayInVietnam(), 13));
 
     const orgAdmin = actorOf(await createUser(), ["learner"], [org.id]);
-    await expect(createCohort({ actor: orgAdmin, cohort: cohortInput(course.id, org.id, { feeVnd: 0 }) })).resolves.toMatchObject({ feeVnd: 0 });
+    await expect(
+      createCohort({ actor: orgAdmin, cohort: cohortInput(course.id, org.id, { feeVnd: 0 }) }),
+    ).resolves.toMatchObject({ feeVnd: 0 });
     expect(await refusal(createCohort({ actor: orgAdmin, cohort: cohortInput(course.id, other.id) }))).toMatchObject({
       status: 403,
       field: "organisationId",
     });
     const auditor = await createPerson(["auditor"]);
-    expect(await refusal(createCohort({ actor: auditor.actor, cohort: cohortInput(course.id, org.id) }))).toMatchObject({ status: 403 });
+    expect(await refusal(createCohort({ actor: auditor.actor, cohort: cohortInput(course.id, org.id) }))).toMatchObject(
+      { status: 403 },
+    );
     // A code is used once (whatever its case).
-    expect(await refusal(createCohort({ actor: staff.actor, cohort: cohortInput(course.id, org.id, { code: created.code.toLowerCase() }) }))).toMatchObject({
+    expect(
+      await refusal(
+        createCohort({
+          actor: staff.actor,
+          cohort: cohortInput(course.id, org.id, { code: created.code.toLowerCase() }),
+        }),
+      ),
+    ).toMatchObject({
       status: 409,
       field: "code",
     });
@@ -93,7 +119,10 @@ describe("cohorts", () => {
     const staff = await createPerson(["staff"]);
     const created = await createCohort({
       actor: staff.actor,
-      cohort: cohortInput(course.id, org.id, { admission: "application", questions: "Dự án của bạn?\n\n  Vì sao bạn muốn tham gia?  " }),
+      cohort: cohortInput(course.id, org.id, {
+        admission: "application",
+        questions: "Dự án của bạn?\n\n  Vì sao bạn muốn tham gia?  ",
+      }),
     });
     const questions = await db.select().from(cohortQuestions).where(eq(cohortQuestions.cohortId, created.id));
     expect(questions.map((q) => q.prompt).sort()).toEqual(["Dự án của bạn?", "Vì sao bạn muốn tham gia?"]);
@@ -115,13 +144,21 @@ describe("cohorts", () => {
         actor: staff.actor,
         cohortId: cohort.id,
         cohort: {
-          ...cohortInput(courseId, organisationId, { code: cohort.code, capacity, startsOn: cohort.startsOn, endsOn: cohort.endsOn }),
+          ...cohortInput(courseId, organisationId, {
+            code: cohort.code,
+            capacity,
+            startsOn: cohort.startsOn,
+            endsOn: cohort.endsOn,
+          }),
           enrollmentOpensOn: todayInVietnam(),
           enrollmentClosesOn: cohort.endsOn,
         },
       });
     await expect(edit(3)).resolves.toMatchObject({ capacity: 3 });
-    const rows = await db.select().from(enrollments).where(inArray(enrollments.id, [placeB.enrollmentId, placeC.enrollmentId]));
+    const rows = await db
+      .select()
+      .from(enrollments)
+      .where(inArray(enrollments.id, [placeB.enrollmentId, placeC.enrollmentId]));
     expect(rows.map((r) => r.status)).toEqual(["offered", "offered"]);
     expect(await refusal(edit(2))).toMatchObject({ status: 400, field: "capacity", params: { seats: 3 } });
   });
@@ -129,11 +166,17 @@ describe("cohorts", () => {
   it("publishes only with sessions, and cannot go back to draft once people enrolled", async () => {
     const { cohort } = await createTestCohort({ status: "draft", sessionStarts: [] });
     const staff = await createPerson(["staff"]);
-    expect(await refusal(setCohortStatus({ actor: staff.actor, cohortId: cohort.id, status: "published" }))).toMatchObject({
+    expect(
+      await refusal(setCohortStatus({ actor: staff.actor, cohortId: cohort.id, status: "published" })),
+    ).toMatchObject({
       messageKey: "cohorts.manage.publishNeedsSessions",
     });
     const day = addDays(cohort.startsOn, 1);
-    await addSession({ actor: staff.actor, cohortId: cohort.id, session: { date: day, startTime: "18:00", endTime: "20:00" } });
+    await addSession({
+      actor: staff.actor,
+      cohortId: cohort.id,
+      session: { date: day, startTime: "18:00", endTime: "20:00" },
+    });
     await setCohortStatus({ actor: staff.actor, cohortId: cohort.id, status: "published" });
     expect((await listUpcomingCohortsForCourse(cohort.courseId)).map((c) => c.id)).toContain(cohort.id);
     const learner = await createPerson();
@@ -149,10 +192,21 @@ describe("sessions", () => {
     const { cohort } = await createTestCohort({ sessionStarts: [], startsOn: "2026-09-01", endsOn: "2026-10-31" });
     const staff = await createPerson(["staff"]);
     const session = { date: "2026-09-02", startTime: "08:00", endTime: "10:00", submissionKey: crypto.randomUUID() };
-    const singles = await Promise.all(Array.from({ length: 20 }, () => addSession({ actor: staff.actor, cohortId: cohort.id, session })));
+    const singles = await Promise.all(
+      Array.from({ length: 20 }, () => addSession({ actor: staff.actor, cohortId: cohort.id, session })),
+    );
     expect(new Set(singles.map((s) => s.id)).size).toBe(1);
-    const series = { startDate: "2026-09-07", weekdays: ["1" as const], count: 3, startTime: "18:00", endTime: "20:00", submissionKey: crypto.randomUUID() };
-    const runs = await Promise.all(Array.from({ length: 20 }, () => addWeeklySeries({ actor: staff.actor, cohortId: cohort.id, series })));
+    const series = {
+      startDate: "2026-09-07",
+      weekdays: ["1" as const],
+      count: 3,
+      startTime: "18:00",
+      endTime: "20:00",
+      submissionKey: crypto.randomUUID(),
+    };
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, () => addWeeklySeries({ actor: staff.actor, cohortId: cohort.id, series })),
+    );
     const firstIds = runs[0].map((s) => s.id).sort();
     expect(firstIds).toHaveLength(3);
     for (const run of runs) expect(run.map((s) => s.id).sort()).toEqual(firstIds);
@@ -184,11 +238,21 @@ describe("sessions", () => {
           series: { startDate: "2026-10-20", weekdays: ["2"], count: 4, startTime: "18:00", endTime: "20:00" },
         }),
       ),
-    ).toMatchObject({ status: 400, messageKey: "cohorts.validation.seriesOutsideCohort", params: { date: "2026-11-03" } });
+    ).toMatchObject({
+      status: 400,
+      messageKey: "cohorts.validation.seriesOutsideCohort",
+      params: { date: "2026-11-03" },
+    });
     expect(await db.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohort.id))).toHaveLength(6);
     const trainer = await createPerson(["trainer"]);
     expect(
-      await refusal(addSession({ actor: trainer.actor, cohortId: cohort.id, session: { date: "2026-09-02", startTime: "08:00", endTime: "09:00" } })),
+      await refusal(
+        addSession({
+          actor: trainer.actor,
+          cohortId: cohort.id,
+          session: { date: "2026-09-02", startTime: "08:00", endTime: "09:00" },
+        }),
+      ),
     ).toMatchObject({ status: 403 });
   });
 
@@ -209,7 +273,10 @@ describe("sessions", () => {
     });
     expect(result).toMatchObject({ moved: true, notified: 2 });
     expect(result.session.sequence).toBe(1);
-    const mails = await db.select().from(outbox).where(inArray(outbox.to, [vi.user.email, en.user.email]));
+    const mails = await db
+      .select()
+      .from(outbox)
+      .where(inArray(outbox.to, [vi.user.email, en.user.email]));
     const moved = mails.filter((m) => m.kind === "cohort.session.moved");
     expect(moved).toHaveLength(2);
     expect(moved.find((m) => m.to === vi.user.email)).toMatchObject({ locale: "vi" });
@@ -220,11 +287,21 @@ describe("sessions", () => {
 
   it("a session with attendance keeps its time and cannot be cancelled", async () => {
     const now = new Date();
-    const { cohort, sessions } = await createTestCohort({ now, sessionStarts: [-2 * HOUR, 5 * DAY], enrollmentOpensAt: new Date(now.getTime() - 3 * DAY) });
+    const { cohort, sessions } = await createTestCohort({
+      now,
+      sessionStarts: [-2 * HOUR, 5 * DAY],
+      enrollmentOpensAt: new Date(now.getTime() - 3 * DAY),
+    });
     const staff = await createPerson(["staff"]);
     const learner = await createPerson();
     const place = await enrol({ actor: learner.actor, cohortId: cohort.id, now: new Date(now.getTime() - 2 * DAY) });
-    await recordAttendance({ actor: staff.actor, sessionId: sessions[0].id, enrollmentId: place.enrollmentId, status: "present", now });
+    await recordAttendance({
+      actor: staff.actor,
+      sessionId: sessions[0].id,
+      enrollmentId: place.enrollmentId,
+      status: "present",
+      now,
+    });
     expect(
       await refusal(
         updateSession({
@@ -235,7 +312,9 @@ describe("sessions", () => {
         }),
       ),
     ).toMatchObject({ status: 409, messageKey: "cohorts.sessions.hasAttendance" });
-    expect(await refusal(deleteSession({ actor: staff.actor, cohortId: cohort.id, sessionId: sessions[0].id }))).toMatchObject({
+    expect(
+      await refusal(deleteSession({ actor: staff.actor, cohortId: cohort.id, sessionId: sessions[0].id })),
+    ).toMatchObject({
       status: 409,
     });
     await deleteSession({ actor: staff.actor, cohortId: cohort.id, sessionId: sessions[1].id });
@@ -253,7 +332,9 @@ describe("reminders", () => {
     expect(await sendSessionReminder(session.id, new Date(session.startsAt.getTime() + HOUR).toISOString())).toBeNull();
     expect(await sendSessionReminder(session.id, session.startsAt.toISOString())).toBe(1);
     expect(await sendSessionReminder(session.id, session.startsAt.toISOString())).toBeNull();
-    const reminders = (await db.select().from(outbox).where(eq(outbox.to, learner.user.email))).filter((m) => m.kind === "cohort.session.reminder");
+    const reminders = (await db.select().from(outbox).where(eq(outbox.to, learner.user.email))).filter(
+      (m) => m.kind === "cohort.session.reminder",
+    );
     expect(reminders).toHaveLength(1);
     expect(reminders[0].subject).toContain("Session tomorrow");
     const [row] = await db.select().from(cohorts).where(eq(cohorts.id, cohort.id));

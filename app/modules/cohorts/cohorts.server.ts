@@ -24,7 +24,10 @@ import { questionLines, type CohortCreateInput, type CohortStatus, type CohortUp
 
 /** The enrolment window as instants: from the start of the opening day to the end of the closing day. */
 export function enrollmentWindow(opensOn: string, closesOn: string) {
-  return { enrollmentOpensAt: vietnamInstant(opensOn, "00:00"), enrollmentClosesAt: vietnamInstant(addDays(closesOn, 1), "00:00") };
+  return {
+    enrollmentOpensAt: vietnamInstant(opensOn, "00:00"),
+    enrollmentClosesAt: vietnamInstant(addDays(closesOn, 1), "00:00"),
+  };
 }
 
 function rethrowCodeTaken(error: unknown): never {
@@ -52,7 +55,10 @@ function cohortValues(input: CohortUpdateInput) {
 }
 
 async function assertOrganisationExists(q: Queryable, organisationId: string) {
-  const [org] = await q.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+  const [org] = await q
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
   if (!org) throw badRequest("validation.invalidChoice", { field: "organisationId" });
 }
 
@@ -75,7 +81,12 @@ export async function createCohort(input: { actor: Actor; cohort: CohortCreateIn
     .where(and(eq(courses.id, cohort.courseId), isNull(courses.archivedAt)));
   if (!course) throw badRequest("validation.invalidChoice", { field: "courseId" });
   await assertOrganisationExists(db, cohort.organisationId);
-  const values = { ...cohortValues(cohort), courseId: course.id, feeVnd: cohort.feeVnd ?? course.listPriceVnd, createdBy: actor.id };
+  const values = {
+    ...cohortValues(cohort),
+    courseId: course.id,
+    feeVnd: cohort.feeVnd ?? course.listPriceVnd,
+    createdBy: actor.id,
+  };
   const once = { key: cohort.submissionKey, userId: actor.id, form: "cohort" };
   try {
     return await db.transaction((tx) =>
@@ -122,12 +133,18 @@ export async function updateCohort(input: {
       const [existing] = await tx.select().from(cohorts).where(eq(cohorts.id, input.cohortId)).for("update");
       if (!existing) throw notFound();
       if (!canManageCohort(actor, existing)) throw forbidden();
-      if (cohort.organisationId !== existing.organisationId && !canManageCohort(actor, { organisationId: cohort.organisationId })) {
+      if (
+        cohort.organisationId !== existing.organisationId &&
+        !canManageCohort(actor, { organisationId: cohort.organisationId })
+      ) {
         throw new AppError(403, "cohorts.validation.organisationNotYours", { field: "organisationId" });
       }
       await assertOrganisationExists(tx, cohort.organisationId);
       if (cohort.capacity < existing.seatsTaken) {
-        throw badRequest("cohorts.validation.capacityBelowSeats", { field: "capacity", params: { seats: existing.seatsTaken } });
+        throw badRequest("cohorts.validation.capacityBelowSeats", {
+          field: "capacity",
+          params: { seats: existing.seatsTaken },
+        });
       }
       const [outside] = await tx
         .select({ n: count() })
@@ -141,7 +158,11 @@ export async function updateCohort(input: {
             ),
           ),
         );
-      if (outside.n > 0) throw badRequest("cohorts.validation.sessionsOutsideDates", { field: "startsOn", params: { count: outside.n } });
+      if (outside.n > 0)
+        throw badRequest("cohorts.validation.sessionsOutsideDates", {
+          field: "startsOn",
+          params: { count: outside.n },
+        });
       const values = { ...cohortValues(cohort), feeVnd: cohort.feeVnd ?? existing.feeVnd };
       const [updated] = await tx.update(cohorts).set(values).where(eq(cohorts.id, existing.id)).returning();
       await replaceQuestions(tx, existing.id, cohort.admission === "application" ? cohort.questions : undefined);
@@ -168,7 +189,12 @@ export async function updateCohort(input: {
 }
 
 /** Draft ⇄ published. A cohort with people in it cannot go back to draft. */
-export async function setCohortStatus(input: { actor: Actor; cohortId: string; status: Extract<CohortStatus, "draft" | "published">; ipAddress?: string | null }) {
+export async function setCohortStatus(input: {
+  actor: Actor;
+  cohortId: string;
+  status: Extract<CohortStatus, "draft" | "published">;
+  ipAddress?: string | null;
+}) {
   if (!isUuid(input.cohortId)) throw notFound();
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(cohorts).where(eq(cohorts.id, input.cohortId)).for("update");
@@ -177,13 +203,20 @@ export async function setCohortStatus(input: { actor: Actor; cohortId: string; s
     if (existing.status === input.status) return existing;
     if (existing.status === "cancelled") throw conflict("cohorts.manage.cancelled");
     if (input.status === "published") {
-      const [sessions] = await tx.select({ n: count() }).from(cohortSessions).where(eq(cohortSessions.cohortId, existing.id));
+      const [sessions] = await tx
+        .select({ n: count() })
+        .from(cohortSessions)
+        .where(eq(cohortSessions.cohortId, existing.id));
       if (sessions.n === 0) throw conflict("cohorts.manage.publishNeedsSessions");
     } else {
       const [people] = await tx.select({ n: count() }).from(enrollments).where(eq(enrollments.cohortId, existing.id));
       if (people.n > 0) throw conflict("cohorts.manage.unpublishHasPeople");
     }
-    const [updated] = await tx.update(cohorts).set({ status: input.status }).where(eq(cohorts.id, existing.id)).returning();
+    const [updated] = await tx
+      .update(cohorts)
+      .set({ status: input.status })
+      .where(eq(cohorts.id, existing.id))
+      .returning();
     await recordAudit(tx, {
       actorId: input.actor.id,
       ipAddress: input.ipAddress,
@@ -253,11 +286,7 @@ export async function listManagedCohorts(input: {
       .orderBy(desc(cohorts.startsOn), asc(cohorts.code))
       .limit(COHORTS_PAGE_SIZE)
       .offset((page - 1) * COHORTS_PAGE_SIZE),
-    db
-      .select({ total: count() })
-      .from(cohorts)
-      .innerJoin(courses, eq(courses.id, cohorts.courseId))
-      .where(where),
+    db.select({ total: count() }).from(cohorts).innerJoin(courses, eq(courses.id, cohorts.courseId)).where(where),
   ]);
   return { rows, total, page, pageSize: COHORTS_PAGE_SIZE };
 }
@@ -310,7 +339,9 @@ export async function getCohortDetail(cohortId: string | undefined, q: Queryable
       seatsLeft,
       waitlist: waitlistCount,
       applications: applicationCount,
-      cancelledByName: sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${cohorts.cancelledBy})`,
+      cancelledByName: sql<
+        string | null
+      >`(select ${users.name} from ${users} where ${users.id} = ${cohorts.cancelledBy})`,
     })
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))

@@ -27,7 +27,11 @@ export async function scheduleSessionReminder(session: { id: string; startsAt: D
 }
 
 /** Sends the reminder of one session if it is still due; returns how many people it went to (null: not sent). */
-export async function sendSessionReminder(sessionId: string, plannedStart: string, now = new Date()): Promise<number | null> {
+export async function sendSessionReminder(
+  sessionId: string,
+  plannedStart: string,
+  now = new Date(),
+): Promise<number | null> {
   const planned = new Date(plannedStart);
   // Claim the reminder first (one claim per start time, across every worker), then send.
   const [claimed] = await db
@@ -44,7 +48,11 @@ export async function sendSessionReminder(sessionId: string, plannedStart: strin
   if (!claimed || claimed.startsAt <= now) return null;
   const [cohort] = await db.select().from(cohorts).where(eq(cohorts.id, claimed.cohortId));
   if (!cohort || cohort.status !== "published") return null;
-  const place = [claimed.venueRoom ?? cohort.venueRoom, claimed.venueAddress ?? cohort.venueAddress, claimed.onlineUrl ?? cohort.onlineUrl]
+  const place = [
+    claimed.venueRoom ?? cohort.venueRoom,
+    claimed.venueAddress ?? cohort.venueAddress,
+    claimed.onlineUrl ?? cohort.onlineUrl,
+  ]
     .filter(Boolean)
     .join(" · ");
   return sendSessionReminderMails({

@@ -19,10 +19,7 @@ const choice = <T extends readonly [string, ...string[]]>(values: T) =>
 
 const uuid = z.string({ required_error: "validation.required" }).uuid("validation.invalidChoice");
 
-const isoDate = z
-  .string({ required_error: "validation.required" })
-  .trim()
-  .refine(isIsoDate, "validation.invalidDate");
+const isoDate = z.string({ required_error: "validation.required" }).trim().refine(isIsoDate, "validation.invalidDate");
 const clockTime = z
   .string({ required_error: "validation.required" })
   .trim()
@@ -95,7 +92,11 @@ function checkCohort(value: CohortShape, ctx: z.RefinementCtx) {
   if (isIsoDate(value.startsOn) && isIsoDate(value.endsOn) && value.endsOn < value.startsOn) {
     ctx.addIssue({ code: "custom", path: ["endsOn"], message: "cohorts.validation.endBeforeStart" });
   }
-  if (isIsoDate(value.enrollmentOpensOn) && isIsoDate(value.enrollmentClosesOn) && value.enrollmentClosesOn < value.enrollmentOpensOn) {
+  if (
+    isIsoDate(value.enrollmentOpensOn) &&
+    isIsoDate(value.enrollmentClosesOn) &&
+    value.enrollmentClosesOn < value.enrollmentOpensOn
+  ) {
     ctx.addIssue({ code: "custom", path: ["enrollmentClosesOn"], message: "cohorts.validation.windowOrder" });
   }
   if (isIsoDate(value.endsOn) && isIsoDate(value.enrollmentClosesOn) && value.enrollmentClosesOn > value.endsOn) {
@@ -116,7 +117,9 @@ function checkCohort(value: CohortShape, ctx: z.RefinementCtx) {
   }
 }
 
-export const CohortCreateSchema = z.object({ courseId: uuid, submissionKey: submissionKeyField, ...cohortFields }).superRefine(checkCohort);
+export const CohortCreateSchema = z
+  .object({ courseId: uuid, submissionKey: submissionKeyField, ...cohortFields })
+  .superRefine(checkCohort);
 export const CohortUpdateSchema = z.object(cohortFields).superRefine(checkCohort);
 export type CohortCreateInput = z.infer<typeof CohortCreateSchema>;
 export type CohortUpdateInput = z.infer<typeof CohortUpdateSchema>;
@@ -135,7 +138,13 @@ function checkTimes(value: { startTime: string; endTime: string }, ctx: z.Refine
 }
 
 export const SessionSchema = z
-  .object({ date: isoDate, startTime: clockTime, endTime: clockTime, submissionKey: submissionKeyField, ...sessionPlace })
+  .object({
+    date: isoDate,
+    startTime: clockTime,
+    endTime: clockTime,
+    submissionKey: submissionKeyField,
+    ...sessionPlace,
+  })
   .superRefine(checkTimes);
 export type SessionInput = z.infer<typeof SessionSchema>;
 
@@ -150,7 +159,9 @@ export const WEEKDAYS = ["1", "2", "3", "4", "5", "6", "0"] as const;
 export const SeriesSchema = z
   .object({
     startDate: isoDate,
-    weekdays: z.array(choice(WEEKDAYS), { required_error: "cohorts.validation.weekdaysRequired" }).min(1, "cohorts.validation.weekdaysRequired"),
+    weekdays: z
+      .array(choice(WEEKDAYS), { required_error: "cohorts.validation.weekdaysRequired" })
+      .min(1, "cohorts.validation.weekdaysRequired"),
     count: z
       .number({ invalid_type_error: "cohorts.validation.countInvalid" })
       .int("cohorts.validation.countInvalid")
@@ -201,11 +212,25 @@ export const StaffWithdrawSchema = z.object({ enrollmentId: uuid, reason: requir
 
 /** Several people withdrawn at once by staff, with one reason (at most one page of the list). */
 export const BulkWithdrawSchema = z.object({
-  enrollmentId: z.array(uuid, { required_error: "cohorts.participants.noneSelected" }).min(1, "cohorts.participants.noneSelected").max(200, "cohorts.participants.tooMany"),
+  enrollmentId: z
+    .array(uuid, { required_error: "cohorts.participants.noneSelected" })
+    .min(1, "cohorts.participants.noneSelected")
+    .max(200, "cohorts.participants.tooMany"),
   reason: requiredText(1000),
 });
 
-const PARTICIPANT_STATUS_FILTERS = ["waitlisted", "offered", "pending_payment", "confirmed", "withdrawn", "rejected", "lapsed", "completed", "not_completed", "applied"] as const;
+const PARTICIPANT_STATUS_FILTERS = [
+  "waitlisted",
+  "offered",
+  "pending_payment",
+  "confirmed",
+  "withdrawn",
+  "rejected",
+  "lapsed",
+  "completed",
+  "not_completed",
+  "applied",
+] as const;
 const STANDING_FILTERS = ["reached", "on_track", "at_risk", "cannot_complete", "no_sessions"] as const;
 /** How the participant list can be ordered (the service maps each to its ORDER BY). */
 export const PARTICIPANT_SORTS = ["name", "email", "status", "attendance", "enrolled"] as const;
@@ -238,7 +263,13 @@ export function readRollCallQuery(url: URL) {
 
 export function readParticipantListQuery(url: URL): ParticipantListQuery {
   const get = (key: string) => url.searchParams.get(key) || undefined;
-  return ParticipantListQuerySchema.parse({ q: get("q"), status: get("status"), standing: get("standing"), sort: get("sort"), page: get("page") });
+  return ParticipantListQuerySchema.parse({
+    q: get("q"),
+    status: get("status"),
+    standing: get("standing"),
+    sort: get("sort"),
+    page: get("page"),
+  });
 }
 
 /** The answers of an application, one per question, in order; required questions are checked by the service. */

@@ -25,7 +25,8 @@ export type PlannedSession = { date: string; startsAt: Date; endsAt: Date };
 export function weeklySeries(series: WeeklySeries): PlannedSession[] {
   const weekdays = new Set(series.weekdays);
   if (weekdays.size === 0) return [];
-  if (series.count === undefined && series.untilDate === undefined) throw new RangeError("A series needs a count or a last day");
+  if (series.count === undefined && series.untilDate === undefined)
+    throw new RangeError("A series needs a count or a last day");
   const limit = Math.min(series.count ?? MAX_SERIES_SESSIONS, MAX_SERIES_SESSIONS);
   const sessions: PlannedSession[] = [];
   let date = series.startDate;

@@ -106,7 +106,11 @@ export async function addWeeklySeries(input: { actor: Actor; cohortId: string; s
   const created = await db.transaction(async (tx) => {
     // A series makes many sessions: the key records all their ids, comma-separated, for a repeat to return.
     const repeat = await claimSubmission(tx, once);
-    if (repeat) return tx.select().from(cohortSessions).where(inArray(cohortSessions.id, repeat.repeatOf.split(",")));
+    if (repeat)
+      return tx
+        .select()
+        .from(cohortSessions)
+        .where(inArray(cohortSessions.id, repeat.repeatOf.split(",")));
     const rows = await tx
       .insert(cohortSessions)
       .values(
@@ -160,10 +164,13 @@ export async function updateSession(input: {
   const startsAt = vietnamInstant(input.session.date, input.session.startTime);
   const endsAt = vietnamInstant(input.session.date, input.session.endTime);
   const moved = startsAt.getTime() !== before.startsAt.getTime() || endsAt.getTime() !== before.endsAt.getTime();
-  if (moved && (await attendanceCount(before.id)) > 0) throw conflict("cohorts.sessions.hasAttendance", { field: "date" });
+  if (moved && (await attendanceCount(before.id)) > 0)
+    throw conflict("cohorts.sessions.hasAttendance", { field: "date" });
   const nextPlace = place(input.session);
   const placeChanged =
-    nextPlace.venueAddress !== before.venueAddress || nextPlace.venueRoom !== before.venueRoom || nextPlace.onlineUrl !== before.onlineUrl;
+    nextPlace.venueAddress !== before.venueAddress ||
+    nextPlace.venueRoom !== before.venueRoom ||
+    nextPlace.onlineUrl !== before.onlineUrl;
   const updated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(cohortSessions)
@@ -176,7 +183,14 @@ export async function updateSession(input: {
       action: moved ? "session.moved" : "session.updated",
       entityType: "cohort_session",
       entityId: before.id,
-      before: { startsAt: before.startsAt, endsAt: before.endsAt, venueAddress: before.venueAddress, venueRoom: before.venueRoom, onlineUrl: before.onlineUrl, topic: before.topic },
+      before: {
+        startsAt: before.startsAt,
+        endsAt: before.endsAt,
+        venueAddress: before.venueAddress,
+        venueRoom: before.venueRoom,
+        onlineUrl: before.onlineUrl,
+        topic: before.topic,
+      },
       after: { startsAt, endsAt, ...nextPlace },
     });
     return row;
@@ -197,7 +211,13 @@ export async function updateSession(input: {
 }
 
 /** Removes a session that has no attendance; people with a place are told it is cancelled. */
-export async function deleteSession(input: { actor: Actor; cohortId: string; sessionId: string; message?: string | null; ipAddress?: string | null }) {
+export async function deleteSession(input: {
+  actor: Actor;
+  cohortId: string;
+  sessionId: string;
+  message?: string | null;
+  ipAddress?: string | null;
+}) {
   const { session, cohort } = await loadManagedSession(input.actor, input.sessionId);
   if (session.cohortId !== input.cohortId) throw notFound();
   if ((await attendanceCount(session.id)) > 0) throw conflict("cohorts.sessions.hasAttendanceDelete");

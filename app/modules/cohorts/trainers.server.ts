@@ -22,7 +22,12 @@ export async function listTrainerCandidates() {
     .limit(1000);
 }
 
-export async function assignTrainer(input: { actor: Actor; cohortId: string; userId: string; ipAddress?: string | null }) {
+export async function assignTrainer(input: {
+  actor: Actor;
+  cohortId: string;
+  userId: string;
+  ipAddress?: string | null;
+}) {
   const cohort = await assertCanManageCohort(input.actor, input.cohortId);
   const [candidate] = await db
     .select({ id: users.id })
@@ -31,7 +36,10 @@ export async function assignTrainer(input: { actor: Actor; cohortId: string; use
     .where(and(eq(users.id, input.userId), isNull(users.deletedAt)));
   if (!candidate) throw badRequest("cohorts.trainers.notATrainer", { field: "userId" });
   // A cohort that requires a certified trainer refuses anyone without a valid certification.
-  const [rule] = await db.select({ requiresCertifiedTrainer: cohorts.requiresCertifiedTrainer }).from(cohorts).where(eq(cohorts.id, cohort.id));
+  const [rule] = await db
+    .select({ requiresCertifiedTrainer: cohorts.requiresCertifiedTrainer })
+    .from(cohorts)
+    .where(eq(cohorts.id, cohort.id));
   if (rule?.requiresCertifiedTrainer) await assertCertifiedTrainer({ userId: candidate.id, field: "userId" });
   await db.transaction(async (tx) => {
     const inserted = await tx
@@ -51,7 +59,12 @@ export async function assignTrainer(input: { actor: Actor; cohortId: string; use
   });
 }
 
-export async function removeTrainer(input: { actor: Actor; cohortId: string; userId: string; ipAddress?: string | null }) {
+export async function removeTrainer(input: {
+  actor: Actor;
+  cohortId: string;
+  userId: string;
+  ipAddress?: string | null;
+}) {
   const cohort = await assertCanManageCohort(input.actor, input.cohortId);
   await db.transaction(async (tx) => {
     const removed = await tx
@@ -114,7 +127,10 @@ export async function listTeachingSessions(userId: string, now = new Date(), lim
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .where(
       and(
-        inArray(cohorts.id, db.select({ id: cohortTrainers.cohortId }).from(cohortTrainers).where(eq(cohortTrainers.userId, userId))),
+        inArray(
+          cohorts.id,
+          db.select({ id: cohortTrainers.cohortId }).from(cohortTrainers).where(eq(cohortTrainers.userId, userId)),
+        ),
         gte(cohortSessions.endsAt, new Date(now.getTime() - 12 * 60 * 60 * 1000)),
       ),
     )

@@ -10,7 +10,17 @@ describe("a cohort place opens the course's lessons", () => {
     const { cohort, courseId } = await createTestCohort({ capacity: 1 });
     const [module] = await db
       .insert(courseModules)
-      .values({ courseId, slug: "m1", position: 1, titleVi: "Học phần 1", titleEn: "Module 1", summaryVi: "", summaryEn: "", sourcePath: "m1", contentHash: "m1" })
+      .values({
+        courseId,
+        slug: "m1",
+        position: 1,
+        titleVi: "Học phần 1",
+        titleEn: "Module 1",
+        summaryVi: "",
+        summaryEn: "",
+        sourcePath: "m1",
+        contentHash: "m1",
+      })
       .returning();
     const [lesson] = await db
       .insert(lessons)
@@ -32,8 +42,14 @@ describe("a cohort place opens the course's lessons", () => {
     const [placed, waiting] = [await createPerson(), await createPerson()];
     const place = await enrol({ actor: placed.actor, cohortId: cohort.id });
     await enrol({ actor: waiting.actor, cohortId: cohort.id });
-    expect(await lessonAccess({ userId: placed.user.id, lessonId: lesson.id })).toMatchObject({ allowed: true, reason: "enrolled" });
-    expect(await lessonAccess({ userId: waiting.user.id, lessonId: lesson.id })).toMatchObject({ allowed: false, reason: "not_enrolled" });
+    expect(await lessonAccess({ userId: placed.user.id, lessonId: lesson.id })).toMatchObject({
+      allowed: true,
+      reason: "enrolled",
+    });
+    expect(await lessonAccess({ userId: waiting.user.id, lessonId: lesson.id })).toMatchObject({
+      allowed: false,
+      reason: "not_enrolled",
+    });
     await withdraw({ actor: placed.actor, enrollmentId: place.enrollmentId });
     expect(await lessonAccess({ userId: placed.user.id, lessonId: lesson.id })).toMatchObject({ allowed: false });
   });

@@ -8,7 +8,6 @@ import { createUser } from "../../../tests/fixtures/factories";
 import { enrol, withdraw } from "./enrollment.server";
 import { OFFER_HOURS } from "./waitlist.server";
 
-
 async function statusOf(enrollmentId: string) {
   const [row] = await db.select().from(enrollments).where(eq(enrollments.id, enrollmentId));
   return row;
@@ -34,7 +33,9 @@ describe("enrolment under concurrency", () => {
     expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(30);
     const waitlisted = rows.filter((r) => r.status === "waitlisted");
     expect(waitlisted).toHaveLength(170);
-    expect(waitlisted.map((r) => r.waitlistPosition).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 170 }, (_, i) => i + 1));
+    expect(waitlisted.map((r) => r.waitlistPosition).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: 170 }, (_, i) => i + 1),
+    );
     expect(await seatsTaken(cohort.id)).toBe(30);
 
     // "In order": in the order the enrolments were served (event ids are taken under the cohort lock), the first
@@ -55,7 +56,12 @@ describe("enrolment under concurrency", () => {
     const mails = await db
       .select({ kind: outbox.kind })
       .from(outbox)
-      .where(inArray(outbox.to, people.map((p) => p.email)));
+      .where(
+        inArray(
+          outbox.to,
+          people.map((p) => p.email),
+        ),
+      );
     expect(mails.filter((m) => m.kind === "cohort.confirmed")).toHaveLength(30);
     expect(mails.filter((m) => m.kind === "cohort.waitlisted")).toHaveLength(170);
 
@@ -86,13 +92,14 @@ describe("enrolment under concurrency", () => {
   });
 });
 
-
 describe("the database alone keeps the seats", () => {
   it("60 simultaneous writes of confirmed places (as from several app servers, no application lock) fill 30 seats and no more", async () => {
     const { cohort } = await createTestCohort({ capacity: 30 });
     const people = await Promise.all(Array.from({ length: 60 }, () => createUser({ roles: ["learner"] })));
     const results = await Promise.allSettled(
-      people.map((p) => db.insert(enrollments).values({ cohortId: cohort.id, userId: p.id, status: "confirmed", feeVnd: 0 })),
+      people.map((p) =>
+        db.insert(enrollments).values({ cohortId: cohort.id, userId: p.id, status: "confirmed", feeVnd: 0 }),
+      ),
     );
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(30);

@@ -46,7 +46,9 @@ describe("the database refuses what the application must never do", () => {
     expect(error).toMatchObject({ status: 403, messageKey: "auth.verify.required" });
     expect(await seatsTaken(cohort.id)).toBe(0);
     await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
-    await expect(enrol({ actor: actorOf(user, ["learner"]), cohortId: cohort.id })).resolves.toMatchObject({ status: "confirmed" });
+    await expect(enrol({ actor: actorOf(user, ["learner"]), cohortId: cohort.id })).resolves.toMatchObject({
+      status: "confirmed",
+    });
   });
 
   it("refuses more seat holders than the capacity, even written directly", async () => {
@@ -85,7 +87,9 @@ describe("the database refuses what the application must never do", () => {
     const codes: (string | undefined)[] = [];
     for (const cohortId of [first.cohort.id, overlapping.cohort.id]) {
       try {
-        await db.insert(enrollments).values({ cohortId, userId: user.id, status: "waitlisted", waitlistPosition: 1, feeVnd: 0 });
+        await db
+          .insert(enrollments)
+          .values({ cohortId, userId: user.id, status: "waitlisted", waitlistPosition: 1, feeVnd: 0 });
       } catch (error) {
         codes.push(pgErrorCode(error));
       }
@@ -99,7 +103,10 @@ describe("the database refuses what the application must never do", () => {
     const { enrollmentId } = await enrol({ actor, cohortId: cohort.id });
     let code: string | undefined;
     try {
-      await db.update(enrollmentEvents).set({ reason: "rewritten" }).where(eq(enrollmentEvents.enrollmentId, enrollmentId));
+      await db
+        .update(enrollmentEvents)
+        .set({ reason: "rewritten" })
+        .where(eq(enrollmentEvents.enrollmentId, enrollmentId));
     } catch (error) {
       code = pgErrorCode(error);
     }
@@ -117,7 +124,11 @@ describe("enrolment rules", () => {
     const { actor } = await createPerson();
     await enrol({ actor, cohortId: a.cohort.id, now });
     const refused = await refusal(enrol({ actor, cohortId: b.cohort.id, now }));
-    expect(refused).toMatchObject({ status: 409, messageKey: "cohorts.enrol.overlapWith", params: { code: a.cohort.code } });
+    expect(refused).toMatchObject({
+      status: 409,
+      messageKey: "cohorts.enrol.overlapWith",
+      params: { code: a.cohort.code },
+    });
     expect(await db.select().from(enrollments).where(eq(enrollments.cohortId, b.cohort.id))).toHaveLength(0);
     await expect(enrol({ actor, cohortId: c.cohort.id, now })).resolves.toMatchObject({ status: "confirmed" });
   });
@@ -131,24 +142,40 @@ describe("enrolment rules", () => {
     const { actor } = await createPerson();
     await expect(enrol({ actor, cohortId: full.cohort.id, now })).resolves.toMatchObject({ status: "waitlisted" });
     const refused = await refusal(enrol({ actor, cohortId: other.cohort.id, now }));
-    expect(refused).toMatchObject({ status: 409, messageKey: "cohorts.enrol.overlapWaiting", params: { code: full.cohort.code } });
+    expect(refused).toMatchObject({
+      status: 409,
+      messageKey: "cohorts.enrol.overlapWaiting",
+      params: { code: full.cohort.code },
+    });
   });
 
   it("refuses enrolment outside the window, in a draft, or by application only", async () => {
     const now = new Date();
     const { actor } = await createPerson();
     const early = await createTestCohort({ now, enrollmentOpensAt: new Date(now.getTime() + DAY) });
-    const late = await createTestCohort({ now, enrollmentOpensAt: new Date(now.getTime() - 3 * DAY), enrollmentClosesAt: new Date(now.getTime() - DAY) });
+    const late = await createTestCohort({
+      now,
+      enrollmentOpensAt: new Date(now.getTime() - 3 * DAY),
+      enrollmentClosesAt: new Date(now.getTime() - DAY),
+    });
     const draft = await createTestCohort({ now, status: "draft" });
     const byApplication = await createTestCohort({ now, admission: "application" });
-    expect(await refusal(enrol({ actor, cohortId: early.cohort.id, now }))).toMatchObject({ messageKey: "cohorts.enrol.notYetOpen" });
-    expect(await refusal(enrol({ actor, cohortId: late.cohort.id, now }))).toMatchObject({ messageKey: "cohorts.enrol.closed" });
-    expect(await refusal(enrol({ actor, cohortId: draft.cohort.id, now }))).toMatchObject({ messageKey: "cohorts.enrol.notOpen" });
+    expect(await refusal(enrol({ actor, cohortId: early.cohort.id, now }))).toMatchObject({
+      messageKey: "cohorts.enrol.notYetOpen",
+    });
+    expect(await refusal(enrol({ actor, cohortId: late.cohort.id, now }))).toMatchObject({
+      messageKey: "cohorts.enrol.closed",
+    });
+    expect(await refusal(enrol({ actor, cohortId: draft.cohort.id, now }))).toMatchObject({
+      messageKey: "cohorts.enrol.notOpen",
+    });
     expect(await refusal(enrol({ actor, cohortId: byApplication.cohort.id, now }))).toMatchObject({
       messageKey: "cohorts.enrol.applicationRequired",
     });
     const auditor = await createPerson(["auditor"]);
-    expect(await refusal(enrol({ actor: auditor.actor, cohortId: early.cohort.id, now }))).toMatchObject({ status: 403 });
+    expect(await refusal(enrol({ actor: auditor.actor, cohortId: early.cohort.id, now }))).toMatchObject({
+      status: 403,
+    });
   });
 
   it("withdrawal before the start frees the seat; after the start it is recorded and the seat is not offered", async () => {
@@ -195,15 +222,27 @@ describe("enrolment rules", () => {
       status: 400,
       field: "reason",
     });
-    await withdraw({ actor: staff.actor, enrollmentId: place.enrollmentId, reason: "Không đủ điều kiện tham gia", now });
+    await withdraw({
+      actor: staff.actor,
+      enrollmentId: place.enrollmentId,
+      reason: "Không đủ điều kiện tham gia",
+      now,
+    });
     // Someone else (not staff, not an admin of the organisation) may not.
     const stranger = await createPerson();
     const otherPlace = (await db.select().from(enrollments).where(eq(enrollments.userId, other.user.id)))[0];
-    expect(await refusal(withdraw({ actor: stranger.actor, enrollmentId: otherPlace.id, reason: "x", now }))).toMatchObject({ status: 403 });
+    expect(
+      await refusal(withdraw({ actor: stranger.actor, enrollmentId: otherPlace.id, reason: "x", now })),
+    ).toMatchObject({ status: 403 });
     const orgAdmin = await createUser({ roles: ["learner"] });
     await addMember(orgAdmin.id, organisationId, "admin");
     await expect(
-      withdraw({ actor: actorOf(orgAdmin, ["learner"], [organisationId]), enrollmentId: otherPlace.id, reason: "Trùng lịch", now }),
+      withdraw({
+        actor: actorOf(orgAdmin, ["learner"], [organisationId]),
+        enrollmentId: otherPlace.id,
+        reason: "Trùng lịch",
+        now,
+      }),
     ).resolves.toBeDefined();
 
     const history = await enrollmentHistory(place.enrollmentId);
@@ -246,7 +285,12 @@ describe("offers", () => {
     expect((await statusOf(placeC.enrollmentId)).status).toBe("lapsed");
     expect(await seatsTaken(cohort.id)).toBe(0);
     const history = await enrollmentHistory(placeC.enrollmentId);
-    expect(history.at(-1)).toMatchObject({ fromStatus: "offered", toStatus: "lapsed", actorId: null, reason: "offer_expired" });
+    expect(history.at(-1)).toMatchObject({
+      fromStatus: "offered",
+      toStatus: "lapsed",
+      actorId: null,
+      reason: "offer_expired",
+    });
     // A second run (the job delivered twice) changes nothing.
     expect(await lapseOffer(placeC.enrollmentId)).toBe(false);
   });
@@ -260,12 +304,18 @@ describe("offers", () => {
     const placeC = await enrol({ actor: c.actor, cohortId: cohort.id, now });
     await withdraw({ actor: a.actor, enrollmentId: placeA.enrollmentId, now });
     // C keeps waitlist position 2 for the record, but is now next in line.
-    expect(await getMyEnrollment(c.user.id, cohort.id)).toMatchObject({ status: "waitlisted", waitlistPosition: 2, waitlistRank: 1 });
+    expect(await getMyEnrollment(c.user.id, cohort.id)).toMatchObject({
+      status: "waitlisted",
+      waitlistPosition: 2,
+      waitlistRank: 1,
+    });
     expect(await lapseOffer(placeB.enrollmentId, new Date(now.getTime() + HOUR))).toBe(false);
     expect(await lapseExpiredOffers(new Date(now.getTime() + HOUR))).toBeGreaterThanOrEqual(0);
     expect((await statusOf(placeB.enrollmentId)).status).toBe("offered");
     // Only the person offered may answer the offer.
-    expect(await refusal(acceptOffer({ actor: c.actor, enrollmentId: placeB.enrollmentId, now }))).toMatchObject({ status: 403 });
+    expect(await refusal(acceptOffer({ actor: c.actor, enrollmentId: placeB.enrollmentId, now }))).toMatchObject({
+      status: 403,
+    });
     await declineOffer({ actor: b.actor, enrollmentId: placeB.enrollmentId, now });
     expect((await statusOf(placeB.enrollmentId)).status).toBe("withdrawn");
     expect((await statusOf(placeC.enrollmentId)).status).toBe("offered");
@@ -287,7 +337,12 @@ describe("applications", () => {
       field: "answers[0]",
     });
     const appA = await apply({ actor: a.actor, cohortId: cohort.id, answers: ["Truy xuất nguồn gốc hải sản"], now });
-    const appB = await apply({ actor: b.actor, cohortId: cohort.id, answers: ["Nền tảng học tiếng Anh", "Gọi vốn"], now });
+    const appB = await apply({
+      actor: b.actor,
+      cohortId: cohort.id,
+      answers: ["Nền tảng học tiếng Anh", "Gọi vốn"],
+      now,
+    });
     const appC = await apply({ actor: c.actor, cohortId: cohort.id, answers: ["Logistics xanh"], now });
     const row = await statusOf(appB.enrollmentId);
     expect(row.status).toBe("applied");
@@ -299,18 +354,28 @@ describe("applications", () => {
     // An admin of another organisation may not decide; rejecting needs a reason.
     const otherOrg = await createOrganisation();
     const outsider = actorOf(await createUser(), ["learner"], [otherOrg.id]);
-    expect(await refusal(decideApplication({ actor: outsider, enrollmentId: appA.enrollmentId, decision: "accept", now }))).toMatchObject({
+    expect(
+      await refusal(decideApplication({ actor: outsider, enrollmentId: appA.enrollmentId, decision: "accept", now })),
+    ).toMatchObject({
       status: 403,
     });
     const orgAdmin = actorOf(await createUser(), ["learner"], [organisationId]);
-    expect(await refusal(decideApplication({ actor: orgAdmin, enrollmentId: appC.enrollmentId, decision: "reject", now }))).toMatchObject({
+    expect(
+      await refusal(decideApplication({ actor: orgAdmin, enrollmentId: appC.enrollmentId, decision: "reject", now })),
+    ).toMatchObject({
       status: 400,
       field: "reason",
     });
 
     await decideApplication({ actor: orgAdmin, enrollmentId: appA.enrollmentId, decision: "accept", now });
     await decideApplication({ actor: orgAdmin, enrollmentId: appB.enrollmentId, decision: "accept", now });
-    await decideApplication({ actor: orgAdmin, enrollmentId: appC.enrollmentId, decision: "reject", reason: "Chưa có dự án cụ thể", now });
+    await decideApplication({
+      actor: orgAdmin,
+      enrollmentId: appC.enrollmentId,
+      decision: "reject",
+      reason: "Chưa có dự án cụ thể",
+      now,
+    });
     expect((await statusOf(appA.enrollmentId)).status).toBe("confirmed");
     expect((await statusOf(appB.enrollmentId)).status).toBe("waitlisted");
     expect((await statusOf(appC.enrollmentId)).status).toBe("rejected");
@@ -321,7 +386,9 @@ describe("applications", () => {
       actorId: orgAdmin.id,
     });
     // Deciding twice is refused; the rejected person cannot apply again.
-    expect(await refusal(decideApplication({ actor: orgAdmin, enrollmentId: appC.enrollmentId, decision: "accept", now }))).toMatchObject({
+    expect(
+      await refusal(decideApplication({ actor: orgAdmin, enrollmentId: appC.enrollmentId, decision: "accept", now })),
+    ).toMatchObject({
       messageKey: "cohorts.applications.alreadyDecided",
     });
     expect(await refusal(apply({ actor: c.actor, cohortId: cohort.id, answers: ["Lần nữa"], now }))).toMatchObject({

@@ -89,7 +89,8 @@ async function assertNoOverlap(q: Queryable, cohort: Cohort, userId: string) {
     .limit(1);
   if (!clash) return;
   // Waiting (on the waitlist, for an answer to an application or to an offer) is not having a place: say which.
-  if (clash.status === "confirmed" || clash.status === "pending_payment") throw conflict("cohorts.enrol.overlapWith", { params: { code: clash.code } });
+  if (clash.status === "confirmed" || clash.status === "pending_payment")
+    throw conflict("cohorts.enrol.overlapWith", { params: { code: clash.code } });
   throw conflict("cohorts.enrol.overlapWaiting", { params: { code: clash.code } });
 }
 
@@ -168,7 +169,12 @@ function mayEnrol(actor: Actor) {
  * under the cohort's lock only the seat count is read and the place written (the database refuses a duplicate,
  * an overlap or an oversell that slipped between the two), so enrolments queue on the lock as briefly as possible.
  */
-export async function enrol(input: { actor: Actor; cohortId: string; now?: Date; ipAddress?: string | null }): Promise<EnrolResult> {
+export async function enrol(input: {
+  actor: Actor;
+  cohortId: string;
+  now?: Date;
+  ipAddress?: string | null;
+}): Promise<EnrolResult> {
   mayEnrol(input.actor);
   await assertEmailVerified(input.actor.id);
   const now = input.now ?? new Date();
@@ -205,12 +211,21 @@ export async function enrol(input: { actor: Actor; cohortId: string; now?: Date;
     rethrowEnrollmentRefusal(error);
   }
   if (result.status === "pending_payment") await scheduleHoldRelease(result.enrollmentId);
-  else await sendEnrollmentMails([{ kind: result.status === "confirmed" ? "confirmed" : "waitlisted", enrollmentId: result.enrollmentId }], now);
+  else
+    await sendEnrollmentMails(
+      [{ kind: result.status === "confirmed" ? "confirmed" : "waitlisted", enrollmentId: result.enrollmentId }],
+      now,
+    );
   return result;
 }
 
 /** Admission by application: the answers are kept with the wording of each question. */
-export async function apply(input: { actor: Actor; cohortId: string; answers: readonly (string | undefined)[]; now?: Date }) {
+export async function apply(input: {
+  actor: Actor;
+  cohortId: string;
+  answers: readonly (string | undefined)[];
+  now?: Date;
+}) {
   mayEnrol(input.actor);
   await assertEmailVerified(input.actor.id);
   const now = input.now ?? new Date();
@@ -273,7 +288,10 @@ export async function apply(input: { actor: Actor; cohortId: string; answers: re
 
 async function loadEnrollmentForUpdate(tx: Transaction, enrollmentId: string) {
   if (!isUuid(enrollmentId)) throw notFound();
-  const [found] = await tx.select({ cohortId: enrollments.cohortId }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+  const [found] = await tx
+    .select({ cohortId: enrollments.cohortId })
+    .from(enrollments)
+    .where(eq(enrollments.id, enrollmentId));
   if (!found) throw notFound();
   const cohort = await lockCohort(tx, found.cohortId);
   const [enrollment] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for("update");
@@ -290,7 +308,8 @@ export async function decideApplication(input: {
   ipAddress?: string | null;
 }) {
   const now = input.now ?? new Date();
-  if (input.decision === "reject" && !input.reason?.trim()) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
+  if (input.decision === "reject" && !input.reason?.trim())
+    throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
   let mail: EnrollmentMail | (EnrollmentMail & { pendingPayment: true });
   try {
     mail = await db.transaction(async (tx) => {
@@ -327,8 +346,12 @@ export async function decideApplication(input: {
         now,
       });
       // A place held for payment gets no mail: the payment page says what to pay.
-      if (placed.status === "pending_payment") return { kind: "confirmed" as const, enrollmentId: enrollment.id, pendingPayment: true };
-      return { kind: placed.status === "confirmed" ? ("confirmed" as const) : ("waitlisted" as const), enrollmentId: enrollment.id };
+      if (placed.status === "pending_payment")
+        return { kind: "confirmed" as const, enrollmentId: enrollment.id, pendingPayment: true };
+      return {
+        kind: placed.status === "confirmed" ? ("confirmed" as const) : ("waitlisted" as const),
+        enrollmentId: enrollment.id,
+      };
     });
   } catch (error) {
     rethrowEnrollmentRefusal(error);
@@ -346,7 +369,15 @@ export async function decideApplication(input: {
 /** The withdrawal itself, inside the caller's transaction holding the cohort's lock; seats are refilled by the caller. */
 async function withdrawLocked(
   tx: Transaction,
-  input: { actor: Actor; cohort: Cohort; enrollment: Enrollment; reason?: string | null; started: boolean; ipAddress?: string | null; now: Date },
+  input: {
+    actor: Actor;
+    cohort: Cohort;
+    enrollment: Enrollment;
+    reason?: string | null;
+    started: boolean;
+    ipAddress?: string | null;
+    now: Date;
+  },
 ) {
   const { cohort, enrollment } = input;
   const own = enrollment.userId === input.actor.id;
@@ -355,7 +386,8 @@ async function withdrawLocked(
   if (!own && !input.reason?.trim()) throw badRequest("cohorts.validation.reasonRequired", { field: "reason" });
   if (!isActive(enrollment.status)) throw conflict("cohorts.withdraw.notActive");
   const heldSeat = holdsSeat(enrollment.status);
-  if (enrollment.status === "pending_payment") await cancelOpenPayment(tx, { enrollmentId: enrollment.id, actorId: input.actor.id });
+  if (enrollment.status === "pending_payment")
+    await cancelOpenPayment(tx, { enrollmentId: enrollment.id, actorId: input.actor.id });
   await tx
     .update(enrollments)
     .set({ status: "withdrawn", withdrawnAt: input.now, withdrawnAfterStart: input.started && heldSeat })
@@ -373,7 +405,13 @@ async function withdrawLocked(
 }
 
 /** After commit: the places' subsidy estimates, the mails, the offers of freed seats. */
-async function afterWithdrawals(input: { actor: Actor; enrollmentIds: string[]; reason?: string | null; offered: Awaited<ReturnType<typeof fillFreeSeats>>; now: Date }) {
+async function afterWithdrawals(input: {
+  actor: Actor;
+  enrollmentIds: string[];
+  reason?: string | null;
+  offered: Awaited<ReturnType<typeof fillFreeSeats>>;
+  now: Date;
+}) {
   for (const enrollmentId of input.enrollmentIds) {
     // The place's subsidy estimate is released (before the start) or forfeited (after it).
     await syncEnrollmentSubsidy({ enrollmentId, actorId: input.actor.id, now: input.now }).catch((error) =>
@@ -387,7 +425,13 @@ async function afterWithdrawals(input: { actor: Actor; enrollmentIds: string[]; 
   await announceOffers(input.offered, input.now);
 }
 
-export async function withdraw(input: { actor: Actor; enrollmentId: string; reason?: string | null; now?: Date; ipAddress?: string | null }) {
+export async function withdraw(input: {
+  actor: Actor;
+  enrollmentId: string;
+  reason?: string | null;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const now = input.now ?? new Date();
   const result = await db.transaction(async (tx) => {
     const { cohort, enrollment } = await loadEnrollmentForUpdate(tx, input.enrollmentId);
@@ -396,7 +440,13 @@ export async function withdraw(input: { actor: Actor; enrollmentId: string; reas
     const offered = done.heldSeat && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
     return { enrollmentId: enrollment.id, afterStart: done.afterStart, offered };
   });
-  await afterWithdrawals({ actor: input.actor, enrollmentIds: [result.enrollmentId], reason: input.reason, offered: result.offered, now });
+  await afterWithdrawals({
+    actor: input.actor,
+    enrollmentIds: [result.enrollmentId],
+    reason: input.reason,
+    offered: result.offered,
+    now,
+  });
   return { afterStart: result.afterStart, offered: result.offered };
 }
 
@@ -404,7 +454,14 @@ export async function withdraw(input: { actor: Actor; enrollmentId: string; reas
  * Staff withdraw several people of one cohort at once, with one reason: all or none (one transaction; a person
  * no longer active, or not in this cohort, refuses the whole batch and names them), seats refilled once.
  */
-export async function withdrawMany(input: { actor: Actor; cohortId: string; enrollmentIds: string[]; reason: string; now?: Date; ipAddress?: string | null }) {
+export async function withdrawMany(input: {
+  actor: Actor;
+  cohortId: string;
+  enrollmentIds: string[];
+  reason: string;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   const now = input.now ?? new Date();
   const ids = [...new Set(input.enrollmentIds)].sort();
   if (!ids.length) throw badRequest("cohorts.participants.noneSelected", { field: "enrollmentId" });
@@ -426,13 +483,27 @@ export async function withdrawMany(input: { actor: Actor; cohortId: string; enro
     const started = now >= (await cohortStartsAt(tx, cohort));
     let freed = false;
     for (const row of rows) {
-      const done = await withdrawLocked(tx, { actor: input.actor, cohort, enrollment: row.enrollment, reason: input.reason, started, ipAddress: input.ipAddress, now });
+      const done = await withdrawLocked(tx, {
+        actor: input.actor,
+        cohort,
+        enrollment: row.enrollment,
+        reason: input.reason,
+        started,
+        ipAddress: input.ipAddress,
+        now,
+      });
       freed ||= done.heldSeat;
     }
     const offered = freed && !started ? await fillFreeSeats(tx, cohort.id, now, input.actor.id) : [];
     return { offered };
   });
-  await afterWithdrawals({ actor: input.actor, enrollmentIds: ids, reason: input.reason, offered: result.offered, now });
+  await afterWithdrawals({
+    actor: input.actor,
+    enrollmentIds: ids,
+    reason: input.reason,
+    offered: result.offered,
+    now,
+  });
   return { count: ids.length, offered: result.offered };
 }
 
@@ -446,7 +517,10 @@ export async function acceptOffer(input: { actor: Actor; enrollmentId: string; n
     if (!enrollment.offerExpiresAt || enrollment.offerExpiresAt <= now) return "expired" as const;
     // A paid place is held until its nett fee is paid, so the seat cannot go to someone who will not pay.
     const paid = enrollment.feeVnd > 0;
-    await tx.update(enrollments).set({ status: paid ? "pending_payment" : "confirmed", confirmedAt: paid ? null : now }).where(eq(enrollments.id, enrollment.id));
+    await tx
+      .update(enrollments)
+      .set({ status: paid ? "pending_payment" : "confirmed", confirmedAt: paid ? null : now })
+      .where(eq(enrollments.id, enrollment.id));
     await recordEnrollmentEvent(tx, {
       enrollmentId: enrollment.id,
       cohortId: cohort.id,
@@ -473,7 +547,10 @@ export async function declineOffer(input: { actor: Actor; enrollmentId: string; 
     const { cohort, enrollment } = await loadEnrollmentForUpdate(tx, input.enrollmentId);
     if (enrollment.userId !== input.actor.id) throw forbidden();
     if (enrollment.status !== "offered") throw conflict("cohorts.offer.notOffered");
-    await tx.update(enrollments).set({ status: "withdrawn", withdrawnAt: now }).where(eq(enrollments.id, enrollment.id));
+    await tx
+      .update(enrollments)
+      .set({ status: "withdrawn", withdrawnAt: now })
+      .where(eq(enrollments.id, enrollment.id));
     await recordEnrollmentEvent(tx, {
       enrollmentId: enrollment.id,
       cohortId: cohort.id,

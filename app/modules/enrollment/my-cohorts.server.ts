@@ -7,7 +7,9 @@ import { waitlistRank } from "./waitlist.server";
 
 /** A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session. */
 export async function listMyCohorts(userId: string, now = new Date()) {
-  const nextSession = sql<string | null>`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${now.toISOString()}::timestamptz)`;
+  const nextSession = sql<
+    string | null
+  >`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${now.toISOString()}::timestamptz)`;
   const rows = await db
     .select({
       enrollmentId: enrollments.id,
@@ -37,7 +39,14 @@ export async function listMyCohorts(userId: string, now = new Date()) {
   const participating = rows.filter((r) => ["confirmed", "completed", "not_completed"].includes(r.status));
   const progress = new Map(
     await Promise.all(
-      participating.map(async (r) => [r.enrollmentId, (await cohortAttendanceProgress(r.cohortId, { now, enrollmentId: r.enrollmentId })).get(r.enrollmentId) ?? null] as const),
+      participating.map(
+        async (r) =>
+          [
+            r.enrollmentId,
+            (await cohortAttendanceProgress(r.cohortId, { now, enrollmentId: r.enrollmentId })).get(r.enrollmentId) ??
+              null,
+          ] as const,
+      ),
     ),
   );
   return rows.map((r) => ({
@@ -67,7 +76,9 @@ export async function listMySchedule(userId: string, now = new Date(), limit = 6
     .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .innerJoin(enrollments, and(eq(enrollments.cohortId, cohorts.id), eq(enrollments.userId, userId)))
-    .where(and(inArray(enrollments.status, ["confirmed", "offered", "pending_payment"]), gt(cohortSessions.endsAt, now)))
+    .where(
+      and(inArray(enrollments.status, ["confirmed", "offered", "pending_payment"]), gt(cohortSessions.endsAt, now)),
+    )
     .orderBy(asc(cohortSessions.startsAt))
     .limit(limit);
 }

@@ -14,13 +14,7 @@ import { queueMail } from "~/modules/mail/mail.server";
  * committed; a failure to queue one is logged and never undoes the change.
  */
 export type EnrollmentMailKind =
-  | "confirmed"
-  | "waitlisted"
-  | "offered"
-  | "offerLapsed"
-  | "withdrawn"
-  | "rejected"
-  | "cohortCancelled";
+  "confirmed" | "waitlisted" | "offered" | "offerLapsed" | "withdrawn" | "rejected" | "cohortCancelled";
 
 export type EnrollmentMail = { kind: EnrollmentMailKind; enrollmentId: string; reason?: string | null };
 
@@ -50,7 +44,9 @@ export async function sendEnrollmentMail(mail: EnrollmentMail, now = new Date())
       titleVi: courses.titleVi,
       titleEn: courses.titleEn,
       // The place in line now (the stored position counts people promoted before).
-      waitlistPosition: sql<number | null>`(select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position")`,
+      waitlistPosition: sql<
+        number | null
+      >`(select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position")`,
       offerExpiresAt: enrollments.offerExpiresAt,
     })
     .from(enrollments)
@@ -87,7 +83,10 @@ export async function sendEnrollmentMails(mails: readonly EnrollmentMail[], now 
     try {
       await sendEnrollmentMail(mail, now);
     } catch (error) {
-      logFailure("cohorts", "could not send an enrolment mail", error, { kind: mail.kind, enrollmentId: mail.enrollmentId });
+      logFailure("cohorts", "could not send an enrolment mail", error, {
+        kind: mail.kind,
+        enrollmentId: mail.enrollmentId,
+      });
     }
   }
 }
@@ -164,13 +163,20 @@ export async function notifySessionChange(input: {
 }
 
 /** The day-before reminder of one session, to everyone confirmed. */
-export async function sendSessionReminderMails(input: { cohortId: string; session: SessionTimes; place: string | null; topic: string | null }) {
+export async function sendSessionReminderMails(input: {
+  cohortId: string;
+  session: SessionTimes;
+  place: string | null;
+  topic: string | null;
+}) {
   const [people, title] = await Promise.all([
     db
       .select({ email: users.email, name: users.name, locale: users.locale })
       .from(enrollments)
       .innerJoin(users, eq(users.id, enrollments.userId))
-      .where(and(eq(enrollments.cohortId, input.cohortId), eq(enrollments.status, "confirmed"), isNull(users.deletedAt))),
+      .where(
+        and(eq(enrollments.cohortId, input.cohortId), eq(enrollments.status, "confirmed"), isNull(users.deletedAt)),
+      ),
     cohortTitle(input.cohortId),
   ]);
   if (!title) return 0;
@@ -201,10 +207,19 @@ export async function sendSessionReminderMails(input: { cohortId: string; sessio
  * A cohort was cancelled (after the commit): each person whose place or request it withdrew is told why (and
  * that what they paid is refunded), and so is each of its trainers — in their own language.
  */
-export async function notifyCohortCancelled(input: { cohortId: string; enrollmentIds: readonly string[]; reason: string; now?: Date }): Promise<void> {
+export async function notifyCohortCancelled(input: {
+  cohortId: string;
+  enrollmentIds: readonly string[];
+  reason: string;
+  now?: Date;
+}): Promise<void> {
   const now = input.now ?? new Date();
   await sendEnrollmentMails(
-    input.enrollmentIds.map((enrollmentId) => ({ kind: "cohortCancelled" as const, enrollmentId, reason: input.reason })),
+    input.enrollmentIds.map((enrollmentId) => ({
+      kind: "cohortCancelled" as const,
+      enrollmentId,
+      reason: input.reason,
+    })),
     now,
   );
   const [trainers, title] = await Promise.all([

@@ -23,7 +23,16 @@ function vietnamTime(value: Date): string {
 
 function headerOf(t: TFunction): string[] {
   const key = (k: string) => t(`cohorts.participants.export.${k}`);
-  return [key("name"), key("email"), key("organisation"), key("status"), key("standing"), key("attended"), key("sessions"), key("enrolledAt")];
+  return [
+    key("name"),
+    key("email"),
+    key("organisation"),
+    key("status"),
+    key("standing"),
+    key("attended"),
+    key("sessions"),
+    key("enrolledAt"),
+  ];
 }
 
 function cellsOf(t: TFunction, row: ExportRow): (string | number)[] {
@@ -39,7 +48,11 @@ function cellsOf(t: TFunction, row: ExportRow): (string | number)[] {
   ];
 }
 
-export function participantsCsvStream(input: { cohortId: string; filter: ParticipantFilter; t: TFunction }): ReadableStream<Uint8Array> {
+export function participantsCsvStream(input: {
+  cohortId: string;
+  filter: ParticipantFilter;
+  t: TFunction;
+}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let batches: AsyncGenerator<ExportRow[]> | null = null;
   return new ReadableStream<Uint8Array>({
@@ -58,7 +71,11 @@ export function participantsCsvStream(input: { cohortId: string; filter: Partici
   });
 }
 
-export function participantsXlsxStream(input: { cohortId: string; filter: ParticipantFilter; t: TFunction }): ReadableStream<Uint8Array> {
+export function participantsXlsxStream(input: {
+  cohortId: string;
+  filter: ParticipantFilter;
+  t: TFunction;
+}): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   void (async () => {
     // Loaded when a workbook is asked for, not at start-up (it is large).

@@ -37,7 +37,12 @@ const fillers: string[] = [];
 beforeAll(async () => {
   const now = new Date();
   const course = await createCourse({ minAttendanceShare: 0.8 });
-  const made = await createTestCohort({ courseId: course.id, now, capacity: 100, sessionStarts: [-14 * DAY, -7 * DAY, 7 * DAY, 14 * DAY, 21 * DAY] });
+  const made = await createTestCohort({
+    courseId: course.id,
+    now,
+    capacity: 100,
+    sessionStarts: [-14 * DAY, -7 * DAY, 7 * DAY, 14 * DAY, 21 * DAY],
+  });
   cohortId = made.cohort.id;
   const [held1, held2] = made.sessions;
   staff = actorOf(await createUser({ roles: ["staff"] }), ["staff"]);
@@ -57,15 +62,22 @@ beforeAll(async () => {
     await person(`f${i}`, `Zz Học viên ${String(i).padStart(2, "0")}`);
     fillers.push(ids[`f${i}`]);
   }
-  const mark = (session: { id: string }, key: string, status: "present" | "absent") => ({ sessionId: session.id, enrollmentId: ids[key], status, method: "roll_call" as const });
-  await db.insert(attendance).values([
-    mark(held1, "anh", "present"),
-    mark(held2, "anh", "present"),
-    mark(held1, "binh", "absent"),
-    mark(held2, "binh", "absent"),
-    mark(held1, "cuong", "present"),
-    mark(held2, "cuong", "absent"),
-  ]);
+  const mark = (session: { id: string }, key: string, status: "present" | "absent") => ({
+    sessionId: session.id,
+    enrollmentId: ids[key],
+    status,
+    method: "roll_call" as const,
+  });
+  await db
+    .insert(attendance)
+    .values([
+      mark(held1, "anh", "present"),
+      mark(held2, "anh", "present"),
+      mark(held1, "binh", "absent"),
+      mark(held2, "binh", "absent"),
+      mark(held1, "cuong", "present"),
+      mark(held2, "cuong", "absent"),
+    ]);
 });
 
 describe("the participant list of a big cohort", () => {
@@ -82,7 +94,15 @@ describe("the participant list of a big cohort", () => {
     expect(past).toMatchObject({ total: 59, people: [] });
     for (const p of [...first.people, ...second.people]) expect(p.progress?.standing ?? null).toBe(p.standing);
     const anh = first.people.find((p) => p.id === ids.anh)!;
-    expect(anh.progress).toMatchObject({ attended: 2, heldSessions: 2, needed: 4, open: 3, slack: 1, standing: "on_track", share: 1 });
+    expect(anh.progress).toMatchObject({
+      attended: 2,
+      heldSessions: 2,
+      needed: 4,
+      open: 3,
+      slack: 1,
+      standing: "on_track",
+      share: 1,
+    });
     expect(anh.organisation).toBe("VƯĐA");
   });
 
@@ -96,7 +116,8 @@ describe("the participant list of a big cohort", () => {
   });
 
   it("searches name, e-mail and organisation with accents and case ignored", async () => {
-    const names = async (q: string) => (await listParticipantsPage({ cohortId, filter: { q }, page: 1 })).people.map((p) => p.name);
+    const names = async (q: string) =>
+      (await listParticipantsPage({ cohortId, filter: { q }, page: 1 })).people.map((p) => p.name);
     expect(await names("nguyen thi anh")).toEqual(["Nguyễn Thị Ánh"]);
     expect(await names("ĐỨC")).toEqual(["Trần Đức Bình"]);
     expect(await names("dong a")).toEqual(["Nguyễn Thị Ánh"]);
@@ -120,10 +141,14 @@ describe("the participant list of a big cohort", () => {
     expect(new Set(rows.map((r) => r.email)).size).toBe(59);
     expect(rows[0]).toMatchObject({ name: "Lê Văn Cường", attended: 1, totalSessions: 5, standing: "at_risk" });
     const t = await translator("vi");
-    const bytes = new Uint8Array(await new Response(participantsCsvStream({ cohortId, filter: { standing: "cannot_complete" }, t })).arrayBuffer());
+    const bytes = new Uint8Array(
+      await new Response(participantsCsvStream({ cohortId, filter: { standing: "cannot_complete" }, t })).arrayBuffer(),
+    );
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the byte-order mark Excel needs for Vietnamese
     const lines = new TextDecoder().decode(bytes).split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe("Họ tên,E-mail,Tổ chức,Trạng thái,Mức chuyên cần,Số buổi có mặt,Số buổi của lớp,Ngày ghi danh");
+    expect(lines[0]).toBe(
+      "Họ tên,E-mail,Tổ chức,Trạng thái,Mức chuyên cần,Số buổi có mặt,Số buổi của lớp,Ngày ghi danh",
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^Trần Đức Bình,binh-[0-9a-f]{8}@test\.example,,/);
     expect(lines[1]).toContain(",Không thể hoàn thành,0,5,");
@@ -133,26 +158,46 @@ describe("the participant list of a big cohort", () => {
 describe("withdrawing the people selected", () => {
   it("withdraws everyone selected in one go, with the reason in each history", async () => {
     const [a, b] = [ids.f1, ids.f2];
-    const result = await withdrawMany({ actor: staff, cohortId, enrollmentIds: [a, b, a], reason: "Không đủ điều kiện" });
+    const result = await withdrawMany({
+      actor: staff,
+      cohortId,
+      enrollmentIds: [a, b, a],
+      reason: "Không đủ điều kiện",
+    });
     expect(result.count).toBe(2);
-    const rows = await db.select({ status: enrollments.status }).from(enrollments).where(inArray(enrollments.id, [a, b]));
+    const rows = await db
+      .select({ status: enrollments.status })
+      .from(enrollments)
+      .where(inArray(enrollments.id, [a, b]));
     expect(rows.map((r) => r.status)).toEqual(["withdrawn", "withdrawn"]);
-    const events = await db.select().from(enrollmentEvents).where(inArray(enrollmentEvents.enrollmentId, [a, b]));
+    const events = await db
+      .select()
+      .from(enrollmentEvents)
+      .where(inArray(enrollmentEvents.enrollmentId, [a, b]));
     expect(events.filter((e) => e.toStatus === "withdrawn" && e.reason === "Không đủ điều kiện")).toHaveLength(2);
   });
 
   it("refuses the whole batch when one person is no longer active: nobody is withdrawn", async () => {
-    const error = await refusal(withdrawMany({ actor: staff, cohortId, enrollmentIds: [ids.f3, ids.dung], reason: "Lý do" }));
+    const error = await refusal(
+      withdrawMany({ actor: staff, cohortId, enrollmentIds: [ids.f3, ids.dung], reason: "Lý do" }),
+    );
     expect(error).toMatchObject({ status: 409, messageKey: "cohorts.participants.bulkNotActive" });
     expect((await findParticipant(cohortId, ids.f3))?.status).toBe("confirmed");
   });
 
   it("refuses people of another cohort, an empty reason and a learner", async () => {
     const other = await createTestCohort();
-    expect((await refusal(withdrawMany({ actor: staff, cohortId: other.cohort.id, enrollmentIds: [ids.f4], reason: "x" }))).status).toBe(404);
-    expect((await refusal(withdrawMany({ actor: staff, cohortId, enrollmentIds: [ids.f4], reason: "  " }))).status).toBe(400);
+    expect(
+      (await refusal(withdrawMany({ actor: staff, cohortId: other.cohort.id, enrollmentIds: [ids.f4], reason: "x" })))
+        .status,
+    ).toBe(404);
+    expect(
+      (await refusal(withdrawMany({ actor: staff, cohortId, enrollmentIds: [ids.f4], reason: "  " }))).status,
+    ).toBe(400);
     const learner = actorOf(await createUser());
-    expect((await refusal(withdrawMany({ actor: learner, cohortId, enrollmentIds: [ids.f4], reason: "x" }))).status).toBe(403);
+    expect(
+      (await refusal(withdrawMany({ actor: learner, cohortId, enrollmentIds: [ids.f4], reason: "x" }))).status,
+    ).toBe(403);
     const [row] = await db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.id, ids.f4));
     expect(row.status).toBe("confirmed");
   });

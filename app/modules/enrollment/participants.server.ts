@@ -23,7 +23,9 @@ export type ParticipantFilter = {
 const STANDING_STATUSES = ["confirmed", "completed", "not_completed"] as const;
 
 /** The organisations a person belongs to, short names first, for the list and the export. */
-const organisationNames = sql<string | null>`(select string_agg(coalesce(${organisations.shortName}, ${organisations.name}), ', ' order by ${organisations.name})
+const organisationNames = sql<
+  string | null
+>`(select string_agg(coalesce(${organisations.shortName}, ${organisations.name}), ', ' order by ${organisations.name})
   from ${memberships} join ${organisations} on ${organisations.id} = ${memberships.organisationId}
   where ${memberships.userId} = ${users.id})`;
 
@@ -47,7 +49,10 @@ async function participantQueryParts(cohortId: string, filter: ParticipantFilter
     when ${slack} = 0 then 'at_risk'
     else 'on_track' end`;
 
-  const where: (SQL | undefined)[] = [eq(enrollments.cohortId, cohortId), filter.status ? eq(enrollments.status, filter.status) : ne(enrollments.status, "applied")];
+  const where: (SQL | undefined)[] = [
+    eq(enrollments.cohortId, cohortId),
+    filter.status ? eq(enrollments.status, filter.status) : ne(enrollments.status, "applied"),
+  ];
   for (const word of searchWords(filter.q)) {
     const pattern = `%${word}%`;
     where.push(
@@ -90,7 +95,12 @@ function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
  * standing, five sorts, 50 a page. Cost follows the page: one query for the rows and the total, one for the
  * completion records of the 50 shown.
  */
-export async function listParticipantsPage(input: { cohortId: string; filter: ParticipantFilter; page: number; now?: Date }) {
+export async function listParticipantsPage(input: {
+  cohortId: string;
+  filter: ParticipantFilter;
+  page: number;
+  now?: Date;
+}) {
   const now = input.now ?? new Date();
   const parts = await participantQueryParts(input.cohortId, input.filter, now);
   const page = Math.max(1, Math.floor(input.page) || 1);
@@ -120,7 +130,11 @@ export async function listParticipantsPage(input: { cohortId: string; filter: Pa
     .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
   const total = rows.length ? rows[0]!.total : page > 1 ? await countParticipants(parts.where, parts.counts) : 0;
-  const completions = await listCurrentCompletions(input.cohortId, db, rows.map((r) => r.id));
+  const completions = await listCurrentCompletions(
+    input.cohortId,
+    db,
+    rows.map((r) => r.id),
+  );
   const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
   return {
     page,
@@ -186,7 +200,12 @@ export type ExportRow = {
  * The whole filtered list (applicants included when asked by status), in the list's order, read in batches of
  * `batch` rows by keyset on (name, id) — never the whole cohort in memory, whatever its size.
  */
-export async function* participantsForExport(input: { cohortId: string; filter: ParticipantFilter; now?: Date; batch?: number }): AsyncGenerator<ExportRow[]> {
+export async function* participantsForExport(input: {
+  cohortId: string;
+  filter: ParticipantFilter;
+  now?: Date;
+  batch?: number;
+}): AsyncGenerator<ExportRow[]> {
   const now = input.now ?? new Date();
   const parts = await participantQueryParts(input.cohortId, input.filter, now);
   const batch = input.batch ?? 500;
@@ -206,7 +225,12 @@ export async function* participantsForExport(input: { cohortId: string; filter: 
       .from(enrollments)
       .innerJoin(users, eq(users.id, enrollments.userId))
       .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
-      .where(and(parts.where, after ? sql`(${users.name}, ${enrollments.id}) > (${after.name}, ${after.id}::uuid)` : undefined))
+      .where(
+        and(
+          parts.where,
+          after ? sql`(${users.name}, ${enrollments.id}) > (${after.name}, ${after.id}::uuid)` : undefined,
+        ),
+      )
       .orderBy(asc(users.name), asc(enrollments.id))
       .limit(batch);
     if (!rows.length) return;

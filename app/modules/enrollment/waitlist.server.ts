@@ -11,7 +11,9 @@ import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server
  * A waitlisted person's place in line now (1 = next): positions are kept for the record, so the rank counts
  * the people still waiting up to and including them. Null for anyone not waitlisted.
  */
-export const waitlistRank = sql<number | null>`case when "enrollments"."status" = 'waitlisted' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position") end`;
+export const waitlistRank = sql<
+  number | null
+>`case when "enrollments"."status" = 'waitlisted' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position") end`;
 
 /** How long a person offered a freed seat has to accept it. */
 export const OFFER_HOURS = 48;
@@ -35,7 +37,12 @@ export async function cohortStartsAt(q: Queryable, cohort: { id: string; startsO
  * Offers every free seat to the waitlist, first in line first, while the cohort has not started. The caller
  * holds the cohort lock. The offer runs for OFFER_HOURS (never past the start). Returns the offered enrolments.
  */
-export async function fillFreeSeats(tx: Transaction, cohortId: string, now: Date, actorId: string | null): Promise<string[]> {
+export async function fillFreeSeats(
+  tx: Transaction,
+  cohortId: string,
+  now: Date,
+  actorId: string | null,
+): Promise<string[]> {
   const offered: string[] = [];
   const [cohort] = await tx.select().from(cohorts).where(eq(cohorts.id, cohortId));
   if (!cohort || cohort.status !== "published") return offered;
@@ -103,7 +110,10 @@ async function scheduleOfferLapse(enrollmentId: string) {
  */
 export async function lapseOffer(enrollmentId: string, now = new Date()): Promise<boolean> {
   const result = await db.transaction(async (tx) => {
-    const [found] = await tx.select({ cohortId: enrollments.cohortId }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+    const [found] = await tx
+      .select({ cohortId: enrollments.cohortId })
+      .from(enrollments)
+      .where(eq(enrollments.id, enrollmentId));
     if (!found) return null;
     await lockCohort(tx, found.cohortId);
     const [enrollment] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for("update");
@@ -157,7 +167,10 @@ export const offerLapseJob = defineJob<{ enrollmentId: string }>(
       if (row?.status === "offered" && row.offerExpiresAt && row.offerExpiresAt > now) {
         await offerLapseJob.enqueue(
           { enrollmentId },
-          { startAfter: new Date(row.offerExpiresAt.getTime() + 1_000), singletonKey: `${enrollmentId}:${row.offerExpiresAt.toISOString()}:again` },
+          {
+            startAfter: new Date(row.offerExpiresAt.getTime() + 1_000),
+            singletonKey: `${enrollmentId}:${row.offerExpiresAt.toISOString()}:again`,
+          },
         );
       }
     }

@@ -9,8 +9,14 @@ export const FILE_KINDS = {
   pdf: { contentType: "application/pdf", extensions: ["pdf"] },
   jpeg: { contentType: "image/jpeg", extensions: ["jpg", "jpeg"] },
   png: { contentType: "image/png", extensions: ["png"] },
-  docx: { contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", extensions: ["docx"] },
-  pptx: { contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation", extensions: ["pptx"] },
+  docx: {
+    contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    extensions: ["docx"],
+  },
+  pptx: {
+    contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    extensions: ["pptx"],
+  },
   odt: { contentType: "application/vnd.oasis.opendocument.text", extensions: ["odt"] },
   mp4: { contentType: "video/mp4", extensions: ["mp4"] },
   webm: { contentType: "video/webm", extensions: ["webm"] },

@@ -68,7 +68,11 @@ function withFormError<S extends Submission<unknown>>(submission: S, message: st
  * `parseForm` does for plain forms. A body that cannot be read gives the schema's "required" errors; a file
  * far over the limit (the parse stops there) adds "the file is too large" at the top of the form.
  */
-export async function parseMultipartForm<Schema extends z.ZodTypeAny>(request: Request, schema: Schema, limits: Limits) {
+export async function parseMultipartForm<Schema extends z.ZodTypeAny>(
+  request: Request,
+  schema: Schema,
+  limits: Limits,
+) {
   const maxFiles = limits.maxFiles ?? 5;
   const maxFieldBytes = limits.maxFieldBytes ?? 64 * 1024;
   const maxPartBytes = Math.max(limits.maxFileBytes * READ_PAST_LIMIT, maxFieldBytes);
@@ -88,12 +92,16 @@ export async function parseMultipartForm<Schema extends z.ZodTypeAny>(request: R
           boundedUploadHandler(limits),
         )
       : await request.formData();
-    for (const [name, value] of parsed) formData.append(name, typeof value === "string" ? cutText(value, maxFieldBytes) : value);
+    for (const [name, value] of parsed)
+      formData.append(name, typeof value === "string" ? cutText(value, maxFieldBytes) : value);
   } catch (error) {
     formData = new FormData();
     tooLarge = error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError;
   }
   const submission = parseWithZod(onlySchemaFields(formData, schema), { schema });
   if (!tooLarge) return submission;
-  return withFormError(submission, encodeMessage("files.errors.tooLarge", { max: formatMegabytes(limits.maxFileBytes) }));
+  return withFormError(
+    submission,
+    encodeMessage("files.errors.tooLarge", { max: formatMegabytes(limits.maxFileBytes) }),
+  );
 }

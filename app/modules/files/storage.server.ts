@@ -58,7 +58,11 @@ export function formatMegabytes(bytes: number): string {
  * Checks one uploaded file against a policy. Refusals are AppErrors on the field (400, or 413 when too
  * large); nothing is written.
  */
-export async function checkUpload(field: string, file: File, policy: UploadPolicy = EVIDENCE_POLICY): Promise<CheckedUpload> {
+export async function checkUpload(
+  field: string,
+  file: File,
+  policy: UploadPolicy = EVIDENCE_POLICY,
+): Promise<CheckedUpload> {
   if (file.size === 0) throw new AppError(400, "files.errors.empty", { field });
   if (file.size > policy.maxBytes) {
     throw new AppError(413, "files.errors.tooLarge", { field, params: { max: formatMegabytes(policy.maxBytes) } });
@@ -168,7 +172,12 @@ export function attachmentDisposition(name: string): string {
  * The response for a stored file, once the route has checked who may read it: always a download (never
  * rendered by the browser as a page of this site), with the detected type and no sniffing.
  */
-export async function fileResponse(file: { storageKey: string; contentType: string; originalName: string; sizeBytes: number }) {
+export async function fileResponse(file: {
+  storageKey: string;
+  contentType: string;
+  originalName: string;
+  sizeBytes: number;
+}) {
   const bytes = await readStoredBytes(file.storageKey);
   return new Response(new Uint8Array(bytes) as unknown as BodyInit, {
     status: 200,

@@ -12,7 +12,13 @@ afterAll(async () => {
 
 describe("mail", () => {
   it("keeps the message in the outbox and enqueues one delivery job", async () => {
-    const id = await queueMail({ to: "hoc.vien@test.example", subject: "Xin chào", text: "Nội dung", kind: "test", locale: "vi" });
+    const id = await queueMail({
+      to: "hoc.vien@test.example",
+      subject: "Xin chào",
+      text: "Nội dung",
+      kind: "test",
+      locale: "vi",
+    });
     const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
     expect(row.status).toBe("queued");
     await boss();
@@ -23,7 +29,13 @@ describe("mail", () => {
   });
 
   it("without SMTP marks the message stored for the outbox page; delivering twice changes nothing", async () => {
-    const id = await queueMail({ to: "a@test.example", subject: "Đặt lại mật khẩu", text: "link", kind: "test", locale: "vi" });
+    const id = await queueMail({
+      to: "a@test.example",
+      subject: "Đặt lại mật khẩu",
+      text: "link",
+      kind: "test",
+      locale: "vi",
+    });
     await deliverOutboxMessage(id);
     await deliverOutboxMessage(id);
     const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
@@ -46,6 +58,8 @@ describe("where mail goes without SMTP", () => {
 
   it("a server on PostgreSQL keeps no readable copy unless MAIL_DROP_DIR says where", () => {
     expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db" }))).toBeUndefined();
-    expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db", MAIL_DROP_DIR: "/var/mail/sa" }))).toBe("/var/mail/sa");
+    expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db", MAIL_DROP_DIR: "/var/mail/sa" }))).toBe(
+      "/var/mail/sa",
+    );
   });
 });

@@ -99,13 +99,23 @@ export async function deliverOutboxMessage(outboxId: string): Promise<void> {
     await transporter.sendMail({ from: env().MAIL_FROM, to: message.to, subject: message.subject, text, html });
     await db
       .update(outbox)
-      .set({ status: "sent", sentAt: new Date(), attempts: sql`${outbox.attempts} + 1`, lastError: null, deliverySecrets: null })
+      .set({
+        status: "sent",
+        sentAt: new Date(),
+        attempts: sql`${outbox.attempts} + 1`,
+        lastError: null,
+        deliverySecrets: null,
+      })
       .where(eq(outbox.id, outboxId));
   } catch (error) {
     // The secrets stay for pg-boss's retries; the clean-up job drops what is left once the tokens have expired.
     await db
       .update(outbox)
-      .set({ status: "failed", attempts: sql`${outbox.attempts} + 1`, lastError: (error as Error).message.slice(0, 500) })
+      .set({
+        status: "failed",
+        attempts: sql`${outbox.attempts} + 1`,
+        lastError: (error as Error).message.slice(0, 500),
+      })
       .where(eq(outbox.id, outboxId));
     throw error;
   }

@@ -24,7 +24,10 @@ export async function listOutbox(options: { query?: string; limit?: number; offs
       .orderBy(desc(outbox.createdAt))
       .limit(options.limit ?? 50)
       .offset(options.offset ?? 0),
-    db.select({ total: sql<number>`count(*)::int` }).from(outbox).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(outbox)
+      .where(where),
   ]);
   return { rows, total };
 }

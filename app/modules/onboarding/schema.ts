@@ -9,7 +9,9 @@ export const NOT_LISTED = "not-listed";
 
 export const SignupProfileFields = z.object({
   // Most people signing up are founders: that is the answer until the person picks another.
-  persona: z.enum(SIGNUP_PERSONAS, { errorMap: () => ({ message: "onboarding.errors.personaRequired" }) }).default("founder"),
+  persona: z
+    .enum(SIGNUP_PERSONAS, { errorMap: () => ({ message: "onboarding.errors.personaRequired" }) })
+    .default("founder"),
   institutionId: z.string().trim().max(64).optional(),
   institutionName: z.string().trim().max(200, "validation.textTooLong").optional(),
 });
@@ -17,9 +19,18 @@ export const SignupProfileFields = z.object({
 /** A lecturer names her institution: one from the list, or "not listed" with its name. */
 function checkInstitution(value: z.infer<typeof SignupProfileFields>, ctx: z.RefinementCtx) {
   if (value.persona !== "lecturer") return;
-  if (!value.institutionId) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["institutionId"], message: "onboarding.errors.institutionRequired" });
+  if (!value.institutionId)
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["institutionId"],
+      message: "onboarding.errors.institutionRequired",
+    });
   else if (value.institutionId === NOT_LISTED && !value.institutionName) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["institutionName"], message: "onboarding.errors.institutionNameRequired" });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["institutionName"],
+      message: "onboarding.errors.institutionNameRequired",
+    });
   } else if (value.institutionId !== NOT_LISTED && !z.string().uuid().safeParse(value.institutionId).success) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["institutionId"], message: "validation.invalidChoice" });
   }

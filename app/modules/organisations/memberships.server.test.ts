@@ -28,13 +28,22 @@ describe("organisation admins manage their own organisation's members", () => {
   it("adds an existing person by email (any letter case) with a role and title, and removes them", async () => {
     const { own, orgAdmin } = await twoOrganisations();
     const person = await createUser({ name: "Bùi Thị Mới" });
-    await addMemberByEmail({ actor: orgAdmin, organisationId: own.id, email: `  ${person.email.toUpperCase()} `, role: "member", title: "Mentor" });
+    await addMemberByEmail({
+      actor: orgAdmin,
+      organisationId: own.id,
+      email: `  ${person.email.toUpperCase()} `,
+      role: "member",
+      title: "Mentor",
+    });
     expect(await membership(person.id, own.id)).toMatchObject({ role: "member", title: "Mentor" });
     expect((await listMembers(own.id)).map((m) => m.name)).toContain("Bùi Thị Mới");
 
     await removeMembership({ actor: orgAdmin, organisationId: own.id, userId: person.id });
     expect(await membership(person.id, own.id)).toBeNull();
-    const actions = (await listAuditEntries({ entityType: "organisation", entityId: own.id })).rows.map((r) => [r.action, r.actorId]);
+    const actions = (await listAuditEntries({ entityType: "organisation", entityId: own.id })).rows.map((r) => [
+      r.action,
+      r.actorId,
+    ]);
     expect(actions).toEqual([
       ["membership.removed", orgAdmin.id],
       ["membership.added", orgAdmin.id],
@@ -47,9 +56,21 @@ describe("organisation admins manage their own organisation's members", () => {
     const existing = await createUser();
     await addMember(existing.id, other.id);
     expect(canManageMembers(orgAdmin, other.id)).toBe(false);
-    await expectAppError(addMemberByEmail({ actor: orgAdmin, organisationId: other.id, email: person.email, role: "member" }), 403, "errors.forbidden");
-    await expectAppError(addMembership({ actor: orgAdmin, organisationId: other.id, userId: person.id, role: "admin" }), 403, "errors.forbidden");
-    await expectAppError(removeMembership({ actor: orgAdmin, organisationId: other.id, userId: existing.id }), 403, "errors.forbidden");
+    await expectAppError(
+      addMemberByEmail({ actor: orgAdmin, organisationId: other.id, email: person.email, role: "member" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectAppError(
+      addMembership({ actor: orgAdmin, organisationId: other.id, userId: person.id, role: "admin" }),
+      403,
+      "errors.forbidden",
+    );
+    await expectAppError(
+      removeMembership({ actor: orgAdmin, organisationId: other.id, userId: existing.id }),
+      403,
+      "errors.forbidden",
+    );
     expect(await membership(person.id, other.id)).toBeNull();
     expect(await membership(existing.id, other.id)).not.toBeNull();
   });
@@ -59,9 +80,17 @@ describe("organisation admins manage their own organisation's members", () => {
     const plain = await createUser();
     await addMember(plain.id, own.id, "member");
     const target = await createUser();
-    for (const actor of [await actorFor(plain), await actorFor(await createUser({ roles: ["trainer"] })), await actorFor(await createUser({ roles: ["auditor"] }))]) {
+    for (const actor of [
+      await actorFor(plain),
+      await actorFor(await createUser({ roles: ["trainer"] })),
+      await actorFor(await createUser({ roles: ["auditor"] })),
+    ]) {
       expect(canManageMembers(actor, own.id)).toBe(false);
-      await expectAppError(addMembership({ actor, organisationId: own.id, userId: target.id, role: "member" }), 403, "errors.forbidden");
+      await expectAppError(
+        addMembership({ actor, organisationId: own.id, userId: target.id, role: "member" }),
+        403,
+        "errors.forbidden",
+      );
     }
     expect(await membership(target.id, own.id)).toBeNull();
     const staff = await actorFor(await createUser({ roles: ["staff"] }));

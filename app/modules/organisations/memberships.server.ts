@@ -77,7 +77,8 @@ export async function addMembership(input: {
       return row;
     });
   } catch (error) {
-    if (pgErrorCode(error) === "23505") throw conflict("admin.members.errors.alreadyMember", { field: "organisationId" });
+    if (pgErrorCode(error) === "23505")
+      throw conflict("admin.members.errors.alreadyMember", { field: "organisationId" });
     throw error;
   }
 }

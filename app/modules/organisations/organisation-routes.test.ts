@@ -20,7 +20,12 @@ async function organisationRow(id: string) {
 }
 
 async function memberIds(organisationId: string) {
-  return (await db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.organisationId, organisationId)))
+  return (
+    await db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(eq(memberships.organisationId, organisationId))
+  )
     .map((m) => m.userId)
     .sort();
 }
@@ -38,7 +43,11 @@ function startupForm(overrides: Record<string, string> = {}): Record<string, str
 
 describe("organisation writes are refused with 403 to auditors and learners", () => {
   it("create, edit and verify: 403 and nothing changes", async () => {
-    const startup = await createOrganisation({ kind: "startup", taxCode: uniqueTaxCode(), businessRegisteredOn: "2024-01-10" });
+    const startup = await createOrganisation({
+      kind: "startup",
+      taxCode: uniqueTaxCode(),
+      businessRegisteredOn: "2024-01-10",
+    });
     const before = await organisationRow(startup.id);
     for (const role of ["auditor", "learner", "lecturer", "trainer"] as const) {
       const actor = await createUser({ roles: [role] });
@@ -65,11 +74,19 @@ describe("organisation writes are refused with 403 to auditors and learners", ()
   });
 
   it("auditors see the organisation page without edit or verify controls", async () => {
-    const startup = await createOrganisation({ kind: "startup", taxCode: uniqueTaxCode(), businessRegisteredOn: "2024-01-10" });
-    const auditor = await createUser({ roles: ["auditor"] });
-    const page = await callRoute(detailRoute.loader, await signedInRequest(auditor.id, `/admin/organisations/${startup.id}`), {
-      organisationId: startup.id,
+    const startup = await createOrganisation({
+      kind: "startup",
+      taxCode: uniqueTaxCode(),
+      businessRegisteredOn: "2024-01-10",
     });
+    const auditor = await createUser({ roles: ["auditor"] });
+    const page = await callRoute(
+      detailRoute.loader,
+      await signedInRequest(auditor.id, `/admin/organisations/${startup.id}`),
+      {
+        organisationId: startup.id,
+      },
+    );
     expect(page).toMatchObject({ status: 200, data: { canEdit: false, canVerify: false, canManageMembers: false } });
   });
 });
@@ -77,7 +94,10 @@ describe("organisation writes are refused with 403 to auditors and learners", ()
 describe("organisation actions for staff", () => {
   it("a bad or taken tax code and a future date come back next to their fields with 4xx", async () => {
     const staff = await createUser({ roles: ["staff"] });
-    const bad = await callRoute(newRoute.action, await post(staff.id, "/admin/organisations/new", startupForm({ taxCode: "12345" })));
+    const bad = await callRoute(
+      newRoute.action,
+      await post(staff.id, "/admin/organisations/new", startupForm({ taxCode: "12345" })),
+    );
     expect(bad.status).toBe(400);
     expect(bad.data).toMatchObject({ result: { error: { taxCode: ["validation.taxCodeInvalid"] } } });
 
@@ -89,7 +109,10 @@ describe("organisation actions for staff", () => {
     expect(future.data).toMatchObject({ result: { error: { businessRegisteredOn: ["validation.dateInFuture"] } } });
 
     const taxCode = uniqueTaxCode();
-    const first = await callRoute(newRoute.action, await post(staff.id, "/admin/organisations/new", startupForm({ taxCode })));
+    const first = await callRoute(
+      newRoute.action,
+      await post(staff.id, "/admin/organisations/new", startupForm({ taxCode })),
+    );
     expect(first.status).toBe(302);
     const duplicate = startupForm({ taxCode });
     const taken = await callRoute(newRoute.action, await post(staff.id, "/admin/organisations/new", duplicate));
@@ -103,9 +126,13 @@ describe("organisation actions for staff", () => {
     const form = startupForm();
     const created = await callRoute(newRoute.action, await post(staff.id, "/admin/organisations/new", form));
     const id = created.location!.split("/").pop()!.split("?")[0];
-    const verified = await callRoute(detailRoute.action, await post(staff.id, `/admin/organisations/${id}`, { intent: "verify", note: "Đã tra cứu" }), {
-      organisationId: id,
-    });
+    const verified = await callRoute(
+      detailRoute.action,
+      await post(staff.id, `/admin/organisations/${id}`, { intent: "verify", note: "Đã tra cứu" }),
+      {
+        organisationId: id,
+      },
+    );
     expect(verified).toMatchObject({ status: 200, data: { saved: "verify" } });
     expect((await organisationRow(id)).registrationVerifiedBy).toBe(staff.id);
     const edited = await callRoute(
@@ -114,7 +141,10 @@ describe("organisation actions for staff", () => {
       { organisationId: id },
     );
     expect(edited).toMatchObject({ status: 302, location: `/admin/organisations/${id}?saved=1&cleared=1` });
-    expect(await organisationRow(id)).toMatchObject({ businessRegisteredOn: "2024-03-01", registrationVerifiedAt: null });
+    expect(await organisationRow(id)).toMatchObject({
+      businessRegisteredOn: "2024-03-01",
+      registrationVerifiedAt: null,
+    });
   });
 });
 
@@ -128,11 +158,18 @@ describe("the organisation admin's members page", () => {
     const otherMember = await createUser();
     await addMember(otherMember.id, other.id);
 
-    const page = await callRoute(membersRoute.loader, await signedInRequest(orgAdmin.id, `/organisation/${own.id}`), { organisationId: own.id });
+    const page = await callRoute(membersRoute.loader, await signedInRequest(orgAdmin.id, `/organisation/${own.id}`), {
+      organisationId: own.id,
+    });
     expect(page.status).toBe(200);
     const added = await callRoute(
       membersRoute.action,
-      await post(orgAdmin.id, `/organisation/${own.id}`, { intent: "add", email: person.email, role: "member", title: "Thực tập sinh" }),
+      await post(orgAdmin.id, `/organisation/${own.id}`, {
+        intent: "add",
+        email: person.email,
+        role: "member",
+        title: "Thực tập sinh",
+      }),
       { organisationId: own.id },
     );
     expect(added).toMatchObject({ status: 200, data: { saved: "add" } });
@@ -144,7 +181,13 @@ describe("the organisation admin's members page", () => {
 
     // Another organisation: the page, adding and removing are all 403, and its members stay.
     const otherBefore = await memberIds(other.id);
-    expect((await callRoute(membersRoute.loader, await signedInRequest(orgAdmin.id, `/organisation/${other.id}`), { organisationId: other.id })).status).toBe(403);
+    expect(
+      (
+        await callRoute(membersRoute.loader, await signedInRequest(orgAdmin.id, `/organisation/${other.id}`), {
+          organisationId: other.id,
+        })
+      ).status,
+    ).toBe(403);
     const addOther = await callRoute(
       membersRoute.action,
       await post(orgAdmin.id, `/organisation/${other.id}`, { intent: "add", email: person.email, role: "admin" }),
@@ -181,9 +224,13 @@ describe("the organisation admin's members page", () => {
         { organisationId: org.id },
       );
       expect(add.status).toBe(403);
-      const remove = await callRoute(membersRoute.action, await post(actor.id, `/organisation/${org.id}`, { intent: "remove", userId: plain.id }), {
-        organisationId: org.id,
-      });
+      const remove = await callRoute(
+        membersRoute.action,
+        await post(actor.id, `/organisation/${org.id}`, { intent: "remove", userId: plain.id }),
+        {
+          organisationId: org.id,
+        },
+      );
       expect(remove.status).toBe(403);
     }
     expect(await memberIds(org.id)).toEqual(before);
@@ -195,7 +242,11 @@ describe("the organisation admin's members page", () => {
     await addMember(orgAdmin.id, org.id, "admin");
     const response = await callRoute(
       membersRoute.action,
-      await post(orgAdmin.id, `/organisation/${org.id}`, { intent: "add", email: "no-such-person@test.example", role: "member" }),
+      await post(orgAdmin.id, `/organisation/${org.id}`, {
+        intent: "add",
+        email: "no-such-person@test.example",
+        role: "member",
+      }),
       { organisationId: org.id },
     );
     expect(response.status).toBe(404);

@@ -35,14 +35,20 @@ function daysFromToday(days: number): string {
 
 describe("organisation form rules", () => {
   it("accepts a 10-digit tax code and a 10-digit code with a 3-digit branch suffix", () => {
-    expect(registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: "2024-01-01" })).toEqual([]);
-    expect(registrationErrors({ kind: "startup", taxCode: "0201234567-001", businessRegisteredOn: "2024-01-01" })).toEqual([]);
+    expect(registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: "2024-01-01" })).toEqual(
+      [],
+    );
+    expect(
+      registrationErrors({ kind: "startup", taxCode: "0201234567-001", businessRegisteredOn: "2024-01-01" }),
+    ).toEqual([]);
   });
 
   it.each(["020123456", "02012345678", "0201234567-01", "0201234567-0011", "020123456A", "0201234567 001"])(
     "refuses the tax code %s",
     (taxCode) => {
-      expect(registrationErrors({ kind: "incubator", taxCode })).toEqual([{ field: "taxCode", messageKey: "validation.taxCodeInvalid" }]);
+      expect(registrationErrors({ kind: "incubator", taxCode })).toEqual([
+        { field: "taxCode", messageKey: "validation.taxCodeInvalid" },
+      ]);
     },
   );
 
@@ -52,10 +58,12 @@ describe("organisation form rules", () => {
   });
 
   it("refuses a registration date in the future (in Vietnam's calendar) and a date that does not exist", () => {
-    expect(registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: daysFromToday(1) })).toEqual([
-      { field: "businessRegisteredOn", messageKey: "validation.dateInFuture" },
-    ]);
-    expect(registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: todayInVietnam() })).toEqual([]);
+    expect(
+      registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: daysFromToday(1) }),
+    ).toEqual([{ field: "businessRegisteredOn", messageKey: "validation.dateInFuture" }]);
+    expect(
+      registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: todayInVietnam() }),
+    ).toEqual([]);
     expect(registrationErrors({ kind: "startup", taxCode: "0201234567", businessRegisteredOn: "2023-02-30" })).toEqual([
       { field: "businessRegisteredOn", messageKey: "validation.invalidDate" },
     ]);
@@ -64,7 +72,12 @@ describe("organisation form rules", () => {
   });
 
   it("puts the errors of the form schema next to their fields", () => {
-    const result = OrganisationSchema.safeParse({ kind: "startup", name: "Công ty A", province: "Hải Phòng", taxCode: "12345" });
+    const result = OrganisationSchema.safeParse({
+      kind: "startup",
+      name: "Công ty A",
+      province: "Hải Phòng",
+      taxCode: "12345",
+    });
     expect(result.success).toBe(false);
     const issues = result.success ? [] : result.error.issues.map((i) => [i.path.join("."), i.message]);
     expect(issues).toEqual([
@@ -89,17 +102,24 @@ describe("createOrganisation", () => {
       registrationVerifiedAt: null,
     });
     const { rows } = await listAuditEntries({ entityType: "organisation", entityId: created.id });
-    expect(rows.map((r) => [r.action, r.actorId, r.ipAddress])).toEqual([["organisation.created", staff.id, "10.9.0.1"]]);
+    expect(rows.map((r) => [r.action, r.actorId, r.ipAddress])).toEqual([
+      ["organisation.created", staff.id, "10.9.0.1"],
+    ]);
   });
 
   it("makes one organisation from thirty concurrent copies of the same form, and a later retry gets the same one", async () => {
     const staff = await actorFor(await createUser({ roles: ["staff"] }));
     const input = startup({ submissionKey: randomUUID() });
-    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createOrganisation({ actor: staff, organisation: input })));
+    const copies = await Promise.allSettled(
+      Array.from({ length: 30 }, () => createOrganisation({ actor: staff, organisation: input })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
     const ids = new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")));
     expect(ids.size).toBe(1);
-    const rows = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.taxCode, input.taxCode!));
+    const rows = await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.taxCode, input.taxCode!));
     expect(rows).toEqual([{ id: [...ids][0] }]);
     // Sent again after the first committed: the same organisation, not "tax code taken".
     const retry = await createOrganisation({ actor: staff, organisation: input });
@@ -113,7 +133,11 @@ describe("createOrganisation", () => {
     const taxCode = uniqueTaxCode();
     await createOrganisation({ actor: admin, organisation: startup({ taxCode }) });
     const second = startup({ taxCode });
-    const error = await expectAppError(createOrganisation({ actor: admin, organisation: second }), 409, "validation.taxCodeTaken");
+    const error = await expectAppError(
+      createOrganisation({ actor: admin, organisation: second }),
+      409,
+      "validation.taxCodeTaken",
+    );
     expect(error.field).toBe("taxCode");
     expect(await db.select().from(organisations).where(eq(organisations.name, second.name))).toEqual([]);
   });
@@ -121,7 +145,11 @@ describe("createOrganisation", () => {
   it("refuses a future registration date even when called without the form", async () => {
     const admin = await actorFor(await createUser({ roles: ["admin"] }));
     const input = startup({ businessRegisteredOn: daysFromToday(3) });
-    const error = await expectAppError(createOrganisation({ actor: admin, organisation: input }), 400, "validation.dateInFuture");
+    const error = await expectAppError(
+      createOrganisation({ actor: admin, organisation: input }),
+      400,
+      "validation.dateInFuture",
+    );
     expect(error.field).toBe("businessRegisteredOn");
     expect(await db.select().from(organisations).where(eq(organisations.name, input.name))).toEqual([]);
   });
@@ -161,7 +189,11 @@ describe("updateOrganisation and verification", () => {
     const staff = await actorFor(await createUser({ roles: ["staff"], name: "Trần Thị Kiểm Tra" }));
     const org = await createOrganisation({ actor: staff, organisation: startup() });
     const before = Date.now();
-    await verifyStartupRegistration({ actor: staff, organisationId: org.id, note: "Tra cứu trên Cổng đăng ký doanh nghiệp" });
+    await verifyStartupRegistration({
+      actor: staff,
+      organisationId: org.id,
+      note: "Tra cứu trên Cổng đăng ký doanh nghiệp",
+    });
     const verified = await getOrganisation(org.id);
     expect(verified.registrationVerifiedBy).toBe(staff.id);
     expect(verified.verifiedByName).toBe("Trần Thị Kiểm Tra");
@@ -173,7 +205,11 @@ describe("updateOrganisation and verification", () => {
       409,
       "admin.organisations.errors.alreadyVerified",
     );
-    const { rows } = await listAuditEntries({ entityType: "organisation", entityId: org.id, action: "organisation.registration-verified" });
+    const { rows } = await listAuditEntries({
+      entityType: "organisation",
+      entityId: org.id,
+      action: "organisation.registration-verified",
+    });
     expect(rows).toHaveLength(1);
   });
 
@@ -189,7 +225,12 @@ describe("updateOrganisation and verification", () => {
         organisation: { ...input, ...change },
       });
       expect(verificationCleared).toBe(true);
-      expect(organisation).toMatchObject({ ...change, registrationVerifiedAt: null, registrationVerifiedBy: null, registrationNote: null });
+      expect(organisation).toMatchObject({
+        ...change,
+        registrationVerifiedAt: null,
+        registrationVerifiedBy: null,
+        registrationNote: null,
+      });
     }
   });
 
@@ -216,7 +257,11 @@ describe("updateOrganisation and verification", () => {
     const input = startup();
     const second = await createOrganisation({ actor: admin, organisation: input });
     const error = await expectAppError(
-      updateOrganisation({ actor: admin, organisationId: second.id, organisation: { ...input, taxCode: first.taxCode! } }),
+      updateOrganisation({
+        actor: admin,
+        organisationId: second.id,
+        organisation: { ...input, taxCode: first.taxCode! },
+      }),
       409,
       "validation.taxCodeTaken",
     );
@@ -240,7 +285,11 @@ describe("updateOrganisation and verification", () => {
       "admin.organisations.errors.registrationIncomplete",
     );
     const org = await createOrganisation({ actor: staff, organisation: startup() });
-    await expectAppError(verifyStartupRegistration({ actor: auditor, organisationId: org.id, note: "x x x" }), 403, "errors.forbidden");
+    await expectAppError(
+      verifyStartupRegistration({ actor: auditor, organisationId: org.id, note: "x x x" }),
+      403,
+      "errors.forbidden",
+    );
     expect((await getOrganisation(org.id)).registrationVerifiedAt).toBeNull();
     expect(await db.select().from(auditLog).where(eq(auditLog.actorId, auditor.id))).toEqual([]);
   });
@@ -263,7 +312,8 @@ describe("listOrganisations", () => {
       organisation: { kind: "university", name: `University ${tag}`, province: "Hải Phòng" },
     });
 
-    const names = async (filter: Parameters<typeof listOrganisations>[0]) => (await listOrganisations(filter)).rows.map((r) => r.name);
+    const names = async (filter: Parameters<typeof listOrganisations>[0]) =>
+      (await listOrganisations(filter)).rows.map((r) => r.name);
     expect(await names({ q: tag })).toEqual([`Pending ${tag}`, `University ${tag}`, `Verified ${tag}`]);
     expect(await names({ q: pending.taxCode! })).toEqual([`Pending ${tag}`]);
     expect(await names({ q: tag, kind: "university" })).toEqual([`University ${tag}`]);
@@ -275,7 +325,9 @@ describe("listOrganisations", () => {
     const firstPage = await listOrganisations({ q: tag, pageSize: 2 });
     const secondPage = await listOrganisations({ q: tag, pageSize: 2, page: 2 });
     expect(firstPage.total).toBe(3);
-    expect([...firstPage.rows, ...secondPage.rows].map((r) => r.id).sort()).toEqual([verified.id, pending.id, uni.id].sort());
+    expect([...firstPage.rows, ...secondPage.rows].map((r) => r.id).sort()).toEqual(
+      [verified.id, pending.id, uni.id].sort(),
+    );
   });
 });
 

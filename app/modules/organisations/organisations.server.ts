@@ -14,7 +14,6 @@ import { registrationErrors, type OrganisationInput, type OrganisationKind } fro
 
 export const ORGANISATIONS_PAGE_SIZE = 20;
 
-
 /** A startup whose business registration has not been checked by programme staff. */
 export const unverifiedStartup = and(eq(organisations.kind, "startup"), isNull(organisations.registrationVerifiedAt));
 
@@ -31,7 +30,11 @@ export async function listOrganisations(filter: {
   if (filter.q) {
     const pattern = containsPattern(filter.q);
     conditions.push(
-      or(ilike(organisations.name, pattern), ilike(organisations.shortName, pattern), ilike(organisations.taxCode, pattern)),
+      or(
+        ilike(organisations.name, pattern),
+        ilike(organisations.shortName, pattern),
+        ilike(organisations.taxCode, pattern),
+      ),
     );
   }
   if (filter.kind) conditions.push(eq(organisations.kind, filter.kind));
@@ -61,7 +64,10 @@ export async function listOrganisations(filter: {
       .orderBy(asc(organisations.name), asc(organisations.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(organisations).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(organisations)
+      .where(where),
   ]);
   return { rows, total, page, pageSize };
 }
@@ -131,7 +137,11 @@ function rethrowTaxCodeTaken(error: unknown): never {
   throw error;
 }
 
-export async function createOrganisation(input: { actor: Actor; organisation: OrganisationInput; ipAddress?: string | null }) {
+export async function createOrganisation(input: {
+  actor: Actor;
+  organisation: OrganisationInput;
+  ipAddress?: string | null;
+}) {
   if (!can(input.actor, "manage:organisations:any")) throw forbidden();
   const values = toValues(input.organisation);
   assertRegistration(values);
@@ -193,7 +203,9 @@ export async function updateOrganisation(input: {
         .update(organisations)
         .set({
           ...values,
-          ...(verificationCleared ? { registrationVerifiedAt: null, registrationVerifiedBy: null, registrationNote: null } : {}),
+          ...(verificationCleared
+            ? { registrationVerifiedAt: null, registrationVerifiedBy: null, registrationNote: null }
+            : {}),
         })
         .where(eq(organisations.id, input.organisationId))
         .returning();

@@ -19,8 +19,11 @@ export function isValidTaxCode(value: string): boolean {
 /** A calendar date written YYYY-MM-DD that exists (one rule for the whole platform). */
 export { isIsoDate };
 
-
-export type RegistrationDetails = { kind: OrganisationKind; taxCode?: string | null; businessRegisteredOn?: string | null };
+export type RegistrationDetails = {
+  kind: OrganisationKind;
+  taxCode?: string | null;
+  businessRegisteredOn?: string | null;
+};
 
 /**
  * The registration rules, shared by the form schema and the service: a valid tax code, a registration
@@ -62,7 +65,11 @@ export const OrganisationSchema = z
       .min(2, "admin.organisations.errors.nameTooShort")
       .max(200, "validation.textTooLong"),
     shortName: optionalText(80),
-    province: z.string({ required_error: "validation.required" }).trim().min(2, "validation.required").max(100, "validation.textTooLong"),
+    province: z
+      .string({ required_error: "validation.required" })
+      .trim()
+      .min(2, "validation.required")
+      .max(100, "validation.textTooLong"),
     address: optionalText(300),
     website: z
       .string()
@@ -81,7 +88,8 @@ export const OrganisationSchema = z
     submissionKey: submissionKeyField,
   })
   .superRefine((value, ctx) => {
-    for (const error of registrationErrors(value)) ctx.addIssue({ code: "custom", path: [error.field], message: error.messageKey });
+    for (const error of registrationErrors(value))
+      ctx.addIssue({ code: "custom", path: [error.field], message: error.messageKey });
   });
 export type OrganisationInput = z.infer<typeof OrganisationSchema>;
 

@@ -18,16 +18,30 @@ function vietnamToday(now: Date): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-export async function recordOutcome(input: { actorId: string; ipAddress?: string | null; value: OutcomeInput; now?: Date }) {
+export async function recordOutcome(input: {
+  actorId: string;
+  ipAddress?: string | null;
+  value: OutcomeInput;
+  now?: Date;
+}) {
   const { value } = input;
   const now = input.now ?? new Date();
-  if (value.occurredOn > vietnamToday(now)) throw new AppError(400, "reports.outcomes.errors.futureDate", { field: "occurredOn" });
-  const [programme] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, value.programmeId));
+  if (value.occurredOn > vietnamToday(now))
+    throw new AppError(400, "reports.outcomes.errors.futureDate", { field: "occurredOn" });
+  const [programme] = await db
+    .select({ id: programmes.id })
+    .from(programmes)
+    .where(eq(programmes.id, value.programmeId));
   if (!programme) throw new AppError(400, "reports.errors.programme", { field: "programmeId" });
   const [organisation] = await db
     .select({ id: organisations.id })
     .from(organisations)
-    .where(and(eq(organisations.id, value.organisationId), inArray(organisations.kind, ["startup", "project_team", "incubator", "university"])));
+    .where(
+      and(
+        eq(organisations.id, value.organisationId),
+        inArray(organisations.kind, ["startup", "project_team", "incubator", "university"]),
+      ),
+    );
   if (!organisation) throw new AppError(400, "reports.outcomes.errors.organisation", { field: "organisationId" });
 
   const uploads = value.evidenceFile ? [await checkUpload("evidenceFile", value.evidenceFile, EVIDENCE_POLICY)] : [];
@@ -130,7 +144,12 @@ export async function outcomeOrganisations() {
 export async function outcomeEvidenceFile(outcomeId: string) {
   if (!isUuid(outcomeId)) throw new AppError(404, "errors.notFound");
   const [row] = await db
-    .select({ storageKey: storedFiles.storageKey, contentType: storedFiles.contentType, originalName: storedFiles.originalName, sizeBytes: storedFiles.sizeBytes })
+    .select({
+      storageKey: storedFiles.storageKey,
+      contentType: storedFiles.contentType,
+      originalName: storedFiles.originalName,
+      sizeBytes: storedFiles.sizeBytes,
+    })
     .from(programmeOutcomes)
     .innerJoin(storedFiles, eq(storedFiles.id, programmeOutcomes.evidenceFileId))
     .where(eq(programmeOutcomes.id, outcomeId));

@@ -2,14 +2,22 @@ import { z } from "zod";
 import { submissionKeyField } from "~/lib/submission-key";
 import { isIsoDate } from "~/lib/time";
 
-export const OUTCOME_KINDS = ["project_supported", "raised_investment", "incorporated", "st_enterprise_certified", "support_centre"] as const;
+export const OUTCOME_KINDS = [
+  "project_supported",
+  "raised_investment",
+  "incorporated",
+  "st_enterprise_certified",
+  "support_centre",
+] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 /** The staff form that records an outcome toward a programme's targets, with its evidence. */
 export const OutcomeSchema = z.object({
   submissionKey: submissionKeyField,
   programmeId: z.string({ required_error: "reports.errors.programme" }).uuid("reports.errors.programme"),
-  organisationId: z.string({ required_error: "reports.outcomes.errors.organisation" }).uuid("reports.outcomes.errors.organisation"),
+  organisationId: z
+    .string({ required_error: "reports.outcomes.errors.organisation" })
+    .uuid("reports.outcomes.errors.organisation"),
   kind: z.enum(OUTCOME_KINDS, { errorMap: () => ({ message: "reports.outcomes.errors.kind" }) }),
   occurredOn: z
     .string({ required_error: "reports.outcomes.errors.date" })

@@ -32,7 +32,15 @@ afterAll(async () => {
 const FEE = 2_000_000;
 
 function deliver(delivery: { payload: string; signature: string }) {
-  return webhookAction(routeArgs(new Request("http://localhost/webhooks/stripe", { method: "POST", body: delivery.payload, headers: { "stripe-signature": delivery.signature, "content-type": "application/json" } })));
+  return webhookAction(
+    routeArgs(
+      new Request("http://localhost/webhooks/stripe", {
+        method: "POST",
+        body: delivery.payload,
+        headers: { "stripe-signature": delivery.signature, "content-type": "application/json" },
+      }),
+    ),
+  );
 }
 
 async function state(enrollmentId: string) {
@@ -58,11 +66,19 @@ describe("Stripe Checkout", () => {
 
     const url = await startCheckout({ actor: who, paymentId: before.payment.id, baseUrl: "http://localhost:3000" });
     expect(url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
-    const created = stripe.requests.find((r) => r.path === "/v1/checkout/sessions" && r.body.client_reference_id === before.payment.id)!;
+    const created = stripe.requests.find(
+      (r) => r.path === "/v1/checkout/sessions" && r.body.client_reference_id === before.payment.id,
+    )!;
     expect(created.idempotencyKey).toBe(before.payment.idempotencyKey);
-    expect(created.body).toMatchObject({ mode: "payment", metadata: { paymentId: before.payment.id }, line_items: { 0: { price_data: { currency: "vnd", unit_amount: String(FEE) } } } });
+    expect(created.body).toMatchObject({
+      mode: "payment",
+      metadata: { paymentId: before.payment.id },
+      line_items: { 0: { price_data: { currency: "vnd", unit_amount: String(FEE) } } },
+    });
     // Asking again while the session is open returns the same page, without a new session.
-    expect(await startCheckout({ actor: who, paymentId: before.payment.id, baseUrl: "http://localhost:3000" })).toBe(url);
+    expect(await startCheckout({ actor: who, paymentId: before.payment.id, baseUrl: "http://localhost:3000" })).toBe(
+      url,
+    );
 
     const { payment } = await state(placed.enrollmentId);
     const session = stripe.complete(payment.stripeCheckoutSessionId!);
@@ -70,7 +86,9 @@ describe("Stripe Checkout", () => {
     const bad = await deliver(forged);
     expect(bad.status).toBe(400);
     expect((await state(placed.enrollmentId)).enrollment.status).toBe("pending_payment");
-    expect(await db.select().from(processedWebhookEvents).where(eq(processedWebhookEvents.eventId, forged.eventId))).toHaveLength(0);
+    expect(
+      await db.select().from(processedWebhookEvents).where(eq(processedWebhookEvents.eventId, forged.eventId)),
+    ).toHaveLength(0);
 
     const delivery = signedEvent(config.secret, "checkout.session.completed", session);
     const first = await deliver(delivery);
@@ -93,7 +111,9 @@ describe("Stripe Checkout", () => {
     const { payment } = await state(placed.enrollmentId);
     await startCheckout({ actor: who, paymentId: payment.id, baseUrl: "http://localhost:3000" });
     const session = stripe.complete((await state(placed.enrollmentId)).payment.stripeCheckoutSessionId!);
-    const reply = await deliver(signedEvent(config.secret, "checkout.session.completed", { ...session, amount_total: 1000 }));
+    const reply = await deliver(
+      signedEvent(config.secret, "checkout.session.completed", { ...session, amount_total: 1000 }),
+    );
     expect(await reply.json()).toEqual({ outcome: "ignored" });
     expect((await state(placed.enrollmentId)).enrollment.status).toBe("pending_payment");
   });
@@ -124,15 +144,35 @@ describe("Stripe Checkout", () => {
     await deliver(signedEvent(config.secret, "checkout.session.completed", session));
     const staff = await createStaff();
     await withdraw({ actor: staff, enrollmentId: placed.enrollmentId, reason: "Ốm" });
-    const refund = await refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 500_000, reason: "Rút vì ốm" });
+    const refund = await refundPayment({
+      actor: staff,
+      paymentId: payment.id,
+      amountVnd: 500_000,
+      reason: "Rút vì ốm",
+    });
     expect(refund).toMatchObject({ method: "stripe", amountVnd: 500_000 });
     expect(stripe.refunds.at(-1)).toMatchObject({ payment_intent: session.payment_intent, amount: 500_000 });
-    const charge = { id: "ch_test_1", object: "charge", payment_intent: session.payment_intent, amount: FEE, amount_refunded: 500_000, metadata: { paymentId: payment.id }, refunds: { data: [{ id: refund.stripeRefundId }] } };
-    expect(await (await deliver(signedEvent(config.secret, "charge.refunded", charge))).json()).toEqual({ outcome: "ignored" });
+    const charge = {
+      id: "ch_test_1",
+      object: "charge",
+      payment_intent: session.payment_intent,
+      amount: FEE,
+      amount_refunded: 500_000,
+      metadata: { paymentId: payment.id },
+      refunds: { data: [{ id: refund.stripeRefundId }] },
+    };
+    expect(await (await deliver(signedEvent(config.secret, "charge.refunded", charge))).json()).toEqual({
+      outcome: "ignored",
+    });
     // A further refund made in Stripe's dashboard is recorded from the webhook.
     const more = { ...charge, amount_refunded: 800_000, refunds: { data: [{ id: "re_dashboard_1" }] } };
-    expect(await (await deliver(signedEvent(config.secret, "charge.refunded", more))).json()).toEqual({ outcome: "processed" });
-    expect((await state(placed.enrollmentId)).payment).toMatchObject({ status: "partially_refunded", refundedVnd: 800_000 });
+    expect(await (await deliver(signedEvent(config.secret, "charge.refunded", more))).json()).toEqual({
+      outcome: "processed",
+    });
+    expect((await state(placed.enrollmentId)).payment).toMatchObject({
+      status: "partially_refunded",
+      refundedVnd: 800_000,
+    });
     expect(await db.select().from(refunds).where(eq(refunds.paymentId, payment.id))).toHaveLength(2);
   });
 });

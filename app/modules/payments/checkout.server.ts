@@ -39,7 +39,11 @@ export async function startCheckout(input: { actor: Actor; paymentId: string; ba
         {
           quantity: 1,
           // VND has no minor unit: the amount is in đồng.
-          price_data: { currency: "vnd", unit_amount: payment.amountVnd, product_data: { name: `Startup Academy ${payment.transferReference}` } },
+          price_data: {
+            currency: "vnd",
+            unit_amount: payment.amountVnd,
+            product_data: { name: `Startup Academy ${payment.transferReference}` },
+          },
         },
       ],
       success_url: `${pageUrl}?checkout=success`,
@@ -51,15 +55,27 @@ export async function startCheckout(input: { actor: Actor; paymentId: string; ba
     { idempotencyKey: `${payment.idempotencyKey}${attempt}` },
   );
   await db.transaction(async (tx) => {
-    await tx.update(payments).set({ method: "stripe", stripeCheckoutSessionId: session.id }).where(eq(payments.id, payment.id));
-    await recordAudit(tx, { actorId: input.actor.id, action: "payment.checkout_started", entityType: "payment", entityId: payment.id, after: { sessionId: session.id } });
+    await tx
+      .update(payments)
+      .set({ method: "stripe", stripeCheckoutSessionId: session.id })
+      .where(eq(payments.id, payment.id));
+    await recordAudit(tx, {
+      actorId: input.actor.id,
+      action: "payment.checkout_started",
+      entityType: "payment",
+      entityId: payment.id,
+      after: { sessionId: session.id },
+    });
   });
   return session.url ?? pageUrl;
 }
 
 export type WebhookOutcome = "processed" | "duplicate" | "ignored";
 
-function paymentIdOf(object: { client_reference_id?: string | null; metadata?: Stripe.Metadata | null }): string | null {
+function paymentIdOf(object: {
+  client_reference_id?: string | null;
+  metadata?: Stripe.Metadata | null;
+}): string | null {
   const id = object.client_reference_id ?? object.metadata?.paymentId ?? null;
   return id && isUuid(id) ? id : null;
 }
@@ -83,12 +99,26 @@ export async function handleStripeEvent(event: Stripe.Event, now = new Date()): 
         if (!paymentId || session.payment_status !== "paid") return "ignored";
         const payment = await lockPayment(tx, paymentId);
         if (session.amount_total !== payment.amountVnd || (session.currency ?? "").toLowerCase() !== "vnd") {
-          await recordAudit(tx, { actorId: null, action: "payment.stripe_amount_mismatch", entityType: "payment", entityId: payment.id, after: { sessionId: session.id, amountTotal: session.amount_total } });
+          await recordAudit(tx, {
+            actorId: null,
+            action: "payment.stripe_amount_mismatch",
+            entityType: "payment",
+            entityId: payment.id,
+            after: { sessionId: session.id, amountTotal: session.amount_total },
+          });
           return "ignored";
         }
-        const intent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
-        await tx.update(payments).set({ method: "stripe", stripeCheckoutSessionId: session.id }).where(eq(payments.id, payment.id));
-        const paid = await markPaymentPaid(tx, { ...payment, stripeCheckoutSessionId: session.id }, { via: `stripe:${session.id}`, actorId: null, now, stripePaymentIntentId: intent });
+        const intent =
+          typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+        await tx
+          .update(payments)
+          .set({ method: "stripe", stripeCheckoutSessionId: session.id })
+          .where(eq(payments.id, payment.id));
+        const paid = await markPaymentPaid(
+          tx,
+          { ...payment, stripeCheckoutSessionId: session.id },
+          { via: `stripe:${session.id}`, actorId: null, now, stripePaymentIntentId: intent },
+        );
         return paid ? "processed" : "ignored";
       }
       case "checkout.session.expired": {
@@ -98,20 +128,44 @@ export async function handleStripeEvent(event: Stripe.Event, now = new Date()): 
         if (payment.status !== "pending" || payment.stripeCheckoutSessionId !== event.data.object.id) return "ignored";
         // The place stays held until its own deadline; the payer may start again or pay by transfer.
         await tx.update(payments).set({ stripeCheckoutSessionId: null }).where(eq(payments.id, payment.id));
-        await recordAudit(tx, { actorId: null, action: "payment.checkout_expired", entityType: "payment", entityId: payment.id, after: { sessionId: event.data.object.id } });
+        await recordAudit(tx, {
+          actorId: null,
+          action: "payment.checkout_expired",
+          entityType: "payment",
+          entityId: payment.id,
+          after: { sessionId: event.data.object.id },
+        });
         return "processed";
       }
       case "charge.refunded": {
         const charge = event.data.object;
-        const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
-        const paymentId = paymentIdOf(charge) ?? (intent ? ((await tx.select({ id: payments.id }).from(payments).where(eq(payments.stripePaymentIntentId, intent)))[0]?.id ?? null) : null);
+        const intent =
+          typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+        const paymentId =
+          paymentIdOf(charge) ??
+          (intent
+            ? ((
+                await tx.select({ id: payments.id }).from(payments).where(eq(payments.stripePaymentIntentId, intent))
+              )[0]?.id ?? null)
+            : null);
         if (!paymentId) return "ignored";
         const payment = await lockPayment(tx, paymentId);
         // Refunds made in Stripe's dashboard: record what Stripe has refunded beyond what we know of.
         const missing = Math.min(charge.amount_refunded, payment.amountVnd) - payment.refundedVnd;
         if (missing <= 0 || (payment.status !== "paid" && payment.status !== "partially_refunded")) return "ignored";
         const latest = charge.refunds?.data?.[0]?.id ?? null;
-        await tx.insert(refunds).values({ paymentId: payment.id, amountVnd: missing, method: "stripe", reason: "Stripe", stripeRefundId: latest, actorId: null, createdAt: now }).onConflictDoNothing();
+        await tx
+          .insert(refunds)
+          .values({
+            paymentId: payment.id,
+            amountVnd: missing,
+            method: "stripe",
+            reason: "Stripe",
+            stripeRefundId: latest,
+            actorId: null,
+            createdAt: now,
+          })
+          .onConflictDoNothing();
         await applyRefund(tx, payment, missing, { actorId: null, reason: "charge.refunded" });
         return "processed";
       }
@@ -122,7 +176,10 @@ export async function handleStripeEvent(event: Stripe.Event, now = new Date()): 
 }
 
 /** A raw delivery: 400 for a bad signature (nothing changes), 404 when Stripe is not configured here. */
-export async function handleStripeWebhook(payload: string, signature: string | null): Promise<{ status: number; outcome: string }> {
+export async function handleStripeWebhook(
+  payload: string,
+  signature: string | null,
+): Promise<{ status: number; outcome: string }> {
   if (!stripeConfigured()) return { status: 404, outcome: "not_configured" };
   let event: Stripe.Event;
   try {

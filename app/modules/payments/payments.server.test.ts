@@ -1,6 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, enrollmentEvents, enrollments, payments, receipts, subsidyClaims, subsidyLedgerEntries } from "#db/schema";
+import {
+  auditLog,
+  enrollmentEvents,
+  enrollments,
+  payments,
+  receipts,
+  subsidyClaims,
+  subsidyLedgerEntries,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { enrol, withdraw } from "~/modules/enrollment/enrollment.server";
 import { linkCohort } from "~/modules/subsidy/enrollment-subsidy.server";
@@ -17,7 +25,10 @@ const SUBSIDY = 1_050_000; // 70 % of the fee under the test rule
 const NETT = 450_000;
 
 async function subsidisedCohort(options: { capacity?: number; feeVnd?: number; sharePercent?: number } = {}) {
-  const setup = await createSubsidySetup({ lines: [{ allocatedVnd: 50_000_000, fundingSource: "central_programme" }], rule: options.sharePercent ? { sharePercent: options.sharePercent } : {} });
+  const setup = await createSubsidySetup({
+    lines: [{ allocatedVnd: 50_000_000, fundingSource: "central_programme" }],
+    rule: options.sharePercent ? { sharePercent: options.sharePercent } : {},
+  });
   const { cohort } = await createTestCohort({ feeVnd: options.feeVnd ?? FEE, capacity: options.capacity });
   await linkCohort({ actor: setup.staff, subsidyProgrammeId: setup.programme.id, cohortId: cohort.id });
   return { ...setup, cohort };
@@ -29,13 +40,20 @@ async function paymentOf(enrollmentId: string) {
 }
 
 async function statusOf(enrollmentId: string) {
-  const [row] = await db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.id, enrollmentId));
+  const [row] = await db
+    .select({ status: enrollments.status })
+    .from(enrollments)
+    .where(eq(enrollments.id, enrollmentId));
   return row.status;
 }
 
 async function pdfText(bytes: Buffer) {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   const page = await document.getPage(1);
   const content = await page.getTextContent();
   return content.items.map((item) => ("str" in item ? item.str : "")).join(" ");
@@ -48,7 +66,15 @@ describe("payments by VietQR bank transfer", () => {
     const placed = await enrol({ actor: founder.actor, cohortId: cohort.id });
     expect(placed.status).toBe("pending_payment");
     const payment = await paymentOf(placed.enrollmentId);
-    expect(payment).toMatchObject({ status: "pending", method: "vietqr", feeVnd: FEE, subsidyVnd: SUBSIDY, amountVnd: NETT, payerOrganisationName: founder.organisation.name, payerTaxCode: founder.organisation.taxCode });
+    expect(payment).toMatchObject({
+      status: "pending",
+      method: "vietqr",
+      feeVnd: FEE,
+      subsidyVnd: SUBSIDY,
+      amountVnd: NETT,
+      payerOrganisationName: founder.organisation.name,
+      payerTaxCode: founder.organisation.taxCode,
+    });
     expect(payment.transferReference).toMatch(/^SA[0-9A-Z]{8}$/);
     expect(payment.holdExpiresAt!.getTime()).toBeGreaterThan(Date.now());
 
@@ -68,9 +94,15 @@ describe("payments by VietQR bank transfer", () => {
     // The same file again: nothing changes.
     const again = await importBankStatement({ actor: staff, fileName: "saoke.csv", csv });
     expect(again).toMatchObject({ total: 2, matched: 0, review: 0, skipped: 2 });
-    const events = await db.select().from(enrollmentEvents).where(and(eq(enrollmentEvents.enrollmentId, placed.enrollmentId), eq(enrollmentEvents.toStatus, "confirmed")));
+    const events = await db
+      .select()
+      .from(enrollmentEvents)
+      .where(and(eq(enrollmentEvents.enrollmentId, placed.enrollmentId), eq(enrollmentEvents.toStatus, "confirmed")));
     expect(events).toHaveLength(1);
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.entityId, payment.id), eq(auditLog.action, "payment.paid")));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, payment.id), eq(auditLog.action, "payment.paid")));
     expect(audits).toHaveLength(1);
 
     const receipt = await getReceiptOfPayment(db, payment.id);
@@ -93,21 +125,33 @@ describe("payments by VietQR bank transfer", () => {
     const placed = await enrol({ actor: founder.actor, cohortId: cohort.id });
     const payment = await paymentOf(placed.enrollmentId);
     const staff = await createStaff();
-    const result = await importBankStatement({ actor: staff, fileName: null, csv: `Date,Amount,Description\n2026-11-28,400000,${payment.transferReference}\n` });
+    const result = await importBankStatement({
+      actor: staff,
+      fileName: null,
+      csv: `Date,Amount,Description\n2026-11-28,400000,${payment.transferReference}\n`,
+    });
     expect(result).toMatchObject({ matched: 0, review: 1 });
     expect(await statusOf(placed.enrollmentId)).toBe("pending_payment");
 
-    await expect(reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: 400_000 })).rejects.toMatchObject({ status: 400, field: "receivedVnd" });
+    await expect(reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: 400_000 })).rejects.toMatchObject(
+      { status: 400, field: "receivedVnd" },
+    );
     const learner = actor(founder.user, ["learner"]);
-    await expect(reconcilePayment({ actor: learner, paymentId: payment.id, receivedVnd: NETT })).rejects.toMatchObject({ status: 403 });
+    await expect(reconcilePayment({ actor: learner, paymentId: payment.id, receivedVnd: NETT })).rejects.toMatchObject({
+      status: 403,
+    });
     await reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: NETT, note: "VCB 28/11" });
     expect(await statusOf(placed.enrollmentId)).toBe("confirmed");
-    await expect(reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: NETT })).rejects.toMatchObject({ status: 409 });
+    await expect(reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: NETT })).rejects.toMatchObject({
+      status: 409,
+    });
   });
 
   it("refuses a statement without the columns it needs, with a message for the file field", async () => {
     const staff = await createStaff();
-    await expect(importBankStatement({ actor: staff, fileName: "x.csv", csv: "foo,bar\n1,2\n" })).rejects.toMatchObject({ status: 400, field: "file", messageKey: "payments.statement.noHeader" });
+    await expect(importBankStatement({ actor: staff, fileName: "x.csv", csv: "foo,bar\n1,2\n" })).rejects.toMatchObject(
+      { status: 400, field: "file", messageKey: "payments.statement.noHeader" },
+    );
   });
 });
 
@@ -151,7 +195,11 @@ describe("unpaid holds", () => {
     expect(claim.status).toBe("cancelled");
     // A transfer arriving after the release is kept for review, not matched.
     const staff = await createStaff();
-    const late = await importBankStatement({ actor: staff, fileName: null, csv: `Date,Amount,Description\n2026-12-01,${NETT},${payment.transferReference}\n` });
+    const late = await importBankStatement({
+      actor: staff,
+      fileName: null,
+      csv: `Date,Amount,Description\n2026-12-01,${NETT},${payment.transferReference}\n`,
+    });
     expect(late).toMatchObject({ matched: 0, review: 1 });
   });
 
@@ -173,22 +221,42 @@ describe("refunds and forfeited subsidies", () => {
     const staff = await createStaff();
     await reconcilePayment({ actor: staff, paymentId: payment.id, receivedVnd: NETT });
 
-    await expect(refundPayment({ actor: staff, paymentId: payment.id, amountVnd: NETT, reason: "rút" })).rejects.toMatchObject({ status: 409, messageKey: "payments.errors.refundNeedsWithdrawal" });
+    await expect(
+      refundPayment({ actor: staff, paymentId: payment.id, amountVnd: NETT, reason: "rút" }),
+    ).rejects.toMatchObject({ status: 409, messageKey: "payments.errors.refundNeedsWithdrawal" });
     await withdraw({ actor: staff, enrollmentId: placed.enrollmentId, reason: "Bận công tác" });
-    await expect(refundPayment({ actor: staff, paymentId: payment.id, amountVnd: NETT + 1, reason: "rút" })).rejects.toMatchObject({ status: 400, field: "amountVnd" });
-    await expect(refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 100_000, reason: "  " })).rejects.toMatchObject({ status: 400, field: "reason" });
+    await expect(
+      refundPayment({ actor: staff, paymentId: payment.id, amountVnd: NETT + 1, reason: "rút" }),
+    ).rejects.toMatchObject({ status: 400, field: "amountVnd" });
+    await expect(
+      refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 100_000, reason: "  " }),
+    ).rejects.toMatchObject({ status: 400, field: "reason" });
 
-    await refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 150_000, reason: "Rút trước khai giảng", bankReference: "FT2611" });
+    await refundPayment({
+      actor: staff,
+      paymentId: payment.id,
+      amountVnd: 150_000,
+      reason: "Rút trước khai giảng",
+      bankReference: "FT2611",
+    });
     expect(await paymentOf(placed.enrollmentId)).toMatchObject({ status: "partially_refunded", refundedVnd: 150_000 });
     await refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 300_000, reason: "Hoàn phần còn lại" });
     expect(await paymentOf(placed.enrollmentId)).toMatchObject({ status: "refunded", refundedVnd: NETT });
-    await expect(refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 1, reason: "x" })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 1, reason: "x" }),
+    ).rejects.toMatchObject({ status: 409 });
 
     const detail = await getPaymentDetail(payment.id);
-    expect(detail?.refunds.map((r) => [r.amountVnd, r.method])).toEqual([[150_000, "bank_transfer"], [300_000, "bank_transfer"]]);
+    expect(detail?.refunds.map((r) => [r.amountVnd, r.method])).toEqual([
+      [150_000, "bank_transfer"],
+      [300_000, "bank_transfer"],
+    ]);
     const [claim] = await db.select().from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, placed.enrollmentId));
     const entries = await db.select().from(subsidyLedgerEntries).where(eq(subsidyLedgerEntries.claimId, claim.id));
-    expect(entries.map((e) => [e.kind, e.amountVnd])).toEqual([["commitment", SUBSIDY], ["release", SUBSIDY]]);
+    expect(entries.map((e) => [e.kind, e.amountVnd])).toEqual([
+      ["commitment", SUBSIDY],
+      ["release", SUBSIDY],
+    ]);
     const text = await pdfText(await renderReceiptPdf((await getReceiptOfPayment(db, payment.id))!));
     expect(text).toContain("Rút trước khai giảng");
     expect(text).toContain("150.000 ₫");
@@ -200,13 +268,26 @@ describe("refunds and forfeited subsidies", () => {
     const founder = await createFounder({ registeredOn: "2023-03-15" });
     const placed = await enrol({ actor: founder.actor, cohortId: cohort.id });
     const staff = await createStaff();
-    await expect(billForfeitedSubsidy({ actor: staff, enrollmentId: placed.enrollmentId })).rejects.toMatchObject({ status: 409 });
+    await expect(billForfeitedSubsidy({ actor: staff, enrollmentId: placed.enrollmentId })).rejects.toMatchObject({
+      status: 409,
+    });
     const { settleEnrollmentSubsidy } = await import("~/modules/subsidy/enrollment-subsidy.server");
-    await settleEnrollmentSubsidy({ enrollmentId: placed.enrollmentId, completed: false, figures: { attendanceShare: 0.5, assessmentsPassed: false }, actorId: null });
+    await settleEnrollmentSubsidy({
+      enrollmentId: placed.enrollmentId,
+      completed: false,
+      figures: { attendanceShare: 0.5, assessmentsPassed: false },
+      actorId: null,
+    });
     const bill = await billForfeitedSubsidy({ actor: staff, enrollmentId: placed.enrollmentId });
     expect(bill).toMatchObject({ kind: "forfeit", amountVnd: SUBSIDY, status: "pending", method: "vietqr" });
-    await expect(billForfeitedSubsidy({ actor: staff, enrollmentId: placed.enrollmentId })).rejects.toMatchObject({ status: 409 });
-    await importBankStatement({ actor: staff, fileName: null, csv: `Date,Amount,Description\n2026-12-20,${SUBSIDY},${bill.transferReference}\n` });
+    await expect(billForfeitedSubsidy({ actor: staff, enrollmentId: placed.enrollmentId })).rejects.toMatchObject({
+      status: 409,
+    });
+    await importBankStatement({
+      actor: staff,
+      fileName: null,
+      csv: `Date,Amount,Description\n2026-12-20,${SUBSIDY},${bill.transferReference}\n`,
+    });
     const [paidBill] = await db.select().from(payments).where(eq(payments.id, bill.id));
     expect(paidBill.status).toBe("paid");
     const text = await pdfText(await renderReceiptPdf((await getReceiptOfPayment(db, bill.id))!));

@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, ilike, lte, or, sql, type SQL } from "drizzle-orm";
-import { cohorts, courses, enrollments, memberships, organisations, payments, refunds, receipts, users } from "#db/schema";
+import {
+  cohorts,
+  courses,
+  enrollments,
+  memberships,
+  organisations,
+  payments,
+  refunds,
+  receipts,
+  users,
+} from "#db/schema";
 import { CSV_BOM, csvRows } from "~/lib/csv.server";
 import { db, type Queryable, type Transaction } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
@@ -12,7 +22,11 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
 import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
-import { cancelEnrollmentSubsidy, cohortSubsidyProgrammeId, commitEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
+import {
+  cancelEnrollmentSubsidy,
+  cohortSubsidyProgrammeId,
+  commitEnrollmentSubsidy,
+} from "~/modules/subsidy/enrollment-subsidy.server";
 import { issueReceipt } from "./receipts.server";
 import { newTransferReference } from "./references";
 
@@ -31,7 +45,10 @@ export function stripeConfigured(): boolean {
   return Boolean(e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET);
 }
 
-export async function insertPayment(tx: Transaction, values: Omit<typeof payments.$inferInsert, "transferReference" | "idempotencyKey">) {
+export async function insertPayment(
+  tx: Transaction,
+  values: Omit<typeof payments.$inferInsert, "transferReference" | "idempotencyKey">,
+) {
   // 40 random bits: a clash is very unlikely, and the unique index would refuse it; try again then.
   for (let attempt = 0; ; attempt++) {
     try {
@@ -125,26 +142,74 @@ export async function openPlacePayment(
     createdBy: input.actorId,
   };
   if (amountVnd === 0) {
-    await confirmPlace(tx, { enrollmentId: enrollment.id, cohortId: cohort.id, actorId: input.actorId, now: input.now, reason: feeVnd === 0 ? "free" : "fully_subsidised" });
+    await confirmPlace(tx, {
+      enrollmentId: enrollment.id,
+      cohortId: cohort.id,
+      actorId: input.actorId,
+      now: input.now,
+      reason: feeVnd === 0 ? "free" : "fully_subsidised",
+    });
     if (feeVnd === 0) return { status: "confirmed", paymentId: null };
-    const payment = await insertPayment(tx, { ...common, method: "none", status: "paid", paidAt: input.now, paidVia: "subsidy" });
-    await recordAudit(tx, { actorId: input.actorId, action: "payment.fully_subsidised", entityType: "payment", entityId: payment.id, after: payment });
+    const payment = await insertPayment(tx, {
+      ...common,
+      method: "none",
+      status: "paid",
+      paidAt: input.now,
+      paidVia: "subsidy",
+    });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "payment.fully_subsidised",
+      entityType: "payment",
+      entityId: payment.id,
+      after: payment,
+    });
     await issueReceipt(tx, payment.id, input.now);
     return { status: "confirmed", paymentId: payment.id };
   }
   const holdExpiresAt = new Date(input.now.getTime() + env().PAYMENT_HOLD_HOURS * HOUR);
-  const payment = await insertPayment(tx, { ...common, method: stripeConfigured() ? "stripe" : "vietqr", status: "pending", holdExpiresAt });
-  await tx.update(enrollments).set({ status: "pending_payment", confirmedAt: null }).where(eq(enrollments.id, enrollment.id));
-  await recordAudit(tx, { actorId: input.actorId, action: "payment.opened", entityType: "payment", entityId: payment.id, after: payment });
+  const payment = await insertPayment(tx, {
+    ...common,
+    method: stripeConfigured() ? "stripe" : "vietqr",
+    status: "pending",
+    holdExpiresAt,
+  });
+  await tx
+    .update(enrollments)
+    .set({ status: "pending_payment", confirmedAt: null })
+    .where(eq(enrollments.id, enrollment.id));
+  await recordAudit(tx, {
+    actorId: input.actorId,
+    action: "payment.opened",
+    entityType: "payment",
+    entityId: payment.id,
+    after: payment,
+  });
   return { status: "pending_payment", paymentId: payment.id };
 }
 
 /** pending_payment → confirmed, with its history. */
-async function confirmPlace(tx: Transaction, input: { enrollmentId: string; cohortId: string; actorId: string | null; now: Date; reason: string }) {
-  const [current] = await tx.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.id, input.enrollmentId));
+async function confirmPlace(
+  tx: Transaction,
+  input: { enrollmentId: string; cohortId: string; actorId: string | null; now: Date; reason: string },
+) {
+  const [current] = await tx
+    .select({ status: enrollments.status })
+    .from(enrollments)
+    .where(eq(enrollments.id, input.enrollmentId));
   if (current?.status !== "pending_payment") return false;
-  await tx.update(enrollments).set({ status: "confirmed", confirmedAt: input.now }).where(eq(enrollments.id, input.enrollmentId));
-  await recordEnrollmentEvent(tx, { enrollmentId: input.enrollmentId, cohortId: input.cohortId, actorId: input.actorId, from: "pending_payment", to: "confirmed", reason: input.reason });
+  await tx
+    .update(enrollments)
+    .set({ status: "confirmed", confirmedAt: input.now })
+    .where(eq(enrollments.id, input.enrollmentId));
+  await recordEnrollmentEvent(tx, {
+    enrollmentId: input.enrollmentId,
+    cohortId: input.cohortId,
+    actorId: input.actorId,
+    from: "pending_payment",
+    to: "confirmed",
+    reason: input.reason,
+  });
   return true;
 }
 
@@ -165,17 +230,35 @@ export async function lockPayment(tx: Transaction, paymentId: string): Promise<P
 export async function markPaymentPaid(
   tx: Transaction,
   payment: PaymentRow,
-  input: { via: string; actorId: string | null; now: Date; ipAddress?: string | null; stripePaymentIntentId?: string | null },
+  input: {
+    via: string;
+    actorId: string | null;
+    now: Date;
+    ipAddress?: string | null;
+    stripePaymentIntentId?: string | null;
+  },
 ): Promise<boolean> {
   if (payment.status !== "pending") return false;
   const [updated] = await tx
     .update(payments)
-    .set({ status: "paid", paidAt: input.now, paidVia: input.via, holdExpiresAt: null, stripePaymentIntentId: input.stripePaymentIntentId ?? payment.stripePaymentIntentId })
+    .set({
+      status: "paid",
+      paidAt: input.now,
+      paidVia: input.via,
+      holdExpiresAt: null,
+      stripePaymentIntentId: input.stripePaymentIntentId ?? payment.stripePaymentIntentId,
+    })
     .where(and(eq(payments.id, payment.id), eq(payments.status, "pending")))
     .returning();
   if (!updated) return false;
   if (payment.kind === "enrollment") {
-    await confirmPlace(tx, { enrollmentId: payment.enrollmentId, cohortId: payment.cohortId, actorId: input.actorId, now: input.now, reason: "paid" });
+    await confirmPlace(tx, {
+      enrollmentId: payment.enrollmentId,
+      cohortId: payment.cohortId,
+      actorId: input.actorId,
+      now: input.now,
+      reason: "paid",
+    });
   }
   await recordAudit(tx, {
     actorId: input.actorId,
@@ -191,14 +274,27 @@ export async function markPaymentPaid(
 }
 
 /** Staff confirm one transfer seen on the bank account (the amount received must be the amount due). */
-export async function reconcilePayment(input: { actor: Actor; paymentId: string; receivedVnd: number; note?: string | null; now?: Date; ipAddress?: string | null }) {
+export async function reconcilePayment(input: {
+  actor: Actor;
+  paymentId: string;
+  receivedVnd: number;
+  note?: string | null;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   if (!can(input.actor, "reconcile:payments:any")) throw forbidden();
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
     const payment = await lockPayment(tx, input.paymentId);
     if (payment.status !== "pending") throw conflict("payments.errors.notPending");
-    if (input.receivedVnd !== payment.amountVnd) throw new AppError(400, "payments.errors.amountMismatch", { field: "receivedVnd" });
-    await markPaymentPaid(tx, payment, { via: `manual${input.note ? `: ${input.note}` : ""}`, actorId: input.actor.id, now, ipAddress: input.ipAddress });
+    if (input.receivedVnd !== payment.amountVnd)
+      throw new AppError(400, "payments.errors.amountMismatch", { field: "receivedVnd" });
+    await markPaymentPaid(tx, payment, {
+      via: `manual${input.note ? `: ${input.note}` : ""}`,
+      actorId: input.actor.id,
+      now,
+      ipAddress: input.ipAddress,
+    });
     return payment.id;
   });
 }
@@ -211,14 +307,41 @@ export async function reconcilePayment(input: { actor: Actor; paymentId: string;
 export async function releaseExpiredHold(paymentId: string, now = new Date()): Promise<boolean> {
   const offered = await db.transaction(async (tx) => {
     const payment = await lockPayment(tx, paymentId);
-    if (payment.status !== "pending" || payment.kind !== "enrollment" || !payment.holdExpiresAt || payment.holdExpiresAt > now) return null;
+    if (
+      payment.status !== "pending" ||
+      payment.kind !== "enrollment" ||
+      !payment.holdExpiresAt ||
+      payment.holdExpiresAt > now
+    )
+      return null;
     await tx.update(payments).set({ status: "expired" }).where(eq(payments.id, payment.id));
-    await recordAudit(tx, { actorId: null, action: "payment.expired", entityType: "payment", entityId: payment.id, before: { status: "pending" }, after: { status: "expired" } });
-    const [enrollment] = await tx.select().from(enrollments).where(eq(enrollments.id, payment.enrollmentId)).for("update");
+    await recordAudit(tx, {
+      actorId: null,
+      action: "payment.expired",
+      entityType: "payment",
+      entityId: payment.id,
+      before: { status: "pending" },
+      after: { status: "expired" },
+    });
+    const [enrollment] = await tx
+      .select()
+      .from(enrollments)
+      .where(eq(enrollments.id, payment.enrollmentId))
+      .for("update");
     if (enrollment?.status !== "pending_payment") return [];
     await tx.update(enrollments).set({ status: "lapsed" }).where(eq(enrollments.id, enrollment.id));
-    await recordEnrollmentEvent(tx, { enrollmentId: enrollment.id, cohortId: enrollment.cohortId, actorId: null, from: "pending_payment", to: "lapsed", reason: "payment_expired" });
-    await cancelEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: null, reason: "payment not made before the hold deadline" }, tx);
+    await recordEnrollmentEvent(tx, {
+      enrollmentId: enrollment.id,
+      cohortId: enrollment.cohortId,
+      actorId: null,
+      from: "pending_payment",
+      to: "lapsed",
+      reason: "payment_expired",
+    });
+    await cancelEnrollmentSubsidy(
+      { enrollmentId: enrollment.id, actorId: null, reason: "payment not made before the hold deadline" },
+      tx,
+    );
     return fillFreeSeats(tx, enrollment.cohortId, now, null);
   });
   if (!offered) return false;
@@ -260,7 +383,8 @@ export const holdSweepJob = defineJob<{ at?: string }>(
 /** Schedules the sweep (pg-boss cron); called once the workers are started. */
 export async function schedulePaymentJobs(): Promise<void> {
   const queue = await boss();
-  if (!(await queue.getQueue(HOLD_SWEEP_JOB))) await queue.createQueue(HOLD_SWEEP_JOB, { name: HOLD_SWEEP_JOB, policy: "stately" });
+  if (!(await queue.getQueue(HOLD_SWEEP_JOB)))
+    await queue.createQueue(HOLD_SWEEP_JOB, { name: HOLD_SWEEP_JOB, policy: "stately" });
   await queue.schedule(HOLD_SWEEP_JOB, "*/15 * * * *", {}, { tz: "Asia/Ho_Chi_Minh" });
 }
 
@@ -269,10 +393,15 @@ export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
   const [row] = await db
     .select({ id: payments.id, holdExpiresAt: payments.holdExpiresAt })
     .from(payments)
-    .where(and(eq(payments.enrollmentId, enrollmentId), eq(payments.status, "pending"), eq(payments.kind, "enrollment")));
+    .where(
+      and(eq(payments.enrollmentId, enrollmentId), eq(payments.status, "pending"), eq(payments.kind, "enrollment")),
+    );
   if (!row?.holdExpiresAt) return;
   try {
-    await holdReleaseJob.enqueue({ paymentId: row.id }, { startAfter: row.holdExpiresAt, singletonKey: `${row.id}:${row.holdExpiresAt.toISOString()}` });
+    await holdReleaseJob.enqueue(
+      { paymentId: row.id },
+      { startAfter: row.holdExpiresAt, singletonKey: `${row.id}:${row.holdExpiresAt.toISOString()}` },
+    );
   } catch (error) {
     // An expired hold cannot be paid by bank match; the sweep releases it.
     logFailure("payments", "could not schedule the hold release", error, { paymentId: row.id });
@@ -280,14 +409,30 @@ export async function scheduleHoldRelease(enrollmentId: string): Promise<void> {
 }
 
 /** A withdrawal while the place was still held: its open payment is cancelled (called in the withdrawal). Returns how many. */
-export async function cancelOpenPayment(tx: Transaction, input: { enrollmentId: string; actorId: string | null }): Promise<number> {
+export async function cancelOpenPayment(
+  tx: Transaction,
+  input: { enrollmentId: string; actorId: string | null },
+): Promise<number> {
   const cancelled = await tx
     .update(payments)
     .set({ status: "cancelled", holdExpiresAt: null })
-    .where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.status, "pending"), eq(payments.kind, "enrollment")))
+    .where(
+      and(
+        eq(payments.enrollmentId, input.enrollmentId),
+        eq(payments.status, "pending"),
+        eq(payments.kind, "enrollment"),
+      ),
+    )
     .returning({ id: payments.id });
   for (const row of cancelled) {
-    await recordAudit(tx, { actorId: input.actorId, action: "payment.cancelled", entityType: "payment", entityId: row.id, before: { status: "pending" }, after: { status: "cancelled" } });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "payment.cancelled",
+      entityType: "payment",
+      entityId: row.id,
+      before: { status: "pending" },
+      after: { status: "cancelled" },
+    });
   }
   return cancelled.length;
 }
@@ -380,7 +525,14 @@ export function listPayments(filter: PaymentFilter, limit = 200) {
     and(
       filter.status ? eq(payments.status, filter.status) : undefined,
       filter.method ? eq(payments.method, filter.method) : undefined,
-      q ? or(ilike(payments.transferReference, `%${q}%`), ilike(users.name, `%${q}%`), ilike(users.email, `%${q}%`), ilike(cohorts.code, `%${q}%`)) : undefined,
+      q
+        ? or(
+            ilike(payments.transferReference, `%${q}%`),
+            ilike(users.name, `%${q}%`),
+            ilike(users.email, `%${q}%`),
+            ilike(cohorts.code, `%${q}%`),
+          )
+        : undefined,
     ),
   ).limit(limit);
 }
@@ -390,8 +542,42 @@ export type PaymentListRow = Awaited<ReturnType<typeof listPayments>>[number];
 /** The filtered payments as CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese). */
 export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> {
   const rows = await listPayments(filter, 10_000);
-  const header = ["reference", "status", "method", "kind", "fee_vnd", "subsidy_vnd", "amount_vnd", "refunded_vnd", "payer", "email", "organisation", "tax_code", "cohort", "created_at", "paid_at", "receipt"];
-  const lines = rows.map((r) => [r.transferReference, r.status, r.method, r.kind, r.feeVnd, r.subsidyVnd, r.amountVnd, r.refundedVnd, r.payerName, r.payerEmail, r.payerOrganisationName, r.payerTaxCode, r.cohortCode, r.createdAt, r.paidAt, r.receiptNumber]);
+  const header = [
+    "reference",
+    "status",
+    "method",
+    "kind",
+    "fee_vnd",
+    "subsidy_vnd",
+    "amount_vnd",
+    "refunded_vnd",
+    "payer",
+    "email",
+    "organisation",
+    "tax_code",
+    "cohort",
+    "created_at",
+    "paid_at",
+    "receipt",
+  ];
+  const lines = rows.map((r) => [
+    r.transferReference,
+    r.status,
+    r.method,
+    r.kind,
+    r.feeVnd,
+    r.subsidyVnd,
+    r.amountVnd,
+    r.refundedVnd,
+    r.payerName,
+    r.payerEmail,
+    r.payerOrganisationName,
+    r.payerTaxCode,
+    r.cohortCode,
+    r.createdAt,
+    r.paidAt,
+    r.receiptNumber,
+  ]);
   return CSV_BOM + csvRows([header, ...lines]);
 }
 

@@ -3,7 +3,11 @@ import { emailLines, renderReceiptPdf } from "./receipts.server";
 
 async function pdfLines(bytes: Buffer): Promise<string[]> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   const page = await document.getPage(1);
   const content = await page.getTextContent();
   return content.items.map((item) => ("str" in item ? item.str : "")).filter((text) => text.trim() !== "");
@@ -75,7 +79,10 @@ describe("emailLines", () => {
 
   it("packs pieces greedily and splits only before '@' and '.'", () => {
     // 100 pt wide = 20 characters at 10 pt.
-    expect(emailLines("an.nguyen@mail.example.vn", 100, measure)).toEqual({ lines: ["an.nguyen", "@mail.example.vn"], fontSize: 10 });
+    expect(emailLines("an.nguyen@mail.example.vn", 100, measure)).toEqual({
+      lines: ["an.nguyen", "@mail.example.vn"],
+      fontSize: 10,
+    });
   });
 
   it("shrinks the font when one piece alone is wider than the column", () => {

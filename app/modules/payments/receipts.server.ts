@@ -24,7 +24,14 @@ export async function issueReceipt(tx: Transaction, paymentId: string, at: Date)
   const [existing] = await tx.select().from(receipts).where(eq(receipts.paymentId, paymentId));
   if (existing) return existing;
   const [row] = await tx
-    .select({ payment: payments, payerName: users.name, payerEmail: users.email, cohortCode: cohorts.code, courseTitleVi: courses.titleVi, courseTitleEn: courses.titleEn })
+    .select({
+      payment: payments,
+      payerName: users.name,
+      payerEmail: users.email,
+      cohortCode: cohorts.code,
+      courseTitleVi: courses.titleVi,
+      courseTitleEn: courses.titleEn,
+    })
     .from(payments)
     .innerJoin(users, eq(users.id, payments.payerUserId))
     .innerJoin(cohorts, eq(cohorts.id, payments.cohortId))
@@ -41,8 +48,10 @@ export async function issueReceipt(tx: Transaction, paymentId: string, at: Date)
     courseTitleEn: row.courseTitleEn,
     feeVnd: row.payment.feeVnd,
     subsidyVnd: row.payment.subsidyVnd,
-    subsidyProgrammeVi: row.payment.subsidyVnd > 0 || row.payment.kind === "forfeit" ? (subsidy?.programmeNameVi ?? null) : null,
-    subsidyProgrammeEn: row.payment.subsidyVnd > 0 || row.payment.kind === "forfeit" ? (subsidy?.programmeNameEn ?? null) : null,
+    subsidyProgrammeVi:
+      row.payment.subsidyVnd > 0 || row.payment.kind === "forfeit" ? (subsidy?.programmeNameVi ?? null) : null,
+    subsidyProgrammeEn:
+      row.payment.subsidyVnd > 0 || row.payment.kind === "forfeit" ? (subsidy?.programmeNameEn ?? null) : null,
     fundingSource: subsidy?.fundingSource ?? null,
     fundingSourceName: subsidy?.sourceName ?? null,
     discountVnd: row.payment.discountVnd,
@@ -81,10 +90,20 @@ function vnd(amount: number): string {
   return `${new Intl.NumberFormat("vi-VN").format(amount)} ₫`;
 }
 function dateVi(at: Date): string {
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" }).format(at);
+  return new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(at);
 }
 function dateEn(at: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "numeric", month: "long", year: "numeric" }).format(at);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(at);
 }
 
 const METHOD_LABEL: Record<string, [string, string]> = {
@@ -98,7 +117,12 @@ const METHOD_LABEL: Record<string, [string, string]> = {
  * '@domain' on lines of their own, each broken only before a '.', so no line breaks inside a word; when one
  * piece alone is wider than the column, the font shrinks (down to 6 pt) until it fits.
  */
-export function emailLines(email: string, width: number, measure: (text: string, fontSize: number) => number, fontSize = 10) {
+export function emailLines(
+  email: string,
+  width: number,
+  measure: (text: string, fontSize: number) => number,
+  fontSize = 10,
+) {
   if (measure(email, fontSize) <= width) return { lines: [email], fontSize };
   // Name and domain each start a line, so the '@' break comes first; inside each, break before a '.'.
   const at = email.lastIndexOf("@");
@@ -131,7 +155,13 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   const { receipt } = input;
   const s = receipt.snapshot;
   const issuer = input.issuerName ?? "Startup Academy";
-  const doc = new PDFDocument({ size: "A4", margin: 50, font: REGULAR, lang: "vi-VN", info: { Title: `Biên lai ${receipt.number}`, Author: issuer, Keywords: receipt.number } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    font: REGULAR,
+    lang: "vi-VN",
+    info: { Title: `Biên lai ${receipt.number}`, Author: issuer, Keywords: receipt.number },
+  });
   doc.registerFont("regular", REGULAR);
   doc.registerFont("bold", BOLD);
   const chunks: Buffer[] = [];
@@ -155,7 +185,11 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
     doc.font("regular").fontSize(10).fillColor("#1e293b").text(vi, 50, y, { width: 280 });
     doc.fontSize(8).fillColor("#64748b").text(en, 50, doc.y, { width: 280 });
     const bottom = doc.y;
-    doc.font(strong ? "bold" : "regular").fontSize(10).fillColor("#1e293b").text(value, 330, y, { width: 215, align: "right" });
+    doc
+      .font(strong ? "bold" : "regular")
+      .fontSize(10)
+      .fillColor("#1e293b")
+      .text(value, 330, y, { width: 215, align: "right" });
     doc.y = Math.max(bottom, doc.y) + 6;
     doc.x = 50;
   };
@@ -180,14 +214,27 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   doc.moveTo(50, doc.y).lineTo(545, doc.y).strokeColor("#cbd5e1").stroke();
   doc.moveDown(0.5);
   if (s.kind === "forfeit") {
-    row("Khoản hỗ trợ bị thu hồi (không đủ điều kiện hoàn thành)", "Forfeited subsidy billed (completion conditions not met)", vnd(s.amountVnd), true);
-    if (s.subsidyProgrammeVi) row(`Chương trình hỗ trợ: ${s.subsidyProgrammeVi}`, `Subsidy programme: ${s.subsidyProgrammeEn ?? ""}`, "");
+    row(
+      "Khoản hỗ trợ bị thu hồi (không đủ điều kiện hoàn thành)",
+      "Forfeited subsidy billed (completion conditions not met)",
+      vnd(s.amountVnd),
+      true,
+    );
+    if (s.subsidyProgrammeVi)
+      row(`Chương trình hỗ trợ: ${s.subsidyProgrammeVi}`, `Subsidy programme: ${s.subsidyProgrammeEn ?? ""}`, "");
   } else {
     row("Học phí đầy đủ", "Full fee", vnd(s.feeVnd));
     if (s.subsidyVnd > 0) {
       row(`Hỗ trợ: ${s.subsidyProgrammeVi ?? ""}`, `Subsidy: ${s.subsidyProgrammeEn ?? ""}`, `− ${vnd(s.subsidyVnd)}`);
-      const [sourceVi, sourceEn] = FUNDING_SOURCE_LABEL[s.fundingSource ?? ""] ?? [s.fundingSource ?? "", s.fundingSource ?? ""];
-      row(`Nguồn kinh phí: ${sourceVi}${s.fundingSourceName ? ` — ${s.fundingSourceName}` : ""}`, `Funding source: ${sourceEn}`, "");
+      const [sourceVi, sourceEn] = FUNDING_SOURCE_LABEL[s.fundingSource ?? ""] ?? [
+        s.fundingSource ?? "",
+        s.fundingSource ?? "",
+      ];
+      row(
+        `Nguồn kinh phí: ${sourceVi}${s.fundingSourceName ? ` — ${s.fundingSourceName}` : ""}`,
+        `Funding source: ${sourceEn}`,
+        "",
+      );
     }
     if (s.discountVnd > 0) row("Giảm giá", "Discount", `− ${vnd(s.discountVnd)}`);
     row("Số tiền thực nộp", "Nett amount paid", vnd(s.amountVnd), true);
@@ -195,13 +242,23 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   if (input.refunds.length > 0) {
     doc.moveDown(0.5);
     for (const refund of input.refunds) {
-      row(`Hoàn tiền ngày ${dateVi(refund.createdAt)}: ${refund.reason}`, `Refund of ${dateEn(refund.createdAt)}`, `− ${vnd(refund.amountVnd)}`);
+      row(
+        `Hoàn tiền ngày ${dateVi(refund.createdAt)}: ${refund.reason}`,
+        `Refund of ${dateEn(refund.createdAt)}`,
+        `− ${vnd(refund.amountVnd)}`,
+      );
     }
     const refunded = input.refunds.reduce((sum, r) => sum + r.amountVnd, 0);
     row("Còn lại sau hoàn tiền", "Net after refunds", vnd(s.amountVnd - refunded), true);
   }
   doc.moveDown(2);
-  doc.font("regular").fontSize(8).fillColor("#64748b").text("Biên lai điện tử do Startup Academy phát hành. / Electronic receipt issued by Startup Academy.", 50, doc.y, { width: 495 });
+  doc
+    .font("regular")
+    .fontSize(8)
+    .fillColor("#64748b")
+    .text("Biên lai điện tử do Startup Academy phát hành. / Electronic receipt issued by Startup Academy.", 50, doc.y, {
+      width: 495,
+    });
   doc.end();
   return done;
 }

@@ -46,7 +46,8 @@ async function performRefund(input: {
 }) {
   const reason = input.reason.trim();
   if (!reason) throw new AppError(400, "validation.required", { field: "reason" });
-  if (!Number.isSafeInteger(input.amountVnd) || input.amountVnd <= 0) throw new AppError(400, "payments.errors.refundAmount", { field: "amountVnd" });
+  if (!Number.isSafeInteger(input.amountVnd) || input.amountVnd <= 0)
+    throw new AppError(400, "payments.errors.refundAmount", { field: "amountVnd" });
   if (!isUuid(input.paymentId)) throw notFound();
   // Checks first, without holding locks across the call to Stripe.
   const [found] = await db
@@ -57,7 +58,8 @@ async function performRefund(input: {
     .where(eq(payments.id, input.paymentId));
   if (!found) throw notFound();
   assertRefundable(found.payment, input.amountVnd);
-  if (found.enrollmentStatus !== "withdrawn" && found.cohortStatus !== "cancelled") throw conflict("payments.errors.refundNeedsWithdrawal");
+  if (found.enrollmentStatus !== "withdrawn" && found.cohortStatus !== "cancelled")
+    throw conflict("payments.errors.refundNeedsWithdrawal");
 
   let stripeRefundId: string | null = null;
   if (found.payment.method === "stripe") {
@@ -65,7 +67,11 @@ async function performRefund(input: {
     if (!client || !found.payment.stripePaymentIntentId) throw conflict("payments.errors.stripeUnavailable");
     const refunded = found.payment.refundedVnd;
     const refund = await client.refunds.create(
-      { payment_intent: found.payment.stripePaymentIntentId, amount: input.amountVnd, metadata: { paymentId: found.payment.id } },
+      {
+        payment_intent: found.payment.stripePaymentIntentId,
+        amount: input.amountVnd,
+        metadata: { paymentId: found.payment.id },
+      },
       // Same payment, same amount already refunded, same request: Stripe answers the first refund again.
       { idempotencyKey: `refund:${found.payment.id}:${refunded}:${input.amountVnd}` },
     );
@@ -99,8 +105,10 @@ async function performRefund(input: {
 }
 
 function assertRefundable(payment: typeof payments.$inferSelect, amountVnd: number) {
-  if (payment.status !== "paid" && payment.status !== "partially_refunded") throw conflict("payments.errors.notRefundable");
-  if (amountVnd > payment.amountVnd - payment.refundedVnd) throw new AppError(400, "payments.errors.refundTooLarge", { field: "amountVnd" });
+  if (payment.status !== "paid" && payment.status !== "partially_refunded")
+    throw conflict("payments.errors.notRefundable");
+  if (amountVnd > payment.amountVnd - payment.refundedVnd)
+    throw new AppError(400, "payments.errors.refundTooLarge", { field: "amountVnd" });
 }
 
 /** Adds a refund to the payment's totals and releases a subsidy still committed for the place. */
@@ -123,7 +131,10 @@ export async function applyRefund(
     after: { status, refundedVnd, amountVnd, reason: context.reason },
   });
   if (payment.kind === "enrollment") {
-    await cancelEnrollmentSubsidy({ enrollmentId: payment.enrollmentId, actorId: context.actorId, reason: `refund: ${context.reason}` }, tx);
+    await cancelEnrollmentSubsidy(
+      { enrollmentId: payment.enrollmentId, actorId: context.actorId, reason: `refund: ${context.reason}` },
+      tx,
+    );
   }
 }
 
@@ -143,7 +154,14 @@ export async function refundForCancelledCohort(
   if (amountVnd <= 0 || (payment.status !== "paid" && payment.status !== "partially_refunded")) return "refunded";
   if (payment.method === "stripe") return "due";
   const reason = `${COHORT_CANCELLED_REFUND}: ${context.reason}`;
-  await tx.insert(refunds).values({ paymentId: payment.id, amountVnd, method: "bank_transfer", reason, actorId: context.actorId, createdAt: context.now });
+  await tx.insert(refunds).values({
+    paymentId: payment.id,
+    amountVnd,
+    method: "bank_transfer",
+    reason,
+    actorId: context.actorId,
+    createdAt: context.now,
+  });
   await applyRefund(tx, payment, amountVnd, { actorId: context.actorId, ipAddress: context.ipAddress, reason });
   return "refunded";
 }
@@ -163,10 +181,16 @@ export const cancellationRefundJob = defineJob<{ paymentId: string; actorId: str
 );
 
 /** After a cancellation commits: the Stripe refunds left due are queued (a failure to queue is logged). */
-export async function scheduleCancellationRefunds(paymentIds: readonly string[], context: { actorId: string | null; reason: string }) {
+export async function scheduleCancellationRefunds(
+  paymentIds: readonly string[],
+  context: { actorId: string | null; reason: string },
+) {
   for (const paymentId of paymentIds) {
     try {
-      await cancellationRefundJob.enqueue({ paymentId, actorId: context.actorId, reason: context.reason }, { singletonKey: `cancellation-refund:${paymentId}` });
+      await cancellationRefundJob.enqueue(
+        { paymentId, actorId: context.actorId, reason: context.reason },
+        { singletonKey: `cancellation-refund:${paymentId}` },
+      );
     } catch (error) {
       logFailure("payments", "could not queue the cancellation refund", error, { paymentId });
     }
@@ -187,9 +211,19 @@ export async function billForfeitedSubsidy(input: { actor: Actor; enrollmentId: 
     const [billed] = await tx
       .select({ id: payments.id })
       .from(payments)
-      .where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.kind, "forfeit"), inArray(payments.status, ["pending", "paid", "partially_refunded"])));
+      .where(
+        and(
+          eq(payments.enrollmentId, input.enrollmentId),
+          eq(payments.kind, "forfeit"),
+          inArray(payments.status, ["pending", "paid", "partially_refunded"]),
+        ),
+      );
     if (billed) throw conflict("payments.errors.forfeitAlreadyBilled");
-    const [place] = await tx.select().from(payments).where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.kind, "enrollment"))).limit(1);
+    const [place] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.enrollmentId, input.enrollmentId), eq(payments.kind, "enrollment")))
+      .limit(1);
     const amountVnd = claim.approvedVnd ?? claim.requestedVnd;
     const payment = await insertPayment(tx, {
       kind: "forfeit",
@@ -205,7 +239,14 @@ export async function billForfeitedSubsidy(input: { actor: Actor; enrollmentId: 
       payerTaxCode: place?.payerTaxCode ?? null,
       createdBy: input.actor.id,
     });
-    await recordAudit(tx, { actorId: input.actor.id, ipAddress: input.ipAddress, action: "payment.forfeit_billed", entityType: "payment", entityId: payment.id, after: payment });
+    await recordAudit(tx, {
+      actorId: input.actor.id,
+      ipAddress: input.ipAddress,
+      action: "payment.forfeit_billed",
+      entityType: "payment",
+      entityId: payment.id,
+      after: payment,
+    });
     return payment;
   });
 }

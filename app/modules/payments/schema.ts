@@ -2,7 +2,11 @@ import { z } from "zod";
 
 const uuid = z.string({ required_error: "validation.required" }).uuid("validation.invalidChoice");
 const vnd = (message: string) =>
-  z.coerce.number({ invalid_type_error: message, required_error: "validation.required" }).int(message).min(1, message).max(10_000_000_000, message);
+  z.coerce
+    .number({ invalid_type_error: message, required_error: "validation.required" })
+    .int(message)
+    .min(1, message)
+    .max(10_000_000_000, message);
 
 export const ReconcileSchema = z.object({
   intent: z.literal("reconcile"),
@@ -15,18 +19,28 @@ export const RefundSchema = z.object({
   intent: z.literal("refund"),
   paymentId: uuid,
   amountVnd: vnd("payments.errors.refundAmount"),
-  reason: z.string({ required_error: "validation.required" }).trim().min(1, "validation.required").max(500, "validation.textTooLong"),
+  reason: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(1, "validation.required")
+    .max(500, "validation.textTooLong"),
   bankReference: z.string().trim().max(100, "validation.textTooLong").optional(),
 });
 
 export const PreviewImportSchema = z.object({
   intent: z.literal("preview"),
-  file: z.instanceof(File, { message: "payments.statement.fileRequired" }).refine((f) => f.size > 0, "payments.statement.fileRequired").refine((f) => f.size <= 5_000_000, "payments.statement.empty"),
+  file: z
+    .instanceof(File, { message: "payments.statement.fileRequired" })
+    .refine((f) => f.size > 0, "payments.statement.fileRequired")
+    .refine((f) => f.size <= 5_000_000, "payments.statement.empty"),
 });
 
 const StatementRowSchema = z.object({
   line: z.number().int().min(1),
-  bookedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  bookedOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   amountVnd: z.number().int().min(1).max(10_000_000_000),
   description: z.string().max(2000),
 });
@@ -46,7 +60,12 @@ export const ConfirmImportSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.array(StatementRowSchema, { invalid_type_error: "payments.statement.previewExpired" }).min(1, "payments.statement.previewExpired").max(20_000, "payments.statement.previewExpired")),
+    .pipe(
+      z
+        .array(StatementRowSchema, { invalid_type_error: "payments.statement.previewExpired" })
+        .min(1, "payments.statement.previewExpired")
+        .max(20_000, "payments.statement.previewExpired"),
+    ),
 });
 
 export const ForfeitSchema = z.object({ intent: z.literal("bill-forfeit"), enrollmentId: uuid });

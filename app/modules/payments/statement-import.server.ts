@@ -17,10 +17,19 @@ import { parseBankStatementCsv, type StatementParse, type StatementRow } from ".
  * is skipped, so importing the same file twice does nothing the second time.
  */
 
-export type ImportSummary = { importId: string; total: number; matched: number; skipped: number; review: number; errors: { line: number; messageKey: string }[] };
+export type ImportSummary = {
+  importId: string;
+  total: number;
+  matched: number;
+  skipped: number;
+  review: number;
+  errors: { line: number; messageKey: string }[];
+};
 
 function fingerprint(row: StatementRow, occurrence: number) {
-  return createHash("sha256").update(`${row.bookedOn ?? ""}|${row.amountVnd}|${row.description.replace(/\s+/g, " ").trim()}|${occurrence}`).digest("hex");
+  return createHash("sha256")
+    .update(`${row.bookedOn ?? ""}|${row.amountVnd}|${row.description.replace(/\s+/g, " ").trim()}|${occurrence}`)
+    .digest("hex");
 }
 
 /** Credit lines with the fingerprint each will be stored under (two identical lines in one file count apart). */
@@ -58,20 +67,35 @@ export async function previewBankStatement(input: { actor: Actor; parsed: Statem
   const fingerprints = lines.map((l) => l.fingerprint);
   const references = lines.map((l) => l.reference).filter((r): r is string => r !== null);
   const [known, candidates] = await Promise.all([
-    fingerprints.length ? db.select({ fingerprint: bankStatementLines.fingerprint }).from(bankStatementLines).where(inArray(bankStatementLines.fingerprint, fingerprints)) : [],
+    fingerprints.length
+      ? db
+          .select({ fingerprint: bankStatementLines.fingerprint })
+          .from(bankStatementLines)
+          .where(inArray(bankStatementLines.fingerprint, fingerprints))
+      : [],
     references.length
-      ? db.select({ reference: payments.transferReference, status: payments.status, amountVnd: payments.amountVnd }).from(payments).where(inArray(payments.transferReference, references))
+      ? db
+          .select({ reference: payments.transferReference, status: payments.status, amountVnd: payments.amountVnd })
+          .from(payments)
+          .where(inArray(payments.transferReference, references))
       : [],
   ]);
   const imported = new Set(known.map((k) => k.fingerprint));
   const byReference = new Map(candidates.map((c) => [c.reference, c]));
-  const counts: Record<PreviewOutcome, number> = { matched: 0, amount_mismatch: 0, already_paid: 0, unmatched: 0, already_imported: 0 };
+  const counts: Record<PreviewOutcome, number> = {
+    matched: 0,
+    amount_mismatch: 0,
+    already_paid: 0,
+    unmatched: 0,
+    already_imported: 0,
+  };
   const out = lines.map(({ row, fingerprint, reference }) => {
     const payment = reference ? byReference.get(reference) : undefined;
     let outcome: PreviewOutcome = "unmatched";
     if (imported.has(fingerprint)) outcome = "already_imported";
     else if (payment && payment.status === "paid") outcome = "already_paid";
-    else if (payment && payment.status === "pending") outcome = payment.amountVnd === row.amountVnd ? "matched" : "amount_mismatch";
+    else if (payment && payment.status === "pending")
+      outcome = payment.amountVnd === row.amountVnd ? "matched" : "amount_mismatch";
     counts[outcome]++;
     return { ...row, reference, outcome, paymentReference: payment ? reference : null };
   });
@@ -93,21 +117,34 @@ export async function importBankStatement(input: {
     throw new AppError(400, parsed.errors[0]?.messageKey ?? "payments.statement.empty", { field: "file" });
   }
   return db.transaction(async (tx) => {
-    const [run] = await tx.insert(bankStatementImports).values({ fileName: input.fileName, importedBy: input.actor.id }).returning();
+    const [run] = await tx
+      .insert(bankStatementImports)
+      .values({ fileName: input.fileName, importedBy: input.actor.id })
+      .returning();
     let matched = 0;
     let skipped = 0;
     let review = 0;
     for (const { row, fingerprint, reference } of creditLines(parsed.rows)) {
       const [line] = await tx
         .insert(bankStatementLines)
-        .values({ importId: run.id, fingerprint, bookedOn: row.bookedOn, amountVnd: row.amountVnd, description: row.description, reference, outcome: "unmatched" })
+        .values({
+          importId: run.id,
+          fingerprint,
+          bookedOn: row.bookedOn,
+          amountVnd: row.amountVnd,
+          description: row.description,
+          reference,
+          outcome: "unmatched",
+        })
         .onConflictDoNothing()
         .returning();
       if (!line) {
         skipped++;
         continue;
       }
-      const [candidate] = reference ? await tx.select({ id: payments.id }).from(payments).where(eq(payments.transferReference, reference)) : [];
+      const [candidate] = reference
+        ? await tx.select({ id: payments.id }).from(payments).where(eq(payments.transferReference, reference))
+        : [];
       let outcome: "matched" | "unmatched" | "amount_mismatch" | "already_paid" = "unmatched";
       let paymentId: string | null = null;
       if (candidate) {
@@ -116,7 +153,12 @@ export async function importBankStatement(input: {
         if (payment.status !== "pending") outcome = payment.status === "paid" ? "already_paid" : "unmatched";
         else if (payment.amountVnd !== row.amountVnd) outcome = "amount_mismatch";
         else {
-          await markPaymentPaid(tx, payment, { via: `bank:${line.id}`, actorId: input.actor.id, now, ipAddress: input.ipAddress });
+          await markPaymentPaid(tx, payment, {
+            via: `bank:${line.id}`,
+            actorId: input.actor.id,
+            now,
+            ipAddress: input.ipAddress,
+          });
           outcome = "matched";
         }
       }
@@ -125,7 +167,10 @@ export async function importBankStatement(input: {
       else review++;
     }
     const total = parsed.rows.length;
-    await tx.update(bankStatementImports).set({ linesTotal: total, linesMatched: matched, linesSkipped: skipped }).where(eq(bankStatementImports.id, run.id));
+    await tx
+      .update(bankStatementImports)
+      .set({ linesTotal: total, linesMatched: matched, linesSkipped: skipped })
+      .where(eq(bankStatementImports.id, run.id));
     await recordAudit(tx, {
       actorId: input.actor.id,
       ipAddress: input.ipAddress,
@@ -149,18 +194,37 @@ export function listLinesForReview(limit = 100) {
 }
 
 /** Staff settle a line for review against a payment by hand (e.g. the payer mistyped the reference). */
-export async function matchStatementLine(input: { actor: Actor; lineId: string; paymentId: string; now?: Date; ipAddress?: string | null }) {
+export async function matchStatementLine(input: {
+  actor: Actor;
+  lineId: string;
+  paymentId: string;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   if (!can(input.actor, "reconcile:payments:any")) throw forbidden();
   if (!isUuid(input.lineId)) throw notFound();
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [line] = await tx.select().from(bankStatementLines).where(eq(bankStatementLines.id, input.lineId)).for("update");
+    const [line] = await tx
+      .select()
+      .from(bankStatementLines)
+      .where(eq(bankStatementLines.id, input.lineId))
+      .for("update");
     if (!line) throw notFound();
     if (line.outcome === "matched") throw conflict("payments.errors.lineAlreadyMatched");
     const payment = await lockPayment(tx, input.paymentId);
     if (payment.status !== "pending") throw conflict("payments.errors.notPending");
-    if (payment.amountVnd !== line.amountVnd) throw new AppError(400, "payments.errors.amountMismatch", { field: "paymentId" });
-    await markPaymentPaid(tx, payment, { via: `bank:${line.id}`, actorId: input.actor.id, now, ipAddress: input.ipAddress });
-    await tx.update(bankStatementLines).set({ outcome: "matched", paymentId: payment.id, resolvedBy: input.actor.id, resolvedAt: now }).where(eq(bankStatementLines.id, line.id));
+    if (payment.amountVnd !== line.amountVnd)
+      throw new AppError(400, "payments.errors.amountMismatch", { field: "paymentId" });
+    await markPaymentPaid(tx, payment, {
+      via: `bank:${line.id}`,
+      actorId: input.actor.id,
+      now,
+      ipAddress: input.ipAddress,
+    });
+    await tx
+      .update(bankStatementLines)
+      .set({ outcome: "matched", paymentId: payment.id, resolvedBy: input.actor.id, resolvedAt: now })
+      .where(eq(bankStatementLines.id, line.id));
   });
 }

@@ -48,12 +48,19 @@ describe("statement import with a preview", () => {
     // The same statement again: every line shows as imported before, and importing it changes nothing.
     const again = await previewBankStatement({ actor: staff, parsed });
     expect(again.lines.map((l) => l.outcome)).toEqual(["already_imported", "already_imported"]);
-    expect(await importBankStatement({ actor: staff, fileName: "agribank.xlsx", rows: again.rows })).toMatchObject({ matched: 0, skipped: 2 });
+    expect(await importBankStatement({ actor: staff, fileName: "agribank.xlsx", rows: again.rows })).toMatchObject({
+      matched: 0,
+      skipped: 2,
+    });
   });
 
   it("is for staff who reconcile payments only", async () => {
     const learner = await createUser();
-    const parsed = await parseBankStatementFile(new Uint8Array(readFileSync(join(process.cwd(), "tests/fixtures/bank-statements/mb.csv"))));
-    await expect(previewBankStatement({ actor: actor(learner, ["learner"]), parsed })).rejects.toMatchObject({ status: 403 });
+    const parsed = await parseBankStatementFile(
+      new Uint8Array(readFileSync(join(process.cwd(), "tests/fixtures/bank-statements/mb.csv"))),
+    );
+    await expect(previewBankStatement({ actor: actor(learner, ["learner"]), parsed })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 });

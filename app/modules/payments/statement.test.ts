@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parseBankStatementCsv, sniffStatementCsv } from "./statement";
 import { parseBankStatementFile } from "./statement-file.server";
 
-const fixture = (name: string) => new Uint8Array(readFileSync(join(process.cwd(), "tests/fixtures/bank-statements", name)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(join(process.cwd(), "tests/fixtures/bank-statements", name)));
 
 // Every fixture holds the same three movements, as each bank writes them: Lan's 240 000 ₫ transfer on 28/11
 // (reference SA7K3M9QXZ), a fee going out on 29/11 (a debit: not a payment), and Binh's 1 250 000 ₫ on 30/11.
@@ -20,12 +21,15 @@ describe("bank statement exports", () => {
     ["vietinbank.xlsx", [LAN, BINH]],
     ["agribank.xlsx", [LAN, BINH]],
     ["techcombank.xlsx", [LAN, BINH]],
-  ])("%s: finds the header under the title block, keeps the credits, leaves out debits and totals", async (name, expected) => {
-    const parsed = await parseBankStatementFile(fixture(name));
-    expect(parsed.errors).toEqual([]);
-    expect(parsed.rows.map(({ bookedOn, amountVnd }) => ({ bookedOn, amountVnd }))).toEqual(expected);
-    expect(parsed.rows[0].description).toContain("SA7K3M9QXZ");
-  });
+  ])(
+    "%s: finds the header under the title block, keeps the credits, leaves out debits and totals",
+    async (name, expected) => {
+      const parsed = await parseBankStatementFile(fixture(name));
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.rows.map(({ bookedOn, amountVnd }) => ({ bookedOn, amountVnd }))).toEqual(expected);
+      expect(parsed.rows[0].description).toContain("SA7K3M9QXZ");
+    },
+  );
 
   it("sniffs the separator on the header line, not on a title line full of commas", () => {
     const text = readFileSync(join(process.cwd(), "tests/fixtures/bank-statements/vietcombank.csv"), "utf8");
@@ -35,7 +39,9 @@ describe("bank statement exports", () => {
   });
 
   it("reports the line of an unreadable amount or date and keeps the rest", () => {
-    const parsed = parseBankStatementCsv(["Sao kê", "Ngày;Ghi có;Nội dung", "28/11/2026;12,5;a", "31/31/x;100.000;b", "29/11/2026;100.000;c"].join("\n"));
+    const parsed = parseBankStatementCsv(
+      ["Sao kê", "Ngày;Ghi có;Nội dung", "28/11/2026;12,5;a", "31/31/x;100.000;b", "29/11/2026;100.000;c"].join("\n"),
+    );
     expect(parsed.errors).toEqual([
       { line: 3, messageKey: "payments.statement.badAmount" },
       { line: 4, messageKey: "payments.statement.badDate" },

@@ -21,10 +21,45 @@ function fold(text: string): string {
 
 // Exact names first, then names a header starts with ("noi dung chi tiet", "ngay giao dich/transaction date").
 // Short names ("co", "no") only ever match exactly, so "Có/Credit" is a credit column but "Số dư" is nothing.
-const DATE_HEADERS = ["ngay giao dich", "ngay hach toan", "ngay hieu luc", "ngay gd", "ngay", "date", "transaction date", "posting date", "value date", "txn date"];
-const CREDIT_HEADERS = ["so tien ghi co", "ghi co", "so tien co", "phat sinh co", "co", "credit", "credit amount", "so tien", "amount", "so tien (vnd)"];
+const DATE_HEADERS = [
+  "ngay giao dich",
+  "ngay hach toan",
+  "ngay hieu luc",
+  "ngay gd",
+  "ngay",
+  "date",
+  "transaction date",
+  "posting date",
+  "value date",
+  "txn date",
+];
+const CREDIT_HEADERS = [
+  "so tien ghi co",
+  "ghi co",
+  "so tien co",
+  "phat sinh co",
+  "co",
+  "credit",
+  "credit amount",
+  "so tien",
+  "amount",
+  "so tien (vnd)",
+];
 const DEBIT_HEADERS = ["so tien ghi no", "ghi no", "so tien no", "phat sinh no", "no", "debit", "debit amount"];
-const DESCRIPTION_HEADERS = ["noi dung", "noi dung giao dich", "noi dung chi tiet", "dien giai", "mo ta", "description", "details", "transaction details", "reference", "remark", "noi dung chuyen khoan", "chi tiet giao dich"];
+const DESCRIPTION_HEADERS = [
+  "noi dung",
+  "noi dung giao dich",
+  "noi dung chi tiet",
+  "dien giai",
+  "mo ta",
+  "description",
+  "details",
+  "transaction details",
+  "reference",
+  "remark",
+  "noi dung chuyen khoan",
+  "chi tiet giao dich",
+];
 const SHORT = new Set(["co", "no", "ngay"]);
 
 /** How many lines from the top a header may sit below a bank's title block (name, account, period). */
@@ -60,7 +95,13 @@ export function parseStatementDate(raw: string): string | null {
 /** A header cell may name its column in both languages: "Có/Credit", "Ngày GD\nTxn Date". */
 function headerNames(cell: string): string[] {
   const folded = fold(cell);
-  return [folded, ...folded.split(/\s*[/\n()]\s*/).map((part) => part.trim()).filter(Boolean)];
+  return [
+    folded,
+    ...folded
+      .split(/\s*[/\n()]\s*/)
+      .map((part) => part.trim())
+      .filter(Boolean),
+  ];
 }
 
 function findColumn(headers: string[], names: string[], exclude: number[] = []): number {
@@ -71,7 +112,11 @@ function findColumn(headers: string[], names: string[], exclude: number[] = []):
   }
   for (const name of names) {
     if (SHORT.has(name)) continue;
-    const index = names0.findIndex((candidates, i) => !exclude.includes(i) && candidates.some((h) => h.startsWith(name) && !DEBIT_PREFIXES.some((d) => h.startsWith(d))));
+    const index = names0.findIndex(
+      (candidates, i) =>
+        !exclude.includes(i) &&
+        candidates.some((h) => h.startsWith(name) && !DEBIT_PREFIXES.some((d) => h.startsWith(d))),
+    );
     if (index >= 0) return index;
   }
   return -1;
@@ -90,7 +135,14 @@ function headerColumns(row: string[]): Columns | null {
 }
 
 function readCsvTable(text: string, delimiter: string): { cells: string[]; line: number }[] {
-  const records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records = parse(text, {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    bom: true,
+  }) as unknown as { record: string[]; info: { lines: number } }[];
   return records.map(({ record, info }) => ({ cells: record, line: info.lines }));
 }
 
@@ -100,7 +152,10 @@ function readCsvTable(text: string, delimiter: string): { cells: string[]; line:
  * the first line that reads as a header wins, with the separator giving it the most columns.
  */
 export function sniffStatementCsv(text: string): { delimiter: string; headerLine: number } | null {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/).slice(0, HEADER_SEARCH_LINES);
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r\n|\n|\r/)
+    .slice(0, HEADER_SEARCH_LINES);
   for (let i = 0; i < lines.length; i++) {
     let best: { delimiter: string; width: number } | null = null;
     for (const delimiter of [";", ",", "\t", "|"]) {

@@ -21,7 +21,13 @@ export async function stripeClient(): Promise<Stripe | null> {
   const client = new Stripe(e.STRIPE_SECRET_KEY, {
     maxNetworkRetries: base ? 0 : 2,
     telemetry: false,
-    ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === "https:" ? 443 : 80)), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
+    ...(base
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === "https:" ? 443 : 80)),
+          protocol: base.protocol.replace(":", "") as "http" | "https",
+        }
+      : {}),
   });
   cached = { key: e.STRIPE_SECRET_KEY, base: e.STRIPE_API_BASE, client };
   return client;

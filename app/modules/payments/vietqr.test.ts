@@ -10,7 +10,12 @@ describe("VietQR payload", () => {
   });
 
   it("builds the NAPAS EMVCo fields, read back TLV by TLV, with a valid CRC", () => {
-    const payload = buildVietQrPayload({ bankBin: "970436", accountNumber: "1023456789", amountVnd: 450_000, purpose: "SA7K3M9QXZ" });
+    const payload = buildVietQrPayload({
+      bankBin: "970436",
+      accountNumber: "1023456789",
+      amountVnd: 450_000,
+      purpose: "SA7K3M9QXZ",
+    });
     expect(hasValidCrc(payload)).toBe(true);
     const fields = Object.fromEntries(parseTlv(payload).map((f) => [f.id, f.value]));
     expect(fields["00"]).toBe("01");
@@ -33,7 +38,9 @@ describe("VietQR payload", () => {
 
   it("refuses amounts that are not whole positive đồng and a malformed BIN", () => {
     expect(() => buildVietQrPayload({ bankBin: "970436", accountNumber: "1", amountVnd: 0, purpose: "SA" })).toThrow();
-    expect(() => buildVietQrPayload({ bankBin: "970436", accountNumber: "1", amountVnd: 10.5, purpose: "SA" })).toThrow();
+    expect(() =>
+      buildVietQrPayload({ bankBin: "970436", accountNumber: "1", amountVnd: 10.5, purpose: "SA" }),
+    ).toThrow();
     expect(() => buildVietQrPayload({ bankBin: "9704", accountNumber: "1", amountVnd: 10, purpose: "SA" })).toThrow();
   });
 });
@@ -70,9 +77,11 @@ describe("transfer references and bank statements", () => {
     ].join("\r\n");
     const parsed = parseBankStatementCsv(csv);
     expect(parsed.errors).toEqual([]);
-    expect(parsed.rows).toEqual([{ line: 4, bookedOn: "2026-11-28", amountVnd: 450_000, description: "MBVCB.1.NGUYEN VAN A; SA7K3M9QXZ" }]);
+    expect(parsed.rows).toEqual([
+      { line: 4, bookedOn: "2026-11-28", amountVnd: 450_000, description: "MBVCB.1.NGUYEN VAN A; SA7K3M9QXZ" },
+    ]);
 
-    const english = parseBankStatementCsv("Date,Description,Amount\n2026-11-28,Transfer SA7K3M9QXZ,\"450,000\"\n");
+    const english = parseBankStatementCsv('Date,Description,Amount\n2026-11-28,Transfer SA7K3M9QXZ,"450,000"\n');
     expect(english.rows[0]).toMatchObject({ bookedOn: "2026-11-28", amountVnd: 450_000 });
     expect(parseBankStatementCsv("a,b\n1,2").errors[0].messageKey).toBe("payments.statement.noHeader");
   });

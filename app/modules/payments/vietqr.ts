@@ -32,7 +32,8 @@ export type VietQrInput = {
 
 export function buildVietQrPayload(input: VietQrInput): string {
   if (!/^\d{6}$/.test(input.bankBin)) throw new Error("VietQR: the bank BIN has six digits");
-  if (!Number.isInteger(input.amountVnd) || input.amountVnd <= 0) throw new Error("VietQR: the amount is a positive whole number of đồng");
+  if (!Number.isInteger(input.amountVnd) || input.amountVnd <= 0)
+    throw new Error("VietQR: the amount is a positive whole number of đồng");
   const beneficiary = tlv("00", input.bankBin) + tlv("01", input.accountNumber);
   const merchantAccount = tlv("00", NAPAS_GUID) + tlv("01", beneficiary) + tlv("02", SERVICE_TO_ACCOUNT);
   const body =
@@ -56,7 +57,8 @@ export function parseTlv(payload: string): TlvField[] {
   while (i < payload.length) {
     const id = payload.slice(i, i + 2);
     const length = Number(payload.slice(i + 2, i + 4));
-    if (id.length < 2 || !Number.isInteger(length) || i + 4 + length > payload.length) throw new Error(`Bad TLV at ${i}`);
+    if (id.length < 2 || !Number.isInteger(length) || i + 4 + length > payload.length)
+      throw new Error(`Bad TLV at ${i}`);
     fields.push({ id, value: payload.slice(i + 4, i + 4 + length) });
     i += 4 + length;
   }

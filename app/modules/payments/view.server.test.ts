@@ -14,11 +14,20 @@ describe("the payment page's transfer details", () => {
     const placed = await enrol({ actor: learner, cohortId: cohort.id });
     const page = await paymentPage(learner, (await openPaymentOfEnrollment(placed.enrollmentId))!);
     // The default programme account is at BIN 970436.
-    expect(page.transfer).toMatchObject({ bankBin: "970436", bank: { shortName: "Vietcombank", name: "Ngân hàng TMCP Ngoại Thương Việt Nam" } });
+    expect(page.transfer).toMatchObject({
+      bankBin: "970436",
+      bank: { shortName: "Vietcombank", name: "Ngân hàng TMCP Ngoại Thương Việt Nam" },
+    });
   });
 
   it("knows the banks a department uses and nothing for an unknown BIN", () => {
-    expect(["970415", "970418", "970405", "970407", "970422"].map((bin) => napasBank(bin)?.shortName)).toEqual(["VietinBank", "BIDV", "Agribank", "Techcombank", "MBBank"]);
+    expect(["970415", "970418", "970405", "970407", "970422"].map((bin) => napasBank(bin)?.shortName)).toEqual([
+      "VietinBank",
+      "BIDV",
+      "Agribank",
+      "Techcombank",
+      "MBBank",
+    ]);
     expect(napasBank("999999")).toBeNull();
   });
 });

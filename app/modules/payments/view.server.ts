@@ -13,7 +13,12 @@ export async function paymentPage(actor: Actor, paymentId: string) {
   let transfer = null;
   if (own && payment.status === "pending" && payment.amountVnd > 0) {
     const e = env();
-    const payload = buildVietQrPayload({ bankBin: e.PAYMENT_BANK_BIN, accountNumber: e.PAYMENT_BANK_ACCOUNT, amountVnd: payment.amountVnd, purpose: payment.transferReference });
+    const payload = buildVietQrPayload({
+      bankBin: e.PAYMENT_BANK_BIN,
+      accountNumber: e.PAYMENT_BANK_ACCOUNT,
+      amountVnd: payment.amountVnd,
+      purpose: payment.transferReference,
+    });
     transfer = {
       payload,
       qrDataUrl: await QRCode.toDataURL(payload, { errorCorrectionLevel: "M", margin: 2, width: 260 }),
@@ -46,7 +51,13 @@ export async function paymentPage(actor: Actor, paymentId: string) {
     courseTitleEn: detail.courseTitleEn,
     payerName: detail.payerName,
     receipt: detail.receiptNumber ? { number: detail.receiptNumber, issuedAt: detail.receiptIssuedAt } : null,
-    refunds: detail.refunds.map((r) => ({ id: r.id, amountVnd: r.amountVnd, reason: r.reason, createdAt: r.createdAt, method: r.method })),
+    refunds: detail.refunds.map((r) => ({
+      id: r.id,
+      amountVnd: r.amountVnd,
+      reason: r.reason,
+      createdAt: r.createdAt,
+      method: r.method,
+    })),
     own,
     transfer,
     cardAvailable: own && payment.status === "pending" && payment.amountVnd > 0 && stripeConfigured(),

@@ -11,7 +11,11 @@ import { reportText, type ReportSnapshot } from "./snapshot";
 const BOM = CSV_BOM;
 
 /** A stream that asks `next` for the next lines until it returns null; `close` runs when it ends or is cancelled. */
-function linesStream(header: string, next: () => Promise<string | null>, close?: () => Promise<void>): ReadableStream<Uint8Array> {
+function linesStream(
+  header: string,
+  next: () => Promise<string | null>,
+  close?: () => Promise<void>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>({
@@ -65,7 +69,8 @@ function openCursor<T>(query: SQL): { fetch: (rows: number) => Promise<T[]>; clo
     fetch: async (rows) => {
       opened ??= open();
       const tx = await opened;
-      return (await tx.execute(sql`fetch forward ${sql.raw(String(Math.max(1, Math.floor(rows))))} from csv_rows`)).rows as T[];
+      return (await tx.execute(sql`fetch forward ${sql.raw(String(Math.max(1, Math.floor(rows))))} from csv_rows`))
+        .rows as T[];
     },
     close: async () => {
       release();
@@ -143,7 +148,18 @@ export function streamAttendanceCsv(
         where e2.attendance_id = a.id and e2.id <= ${input.eventWatermark} order by e2.id desc limit 1) ev on true`
     : sql``;
   const toLines = (rows: AttendanceCsvRow[]) =>
-    csvRows(rows.map((r) => [r.cohort_code, r.course_title, r.session_start, r.learner, r.email, r.status, r.method, r.recorded_at]));
+    csvRows(
+      rows.map((r) => [
+        r.cohort_code,
+        r.course_title,
+        r.session_start,
+        r.learner,
+        r.email,
+        r.status,
+        r.method,
+        r.recorded_at,
+      ]),
+    );
 
   if (databaseKind() === "postgres") {
     const cursor = openCursor<AttendanceCsvRow>(sql`
@@ -198,7 +214,10 @@ export function streamAttendanceCsv(
           join courses co on co.id = c.course_id
           join enrollments e on e.id = a.enrollment_id
           join users u on u.id = e.user_id
-          where a.session_id in (${sql.join(sessions.map((x) => sql`${x.id}::uuid`), sql`, `)})
+          where a.session_id in (${sql.join(
+            sessions.map((x) => sql`${x.id}::uuid`),
+            sql`, `,
+          )})
           order by s.starts_at, s.id, a.enrollment_id`)
       ).rows;
       if (rows.length > 0) return toLines(rows);
@@ -237,21 +256,21 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
     index += batch.length;
     return csvRows(
       batch.map(({ section, r }) => [
-          section,
-          `HT-${String(r.claimSeq).padStart(6, "0")}`,
-          r.personName,
-          r.organisationName,
-          r.courseTitle,
-          t(`routes.${r.route}`),
-          r.startsOn,
-          r.endsOn,
-          r.hours,
-          r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "",
-          r.feeVnd,
-          r.subsidyVnd,
-          t(`fundingSources.${r.fundingSource ?? "none"}`),
-          t(`claimStatuses.${r.status}`),
-        ]),
+        section,
+        `HT-${String(r.claimSeq).padStart(6, "0")}`,
+        r.personName,
+        r.organisationName,
+        r.courseTitle,
+        t(`routes.${r.route}`),
+        r.startsOn,
+        r.endsOn,
+        r.hours,
+        r.sessionsTotal ? `${r.sessionsAttended}/${r.sessionsTotal}` : "",
+        r.feeVnd,
+        r.subsidyVnd,
+        t(`fundingSources.${r.fundingSource ?? "none"}`),
+        t(`claimStatuses.${r.status}`),
+      ]),
     );
   });
 }

@@ -14,7 +14,13 @@ export async function reportProgrammes() {
 }
 
 /** The dashboard: a programme's figures for a period (the current year by default). */
-export async function programmeDashboard(input: { programmeId?: string; periodKind?: PeriodKind; year?: number; periodIndex?: number; now?: Date }) {
+export async function programmeDashboard(input: {
+  programmeId?: string;
+  periodKind?: PeriodKind;
+  year?: number;
+  periodIndex?: number;
+  now?: Date;
+}) {
   const list = await reportProgrammes();
   const programmeId = input.programmeId ?? list[0]?.id;
   if (!programmeId) return { programmes: list, programmeId: null, period: null, figures: null };
@@ -25,7 +31,12 @@ export async function programmeDashboard(input: { programmeId?: string; periodKi
   const month = today.getUTCMonth() + 1;
   const defaultIndex = { month, quarter: Math.ceil(month / 3), half_year: month <= 6 ? 1 : 2, year: 1 }[kind];
   const period = periodOf(kind, year, input.periodIndex ?? defaultIndex);
-  const figures = await computeReportFigures({ programmeId, start: period.start, end: period.end, asOf: (input.now ?? new Date()).toISOString(), withoutLists: true });
+  const figures = await computeReportFigures({
+    programmeId,
+    start: period.start,
+    end: period.end,
+    asOf: (input.now ?? new Date()).toISOString(),
+    withoutLists: true,
+  });
   return { programmes: list, programmeId, period, figures };
 }
-

@@ -41,7 +41,13 @@ beforeAll(async () => {
 
 describe("bulk reads of programme data are audited", () => {
   it("records who generated a report, downloaded its files, took an evidence pack or exported payments", async () => {
-    const form = { intent: "generate", programmeId: data.programmeId, periodKind: "quarter", year: "2026", periodIndex: "2" };
+    const form = {
+      intent: "generate",
+      programmeId: data.programmeId,
+      periodKind: "quarter",
+      year: "2026",
+      periodIndex: "2",
+    };
     const generated = await call(generate as never, await signedInRequest(auditor.id, "/reports", { form }));
     expect(generated.status).toBe(302);
     const reportId = generated.headers.get("Location")!.split("/").pop()!;
@@ -51,22 +57,47 @@ describe("bulk reads of programme data are audited", () => {
 
     await buildReport(reportId);
     for (const format of ["pdf", "xlsx", "csv", "attendance-csv"]) {
-      const response = await call(reportFile as never, await signedInRequest(auditor.id, `/reports/${reportId}/files/${format}`), { reportId, format });
+      const response = await call(
+        reportFile as never,
+        await signedInRequest(auditor.id, `/reports/${reportId}/files/${format}`),
+        { reportId, format },
+      );
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
     const downloads = await db
       .select({ after: auditLog.after })
       .from(auditLog)
-      .where(and(eq(auditLog.actorId, auditor.id), eq(auditLog.action, "report.downloaded"), eq(auditLog.entityId, reportId)));
-    expect(downloads.map((d) => (d.after as { format: string }).format).sort()).toEqual(["attendance-csv", "csv", "pdf", "xlsx"]);
+      .where(
+        and(
+          eq(auditLog.actorId, auditor.id),
+          eq(auditLog.action, "report.downloaded"),
+          eq(auditLog.entityId, reportId),
+        ),
+      );
+    expect(downloads.map((d) => (d.after as { format: string }).format).sort()).toEqual([
+      "attendance-csv",
+      "csv",
+      "pdf",
+      "xlsx",
+    ]);
 
     const claimId = data.claims.c1.id;
-    const pack = await call(evidencePack as never, await signedInRequest(auditor.id, `/reports/evidence/${claimId}/pack.zip`), { claimId });
+    const pack = await call(
+      evidencePack as never,
+      await signedInRequest(auditor.id, `/reports/evidence/${claimId}/pack.zip`),
+      { claimId },
+    );
     expect(pack.status).toBe(200);
-    expect(await lastEntry(auditor.id, "evidence_pack.downloaded")).toMatchObject({ entityType: "subsidy_claim", entityId: claimId });
+    expect(await lastEntry(auditor.id, "evidence_pack.downloaded")).toMatchObject({
+      entityType: "subsidy_claim",
+      entityId: claimId,
+    });
 
-    const exported = await call(paymentsExport as never, await signedInRequest(auditor.id, "/manage/payments/export.csv?q=abc"));
+    const exported = await call(
+      paymentsExport as never,
+      await signedInRequest(auditor.id, "/manage/payments/export.csv?q=abc"),
+    );
     expect(exported.status).toBe(200);
     expect((await lastEntry(auditor.id, "payments.exported")).after).toMatchObject({ filter: { q: "abc" } });
   });
@@ -75,6 +106,8 @@ describe("bulk reads of programme data are audited", () => {
     const before = await db.select().from(auditLog).where(eq(auditLog.action, "payments.exported"));
     const refused = await call(paymentsExport as never, await signedInRequest(null, "/manage/payments/export.csv"));
     expect([302, 401, 403]).toContain(refused.status);
-    expect(await db.select().from(auditLog).where(eq(auditLog.action, "payments.exported"))).toHaveLength(before.length);
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, "payments.exported"))).toHaveLength(
+      before.length,
+    );
   });
 });

@@ -10,7 +10,15 @@ let data: QuarterDataSet;
 
 beforeAll(async () => {
   data = await buildQuarterDataSet();
-  await recordAudit(db, { actorId: data.setup.staff.id, ipAddress: "10.0.0.7", action: "claim.paid", entityType: "subsidy_claim", entityId: data.claims.c1.id, before: { status: "earned" }, after: { status: "paid" } });
+  await recordAudit(db, {
+    actorId: data.setup.staff.id,
+    ipAddress: "10.0.0.7",
+    action: "claim.paid",
+    entityType: "subsidy_claim",
+    entityId: data.claims.c1.id,
+    before: { status: "earned" },
+    after: { status: "paid" },
+  });
 }, 180_000);
 
 describe("a claim's evidence pack", () => {
@@ -20,23 +28,51 @@ describe("a claim's evidence pack", () => {
     expect(pack.fileName).toBe(`ho-so-HT-${String(data.claims.c1.seq).padStart(6, "0")}.zip`);
     const files = unzipSync(pack.bytes);
     expect(Object.keys(files).sort()).toEqual(
-      ["assessments.json", "attendance.json", "audit-log.json", "claim.json", "decisions.json", "enrollment.json", "ledger.json", "manifest.json", "payments.json"].sort(),
+      [
+        "assessments.json",
+        "attendance.json",
+        "audit-log.json",
+        "claim.json",
+        "decisions.json",
+        "enrollment.json",
+        "ledger.json",
+        "manifest.json",
+        "payments.json",
+      ].sort(),
     );
     const read = (name: string) => JSON.parse(strFromU8(files[name]));
-    expect(read("claim.json").claim).toMatchObject({ id: data.claims.c1.id, status: "paid", claimant_name: "Nhà sáng lập 1", funding_source: "city_science_technology" });
+    expect(read("claim.json").claim).toMatchObject({
+      id: data.claims.c1.id,
+      status: "paid",
+      claimant_name: "Nhà sáng lập 1",
+      funding_source: "city_science_technology",
+    });
     expect(read("ledger.json").map((l: { kind: string }) => l.kind)).toEqual(["commitment", "payment"]);
     expect(read("enrollment.json").enrollment).toMatchObject({ status: "completed" });
-    expect(read("attendance.json").records.map((a: { status: string }) => a.status)).toEqual(["present", "present", "late"]);
+    expect(read("attendance.json").records.map((a: { status: string }) => a.status)).toEqual([
+      "present",
+      "present",
+      "late",
+    ]);
     expect(read("assessments.json").completion).toHaveLength(1);
     const audit = read("audit-log.json");
-    expect(audit).toEqual([expect.objectContaining({ action: "claim.paid", entity_id: data.claims.c1.id, ip_address: "10.0.0.7" })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: "claim.paid", entity_id: data.claims.c1.id, ip_address: "10.0.0.7" }),
+    ]);
     const manifest = read("manifest.json");
-    expect(manifest).toMatchObject({ claim: `HT-${String(data.claims.c1.seq).padStart(6, "0")}`, generatedBy: "Lê Văn Kiểm", generatedAt: now.toISOString() });
-    for (const entry of manifest.files) expect(createHash("sha256").update(files[entry.name]).digest("hex")).toBe(entry.sha256);
+    expect(manifest).toMatchObject({
+      claim: `HT-${String(data.claims.c1.seq).padStart(6, "0")}`,
+      generatedBy: "Lê Văn Kiểm",
+      generatedAt: now.toISOString(),
+    });
+    for (const entry of manifest.files)
+      expect(createHash("sha256").update(files[entry.name]).digest("hex")).toBe(entry.sha256);
   });
 
   it("is not found for an unknown claim, and claims can be found by their number", async () => {
-    await expect(buildEvidencePack({ claimId: "00000000-0000-4000-8000-000000000000", actorName: "x" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      buildEvidencePack({ claimId: "00000000-0000-4000-8000-000000000000", actorName: "x" }),
+    ).rejects.toMatchObject({ status: 404 });
     await expect(buildEvidencePack({ claimId: "not-a-uuid", actorName: "x" })).rejects.toMatchObject({ status: 404 });
     const found = await findClaimsForEvidence({ query: `HT-${String(data.claims.c2.seq).padStart(6, "0")}` });
     expect(found.map((c) => c.id)).toEqual([data.claims.c2.id]);

@@ -27,7 +27,11 @@ function json(value: unknown): Uint8Array {
   return strToU8(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export async function buildEvidencePack(input: { claimId: string; actorName: string; now?: Date }): Promise<{ bytes: Uint8Array; fileName: string }> {
+export async function buildEvidencePack(input: {
+  claimId: string;
+  actorName: string;
+  now?: Date;
+}): Promise<{ bytes: Uint8Array; fileName: string }> {
   const now = input.now ?? new Date();
   const [claim] = await rows(sql`select to_jsonb(c) || jsonb_build_object(
       'claimant_name', u.name, 'claimant_email', u.email, 'organisation_name', o.name,
@@ -62,11 +66,13 @@ export async function buildEvidencePack(input: { claimId: string; actorName: str
   let refunds: Json[] = [];
   let receipts: Json[] = [];
   if (enrollmentId) {
-    [enrollment] = await rows(sql`select to_jsonb(e) || jsonb_build_object('cohort_code', c.code, 'course_slug', co.slug) as row
+    [enrollment] =
+      await rows(sql`select to_jsonb(e) || jsonb_build_object('cohort_code', c.code, 'course_slug', co.slug) as row
       from enrollments e join cohorts c on c.id = e.cohort_id join courses co on co.id = c.course_id where e.id = ${enrollmentId}::uuid`);
     enrollmentHistory = await rows(sql`select to_jsonb(e) || jsonb_build_object('actor_name', u.name) as row
       from enrollment_events e left join users u on u.id = e.actor_id where e.enrollment_id = ${enrollmentId}::uuid order by e.id`);
-    attendance = await rows(sql`select to_jsonb(a) || jsonb_build_object('session_starts_at', s.starts_at, 'session_topic', s.topic, 'recorded_by_name', u.name) as row
+    attendance =
+      await rows(sql`select to_jsonb(a) || jsonb_build_object('session_starts_at', s.starts_at, 'session_topic', s.topic, 'recorded_by_name', u.name) as row
       from attendance a join cohort_sessions s on s.id = a.session_id left join users u on u.id = a.recorded_by
       where a.enrollment_id = ${enrollmentId}::uuid order by s.starts_at`);
     attendanceHistory = await rows(sql`select to_jsonb(e) || jsonb_build_object('actor_name', u.name) as row
@@ -79,17 +85,33 @@ export async function buildEvidencePack(input: { claimId: string; actorName: str
         and qz.course_id = (select c.course_id from enrollments e join cohorts c on c.id = e.cohort_id where e.id = ${enrollmentId}::uuid)
       order by q.id`);
     // Payments are the payments domain's: read when its tables are there.
-    const hasPayments = (await db.execute<{ ok: boolean }>(sql`select to_regclass('public.payments') is not null as ok`)).rows[0]?.ok;
+    const hasPayments = (
+      await db.execute<{ ok: boolean }>(sql`select to_regclass('public.payments') is not null as ok`)
+    ).rows[0]?.ok;
     if (hasPayments) {
-      payments = await rows(sql`select to_jsonb(p) as row from payments p where p.enrollment_id = ${enrollmentId}::uuid order by p.created_at`);
-      refunds = await rows(sql`select to_jsonb(r) as row from refunds r join payments p on p.id = r.payment_id where p.enrollment_id = ${enrollmentId}::uuid order by r.created_at`);
-      receipts = await rows(sql`select to_jsonb(r) as row from receipts r join payments p on p.id = r.payment_id where p.enrollment_id = ${enrollmentId}::uuid order by r.number`);
+      payments = await rows(
+        sql`select to_jsonb(p) as row from payments p where p.enrollment_id = ${enrollmentId}::uuid order by p.created_at`,
+      );
+      refunds = await rows(
+        sql`select to_jsonb(r) as row from refunds r join payments p on p.id = r.payment_id where p.enrollment_id = ${enrollmentId}::uuid order by r.created_at`,
+      );
+      receipts = await rows(
+        sql`select to_jsonb(r) as row from receipts r join payments p on p.id = r.payment_id where p.enrollment_id = ${enrollmentId}::uuid order by r.number`,
+      );
     }
   }
-  const ids = [input.claimId, enrollmentId, ...attendance.map((a) => a.id as string), ...payments.map((p) => p.id as string)].filter(Boolean) as string[];
+  const ids = [
+    input.claimId,
+    enrollmentId,
+    ...attendance.map((a) => a.id as string),
+    ...payments.map((p) => p.id as string),
+  ].filter(Boolean) as string[];
   const audit = await rows(sql`select to_jsonb(a) || jsonb_build_object('actor_name', u.name) as row
     from audit_log a left join users u on u.id = a.actor_id
-    where a.entity_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) order by a.id`);
+    where a.entity_id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) order by a.id`);
 
   const entries: Record<string, Uint8Array> = {
     "claim.json": json({ claim, eligibility: eligibility[0] ?? null }),
@@ -106,17 +128,28 @@ export async function buildEvidencePack(input: { claimId: string; actorName: str
     try {
       entries[name] = new Uint8Array(await readStoredBytes(String(file.storage_key)));
     } catch {
-      entries[`${name}.missing.txt`] = strToU8(`The stored bytes of file ${String(file.id)} were not found (sha256 ${String(file.sha256)}).\n`);
+      entries[`${name}.missing.txt`] = strToU8(
+        `The stored bytes of file ${String(file.id)} were not found (sha256 ${String(file.sha256)}).\n`,
+      );
     }
   }
   // Each receipt also as the PDF the payer downloads (rendered from its frozen figures).
   for (const receipt of receipts) {
     const paymentRefunds = refunds
       .filter((r) => r.payment_id === receipt.payment_id)
-      .map((r) => ({ amountVnd: Number(r.amount_vnd), reason: String(r.reason ?? ""), createdAt: new Date(String(r.created_at)), method: String(r.method ?? "") }));
+      .map((r) => ({
+        amountVnd: Number(r.amount_vnd),
+        reason: String(r.reason ?? ""),
+        createdAt: new Date(String(r.created_at)),
+        method: String(r.method ?? ""),
+      }));
     entries[`receipts/${String(receipt.number)}.pdf`] = new Uint8Array(
       await renderReceiptPdf({
-        receipt: { number: String(receipt.number), issuedAt: new Date(String(receipt.issued_at)), snapshot: receipt.snapshot as ReceiptSnapshot },
+        receipt: {
+          number: String(receipt.number),
+          issuedAt: new Date(String(receipt.issued_at)),
+          snapshot: receipt.snapshot as ReceiptSnapshot,
+        },
         refunds: paymentRefunds,
       }),
     );
@@ -139,7 +172,15 @@ export async function buildEvidencePack(input: { claimId: string; actorName: str
 export async function findClaimsForEvidence(input: { query?: string; limit?: number }) {
   const number = input.query ? Number(input.query.replace(/^HT-?/i, "")) : NaN;
   return (
-    await db.execute<{ id: string; seq: string; claimant: string; organisation: string | null; course_title: string; status: string; filed_at: string }>(sql`
+    await db.execute<{
+      id: string;
+      seq: string;
+      claimant: string;
+      organisation: string | null;
+      course_title: string;
+      status: string;
+      filed_at: string;
+    }>(sql`
       select c.id, c.seq, u.name as claimant, o.name as organisation, c.course_title, c.status, c.filed_at
       from subsidy_claims c join users u on u.id = c.claimant_user_id left join organisations o on o.id = c.organisation_id
       ${Number.isInteger(number) && number > 0 ? sql`where c.seq = ${number}` : sql``}

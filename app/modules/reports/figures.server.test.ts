@@ -24,7 +24,12 @@ const UNTIL = "2026-07-01 00:00:00+07";
 
 beforeAll(async () => {
   data = await buildQuarterDataSet();
-  figures = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-12-01").toISOString() });
+  figures = await computeReportFigures({
+    programmeId: data.programmeId,
+    start: q2.start,
+    end: q2.end,
+    asOf: vn("2026-12-01").toISOString(),
+  });
 }, 180_000);
 
 /** Cohort ids of the programme, listed independently (links → subsidy programme → programme). */
@@ -57,7 +62,9 @@ describe("quarterly report figures", () => {
   });
 
   it("counts people trained: distinct people present or late at a session held, split by the person's group", async () => {
-    const attendedBy = await all<{ user_id: string }>(sql`select distinct e.user_id from attendance a join enrollments e on e.id = a.enrollment_id
+    const attendedBy = await all<{
+      user_id: string;
+    }>(sql`select distinct e.user_id from attendance a join enrollments e on e.id = a.enrollment_id
       join cohort_sessions s on s.id = a.session_id join cohorts c on c.id = s.cohort_id
       where c.id in ${programmeCohortIds()} and c.status = 'published' and a.status in ('present', 'late')
         and s.starts_at >= ${FROM}::timestamptz and s.starts_at < ${UNTIL}::timestamptz`);
@@ -78,7 +85,12 @@ describe("quarterly report figures", () => {
   it("counts only what had happened by the generation time, and marks an unfinished period provisional", async () => {
     expect(figures.provisional).toBe(false);
     // Generated on 12 June: B's session of 17 June (3 hours) has not been held yet.
-    const early = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-06-12").toISOString() });
+    const early = await computeReportFigures({
+      programmeId: data.programmeId,
+      start: q2.start,
+      end: q2.end,
+      asOf: vn("2026-06-12").toISOString(),
+    });
     expect(early.provisional).toBe(true);
     expect(early.summary).toMatchObject({ sessionsHeld: 4, trainingHours: 8 });
     expect(early.summary.attendance).toMatchObject({ records: 12, attended: 10 });
@@ -98,7 +110,10 @@ describe("quarterly report figures", () => {
   });
 
   it("computes the completion rate of cohorts that ended in the quarter (current decisions only)", async () => {
-    const row = await one<{ total: string; done: string }>(sql`select count(*) as total, count(*) filter (where completed) as done
+    const row = await one<{
+      total: string;
+      done: string;
+    }>(sql`select count(*) as total, count(*) filter (where completed) as done
       from completion_records where current = true and cohort_id in (select id from cohorts where status = 'published'
         and id in ${programmeCohortIds()} and ends_on >= '2026-04-01' and ends_on <= '2026-06-30')`);
     expect(figures.summary.completion.decided).toBe(Number(row.total));
@@ -108,7 +123,9 @@ describe("quarterly report figures", () => {
   });
 
   it("counts trainers certified at the quarter's end", async () => {
-    const row = await one<{ n: string }>(sql`select count(*) as n from users u where exists (select 1 from certification_awards a
+    const row = await one<{
+      n: string;
+    }>(sql`select count(*) as n from users u where exists (select 1 from certification_awards a
       where a.user_id = u.id and a.valid_from < ${UNTIL}::timestamptz and a.valid_until >= ${UNTIL}::timestamptz
         and (a.revoked_at is null or a.revoked_at >= ${UNTIL}::timestamptz))`);
     expect(figures.summary.certifiedTrainers).toBe(Number(row.n));
@@ -116,12 +133,19 @@ describe("quarterly report figures", () => {
   });
 
   it("splits subsidy committed, paid and earned by funding source", async () => {
-    const ledger = await all<{ fs: string; kind: string; total: string }>(sql`select bl.funding_source as fs, le.kind, sum(le.amount_vnd) as total
+    const ledger = await all<{
+      fs: string;
+      kind: string;
+      total: string;
+    }>(sql`select bl.funding_source as fs, le.kind, sum(le.amount_vnd) as total
       from subsidy_ledger_entries le join subsidy_budget_lines bl on bl.id = le.budget_line_id
       where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
         and le.at >= ${FROM}::timestamptz and le.at < ${UNTIL}::timestamptz group by 1, 2`);
     const sum = (fs: string, kind: string) => Number(ledger.find((r) => r.fs === fs && r.kind === kind)?.total ?? 0);
-    const earned = await all<{ fs: string; total: string }>(sql`select bl.funding_source as fs, sum(coalesce(c.approved_vnd, c.requested_vnd)) as total
+    const earned = await all<{
+      fs: string;
+      total: string;
+    }>(sql`select bl.funding_source as fs, sum(coalesce(c.approved_vnd, c.requested_vnd)) as total
       from subsidy_claims c join subsidy_budget_lines bl on bl.id = c.budget_line_id
       where c.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
         and c.status in ('earned', 'approved', 'paid') and c.decided_at >= ${FROM}::timestamptz and c.decided_at < ${UNTIL}::timestamptz group by 1`);
@@ -145,11 +169,17 @@ describe("quarterly report figures", () => {
         from subsidy_ledger_entries le join subsidy_claims c on c.id = le.claim_id join subsidy_budget_lines bl on bl.id = le.budget_line_id
         where bl.subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
           and le.at >= ${FROM}::timestamptz and le.at < ${UNTIL}::timestamptz group by 1 order by 1`);
-    const pick = (rows: { key: string; committedVnd: number; paidVnd: number }[]) => rows.map((r) => ({ k: r.key, committed: r.committedVnd, paid: r.paidVnd }));
-    const numeric = (rows: { k: string; committed: string; paid: string }[]) => rows.map((r) => ({ k: r.k ?? "", committed: Number(r.committed), paid: Number(r.paid) }));
+    const pick = (rows: { key: string; committedVnd: number; paidVnd: number }[]) =>
+      rows.map((r) => ({ k: r.key, committed: r.committedVnd, paid: r.paidVnd }));
+    const numeric = (rows: { k: string; committed: string; paid: string }[]) =>
+      rows.map((r) => ({ k: r.k ?? "", committed: Number(r.committed), paid: Number(r.paid) }));
     expect(pick(figures.subsidyByBeneficiaryKind)).toEqual(numeric(await grouped(sql`c.beneficiary_kind::text`)));
-    expect(pick(figures.subsidyByOrganisation)).toEqual(numeric(await grouped(sql`coalesce(c.organisation_id::text, '')`)));
-    expect(pick(figures.subsidyByMonth)).toEqual(numeric(await grouped(sql`to_char(le.at + interval '7 hours', 'YYYY-MM')`)));
+    expect(pick(figures.subsidyByOrganisation)).toEqual(
+      numeric(await grouped(sql`coalesce(c.organisation_id::text, '')`)),
+    );
+    expect(pick(figures.subsidyByMonth)).toEqual(
+      numeric(await grouped(sql`to_char(le.at + interval '7 hours', 'YYYY-MM')`)),
+    );
     expect(pick(figures.subsidyByMonth)).toEqual([
       { k: "2026-04", committed: -1_000_000, paid: 4_000_000 },
       { k: "2026-05", committed: 1_400_000, paid: 1_400_000 },
@@ -160,13 +190,37 @@ describe("quarterly report figures", () => {
 
   it("reports budget execution of the period's fiscal year by funding source, as of the period's end", async () => {
     // Lines of FY2026 (the 2025 and 2027 lines are left out).
-    const lines = await all<{ fs: string; allocated: string }>(sql`select funding_source as fs, sum(allocated_vnd) as allocated
+    const lines = await all<{
+      fs: string;
+      allocated: string;
+    }>(sql`select funding_source as fs, sum(allocated_vnd) as allocated
       from subsidy_budget_lines where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
         and fiscal_year = 2026 group by 1`);
-    for (const line of lines) expect(figures.budgetExecution.find((r) => r.fundingSource === line.fs)!.allocatedVnd).toBe(Number(line.allocated));
+    for (const line of lines)
+      expect(figures.budgetExecution.find((r) => r.fundingSource === line.fs)!.allocatedVnd).toBe(
+        Number(line.allocated),
+      );
     expect(figures.budgetExecution).toEqual([
-      { fiscalYear: 2026, fundingSource: "central_programme", allocatedVnd: 50_000_000, committedInPeriodVnd: 1_400_000, paidInPeriodVnd: 0, committedToDateVnd: 1_400_000, paidToDateVnd: 0, availableVnd: 48_600_000 },
-      { fiscalYear: 2026, fundingSource: "city_science_technology", allocatedVnd: 100_000_000, committedInPeriodVnd: 400_000, paidInPeriodVnd: 5_300_000, committedToDateVnd: 5_400_000, paidToDateVnd: 5_300_000, availableVnd: 94_700_000 },
+      {
+        fiscalYear: 2026,
+        fundingSource: "central_programme",
+        allocatedVnd: 50_000_000,
+        committedInPeriodVnd: 1_400_000,
+        paidInPeriodVnd: 0,
+        committedToDateVnd: 1_400_000,
+        paidToDateVnd: 0,
+        availableVnd: 48_600_000,
+      },
+      {
+        fiscalYear: 2026,
+        fundingSource: "city_science_technology",
+        allocatedVnd: 100_000_000,
+        committedInPeriodVnd: 400_000,
+        paidInPeriodVnd: 5_300_000,
+        committedToDateVnd: 5_400_000,
+        paidToDateVnd: 5_300_000,
+        availableVnd: 94_700_000,
+      },
     ]);
     // The new column was filled: every line has the year it was given or its programme's year.
     const years = await all<{ fiscal_year: number }>(sql`select distinct fiscal_year from subsidy_budget_lines
@@ -176,8 +230,12 @@ describe("quarterly report figures", () => {
 
   it("counts outcomes toward each target up to the quarter's end (each organisation once)", async () => {
     const count = async (kind: string) =>
-      Number((await one<{ n: string }>(sql`select count(*) as n from (select organisation_id from programme_outcomes
-        where programme_id = ${data.programmeId} and kind = ${kind} and occurred_on <= '2026-06-30' group by organisation_id) o`)).n);
+      Number(
+        (
+          await one<{ n: string }>(sql`select count(*) as n from (select organisation_id from programme_outcomes
+        where programme_id = ${data.programmeId} and kind = ${kind} and occurred_on <= '2026-06-30' group by organisation_id) o`)
+        ).n,
+      );
     expect(figures.targets.map((t) => [t.key, t.achieved, t.targetValue])).toEqual([
       ["projects_raising_investment", await count("raised_investment"), 20],
       ["startup_projects_supported", await count("project_supported"), 100],
@@ -187,17 +245,35 @@ describe("quarterly report figures", () => {
   });
 
   it("gives the dashboard the same figures without the claim lists", async () => {
-    const dashboard = await computeReportFigures({ programmeId: data.programmeId, start: q2.start, end: q2.end, asOf: vn("2026-12-01").toISOString(), withoutLists: true });
+    const dashboard = await computeReportFigures({
+      programmeId: data.programmeId,
+      start: q2.start,
+      end: q2.end,
+      asOf: vn("2026-12-01").toISOString(),
+      withoutLists: true,
+    });
     expect(dashboard.training).toEqual({ lecturers: [], startups: [] });
     expect({ ...dashboard, training: figures.training }).toEqual(figures);
   });
 
   it("counts claims by status with amounts (cancelled included), and startups trained and supported", async () => {
-    const byStatus = await all<{ status: string; n: string; requested: string; approved: string }>(sql`select status::text as status, count(*) as n,
+    const byStatus = await all<{
+      status: string;
+      n: string;
+      requested: string;
+      approved: string;
+    }>(sql`select status::text as status, count(*) as n,
         sum(requested_vnd) as requested, coalesce(sum(approved_vnd), 0) as approved from subsidy_claims
       where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
         and starts_on <= '2026-06-30' and ends_on >= '2026-04-01' group by 1 order by 1`);
-    expect(figures.claimsByStatus).toEqual(byStatus.map((r) => ({ status: r.status, claims: Number(r.n), requestedVnd: Number(r.requested), approvedVnd: Number(r.approved) })));
+    expect(figures.claimsByStatus).toEqual(
+      byStatus.map((r) => ({
+        status: r.status,
+        claims: Number(r.n),
+        requestedVnd: Number(r.requested),
+        approvedVnd: Number(r.approved),
+      })),
+    );
     expect(figures.claimsByStatus).toEqual([
       { status: "cancelled", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
       { status: "estimated", claims: 1, requestedVnd: 1_400_000, approvedVnd: 0 },
@@ -209,16 +285,33 @@ describe("quarterly report figures", () => {
   });
 
   it("lists subsidised training for lecturers and for startups, with attendance", async () => {
-    const listed = await all<{ seq: string; kind: string }>(sql`select seq, beneficiary_kind::text as kind from subsidy_claims
+    const listed = await all<{
+      seq: string;
+      kind: string;
+    }>(sql`select seq, beneficiary_kind::text as kind from subsidy_claims
       where subsidy_programme_id in (select id from subsidy_programmes where programme_id = ${data.programmeId})
         and status::text not in ('cancelled', 'rejected') and not (ends_on < '2026-04-01' or starts_on > '2026-06-30') order by seq`);
     const seqs = (rows: { claimSeq: number }[]) => rows.map((r) => r.claimSeq).sort((x, y) => x - y);
-    expect(seqs(figures.training.lecturers)).toEqual(listed.filter((r) => r.kind === "lecturer").map((r) => Number(r.seq)));
-    expect(seqs(figures.training.startups)).toEqual(listed.filter((r) => r.kind !== "lecturer").map((r) => Number(r.seq)));
+    expect(seqs(figures.training.lecturers)).toEqual(
+      listed.filter((r) => r.kind === "lecturer").map((r) => Number(r.seq)),
+    );
+    expect(seqs(figures.training.startups)).toEqual(
+      listed.filter((r) => r.kind !== "lecturer").map((r) => Number(r.seq)),
+    );
     expect(seqs(figures.training.lecturers)).toEqual([data.claims.c2.seq]);
     expect(seqs(figures.training.startups)).toEqual([data.claims.c1.seq, data.claims.c4.seq].sort((x, y) => x - y));
     const c1 = figures.training.startups.find((r) => r.claimSeq === data.claims.c1.seq)!;
-    expect(c1).toMatchObject({ personName: "Nhà sáng lập 1", organisationName: data.startup.name, sessionsAttended: 3, sessionsTotal: 3, feeVnd: 2_000_000, subsidyVnd: 1_400_000, fundingSource: "city_science_technology", status: "paid", route: "platform" });
+    expect(c1).toMatchObject({
+      personName: "Nhà sáng lập 1",
+      organisationName: data.startup.name,
+      sessionsAttended: 3,
+      sessionsTotal: 3,
+      feeVnd: 2_000_000,
+      subsidyVnd: 1_400_000,
+      fundingSource: "city_science_technology",
+      status: "paid",
+      route: "platform",
+    });
     const c4 = figures.training.startups.find((r) => r.claimSeq === data.claims.c4.seq)!;
     expect(c4).toMatchObject({ route: "external", sessionsAttended: null, sessionsTotal: null, subsidyVnd: 4_000_000 });
   });

@@ -20,7 +20,14 @@ export type BudgetRow = {
   paidToDateVnd: number;
   availableVnd: number;
 };
-export type TargetRow = { key: string; labelVi: string; labelEn: string; targetValue: number; achieved: number; dueOn: string | null };
+export type TargetRow = {
+  key: string;
+  labelVi: string;
+  labelEn: string;
+  targetValue: number;
+  achieved: number;
+  dueOn: string | null;
+};
 export type TrainingRow = {
   claimSeq: number;
   beneficiaryKind: string;
@@ -135,10 +142,7 @@ export type FiguresInput = {
   withoutLists?: boolean;
 };
 
-export async function computeReportFigures(
-  input: FiguresInput,
-  q: Queryable = db,
-): Promise<ReportFigures> {
+export async function computeReportFigures(input: FiguresInput, q: Queryable = db): Promise<ReportFigures> {
   if (q !== db) {
     await q.execute(sql`set local jit = off`);
     return figuresIn(input, q);
@@ -281,7 +285,11 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     ).map((r) => ({ key: r.key ?? "", label: r.label ?? "", committedVnd: n(r.committed), paidVnd: n(r.paid) }));
 
   const byKind = await split(sql`x.beneficiary_kind::text`, sql`x.beneficiary_kind::text`);
-  const byOrganisation = await split(sql`coalesce(x.organisation_id::text, '')`, sql`coalesce(o.name, '')`, sql`left join organisations o on o.id = x.organisation_id`);
+  const byOrganisation = await split(
+    sql`coalesce(x.organisation_id::text, '')`,
+    sql`coalesce(o.name, '')`,
+    sql`left join organisations o on o.id = x.organisation_id`,
+  );
   const byMonth = await split(
     sql`to_char(x.at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`,
     sql`to_char(x.at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`,
@@ -311,7 +319,14 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       from (select distinct fiscal_year, funding_source from lines) f order by f.fiscal_year, f.funding_source`,
   );
 
-  const targets = await rows<{ key: string; label_vi: string; label_en: string; target_value: number; due_on: string | null; achieved: string }>(
+  const targets = await rows<{
+    key: string;
+    label_vi: string;
+    label_en: string;
+    target_value: number;
+    due_on: string | null;
+    achieved: string;
+  }>(
     q,
     sql`select t.key, t.label_vi, t.label_en, t.target_value, t.due_on::text as due_on,
         (select count(distinct po.organisation_id) from programme_outcomes po
@@ -339,9 +354,11 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         and le.at >= ${w.from}::timestamptz and le.at < ${w.until}::timestamptz`,
   );
 
-  const training = input.withoutLists ? [] : await rows<Record<string, unknown>>(
-    q,
-    sql`select sc.seq, sc.beneficiary_kind, u.name as person_name, o.name as organisation_name, sc.course_title, sc.route,
+  const training = input.withoutLists
+    ? []
+    : await rows<Record<string, unknown>>(
+        q,
+        sql`select sc.seq, sc.beneficiary_kind, u.name as person_name, o.name as organisation_name, sc.course_title, sc.route,
         sc.starts_on::text as starts_on, sc.ends_on::text as ends_on, sc.hours, sc.fee_vnd,
         -- A forfeited claim's money is not a subsidy: its amount is shown as 0.
         case when sc.status = 'forfeited' then 0 else coalesce(sc.approved_vnd, sc.requested_vnd) end as subsidy_vnd, bl.funding_source, sc.status,
@@ -357,7 +374,7 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       where sp.programme_id = ${w.programmeId} and sc.status not in ('cancelled', 'rejected')
         and sc.starts_on <= ${w.end}::date and sc.ends_on >= ${w.start}::date
       order by sc.starts_on, sc.seq`,
-  );
+      );
   const trainingRows: TrainingRow[] = training.map((r) => ({
     claimSeq: n(r.seq),
     beneficiaryKind: String(r.beneficiary_kind),
@@ -390,7 +407,12 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       cohortsRun: n(c.cohorts_run),
       sessionsHeld: n(c.sessions_held),
       trainingHours: n(c.training_hours),
-      learners: { total: n(c.learners_total), founders: n(c.learners_founders), lecturers: n(c.learners_lecturers), other: n(c.learners_other) },
+      learners: {
+        total: n(c.learners_total),
+        founders: n(c.learners_founders),
+        lecturers: n(c.learners_lecturers),
+        other: n(c.learners_other),
+      },
       enrolledNeverAttended: n(c.enrolled_never_attended),
       trainersTrained: { attended: n(c.ttt_attended), completed: n(c.ttt_completed), certified: n(c.ttt_certified) },
       attendance: { records: attendanceRecords, attended, rate: ratio(attended, attendanceRecords) },
@@ -398,8 +420,18 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       certifiedTrainers: n(c.certified_trainers),
       startups: { trained: n(c.startups_trained), supported: n(supported?.n) },
     },
-    claimsByStatus: claimStatuses.map((r) => ({ status: r.status, claims: n(r.claims), requestedVnd: n(r.requested), approvedVnd: n(r.approved) })),
-    subsidyByFundingSource: byFunding.map((r) => ({ fundingSource: r.funding_source, committedVnd: n(r.committed), paidVnd: n(r.paid), earnedVnd: n(r.earned) })),
+    claimsByStatus: claimStatuses.map((r) => ({
+      status: r.status,
+      claims: n(r.claims),
+      requestedVnd: n(r.requested),
+      approvedVnd: n(r.approved),
+    })),
+    subsidyByFundingSource: byFunding.map((r) => ({
+      fundingSource: r.funding_source,
+      committedVnd: n(r.committed),
+      paidVnd: n(r.paid),
+      earnedVnd: n(r.earned),
+    })),
     subsidyByBeneficiaryKind: byKind,
     subsidyByOrganisation: byOrganisation,
     subsidyByMonth: byMonth,
@@ -417,7 +449,14 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         availableVnd: allocatedVnd - committedToDateVnd + n(r.recovered_to_date),
       };
     }),
-    targets: targets.map((t) => ({ key: t.key, labelVi: t.label_vi, labelEn: t.label_en, targetValue: n(t.target_value), achieved: n(t.achieved), dueOn: t.due_on })),
+    targets: targets.map((t) => ({
+      key: t.key,
+      labelVi: t.label_vi,
+      labelEn: t.label_en,
+      targetValue: n(t.target_value),
+      achieved: n(t.achieved),
+      dueOn: t.due_on,
+    })),
     training: {
       lecturers: trainingRows.filter((r) => r.beneficiaryKind === "lecturer"),
       startups: trainingRows.filter((r) => r.beneficiaryKind !== "lecturer"),

@@ -12,7 +12,9 @@ export function reportFormat(language: string) {
     vnd: (value: number) => formatNumber(value, language, { maximumFractionDigits: 0 }),
     hours: (value: number) => formatNumber(value, language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     percent: (rate: number | null, notApplicable = "—") =>
-      rate === null ? notApplicable : formatNumber(rate, language, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      rate === null
+        ? notApplicable
+        : formatNumber(rate, language, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }),
   };
 }
 

@@ -1,7 +1,15 @@
 import { resolve } from "node:path";
 import type { TrainingRow } from "./figures.server";
 import { reportFormat } from "./format";
-import { dayText, isProvisional, periodName, reportHeaderLines, reportText, vietnamParts, type ReportSnapshot } from "./snapshot";
+import {
+  dayText,
+  isProvisional,
+  periodName,
+  reportHeaderLines,
+  reportText,
+  vietnamParts,
+  type ReportSnapshot,
+} from "./snapshot";
 
 /**
  * The report as a PDF in the Vietnamese administrative layout (Nghị định 30/2020/NĐ-CP): issuing body top left
@@ -63,10 +71,16 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
     if (provisional) {
       const mark = t("header.provisional");
       doc.font(BOLD).fontSize(9);
-      doc.fillColor("#b91c1c").text(mark, left + (width - doc.widthOfString(mark)) / 2, 30, { lineBreak: false }).fillColor("black");
+      doc
+        .fillColor("#b91c1c")
+        .text(mark, left + (width - doc.widthOfString(mark)) / 2, 30, { lineBreak: false })
+        .fillColor("black");
     }
     const label = String(pageNumber);
-    doc.font(REGULAR).fontSize(8).text(label, right - doc.widthOfString(label), doc.page.height - 40, { lineBreak: false });
+    doc
+      .font(REGULAR)
+      .fontSize(8)
+      .text(label, right - doc.widthOfString(label), doc.page.height - 40, { lineBreak: false });
     doc.x = x;
     doc.y = y;
   };
@@ -78,11 +92,21 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   const top = doc.page.margins.top;
 
   // Issuing body (top left) and motto (top right).
-  doc.font(REGULAR).fontSize(10).text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
+  doc
+    .font(REGULAR)
+    .fontSize(10)
+    .text(report.issuer.parent.toUpperCase(), left, top, { width: leftBlock, align: "center" });
   doc.font(BOLD).fontSize(10).text(report.issuer.name.toUpperCase(), { width: leftBlock, align: "center" });
   const underIssuer = doc.y + 2;
-  doc.lineWidth(0.6).moveTo(left + leftBlock / 2 - 30, underIssuer).lineTo(left + leftBlock / 2 + 30, underIssuer).stroke();
-  doc.font(REGULAR).fontSize(11).text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
+  doc
+    .lineWidth(0.6)
+    .moveTo(left + leftBlock / 2 - 30, underIssuer)
+    .lineTo(left + leftBlock / 2 + 30, underIssuer)
+    .stroke();
+  doc
+    .font(REGULAR)
+    .fontSize(11)
+    .text(t("file.number", { number: report.number }), left, underIssuer + 8, { width: leftBlock, align: "center" });
   const leftBottom = doc.y;
 
   doc.font(BOLD).fontSize(10).text(t("file.motto1"), rightX, top, { width: rightBlock, align: "center" });
@@ -90,19 +114,36 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   const underMotto = doc.y + 2;
   const mottoWidth = doc.widthOfString(t("file.motto2"));
   const mottoCentre = rightX + rightBlock / 2;
-  doc.moveTo(mottoCentre - mottoWidth / 2, underMotto).lineTo(mottoCentre + mottoWidth / 2, underMotto).stroke();
+  doc
+    .moveTo(mottoCentre - mottoWidth / 2, underMotto)
+    .lineTo(mottoCentre + mottoWidth / 2, underMotto)
+    .stroke();
   const day = vietnamParts(report.generatedAt);
   doc
     .font(REGULAR)
     .fontSize(11)
-    .text(t("file.placeDate", { place: report.place, day: day.day, month: day.month, year: day.year }), rightX, underMotto + 8, { width: rightBlock, align: "center" });
+    .text(
+      t("file.placeDate", { place: report.place, day: day.day, month: day.month, year: day.year }),
+      rightX,
+      underMotto + 8,
+      { width: rightBlock, align: "center" },
+    );
   doc.y = Math.max(leftBottom, doc.y) + 24;
 
   // Title.
   doc.font(BOLD).fontSize(14).text(t("file.title"), left, doc.y, { width, align: "center" });
-  doc.font(BOLD).fontSize(12).text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
+  doc
+    .font(BOLD)
+    .fontSize(12)
+    .text(t("file.subtitle", { programme: programmeName, period }), { width, align: "center" });
   doc.moveDown(0.3);
-  doc.font(REGULAR).fontSize(10).text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), { width, align: "center" });
+  doc
+    .font(REGULAR)
+    .fontSize(10)
+    .text(t("file.periodLine", { start: dayText(figures.period.start), end: dayText(figures.period.end) }), {
+      width,
+      align: "center",
+    });
   doc.moveDown(0.6);
 
   const heading = (text: string) => {
@@ -165,7 +206,10 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       doc.x = left;
       doc.y = y + height;
     };
-    drawRow(columns.map((c) => c.label), true);
+    drawRow(
+      columns.map((c) => c.label),
+      true,
+    );
     for (const row of rows) drawRow(row, false);
     doc.moveDown(0.5);
   };
@@ -288,7 +332,12 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       { label: t("claims.approved"), width: 2.5, align: "right" },
     ],
     [
-      ...claims.map((c) => [t(`claimStatuses.${c.status}`), f.count(c.claims), vndText(c.requestedVnd), vndText(c.approvedVnd)]),
+      ...claims.map((c) => [
+        t(`claimStatuses.${c.status}`),
+        f.count(c.claims),
+        vndText(c.requestedVnd),
+        vndText(c.approvedVnd),
+      ]),
       [
         t("claims.total"),
         f.count(claims.reduce((sum, c) => sum + c.claims, 0)),
@@ -313,9 +362,16 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
   doc
     .font(REGULAR)
     .fontSize(8)
-    .text(t("file.generatedLine", { at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`, name: report.generatedBy.name }), left, doc.y, { width, align: "left" });
+    .text(
+      t("file.generatedLine", {
+        at: `${day.hour}:${day.minute} ${day.day}/${day.month}/${day.year}`,
+        name: report.generatedBy.name,
+      }),
+      left,
+      doc.y,
+      { width, align: "left" },
+    );
 
   doc.end();
   return done;
 }
-

@@ -18,7 +18,13 @@ export function periodOf(kind: PeriodKind, year: number, index: number): Period 
   const firstMonth = (index - 1) * months + 1;
   const lastMonth = firstMonth + months - 1;
   const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
-  return { kind, year, index, start: `${year}-${pad(firstMonth)}-01`, end: `${year}-${pad(lastMonth)}-${pad(lastDay)}` };
+  return {
+    kind,
+    year,
+    index,
+    start: `${year}-${pad(firstMonth)}-01`,
+    end: `${year}-${pad(lastMonth)}-${pad(lastDay)}`,
+  };
 }
 
 /** The instant a Vietnam day starts (00:00 at UTC+7). */

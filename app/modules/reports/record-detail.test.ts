@@ -14,7 +14,11 @@ describe("records page detail", () => {
     const { t, exists } = await fixedT("vi");
     expect(recordDetailText("learners", "founders · completed", t, exists)).toBe("Nhà sáng lập · Hoàn thành");
     expect(recordDetailText("attendance", "present", t, exists)).toBe(t("cohorts.attendanceStatuses.present"));
-    expect(recordDetailText("completion", "not_completed · 3/4", t, exists)).toBe(`${t("cohorts.enrollmentStatuses.not_completed")} · 3/4`);
-    expect(recordDetailText("ledger", "commitment · central_programme · startup", t, exists)).not.toMatch(/commitment|central_programme|startup/);
+    expect(recordDetailText("completion", "not_completed · 3/4", t, exists)).toBe(
+      `${t("cohorts.enrollmentStatuses.not_completed")} · 3/4`,
+    );
+    expect(recordDetailText("ledger", "commitment · central_programme · startup", t, exists)).not.toMatch(
+      /commitment|central_programme|startup/,
+    );
   });
 });

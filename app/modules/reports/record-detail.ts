@@ -12,7 +12,12 @@ const DETAIL_VOCABULARY: Record<string, string[]> = {
   outcomes: ["reports.outcomes.kinds"],
 };
 
-export function recordDetailText(figure: string, detail: string, t: (key: string) => string, exists: (key: string) => boolean): string {
+export function recordDetailText(
+  figure: string,
+  detail: string,
+  t: (key: string) => string,
+  exists: (key: string) => boolean,
+): string {
   const vocabulary = DETAIL_VOCABULARY[figure] ?? [];
   return detail
     .split(" · ")

@@ -8,7 +8,15 @@ import type { RecordsFilter } from "./schema";
  * The records behind each dashboard figure, with the same definitions as `computeReportFigures`: the page a
  * figure links to. At most `limit` rows are listed; `total` is the full count.
  */
-export type RecordRow = { id: string; code: string; name: string; date: string | null; detail: string; amountVnd: number | null; href: string | null };
+export type RecordRow = {
+  id: string;
+  code: string;
+  name: string;
+  date: string | null;
+  detail: string;
+  amountVnd: number | null;
+  href: string | null;
+};
 
 const LIMIT = 500;
 
@@ -17,7 +25,10 @@ function programmeCohorts(programmeId: string): SQL {
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id where sp.programme_id = ${programmeId} and c.status = 'published')`;
 }
 
-export async function figureRecords(filter: RecordsFilter, now: Date = new Date()): Promise<{ rows: RecordRow[]; total: number }> {
+export async function figureRecords(
+  filter: RecordsFilter,
+  now: Date = new Date(),
+): Promise<{ rows: RecordRow[]; total: number }> {
   const from = dayStartsAt(filter.start).toISOString();
   // As in the figures: what happened before the period's end, or before now for a period not over yet.
   const end = dayEndsBefore(filter.end);
@@ -103,11 +114,25 @@ export async function figureRecords(filter: RecordsFilter, now: Date = new Date(
       break;
   }
   const [{ total }] = (await db.execute<{ total: string }>(sql`select count(*) as total from (${query}) q`)).rows;
-  const result = await db.execute<{ id: string; code: string; name: string; date: string | null; detail: string; amount: string | null; href: string | null }>(
-    sql`${query} limit ${LIMIT}`,
-  );
+  const result = await db.execute<{
+    id: string;
+    code: string;
+    name: string;
+    date: string | null;
+    detail: string;
+    amount: string | null;
+    href: string | null;
+  }>(sql`${query} limit ${LIMIT}`);
   return {
     total: Number(total),
-    rows: result.rows.map((r) => ({ id: String(r.id), code: r.code, name: r.name, date: r.date, detail: r.detail, amountVnd: r.amount === null ? null : Number(r.amount), href: r.href })),
+    rows: result.rows.map((r) => ({
+      id: String(r.id),
+      code: r.code,
+      name: r.name,
+      date: r.date,
+      detail: r.detail,
+      amountVnd: r.amount === null ? null : Number(r.amount),
+      href: r.href,
+    })),
   };
 }

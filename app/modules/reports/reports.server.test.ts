@@ -10,7 +10,15 @@ import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixture
 import { streamAttendanceCsv, streamTrainingCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { renderReportPdf } from "./pdf.server";
-import { buildReport, getAttendanceCsv, getReportFile, getReportSnapshot, getReport, listReports, requestReport } from "./reports.server";
+import {
+  buildReport,
+  getAttendanceCsv,
+  getReportFile,
+  getReportSnapshot,
+  getReport,
+  listReports,
+  requestReport,
+} from "./reports.server";
 import { renderReportXlsx } from "./xlsx.server";
 
 let data: QuarterDataSet;
@@ -23,7 +31,11 @@ function sha256(bytes: Uint8Array) {
 
 async function pdfText(bytes: Buffer): Promise<string> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   let text = "";
   for (let p = 1; p <= document.numPages; p++) {
     const content = await (await document.getPage(p)).getTextContent();
@@ -49,45 +61,100 @@ beforeAll(async () => {
   // The province is the programme's, never a constant: this one is not Hai Phong.
   await db.update(programmes).set({ province: "Thành phố Cần Thơ" }).where(eq(programmes.id, data.programmeId));
   const staff = await createUser({ roles: ["staff"], name: "Trần Thị Báo Cáo" });
-  reportId = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "quarter", year: 2026, periodIndex: 2, language: "vi" }, { enqueue: false });
+  reportId = await requestReport(
+    {
+      actorId: staff.id,
+      programmeId: data.programmeId,
+      periodKind: "quarter",
+      year: 2026,
+      periodIndex: 2,
+      language: "vi",
+    },
+    { enqueue: false },
+  );
   await buildReport(reportId, () => GENERATED_AT);
 }, 180_000);
 
 describe("a generated periodic report", () => {
   it("is kept with who generated it, when, its parameters and a frozen snapshot of the figures", async () => {
     const report = await getReport(reportId);
-    expect(report).toMatchObject({ status: "ready", progress: 100, periodKind: "quarter", year: 2026, periodIndex: 2, periodStart: "2026-04-01", periodEnd: "2026-06-30", requestedByName: "Trần Thị Báo Cáo" });
+    expect(report).toMatchObject({
+      status: "ready",
+      progress: 100,
+      periodKind: "quarter",
+      year: 2026,
+      periodIndex: 2,
+      periodStart: "2026-04-01",
+      periodEnd: "2026-06-30",
+      requestedByName: "Trần Thị Báo Cáo",
+    });
     expect(report.generatedAt?.toISOString()).toBe(GENERATED_AT.toISOString());
     const snapshot = await getReportSnapshot(reportId);
-    expect(snapshot.figures).toEqual(await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30", asOf: GENERATED_AT.toISOString() }));
+    expect(snapshot.figures).toEqual(
+      await computeReportFigures({
+        programmeId: data.programmeId,
+        start: "2026-04-01",
+        end: "2026-06-30",
+        asOf: GENERATED_AT.toISOString(),
+      }),
+    );
     expect(snapshot.figures.provisional).toBe(false);
     expect(snapshot.report.supersedes).toBeNull();
-    expect(snapshot.report).toMatchObject({ number: report.seq, place: "Cần Thơ", generatedBy: { name: "Trần Thị Báo Cáo" } });
+    expect(snapshot.report).toMatchObject({
+      number: report.seq,
+      place: "Cần Thơ",
+      generatedBy: { name: "Trần Thị Báo Cáo" },
+    });
     expect((await listReports(data.programmeId)).map((r) => r.id)).toContain(reportId);
   });
 
   it("downloads identical bytes every time, even after the data changed", async () => {
     const first = await getReportFile(reportId, "xlsx");
     const pdf = await getReportFile(reportId, "pdf");
-    await db.insert(programmeOutcomes).values({ programmeId: data.programmeId, organisationId: data.team.id, kind: "incorporated", occurredOn: "2026-06-02", evidenceReference: "GCN-0201", recordedBy: data.founders[0].id });
+    await db.insert(programmeOutcomes).values({
+      programmeId: data.programmeId,
+      organisationId: data.team.id,
+      kind: "incorporated",
+      occurredOn: "2026-06-02",
+      evidenceReference: "GCN-0201",
+      recordedBy: data.founders[0].id,
+    });
     const again = await getReportFile(reportId, "xlsx");
     const pdfAgain = await getReportFile(reportId, "pdf");
     expect(sha256(again.bytes)).toBe(sha256(first.bytes));
     expect(sha256(pdfAgain.bytes)).toBe(sha256(pdf.bytes));
-    const [row] = await db.select({ x: programmeReports.xlsxSha256, p: programmeReports.pdfSha256 }).from(programmeReports).where(eq(programmeReports.id, reportId));
+    const [row] = await db
+      .select({ x: programmeReports.xlsxSha256, p: programmeReports.pdfSha256 })
+      .from(programmeReports)
+      .where(eq(programmeReports.id, reportId));
     expect([row.x, row.p]).toEqual([sha256(first.bytes), sha256(pdf.bytes)]);
     // The PDF is a function of the snapshot alone: made again from it, the same bytes.
-    const [kept] = await db.select({ sha: programmeReports.snapshotSha256 }).from(programmeReports).where(eq(programmeReports.id, reportId));
+    const [kept] = await db
+      .select({ sha: programmeReports.snapshotSha256 })
+      .from(programmeReports)
+      .where(eq(programmeReports.id, reportId));
     expect(sha256(await renderReportPdf(await getReportSnapshot(reportId), kept.sha!))).toBe(sha256(pdf.bytes));
     // A report built now sees the new outcome; the kept one does not.
     const now = await computeReportFigures({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30" });
     expect(now.targets.find((t) => t.key === "startups_developed")?.achieved).toBe(2);
-    expect((await getReportSnapshot(reportId)).figures.targets.find((t) => t.key === "startups_developed")?.achieved).toBe(1);
+    expect(
+      (await getReportSnapshot(reportId)).figures.targets.find((t) => t.key === "startups_developed")?.achieved,
+    ).toBe(1);
   });
 
   it("refuses a corrupted file rather than serving it", async () => {
     const staff = await createUser({ roles: ["staff"] });
-    const id = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "month", year: 2026, periodIndex: 5, language: "en" }, { enqueue: false });
+    const id = await requestReport(
+      {
+        actorId: staff.id,
+        programmeId: data.programmeId,
+        periodKind: "month",
+        year: 2026,
+        periodIndex: 5,
+        language: "en",
+      },
+      { enqueue: false },
+    );
     await buildReport(id, () => GENERATED_AT);
     await db.execute(sql`update programme_reports set pdf = ${Buffer.from("%PDF-tampered")} where id = ${id}`);
     await expect(getReportFile(id, "pdf")).rejects.toThrow(/does not match its hash/);
@@ -98,7 +165,15 @@ describe("a generated periodic report", () => {
     expect(file.contentType).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(["Tong hop", "Giang vien", "Khoi nghiep", "Kinh phi", "Theo nguon", "Ho so", "Chi tieu"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      "Tong hop",
+      "Giang vien",
+      "Khoi nghiep",
+      "Kinh phi",
+      "Theo nguon",
+      "Ho so",
+      "Chi tieu",
+    ]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {
       let found: ExcelJS.CellValue = undefined;
@@ -131,13 +206,16 @@ describe("a generated periodic report", () => {
     const budget = book.getWorksheet("Kinh phi")!;
     const city = budget.getRows(8, 2)!.find((r) => r.getCell(2).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
     expect(city.getCell(1).value).toBe(2026);
-    expect([3, 4, 5, 6, 7, 8].map((c) => city.getCell(c).value)).toEqual([100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000]);
+    expect([3, 4, 5, 6, 7, 8].map((c) => city.getCell(c).value)).toEqual([
+      100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000,
+    ]);
     // Claims by status, with a totals row (cancelled included: 4 claims, 8,200,000 requested, 1,400,000 approved).
     const claims = book.getWorksheet("Ho so")!;
     const last = claims.getRow(claims.rowCount);
     expect([1, 2, 3, 4].map((c) => last.getCell(c).value)).toEqual(["Tổng cộng", 4, 8_200_000, 1_400_000]);
     // Every sheet states final/provisional; the first sheet carries the report's particulars.
-    for (const sheet of book.worksheets) expect(sheet.getRow(5).values).toEqual([undefined, "Tình trạng", "Chính thức"]);
+    for (const sheet of book.worksheets)
+      expect(sheet.getRow(5).values).toEqual([undefined, "Tình trạng", "Chính thức"]);
     expect(valueOf("Người lập")).toBe("Trần Thị Báo Cáo");
     expect(valueOf("Bản chốt số liệu (SHA-256)")).toBe((await getReport(reportId)).snapshotSha256);
     expect(valueOf("Thay thế báo cáo")).toBe("Không (báo cáo đầu tiên của kỳ)");
@@ -174,18 +252,48 @@ describe("a generated periodic report", () => {
 
   it("marks a report of an unfinished period provisional on every page and sheet, and names the report it supersedes", async () => {
     const staff = await createUser({ roles: ["staff"], name: "Người Lập Lại" });
-    const first = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "year", year: 2026, periodIndex: 1, language: "vi" }, { enqueue: false });
+    const first = await requestReport(
+      {
+        actorId: staff.id,
+        programmeId: data.programmeId,
+        periodKind: "year",
+        year: 2026,
+        periodIndex: 1,
+        language: "vi",
+      },
+      { enqueue: false },
+    );
     await buildReport(first, () => GENERATED_AT);
-    const second = await requestReport({ actorId: staff.id, programmeId: data.programmeId, periodKind: "year", year: 2026, periodIndex: 1, language: "vi" }, { enqueue: false });
+    const second = await requestReport(
+      {
+        actorId: staff.id,
+        programmeId: data.programmeId,
+        periodKind: "year",
+        year: 2026,
+        periodIndex: 1,
+        language: "vi",
+      },
+      { enqueue: false },
+    );
     await buildReport(second, () => new Date(GENERATED_AT.getTime() + 3_600_000));
     const snapshot = await getReportSnapshot(second);
     expect(snapshot.figures.provisional).toBe(true);
-    expect(snapshot.report.supersedes).toEqual({ number: (await getReport(first)).seq, generatedAt: GENERATED_AT.toISOString() });
+    expect(snapshot.report.supersedes).toEqual({
+      number: (await getReport(first)).seq,
+      generatedAt: GENERATED_AT.toISOString(),
+    });
     const pdf = await getReportFile(second, "pdf");
     const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-    const document = await pdfjs.getDocument({ data: new Uint8Array(pdf.bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+    const document = await pdfjs.getDocument({
+      data: new Uint8Array(pdf.bytes),
+      useSystemFonts: false,
+      isEvalSupported: false,
+    }).promise;
     for (let p = 1; p <= document.numPages; p++) {
-      const page = (await (await document.getPage(p)).getTextContent()).items.map((i) => ("str" in i ? i.str : "")).join(" ").normalize("NFC");
+      const page = (await (await document.getPage(p)).getTextContent()).items
+        .map((i) => ("str" in i ? i.str : ""))
+        .join(" ")
+        .normalize("NFC");
       expect(page).toContain("TẠM TÍNH");
     }
     await document.destroy();
@@ -198,7 +306,11 @@ describe("a generated periodic report", () => {
   it("keeps billion-đồng amounts on one line in the PDF", async () => {
     const snapshot = await getReportSnapshot(reportId);
     const big = structuredClone(snapshot);
-    big.figures.budgetExecution = big.figures.budgetExecution.map((b) => ({ ...b, allocatedVnd: 123_456_789_012, availableVnd: 98_765_432_109 }));
+    big.figures.budgetExecution = big.figures.budgetExecution.map((b) => ({
+      ...b,
+      allocatedVnd: 123_456_789_012,
+      availableVnd: 98_765_432_109,
+    }));
     const text = await pdfText(await renderReportPdf(big, "x"));
     expect(text).toContain("123.456.789.012");
     expect(text).toContain("98.765.432.109");
@@ -229,7 +341,9 @@ describe("a generated periodic report", () => {
       select id, session_id, enrollment_id, 'present', 'absent', method, 'sửa sau' from changed`);
     const after = await readStream((await getAttendanceCsv(reportId)).stream);
     expect(after.text).toBe(before.text);
-    const live = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30", language: "vi" }));
+    const live = await readStream(
+      streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-04-01", end: "2026-06-30", language: "vi" }),
+    );
     expect(live.text).not.toBe(before.text);
     expect(live.text.slice(1).trimEnd().split("\r\n")).toHaveLength(1 + 15);
   });
@@ -248,7 +362,14 @@ describe("streamed attendance CSV", () => {
   it("streams every record of many rows in batches, in a stable order", async () => {
     const course = await createCourse();
     const sessionStarts = Array.from({ length: 40 }, (_, i) => i * 24 * 3_600_000);
-    const { cohort, sessions } = await createTestCohort({ courseId: course.id, now: new Date("2026-08-01T02:00:00Z"), sessionStarts, startsOn: "2026-08-01", endsOn: "2026-09-15", capacity: 200 });
+    const { cohort, sessions } = await createTestCohort({
+      courseId: course.id,
+      now: new Date("2026-08-01T02:00:00Z"),
+      sessionStarts,
+      startsOn: "2026-08-01",
+      endsOn: "2026-09-15",
+      capacity: 200,
+    });
     await db.insert(subsidyCohortLinks).values({ cohortId: cohort.id, subsidyProgrammeId: data.setup.programme.id });
     // 120 learners × 40 sessions = 4,800 records, written by SQL in one go.
     await db.execute(sql`insert into users (email, name, privacy_consent_at, privacy_notice_version)
@@ -260,7 +381,12 @@ describe("streamed attendance CSV", () => {
       from cohort_sessions s cross join enrollments e where s.cohort_id = ${cohort.id} and e.cohort_id = ${cohort.id}`);
     expect(sessions).toHaveLength(40);
 
-    const { text, chunks } = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" }, { sessions: 5, rows: 600 }));
+    const { text, chunks } = await readStream(
+      streamAttendanceCsv(
+        { programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" },
+        { sessions: 5, rows: 600 },
+      ),
+    );
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).split("\r\n").filter(Boolean);
     expect(lines[0]).toBe("Cohort,Course,Session start,Learner,Email,Status,Method,Recorded at");
@@ -272,7 +398,12 @@ describe("streamed attendance CSV", () => {
     const emails = new Set(lines.slice(1).map((l) => l.split(",").find((cell) => cell.includes("@test.example"))));
     expect(emails.size).toBe(120);
     // The same export in other batch sizes gives the same lines in the same order.
-    const again = await readStream(streamAttendanceCsv({ programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" }, { sessions: 7, rows: 700 }));
+    const again = await readStream(
+      streamAttendanceCsv(
+        { programmeId: data.programmeId, start: "2026-08-01", end: "2026-09-30", language: "en" },
+        { sessions: 7, rows: 700 },
+      ),
+    );
     expect(again.text).toBe(text);
   }, 60_000);
 });

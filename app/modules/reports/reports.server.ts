@@ -56,7 +56,10 @@ function sha256(bytes: Buffer | string): string {
 
 /** Records the request and queues the build. Returns the report's id (the page polls its progress). */
 export async function requestReport(input: ReportRequest, options: { enqueue?: boolean } = {}): Promise<string> {
-  const [programme] = await db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, input.programmeId));
+  const [programme] = await db
+    .select({ id: programmes.id })
+    .from(programmes)
+    .where(eq(programmes.id, input.programmeId));
   if (!programme) throw notFound("reports.periodic.notFound");
   const period = periodOf(input.periodKind, input.year, input.periodIndex);
   const once = { key: input.submissionKey, userId: input.actorId, form: "programme-report" };
@@ -64,7 +67,13 @@ export async function requestReport(input: ReportRequest, options: { enqueue?: b
     createOnce(
       tx,
       once,
-      async (id) => (await tx.select({ id: programmeReports.id, seq: programmeReports.seq }).from(programmeReports).where(eq(programmeReports.id, id)))[0],
+      async (id) =>
+        (
+          await tx
+            .select({ id: programmeReports.id, seq: programmeReports.seq })
+            .from(programmeReports)
+            .where(eq(programmeReports.id, id))
+        )[0],
       async () => {
         const [created] = await tx
           .insert(programmeReports)
@@ -85,7 +94,14 @@ export async function requestReport(input: ReportRequest, options: { enqueue?: b
           action: "report.generated",
           entityType: "programme_report",
           entityId: created.id,
-          after: { number: created.seq, programmeId: input.programmeId, periodKind: input.periodKind, year: input.year, periodIndex: input.periodIndex, language: input.language },
+          after: {
+            number: created.seq,
+            programmeId: input.programmeId,
+            periodKind: input.periodKind,
+            year: input.year,
+            periodIndex: input.periodIndex,
+            language: input.language,
+          },
         });
         return created;
       },
@@ -108,14 +124,27 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
     await setProgress(reportId, 10);
     const [programme] = await db.select().from(programmes).where(eq(programmes.id, report.programmeId));
     const [owner] = programme.ownerOrganisationId
-      ? await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, programme.ownerOrganisationId))
+      ? await db
+          .select({ name: organisations.name })
+          .from(organisations)
+          .where(eq(organisations.id, programme.ownerOrganisationId))
       : [];
-    const [requester] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, report.requestedBy));
+    const [requester] = await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(eq(users.id, report.requestedBy));
     // The generation time is taken first: the figures count what had happened by then.
     const generatedAt = now();
     // The attendance CSV is frozen by the change log's high-water mark at this moment (see getAttendanceCsv).
-    const [{ watermark }] = (await db.execute<{ watermark: string }>(sql`select coalesce(max(id), 0) as watermark from attendance_events`)).rows;
-    const figures = await computeReportFigures({ programmeId: report.programmeId, start: report.periodStart, end: report.periodEnd, asOf: generatedAt.toISOString() });
+    const [{ watermark }] = (
+      await db.execute<{ watermark: string }>(sql`select coalesce(max(id), 0) as watermark from attendance_events`)
+    ).rows;
+    const figures = await computeReportFigures({
+      programmeId: report.programmeId,
+      start: report.periodStart,
+      end: report.periodEnd,
+      asOf: generatedAt.toISOString(),
+    });
     await setProgress(reportId, 50);
     // The latest earlier report of the same programme and period, which this one replaces.
     const [previous] = await db
@@ -146,7 +175,9 @@ export async function buildReport(reportId: string, now: () => Date = () => new 
         issuer: { parent: `Ủy ban nhân dân ${programme.province}`, name: owner?.name ?? programme.nameVi },
         place: placeOf(programme.province),
         attendanceEventWatermark: Number(watermark),
-        supersedes: previous?.generatedAt ? { number: previous.number, generatedAt: previous.generatedAt.toISOString() } : null,
+        supersedes: previous?.generatedAt
+          ? { number: previous.number, generatedAt: previous.generatedAt.toISOString() }
+          : null,
       },
       figures,
     };

@@ -5,8 +5,15 @@ import { PERIOD_COUNT, PERIOD_KINDS } from "./period";
 
 const periodFields = {
   periodKind: z.enum(PERIOD_KINDS, { errorMap: () => ({ message: "reports.invalidFilter" }) }),
-  year: z.coerce.number({ invalid_type_error: "reports.errors.year" }).int("reports.errors.year").min(2000, "reports.errors.year").max(2100, "reports.errors.year"),
-  periodIndex: z.coerce.number({ invalid_type_error: "reports.errors.periodIndex" }).int("reports.errors.periodIndex").min(1, "reports.errors.periodIndex"),
+  year: z.coerce
+    .number({ invalid_type_error: "reports.errors.year" })
+    .int("reports.errors.year")
+    .min(2000, "reports.errors.year")
+    .max(2100, "reports.errors.year"),
+  periodIndex: z.coerce
+    .number({ invalid_type_error: "reports.errors.periodIndex" })
+    .int("reports.errors.periodIndex")
+    .min(1, "reports.errors.periodIndex"),
 };
 
 function indexFits(value: { periodKind: keyof typeof PERIOD_COUNT; periodIndex: number }) {
@@ -21,10 +28,13 @@ export const DashboardFilterSchema = z
     year: periodFields.year.optional(),
     periodIndex: periodFields.periodIndex.optional(),
   })
-  .refine((v) => !v.periodKind || !v.periodIndex || indexFits({ periodKind: v.periodKind, periodIndex: v.periodIndex }), {
-    message: "reports.errors.periodIndex",
-    path: ["periodIndex"],
-  });
+  .refine(
+    (v) => !v.periodKind || !v.periodIndex || indexFits({ periodKind: v.periodKind, periodIndex: v.periodIndex }),
+    {
+      message: "reports.errors.periodIndex",
+      path: ["periodIndex"],
+    },
+  );
 
 /** The "generate the report" form. */
 export const GenerateReportSchema = z
@@ -36,7 +46,16 @@ export const GenerateReportSchema = z
   })
   .refine(indexFits, { message: "reports.errors.periodIndex", path: ["periodIndex"] });
 
-export const RECORD_FIGURES = ["cohorts", "sessions", "learners", "attendance", "completion", "trainers", "ledger", "outcomes"] as const;
+export const RECORD_FIGURES = [
+  "cohorts",
+  "sessions",
+  "learners",
+  "attendance",
+  "completion",
+  "trainers",
+  "ledger",
+  "outcomes",
+] as const;
 export type RecordFigure = (typeof RECORD_FIGURES)[number];
 
 /** The records behind a figure: which figure, the programme and period, and optional splits. */
@@ -49,7 +68,10 @@ export const RecordsFilterSchema = z.object({
   fundingSource: z.string().max(40).optional(),
   beneficiaryKind: z.string().max(40).optional(),
   organisationId: z.string().uuid().optional(),
-  month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
   kind: z.string().max(40).optional(),
   attended: z.enum(["1"]).optional(),
   completed: z.enum(["1"]).optional(),

@@ -36,7 +36,12 @@ const LOCALES = { vi, en } as const;
 export function reportText(language: "vi" | "en") {
   const bundle = LOCALES[language] as unknown as Record<string, unknown>;
   return (key: string, params: Record<string, string | number> = {}): string => {
-    const value = key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), bundle);
+    const value = key
+      .split(".")
+      .reduce<unknown>(
+        (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+        bundle,
+      );
     if (typeof value !== "string") return key;
     return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ""));
   };
@@ -99,12 +104,20 @@ export function reportHeaderLines(snapshot: ReportSnapshot, snapshotSha256: stri
   };
   const supersedes = report.supersedes;
   return [
-    [t("header.period"), `${periodName(t, report.periodKind, report.year, report.periodIndex)} (${dayText(figures.period.start)} – ${dayText(figures.period.end)})`],
+    [
+      t("header.period"),
+      `${periodName(t, report.periodKind, report.year, report.periodIndex)} (${dayText(figures.period.start)} – ${dayText(figures.period.end)})`,
+    ],
     [t("header.generatedAt"), at(report.generatedAt)],
     [t("header.generatedBy"), report.generatedBy.name],
     [t("header.snapshot"), snapshotSha256],
     [t("header.status"), isProvisional(snapshot) ? t("header.provisional") : t("header.final")],
-    [t("header.supersedes"), supersedes ? t("header.supersedesReport", { number: supersedes.number, at: at(supersedes.generatedAt) }) : t("header.supersedesNone")],
+    [
+      t("header.supersedes"),
+      supersedes
+        ? t("header.supersedesReport", { number: supersedes.number, at: at(supersedes.generatedAt) })
+        : t("header.supersedesNone"),
+    ],
     [t("header.definitionsLabel"), t("header.definitions")],
   ];
 }
@@ -112,5 +125,8 @@ export function reportHeaderLines(snapshot: ReportSnapshot, snapshotSha256: stri
 /** A report made before its period ended (snapshots from before the flag existed: compared by dates). */
 export function isProvisional(snapshot: ReportSnapshot): boolean {
   if (typeof snapshot.figures.provisional === "boolean") return snapshot.figures.provisional;
-  return new Date(snapshot.report.generatedAt) < new Date(startOfVietnamDay(snapshot.figures.period.end).getTime() + 86_400_000);
+  return (
+    new Date(snapshot.report.generatedAt) <
+    new Date(startOfVietnamDay(snapshot.figures.period.end).getTime() + 86_400_000)
+  );
 }

@@ -34,11 +34,19 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     sheet.addRow([title]).font = { bold: true, size: 13 };
     sheet.addRow([programmeName]);
     sheet.addRow([t("periodic.period"), periodName(t, report.periodKind, report.year, report.periodIndex)]);
-    const period = sheet.addRow([t("training.startsOn"), excelDate(figures.period.start), t("training.endsOn"), excelDate(figures.period.end)]);
+    const period = sheet.addRow([
+      t("training.startsOn"),
+      excelDate(figures.period.start),
+      t("training.endsOn"),
+      excelDate(figures.period.end),
+    ]);
     period.getCell(2).numFmt = DATE;
     period.getCell(4).numFmt = DATE;
     // Every sheet says whether its figures are provisional (the period had not ended when generated).
-    const status = sheet.addRow([t("header.status"), isProvisional(snapshot) ? t("header.provisional") : t("header.final")]);
+    const status = sheet.addRow([
+      t("header.status"),
+      isProvisional(snapshot) ? t("header.provisional") : t("header.final"),
+    ]);
     if (isProvisional(snapshot)) status.getCell(2).font = { bold: true, color: { argb: "FFB91C1C" } };
     sheet.addRow([]);
   };
@@ -145,7 +153,16 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     t("budget.available"),
   ]);
   for (const b of figures.budgetExecution) {
-    const row = budget.addRow([b.fiscalYear, t(`fundingSources.${b.fundingSource}`), b.allocatedVnd, b.committedInPeriodVnd, b.paidInPeriodVnd, b.committedToDateVnd, b.paidToDateVnd, b.availableVnd]);
+    const row = budget.addRow([
+      b.fiscalYear,
+      t(`fundingSources.${b.fundingSource}`),
+      b.allocatedVnd,
+      b.committedInPeriodVnd,
+      b.paidInPeriodVnd,
+      b.committedToDateVnd,
+      b.paidToDateVnd,
+      b.availableVnd,
+    ]);
     for (let c = 3; c <= 8; c++) row.getCell(c).numFmt = VND;
   }
   budget.getColumn(1).width = 14;
@@ -188,7 +205,13 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
   // Targets.
   const targets = book.addWorksheet(t("file.sheetTargets"));
   header(targets, t("targets.title"));
-  tableHeader(targets, [t("targets.title"), t("targets.target"), t("targets.achieved"), t("targets.progress"), t("targets.dueOn")]);
+  tableHeader(targets, [
+    t("targets.title"),
+    t("targets.target"),
+    t("targets.achieved"),
+    t("targets.progress"),
+    t("targets.dueOn"),
+  ]);
   for (const target of figures.targets) {
     const row = targets.addRow([
       report.language === "vi" ? target.labelVi : target.labelEn,

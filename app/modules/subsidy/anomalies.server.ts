@@ -22,18 +22,27 @@ export type Anomaly = {
   params: Record<string, string | number>;
 };
 
-const ACTIVE = sql.raw(`('estimated','earned','submitted','under_review','info_requested','resubmitted','approved','paid','recovered')`);
+const ACTIVE = sql.raw(
+  `('estimated','earned','submitted','under_review','info_requested','resubmitted','approved','paid','recovered')`,
+);
 
 type ClaimRef = { id: string; seq: string | number };
 
 const refs = (value: unknown): { id: string; seq: number }[] =>
-  ((typeof value === "string" ? JSON.parse(value) : value) as ClaimRef[]).map((c) => ({ id: c.id, seq: Number(c.seq) })).sort((a, b) => a.seq - b.seq);
+  ((typeof value === "string" ? JSON.parse(value) : value) as ClaimRef[])
+    .map((c) => ({ id: c.id, seq: Number(c.seq) }))
+    .sort((a, b) => a.seq - b.seq);
 
 export async function findSubsidyAnomalies(filter: { subsidyProgrammeId?: string } = {}): Promise<Anomaly[]> {
   const programme = filter.subsidyProgrammeId ? sql`and c.subsidy_programme_id = ${filter.subsidyProgrammeId}` : sql``;
   const programmeA = filter.subsidyProgrammeId ? sql`and a.subsidy_programme_id = ${filter.subsidyProgrammeId}` : sql``;
 
-  const duplicates = await db.execute<{ subsidy_programme_id: string; name: string; course_title: string; claims: unknown }>(sql`
+  const duplicates = await db.execute<{
+    subsidy_programme_id: string;
+    name: string;
+    course_title: string;
+    claims: unknown;
+  }>(sql`
     select c.subsidy_programme_id, u.name, min(c.course_title) as course_title,
            json_agg(json_build_object('id', c.id, 'seq', c.seq)) as claims
       from subsidy_claims c join users u on u.id = c.claimant_user_id
@@ -41,7 +50,16 @@ export async function findSubsidyAnomalies(filter: { subsidyProgrammeId?: string
      group by c.subsidy_programme_id, c.claimant_user_id, u.name, c.course_key
     having count(*) > 1`);
 
-  const overlaps = await db.execute<{ subsidy_programme_id: string; name: string; a_id: string; a_seq: string; b_id: string; b_seq: string; a_title: string; b_title: string }>(sql`
+  const overlaps = await db.execute<{
+    subsidy_programme_id: string;
+    name: string;
+    a_id: string;
+    a_seq: string;
+    b_id: string;
+    b_seq: string;
+    a_title: string;
+    b_title: string;
+  }>(sql`
     select a.subsidy_programme_id, u.name, a.id as a_id, a.seq as a_seq, b.id as b_id, b.seq as b_seq,
            a.course_title as a_title, b.course_title as b_title
       from subsidy_claims a
@@ -57,7 +75,13 @@ export async function findSubsidyAnomalies(filter: { subsidyProgrammeId?: string
             where sa.cohort_id = a.cohort_id and sb.cohort_id = b.cohort_id)
        )`);
 
-  const overCap = await db.execute<{ subsidy_programme_id: string; subject: string; used: string; cap: string; claims: unknown }>(sql`
+  const overCap = await db.execute<{
+    subsidy_programme_id: string;
+    subject: string;
+    used: string;
+    cap: string;
+    claims: unknown;
+  }>(sql`
     with used as (
       select c.subsidy_programme_id, c.beneficiary_key,
              sum(case e.kind when 'commitment' then e.amount_vnd when 'release' then -e.amount_vnd
@@ -78,7 +102,15 @@ export async function findSubsidyAnomalies(filter: { subsidyProgrammeId?: string
       left join organisations o on used.beneficiary_key = 'org:' || o.id::text
      where r.cap_per_beneficiary_year_vnd is not null and used.used > r.cap_per_beneficiary_year_vnd`);
 
-  const tooOld = await db.execute<{ subsidy_programme_id: string; name: string; id: string; seq: string; registered_on: string | null; starts_on: string; years: number }>(sql`
+  const tooOld = await db.execute<{
+    subsidy_programme_id: string;
+    name: string;
+    id: string;
+    seq: string;
+    registered_on: string | null;
+    starts_on: string;
+    years: number;
+  }>(sql`
     select c.subsidy_programme_id, o.name, c.id, c.seq, o.business_registered_on::text as registered_on,
            c.starts_on::text as starts_on, r.startup_max_age_years as years
       from subsidy_claims c

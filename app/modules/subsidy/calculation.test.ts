@@ -18,7 +18,12 @@ describe("subsidy amounts", () => {
   });
 
   it("takes the smallest of the share and every cap, and names the caps that bound", () => {
-    const rule = { shareBps: 7000, capPerClaimVnd: 10_000_000, capPerBeneficiaryYearVnd: 15_000_000, capPerHourVnd: 500_000 };
+    const rule = {
+      shareBps: 7000,
+      capPerClaimVnd: 10_000_000,
+      capPerBeneficiaryYearVnd: 15_000_000,
+      capPerHourVnd: 500_000,
+    };
     const bigFee = calculateSubsidy(rule, { feeVnd: 40_000_000, hours: 40, usedThisYearVnd: 0 });
     expect(bigFee.shareAmountVnd).toBe(28_000_000);
     expect(bigFee.amountVnd).toBe(10_000_000);
@@ -31,7 +36,11 @@ describe("subsidy amounts", () => {
     const yearAlmostUsed = calculateSubsidy(rule, { feeVnd: 40_000_000, hours: 40, usedThisYearVnd: 12_000_000 });
     expect(yearAlmostUsed.amountVnd).toBe(3_000_000);
     expect(yearAlmostUsed.limitedBy).toEqual(["perBeneficiaryYear"]);
-    expect(yearAlmostUsed.caps.find((c) => c.kind === "perBeneficiaryYear")).toMatchObject({ capVnd: 15_000_000, usedVnd: 12_000_000, limitVnd: 3_000_000 });
+    expect(yearAlmostUsed.caps.find((c) => c.kind === "perBeneficiaryYear")).toMatchObject({
+      capVnd: 15_000_000,
+      usedVnd: 12_000_000,
+      limitVnd: 3_000_000,
+    });
 
     const yearUsedUp = calculateSubsidy(rule, { feeVnd: 4_000_000, hours: 40, usedThisYearVnd: 20_000_000 });
     expect(yearUsedUp.amountVnd).toBe(0);
@@ -41,7 +50,9 @@ describe("subsidy amounts", () => {
   });
 
   it("pays the share alone when the rule has no caps", () => {
-    expect(calculateSubsidy({ shareBps: 10_000, ...noCaps }, { feeVnd: 3_000_001, hours: 1, usedThisYearVnd: 99 }).amountVnd).toBe(3_000_001);
+    expect(
+      calculateSubsidy({ shareBps: 10_000, ...noCaps }, { feeVnd: 3_000_001, hours: 1, usedThisYearVnd: 99 }).amountVnd,
+    ).toBe(3_000_001);
   });
 
   it("reads percentages as basis points and money as whole đồng", () => {

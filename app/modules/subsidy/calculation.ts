@@ -59,10 +59,14 @@ export function bpsToPercent(bps: number): string {
  * The amount for a fee under a rule: the share, then each cap (per claim, per hour of training, and what is
  * left of the beneficiary's yearly cap after `usedThisYearVnd`), the smallest wins.
  */
-export function calculateSubsidy(rule: RuleAmounts, input: { feeVnd: number; hours: number; usedThisYearVnd: number }): SubsidyCalculation {
+export function calculateSubsidy(
+  rule: RuleAmounts,
+  input: { feeVnd: number; hours: number; usedThisYearVnd: number },
+): SubsidyCalculation {
   const shareAmountVnd = applyShare(input.feeVnd, rule.shareBps);
   const caps: CapApplied[] = [];
-  if (rule.capPerClaimVnd !== null) caps.push({ kind: "perClaim", capVnd: rule.capPerClaimVnd, limitVnd: rule.capPerClaimVnd });
+  if (rule.capPerClaimVnd !== null)
+    caps.push({ kind: "perClaim", capVnd: rule.capPerClaimVnd, limitVnd: rule.capPerClaimVnd });
   if (rule.capPerHourVnd !== null) {
     caps.push({ kind: "perHour", capVnd: rule.capPerHourVnd, limitVnd: perHourLimit(rule.capPerHourVnd, input.hours) });
   }
@@ -76,7 +80,15 @@ export function calculateSubsidy(rule: RuleAmounts, input: { feeVnd: number; hou
   }
   const amountVnd = Math.min(shareAmountVnd, ...caps.map((c) => c.limitVnd));
   const limitedBy = amountVnd < shareAmountVnd ? caps.filter((c) => c.limitVnd === amountVnd).map((c) => c.kind) : [];
-  return { feeVnd: input.feeVnd, hours: input.hours, shareBps: rule.shareBps, shareAmountVnd, caps, limitedBy, amountVnd };
+  return {
+    feeVnd: input.feeVnd,
+    hours: input.hours,
+    shareBps: rule.shareBps,
+    shareAmountVnd,
+    caps,
+    limitedBy,
+    amountVnd,
+  };
 }
 
 /** Whole đồng typed by a person: "12.500.000", "12 500 000" or "12500000"; null when it is not a whole number. */

@@ -26,7 +26,14 @@ export function assertMove(claim: ClaimRow, to: ClaimStatus): void {
 
 export async function recordClaimEvent(
   q: Queryable,
-  input: { claimId: string; from: ClaimStatus | null; to: ClaimStatus; actorId: string | null; note?: string | null; data?: Record<string, unknown> },
+  input: {
+    claimId: string;
+    from: ClaimStatus | null;
+    to: ClaimStatus;
+    actorId: string | null;
+    note?: string | null;
+    data?: Record<string, unknown>;
+  },
 ) {
   await q.insert(subsidyClaimEvents).values({
     claimId: input.claimId,
@@ -60,7 +67,14 @@ export async function moveClaim(
     .set({ ...input.set, status: to })
     .where(eq(subsidyClaims.id, claim.id))
     .returning();
-  await recordClaimEvent(tx, { claimId: claim.id, from: claim.status, to, actorId: input.actorId, note: input.note, data: input.data });
+  await recordClaimEvent(tx, {
+    claimId: claim.id,
+    from: claim.status,
+    to,
+    actorId: input.actorId,
+    note: input.note,
+    data: input.data,
+  });
   await recordAudit(tx, {
     actorId: input.actorId,
     ipAddress: input.ipAddress ?? null,

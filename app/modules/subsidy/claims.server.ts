@@ -22,11 +22,23 @@ import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { checkUpload, EVIDENCE_POLICY, insertStoredFiles, writeUploads, type CheckedUpload } from "~/modules/files/storage.server";
+import {
+  checkUpload,
+  EVIDENCE_POLICY,
+  insertStoredFiles,
+  writeUploads,
+  type CheckedUpload,
+} from "~/modules/files/storage.server";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
 import { judge, recordEligibilityCheck } from "./eligibility.server";
-import { appendLedgerEntry, claimLedgerPosition, commitOnFirstLine, lockBeneficiary, usedByBeneficiary } from "./ledger.server";
+import {
+  appendLedgerEntry,
+  claimLedgerPosition,
+  commitOnFirstLine,
+  lockBeneficiary,
+  usedByBeneficiary,
+} from "./ledger.server";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
 import type { ExternalClaimInput } from "./schema";
@@ -65,7 +77,12 @@ function requireClaimant(actor: Actor) {
 /** Programmes that take claims now (a rule is in force) and the claimant's organisations. */
 export async function claimFormOptions(userId: string, now = new Date()) {
   const programmesWithRules = await db
-    .selectDistinct({ id: subsidyProgrammes.id, nameVi: subsidyProgrammes.nameVi, nameEn: subsidyProgrammes.nameEn, fiscalYear: subsidyProgrammes.fiscalYear })
+    .selectDistinct({
+      id: subsidyProgrammes.id,
+      nameVi: subsidyProgrammes.nameVi,
+      nameEn: subsidyProgrammes.nameEn,
+      fiscalYear: subsidyProgrammes.fiscalYear,
+    })
     .from(subsidyProgrammes)
     .innerJoin(subsidyRuleVersions, eq(subsidyRuleVersions.subsidyProgrammeId, subsidyProgrammes.id))
     .where(sql`${subsidyRuleVersions.effectiveFrom} <= ${now}`)
@@ -86,7 +103,12 @@ export async function claimFormOptions(userId: string, now = new Date()) {
  * its files, its eligibility record and its first event are inserted in one transaction (the bytes are
  * removed again if that fails).
  */
-export async function fileExternalClaim(input: { actor: Actor; claim: ExternalClaimInput; now?: Date; ipAddress?: string | null }) {
+export async function fileExternalClaim(input: {
+  actor: Actor;
+  claim: ExternalClaimInput;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
   requireClaimant(input.actor);
   await assertEmailVerified(input.actor.id);
   const value = input.claim;
@@ -134,7 +156,11 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
         return { claim: first, repeated: true };
       }
       await insertStoredFiles(tx, written.rows);
-      const eligibilityCheckId = await recordEligibilityCheck(tx, { subsidyProgrammeId: programme.id, context: "external-claim", judged });
+      const eligibilityCheckId = await recordEligibilityCheck(tx, {
+        subsidyProgrammeId: programme.id,
+        context: "external-claim",
+        judged,
+      });
       const claimId = randomUUID();
       const [claim] = await tx
         .insert(subsidyClaims)
@@ -164,7 +190,11 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
         })
         .returning();
       await tx.insert(subsidyClaimFiles).values(
-        written.rows.map((row, i) => ({ claimId, fileId: row.id, kind: uploads[i].field === "invoice" ? ("invoice" as const) : ("certificate" as const) })),
+        written.rows.map((row, i) => ({
+          claimId,
+          fileId: row.id,
+          kind: uploads[i].field === "invoice" ? ("invoice" as const) : ("certificate" as const),
+        })),
       );
       await recordClaimEvent(tx, { claimId, from: null, to: "submitted", actorId: input.actor.id });
       await recordAudit(tx, {
@@ -187,7 +217,10 @@ export async function fileExternalClaim(input: { actor: Actor; claim: ExternalCl
   }
 }
 
-function requireReviewer(actor: Actor, permission: "review:subsidy-claims:any" | "approve:subsidy-claims:any" | "pay:subsidy-claims:any") {
+function requireReviewer(
+  actor: Actor,
+  permission: "review:subsidy-claims:any" | "approve:subsidy-claims:any" | "pay:subsidy-claims:any",
+) {
   if (!can(actor, permission)) throw forbidden();
 }
 
@@ -205,14 +238,21 @@ export async function requestMoreInfo(input: ActionInput & { note: string }) {
   requireReviewer(input.actor, "review:subsidy-claims:any");
   return db.transaction(async (tx) => {
     const claim = await lockClaim(tx, input.claimId);
-    return moveClaim(tx, claim, "info_requested", { actorId: input.actor.id, note: input.note, ipAddress: input.ipAddress });
+    return moveClaim(tx, claim, "info_requested", {
+      actorId: input.actor.id,
+      note: input.note,
+      ipAddress: input.ipAddress,
+    });
   });
 }
 
 /** Only the claimant acts on their claim (403 for anyone else, 404 when there is no such claim). */
 export async function assertClaimant(actor: Actor, claimId: string): Promise<void> {
   if (!isUuid(claimId)) throw notFound();
-  const [row] = await db.select({ claimantUserId: subsidyClaims.claimantUserId }).from(subsidyClaims).where(eq(subsidyClaims.id, claimId));
+  const [row] = await db
+    .select({ claimantUserId: subsidyClaims.claimantUserId })
+    .from(subsidyClaims)
+    .where(eq(subsidyClaims.id, claimId));
   if (!row) throw notFound();
   if (row.claimantUserId !== actor.id) throw forbidden();
 }
@@ -222,7 +262,9 @@ export async function resubmitClaim(input: ActionInput & { note: string; attachm
   requireClaimant(input.actor);
   const upload = input.attachment ? await checkUpload("attachment", input.attachment, EVIDENCE_POLICY) : null;
   await assertClaimant(input.actor, input.claimId);
-  const written = upload ? await writeUploads({ ownerUserId: input.actor.id, purpose: "subsidy-claim", uploads: [upload] }) : null;
+  const written = upload
+    ? await writeUploads({ ownerUserId: input.actor.id, purpose: "subsidy-claim", uploads: [upload] })
+    : null;
   try {
     return await db.transaction(async (tx) => {
       const claim = await lockClaim(tx, input.claimId);
@@ -278,7 +320,11 @@ export async function approveClaim(input: ActionInput & { amountVnd?: number; bu
     }
     const rule = await getRuleVersion(tx, claim.ruleVersionId);
     await lockBeneficiary(tx, claim.subsidyProgrammeId, claim.beneficiaryKey);
-    const used = await usedByBeneficiary(tx, { subsidyProgrammeId: claim.subsidyProgrammeId, beneficiaryKey: claim.beneficiaryKey, exceptClaimId: claim.id });
+    const used = await usedByBeneficiary(tx, {
+      subsidyProgrammeId: claim.subsidyProgrammeId,
+      beneficiaryKey: claim.beneficiaryKey,
+      exceptClaimId: claim.id,
+    });
     const calculation = calculateSubsidy(rule, { feeVnd: claim.feeVnd, hours: claim.hours, usedThisYearVnd: used });
     const maxAllowedVnd = calculation.amountVnd;
     if (maxAllowedVnd === 0) throw new AppError(409, "subsidies.errors.capReached", { field: "amountVnd" });
@@ -306,7 +352,12 @@ export async function approveClaim(input: ActionInput & { amountVnd?: number; bu
       limitedBy: calculation.limitedBy,
       reducedByReviewer: amountVnd < maxAllowedVnd,
       reviewerAmountCapped: reviewerAmountVnd > maxAllowedVnd,
-      budgetLine: { id: fullLine.id, code: fullLine.code, fundingSource: fullLine.fundingSource, sourceName: fullLine.sourceName },
+      budgetLine: {
+        id: fullLine.id,
+        code: fullLine.code,
+        fundingSource: fullLine.fundingSource,
+        sourceName: fullLine.sourceName,
+      },
       note,
     };
     return moveClaim(tx, claim, "approved", {
@@ -320,9 +371,15 @@ export async function approveClaim(input: ActionInput & { amountVnd?: number; bu
 }
 
 /** What an approval would give now (for the reviewer's form): the rule's calculation with this year's use. */
-export async function approvalPreview(claim: Pick<ClaimRow, "id" | "ruleVersionId" | "subsidyProgrammeId" | "beneficiaryKey" | "feeVnd" | "hours">) {
+export async function approvalPreview(
+  claim: Pick<ClaimRow, "id" | "ruleVersionId" | "subsidyProgrammeId" | "beneficiaryKey" | "feeVnd" | "hours">,
+) {
   const rule = await getRuleVersion(db, claim.ruleVersionId);
-  const used = await usedByBeneficiary(db, { subsidyProgrammeId: claim.subsidyProgrammeId, beneficiaryKey: claim.beneficiaryKey, exceptClaimId: claim.id });
+  const used = await usedByBeneficiary(db, {
+    subsidyProgrammeId: claim.subsidyProgrammeId,
+    beneficiaryKey: claim.beneficiaryKey,
+    exceptClaimId: claim.id,
+  });
   return calculateSubsidy(rule, { feeVnd: claim.feeVnd, hours: claim.hours, usedThisYearVnd: used });
 }
 
@@ -378,11 +435,16 @@ export async function clawbackClaim(input: ActionInput & { amountVnd: number; re
   return db.transaction(async (tx) => {
     const claim = await lockClaim(tx, input.claimId);
     if (claim.status !== "paid" && claim.status !== "recovered") {
-      throw new AppError(409, "subsidies.errors.invalidTransition", { params: { from: claim.status, to: "recovered" } });
+      throw new AppError(409, "subsidies.errors.invalidTransition", {
+        params: { from: claim.status, to: "recovered" },
+      });
     }
     const position = await claimLedgerPosition(tx, claim.id);
     if (input.amountVnd > position.paidNetVnd) {
-      throw new AppError(409, "subsidies.errors.clawbackTooLarge", { field: "amountVnd", params: { max: position.paidNetVnd } });
+      throw new AppError(409, "subsidies.errors.clawbackTooLarge", {
+        field: "amountVnd",
+        params: { max: position.paidNetVnd },
+      });
     }
     await appendLedgerEntry(tx, {
       budgetLineId: claim.budgetLineId!,
@@ -457,7 +519,10 @@ export async function listClaims(filter: { status: "open" | "all" | ClaimStatus;
       .orderBy(...order, asc(subsidyClaims.seq))
       .limit(CLAIMS_PAGE_SIZE)
       .offset((filter.page - 1) * CLAIMS_PAGE_SIZE),
-    db.select({ total: sql<number>`count(*)::int` }).from(subsidyClaims).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(subsidyClaims)
+      .where(where),
   ]);
   return { rows, total, page: filter.page, pageSize: CLAIMS_PAGE_SIZE };
 }
@@ -473,7 +538,12 @@ const eventActor = alias(users, "event_actor");
 export async function getClaimDetail(input: { actor: Actor; claimId: string }) {
   if (!isUuid(input.claimId)) throw notFound();
   const [row] = await db
-    .select({ claim: subsidyClaims, claimantName: claimant.name, claimantEmail: claimant.email, organisationName: organisations.name })
+    .select({
+      claim: subsidyClaims,
+      claimantName: claimant.name,
+      claimantEmail: claimant.email,
+      organisationName: organisations.name,
+    })
     .from(subsidyClaims)
     .innerJoin(claimant, eq(claimant.id, subsidyClaims.claimantUserId))
     .leftJoin(organisations, eq(organisations.id, subsidyClaims.organisationId))
@@ -492,19 +562,37 @@ export async function getClaimDetail(input: { actor: Actor; claimId: string }) {
       .where(eq(subsidyClaimEvents.claimId, claim.id))
       .orderBy(asc(subsidyClaimEvents.id)),
     db
-      .select({ id: storedFiles.id, kind: subsidyClaimFiles.kind, originalName: storedFiles.originalName, contentType: storedFiles.contentType, sizeBytes: storedFiles.sizeBytes, sha256: storedFiles.sha256, addedAt: subsidyClaimFiles.addedAt })
+      .select({
+        id: storedFiles.id,
+        kind: subsidyClaimFiles.kind,
+        originalName: storedFiles.originalName,
+        contentType: storedFiles.contentType,
+        sizeBytes: storedFiles.sizeBytes,
+        sha256: storedFiles.sha256,
+        addedAt: subsidyClaimFiles.addedAt,
+      })
       .from(subsidyClaimFiles)
       .innerJoin(storedFiles, eq(storedFiles.id, subsidyClaimFiles.fileId))
       .where(eq(subsidyClaimFiles.claimId, claim.id))
       .orderBy(asc(subsidyClaimFiles.addedAt)),
     db
-      .select({ entry: subsidyLedgerEntries, lineCode: subsidyBudgetLines.code, fundingSource: subsidyBudgetLines.fundingSource })
+      .select({
+        entry: subsidyLedgerEntries,
+        lineCode: subsidyBudgetLines.code,
+        fundingSource: subsidyBudgetLines.fundingSource,
+      })
       .from(subsidyLedgerEntries)
       .innerJoin(subsidyBudgetLines, eq(subsidyBudgetLines.id, subsidyLedgerEntries.budgetLineId))
       .where(eq(subsidyLedgerEntries.claimId, claim.id))
       .orderBy(asc(subsidyLedgerEntries.id)),
     db
-      .select({ id: subsidyBudgetLines.id, code: subsidyBudgetLines.code, fundingSource: subsidyBudgetLines.fundingSource, sourceName: subsidyBudgetLines.sourceName, availableVnd: subsidyBudgetLines.availableVnd })
+      .select({
+        id: subsidyBudgetLines.id,
+        code: subsidyBudgetLines.code,
+        fundingSource: subsidyBudgetLines.fundingSource,
+        sourceName: subsidyBudgetLines.sourceName,
+        availableVnd: subsidyBudgetLines.availableVnd,
+      })
       .from(subsidyBudgetLines)
       .where(eq(subsidyBudgetLines.subsidyProgrammeId, claim.subsidyProgrammeId))
       .orderBy(asc(subsidyBudgetLines.position)),

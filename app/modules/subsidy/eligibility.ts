@@ -82,7 +82,8 @@ const TRAINING_INSTITUTIONS = ["university", "incubator"];
 
 export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
   const reasons: EligibilityReason[] = [];
-  const refuse = (key: string, params?: Record<string, string | number>) => reasons.push(params ? { key, params } : { key });
+  const refuse = (key: string, params?: Record<string, string | number>) =>
+    reasons.push(params ? { key, params } : { key });
   const { rule, organisation: org, costCategory } = facts;
   if (!rule) {
     refuse("subsidies.eligibility.noRuleInForce", { date: facts.referenceDate });
@@ -99,14 +100,17 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
 
   let kind: BeneficiaryKind | null = null;
   if (costCategory === "curriculum") {
-    if (!TRAINING_INSTITUTIONS.includes(org.kind)) refuse("subsidies.eligibility.notTrainingInstitution", { organisation: org.name });
+    if (!TRAINING_INSTITUTIONS.includes(org.kind))
+      refuse("subsidies.eligibility.notTrainingInstitution", { organisation: org.name });
     else {
       kind = "training_institution";
-      if (facts.membership.role !== "admin") refuse("subsidies.eligibility.notInstitutionAdmin", { organisation: org.name });
+      if (facts.membership.role !== "admin")
+        refuse("subsidies.eligibility.notInstitutionAdmin", { organisation: org.name });
     }
   } else if (TRAINING_INSTITUTIONS.includes(org.kind)) {
     kind = "lecturer";
-    if (!facts.user.roles.some((r) => r === "lecturer" || r === "trainer")) refuse("subsidies.eligibility.lecturerRoleMissing");
+    if (!facts.user.roles.some((r) => r === "lecturer" || r === "trainer"))
+      refuse("subsidies.eligibility.lecturerRoleMissing");
   } else if (org.kind === "startup") kind = "startup";
   else if (org.kind === "project_team") kind = "project_team";
   else refuse("subsidies.eligibility.organisationKindNotEligible", { organisation: org.name });
@@ -114,12 +118,17 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
   let startupEligibleUntil: string | undefined;
   if (kind) {
     if (!rule.beneficiaryKinds.includes(kind)) refuse("subsidies.eligibility.beneficiaryNotCovered", { kind });
-    if (!rule.costCategories.includes(costCategory)) refuse("subsidies.eligibility.categoryNotCovered", { category: costCategory });
+    if (!rule.costCategories.includes(costCategory))
+      refuse("subsidies.eligibility.categoryNotCovered", { category: costCategory });
     else if (!CATEGORIES_FOR_BENEFICIARY[kind].includes(costCategory)) {
       refuse("subsidies.eligibility.categoryNotForBeneficiary", { category: costCategory, kind });
     }
     if ((kind === "lecturer" || kind === "training_institution") && !sameProvince(org.province, rule.province)) {
-      refuse("subsidies.eligibility.outOfProvince", { organisation: org.name, province: org.province, ruleProvince: rule.province });
+      refuse("subsidies.eligibility.outOfProvince", {
+        organisation: org.name,
+        province: org.province,
+        ruleProvince: rule.province,
+      });
     }
     if (kind === "startup") {
       if (!org.businessRegisteredOn) refuse("subsidies.eligibility.registrationMissing", { organisation: org.name });
@@ -142,13 +151,19 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
 
   if (facts.training) {
     const filedOn = vietnamDate(new Date(facts.at));
-    if (facts.training.endsOn > filedOn) refuse("subsidies.eligibility.trainingNotFinished", { endsOn: facts.training.endsOn });
+    if (facts.training.endsOn > filedOn)
+      refuse("subsidies.eligibility.trainingNotFinished", { endsOn: facts.training.endsOn });
     else if (rule.claimWindowDays !== null && filedOn > addDays(facts.training.endsOn, rule.claimWindowDays)) {
       refuse("subsidies.eligibility.claimWindowPassed", { days: rule.claimWindowDays, endsOn: facts.training.endsOn });
     }
   }
 
   const beneficiaryKey = kind ? (kind === "lecturer" ? `user:${facts.user.id}` : `org:${org.id}`) : null;
-  return { eligible: reasons.length === 0 && kind !== null, beneficiaryKind: kind, beneficiaryKey, reasons, startupEligibleUntil };
+  return {
+    eligible: reasons.length === 0 && kind !== null,
+    beneficiaryKind: kind,
+    beneficiaryKey,
+    reasons,
+    startupEligibleUntil,
+  };
 }
-

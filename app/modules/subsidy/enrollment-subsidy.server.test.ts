@@ -1,6 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { completionRecords, enrollments, subsidyBudgetLines, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
+import {
+  completionRecords,
+  enrollments,
+  subsidyBudgetLines,
+  subsidyClaims,
+  subsidyEligibilityChecks,
+  subsidyLedgerEntries,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createEnrollment, createFounder, createLecturer, createSubsidySetup } from "../../../tests/fixtures/subsidies";
@@ -22,7 +29,10 @@ import type { RuleVersionInput } from "./schema";
 const FEE = 1_500_000;
 
 async function platformSetup(rule: Partial<RuleVersionInput> = {}) {
-  const setup = await createSubsidySetup({ lines: [{ allocatedVnd: 50_000_000, fundingSource: "central_programme" }], rule });
+  const setup = await createSubsidySetup({
+    lines: [{ allocatedVnd: 50_000_000, fundingSource: "central_programme" }],
+    rule,
+  });
   const founder = await createFounder({ registeredOn: "2023-03-15" });
   const { cohort, courseId } = await createTestCohort({ feeVnd: FEE });
   const enrollment = await createEnrollment(cohort.id, founder.user.id, FEE);
@@ -51,11 +61,29 @@ async function entriesOf(claimId: string) {
 describe("subsidies of enrolments on the platform", () => {
   it("estimates the subsidy and the nett fee up front, from the learner's recorded organisation", async () => {
     const { programme, founder, cohort } = await platformSetup();
-    const estimate = await estimateEnrollmentSubsidy({ subsidyProgrammeId: programme.id, userId: founder.user.id, feeVnd: FEE, hours: 8, startsOn: cohort.startsOn });
-    expect(estimate).toMatchObject({ eligible: true, fundable: true, organisationId: founder.organisation.id, beneficiaryKind: "startup", estimateVnd: 1_050_000, nettFeeVnd: 450_000 });
+    const estimate = await estimateEnrollmentSubsidy({
+      subsidyProgrammeId: programme.id,
+      userId: founder.user.id,
+      feeVnd: FEE,
+      hours: 8,
+      startsOn: cohort.startsOn,
+    });
+    expect(estimate).toMatchObject({
+      eligible: true,
+      fundable: true,
+      organisationId: founder.organisation.id,
+      beneficiaryKind: "startup",
+      estimateVnd: 1_050_000,
+      nettFeeVnd: 450_000,
+    });
 
     const old = await createFounder({ registeredOn: "2019-05-20" });
-    const refused = await estimateEnrollmentSubsidy({ subsidyProgrammeId: programme.id, userId: old.user.id, feeVnd: FEE, hours: 8 });
+    const refused = await estimateEnrollmentSubsidy({
+      subsidyProgrammeId: programme.id,
+      userId: old.user.id,
+      feeVnd: FEE,
+      hours: 8,
+    });
     expect(refused).toMatchObject({ eligible: false, estimateVnd: 0, nettFeeVnd: FEE });
     expect(refused.reasons[0].key).toBe("subsidies.eligibility.startupTooOld");
   });
@@ -68,12 +96,24 @@ describe("subsidies of enrolments on the platform", () => {
     expect(again.claim?.id).toBe(first.claim?.id);
     const claimId = first.claim!.id;
     expect(await entriesOf(claimId)).toEqual([["commitment", 1_050_000]]);
-    const [check] = await db.select().from(subsidyEligibilityChecks).where(eq(subsidyEligibilityChecks.id, first.claim!.eligibilityCheckId));
+    const [check] = await db
+      .select()
+      .from(subsidyEligibilityChecks)
+      .where(eq(subsidyEligibilityChecks.id, first.claim!.eligibilityCheckId));
     expect(check).toMatchObject({ context: "enrollment", eligible: true, userId: founder.user.id });
 
-    const settled = await settleEnrollmentSubsidy({ enrollmentId: enrollment.id, completed: true, figures: { attendanceShare: 0.875, assessmentsPassed: true }, actorId: null });
+    const settled = await settleEnrollmentSubsidy({
+      enrollmentId: enrollment.id,
+      completed: true,
+      figures: { attendanceShare: 0.875, assessmentsPassed: true },
+      actorId: null,
+    });
     expect(settled?.claim.status).toBe("earned");
-    expect(settled?.claim.decision).toMatchObject({ outcome: "earned", figures: { attendanceBps: 8750 }, conditions: { minAttendanceBps: 8000 } });
+    expect(settled?.claim.decision).toMatchObject({
+      outcome: "earned",
+      figures: { attendanceBps: 8750 },
+      conditions: { minAttendanceBps: 8000 },
+    });
     expect(await getEnrollmentSubsidy(enrollment.id)).toMatchObject({
       status: "earned",
       feeVnd: FEE,
@@ -92,9 +132,17 @@ describe("subsidies of enrolments on the platform", () => {
   it("forfeits and releases the estimate when attendance is below the rule, and earns it again if completion is corrected", async () => {
     const { enrollment, commitInput, lines } = await platformSetup();
     const { claim } = (await commitEnrollmentSubsidy(commitInput)) as { claim: { id: string } };
-    const forfeited = await settleEnrollmentSubsidy({ enrollmentId: enrollment.id, completed: false, figures: { attendanceShare: 0.5, assessmentsPassed: true }, actorId: null });
+    const forfeited = await settleEnrollmentSubsidy({
+      enrollmentId: enrollment.id,
+      completed: false,
+      figures: { attendanceShare: 0.5, assessmentsPassed: true },
+      actorId: null,
+    });
     expect(forfeited?.claim.status).toBe("forfeited");
-    expect(forfeited?.reasons.map((r) => r.key)).toEqual(["subsidies.settlement.notCompleted", "subsidies.settlement.attendanceBelowRule"]);
+    expect(forfeited?.reasons.map((r) => r.key)).toEqual([
+      "subsidies.settlement.notCompleted",
+      "subsidies.settlement.attendanceBelowRule",
+    ]);
     expect(forfeited?.reasons[1].params).toEqual({ actual: 50, required: 80 });
     expect(await entriesOf(claim.id)).toEqual([
       ["commitment", 1_050_000],
@@ -102,9 +150,18 @@ describe("subsidies of enrolments on the platform", () => {
     ]);
     const [line] = await db.select().from(subsidyBudgetLines).where(eq(subsidyBudgetLines.id, lines[0].id));
     expect(line.availableVnd).toBe(50_000_000);
-    expect(await getEnrollmentSubsidy(enrollment.id)).toMatchObject({ status: "forfeited", subsidyVnd: 0, nettFeeVnd: FEE });
+    expect(await getEnrollmentSubsidy(enrollment.id)).toMatchObject({
+      status: "forfeited",
+      subsidyVnd: 0,
+      nettFeeVnd: FEE,
+    });
 
-    const corrected = await settleEnrollmentSubsidy({ enrollmentId: enrollment.id, completed: true, figures: { attendanceShare: 1, assessmentsPassed: true }, actorId: null });
+    const corrected = await settleEnrollmentSubsidy({
+      enrollmentId: enrollment.id,
+      completed: true,
+      figures: { attendanceShare: 1, assessmentsPassed: true },
+      actorId: null,
+    });
     expect(corrected?.claim.status).toBe("earned");
     expect(await entriesOf(claim.id)).toEqual([
       ["commitment", 1_050_000],
@@ -116,20 +173,36 @@ describe("subsidies of enrolments on the platform", () => {
   it("forfeits when the rule requires the assessments and they were not passed; cancels and releases on withdrawal", async () => {
     const { enrollment, commitInput } = await platformSetup({ requireAssessmentsPassed: true });
     await commitEnrollmentSubsidy(commitInput);
-    const result = await settleEnrollmentSubsidy({ enrollmentId: enrollment.id, completed: true, figures: { attendanceShare: 1, assessmentsPassed: false }, actorId: null });
+    const result = await settleEnrollmentSubsidy({
+      enrollmentId: enrollment.id,
+      completed: true,
+      figures: { attendanceShare: 1, assessmentsPassed: false },
+      actorId: null,
+    });
     expect(result?.claim.status).toBe("forfeited");
     expect(result?.reasons.map((r) => r.key)).toEqual(["subsidies.settlement.assessmentsNotPassed"]);
 
     const other = await platformSetup();
     const committed = await commitEnrollmentSubsidy(other.commitInput);
-    const cancelled = await cancelEnrollmentSubsidy({ enrollmentId: other.enrollment.id, actorId: other.founder.user.id, reason: "Học viên rút khỏi lớp trước khi khai giảng" });
+    const cancelled = await cancelEnrollmentSubsidy({
+      enrollmentId: other.enrollment.id,
+      actorId: other.founder.user.id,
+      reason: "Học viên rút khỏi lớp trước khi khai giảng",
+    });
     expect(cancelled?.status).toBe("cancelled");
     expect(await entriesOf(committed.claim!.id)).toEqual([
       ["commitment", 1_050_000],
       ["release", 1_050_000],
     ]);
     // A cancelled estimate is no longer the enrolment's: settling finds nothing to settle.
-    expect(await settleEnrollmentSubsidy({ enrollmentId: other.enrollment.id, completed: true, figures: { attendanceShare: 1, assessmentsPassed: true }, actorId: null })).toBeNull();
+    expect(
+      await settleEnrollmentSubsidy({
+        enrollmentId: other.enrollment.id,
+        completed: true,
+        figures: { attendanceShare: 1, assessmentsPassed: true },
+        actorId: null,
+      }),
+    ).toBeNull();
   });
 
   it("gives no subsidy and writes no claim when the learner is not eligible, recording why", async () => {
@@ -149,9 +222,16 @@ describe("subsidies of enrolments on the platform", () => {
       providerName: "x",
       actorId: lecturer.user.id,
     });
-    expect(result).toMatchObject({ committed: false, claim: null, reason: { key: "subsidies.eligibility.outOfProvince" } });
+    expect(result).toMatchObject({
+      committed: false,
+      claim: null,
+      reason: { key: "subsidies.eligibility.outOfProvince" },
+    });
     expect(await getEnrollmentSubsidy(enrollment.id)).toBeNull();
-    const checks = await db.select().from(subsidyEligibilityChecks).where(eq(subsidyEligibilityChecks.userId, lecturer.user.id));
+    const checks = await db
+      .select()
+      .from(subsidyEligibilityChecks)
+      .where(eq(subsidyEligibilityChecks.userId, lecturer.user.id));
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ eligible: false, context: "enrollment" });
   });
@@ -159,47 +239,101 @@ describe("subsidies of enrolments on the platform", () => {
   it("follows the enrolment: committed on a seat, cancelled on withdrawal, again on re-enrolment, forfeited after the start", async () => {
     const { programme, staff, founder, cohort, enrollment } = await platformSetup();
     await linkCohort({ actor: staff, subsidyProgrammeId: programme.id, cohortId: cohort.id });
-    await expect(linkCohort({ actor: staff, subsidyProgrammeId: programme.id, cohortId: cohort.id })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      linkCohort({ actor: staff, subsidyProgrammeId: programme.id, cohortId: cohort.id }),
+    ).rejects.toMatchObject({ status: 409 });
     expect(await syncEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: founder.user.id })).toBe("committed");
     expect(await syncEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: founder.user.id })).toBe("committed");
     const first = await getEnrollmentSubsidy(enrollment.id);
     expect(await entriesOf(first!.claimId)).toEqual([["commitment", 1_050_000]]);
 
-    await db.update(enrollments).set({ status: "withdrawn", withdrawnAt: new Date() }).where(eq(enrollments.id, enrollment.id));
+    await db
+      .update(enrollments)
+      .set({ status: "withdrawn", withdrawnAt: new Date() })
+      .where(eq(enrollments.id, enrollment.id));
     expect(await syncEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: founder.user.id })).toBe("cancelled");
     expect(await entriesOf(first!.claimId)).toEqual([
       ["commitment", 1_050_000],
       ["release", 1_050_000],
     ]);
 
-    await db.update(enrollments).set({ status: "confirmed", withdrawnAt: null }).where(eq(enrollments.id, enrollment.id));
+    await db
+      .update(enrollments)
+      .set({ status: "confirmed", withdrawnAt: null })
+      .where(eq(enrollments.id, enrollment.id));
     expect(await syncEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: founder.user.id })).toBe("committed");
     const second = await getEnrollmentSubsidy(enrollment.id);
     expect(second?.claimId).not.toBe(first!.claimId);
     expect(second).toMatchObject({ status: "estimated", subsidyVnd: 1_050_000, nettFeeVnd: 450_000 });
-    const view = await cohortSubsidyView({ cohortId: cohort.id, userId: founder.user.id, enrollmentId: enrollment.id, feeVnd: FEE, hours: 8, startsOn: cohort.startsOn });
-    expect(view).toMatchObject({ kind: "claim", feeVnd: FEE, subsidyVnd: 1_050_000, nettFeeVnd: 450_000, status: "estimated" });
+    const view = await cohortSubsidyView({
+      cohortId: cohort.id,
+      userId: founder.user.id,
+      enrollmentId: enrollment.id,
+      feeVnd: FEE,
+      hours: 8,
+      startsOn: cohort.startsOn,
+    });
+    expect(view).toMatchObject({
+      kind: "claim",
+      feeVnd: FEE,
+      subsidyVnd: 1_050_000,
+      nettFeeVnd: 450_000,
+      status: "estimated",
+    });
 
-    await db.update(enrollments).set({ status: "withdrawn", withdrawnAt: new Date(), withdrawnAfterStart: true }).where(eq(enrollments.id, enrollment.id));
+    await db
+      .update(enrollments)
+      .set({ status: "withdrawn", withdrawnAt: new Date(), withdrawnAfterStart: true })
+      .where(eq(enrollments.id, enrollment.id));
     expect(await syncEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: founder.user.id })).toBe("settled");
     const forfeited = await getEnrollmentSubsidy(enrollment.id);
     expect(forfeited).toMatchObject({ status: "forfeited", subsidyVnd: 0, nettFeeVnd: FEE, committedVnd: 1_050_000 });
-    const claims = await db.select({ status: subsidyClaims.status }).from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, enrollment.id));
+    const claims = await db
+      .select({ status: subsidyClaims.status })
+      .from(subsidyClaims)
+      .where(eq(subsidyClaims.enrollmentId, enrollment.id));
     expect(claims.map((c) => c.status).sort()).toEqual(["cancelled", "forfeited"]);
   });
 
   it("shows a learner their estimate before enrolling, and settles a cohort from its completion decisions", async () => {
     const { programme, staff, founder, cohort, enrollment, commitInput } = await platformSetup();
-    expect(await cohortSubsidyView({ cohortId: cohort.id, userId: founder.user.id, enrollmentId: null, feeVnd: FEE, hours: 8, startsOn: cohort.startsOn })).toBeNull();
+    expect(
+      await cohortSubsidyView({
+        cohortId: cohort.id,
+        userId: founder.user.id,
+        enrollmentId: null,
+        feeVnd: FEE,
+        hours: 8,
+        startsOn: cohort.startsOn,
+      }),
+    ).toBeNull();
     await linkCohort({ actor: staff, subsidyProgrammeId: programme.id, cohortId: cohort.id });
-    expect(await cohortSubsidyView({ cohortId: cohort.id, userId: founder.user.id, enrollmentId: null, feeVnd: FEE, hours: 8, startsOn: cohort.startsOn })).toMatchObject({
+    expect(
+      await cohortSubsidyView({
+        cohortId: cohort.id,
+        userId: founder.user.id,
+        enrollmentId: null,
+        feeVnd: FEE,
+        hours: 8,
+        startsOn: cohort.startsOn,
+      }),
+    ).toMatchObject({
       kind: "estimate",
       eligible: true,
       feeVnd: FEE,
       estimateVnd: 1_050_000,
       nettFeeVnd: 450_000,
     });
-    expect(await cohortSubsidyView({ cohortId: cohort.id, userId: null, enrollmentId: null, feeVnd: FEE, hours: 8, startsOn: cohort.startsOn })).toMatchObject({ kind: "available" });
+    expect(
+      await cohortSubsidyView({
+        cohortId: cohort.id,
+        userId: null,
+        enrollmentId: null,
+        feeVnd: FEE,
+        hours: 8,
+        startsOn: cohort.startsOn,
+      }),
+    ).toMatchObject({ kind: "available" });
 
     await commitEnrollmentSubsidy(commitInput);
     const other = await createFounder({ registeredOn: "2024-02-02" });
@@ -218,7 +352,9 @@ describe("subsidies of enrolments on the platform", () => {
       quizzesPassed: [],
       reasons: completed ? [] : ["attendance_below_minimum"],
     });
-    await db.insert(completionRecords).values([record(enrollment.id, founder.user.id, true, 4), record(otherEnrollment.id, other.user.id, false, 2)]);
+    await db
+      .insert(completionRecords)
+      .values([record(enrollment.id, founder.user.id, true, 4), record(otherEnrollment.id, other.user.id, false, 2)]);
     expect(await settleCohortSubsidies({ cohortId: cohort.id, actorId: staff.id })).toEqual({ settled: 2, failed: [] });
     expect((await getEnrollmentSubsidy(enrollment.id))?.status).toBe("earned");
     expect((await getEnrollmentSubsidy(otherEnrollment.id))?.status).toBe("forfeited");

@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gte, isNull, ne, sql } from "drizzle-orm";
-import { cohorts, completionRecords, courses, enrollments, organisations, subsidyBudgetLines, subsidyClaims, subsidyCohortLinks, subsidyProgrammes } from "#db/schema";
+import {
+  cohorts,
+  completionRecords,
+  courses,
+  enrollments,
+  organisations,
+  subsidyBudgetLines,
+  subsidyClaims,
+  subsidyCohortLinks,
+  subsidyProgrammes,
+} from "#db/schema";
 import type { EligibilityReason } from "#db/schema/subsidies";
 import { db, type Queryable } from "~/lib/db.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
@@ -11,7 +21,14 @@ import { can, type Actor } from "~/modules/auth/permissions";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
 import { judge, membershipOrganisationIds, recordEligibilityCheck, type JudgedEligibility } from "./eligibility.server";
-import { appendLedgerEntry, BUDGET_EXHAUSTED, claimLedgerPosition, commitOnFirstLine, lockBeneficiary, usedByBeneficiary } from "./ledger.server";
+import {
+  appendLedgerEntry,
+  BUDGET_EXHAUSTED,
+  claimLedgerPosition,
+  commitOnFirstLine,
+  lockBeneficiary,
+  usedByBeneficiary,
+} from "./ledger.server";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
 
@@ -24,13 +41,19 @@ import { getRuleVersion, ruleInForce } from "./rules.server";
  */
 
 /** The enrolment's live claim: the one not cancelled (a re-enrolment after a cancellation gets a new one). */
-const liveClaimOf = (enrollmentId: string) => and(eq(subsidyClaims.enrollmentId, enrollmentId), ne(subsidyClaims.status, "cancelled"));
+const liveClaimOf = (enrollmentId: string) =>
+  and(eq(subsidyClaims.enrollmentId, enrollmentId), ne(subsidyClaims.status, "cancelled"));
 
 /** The latest claim of an enrolment, live or cancelled (what the learner's page and receipts show). */
 async function latestClaimOf(q: Queryable, enrollmentId: string) {
   const [live] = await q.select().from(subsidyClaims).where(liveClaimOf(enrollmentId));
   if (live) return live;
-  const [last] = await q.select().from(subsidyClaims).where(eq(subsidyClaims.enrollmentId, enrollmentId)).orderBy(desc(subsidyClaims.filedAt)).limit(1);
+  const [last] = await q
+    .select()
+    .from(subsidyClaims)
+    .where(eq(subsidyClaims.enrollmentId, enrollmentId))
+    .orderBy(desc(subsidyClaims.filedAt))
+    .limit(1);
   return last ?? null;
 }
 
@@ -94,19 +117,48 @@ export async function estimateEnrollmentSubsidy(input: EstimateInput, q: Queryab
     feeVnd: input.feeVnd,
   };
   if (!rule || !judged.decision.eligible) {
-    return { ...base, eligible: false, reasons: judged.decision.reasons, estimateVnd: 0, nettFeeVnd: input.feeVnd, fundable: false, calculation: null };
+    return {
+      ...base,
+      eligible: false,
+      reasons: judged.decision.reasons,
+      estimateVnd: 0,
+      nettFeeVnd: input.feeVnd,
+      fundable: false,
+      calculation: null,
+    };
   }
-  const used = await usedByBeneficiary(q, { subsidyProgrammeId: input.subsidyProgrammeId, beneficiaryKey: judged.decision.beneficiaryKey! });
+  const used = await usedByBeneficiary(q, {
+    subsidyProgrammeId: input.subsidyProgrammeId,
+    beneficiaryKey: judged.decision.beneficiaryKey!,
+  });
   const calculation = calculateSubsidy(rule, { feeVnd: input.feeVnd, hours: input.hours, usedThisYearVnd: used });
   const [line] = await q
     .select({ id: subsidyBudgetLines.id })
     .from(subsidyBudgetLines)
-    .where(and(eq(subsidyBudgetLines.subsidyProgrammeId, input.subsidyProgrammeId), gte(subsidyBudgetLines.availableVnd, calculation.amountVnd)))
+    .where(
+      and(
+        eq(subsidyBudgetLines.subsidyProgrammeId, input.subsidyProgrammeId),
+        gte(subsidyBudgetLines.availableVnd, calculation.amountVnd),
+      ),
+    )
     .limit(1);
   const fundable = Boolean(line) && calculation.amountVnd > 0;
-  const reasons: EligibilityReason[] = calculation.amountVnd === 0 ? [{ key: "subsidies.errors.capReached" }] : fundable ? [] : [{ key: BUDGET_EXHAUSTED, params: { line: "" } }];
+  const reasons: EligibilityReason[] =
+    calculation.amountVnd === 0
+      ? [{ key: "subsidies.errors.capReached" }]
+      : fundable
+        ? []
+        : [{ key: BUDGET_EXHAUSTED, params: { line: "" } }];
   const estimateVnd = fundable ? calculation.amountVnd : 0;
-  return { ...base, eligible: true, reasons, estimateVnd, nettFeeVnd: input.feeVnd - estimateVnd, fundable, calculation };
+  return {
+    ...base,
+    eligible: true,
+    reasons,
+    estimateVnd,
+    nettFeeVnd: input.feeVnd - estimateVnd,
+    fundable,
+    calculation,
+  };
 }
 
 export type CommitInput = EstimateInput & {
@@ -142,7 +194,12 @@ export async function commitEnrollmentSubsidy(input: CommitInput, q: Queryable =
   const { rule, judged } = await judgeBest(q, input, at);
   if (!rule || !judged.decision.eligible) {
     await recordEligibilityCheck(q, { subsidyProgrammeId: input.subsidyProgrammeId, context: "enrollment", judged });
-    return { committed: false, claim: null, reason: judged.decision.reasons[0] ?? { key: "subsidies.eligibility.notEligible" }, estimate: null };
+    return {
+      committed: false,
+      claim: null,
+      reason: judged.decision.reasons[0] ?? { key: "subsidies.eligibility.notEligible" },
+      estimate: null,
+    };
   }
   const beneficiaryKey = judged.decision.beneficiaryKey!;
   // A quick look first: when no line has the amount left, say so without opening a transaction. (Only a
@@ -155,7 +212,12 @@ export async function commitEnrollmentSubsidy(input: CommitInput, q: Queryable =
   const [anyLine] = await q
     .select({ id: subsidyBudgetLines.id })
     .from(subsidyBudgetLines)
-    .where(and(eq(subsidyBudgetLines.subsidyProgrammeId, input.subsidyProgrammeId), gte(subsidyBudgetLines.availableVnd, preview.amountVnd)))
+    .where(
+      and(
+        eq(subsidyBudgetLines.subsidyProgrammeId, input.subsidyProgrammeId),
+        gte(subsidyBudgetLines.availableVnd, preview.amountVnd),
+      ),
+    )
     .limit(1);
   if (!anyLine && preview.amountVnd > 0) {
     return { committed: false, claim: null, reason: { key: BUDGET_EXHAUSTED, params: { line: "" } }, estimate: null };
@@ -166,7 +228,11 @@ export async function commitEnrollmentSubsidy(input: CommitInput, q: Queryable =
       const used = await usedByBeneficiary(tx, { subsidyProgrammeId: input.subsidyProgrammeId, beneficiaryKey });
       const calculation = calculateSubsidy(rule, { feeVnd: input.feeVnd, hours: input.hours, usedThisYearVnd: used });
       if (calculation.amountVnd === 0) throw new AppError(409, "subsidies.errors.capReached");
-      const eligibilityCheckId = await recordEligibilityCheck(tx, { subsidyProgrammeId: input.subsidyProgrammeId, context: "enrollment", judged });
+      const eligibilityCheckId = await recordEligibilityCheck(tx, {
+        subsidyProgrammeId: input.subsidyProgrammeId,
+        context: "enrollment",
+        judged,
+      });
       const claimId = randomUUID();
       await tx.insert(subsidyClaims).values({
         id: claimId,
@@ -202,9 +268,25 @@ export async function commitEnrollmentSubsidy(input: CommitInput, q: Queryable =
         actorId: input.actorId,
         reason: `estimate for enrolment ${input.enrollmentId}`,
       });
-      const [claim] = await tx.update(subsidyClaims).set({ budgetLineId: line.id }).where(eq(subsidyClaims.id, claimId)).returning();
-      await recordClaimEvent(tx, { claimId, from: null, to: "estimated", actorId: input.actorId, data: { amountVnd: calculation.amountVnd, budgetLineId: line.id } });
-      await recordAudit(tx, { actorId: input.actorId, action: "subsidy_claim.estimated", entityType: "subsidy_claim", entityId: claimId, after: claim });
+      const [claim] = await tx
+        .update(subsidyClaims)
+        .set({ budgetLineId: line.id })
+        .where(eq(subsidyClaims.id, claimId))
+        .returning();
+      await recordClaimEvent(tx, {
+        claimId,
+        from: null,
+        to: "estimated",
+        actorId: input.actorId,
+        data: { amountVnd: calculation.amountVnd, budgetLineId: line.id },
+      });
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: "subsidy_claim.estimated",
+        entityType: "subsidy_claim",
+        entityId: claimId,
+        after: claim,
+      });
       return { committed: true as const, claim, estimate: existingEstimate(claim) };
     });
   } catch (error) {
@@ -216,7 +298,8 @@ export async function commitEnrollmentSubsidy(input: CommitInput, q: Queryable =
 }
 
 function existingEstimate(claim: ClaimRow): SubsidyEstimate {
-  const estimateVnd = claim.status === "forfeited" || claim.status === "cancelled" ? 0 : (claim.approvedVnd ?? claim.requestedVnd);
+  const estimateVnd =
+    claim.status === "forfeited" || claim.status === "cancelled" ? 0 : (claim.approvedVnd ?? claim.requestedVnd);
   return {
     subsidyProgrammeId: claim.subsidyProgrammeId,
     ruleVersionId: claim.ruleVersionId,
@@ -248,7 +331,13 @@ export type CompletionFigures = {
  * Returns null when the enrolment has no subsidy.
  */
 export async function settleEnrollmentSubsidy(
-  input: { enrollmentId: string; completed: boolean; figures: CompletionFigures; actorId: string | null; withdrawn?: boolean },
+  input: {
+    enrollmentId: string;
+    completed: boolean;
+    figures: CompletionFigures;
+    actorId: string | null;
+    withdrawn?: boolean;
+  },
   q: Queryable = db,
 ): Promise<{ claim: ClaimRow; reasons: EligibilityReason[] } | null> {
   const [found] = await q.select({ id: subsidyClaims.id }).from(subsidyClaims).where(liveClaimOf(input.enrollmentId));
@@ -259,16 +348,19 @@ export async function settleEnrollmentSubsidy(
     const reasons: EligibilityReason[] = [];
     if (input.withdrawn) reasons.push({ key: "subsidies.settlement.withdrawn" });
     else if (!input.completed) reasons.push({ key: "subsidies.settlement.notCompleted" });
-    const attendanceBps = input.figures.attendanceShare === null ? null : Math.round(input.figures.attendanceShare * 10_000);
+    const attendanceBps =
+      input.figures.attendanceShare === null ? null : Math.round(input.figures.attendanceShare * 10_000);
     if (attendanceBps !== null && rule.minAttendanceBps !== null && attendanceBps < rule.minAttendanceBps) {
       reasons.push({
         key: "subsidies.settlement.attendanceBelowRule",
         params: { actual: Math.floor(attendanceBps / 100), required: Math.ceil(rule.minAttendanceBps / 100) },
       });
     }
-    if (rule.requireAssessmentsPassed && !input.figures.assessmentsPassed) reasons.push({ key: "subsidies.settlement.assessmentsNotPassed" });
+    if (rule.requireAssessmentsPassed && !input.figures.assessmentsPassed)
+      reasons.push({ key: "subsidies.settlement.assessmentsNotPassed" });
     const target = reasons.length === 0 ? "earned" : "forfeited";
-    if (claim.status === target || !["estimated", "earned", "forfeited"].includes(claim.status)) return { claim, reasons };
+    if (claim.status === target || !["estimated", "earned", "forfeited"].includes(claim.status))
+      return { claim, reasons };
     const decision = {
       outcome: target,
       ruleVersionId: rule.id,
@@ -374,13 +466,24 @@ export async function getEnrollmentSubsidy(enrollmentId: string, q: Queryable = 
 /** The subsidy programme a cohort is linked to, if any. */
 export async function cohortSubsidyProgrammeId(cohortId: string, q: Queryable = db): Promise<string | null> {
   if (!isUuid(cohortId)) return null;
-  const [link] = await q.select({ id: subsidyCohortLinks.subsidyProgrammeId }).from(subsidyCohortLinks).where(eq(subsidyCohortLinks.cohortId, cohortId));
+  const [link] = await q
+    .select({ id: subsidyCohortLinks.subsidyProgrammeId })
+    .from(subsidyCohortLinks)
+    .where(eq(subsidyCohortLinks.cohortId, cohortId));
   return link?.id ?? null;
 }
 
 export async function listLinkedCohorts(subsidyProgrammeId: string) {
   return db
-    .select({ id: cohorts.id, code: cohorts.code, startsOn: cohorts.startsOn, endsOn: cohorts.endsOn, feeVnd: cohorts.feeVnd, courseTitleVi: courses.titleVi, courseTitleEn: courses.titleEn })
+    .select({
+      id: cohorts.id,
+      code: cohorts.code,
+      startsOn: cohorts.startsOn,
+      endsOn: cohorts.endsOn,
+      feeVnd: cohorts.feeVnd,
+      courseTitleVi: courses.titleVi,
+      courseTitleEn: courses.titleEn,
+    })
     .from(subsidyCohortLinks)
     .innerJoin(cohorts, eq(cohorts.id, subsidyCohortLinks.cohortId))
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
@@ -391,11 +494,23 @@ export async function listLinkedCohorts(subsidyProgrammeId: string) {
 /** Cohorts not linked to any subsidy programme, ending this year or later (for the link form). */
 export async function linkableCohorts(fiscalYear: number) {
   return db
-    .select({ id: cohorts.id, code: cohorts.code, startsOn: cohorts.startsOn, courseTitleVi: courses.titleVi, courseTitleEn: courses.titleEn })
+    .select({
+      id: cohorts.id,
+      code: cohorts.code,
+      startsOn: cohorts.startsOn,
+      courseTitleVi: courses.titleVi,
+      courseTitleEn: courses.titleEn,
+    })
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .leftJoin(subsidyCohortLinks, eq(subsidyCohortLinks.cohortId, cohorts.id))
-    .where(and(isNull(subsidyCohortLinks.cohortId), sql`${cohorts.status} <> 'cancelled'`, gte(cohorts.endsOn, `${fiscalYear}-01-01`)))
+    .where(
+      and(
+        isNull(subsidyCohortLinks.cohortId),
+        sql`${cohorts.status} <> 'cancelled'`,
+        gte(cohorts.endsOn, `${fiscalYear}-01-01`),
+      ),
+    )
     .orderBy(asc(cohorts.startsOn))
     .limit(500);
 }
@@ -420,7 +535,13 @@ export async function linkCohort(input: { actor: Actor; subsidyProgrammeId: stri
       .onConflictDoNothing()
       .returning();
     if (!link) throw conflict("subsidies.errors.cohortAlreadyLinked", { field: "cohortId" });
-    await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_cohort.linked", entityType: "cohort", entityId: cohort.id, after: link });
+    await recordAudit(tx, {
+      actorId: input.actor.id,
+      action: "subsidy_cohort.linked",
+      entityType: "cohort",
+      entityId: cohort.id,
+      after: link,
+    });
     return link;
   });
 }
@@ -431,10 +552,21 @@ export async function unlinkCohort(input: { actor: Actor; subsidyProgrammeId: st
   return db.transaction(async (tx) => {
     const [removed] = await tx
       .delete(subsidyCohortLinks)
-      .where(and(eq(subsidyCohortLinks.cohortId, input.cohortId), eq(subsidyCohortLinks.subsidyProgrammeId, input.subsidyProgrammeId)))
+      .where(
+        and(
+          eq(subsidyCohortLinks.cohortId, input.cohortId),
+          eq(subsidyCohortLinks.subsidyProgrammeId, input.subsidyProgrammeId),
+        ),
+      )
       .returning();
     if (!removed) throw notFound();
-    await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_cohort.unlinked", entityType: "cohort", entityId: input.cohortId, before: removed });
+    await recordAudit(tx, {
+      actorId: input.actor.id,
+      action: "subsidy_cohort.unlinked",
+      entityType: "cohort",
+      entityId: input.cohortId,
+      before: removed,
+    });
     return removed;
   });
 }
@@ -447,7 +579,10 @@ export type SyncOutcome = "committed" | "refused" | "settled" | "cancelled" | "n
  * withdrawal before the start, a rejection or a lapse cancels it (released); a withdrawal after the start
  * forfeits it. Idempotent — calling it again changes nothing — so every enrolment path may call it.
  */
-export async function syncEnrollmentSubsidy(input: { enrollmentId: string; actorId: string | null; now?: Date }, q: Queryable = db): Promise<SyncOutcome> {
+export async function syncEnrollmentSubsidy(
+  input: { enrollmentId: string; actorId: string | null; now?: Date },
+  q: Queryable = db,
+): Promise<SyncOutcome> {
   if (!isUuid(input.enrollmentId)) return "none";
   const [place] = await q
     .select({ enrollment: enrollments, cohort: cohorts, course: courses, providerName: organisations.name })
@@ -483,13 +618,22 @@ export async function syncEnrollmentSubsidy(input: { enrollmentId: string; actor
   }
   if (enrollment.status === "withdrawn" && enrollment.withdrawnAfterStart) {
     const settled = await settleEnrollmentSubsidy(
-      { enrollmentId: enrollment.id, completed: false, withdrawn: true, figures: { attendanceShare: null, assessmentsPassed: false }, actorId: input.actorId },
+      {
+        enrollmentId: enrollment.id,
+        completed: false,
+        withdrawn: true,
+        figures: { attendanceShare: null, assessmentsPassed: false },
+        actorId: input.actorId,
+      },
       q,
     );
     return settled ? "settled" : "none";
   }
   if (enrollment.status === "withdrawn" || enrollment.status === "rejected" || enrollment.status === "lapsed") {
-    const cancelled = await cancelEnrollmentSubsidy({ enrollmentId: enrollment.id, actorId: input.actorId, reason: `enrolment ${enrollment.status}` }, q);
+    const cancelled = await cancelEnrollmentSubsidy(
+      { enrollmentId: enrollment.id, actorId: input.actorId, reason: `enrolment ${enrollment.status}` },
+      q,
+    );
     return cancelled?.status === "cancelled" ? "cancelled" : "none";
   }
   return "none";
@@ -531,8 +675,27 @@ export async function settleCohortSubsidies(input: { cohortId: string; actorId: 
 }
 
 export type CohortSubsidyView =
-  | { kind: "claim"; programmeNameVi: string; programmeNameEn: string; status: string; feeVnd: number; subsidyVnd: number; nettFeeVnd: number; claimId: string }
-  | { kind: "estimate"; programmeNameVi: string; programmeNameEn: string; feeVnd: number; estimateVnd: number; nettFeeVnd: number; eligible: boolean; fundable: boolean; reasons: EligibilityReason[] }
+  | {
+      kind: "claim";
+      programmeNameVi: string;
+      programmeNameEn: string;
+      status: string;
+      feeVnd: number;
+      subsidyVnd: number;
+      nettFeeVnd: number;
+      claimId: string;
+    }
+  | {
+      kind: "estimate";
+      programmeNameVi: string;
+      programmeNameEn: string;
+      feeVnd: number;
+      estimateVnd: number;
+      nettFeeVnd: number;
+      eligible: boolean;
+      fundable: boolean;
+      reasons: EligibilityReason[];
+    }
   | { kind: "available"; programmeNameVi: string; programmeNameEn: string; feeVnd: number };
 
 /**

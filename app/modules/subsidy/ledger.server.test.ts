@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { enrollments, memberships, subsidyBudgetLines, subsidyClaims, subsidyLedgerEntries, userRoles, users } from "#db/schema";
+import {
+  enrollments,
+  memberships,
+  subsidyBudgetLines,
+  subsidyClaims,
+  subsidyLedgerEntries,
+  userRoles,
+  users,
+} from "#db/schema";
 import { pgErrorCode } from "~/lib/db-errors";
 import { databaseKind, db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
@@ -55,7 +63,10 @@ async function race<T>(tasks: (() => Promise<T>)[], inFlight: number): Promise<T
 
 async function ledgerSum(budgetLineId: string, kind: "commitment" | "release" | "payment" | "recovery") {
   const [row] = await db
-    .select({ total: sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}), 0)::bigint`.mapWith(Number), count: sql<number>`count(*)::int` })
+    .select({
+      total: sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}), 0)::bigint`.mapWith(Number),
+      count: sql<number>`count(*)::int`,
+    })
     .from(subsidyLedgerEntries)
     .where(sql`${subsidyLedgerEntries.budgetLineId} = ${budgetLineId} and ${subsidyLedgerEntries.kind} = ${kind}`);
   return row;
@@ -72,24 +83,31 @@ async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("the subsidy ledger", () => {
-  it(
-    "commits exactly the affordable claims among 1,000 racing ones (40 in flight on a pool of 10), refuses the rest with a reason, and sums to the allocation",
-    async () => {
-      const fee = 1_000_000;
-      const { programme, lines } = await createSubsidySetup({
-        lines: [{ allocatedVnd: 100 * fee }],
-        rule: { sharePercent: 10_000, minAttendancePercent: undefined, claimWindowDays: undefined },
-      });
-      const line = lines[0];
-      const people = await createLecturers(1000);
-      const { cohort, courseId } = await createTestCohort({ capacity: 1000, feeVnd: fee });
-      const rows = await db
-        .insert(enrollments)
-        .values(people.map((userId) => ({ cohortId: cohort.id, userId, status: "confirmed" as const, confirmedAt: new Date(), feeVnd: fee })))
-        .returning({ id: enrollments.id, userId: enrollments.userId });
+  it("commits exactly the affordable claims among 1,000 racing ones (40 in flight on a pool of 10), refuses the rest with a reason, and sums to the allocation", async () => {
+    const fee = 1_000_000;
+    const { programme, lines } = await createSubsidySetup({
+      lines: [{ allocatedVnd: 100 * fee }],
+      rule: { sharePercent: 10_000, minAttendancePercent: undefined, claimWindowDays: undefined },
+    });
+    const line = lines[0];
+    const people = await createLecturers(1000);
+    const { cohort, courseId } = await createTestCohort({ capacity: 1000, feeVnd: fee });
+    const rows = await db
+      .insert(enrollments)
+      .values(
+        people.map((userId) => ({
+          cohortId: cohort.id,
+          userId,
+          status: "confirmed" as const,
+          confirmedAt: new Date(),
+          feeVnd: fee,
+        })),
+      )
+      .returning({ id: enrollments.id, userId: enrollments.userId });
 
-      const results = await race(
-        rows.map((row) => () =>
+    const results = await race(
+      rows.map(
+        (row) => () =>
           commitEnrollmentSubsidy({
             subsidyProgrammeId: programme.id,
             enrollmentId: row.id,
@@ -104,29 +122,27 @@ describe("the subsidy ledger", () => {
             endsOn: cohort.endsOn,
             actorId: row.userId,
           }),
-        ),
-        40,
-      );
+      ),
+      40,
+    );
 
-      const committed = results.filter((r) => r.committed);
-      const refused = results.filter((r) => !r.committed);
-      expect(committed).toHaveLength(100);
-      expect(refused).toHaveLength(900);
-      for (const r of refused) if (!r.committed) expect(r.reason.key).toBe(BUDGET_EXHAUSTED);
+    const committed = results.filter((r) => r.committed);
+    const refused = results.filter((r) => !r.committed);
+    expect(committed).toHaveLength(100);
+    expect(refused).toHaveLength(900);
+    for (const r of refused) if (!r.committed) expect(r.reason.key).toBe(BUDGET_EXHAUSTED);
 
-      const commitments = await ledgerSum(line.id, "commitment");
-      expect(commitments).toEqual({ total: 100 * fee, count: 100 });
-      const [balance] = await lineBalances(db, { budgetLineIds: [line.id] });
-      expect(balance).toMatchObject({ totalVnd: 100 * fee, committedVnd: 100 * fee, remainingVnd: 0, availableVnd: 0 });
-      // A refused claim leaves nothing behind: one claim per committed enrolment, none for the others.
-      const [{ claims }] = await db
-        .select({ claims: sql<number>`count(*)::int` })
-        .from(subsidyClaims)
-        .where(eq(subsidyClaims.subsidyProgrammeId, programme.id));
-      expect(claims).toBe(100);
-    },
-    600_000,
-  );
+    const commitments = await ledgerSum(line.id, "commitment");
+    expect(commitments).toEqual({ total: 100 * fee, count: 100 });
+    const [balance] = await lineBalances(db, { budgetLineIds: [line.id] });
+    expect(balance).toMatchObject({ totalVnd: 100 * fee, committedVnd: 100 * fee, remainingVnd: 0, availableVnd: 0 });
+    // A refused claim leaves nothing behind: one claim per committed enrolment, none for the others.
+    const [{ claims }] = await db
+      .select({ claims: sql<number>`count(*)::int` })
+      .from(subsidyClaims)
+      .where(eq(subsidyClaims.subsidyProgrammeId, programme.id));
+    expect(claims).toBe(100);
+  }, 600_000);
 
   it("refuses, in the database itself, concurrent raw commitments beyond the line", async () => {
     const { programme, lines } = await createSubsidySetup({ lines: [{ allocatedVnd: 10_000_000 }] });
@@ -152,7 +168,14 @@ describe("the subsidy ledger", () => {
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, () =>
         refusal(
-          db.insert(subsidyLedgerEntries).values({ budgetLineId: lines[0].id, claimId, kind: "commitment", amountVnd: 1_000_000, reason: "raw", actorId: null }),
+          db.insert(subsidyLedgerEntries).values({
+            budgetLineId: lines[0].id,
+            claimId,
+            kind: "commitment",
+            amountVnd: 1_000_000,
+            reason: "raw",
+            actorId: null,
+          }),
         ),
       ),
     );
@@ -168,7 +191,13 @@ describe("the subsidy ledger", () => {
     await amendBudgetLine({
       actor: staff,
       budgetLineId: lines[0].id,
-      amendment: { intent: "amend", direction: "raise", amountVnd: 5_000_000, documentNumber: "QĐ 12/QĐ-SKHCN", reason: "Bổ sung dự toán quý 3" },
+      amendment: {
+        intent: "amend",
+        direction: "raise",
+        amountVnd: 5_000_000,
+        documentNumber: "QĐ 12/QĐ-SKHCN",
+        reason: "Bổ sung dự toán quý 3",
+      },
     });
     const lecturer = await createLecturer();
     const { cohort } = await createTestCohort();
@@ -205,7 +234,11 @@ describe("the subsidy ledger", () => {
       expect(await refusal(db.execute(statement))).toBe("SA003");
     }
     const view = await getBudgetLine(line);
-    expect(view.balance).toMatchObject({ allocatedVnd: 100_000_000, amendmentsVnd: 5_000_000, committedVnd: 1_050_000 });
+    expect(view.balance).toMatchObject({
+      allocatedVnd: 100_000_000,
+      amendmentsVnd: 5_000_000,
+      committedVnd: 1_050_000,
+    });
     expect(view.balance.remainingVnd).toBe(view.balance.availableVnd);
   });
 
@@ -215,17 +248,36 @@ describe("the subsidy ledger", () => {
     await amendBudgetLine({
       actor: staff,
       budgetLineId: line.id,
-      amendment: { intent: "amend", direction: "raise", amountVnd: 30_000_000, documentNumber: "QĐ 345/QĐ-UBND", documentDate: "2026-06-01", reason: "Bổ sung kinh phí giữa năm" },
+      amendment: {
+        intent: "amend",
+        direction: "raise",
+        amountVnd: 30_000_000,
+        documentNumber: "QĐ 345/QĐ-UBND",
+        documentDate: "2026-06-01",
+        reason: "Bổ sung kinh phí giữa năm",
+      },
     });
     await amendBudgetLine({
       actor: staff,
       budgetLineId: line.id,
-      amendment: { intent: "amend", direction: "cut", amountVnd: 45_000_000, documentNumber: "QĐ 401/QĐ-UBND", reason: "Điều chuyển sang nhiệm vụ khác" },
+      amendment: {
+        intent: "amend",
+        direction: "cut",
+        amountVnd: 45_000_000,
+        documentNumber: "QĐ 401/QĐ-UBND",
+        reason: "Điều chuyển sang nhiệm vụ khác",
+      },
     });
     const tooMuch = amendBudgetLine({
       actor: staff,
       budgetLineId: line.id,
-      amendment: { intent: "amend", direction: "cut", amountVnd: 5_000_001, documentNumber: "QĐ 402/QĐ-UBND", reason: "Cắt giảm thêm" },
+      amendment: {
+        intent: "amend",
+        direction: "cut",
+        amountVnd: 5_000_001,
+        documentNumber: "QĐ 402/QĐ-UBND",
+        reason: "Cắt giảm thêm",
+      },
     });
     await expect(tooMuch).rejects.toMatchObject({ status: 409, messageKey: "subsidies.errors.cutTooLarge" });
     const view = await getBudgetLine(line.id);
@@ -233,7 +285,13 @@ describe("the subsidy ledger", () => {
       [30_000_000, "QĐ 345/QĐ-UBND", expect.any(String)],
       [-45_000_000, "QĐ 401/QĐ-UBND", expect.any(String)],
     ]);
-    expect(view.balance).toMatchObject({ allocatedVnd: 20_000_000, amendmentsVnd: -15_000_000, totalVnd: 5_000_000, remainingVnd: 5_000_000, availableVnd: 5_000_000 });
+    expect(view.balance).toMatchObject({
+      allocatedVnd: 20_000_000,
+      amendmentsVnd: -15_000_000,
+      totalVnd: 5_000_000,
+      remainingVnd: 5_000_000,
+      availableVnd: 5_000_000,
+    });
   });
 
   it("refuses a release or payment larger than the claim's commitment, and a recovery larger than what was paid", async () => {
@@ -264,7 +322,13 @@ describe("the subsidy ledger", () => {
     await expect(entry("recovery", 1_400_001)).rejects.toBeInstanceOf(AppError);
     await entry("recovery", 400_000);
     const [balance] = await lineBalances(db, { budgetLineIds: [lines[0].id] });
-    expect(balance).toMatchObject({ committedVnd: 1_400_000, paidVnd: 1_400_000, recoveredVnd: 400_000, spentVnd: 1_000_000, outstandingVnd: 0 });
+    expect(balance).toMatchObject({
+      committedVnd: 1_400_000,
+      paidVnd: 1_400_000,
+      recoveredVnd: 400_000,
+      spentVnd: 1_000_000,
+      outstandingVnd: 0,
+    });
     expect(balance.remainingVnd).toBe(100_000_000 - 1_000_000);
     expect(balance.availableVnd).toBe(balance.remainingVnd);
     expect(databaseKind()).toMatch(/postgres|pglite/);

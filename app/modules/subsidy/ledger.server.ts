@@ -20,7 +20,10 @@ export function rethrowLedgerError(
 ): never {
   const code = pgErrorCode(error);
   if (code === "SA001") {
-    throw new AppError(409, context.exhaustedKey ?? BUDGET_EXHAUSTED, { field: context.field, params: { line: context.line ?? "" } });
+    throw new AppError(409, context.exhaustedKey ?? BUDGET_EXHAUSTED, {
+      field: context.field,
+      params: { line: context.line ?? "" },
+    });
   }
   if (code === "SA002") throw new AppError(409, "subsidies.errors.ledgerMismatch", { field: context.field });
   if (code === "SA003") throw new AppError(409, "subsidies.errors.appendOnly");
@@ -61,7 +64,14 @@ export async function appendLedgerEntry(q: Queryable, entry: LedgerEntryInput, l
  */
 export async function commitOnFirstLine(
   q: Queryable,
-  input: { subsidyProgrammeId: string; claimId: string; amountVnd: number; actorId: string | null; reason: string; budgetLineId?: string },
+  input: {
+    subsidyProgrammeId: string;
+    claimId: string;
+    amountVnd: number;
+    actorId: string | null;
+    reason: string;
+    budgetLineId?: string;
+  },
 ) {
   const lines = await q
     .select({ id: subsidyBudgetLines.id, code: subsidyBudgetLines.code, availableVnd: subsidyBudgetLines.availableVnd })
@@ -73,14 +83,22 @@ export async function commitOnFirstLine(
       ),
     )
     .orderBy(asc(subsidyBudgetLines.position), asc(subsidyBudgetLines.createdAt));
-  if (input.budgetLineId && lines.length === 0) throw new AppError(400, "validation.invalidChoice", { field: "budgetLineId" });
+  if (input.budgetLineId && lines.length === 0)
+    throw new AppError(400, "validation.invalidChoice", { field: "budgetLineId" });
   if (lines.length === 0) throw new AppError(409, "subsidies.errors.noBudgetLines");
   for (const line of lines) {
     if (!input.budgetLineId && line.availableVnd < input.amountVnd) continue;
     try {
       const entry = await appendLedgerEntry(
         q,
-        { budgetLineId: line.id, claimId: input.claimId, kind: "commitment", amountVnd: input.amountVnd, actorId: input.actorId, reason: input.reason },
+        {
+          budgetLineId: line.id,
+          claimId: input.claimId,
+          kind: "commitment",
+          amountVnd: input.amountVnd,
+          actorId: input.actorId,
+          reason: input.reason,
+        },
         line.code,
       );
       return { entry, line };
@@ -110,7 +128,9 @@ export type ClaimLedgerPosition = {
 /** Where a claim stands in the ledger (all lines together; a claim is funded by one line at a time). */
 export async function claimLedgerPosition(q: Queryable, claimId: string): Promise<ClaimLedgerPosition> {
   const sumOf = (kind: LedgerKind) =>
-    sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}) filter (where ${subsidyLedgerEntries.kind} = ${kind}), 0)::bigint`.mapWith(Number);
+    sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}) filter (where ${subsidyLedgerEntries.kind} = ${kind}), 0)::bigint`.mapWith(
+      Number,
+    );
   const [row] = await q
     .select({
       committedVnd: sumOf("commitment"),
@@ -120,7 +140,10 @@ export async function claimLedgerPosition(q: Queryable, claimId: string): Promis
     })
     .from(subsidyLedgerEntries)
     .where(eq(subsidyLedgerEntries.claimId, claimId));
-  const [claim] = await q.select({ budgetLineId: subsidyClaims.budgetLineId }).from(subsidyClaims).where(eq(subsidyClaims.id, claimId));
+  const [claim] = await q
+    .select({ budgetLineId: subsidyClaims.budgetLineId })
+    .from(subsidyClaims)
+    .where(eq(subsidyClaims.id, claimId));
   return {
     budgetLineId: claim?.budgetLineId ?? null,
     ...row,
@@ -162,5 +185,7 @@ export async function usedByBeneficiary(
  * Taken before any ledger entry, so the lock order is always beneficiary → line → audit log.
  */
 export async function lockBeneficiary(q: Queryable, subsidyProgrammeId: string, beneficiaryKey: string) {
-  await q.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`subsidy:${subsidyProgrammeId}:${beneficiaryKey}`}, 0))`);
+  await q.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`subsidy:${subsidyProgrammeId}:${beneficiaryKey}`}, 0))`,
+  );
 }

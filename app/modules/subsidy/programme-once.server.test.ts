@@ -14,7 +14,13 @@ describe("creating a subsidy programme from the form", () => {
     const department = await createOrganisation({ kind: "government", name: `Sở KH&CN ${randomUUID().slice(0, 6)}` });
     const [parent] = await db
       .insert(programmes)
-      .values({ slug: `ct-${randomUUID().slice(0, 8)}`, nameVi: "Chương trình thử", nameEn: "Test programme", province: PROVINCE, ownerOrganisationId: department.id })
+      .values({
+        slug: `ct-${randomUUID().slice(0, 8)}`,
+        nameVi: "Chương trình thử",
+        nameEn: "Test programme",
+        province: PROVINCE,
+        ownerOrganisationId: department.id,
+      })
       .returning();
     const programme = {
       submissionKey: randomUUID(),
@@ -25,9 +31,14 @@ describe("creating a subsidy programme from the form", () => {
       ownerOrganisationId: department.id,
       decisionRef: undefined,
     };
-    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => createSubsidyProgramme({ actor: staff, programme })));
+    const copies = await Promise.allSettled(
+      Array.from({ length: 30 }, () => createSubsidyProgramme({ actor: staff, programme })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
-    const rows = await db.select({ id: subsidyProgrammes.id }).from(subsidyProgrammes).where(eq(subsidyProgrammes.programmeId, parent.id));
+    const rows = await db
+      .select({ id: subsidyProgrammes.id })
+      .from(subsidyProgrammes)
+      .where(eq(subsidyProgrammes.programmeId, parent.id));
     expect(rows).toHaveLength(1);
     expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
     // Sent again later: the same programme, not "name taken".
@@ -37,10 +48,22 @@ describe("creating a subsidy programme from the form", () => {
   it("opens one budget line from thirty concurrent copies of the same form", async () => {
     const { programme } = await createSubsidySetup({ rule: null });
     const staff = await createStaff();
-    const line = { intent: "add-line" as const, submissionKey: randomUUID(), code: `NS-${randomUUID().slice(0, 4)}`, fundingSource: "city_science_technology" as const, sourceName: "Ngân sách thành phố", allocatedVnd: 50_000_000 };
-    const copies = await Promise.allSettled(Array.from({ length: 30 }, () => addBudgetLine({ actor: staff, subsidyProgrammeId: programme.id, line })));
+    const line = {
+      intent: "add-line" as const,
+      submissionKey: randomUUID(),
+      code: `NS-${randomUUID().slice(0, 4)}`,
+      fundingSource: "city_science_technology" as const,
+      sourceName: "Ngân sách thành phố",
+      allocatedVnd: 50_000_000,
+    };
+    const copies = await Promise.allSettled(
+      Array.from({ length: 30 }, () => addBudgetLine({ actor: staff, subsidyProgrammeId: programme.id, line })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
-    const rows = await db.select({ id: subsidyBudgetLines.id }).from(subsidyBudgetLines).where(eq(subsidyBudgetLines.code, line.code));
+    const rows = await db
+      .select({ id: subsidyBudgetLines.id })
+      .from(subsidyBudgetLines)
+      .where(eq(subsidyBudgetLines.code, line.code));
     expect(rows).toHaveLength(1);
     expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
   });
@@ -49,9 +72,14 @@ describe("creating a subsidy programme from the form", () => {
     const { programme } = await createSubsidySetup({ rule: null });
     const staff = await createStaff();
     const rule = { ...BASE_RULE, submissionKey: randomUUID() };
-    const copies = await Promise.allSettled(Array.from({ length: 20 }, () => createRuleVersion({ actor: staff, subsidyProgrammeId: programme.id, rule })));
+    const copies = await Promise.allSettled(
+      Array.from({ length: 20 }, () => createRuleVersion({ actor: staff, subsidyProgrammeId: programme.id, rule })),
+    );
     expect(copies.filter((c) => c.status === "rejected")).toEqual([]);
-    const rows = await db.select({ id: subsidyRuleVersions.id }).from(subsidyRuleVersions).where(eq(subsidyRuleVersions.subsidyProgrammeId, programme.id));
+    const rows = await db
+      .select({ id: subsidyRuleVersions.id })
+      .from(subsidyRuleVersions)
+      .where(eq(subsidyRuleVersions.subsidyProgrammeId, programme.id));
     expect(rows).toHaveLength(1);
     expect(new Set(copies.map((c) => (c.status === "fulfilled" ? c.value.id : "")))).toEqual(new Set([rows[0].id]));
   });

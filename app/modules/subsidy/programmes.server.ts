@@ -47,10 +47,15 @@ export type LineBalance = {
 };
 
 const sumOf = (kind: string) =>
-  sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}) filter (where ${subsidyLedgerEntries.kind} = ${kind}), 0)::bigint`.mapWith(Number);
+  sql<number>`coalesce(sum(${subsidyLedgerEntries.amountVnd}) filter (where ${subsidyLedgerEntries.kind} = ${kind}), 0)::bigint`.mapWith(
+    Number,
+  );
 
 /** The figures of budget lines, derived from the ledger and the amendments. */
-export async function lineBalances(q: Queryable, where: { subsidyProgrammeId?: string; budgetLineIds?: string[] }): Promise<LineBalance[]> {
+export async function lineBalances(
+  q: Queryable,
+  where: { subsidyProgrammeId?: string; budgetLineIds?: string[] },
+): Promise<LineBalance[]> {
   if (where.budgetLineIds && where.budgetLineIds.length === 0) return [];
   const amendments = q
     .select({
@@ -137,13 +142,18 @@ export async function getSubsidyProgrammeRow(q: Queryable, subsidyProgrammeId: s
 export async function getSubsidyProgramme(subsidyProgrammeId: string) {
   const programme = await getSubsidyProgrammeRow(db, subsidyProgrammeId);
   const [parent] = await db.select().from(programmes).where(eq(programmes.id, programme.programmeId));
-  const [owner] = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(eq(organisations.id, programme.ownerOrganisationId));
+  const [owner] = await db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, programme.ownerOrganisationId));
   const lines = await db
     .select()
     .from(subsidyBudgetLines)
     .where(eq(subsidyBudgetLines.subsidyProgrammeId, programme.id))
     .orderBy(asc(subsidyBudgetLines.position), asc(subsidyBudgetLines.createdAt));
-  const balances = new Map((await lineBalances(db, { subsidyProgrammeId: programme.id })).map((b) => [b.budgetLineId, b]));
+  const balances = new Map(
+    (await lineBalances(db, { subsidyProgrammeId: programme.id })).map((b) => [b.budgetLineId, b]),
+  );
   const rules = await db
     .select()
     .from(subsidyRuleVersions)
@@ -167,7 +177,12 @@ export async function getSubsidyProgramme(subsidyProgrammeId: string) {
 export async function programmeFormOptions() {
   const [programmeRows, ownerRows] = await Promise.all([
     db
-      .select({ id: programmes.id, nameVi: programmes.nameVi, nameEn: programmes.nameEn, isDefault: programmes.isDefault })
+      .select({
+        id: programmes.id,
+        nameVi: programmes.nameVi,
+        nameEn: programmes.nameEn,
+        isDefault: programmes.isDefault,
+      })
       .from(programmes)
       .orderBy(desc(programmes.isDefault), asc(programmes.nameVi)),
     db
@@ -185,10 +200,14 @@ export async function createSubsidyProgramme(input: { actor: Actor; programme: S
   const value = input.programme;
   const [[parent], [owner]] = await Promise.all([
     db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, value.programmeId)),
-    db.select({ id: organisations.id, kind: organisations.kind }).from(organisations).where(eq(organisations.id, value.ownerOrganisationId)),
+    db
+      .select({ id: organisations.id, kind: organisations.kind })
+      .from(organisations)
+      .where(eq(organisations.id, value.ownerOrganisationId)),
   ]);
   if (!parent) throw badRequest("validation.invalidChoice", { field: "programmeId" });
-  if (!owner || owner.kind !== "government") throw badRequest("subsidies.errors.ownerNotDepartment", { field: "ownerOrganisationId" });
+  if (!owner || owner.kind !== "government")
+    throw badRequest("subsidies.errors.ownerNotDepartment", { field: "ownerOrganisationId" });
   const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-programme" };
   try {
     return await db.transaction((tx) =>
@@ -209,7 +228,13 @@ export async function createSubsidyProgramme(input: { actor: Actor; programme: S
               createdBy: input.actor.id,
             })
             .returning();
-          await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_programme.created", entityType: "subsidy_programme", entityId: created.id, after: created });
+          await recordAudit(tx, {
+            actorId: input.actor.id,
+            action: "subsidy_programme.created",
+            entityType: "subsidy_programme",
+            entityId: created.id,
+            after: created,
+          });
           return created;
         },
       ),
@@ -247,7 +272,13 @@ export async function addBudgetLine(input: { actor: Actor; subsidyProgrammeId: s
               createdBy: input.actor.id,
             })
             .returning();
-          await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_budget_line.opened", entityType: "subsidy_budget_line", entityId: line.id, after: line });
+          await recordAudit(tx, {
+            actorId: input.actor.id,
+            action: "subsidy_budget_line.opened",
+            entityType: "subsidy_budget_line",
+            entityId: line.id,
+            after: line,
+          });
           return line;
         },
       ),
@@ -286,7 +317,13 @@ export async function amendBudgetLine(input: { actor: Actor; budgetLineId: strin
           actorId: input.actor.id,
         })
         .returning();
-      await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_budget_line.amended", entityType: "subsidy_budget_line", entityId: line.id, after: amendment });
+      await recordAudit(tx, {
+        actorId: input.actor.id,
+        action: "subsidy_budget_line.amended",
+        entityType: "subsidy_budget_line",
+        entityId: line.id,
+        after: amendment,
+      });
       return amendment;
     });
   } catch (error) {
@@ -324,6 +361,11 @@ export async function getBudgetLine(budgetLineId: string) {
     programme,
     balance,
     amendments: amendments.map((a) => ({ ...a.amendment, actorName: a.actorName })),
-    entries: entries.map((e) => ({ ...e.entry, actorName: e.actorName, claimSeq: e.claimSeq, claimRoute: e.claimRoute })),
+    entries: entries.map((e) => ({
+      ...e.entry,
+      actorName: e.actorName,
+      claimSeq: e.claimSeq,
+      claimRoute: e.claimRoute,
+    })),
   };
 }

@@ -25,7 +25,9 @@ export async function ruleInForce(q: Queryable, subsidyProgrammeId: string, at: 
   const [rule] = await q
     .select()
     .from(subsidyRuleVersions)
-    .where(and(eq(subsidyRuleVersions.subsidyProgrammeId, subsidyProgrammeId), lte(subsidyRuleVersions.effectiveFrom, at)))
+    .where(
+      and(eq(subsidyRuleVersions.subsidyProgrammeId, subsidyProgrammeId), lte(subsidyRuleVersions.effectiveFrom, at)),
+    )
     .orderBy(desc(subsidyRuleVersions.effectiveFrom), desc(subsidyRuleVersions.version))
     .limit(1);
   return rule ?? null;
@@ -44,7 +46,11 @@ export async function createRuleVersion(input: { actor: Actor; subsidyProgrammeI
   const value = input.rule;
   const offered = new Set(value.beneficiaryKinds.flatMap((k) => CATEGORIES_FOR_BENEFICIARY[k]));
   const stray = value.costCategories.find((c) => !offered.has(c));
-  if (stray) throw badRequest("subsidies.errors.categoryWithoutBeneficiary", { field: "costCategories", params: { category: stray } });
+  if (stray)
+    throw badRequest("subsidies.errors.categoryWithoutBeneficiary", {
+      field: "costCategories",
+      params: { category: stray },
+    });
   const effectiveFrom = startOfVietnamDay(value.effectiveFrom);
   const once = { key: value.submissionKey, userId: input.actor.id, form: "subsidy-rule-version" };
   return db.transaction((tx) =>
@@ -54,7 +60,11 @@ export async function createRuleVersion(input: { actor: Actor; subsidyProgrammeI
       async (id) => (await tx.select().from(subsidyRuleVersions).where(eq(subsidyRuleVersions.id, id)))[0],
       async () => {
         // One new version at a time per programme: the numbers and dates stay in order.
-        await tx.select({ id: subsidyProgrammes.id }).from(subsidyProgrammes).where(eq(subsidyProgrammes.id, programme.id)).for("update");
+        await tx
+          .select({ id: subsidyProgrammes.id })
+          .from(subsidyProgrammes)
+          .where(eq(subsidyProgrammes.id, programme.id))
+          .for("update");
         const [latest] = await tx
           .select({ version: subsidyRuleVersions.version, effectiveFrom: subsidyRuleVersions.effectiveFrom })
           .from(subsidyRuleVersions)
@@ -86,7 +96,13 @@ export async function createRuleVersion(input: { actor: Actor; subsidyProgrammeI
             createdBy: input.actor.id,
           })
           .returning();
-        await recordAudit(tx, { actorId: input.actor.id, action: "subsidy_rule.versioned", entityType: "subsidy_programme", entityId: programme.id, after: created });
+        await recordAudit(tx, {
+          actorId: input.actor.id,
+          action: "subsidy_rule.versioned",
+          entityType: "subsidy_programme",
+          entityId: programme.id,
+          after: created,
+        });
         return created;
       },
     ),

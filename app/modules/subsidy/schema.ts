@@ -3,7 +3,14 @@ import { submissionKeyField } from "~/lib/submission-key";
 import { optionalText, requiredText } from "~/lib/text-fields";
 import { isIsoDate } from "~/modules/organisations/schema";
 import { parseVnd, percentToBps } from "./calculation";
-import { BENEFICIARY_KINDS, CLAIM_STATUSES, COST_CATEGORIES, COUNTRIES, EXTERNAL_KINDS, FUNDING_SOURCES } from "./types";
+import {
+  BENEFICIARY_KINDS,
+  CLAIM_STATUSES,
+  COST_CATEGORIES,
+  COUNTRIES,
+  EXTERNAL_KINDS,
+  FUNDING_SOURCES,
+} from "./types";
 
 /** One zod schema per form, shared by the form (conform) and the action. Messages are translation keys. */
 

@@ -35,7 +35,12 @@ function sourceText(path: string): string {
 }
 
 function lookup(tree: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      tree,
+    );
 }
 
 const dynamicKeys = [
@@ -48,7 +53,10 @@ const dynamicKeys = [
   ...["platform", "external"].map((s) => `subsidies.routes.${s}`),
   ...["invoice", "certificate", "other"].map((s) => `subsidies.fileKinds.${s}`),
   ...[...Object.keys(CLAIM_REVIEW_SCHEMAS), "resubmit"].map((s) => `subsidies.claims.saved.${s}`),
-  ...(["perClaim", "perHour", "perBeneficiaryYear"] as const).flatMap((k) => [`subsidies.calculation.caps.${k}`, `subsidies.decision.limitedBy.${k}`]),
+  ...(["perClaim", "perHour", "perBeneficiaryYear"] as const).flatMap((k) => [
+    `subsidies.calculation.caps.${k}`,
+    `subsidies.decision.limitedBy.${k}`,
+  ]),
   ...(["duplicateCourse", "overlappingTraining", "overCap", "startupTooOld"] satisfies AnomalyKind[]).flatMap((k) =>
     ["title", "intro", "detail"].map((p) => `subsidies.anomalies.kinds.${k}.${p}`),
   ),
@@ -61,7 +69,9 @@ const dynamicKeys = [
 
 describe("subsidy translations", () => {
   const text = SOURCES.map(sourceText).join("\n");
-  const staticKeys = [...new Set([...text.matchAll(/["'`]((?:subsidies|files)\.[A-Za-z0-9_.-]+[A-Za-z0-9_])["'`]/g)].map((m) => m[1]))];
+  const staticKeys = [
+    ...new Set([...text.matchAll(/["'`]((?:subsidies|files)\.[A-Za-z0-9_.-]+[A-Za-z0-9_])["'`]/g)].map((m) => m[1])),
+  ];
 
   it("finds the keys it checks", () => {
     expect(staticKeys.length).toBeGreaterThan(200);
@@ -79,7 +89,9 @@ describe("subsidy translations", () => {
   it("uses the same placeholders in both languages", () => {
     const placeholders = (s: unknown) => [...String(s).matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
     const different = [...staticKeys, ...dynamicKeys].filter(
-      (key) => JSON.stringify(placeholders(lookup(resources.vi.translation, key))) !== JSON.stringify(placeholders(lookup(resources.en.translation, key))),
+      (key) =>
+        JSON.stringify(placeholders(lookup(resources.vi.translation, key))) !==
+        JSON.stringify(placeholders(lookup(resources.en.translation, key))),
     );
     expect(different).toEqual([]);
   });

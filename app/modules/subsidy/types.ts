@@ -23,7 +23,12 @@ export type CostCategory = (typeof COST_CATEGORIES)[number];
 export const CATEGORIES_FOR_BENEFICIARY: Record<BeneficiaryKind, readonly CostCategory[]> = {
   lecturer: ["platform_course_fee", "external_course_domestic", "external_course_international"],
   startup: ["platform_course_fee", "external_course_domestic", "external_course_international", "coaching_advisory"],
-  project_team: ["platform_course_fee", "external_course_domestic", "external_course_international", "coaching_advisory"],
+  project_team: [
+    "platform_course_fee",
+    "external_course_domestic",
+    "external_course_international",
+    "coaching_advisory",
+  ],
   training_institution: ["curriculum"],
 };
 
@@ -67,7 +72,14 @@ export function canMove(from: ClaimStatus, to: ClaimStatus): boolean {
 export const FUNDED_STATUSES: readonly ClaimStatus[] = ["estimated", "earned", "approved", "paid", "recovered"];
 
 /** The queue a reviewer works through. */
-export const OPEN_STATUSES: readonly ClaimStatus[] = ["submitted", "resubmitted", "under_review", "info_requested", "approved", "earned"];
+export const OPEN_STATUSES: readonly ClaimStatus[] = [
+  "submitted",
+  "resubmitted",
+  "under_review",
+  "info_requested",
+  "approved",
+  "earned",
+];
 
 export const LEDGER_KINDS = ["commitment", "release", "payment", "recovery"] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -84,8 +96,31 @@ export function costCategoryFor(kind: ExternalKind, country: string): CostCatego
 
 /** Countries offered on the claim form (ISO 3166-1 alpha-2); names come from Intl.DisplayNames. */
 export const COUNTRIES = [
-  "VN", "SG", "JP", "KR", "CN", "TW", "TH", "MY", "ID", "PH", "IN", "IL", "AU", "NZ", "US", "CA",
-  "GB", "DE", "FR", "NL", "FI", "SE", "CH", "IE", "EE",
+  "VN",
+  "SG",
+  "JP",
+  "KR",
+  "CN",
+  "TW",
+  "TH",
+  "MY",
+  "ID",
+  "PH",
+  "IN",
+  "IL",
+  "AU",
+  "NZ",
+  "US",
+  "CA",
+  "GB",
+  "DE",
+  "FR",
+  "NL",
+  "FI",
+  "SE",
+  "CH",
+  "IE",
+  "EE",
 ] as const;
 
 export function claimNumber(seq: number): string {

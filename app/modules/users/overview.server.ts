@@ -23,7 +23,10 @@ export async function listMyOrganisations(userId: string) {
 export async function programmeOverview() {
   const [[orgs], [people], [pending]] = await Promise.all([
     db.select({ count: sql<number>`count(*)::int` }).from(organisations),
-    db.select({ count: sql<number>`count(*)::int` }).from(users).where(isNull(users.deletedAt)),
+    db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(users)
+      .where(isNull(users.deletedAt)),
     db
       .select({ count: sql<number>`count(*)::int` })
       .from(organisations)

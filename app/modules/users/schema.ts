@@ -39,7 +39,9 @@ export const UpdateRolesSchema = z.object({
 
 export const AddMembershipSchema = z.object({
   intent: z.literal("addMembership"),
-  organisationId: z.string({ required_error: "admin.users.errors.organisationRequired" }).uuid("validation.invalidChoice"),
+  organisationId: z
+    .string({ required_error: "admin.users.errors.organisationRequired" })
+    .uuid("validation.invalidChoice"),
   role: membershipRoleSchema.default("member"),
   title: titleSchema,
 });

@@ -5,7 +5,13 @@ import { db } from "~/lib/db.server";
 import * as userRoute from "~/routes/admin.users.$userId";
 import * as newUserRoute from "~/routes/admin.users.new";
 import { callRoute } from "../../../tests/fixtures/admin";
-import { addMember, createOrganisation, createUser, signedInRequest, uniqueEmail } from "../../../tests/fixtures/factories";
+import {
+  addMember,
+  createOrganisation,
+  createUser,
+  signedInRequest,
+  uniqueEmail,
+} from "../../../tests/fixtures/factories";
 
 /** A signed-in POST of a form (fields may repeat, as a checkbox group does). */
 function post(userId: string, url: string, fields: [string, string][]) {
@@ -19,8 +25,15 @@ function post(userId: string, url: string, fields: [string, string][]) {
 /** Everything about a person an edit on the user page could change. */
 async function snapshot(userId: string) {
   const [user] = await db.select({ name: users.name, phone: users.phone }).from(users).where(eq(users.id, userId));
-  const roles = (await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role).sort();
-  const orgs = (await db.select({ id: memberships.organisationId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId)))
+  const roles = (await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)))
+    .map((r) => r.role)
+    .sort();
+  const orgs = (
+    await db
+      .select({ id: memberships.organisationId, role: memberships.role })
+      .from(memberships)
+      .where(eq(memberships.userId, userId))
+  )
     .map((m) => `${m.id}:${m.role}`)
     .sort();
   return { user, roles, orgs };
@@ -34,17 +47,36 @@ describe("user page actions refuse everyone but administrators", () => {
     await addMember(person.id, kept.id);
     const before = await snapshot(person.id);
     const forms: [string, string][][] = [
-      [["intent", "profile"], ["name", "Tên Bị Đổi"], ["phone", "0900000000"]],
-      [["intent", "roles"], ["roles", "admin"], ["roles", "staff"]],
-      [["intent", "addMembership"], ["organisationId", other.id], ["role", "admin"]],
-      [["intent", "removeMembership"], ["organisationId", kept.id]],
+      [
+        ["intent", "profile"],
+        ["name", "Tên Bị Đổi"],
+        ["phone", "0900000000"],
+      ],
+      [
+        ["intent", "roles"],
+        ["roles", "admin"],
+        ["roles", "staff"],
+      ],
+      [
+        ["intent", "addMembership"],
+        ["organisationId", other.id],
+        ["role", "admin"],
+      ],
+      [
+        ["intent", "removeMembership"],
+        ["organisationId", kept.id],
+      ],
     ];
     for (const role of ["staff", "auditor", "learner"] as const) {
       const actor = await createUser({ roles: [role] });
       for (const form of forms) {
         const url = `/admin/users/${person.id}`;
         const response = await callRoute(userRoute.action, await post(actor.id, url, form), { userId: person.id });
-        expect({ role, intent: form[0][1], status: response.status }).toEqual({ role, intent: form[0][1], status: 403 });
+        expect({ role, intent: form[0][1], status: response.status }).toEqual({
+          role,
+          intent: form[0][1],
+          status: 403,
+        });
       }
     }
     expect(await snapshot(person.id)).toEqual(before);
@@ -71,7 +103,9 @@ describe("user page actions refuse everyone but administrators", () => {
     const person = await createUser();
     for (const role of ["staff", "auditor"] as const) {
       const actor = await createUser({ roles: [role] });
-      const response = await callRoute(userRoute.loader, await signedInRequest(actor.id, `/admin/users/${person.id}`), { userId: person.id });
+      const response = await callRoute(userRoute.loader, await signedInRequest(actor.id, `/admin/users/${person.id}`), {
+        userId: person.id,
+      });
       expect(response.status).toBe(200);
       expect(response.data).toMatchObject({ canEdit: false, canAssignRoles: false, organisations: [] });
     }
@@ -84,13 +118,26 @@ describe("user page actions for an administrator", () => {
     const person = await createUser({ roles: ["lecturer"] });
     const org = await createOrganisation({ kind: "startup" });
     const url = `/admin/users/${person.id}`;
-    const roles = await callRoute(userRoute.action, await post(admin.id, url, [["intent", "roles"], ["roles", "lecturer"], ["roles", "trainer"]]), {
-      userId: person.id,
-    });
+    const roles = await callRoute(
+      userRoute.action,
+      await post(admin.id, url, [
+        ["intent", "roles"],
+        ["roles", "lecturer"],
+        ["roles", "trainer"],
+      ]),
+      {
+        userId: person.id,
+      },
+    );
     expect(roles).toMatchObject({ status: 200, data: { saved: "roles" } });
     const added = await callRoute(
       userRoute.action,
-      await post(admin.id, url, [["intent", "addMembership"], ["organisationId", org.id], ["role", "admin"], ["title", "Cố vấn"]]),
+      await post(admin.id, url, [
+        ["intent", "addMembership"],
+        ["organisationId", org.id],
+        ["role", "admin"],
+        ["title", "Cố vấn"],
+      ]),
       { userId: person.id },
     );
     expect(added).toMatchObject({ status: 200, data: { saved: "addMembership" } });
@@ -101,7 +148,10 @@ describe("user page actions for an administrator", () => {
     const admin = await createUser({ roles: ["admin"] });
     const response = await callRoute(
       userRoute.action,
-      await post(admin.id, `/admin/users/${admin.id}`, [["intent", "roles"], ["roles", "staff"]]),
+      await post(admin.id, `/admin/users/${admin.id}`, [
+        ["intent", "roles"],
+        ["roles", "staff"],
+      ]),
       { userId: admin.id },
     );
     expect(response.status).toBe(400);

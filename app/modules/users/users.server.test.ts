@@ -12,7 +12,9 @@ import { CreateUserSchema } from "./schema";
 import { createUserAsAdmin, getUserForAdmin, listUsers, setUserRoles, updateUserProfile } from "./users.server";
 
 async function rolesOf(userId: string) {
-  return (await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role).sort();
+  return (await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)))
+    .map((r) => r.role)
+    .sort();
 }
 
 describe("createUserAsAdmin", () => {
@@ -135,8 +137,15 @@ describe("setUserRoles", () => {
       ["trainer", "Admin Một"],
       ["staff", "Admin Hai"],
     ]);
-    const actions = (await listAuditEntries({ entityType: "user", entityId: person.id })).rows.map((r) => `${r.action}:${(r.after as { role: string }).role}`);
-    expect(actions.sort()).toEqual(["role.granted:lecturer", "role.granted:staff", "role.granted:trainer", "role.revoked:learner"]);
+    const actions = (await listAuditEntries({ entityType: "user", entityId: person.id })).rows.map(
+      (r) => `${r.action}:${(r.after as { role: string }).role}`,
+    );
+    expect(actions.sort()).toEqual([
+      "role.granted:lecturer",
+      "role.granted:staff",
+      "role.granted:trainer",
+      "role.revoked:learner",
+    ]);
   });
 
   it("an admin cannot remove their own admin role, but can change their other roles", async () => {
@@ -182,8 +191,16 @@ describe("setUserRoles", () => {
   it("refuses an empty set of roles and an unknown person", async () => {
     const admin = await actorFor(await createUser({ roles: ["admin"] }));
     const person = await createUser({ roles: ["learner"] });
-    await expectAppError(setUserRoles({ actor: admin, userId: person.id, roles: [] }), 400, "admin.users.errors.rolesRequired");
-    await expectAppError(setUserRoles({ actor: admin, userId: randomUUID(), roles: ["learner"] }), 404, "errors.notFound");
+    await expectAppError(
+      setUserRoles({ actor: admin, userId: person.id, roles: [] }),
+      400,
+      "admin.users.errors.rolesRequired",
+    );
+    await expectAppError(
+      setUserRoles({ actor: admin, userId: randomUUID(), roles: ["learner"] }),
+      404,
+      "errors.notFound",
+    );
     expect(await rolesOf(person.id)).toEqual(["learner"]);
   });
 });

@@ -43,13 +43,21 @@ export async function listUsers(filter: { q?: string; role?: Role; page?: number
       .orderBy(asc(users.name), asc(users.email))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(users).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(users)
+      .where(where),
   ]);
   const roleRows = rows.length
     ? await db
         .select({ userId: userRoles.userId, role: userRoles.role })
         .from(userRoles)
-        .where(inArray(userRoles.userId, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            userRoles.userId,
+            rows.map((r) => r.id),
+          ),
+        )
     : [];
   return {
     rows: rows.map((row) => ({
@@ -131,7 +139,10 @@ export async function createUserAsAdmin(input: {
   if (roles.length === 0) throw badRequest("admin.users.errors.rolesRequired", { field: "roles" });
   if (!can(input.actor, "assign:roles:any") && roles.some((r) => r !== "learner")) throw forbidden();
   const email = normaliseEmail(input.email);
-  const [taken] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+  const [taken] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
   if (taken) throw conflict("validation.emailTaken", { field: "email" });
   if (input.organisationId) {
     const [organisation] = isUuid(input.organisationId)

@@ -19,11 +19,16 @@ function muxUnavailable(error: unknown): never {
 
 export async function createLessonVideoUpload(args: { actorId: string; lessonId: string; corsOrigin: string }) {
   if (!muxConfigured()) throw new AppError(409, "courses.video.muxNotConfigured");
-  const [lesson] = await db.select({ id: lessons.id }).from(lessons).where(and(eq(lessons.id, args.lessonId), isNull(lessons.archivedAt)));
+  const [lesson] = await db
+    .select({ id: lessons.id })
+    .from(lessons)
+    .where(and(eq(lessons.id, args.lessonId), isNull(lessons.archivedAt)));
   if (!lesson) throw notFound("courses.errors.lessonNotFound");
   const policy = signedPlaybackConfigured() ? "signed" : "public";
-  const upload = await (await muxClient())
-    .video.uploads.create({
+  const upload = await (
+    await muxClient()
+  ).video.uploads
+    .create({
       cors_origin: args.corsOrigin,
       timeout: 3600,
       new_asset_settings: { playback_policies: [policy], passthrough: `lesson:${lesson.id}` },
@@ -32,7 +37,13 @@ export async function createLessonVideoUpload(args: { actorId: string; lessonId:
   if (!upload.url) muxUnavailable(new Error(`direct upload ${upload.id} has no URL`));
   const [video] = await db
     .insert(lessonVideos)
-    .values({ lessonId: lesson.id, muxUploadId: upload.id, playbackPolicy: policy, status: "waiting_upload", uploadedBy: args.actorId })
+    .values({
+      lessonId: lesson.id,
+      muxUploadId: upload.id,
+      playbackPolicy: policy,
+      status: "waiting_upload",
+      uploadedBy: args.actorId,
+    })
     .returning();
   return { video, uploadUrl: upload.url };
 }
@@ -46,11 +57,19 @@ type MuxAssetLike = {
 };
 
 /** Applies what Mux says about an asset to the video row (ready: playback id; errored: the reason). */
-export async function applyAssetState(q: Queryable, videoId: string, asset: MuxAssetLike, policy: string): Promise<void> {
+export async function applyAssetState(
+  q: Queryable,
+  videoId: string,
+  asset: MuxAssetLike,
+  policy: string,
+): Promise<void> {
   if (asset.status === "ready") {
     const playback = asset.playback_ids?.find((p) => p.policy === policy) ?? asset.playback_ids?.[0];
     if (!playback) {
-      await q.update(lessonVideos).set({ muxAssetId: asset.id, status: "errored", errorMessage: "asset has no playback id" }).where(eq(lessonVideos.id, videoId));
+      await q
+        .update(lessonVideos)
+        .set({ muxAssetId: asset.id, status: "errored", errorMessage: "asset has no playback id" })
+        .where(eq(lessonVideos.id, videoId));
       return;
     }
     await q
@@ -66,10 +85,18 @@ export async function applyAssetState(q: Queryable, videoId: string, asset: MuxA
       })
       .where(eq(lessonVideos.id, videoId));
   } else if (asset.status === "errored") {
-    const message = [asset.errors?.type, ...(asset.errors?.messages ?? [])].filter(Boolean).join(": ") || "Mux could not process the video";
-    await q.update(lessonVideos).set({ muxAssetId: asset.id, status: "errored", errorMessage: message.slice(0, 1000) }).where(eq(lessonVideos.id, videoId));
+    const message =
+      [asset.errors?.type, ...(asset.errors?.messages ?? [])].filter(Boolean).join(": ") ||
+      "Mux could not process the video";
+    await q
+      .update(lessonVideos)
+      .set({ muxAssetId: asset.id, status: "errored", errorMessage: message.slice(0, 1000) })
+      .where(eq(lessonVideos.id, videoId));
   } else {
-    await q.update(lessonVideos).set({ muxAssetId: asset.id, status: "processing" }).where(and(eq(lessonVideos.id, videoId), eq(lessonVideos.status, "waiting_upload")));
+    await q
+      .update(lessonVideos)
+      .set({ muxAssetId: asset.id, status: "processing" })
+      .where(and(eq(lessonVideos.id, videoId), eq(lessonVideos.status, "waiting_upload")));
   }
 }
 
@@ -82,7 +109,10 @@ export async function refreshLessonVideo(args: { videoId: string }): Promise<Les
   const mux = await muxClient();
   const upload = await mux.video.uploads.retrieve(video.muxUploadId).catch(muxUnavailable);
   if (upload.status === "errored" || upload.status === "timed_out") {
-    await db.update(lessonVideos).set({ status: "errored", errorMessage: upload.error?.message ?? upload.status }).where(eq(lessonVideos.id, video.id));
+    await db
+      .update(lessonVideos)
+      .set({ status: "errored", errorMessage: upload.error?.message ?? upload.status })
+      .where(eq(lessonVideos.id, video.id));
   } else if (upload.status === "cancelled") {
     await db.update(lessonVideos).set({ status: "cancelled" }).where(eq(lessonVideos.id, video.id));
   } else if (upload.asset_id) {
@@ -95,6 +125,11 @@ export async function refreshLessonVideo(args: { videoId: string }): Promise<Les
 
 /** The newest video of a lesson (any state; staff see its progress) and the newest ready one (players use it). */
 export async function lessonVideoState(lessonId: string) {
-  const rows = await db.select().from(lessonVideos).where(eq(lessonVideos.lessonId, lessonId)).orderBy(desc(lessonVideos.createdAt)).limit(20);
+  const rows = await db
+    .select()
+    .from(lessonVideos)
+    .where(eq(lessonVideos.lessonId, lessonId))
+    .orderBy(desc(lessonVideos.createdAt))
+    .limit(20);
   return { latest: rows[0] ?? null, ready: rows.find((r) => r.status === "ready" && r.playbackId) ?? null };
 }

@@ -85,7 +85,10 @@ describe("local lesson video with range requests", () => {
   it("gives no bytes and no player address to people who may not open the lesson", async () => {
     const { slug, videoLesson } = await createTestCourse({ root, videoBytes: VIDEO });
     const outsider = await createUser();
-    for (const [who, userId] of [["visitor", null], ["outsider", outsider.id]] as const) {
+    for (const [who, userId] of [
+      ["visitor", null],
+      ["outsider", outsider.id],
+    ] as const) {
       const refused = await callVideo(userId, slug, { Range: "bytes=0-99" });
       expect(refused instanceof Response, who).toBe(false);
       expect((refused as { init?: { status?: number } }).init?.status, who).toBe(403);
@@ -99,7 +102,9 @@ describe("local lesson video with range requests", () => {
 describe("course assets", () => {
   const callAsset = async (slug: string, path: string) => {
     try {
-      return (await assetLoader(routeArgs(new Request(`http://localhost/courses/${slug}/assets/${path}`), { slug, "*": path }))) as Response;
+      return (await assetLoader(
+        routeArgs(new Request(`http://localhost/courses/${slug}/assets/${path}`), { slug, "*": path }),
+      )) as Response;
     } catch (thrown) {
       return thrown as { init?: { status?: number } };
     }
@@ -113,11 +118,21 @@ describe("course assets", () => {
     expect(svg.headers.get("Content-Security-Policy")).toContain("sandbox");
     expect(await svg.text()).toContain("<svg");
 
-    for (const path of ["../course.md", "../../" + slug + "/course.md", "/etc/passwd", "..%2fcourse.md", "clip.mp4", "khong-co.png", ""]) {
+    for (const path of [
+      "../course.md",
+      "../../" + slug + "/course.md",
+      "/etc/passwd",
+      "..%2fcourse.md",
+      "clip.mp4",
+      "khong-co.png",
+      "",
+    ]) {
       const refused = await callAsset(slug, path);
       expect((refused as { init?: { status?: number } }).init?.status, path).toBe(404);
     }
-    expect(((await callAsset("khong-co-khoa-nay", "diagram.svg")) as { init?: { status?: number } }).init?.status).toBe(404);
+    expect(((await callAsset("khong-co-khoa-nay", "diagram.svg")) as { init?: { status?: number } }).init?.status).toBe(
+      404,
+    );
 
     // A link inside assets/ that points out of the course is not followed.
     symlinkSync(join(root, slug, "course.md"), join(root, slug, "assets", "escape.png"));

@@ -48,7 +48,11 @@ async function sendWebhook(body: string, signature: string | null) {
 async function uploadedVideo() {
   const fixture = await createTestCourse();
   const staff = await createUser({ roles: ["staff"] });
-  const { video, uploadUrl } = await createLessonVideoUpload({ actorId: staff.id, lessonId: fixture.videoLesson.id, corsOrigin: "http://localhost:3000" });
+  const { video, uploadUrl } = await createLessonVideoUpload({
+    actorId: staff.id,
+    lessonId: fixture.videoLesson.id,
+    corsOrigin: "http://localhost:3000",
+  });
   const put = await fetch(uploadUrl, { method: "PUT", body: new Uint8Array(2048) });
   expect(put.status).toBe(200);
   const upload = mux.uploads.get(video.muxUploadId)!;
@@ -66,7 +70,12 @@ describe("Mux direct uploads", () => {
       new_asset_settings: { playback_policies: ["signed"], passthrough: `lesson:${videoLesson.id}` },
     });
     expect(mux.received.get(upload.id)).toBe(2048);
-    expect(video).toMatchObject({ lessonId: videoLesson.id, status: "waiting_upload", playbackPolicy: "signed", playbackId: null });
+    expect(video).toMatchObject({
+      lessonId: videoLesson.id,
+      status: "waiting_upload",
+      playbackPolicy: "signed",
+      playbackId: null,
+    });
   });
 
   it("catches up with Mux by asking for the upload and its asset when a webhook was missed", async () => {
@@ -74,7 +83,12 @@ describe("Mux direct uploads", () => {
     expect((await refreshLessonVideo({ videoId: video.id })).status).toBe("processing");
     mux.finishAsset(assetId, { status: "ready", duration: 61.5 });
     const fresh = await refreshLessonVideo({ videoId: video.id });
-    expect(fresh).toMatchObject({ status: "ready", muxAssetId: assetId, playbackId: mux.assets.get(assetId)!.playback_ids[0].id, durationSeconds: 61.5 });
+    expect(fresh).toMatchObject({
+      status: "ready",
+      muxAssetId: assetId,
+      playbackId: mux.assets.get(assetId)!.playback_ids[0].id,
+      durationSeconds: 61.5,
+    });
     expect(mux.requests).toContainEqual({ method: "GET", path: `/video/v1/assets/${assetId}` });
   });
 });
@@ -86,7 +100,13 @@ describe("Mux webhooks", () => {
     const body = muxEvent("video.asset.ready", asset);
     const reply = await sendWebhook(body, muxSignature(body, WEBHOOK_SECRET));
     expect(reply).toEqual({ status: 200, body: { ok: true, outcome: "processed" } });
-    expect(await videoRow(video.id)).toMatchObject({ status: "ready", playbackId: asset.playback_ids[0].id, muxAssetId: assetId, durationSeconds: 125.4, readyAt: expect.any(Date) });
+    expect(await videoRow(video.id)).toMatchObject({
+      status: "ready",
+      playbackId: asset.playback_ids[0].id,
+      muxAssetId: assetId,
+      durationSeconds: 125.4,
+      readyAt: expect.any(Date),
+    });
   });
 
   it("marks the video as errored on video.asset.errored", async () => {
@@ -94,7 +114,11 @@ describe("Mux webhooks", () => {
     const asset = mux.finishAsset(assetId, { status: "errored", message: "The file is not a video" });
     const body = muxEvent("video.asset.errored", asset);
     expect((await sendWebhook(body, muxSignature(body, WEBHOOK_SECRET))).status).toBe(200);
-    expect(await videoRow(video.id)).toMatchObject({ status: "errored", playbackId: null, errorMessage: "invalid_input: The file is not a video" });
+    expect(await videoRow(video.id)).toMatchObject({
+      status: "errored",
+      playbackId: null,
+      errorMessage: "invalid_input: The file is not a video",
+    });
   });
 
   it("refuses a forged, tampered, unsigned or stale webhook and changes nothing", async () => {
@@ -110,10 +134,16 @@ describe("Mux webhooks", () => {
     ];
     for (const [payload, signature] of attempts) {
       const reply = await sendWebhook(payload, signature);
-      expect(reply, String(signature)).toEqual({ status: 400, body: { error: expect.objectContaining({ messageKey: "courses.video.badSignature" }) } });
+      expect(reply, String(signature)).toEqual({
+        status: 400,
+        body: { error: expect.objectContaining({ messageKey: "courses.video.badSignature" }) },
+      });
     }
     // Unsigned: 401, nothing changed.
-    expect(await sendWebhook(body, null)).toEqual({ status: 401, body: { error: { messageKey: "courses.video.badSignature" } } });
+    expect(await sendWebhook(body, null)).toEqual({
+      status: 401,
+      body: { error: { messageKey: "courses.video.badSignature" } },
+    });
     expect(await videoRow(video.id)).toMatchObject({ status: "waiting_upload", playbackId: null });
     const eventId = JSON.parse(body).id as string;
     expect(await db.select().from(muxWebhookEvents).where(eq(muxWebhookEvents.id, eventId))).toEqual([]);
@@ -121,30 +151,62 @@ describe("Mux webhooks", () => {
 
   it("handles each event once: a replayed event changes nothing", async () => {
     const { video, assetId } = await uploadedVideo();
-    const errored = muxEvent("video.asset.errored", { ...mux.assets.get(assetId)!, status: "errored", errors: { type: "invalid_input", messages: ["transient"] } });
-    expect((await sendWebhook(errored, muxSignature(errored, WEBHOOK_SECRET))).body).toEqual({ ok: true, outcome: "processed" });
+    const errored = muxEvent("video.asset.errored", {
+      ...mux.assets.get(assetId)!,
+      status: "errored",
+      errors: { type: "invalid_input", messages: ["transient"] },
+    });
+    expect((await sendWebhook(errored, muxSignature(errored, WEBHOOK_SECRET))).body).toEqual({
+      ok: true,
+      outcome: "processed",
+    });
     const ready = muxEvent("video.asset.ready", mux.finishAsset(assetId, { status: "ready", duration: 30 }));
     await sendWebhook(ready, muxSignature(ready, WEBHOOK_SECRET));
     const before = await videoRow(video.id);
     expect(before.status).toBe("ready");
 
     // The old "errored" event sent again (validly signed, fresh timestamp): a duplicate, nothing changes.
-    expect(await sendWebhook(errored, muxSignature(errored, WEBHOOK_SECRET))).toEqual({ status: 200, body: { ok: true, outcome: "duplicate" } });
+    expect(await sendWebhook(errored, muxSignature(errored, WEBHOOK_SECRET))).toEqual({
+      status: 200,
+      body: { ok: true, outcome: "duplicate" },
+    });
     expect(await videoRow(video.id)).toEqual(before);
-    expect(await db.select().from(muxWebhookEvents).where(eq(muxWebhookEvents.id, JSON.parse(errored).id))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(muxWebhookEvents)
+        .where(eq(muxWebhookEvents.id, JSON.parse(errored).id)),
+    ).toHaveLength(1);
   });
 
   it("records but ignores events about videos it does not know", async () => {
-    const body = muxEvent("video.asset.ready", { id: "asset-of-another-app", upload_id: "upload-of-another-app", status: "ready", playback_ids: [] });
-    expect((await sendWebhook(body, muxSignature(body, WEBHOOK_SECRET))).body).toEqual({ ok: true, outcome: "ignored" });
+    const body = muxEvent("video.asset.ready", {
+      id: "asset-of-another-app",
+      upload_id: "upload-of-another-app",
+      status: "ready",
+      playback_ids: [],
+    });
+    expect((await sendWebhook(body, muxSignature(body, WEBHOOK_SECRET))).body).toEqual({
+      ok: true,
+      outcome: "ignored",
+    });
   });
 });
 
 describe("signed playback", () => {
   function decode(token: string) {
     const [header, payload, signature] = token.split(".");
-    const valid = verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), createPublicKey(keys.publicKey), Buffer.from(signature, "base64url"));
-    return { valid, header: JSON.parse(Buffer.from(header, "base64url").toString()), claims: JSON.parse(Buffer.from(payload, "base64url").toString()) };
+    const valid = verify(
+      "RSA-SHA256",
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(keys.publicKey),
+      Buffer.from(signature, "base64url"),
+    );
+    return {
+      valid,
+      header: JSON.parse(Buffer.from(header, "base64url").toString()),
+      claims: JSON.parse(Buffer.from(payload, "base64url").toString()),
+    };
   }
 
   it("issues RS256 playback tokens to people allowed to open the lesson, and nothing to anyone else", async () => {

@@ -33,7 +33,10 @@ export async function muxClient(): Promise<Mux> {
   const key = JSON.stringify(options);
   if (cached?.key !== key) {
     const { default: Mux } = await import("@mux/mux-node");
-    cached = { key, client: new Mux({ ...options, authorizationToken: null, maxRetries: 1, timeout: 15_000, logLevel: "off" }) };
+    cached = {
+      key,
+      client: new Mux({ ...options, authorizationToken: null, maxRetries: 1, timeout: 15_000, logLevel: "off" }),
+    };
   }
   return cached.client;
 }

@@ -39,21 +39,31 @@ export async function lessonPlayback(args: { userId: string | null; lessonId: st
       return { kind: "mux", playbackId: ready.playbackId, tokens: null, durationSeconds: ready.durationSeconds };
     }
     if (signedPlaybackConfigured()) {
-      const signed = (await (await muxClient()).jwt.signPlaybackId(ready.playbackId, {
+      const signed = (await (
+        await muxClient()
+      ).jwt.signPlaybackId(ready.playbackId, {
         type: ["video", "thumbnail", "storyboard"],
         expiration: TOKEN_LIFETIME,
       })) as Record<string, string | undefined>;
       return {
         kind: "mux",
         playbackId: ready.playbackId,
-        tokens: { playback: signed["playback-token"], thumbnail: signed["thumbnail-token"], storyboard: signed["storyboard-token"] },
+        tokens: {
+          playback: signed["playback-token"],
+          thumbnail: signed["thumbnail-token"],
+          storyboard: signed["storyboard-token"],
+        },
         durationSeconds: ready.durationSeconds,
       };
     }
     logger.warn({ scope: "mux" }, "a signed video is ready but MUX_SIGNING_KEY_ID/MUX_SIGNING_KEY_PRIVATE are not set");
   }
   if (lesson.videoPath) {
-    return { kind: "local", src: `/learn/${lesson.courseSlug}/${lesson.slug}/video`, contentType: localVideoContentType(lesson.videoPath) };
+    return {
+      kind: "local",
+      src: `/learn/${lesson.courseSlug}/${lesson.slug}/video`,
+      contentType: localVideoContentType(lesson.videoPath),
+    };
   }
   return null;
 }

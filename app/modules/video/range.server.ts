@@ -23,7 +23,9 @@ export async function fileResponse(
   });
   const head = request.method === "HEAD";
   const body = (start: number, end: number) =>
-    head || size === 0 ? null : (Readable.toWeb(createReadStream(path, { start, end })) as unknown as ReadableStream<Uint8Array>);
+    head || size === 0
+      ? null
+      : (Readable.toWeb(createReadStream(path, { start, end })) as unknown as ReadableStream<Uint8Array>);
 
   const range = parseRange(request.headers.get("Range"), size);
   if (range === "unsatisfiable") {

@@ -13,7 +13,10 @@ type MuxEvent = { id: string; type: string; data: Record<string, unknown> };
  * old) is checked first; a forged one changes nothing. The event id is stored in the same transaction as
  * its effect, so a replayed event changes nothing either.
  */
-export async function handleMuxWebhook(args: { body: string; headers: Headers }): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
+export async function handleMuxWebhook(args: {
+  body: string;
+  headers: Headers;
+}): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
   const secret = env().MUX_WEBHOOK_SECRET;
   // Without a secret nothing can be checked, so nothing is accepted (Stripe's route answers the same way).
   if (!secret) throw new AppError(404, "courses.video.webhookNotConfigured");
@@ -24,7 +27,8 @@ export async function handleMuxWebhook(args: { body: string; headers: Headers })
   } catch {
     throw new AppError(400, "courses.video.badSignature");
   }
-  if (!event?.id || !event.type || typeof event.data !== "object" || !event.data) throw new AppError(400, "courses.video.badSignature");
+  if (!event?.id || !event.type || typeof event.data !== "object" || !event.data)
+    throw new AppError(400, "courses.video.badSignature");
 
   return db.transaction(async (tx) => {
     const objectId = typeof event.data.id === "string" ? event.data.id : null;
@@ -46,11 +50,21 @@ export async function handleMuxWebhook(args: { body: string; headers: Headers })
         const [video] = await tx
           .select()
           .from(lessonVideos)
-          .where(uploadId ? or(eq(lessonVideos.muxUploadId, uploadId), eq(lessonVideos.muxAssetId, assetId)) : eq(lessonVideos.muxAssetId, assetId))
+          .where(
+            uploadId
+              ? or(eq(lessonVideos.muxUploadId, uploadId), eq(lessonVideos.muxAssetId, assetId))
+              : eq(lessonVideos.muxAssetId, assetId),
+          )
           .for("update");
         if (!video) return { outcome: "ignored" as const };
-        const status = event.type === "video.asset.ready" ? "ready" : event.type === "video.asset.errored" ? "errored" : "preparing";
-        await applyAssetState(tx, video.id, { ...(data as object), id: assetId, status } as Parameters<typeof applyAssetState>[2], video.playbackPolicy);
+        const status =
+          event.type === "video.asset.ready" ? "ready" : event.type === "video.asset.errored" ? "errored" : "preparing";
+        await applyAssetState(
+          tx,
+          video.id,
+          { ...(data as object), id: assetId, status } as Parameters<typeof applyAssetState>[2],
+          video.playbackPolicy,
+        );
         return { outcome: "processed" as const };
       }
       case "video.upload.asset_created": {
@@ -68,7 +82,11 @@ export async function handleMuxWebhook(args: { body: string; headers: Headers })
       case "video.upload.timed_out": {
         const updated = await tx
           .update(lessonVideos)
-          .set(event.type === "video.upload.cancelled" ? { status: "cancelled" } : { status: "errored", errorMessage: event.type })
+          .set(
+            event.type === "video.upload.cancelled"
+              ? { status: "cancelled" }
+              : { status: "errored", errorMessage: event.type },
+          )
           .where(eq(lessonVideos.muxUploadId, assetId))
           .returning({ id: lessonVideos.id });
         return { outcome: updated.length ? ("processed" as const) : ("ignored" as const) };
