@@ -13,6 +13,11 @@ import { db } from "./db.server";
  * same inputs always give the same tag and any change to what is shown gives a new one.
  */
 export const PUBLIC_CACHE_CONTROL = "public, max-age=60, s-maxage=300";
+/**
+ * Pages that say whether a certificate or a trainer is valid now (`publicCache: "revalidate"`): every cache asks
+ * again each time (a cheap 304 while nothing changed), so a revocation shows at once, not a minute later.
+ */
+export const REVALIDATE_CACHE_CONTROL = "public, no-cache";
 /** The page differs by language (cookie or Accept-Language) and by whether a session cookie is sent. */
 export const PUBLIC_VARY = "Cookie, Accept-Language";
 
@@ -50,13 +55,14 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 }
 
 /** Whether the matched routes ask for public caching (the deepest route's handle decides). */
-function wantsPublicCache(context: EntryContext): boolean {
+function publicCachePolicy(context: EntryContext): string | null {
   const matches = context.staticHandlerContext.matches;
   const leaf = matches[matches.length - 1];
   const handle = leaf
-    ? (context.routeModules[leaf.route.id]?.handle as { publicCache?: boolean } | undefined)
+    ? (context.routeModules[leaf.route.id]?.handle as { publicCache?: boolean | "revalidate" } | undefined)
     : undefined;
-  return handle?.publicCache === true;
+  if (handle?.publicCache === "revalidate") return REVALIDATE_CACHE_CONTROL;
+  return handle?.publicCache === true ? PUBLIC_CACHE_CONTROL : null;
 }
 
 /**
@@ -72,7 +78,8 @@ export async function publicCacheAnswer(
   language: string,
 ): Promise<Response | null> {
   if (request.method !== "GET" || status !== 200) return null;
-  if (readSessionToken(request) || !wantsPublicCache(context)) return null;
+  const policy = readSessionToken(request) ? null : publicCachePolicy(context);
+  if (!policy) return null;
   // An answer that sets a cookie is someone's own, never a shared one.
   if (headers.has("Set-Cookie")) return null;
   const data = context.staticHandlerContext.matches.map((m) => [
@@ -81,7 +88,7 @@ export async function publicCacheAnswer(
   ]);
   const etag = publicEtag({ build: context.manifest.version, version: await contentVersion(), language, data });
   headers.set("ETag", etag);
-  headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+  headers.set("Cache-Control", policy);
   headers.set("Vary", PUBLIC_VARY);
   if (!matchesIfNoneMatch(request.headers.get("If-None-Match"), etag)) return null;
   // A 304 carries the validator and caching headers only: no body, no page-specific CSP.

@@ -6,7 +6,7 @@ import { formatDate } from "~/lib/format";
 import { listPublicTrainers } from "~/modules/certification/registry.server";
 import type { Route } from "./+types/trainers._index";
 
-export const handle = { titleKey: "certification.registry.publicTitle", publicCache: true };
+export const handle = { titleKey: "certification.registry.publicTitle", publicCache: "revalidate" };
 
 /** The public, opt-in registry of certified trainers. */
 export const loader = appLoader(async (_args: Route.LoaderArgs) => {

@@ -8,7 +8,7 @@ import { formatDate, formatDateTime, formatNumber } from "~/lib/format";
 import { verifyCertificate } from "~/modules/certificates/verification.server";
 import type { Route } from "./+types/verify.$code";
 
-export const handle = { titleKey: "certification.verify.title", publicCache: true };
+export const handle = { titleKey: "certification.verify.title", publicCache: "revalidate" };
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 /** The public verification page the QR code points to: valid, expired or revoked (with when and why). */

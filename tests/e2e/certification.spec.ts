@@ -115,7 +115,8 @@ async function score(page: Page, topic: string, levels: number[], improvements?:
     .first()
     .click();
   await expect(page.getByRole("heading", { level: 1, name: "Phiếu chấm bài thực hành" })).toBeVisible();
-  const groups = page.getByRole("group");
+  // Within the page body: the site menu (a <details>) is a group too.
+  const groups = page.getByRole("main").getByRole("group");
   for (let i = 0; i < levels.length; i++) {
     await groups
       .nth(i)

@@ -43,6 +43,8 @@ if (databaseUrl) {
 }
 // No SMTP here: mail is written whole into this folder (a local mail catcher) for the specs to read links from;
 // the outbox in the database keeps only the redacted copy.
+// One log line per request would bury the specs' own output.
+process.env.LOG_REQUESTS ??= "false";
 process.env.MAIL_DROP_DIR ??= join(tmpdir(), `sa-e2e-mail-${process.env.PORT ?? "3210"}`);
 process.env.SEED_DEMO = "true";
 // The shipped course folder, imported on start (also on PostgreSQL).
