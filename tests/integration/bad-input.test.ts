@@ -9,6 +9,7 @@ import { resources } from "~/lib/i18n";
 import type { Role } from "~/modules/auth/permissions";
 import { createSession } from "~/modules/auth/session.server";
 import { signingKey } from "~/modules/certificates/signing-keys.server";
+import { BULK_READ_ACTIONS } from "~/modules/reports/reports.server";
 import { fileExternalClaim } from "~/modules/subsidy/claims.server";
 import type { RouteAccess } from "../access/types";
 import { createUser } from "../fixtures/factories";
@@ -1081,7 +1082,6 @@ const hostileParam = fc.oneof(
  * Reads of personal data in bulk (a report file, an evidence pack, the payments export) are audited even when the
  * query is odd: that entry is the point, not a half-written change, so the fingerprint leaves it out.
  */
-const BULK_READ_ACTIONS = ["report.generated", "report.downloaded", "evidence_pack.downloaded", "payments.exported"];
 
 async function fingerprint(except: string[] = []): Promise<Record<string, string>> {
   const tables = await db.execute<{ table_name: string }>(

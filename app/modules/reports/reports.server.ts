@@ -35,10 +35,18 @@ export type ReportRequest = {
  * Reading the programme's data in bulk leaves a trace: generating a report, downloading one of its files or an
  * evidence pack, and exporting personal data (payments, attendance) each write an audit entry (who, when, what).
  */
+/** Reads of personal data in bulk that leave an audit entry (who, when, what). */
+export const BULK_READ_ACTIONS = [
+  "report.generated",
+  "report.downloaded",
+  "evidence_pack.downloaded",
+  "payments.exported",
+] as const;
+
 export async function recordDataAccess(entry: {
   actorId: string;
   ipAddress?: string | null;
-  action: "report.generated" | "report.downloaded" | "evidence_pack.downloaded" | "payments.exported";
+  action: (typeof BULK_READ_ACTIONS)[number];
   entityType: string;
   entityId?: string | null;
   after?: Record<string, unknown>;
