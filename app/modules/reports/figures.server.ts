@@ -184,13 +184,18 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
-      -- One pass over the attendance of the sessions held.
+      -- One pass over the attendance of the sessions held, folded to one row per place (a few tens of thousands
+      -- instead of half a million at scale M) before the place's person is looked up. The held sessions are a
+      -- semi-join's hashed side: joined as a CTE, the planner hashed all of attendance instead.
       held_att as (
-        select a.status, e.user_id, held.cohort_id from attendance a
-        join held on held.id = a.session_id join enrollments e on e.id = a.enrollment_id
+        select e.user_id, e.cohort_id, x.records, x.attended from (
+          select a.enrollment_id, count(*) as records,
+            count(*) filter (where a.status in ('present', 'late')) as attended
+          from attendance a where a.session_id in (select id from held) group by a.enrollment_id
+        ) x join enrollments e on e.id = x.enrollment_id
       ),
-      att as (select count(*) as records, count(*) filter (where status in ('present', 'late')) as attended from held_att),
-      trained as (select distinct user_id from held_att where status in ('present', 'late')),
+      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
+      trained as (select distinct user_id from held_att where attended > 0),
       people as (
         select t.user_id,
           ${personGroup(sql`t.user_id`)} as grp
@@ -200,12 +205,13 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         select distinct e.user_id from enrollments e
         where e.cohort_id in (select cohort_id from held) and e.status in ('confirmed', 'completed', 'not_completed')
       ),
-      -- Lecturers who attended a train-the-trainer cohort's session held in the period.
+      -- Lecturers who attended a train-the-trainer cohort's session held in the period (semi-joins: the planner
+      -- cannot estimate a CTE's rows and otherwise loops over every pair).
       ttt as (
         select distinct h.user_id, h.cohort_id from held_att h
-        join pc on pc.id = h.cohort_id join courses co on co.id = pc.course_id
-        join people p on p.user_id = h.user_id
-        where co.kind = 'trainer_course' and h.status in ('present', 'late') and p.grp = 'lecturer'
+        where h.attended > 0
+          and h.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course')
+          and h.user_id in (select user_id from people where grp = 'lecturer')
       ),
       lc as (
         select count(*) as total,
