@@ -158,6 +158,54 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       doc.y = doc.page.margins.top;
     }
   };
+  // Widths of strings per face and size, and the lines a cell breaks into, each computed once.
+  const widthCache = new Map<string, number>();
+  const measure = (face: string, size: number, text: string): number => {
+    const key = `${face === BOLD ? "b" : "r"}${size}|${text}`;
+    let w = widthCache.get(key);
+    if (w === undefined) {
+      doc.font(face).fontSize(size);
+      w = doc.widthOfString(text);
+      widthCache.set(key, w);
+    }
+    return w;
+  };
+  const wrapCache = new Map<string, string[]>();
+  const wrap = (face: string, size: number, cell: string, room: number): string[] => {
+    const key = `${face === BOLD ? "b" : "r"}${size}|${room.toFixed(2)}|${cell}`;
+    const cached = wrapCache.get(key);
+    if (cached) return cached;
+    const space = measure(face, size, " ");
+    const lines: string[] = [];
+    for (const paragraph of cell.split("\n")) {
+      let line = "";
+      let lineWidth = 0;
+      for (const word of paragraph.split(" ")) {
+        if (word === "") continue;
+        let w = measure(face, size, word);
+        if (line && lineWidth + space + w <= room) {
+          line += ` ${word}`;
+          lineWidth += space + w;
+          continue;
+        }
+        if (line) lines.push(line);
+        line = word;
+        lineWidth = w;
+        // A word wider than the cell is cut at characters.
+        while (lineWidth > room && line.length > 1) {
+          let cut = line.length - 1;
+          while (cut > 1 && measure(face, size, line.slice(0, cut)) > room) cut--;
+          lines.push(line.slice(0, cut));
+          line = line.slice(cut);
+          w = measure(face, size, line);
+          lineWidth = w;
+        }
+      }
+      lines.push(line);
+    }
+    wrapCache.set(key, lines);
+    return lines;
+  };
   const table = (columns: Column[], rows: string[][], fontSize = 8) => {
     const total = columns.reduce((sum, c) => sum + c.width, 0);
     const scale = width / total;
@@ -166,41 +214,43 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       doc.font(REGULAR).fontSize(fontSize);
       return doc.currentLineHeight(true);
     })();
-    // A cell whose lines all fit is written line by line at computed positions (no line wrapper: most of a large
-    // report's cost); only a cell that must wrap goes through pdfkit's wrapper. Amounts (right-aligned) never wrap:
-    // one that would not fit is set smaller.
+    // Every cell is laid out here, not by pdfkit's line wrapper (most of a large report's cost): words are measured
+    // once per face and size (names of courses, dates and statuses repeat on thousands of rows), lines are broken
+    // greedily at spaces (a word wider than its cell at characters), and each line is written at its computed place.
+    // Amounts (right-aligned) never wrap: one that would not fit is set smaller.
     const drawRow = (cells: string[], bold: boolean) => {
-      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize);
+      const face = bold ? BOLD : REGULAR;
+      doc.font(face).fontSize(fontSize);
       const laid = cells.map((cell, i) => {
         const room = widths[i] - 6;
-        const lines = cell.split("\n");
-        const lineWidths = lines.map((line) => doc.widthOfString(line));
-        const fits = lineWidths.every((w) => w <= room);
         const amount = !bold && columns[i].align === "right";
-        const size = amount && !fits ? Math.max(4, (fontSize * room) / Math.max(...lineWidths)) : fontSize;
-        const height = fits || amount ? lines.length * lineHeight : doc.heightOfString(cell, { width: room });
-        return { lines, lineWidths, fits: fits || amount, size, height, room };
+        if (amount) {
+          const lines = cell.split("\n");
+          const lineWidths = lines.map((line) => measure(face, fontSize, line));
+          const widest = Math.max(...lineWidths);
+          const size = widest > room ? Math.max(4, (fontSize * room) / widest) : fontSize;
+          return { lines, size, height: lines.length * lineHeight, room };
+        }
+        const lines = wrap(face, fontSize, cell, room);
+        return { lines, size: fontSize, height: lines.length * lineHeight, room };
       });
       const height = Math.max(lineHeight, ...laid.map((c) => c.height)) + 6;
       ensureSpace(height);
-      doc.font(bold ? BOLD : REGULAR).fontSize(fontSize); // a new page's decoration changes the face
+      doc.font(face).fontSize(fontSize); // a new page's decoration changes the face
       const y = doc.y;
       let x = left;
-      cells.forEach((cell, i) => {
+      cells.forEach((_, i) => {
         doc.rect(x, y, widths[i], height).lineWidth(0.4).stroke();
         const c = laid[i];
         const align = columns[i].align ?? "left";
-        if (c.fits) {
-          if (c.size !== fontSize) doc.fontSize(c.size);
-          c.lines.forEach((line, k) => {
-            const w = c.size !== fontSize ? doc.widthOfString(line) : c.lineWidths[k];
-            const offset = align === "right" ? c.room - w : align === "center" ? (c.room - w) / 2 : 0;
-            doc.text(line, x + 3 + offset, y + 3 + k * lineHeight, { lineBreak: false });
-          });
-          if (c.size !== fontSize) doc.fontSize(fontSize);
-        } else {
-          doc.text(cell, x + 3, y + 3, { width: c.room, align });
-        }
+        if (c.size !== fontSize) doc.fontSize(c.size);
+        c.lines.forEach((line, k) => {
+          if (line === "") return;
+          const w = align === "left" ? 0 : measure(face, c.size, line);
+          const offset = align === "right" ? c.room - w : align === "center" ? (c.room - w) / 2 : 0;
+          doc.text(line, x + 3 + offset, y + 3 + k * lineHeight, { lineBreak: false });
+        });
+        if (c.size !== fontSize) doc.fontSize(fontSize);
         x += widths[i];
       });
       doc.x = left;
