@@ -26,6 +26,7 @@ import { canReadCohortAdmin } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { ApplicationSchema, WithdrawSchema } from "~/modules/cohorts/schema";
 import { isActive } from "~/modules/cohorts/statuses";
+import { getCohortDiscount, placeDiscountVnd } from "~/modules/discounts/discounts.server";
 import {
   acceptOffer,
   apply,
@@ -57,6 +58,16 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
         ])
       : [null, []];
   const { cohort } = detail;
+  const feeVnd = mine?.feeVnd ?? cohort.feeVnd;
+  // Once the place has a payment, the discount it took then; before, what the cohort's discount takes today.
+  const [discountVnd, cohortDiscount] = await Promise.all([
+    placeDiscountVnd({ cohortId: cohort.id, enrollmentId: mine?.id ?? null, feeVnd }),
+    getCohortDiscount(cohort.id),
+  ]);
+  const discount =
+    discountVnd > 0
+      ? { amountVnd: discountVnd, nettVnd: feeVnd - discountVnd, reason: cohortDiscount?.reason ?? null }
+      : null;
   return {
     cohort: {
       id: cohort.id,
@@ -108,12 +119,14 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     records: Object.fromEntries(records.map((r) => [r.sessionId, r.status])),
     windowOpen: now >= cohort.enrollmentOpensAt && now < cohort.enrollmentClosesAt,
     now: now.toISOString(),
-    // Full fee, subsidy and nett fee (the learner's own once enrolled, else their estimate).
+    discount,
+    // Full fee, discount, subsidy and nett fee (the learner's own once enrolled, else their estimate).
     subsidy: await cohortSubsidyView({
       cohortId: cohort.id,
       userId: user?.id ?? null,
       enrollmentId: mine?.id ?? null,
-      feeVnd: mine?.feeVnd ?? cohort.feeVnd,
+      feeVnd,
+      discountVnd: discount?.amountVnd ?? 0,
       hours: detail.course.hours,
       startsOn: cohort.startsOn,
       now,
@@ -290,6 +303,17 @@ export default function CohortPage() {
             {[cohort.venueRoom, cohort.venueAddress].filter(Boolean).join(", ") || t("cohorts.public.online")}
           </Fact>
           <Fact label={t("cohorts.fields.feeVnd")}>{formatVnd(cohort.feeVnd, language)}</Fact>
+          {loaded.discount ? (
+            <Fact label={t("cohorts.discount.learnerLabel")}>
+              <span data-testid="cohort-discount">
+                − {formatVnd(loaded.discount.amountVnd, language)} ·{" "}
+                {t("cohorts.discount.afterDiscount", { amount: formatVnd(loaded.discount.nettVnd, language) })}
+              </span>
+              {loaded.discount.reason ? (
+                <span className="block text-sm text-slate-700">{loaded.discount.reason}</span>
+              ) : null}
+            </Fact>
+          ) : null}
           <Fact label={t("cohorts.fields.seats")}>
             {seatsLeft > 0
               ? t("cohorts.public.seatsLeft", { count: seatsLeft })

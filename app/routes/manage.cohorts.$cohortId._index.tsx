@@ -191,7 +191,14 @@ export default function ManageCohortPage() {
               applications,
             })}
           </Detail>
-          <Detail label={t("cohorts.fields.feeVnd")}>{formatVnd(cohort.feeVnd, language)}</Detail>
+          <Detail label={t("cohorts.fields.feeVnd")}>
+            {formatVnd(cohort.feeVnd, language)}
+            {canManage ? (
+              <Link to={`/manage/cohorts/${cohort.id}/discount`} className="ml-2 text-sm text-brand-700 underline">
+                {t("cohorts.discount.manageLink")}
+              </Link>
+            ) : null}
+          </Detail>
           <Detail label={t("cohorts.fields.admission")}>{t(`cohorts.admissions.${cohort.admission}`)}</Detail>
           <Detail label={t("cohorts.fields.format")}>
             {t(`cohorts.formats.${cohort.format}`)} · {t(`cohorts.languages.${cohort.language}`)}

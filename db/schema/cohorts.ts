@@ -108,6 +108,36 @@ export const cohorts = pgTable(
   ],
 );
 
+/**
+ * A discount the staff running a cohort give on its fee: a fixed amount in whole VND or a share in basis
+ * points (exactly one), with the reason, who set it and when. At most one per cohort; removing it deletes the
+ * row (the audit log keeps what it was). It is taken off the fee when a place opens its payment, and the
+ * payment keeps the amount it took, so a later change does not alter what someone already owes.
+ */
+export const cohortDiscounts = pgTable(
+  "cohort_discounts",
+  {
+    id: id(),
+    cohortId: uuid()
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    amountVnd: bigint({ mode: "number" }),
+    /** 10000 = 100 %. */
+    shareBps: integer(),
+    reason: text().notNull(),
+    setBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    setAt: instant().notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("cohort_discounts_cohort_key").on(t.cohortId),
+    check("cohort_discounts_one_kind", sql`(${t.amountVnd} IS NULL) <> (${t.shareBps} IS NULL)`),
+    check("cohort_discounts_amount_positive", sql`${t.amountVnd} IS NULL OR ${t.amountVnd} > 0`),
+    check("cohort_discounts_share_range", sql`${t.shareBps} IS NULL OR (${t.shareBps} > 0 AND ${t.shareBps} <= 10000)`),
+  ],
+);
+
 export const cohortTrainers = pgTable(
   "cohort_trainers",
   {

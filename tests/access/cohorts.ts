@@ -141,6 +141,20 @@ export const routes: RouteAccess[] = [
   },
   { file: "manage.cohorts.$cohortId.edit.tsx", url: "/manage/cohorts/:id/edit", params: aCohort, expect: managers },
   {
+    file: "manage.cohorts.$cohortId.discount.tsx",
+    url: "/manage/cohorts/:id/discount",
+    params: aCohort,
+    expect: managers,
+  },
+  {
+    file: "manage.cohorts.$cohortId.discount.tsx",
+    method: "POST",
+    url: "/manage/cohorts/:id/discount",
+    params: aCohort,
+    form: { intent: "set", kind: "share", sharePercent: "150", reason: "x" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
+  {
     file: "manage.cohorts.$cohortId.sessions.new.tsx",
     url: "/manage/cohorts/:id/sessions/new",
     params: aCohort,

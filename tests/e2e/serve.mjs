@@ -1,6 +1,6 @@
 // Starts the built server for the end-to-end specs on a fresh database with the demo data:
 // a new PostgreSQL database when the server is reachable (TEST_DATABASE_URL), else a fresh PGlite folder.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -37,6 +37,9 @@ if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;
   process.env.MIGRATE_ON_START = "true";
   console.log(`[e2e] database ${new URL(databaseUrl).pathname.slice(1)}`);
+  // Specs that seed data in bulk read which database is this server's from here (one file per port: several
+  // checkouts may run their e2e servers side by side on one PostgreSQL).
+  writeFileSync(join(tmpdir(), `sa-e2e-database-${process.env.PORT ?? "3210"}`), databaseUrl);
 } else {
   delete process.env.DATABASE_URL;
   process.env.PGLITE_DIR = join(mkdtempSync(join(tmpdir(), "sa-e2e-")), "pglite");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
+import pg from "pg";
 
 export const DEMO_PASSWORD = "HaiPhong-2026";
 
@@ -64,4 +65,20 @@ export async function mailedLink(to: string, pattern: RegExp, since = 0): Promis
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`no mail to ${to} with a link matching ${pattern}`);
+}
+
+/**
+ * Runs `fn` on the database of the server under test, which serve.mjs names in a file per port. For data made
+ * in bulk (a thousand people) that no one would type in; a spec never reads a figure from here that it then
+ * expects the page to echo without working it out itself.
+ */
+export async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = (await readFile(join(tmpdir(), `sa-e2e-database-${process.env.E2E_PORT ?? "3210"}`), "utf8")).trim();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }

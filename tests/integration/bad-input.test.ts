@@ -608,6 +608,25 @@ const ACTIONS: ActionSpec[] = [
     ],
   },
   {
+    file: "manage.cohorts.$cohortId.discount.tsx",
+    as: "admin",
+    forms: [
+      {
+        intent: "set",
+        fields: {
+          kind: oneOf("amount", "share"),
+          amountVnd: int(1, 1_000_000),
+          sharePercent: int(1, 100),
+          reason: text(500),
+          submissionKey: uuid,
+        },
+        // The amount or the share is required by the kind chosen, so neither is required on its own.
+        required: ["kind", "reason"],
+      },
+      { intent: "remove", fields: {}, required: [] },
+    ],
+  },
+  {
     file: "manage.cohorts.$cohortId.edit.tsx",
     as: "admin",
     forms: [{ fields: cohortFields, required: cohortRequired }],

@@ -30,7 +30,12 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
         data-subsidy-status={subsidy.status}
       >
         <h3 className="text-base font-semibold">{t("subsidies.cohortPage.title")}</h3>
-        <FeeBreakdown feeVnd={subsidy.feeVnd} subsidyVnd={subsidy.subsidyVnd} programmeName={programme} />
+        <FeeBreakdown
+          feeVnd={subsidy.feeVnd}
+          discountVnd={subsidy.discountVnd}
+          subsidyVnd={subsidy.subsidyVnd}
+          programmeName={programme}
+        />
         <p className="text-sm text-slate-800">
           {t(`subsidies.cohortPage.status.${subsidy.status}`, {
             defaultValue: t(`subsidies.statuses.${subsidy.status}`),
@@ -52,7 +57,12 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
       <h3 className="text-base font-semibold">{t("subsidies.cohortPage.title")}</h3>
       {subsidy.eligible && subsidy.fundable ? (
         <>
-          <FeeBreakdown feeVnd={subsidy.feeVnd} subsidyVnd={subsidy.estimateVnd} programmeName={programme} />
+          <FeeBreakdown
+            feeVnd={subsidy.feeVnd}
+            discountVnd={subsidy.discountVnd}
+            subsidyVnd={subsidy.estimateVnd}
+            programmeName={programme}
+          />
           <p className="text-sm text-slate-800">{t("subsidies.cohortPage.estimate")}</p>
         </>
       ) : (

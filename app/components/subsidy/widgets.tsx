@@ -132,11 +132,13 @@ export function CalculationTable({ calculation, hours }: { calculation: Calculat
 /** Full fee, subsidy and nett fee, as a learner sees them before and after enrolling. */
 export function FeeBreakdown({
   feeVnd,
+  discountVnd = 0,
   subsidyVnd,
   programmeName,
   note,
 }: {
   feeVnd: number;
+  discountVnd?: number;
   subsidyVnd: number;
   programmeName?: string | null;
   note?: string | null;
@@ -147,12 +149,20 @@ export function FeeBreakdown({
       <dl className="grid grid-cols-[1fr_auto] gap-x-6 gap-y-1 text-sm">
         <dt>{t("subsidies.fees.full")}</dt>
         <dd className="text-right tabular-nums">{formatVnd(feeVnd, i18n.language)}</dd>
+        {discountVnd > 0 ? (
+          <>
+            <dt>{t("subsidies.fees.discount")}</dt>
+            <dd className="text-right tabular-nums">− {formatVnd(discountVnd, i18n.language)}</dd>
+          </>
+        ) : null}
         <dt>
           {programmeName ? t("subsidies.fees.subsidyOf", { programme: programmeName }) : t("subsidies.fees.subsidy")}
         </dt>
         <dd className="text-right tabular-nums">− {formatVnd(subsidyVnd, i18n.language)}</dd>
         <dt className="font-semibold">{t("subsidies.fees.nett")}</dt>
-        <dd className="text-right font-semibold tabular-nums">{formatVnd(feeVnd - subsidyVnd, i18n.language)}</dd>
+        <dd className="text-right font-semibold tabular-nums">
+          {formatVnd(feeVnd - discountVnd - subsidyVnd, i18n.language)}
+        </dd>
       </dl>
       {note ? <p className="mt-2 text-sm text-slate-700">{note}</p> : null}
     </div>

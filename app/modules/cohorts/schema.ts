@@ -297,3 +297,39 @@ export type AttendanceInput = z.infer<typeof AttendanceSchema>;
 export const BulkAttendanceSchema = z.object({ status: choice(["present", "absent"] as const) });
 
 export const CheckInSchema = z.object({ code: optionalText(40), ticket: optionalText(200) });
+
+export const DISCOUNT_KINDS = ["amount", "share"] as const;
+
+/**
+ * A discount on a cohort's fee: an amount in whole VND (at most the fee: checked by the service, which knows
+ * the fee) or a share in per cent with at most two decimals (stored as basis points), and the reason.
+ */
+export const CohortDiscountSchema = z
+  .object({
+    kind: choice(DISCOUNT_KINDS),
+    amountVnd: z
+      .number({ invalid_type_error: "cohorts.discount.amountInvalid" })
+      .int("cohorts.discount.amountInvalid")
+      .min(1, "cohorts.discount.amountInvalid")
+      .max(1_000_000_000, "cohorts.discount.amountInvalid")
+      .optional(),
+    sharePercent: z
+      .number({ invalid_type_error: "cohorts.discount.shareInvalid" })
+      .gt(0, "cohorts.discount.shareInvalid")
+      .max(100, "cohorts.discount.shareInvalid")
+      .refine((v) => Number.isInteger(Math.round(v * 100)) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, {
+        message: "cohorts.discount.shareInvalid",
+      })
+      .optional(),
+    reason: requiredText(500),
+    submissionKey: submissionKeyField,
+  })
+  .superRefine((value, ctx) => {
+    if (value.kind === "amount" && value.amountVnd === undefined) {
+      ctx.addIssue({ code: "custom", path: ["amountVnd"], message: "validation.required" });
+    }
+    if (value.kind === "share" && value.sharePercent === undefined) {
+      ctx.addIssue({ code: "custom", path: ["sharePercent"], message: "validation.required" });
+    }
+  });
+export type CohortDiscountInput = z.infer<typeof CohortDiscountSchema>;

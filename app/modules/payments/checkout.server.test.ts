@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enrollments, payments, processedWebhookEvents, refunds } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { setCohortDiscount } from "~/modules/cohorts/discounts.server";
 import { enrol, withdraw } from "~/modules/enrollment/enrollment.server";
 import { action as webhookAction } from "~/routes/webhooks.stripe";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
@@ -104,6 +105,27 @@ describe("Stripe Checkout", () => {
     const again = await state(placed.enrollmentId);
     expect(again.enrollment.confirmedAt).toEqual(confirmedAt);
     expect(again.payment.updatedAt).toEqual(after.payment.updatedAt);
+  });
+
+  it("a cohort's discount is taken off the card charge: 2 000 000 less 15 % = 1 700 000", async () => {
+    const { cohort } = await createTestCohort({ feeVnd: FEE });
+    await setCohortDiscount({
+      actor: await createStaff(),
+      cohortId: cohort.id,
+      discount: { kind: "share", sharePercent: 15, reason: "Ưu đãi sớm" },
+    });
+    const learner = await createUser();
+    const who = actor(learner, ["learner"]);
+    const placed = await enrol({ actor: who, cohortId: cohort.id });
+    const { payment } = await state(placed.enrollmentId);
+    expect(payment).toMatchObject({ method: "stripe", feeVnd: FEE, discountVnd: 300_000, amountVnd: 1_700_000 });
+    await startCheckout({ actor: who, paymentId: payment.id, baseUrl: "http://localhost:3000" });
+    const created = stripe.requests.find(
+      (r) => r.path === "/v1/checkout/sessions" && r.body.client_reference_id === payment.id,
+    )!;
+    expect(created.body).toMatchObject({
+      line_items: { 0: { price_data: { currency: "vnd", unit_amount: "1700000" } } },
+    });
   });
 
   it("never trusts an amount that differs from the payment's own", async () => {

@@ -20,6 +20,8 @@ import { boss, defineJob } from "~/lib/jobs.server";
 import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
+import { discountOf } from "~/modules/discounts/discounts";
+import { getCohortDiscount } from "~/modules/discounts/discounts.server";
 import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
 import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
 import {
@@ -101,9 +103,12 @@ export async function openPlacePayment(
   if (!place) throw notFound();
   const { enrollment, cohort, course } = place;
   const feeVnd = enrollment.feeVnd;
+  // The cohort's discount comes off first: the subsidy pays a share of what the learner is actually charged,
+  // never of a fee nobody pays.
+  const discountVnd = discountOf(await getCohortDiscount(cohort.id, tx), feeVnd);
   let subsidyVnd = 0;
   let organisationId: string | null = null;
-  const programmeId = feeVnd > 0 ? await cohortSubsidyProgrammeId(cohort.id, tx) : null;
+  const programmeId = feeVnd - discountVnd > 0 ? await cohortSubsidyProgrammeId(cohort.id, tx) : null;
   if (programmeId) {
     const committed = await commitEnrollmentSubsidy(
       {
@@ -111,7 +116,7 @@ export async function openPlacePayment(
         enrollmentId: enrollment.id,
         cohortId: cohort.id,
         userId: enrollment.userId,
-        feeVnd,
+        feeVnd: feeVnd - discountVnd,
         hours: course.hours,
         at: input.now,
         startsOn: cohort.startsOn,
@@ -128,7 +133,7 @@ export async function openPlacePayment(
       organisationId = committed.claim.organisationId;
     }
   }
-  const amountVnd = Math.max(0, feeVnd - subsidyVnd);
+  const amountVnd = Math.max(0, feeVnd - discountVnd - subsidyVnd);
   const organisation = await payerOrganisation(tx, enrollment.userId, organisationId);
   const common = {
     enrollmentId: enrollment.id,
@@ -136,6 +141,7 @@ export async function openPlacePayment(
     payerUserId: enrollment.userId,
     feeVnd,
     subsidyVnd,
+    discountVnd,
     amountVnd,
     payerOrganisationName: organisation?.name ?? null,
     payerTaxCode: organisation?.taxCode ?? null,
@@ -147,7 +153,7 @@ export async function openPlacePayment(
       cohortId: cohort.id,
       actorId: input.actorId,
       now: input.now,
-      reason: feeVnd === 0 ? "free" : "fully_subsidised",
+      reason: feeVnd === 0 ? "free" : subsidyVnd === 0 ? "fully_discounted" : "fully_subsidised",
     });
     if (feeVnd === 0) return { status: "confirmed", paymentId: null };
     const payment = await insertPayment(tx, {
@@ -155,7 +161,7 @@ export async function openPlacePayment(
       method: "none",
       status: "paid",
       paidAt: input.now,
-      paidVia: "subsidy",
+      paidVia: subsidyVnd === 0 ? "discount" : "subsidy",
     });
     await recordAudit(tx, {
       actorId: input.actorId,

@@ -18,6 +18,7 @@ import { isUuid } from "~/lib/ids";
 import { vietnamDate } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
+import { placeDiscountVnd } from "~/modules/discounts/discounts.server";
 import { calculateSubsidy, type SubsidyCalculation } from "./calculation";
 import { lockClaim, moveClaim, recordClaimEvent, type ClaimRow } from "./claim-flow.server";
 import { judge, membershipOrganisationIds, recordEligibilityCheck, type JudgedEligibility } from "./eligibility.server";
@@ -594,7 +595,11 @@ export async function syncEnrollmentSubsidy(
   if (!place) return "none";
   const { enrollment, cohort, course } = place;
   if (enrollment.status === "confirmed" || enrollment.status === "pending_payment") {
-    const programmeId = enrollment.feeVnd > 0 ? await cohortSubsidyProgrammeId(cohort.id, q) : null;
+    // The same base as the payment: the fee less the discount the place gets (payments.server.ts).
+    const chargedVnd =
+      enrollment.feeVnd -
+      (await placeDiscountVnd({ cohortId: cohort.id, enrollmentId: enrollment.id, feeVnd: enrollment.feeVnd }, q));
+    const programmeId = chargedVnd > 0 ? await cohortSubsidyProgrammeId(cohort.id, q) : null;
     if (!programmeId) return "none";
     const result = await commitEnrollmentSubsidy(
       {
@@ -602,7 +607,7 @@ export async function syncEnrollmentSubsidy(
         enrollmentId: enrollment.id,
         cohortId: cohort.id,
         userId: enrollment.userId,
-        feeVnd: enrollment.feeVnd,
+        feeVnd: chargedVnd,
         hours: course.hours,
         at: input.now,
         startsOn: cohort.startsOn,
@@ -681,6 +686,7 @@ export type CohortSubsidyView =
       programmeNameEn: string;
       status: string;
       feeVnd: number;
+      discountVnd: number;
       subsidyVnd: number;
       nettFeeVnd: number;
       claimId: string;
@@ -690,6 +696,7 @@ export type CohortSubsidyView =
       programmeNameVi: string;
       programmeNameEn: string;
       feeVnd: number;
+      discountVnd: number;
       estimateVnd: number;
       nettFeeVnd: number;
       eligible: boolean;
@@ -707,11 +714,14 @@ export async function cohortSubsidyView(input: {
   cohortId: string;
   userId: string | null;
   enrollmentId: string | null;
+  /** The full fee and the discount off it (the subsidy is worked out on what is left). */
   feeVnd: number;
+  discountVnd?: number;
   hours: number;
   startsOn: string;
   now?: Date;
 }): Promise<CohortSubsidyView | null> {
+  const discountVnd = input.discountVnd ?? 0;
   if (input.enrollmentId) {
     const own = await getEnrollmentSubsidy(input.enrollmentId);
     if (own && own.status !== "cancelled") {
@@ -720,14 +730,15 @@ export async function cohortSubsidyView(input: {
         programmeNameVi: own.programmeNameVi,
         programmeNameEn: own.programmeNameEn,
         status: own.status,
-        feeVnd: own.feeVnd,
+        feeVnd: own.feeVnd + discountVnd,
+        discountVnd,
         subsidyVnd: own.subsidyVnd,
         nettFeeVnd: own.nettFeeVnd,
         claimId: own.claimId,
       };
     }
   }
-  if (input.feeVnd <= 0) return null;
+  if (input.feeVnd - discountVnd <= 0) return null;
   const programmeId = await cohortSubsidyProgrammeId(input.cohortId);
   if (!programmeId) return null;
   const programme = await getSubsidyProgrammeRow(db, programmeId);
@@ -736,7 +747,7 @@ export async function cohortSubsidyView(input: {
   const estimate = await estimateEnrollmentSubsidy({
     subsidyProgrammeId: programmeId,
     userId: input.userId,
-    feeVnd: input.feeVnd,
+    feeVnd: input.feeVnd - discountVnd,
     hours: input.hours,
     startsOn: input.startsOn,
     at: input.now,
@@ -745,6 +756,7 @@ export async function cohortSubsidyView(input: {
     kind: "estimate",
     ...names,
     feeVnd: input.feeVnd,
+    discountVnd,
     estimateVnd: estimate.estimateVnd,
     nettFeeVnd: estimate.nettFeeVnd,
     eligible: estimate.eligible,
