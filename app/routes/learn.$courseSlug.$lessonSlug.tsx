@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import {
   data,
@@ -22,17 +23,12 @@ import { Button, buttonClass } from "~/components/ui/button";
 import { AppError, type ErrorPayload } from "~/lib/errors";
 import { appAction, appLoader } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
+import { isUuid } from "~/lib/ids";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { courseOutline } from "~/modules/courses/catalog.server";
-import {
-  completeLesson,
-  courseProgress,
-  findLessonBySlugs,
-  lessonProgressOf,
-  recordLessonOpened,
-} from "~/modules/courses/learning.server";
+import { completeLesson, courseProgress, findLessonBySlugs, lessonProgressOf } from "~/modules/courses/learning.server";
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "~/modules/video/lesson-videos.server";
 import { muxConfigured } from "~/modules/video/mux.server";
 import { lessonPlayback } from "~/modules/video/playback.server";
@@ -57,7 +53,6 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const { lesson, course } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const access = await lessonAccess({ userId: user?.id ?? null, lessonId: lesson.id });
   if (!access.allowed) denied(access.reason, request);
-  if (user && access.recordsProgress) await recordLessonOpened({ userId: user.id, lessonId: lesson.id });
 
   const outline = await courseOutline(course.id);
   const [progress, mine, playback] = await Promise.all([
@@ -166,7 +161,7 @@ export const action = appAction(async ({ request, params }: Route.ActionArgs) =>
     case "refresh-video": {
       await requirePermission(request, "upload:video:any");
       const videoId = String(form.get("videoId") ?? "");
-      if (!/^[0-9a-f-]{36}$/i.test(videoId)) throw new AppError(400, "errors.badRequest");
+      if (!isUuid(videoId)) throw new AppError(400, "errors.badRequest");
       const { latest } = await lessonVideoState(lesson.id);
       if (!latest || latest.id !== videoId) throw new AppError(404, "errors.notFound");
       await refreshLessonVideo({ videoId });
@@ -177,9 +172,25 @@ export const action = appAction(async ({ request, params }: Route.ActionArgs) =>
   }
 });
 
+/**
+ * Tells the server, once the page is shown, that the learner opened this lesson (where the course resumes).
+ * A POST from the browser rather than a write in the loader: a GET (a link prefetch, a crawler, a reload of
+ * the server's cache) changes nothing. A beacon survives the learner leaving the page straight away.
+ */
+function useOpenedBeacon(url: string | null) {
+  useEffect(() => {
+    if (!url) return;
+    if (typeof navigator.sendBeacon === "function" && navigator.sendBeacon(url)) return;
+    fetch(url, { method: "POST", credentials: "same-origin", keepalive: true }).catch(() => {
+      // Losing it only means the course resumes at the lesson opened before; completion is recorded apart.
+    });
+  }, [url]);
+}
+
 export default function LessonPage() {
   const { t, i18n } = useTranslation();
   const d = useLoaderData<typeof loader>();
+  useOpenedBeacon(d.access.recordsProgress ? `/learn/${d.course.slug}/${d.lesson.slug}/opened` : null);
   const navigation = useNavigation();
   const lang = i18n.language;
   const title = pick(lang, d.lesson.titleVi, d.lesson.titleEn);

@@ -132,15 +132,20 @@ async function requireRecordingAccess(userId: string, lessonId: string) {
   return access;
 }
 
-/** Remembers that the learner opened the lesson (where they resume). Previews are not recorded. */
-export async function recordLessonOpened(args: { userId: string; lessonId: string }): Promise<void> {
-  const access = await lessonAccess(args);
-  if (!access.allowed || !access.recordsProgress) return;
+/**
+ * Remembers that the learner opened the lesson (where they resume). Called from the page's POST once it is
+ * shown, never from its GET loader: a prefetch, a crawler or a reload must not move where a learner resumes.
+ * Previews (staff, free lessons before enrolling) are not recorded; someone without access is refused.
+ */
+export async function recordLessonOpened(args: { userId: string; lessonId: string }): Promise<{ recorded: boolean }> {
+  const access = await requireRecordingAccess(args.userId, args.lessonId);
+  if (!access.recordsProgress) return { recorded: false };
   const now = new Date();
   await db
     .insert(lessonProgress)
     .values({ userId: args.userId, lessonId: args.lessonId, lastOpenedAt: now })
     .onConflictDoUpdate({ target: [lessonProgress.userId, lessonProgress.lessonId], set: { lastOpenedAt: now } });
+  return { recorded: true };
 }
 
 /** Marks a lesson complete (the first completion time is kept). */
