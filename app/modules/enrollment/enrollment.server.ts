@@ -9,13 +9,20 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { canManageCohort } from "~/modules/cohorts/access.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
+import { sendEnrollmentMails, type EnrollmentMail } from "~/modules/cohorts/notifications.server";
 import { ACTIVE_STATUSES, holdsSeat, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
+import {
+  announceOffers,
+  cohortStartsAt,
+  fillFreeSeats,
+  lapseOffer,
+  lockCohort,
+  waitlistRank,
+} from "~/modules/cohorts/waitlist.server";
 import { cancelOpenPayment, openPlacePayment, scheduleHoldRelease } from "~/modules/payments/payments.server";
 import { syncEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { inCohortQueue } from "./cohort-queue.server";
-import { recordEnrollmentEvent } from "./history.server";
-import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
-import { announceOffers, cohortStartsAt, fillFreeSeats, lapseOffer, lockCohort, waitlistRank } from "./waitlist.server";
 
 /**
  * Enrolment: taking a place in a cohort, the waitlist, applications, offers and withdrawal. Every change

@@ -20,8 +20,8 @@ import { boss, defineJob } from "~/lib/jobs.server";
 import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
-import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
+import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/cohorts/waitlist.server";
 import {
   cancelEnrollmentSubsidy,
   cohortSubsidyProgrammeId,

@@ -21,7 +21,7 @@ import { lineBalances } from "~/modules/subsidy/programmes.server";
 import { expectAppError } from "../../../tests/fixtures/admin";
 import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";
 import { createFounder, createSubsidySetup } from "../../../tests/fixtures/subsidies";
-import { cancelCohort } from "./cancel.server";
+import { cancelCohort } from "./cohort-cancellation.server";
 
 const FEE = 1_500_000;
 const NETT = 450_000; // 70 % subsidised under the test rule
