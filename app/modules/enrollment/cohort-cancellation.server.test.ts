@@ -142,11 +142,11 @@ describe("cancelling a cohort", () => {
       "pending_payment",
     );
     expect(events.every((e) => e.toStatus === "withdrawn" && e.actorId === setup.staff.id)).toBe(true);
-    const enrolmentAudits = await db
+    const enrollmentAudits = await db
       .select()
       .from(auditLog)
       .where(and(inArray(auditLog.entityId, allIds), eq(auditLog.action, "enrollment.withdrawn")));
-    expect(enrolmentAudits).toHaveLength(6);
+    expect(enrollmentAudits).toHaveLength(6);
     const cohortAudit = await db
       .select()
       .from(auditLog)

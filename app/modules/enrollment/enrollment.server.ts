@@ -53,7 +53,7 @@ async function loadCohortForUpdate(tx: Transaction, cohortId: string): Promise<C
   return cohort;
 }
 
-function assertOpenForEnrolment(cohort: Cohort, now: Date) {
+function assertOpenForEnrollment(cohort: Cohort, now: Date) {
   if (cohort.status === "cancelled") throw conflict("cohorts.enrol.cancelled");
   if (cohort.status !== "published") throw conflict("cohorts.enrol.notOpen");
   if (now < cohort.enrollmentOpensAt) throw conflict("cohorts.enrol.notYetOpen");
@@ -188,7 +188,7 @@ export async function enrol(input: {
   if (!isUuid(input.cohortId)) throw notFound();
   const [cohort] = await db.select().from(cohorts).where(eq(cohorts.id, input.cohortId));
   if (!cohort) throw notFound();
-  assertOpenForEnrolment(cohort, now);
+  assertOpenForEnrollment(cohort, now);
   if (cohort.admission !== "open") throw conflict("cohorts.enrol.applicationRequired");
   const [existing] = await db
     .select()
@@ -201,7 +201,7 @@ export async function enrol(input: {
     result = await inCohortQueue(cohort.id, () =>
       db.transaction(async (tx) => {
         const locked = await lockCohort(tx, cohort.id);
-        assertOpenForEnrolment(locked, now);
+        assertOpenForEnrollment(locked, now);
         return placeInCohort(tx, {
           cohort: locked,
           userId: input.actor.id,
@@ -239,7 +239,7 @@ export async function apply(input: {
   try {
     return await db.transaction(async (tx) => {
       const cohort = await loadCohortForUpdate(tx, input.cohortId);
-      assertOpenForEnrolment(cohort, now);
+      assertOpenForEnrollment(cohort, now);
       if (cohort.admission !== "application") throw conflict("cohorts.enrol.noApplicationNeeded");
       const questions = await tx
         .select()
