@@ -11,7 +11,7 @@ import { startJobWorkers, stopJobs } from "./jobs.server";
 import { logFailure, logger } from "./logger.server";
 // Modules that define background jobs register them on import.
 import "~/modules/mail/mail.server";
-import "~/modules/enrollment/waitlist.server";
+import "~/modules/cohorts/waitlist.server";
 import "~/modules/payments/refunds.server";
 import "~/modules/cohorts/reminders.server";
 import "~/modules/reports/reports.server";

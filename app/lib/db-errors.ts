@@ -27,3 +27,15 @@ export function pgErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * PostgreSQL refusing a value it cannot even represent — a NUL byte or broken UTF-8 in a text (22021), a
+ * string that is not a uuid or a number (22P02), a date or number out of its range (22007, 22008, 22003) —
+ * comes from input no service check caught: the URL or the form names nothing that can exist. It is answered
+ * as such, never as a 500. (The forms' own schemas should catch these first, with a message next to the field.)
+ */
+const UNREPRESENTABLE = new Set(["22021", "22P02", "22007", "22008", "22003"]);
+export function isUnrepresentableInput(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code !== undefined && UNREPRESENTABLE.has(code);
+}

@@ -8,8 +8,8 @@ import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { TextAreaField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { AppError, type ErrorPayload } from "~/lib/errors";
-import { appLoader } from "~/lib/errors.server";
+import type { ErrorPayload } from "~/lib/errors";
+import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { invalidForm, submitForm } from "~/lib/forms.server";
 import { resultFor, savedIntent } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
@@ -32,13 +32,8 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
 
 export async function action({ request, params, context }: Route.ActionArgs) {
   const actor = await requirePermission(request, "file:subsidy-claim:own");
-  try {
-    await assertClaimant(actor, params.claimId);
-  } catch (error) {
-    if (error instanceof AppError)
-      throw data({ messageKey: error.messageKey } satisfies ErrorPayload, { status: error.status });
-    throw error;
-  }
+  // Someone else's claim is refused before its upload is read.
+  await assertClaimant(actor, params.claimId).catch(rethrowAsResponse);
   const type = request.headers.get("Content-Type") ?? "";
   // The resubmit form is multipart (it may carry a file); its intent is read with the rest of the form.
   const intent = type.startsWith("multipart/form-data") ? "resubmit" : await readIntent(request);

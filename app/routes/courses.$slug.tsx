@@ -12,6 +12,7 @@ import {
   useNavigation,
   useSearchParams,
 } from "react-router";
+import { z } from "zod";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
@@ -22,10 +23,12 @@ import { Button, buttonClass } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { AppError, type ErrorPayload } from "~/lib/errors";
-import { appLoader } from "~/lib/errors.server";
+import type { ErrorPayload } from "~/lib/errors";
+import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { resultFor } from "~/lib/intent";
+import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
@@ -63,36 +66,23 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   };
 });
 
-async function readIntent(request: Request): Promise<string> {
-  const form = await request
-    .clone()
-    .formData()
-    .catch(() => new FormData());
-  return String(form.get("intent") ?? "");
-}
+const IntentOnly = z.object({ intent: z.string() });
 
 export async function action({ request, params }: Route.ActionArgs) {
   const intent = await readIntent(request);
   if (intent === "enrol") {
     const user = await requireUser(request);
-    try {
-      const course = await findCourseBySlug(params.slug);
+    const course = await findCourseBySlug(params.slug).catch(rethrowAsResponse);
+    const submission = await parseForm(request, IntentOnly);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
       await enrolSelfPaced({ userId: user.id, courseId: course.id });
       return redirect(`/courses/${course.slug}?enrolled=1`);
-    } catch (error) {
-      if (error instanceof AppError) {
-        return data(
-          { error: { messageKey: error.messageKey, params: error.params } satisfies ErrorPayload },
-          { status: error.status },
-        );
-      }
-      throw error;
-    }
+    });
   }
   if (intent === "add-trainer" || intent === "remove-trainer") {
     const actor = await requirePermission(request, "assign:course-trainers:any");
-    const course = await findCourseBySlug(params.slug).catch(() => null);
-    if (!course) throw data({ messageKey: "courses.errors.courseNotFound" }, { status: 404 });
+    const course = await findCourseBySlug(params.slug).catch(rethrowAsResponse);
     if (intent === "add-trainer") {
       const submission = await parseForm(request, AddTrainerSchema);
       if (submission.status !== "success") return invalidForm(submission);
@@ -108,7 +98,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       return redirect(`/courses/${course.slug}#trainers`);
     });
   }
-  return data({ error: { messageKey: "errors.badRequest" } satisfies ErrorPayload }, { status: 400 });
+  throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
 }
 
 export default function CoursePage() {
@@ -121,7 +111,6 @@ export default function CoursePage() {
   const completed = new Set(progress?.completedLessonIds ?? []);
   const lessonCount = outline.reduce((n, m) => n + m.lessons.length, 0);
   const firstLesson = outline[0]?.lessons[0];
-  const actionError = actionData && "error" in actionData ? actionData.error : null;
 
   return (
     <article className="space-y-6">
@@ -154,11 +143,7 @@ export default function CoursePage() {
       </header>
 
       {searchParams.get("enrolled") ? <Alert tone="success">{t("courses.enrol.success")}</Alert> : null}
-      {actionError ? (
-        <Alert tone="error">
-          {t(actionError.messageKey, ("params" in actionError ? actionError.params : {}) as Record<string, unknown>)}
-        </Alert>
-      ) : null}
+      <FormErrors errors={resultFor(actionData, "enrol")?.error?.[""]} />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
@@ -420,9 +405,10 @@ export default function CoursePage() {
 function TrainersCard({ trainers }: { trainers: { id: string; name: string; email: string }[] }) {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
+  const removeErrors = resultFor(actionData, "remove-trainer")?.error?.[""];
   const [form, fields] = useForm({
     id: "add-trainer",
-    lastResult: actionData && "result" in actionData ? actionData.result : undefined,
+    lastResult: resultFor(actionData, "add-trainer"),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AddTrainerSchema }),
     shouldValidate: "onSubmit",
   });
@@ -435,6 +421,7 @@ function TrainersCard({ trainers }: { trainers: { id: string; name: string; emai
       <h2 id="trainers-title" className="mb-3 text-lg font-semibold">
         {t("courses.trainers.title")}
       </h2>
+      <FormErrors errors={removeErrors} />
       {trainers.length === 0 ? (
         <p className="text-sm text-slate-700">{t("courses.trainers.none")}</p>
       ) : (

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import {
   data,
@@ -5,11 +6,13 @@ import {
   type LinksFunction,
   Form,
   Link,
+  useActionData,
   useLoaderData,
   useNavigation,
   useRouteError,
   useParams,
 } from "react-router";
+import { z } from "zod";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
 import { LessonVideo } from "~/components/courses/lesson-video";
@@ -19,20 +22,19 @@ import { VideoUploader } from "~/components/courses/video-uploader";
 import { ErrorView } from "~/components/layout/error-view";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
+import { FormErrors } from "~/components/ui/form-errors";
 import { AppError, type ErrorPayload } from "~/lib/errors";
-import { appAction, appLoader } from "~/lib/errors.server";
+import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { isUuid } from "~/lib/ids";
+import { resultFor } from "~/lib/intent";
+import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { lessonAccess } from "~/modules/courses/access.server";
 import { courseOutline } from "~/modules/courses/catalog.server";
-import {
-  completeLesson,
-  courseProgress,
-  findLessonBySlugs,
-  lessonProgressOf,
-  recordLessonOpened,
-} from "~/modules/courses/learning.server";
+import { completeLesson, courseProgress, findLessonBySlugs, lessonProgressOf } from "~/modules/courses/learning.server";
 import { createLessonVideoUpload, lessonVideoState, refreshLessonVideo } from "~/modules/video/lesson-videos.server";
 import { muxConfigured } from "~/modules/video/mux.server";
 import { lessonPlayback } from "~/modules/video/playback.server";
@@ -57,7 +59,6 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const { lesson, course } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
   const access = await lessonAccess({ userId: user?.id ?? null, lessonId: lesson.id });
   if (!access.allowed) denied(access.reason, request);
-  if (user && access.recordsProgress) await recordLessonOpened({ userId: user.id, lessonId: lesson.id });
 
   const outline = await courseOutline(course.id);
   const [progress, mine, playback] = await Promise.all([
@@ -143,43 +144,78 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   };
 });
 
-export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
-  const form = await request.formData().catch(() => new FormData());
-  const intent = String(form.get("intent") ?? "");
-  const { lesson } = await findLessonBySlugs(params.courseSlug, params.lessonSlug);
+const IntentOnly = z.object({ intent: z.string() });
+const RefreshVideoSchema = z.object({
+  intent: z.literal("refresh-video"),
+  videoId: z.string().refine(isUuid, "errors.badRequest"),
+});
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const intent = await readIntent(request);
+  const lessonOf = () => findLessonBySlugs(params.courseSlug, params.lessonSlug).catch(rethrowAsResponse);
   switch (intent) {
     case "complete": {
       const user = await requireUser(request);
-      const result = await completeLesson({ userId: user.id, lessonId: lesson.id });
-      return { ok: true, recorded: result.recorded };
+      const { lesson } = await lessonOf();
+      const submission = await parseForm(request, IntentOnly);
+      if (submission.status !== "success") return invalidForm(submission);
+      return submitForm(submission, async () => {
+        const result = await completeLesson({ userId: user.id, lessonId: lesson.id });
+        return { saved: "complete", recorded: result.recorded };
+      });
     }
     case "create-upload": {
       const actor = await requirePermission(request, "upload:video:any");
+      const { lesson } = await lessonOf();
+      const submission = await parseForm(request, IntentOnly);
+      if (submission.status !== "success") return invalidForm(submission);
       const origin = request.headers.get("Origin") ?? new URL(request.url).origin;
-      const { uploadUrl } = await createLessonVideoUpload({
-        actorId: actor.id,
-        lessonId: lesson.id,
-        corsOrigin: origin,
+      return submitForm(submission, async () => {
+        const { uploadUrl } = await createLessonVideoUpload({
+          actorId: actor.id,
+          lessonId: lesson.id,
+          corsOrigin: origin,
+        });
+        return { saved: "create-upload", uploadUrl };
       });
-      return { uploadUrl };
     }
     case "refresh-video": {
       await requirePermission(request, "upload:video:any");
-      const videoId = String(form.get("videoId") ?? "");
-      if (!/^[0-9a-f-]{36}$/i.test(videoId)) throw new AppError(400, "errors.badRequest");
-      const { latest } = await lessonVideoState(lesson.id);
-      if (!latest || latest.id !== videoId) throw new AppError(404, "errors.notFound");
-      await refreshLessonVideo({ videoId });
-      return { ok: true };
+      const { lesson } = await lessonOf();
+      const submission = await parseForm(request, RefreshVideoSchema);
+      if (submission.status !== "success") return invalidForm(submission);
+      return submitForm(submission, async () => {
+        const { latest } = await lessonVideoState(lesson.id);
+        if (!latest || latest.id !== submission.value.videoId) throw new AppError(404, "errors.notFound");
+        await refreshLessonVideo({ videoId: submission.value.videoId });
+        return { saved: "refresh-video" };
+      });
     }
     default:
-      throw new AppError(400, "errors.badRequest");
+      throw data({ messageKey: "errors.badRequest" } satisfies ErrorPayload, { status: 400 });
   }
-});
+}
+
+/**
+ * Tells the server, once the page is shown, that the learner opened this lesson (where the course resumes).
+ * A POST from the browser rather than a write in the loader: a GET (a link prefetch, a crawler, a reload of
+ * the server's cache) changes nothing. A beacon survives the learner leaving the page straight away.
+ */
+function useOpenedBeacon(url: string | null) {
+  useEffect(() => {
+    if (!url) return;
+    if (typeof navigator.sendBeacon === "function" && navigator.sendBeacon(url)) return;
+    fetch(url, { method: "POST", credentials: "same-origin", keepalive: true }).catch(() => {
+      // Losing it only means the course resumes at the lesson opened before; completion is recorded apart.
+    });
+  }, [url]);
+}
 
 export default function LessonPage() {
   const { t, i18n } = useTranslation();
   const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  useOpenedBeacon(d.access.recordsProgress ? `/learn/${d.course.slug}/${d.lesson.slug}/opened` : null);
   const navigation = useNavigation();
   const lang = i18n.language;
   const title = pick(lang, d.lesson.titleVi, d.lesson.titleEn);
@@ -249,7 +285,8 @@ export default function LessonPage() {
               {t("courses.lesson.completedAt", { date: formatDateTime(d.mine.completedAt, lang) })}
             </Alert>
           ) : (
-            <Form method="post">
+            <Form method="post" className="space-y-2">
+              <FormErrors errors={resultFor(actionData, "complete")?.error?.[""]} />
               <Button name="intent" value="complete" disabled={navigation.state !== "idle"}>
                 {t("courses.lesson.markComplete")}
               </Button>

@@ -1,12 +1,15 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useActionData, useLoaderData, useNavigation, useParams, useRouteError } from "react-router";
+import { z } from "zod";
 import { pick, pickText } from "~/components/courses/localized";
 import { ErrorView } from "~/components/layout/error-view";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { AppError, type ErrorPayload } from "~/lib/errors";
-import { appAction, appLoader } from "~/lib/errors.server";
+import { FormErrors } from "~/components/ui/form-errors";
+import type { ErrorPayload } from "~/lib/errors";
+import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatDateTime } from "~/lib/format";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { quizAccess } from "~/modules/courses/access.server";
 import {
@@ -49,16 +52,23 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   };
 });
 
-export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
+/** The quiz's answers are read by the quiz itself (one `q.<id>` field per question); nothing else is kept. */
+const NoFields = z.object({});
+
+export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireUser(request);
-  const quiz = await findQuizBySlugs(params.courseSlug, params.quizSlug);
+  const quiz = await findQuizBySlugs(params.courseSlug, params.quizSlug).catch(rethrowAsResponse);
   const form = await request.formData().catch(() => new FormData());
   const { responses, unanswered } = readQuizForm(quiz.questions, form);
+  // The quiz's "invalid form": which questions are left, with what was answered, so nothing typed is lost.
   if (unanswered.length > 0) return data({ unanswered, responses }, { status: 400 });
-  const outcome = await submitQuizAttempt({ userId: user.id, quizId: quiz.id, responses });
-  if (!outcome) throw new AppError(500, "errors.unexpected");
-  return { result: outcome.attempt, recorded: outcome.recorded };
-});
+  const submission = await parseForm(form, NoFields);
+  if (submission.status !== "success") return invalidForm(submission);
+  return submitForm(submission, async () => {
+    const outcome = await submitQuizAttempt({ userId: user.id, quizId: quiz.id, responses });
+    return { attempt: outcome.attempt, recorded: outcome.recorded };
+  });
+}
 
 export default function QuizPage() {
   const { t, i18n } = useTranslation();
@@ -68,8 +78,8 @@ export default function QuizPage() {
   const lang = i18n.language;
   const unanswered = new Set(actionData && "unanswered" in actionData ? actionData.unanswered : []);
   const typed = actionData && "responses" in actionData ? actionData.responses : {};
-  const error = actionData && "error" in actionData ? actionData.error : null;
-  const shown = actionData && "result" in actionData ? actionData.result : (standing?.lastAttempt ?? null);
+  const errors = actionData && "result" in actionData ? actionData.result.error?.[""] : null;
+  const shown = actionData && "attempt" in actionData ? actionData.attempt : (standing?.lastAttempt ?? null);
   const noAttemptsLeft = standing?.attemptsLeft === 0;
   const number = (id: string) => quiz.questions.findIndex((q) => q.id === id) + 1;
 
@@ -140,11 +150,7 @@ export default function QuizPage() {
         </section>
       ) : null}
 
-      {error ? (
-        <Alert tone="error">
-          {t(error.messageKey, ("params" in error ? error.params : {}) as Record<string, unknown>)}
-        </Alert>
-      ) : null}
+      <FormErrors errors={errors} />
 
       {noAttemptsLeft ? (
         <Alert tone="warning">{t("courses.quiz.noAttemptsLeft", { allowed: quiz.attemptsAllowed })}</Alert>

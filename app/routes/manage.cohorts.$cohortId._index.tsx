@@ -20,11 +20,11 @@ import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { completionFigures, decideCompletion } from "~/modules/attendance/completion.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
-import { cancelCohort } from "~/modules/cohorts/cancel.server";
 import { getCohortDetail, setCohortStatus } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { CancelCohortSchema, TrainerSchema } from "~/modules/cohorts/schema";
 import { assignTrainer, listTrainerCandidates, removeTrainer } from "~/modules/cohorts/trainers.server";
+import { cancelCohort } from "~/modules/enrollment/cohort-cancellation.server";
 import type { Route } from "./+types/manage.cohorts.$cohortId._index";
 
 export const handle = { titleKey: "cohorts.manage.detailTitle" };

@@ -20,6 +20,7 @@ import { readIntent } from "~/lib/intent.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
 import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
+import { enrollmentHistory } from "~/modules/cohorts/history.server";
 import {
   ApplicationDecisionSchema,
   BulkWithdrawSchema,
@@ -29,7 +30,6 @@ import {
 } from "~/modules/cohorts/schema";
 import { ENROLLMENT_STATUSES, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
 import { decideApplication, withdraw, withdrawMany } from "~/modules/enrollment/enrollment.server";
-import { enrollmentHistory } from "~/modules/enrollment/history.server";
 import { findParticipant, listApplicants, listParticipantsPage } from "~/modules/enrollment/participants.server";
 import type { Route } from "./+types/manage.cohorts.$cohortId.participants";
 

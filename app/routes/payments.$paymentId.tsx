@@ -1,12 +1,15 @@
 import { useTranslation } from "react-i18next";
 import { redirect, Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
+import { z } from "zod";
 import { PaymentStatusBadge } from "~/components/payments/status-badge";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
+import { FormErrors } from "~/components/ui/form-errors";
 import { publicBaseUrl } from "~/lib/base-url.server";
-import { appAction, appLoader } from "~/lib/errors.server";
+import { appLoader } from "~/lib/errors.server";
 import { formatDateTime, formatVnd } from "~/lib/format";
+import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { startCheckout } from "~/modules/payments/checkout.server";
 import { paymentPage } from "~/modules/payments/view.server";
@@ -19,12 +22,19 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   return paymentPage(user, params.paymentId);
 });
 
+/** The card button posts no fields: the payment is the one in the URL. */
+const NoFields = z.object({});
+
 /** The payer starts a card payment: off to Stripe's Checkout page. */
-export const action = appAction(async ({ request, params }: Route.ActionArgs) => {
+export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireUser(request);
-  const url = await startCheckout({ actor: user, paymentId: params.paymentId, baseUrl: publicBaseUrl(request) });
-  return redirect(url);
-});
+  const submission = await parseForm(request, NoFields);
+  if (submission.status !== "success") return invalidForm(submission);
+  return submitForm(submission, async () => {
+    const url = await startCheckout({ actor: user, paymentId: params.paymentId, baseUrl: publicBaseUrl(request) });
+    return redirect(url);
+  });
+}
 
 function Row({ label, children, strong = false }: { label: string; children: React.ReactNode; strong?: boolean }) {
   return (
@@ -97,7 +107,7 @@ export default function PaymentPage() {
       {search.get("checkout") === "cancelled" && payment.status === "pending" ? (
         <Alert tone="warning">{t("payments.detail.checkoutCancelled")}</Alert>
       ) : null}
-      {actionData && "error" in actionData ? <Alert tone="error">{t(actionData.error.messageKey)}</Alert> : null}
+      <FormErrors errors={actionData?.result.error?.[""]} />
 
       {toPay ? null : breakdown}
 

@@ -238,11 +238,11 @@ export const lessonProgress = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.lessonId] }), index("lesson_progress_lesson_idx").on(t.lessonId)],
 );
 
-export const courseEnrolmentStatusEnum = pgEnum("course_enrolment_status", ["active", "completed", "withdrawn"]);
+export const courseEnrollmentStatusEnum = pgEnum("course_enrollment_status", ["active", "completed", "withdrawn"]);
 
 /** A self-paced enrolment in an online course (cohort enrolments live with cohorts). */
-export const courseEnrolments = pgTable(
-  "course_enrolments",
+export const courseEnrollments = pgTable(
+  "course_enrollments",
   {
     id: id(),
     userId: uuid()
@@ -251,13 +251,13 @@ export const courseEnrolments = pgTable(
     courseId: uuid()
       .notNull()
       .references(() => courses.id, { onDelete: "cascade" }),
-    status: courseEnrolmentStatusEnum().notNull().default("active"),
+    status: courseEnrollmentStatusEnum().notNull().default("active"),
     enrolledAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    unique("course_enrolments_user_course_key").on(t.userId, t.courseId),
-    index("course_enrolments_course_idx").on(t.courseId),
+    unique("course_enrollments_user_course_key").on(t.userId, t.courseId),
+    index("course_enrollments_course_idx").on(t.courseId),
   ],
 );
 

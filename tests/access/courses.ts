@@ -128,6 +128,21 @@ export const routes: RouteAccess[] = [
     expect: previewOnly(),
   },
   {
+    // The lesson page's "opened" beacon: a visitor signs in; previews answer without recording.
+    file: "learn.$courseSlug.$lessonSlug.opened.tsx",
+    method: "POST",
+    url: "/learn/x/bai-hai/opened",
+    params: async () => ({ courseSlug: (await course()).slug, lessonSlug: "bai-hai" }),
+    expect: previewOnly(),
+  },
+  {
+    file: "learn.$courseSlug.$lessonSlug.opened.tsx",
+    method: "POST",
+    url: "/learn/x/bai-mot/opened",
+    params: async () => ({ courseSlug: (await course()).slug, lessonSlug: "bai-mot" }),
+    expect: { ...everyone("ok"), visitor: "login" },
+  },
+  {
     file: "learn.$courseSlug.quiz.$quizSlug.tsx",
     url: "/learn/x/quiz/q",
     params: async () => {

@@ -883,8 +883,8 @@ step("payments");
 
 // Self-paced course enrolments for every (person, course) with a place, and lesson progress for some of them.
 await q(
-  `insert into course_enrolments (user_id, course_id, status, enrolled_at, updated_at)
-   select e.user_id, b.course_id, case when bool_or(e.status = 'completed') then 'completed' else 'active' end::course_enrolment_status,
+  `insert into course_enrollments (user_id, course_id, status, enrolled_at, updated_at)
+   select e.user_id, b.course_id, case when bool_or(e.status = 'completed') then 'completed' else 'active' end::course_enrollment_status,
      min(e.enrolled_at), min(e.enrolled_at)
    from b_enrollments e join b_cohorts b on b.n = e.cohort_n group by e.user_id, b.course_id`,
 );
@@ -898,7 +898,7 @@ await q(
   `insert into lesson_progress (user_id, lesson_id, first_opened_at, last_opened_at, watched_seconds, position_seconds, completed_at)
    select ce.user_id, l.id, ce.enrolled_at + l.rank * interval '2 days', ce.enrolled_at + l.rank * interval '2 days', 300, 300,
      ce.enrolled_at + l.rank * interval '2 days' + interval '20 minutes'
-   from course_enrolments ce
+   from course_enrollments ce
    join lateral (select l.id, row_number() over (order by l.id) as rank from lessons l where l.course_id = ce.course_id) l on true
    where (ce.user_id = any($1::uuid[]) or pg_temp.h((hashtext(ce.user_id::text))) % 20 = 0)
      and l.rank <= greatest(2, (select count(*) from lessons x where x.course_id = ce.course_id) / 2)`,
@@ -961,7 +961,7 @@ const counts = {
   subsidyClaims: await countOf("subsidy_claims"),
   ledgerEntries: await countOf("subsidy_ledger_entries"),
   payments: await countOf("payments"),
-  courseEnrolments: await countOf("course_enrolments"),
+  courseEnrollments: await countOf("course_enrollments"),
   lessonProgress: await countOf("lesson_progress"),
   certificationAwards: await countOf("certification_awards"),
 };

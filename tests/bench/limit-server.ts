@@ -68,7 +68,7 @@ async function catalog(user: Viewer | null) {
     q(`select distinct unnest("topics") from "courses" where "courses"."archived_at" is null`),
     user
       ? q(
-          `select "course_id" from "course_enrolments" where ("course_enrolments"."user_id" = $1 and "course_enrolments"."status" in ($2, $3))`,
+          `select "course_id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."status" in ($2, $3))`,
           [user.id, "active", "completed"],
         )
       : [],
@@ -104,7 +104,7 @@ async function coursePage(user: Viewer | null, slug: string) {
             [courseId, user.id, 1],
           ),
           q(
-            `select "id" from "course_enrolments" where ("course_enrolments"."user_id" = $1 and "course_enrolments"."course_id" = $2 and "course_enrolments"."status" in ($3, $4)) limit $5`,
+            `select "id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."course_id" = $2 and "course_enrollments"."status" in ($3, $4)) limit $5`,
             [user.id, courseId, "active", "completed", 1],
           ),
         ])

@@ -161,6 +161,22 @@ test.describe("learning an online course", () => {
     // Resume goes back to the lesson opened last.
     await page.getByRole("link", { name: /Học tiếp/ }).click();
     await expect(page).toHaveURL(new RegExp(`/learn/${COURSE}/doi-tuong-quyen-shtt$`));
+    // Opening the next lesson is told to the server by the page once shown (its GET writes nothing): the course
+    // then resumes there.
+    const opened = page.waitForRequest(
+      (r) => r.method() === "POST" && r.url().endsWith("/dang-ky-tai-cuc-shtt/opened"),
+    );
+    await page.locator('a[rel="next"]').click();
+    await expect(page).toHaveURL(new RegExp(`/learn/${COURSE}/dang-ky-tai-cuc-shtt$`));
+    await opened;
+    await expect(async () => {
+      await page.goto("/learn");
+      await expect(page.getByRole("link", { name: /Học tiếp/ })).toHaveAttribute(
+        "href",
+        new RegExp(`/learn/${COURSE}/dang-ky-tai-cuc-shtt$`),
+        { timeout: 1000 },
+      );
+    }).toPass({ timeout: 15_000 });
   });
 });
 

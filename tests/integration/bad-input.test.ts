@@ -565,6 +565,8 @@ const ACTIONS: ActionSpec[] = [
     as: "admin",
     forms: [{ fields: { position: int(0, 86_400), duration: int(0, 86_400) }, required: ["position", "duration"] }],
   },
+  // The "opened" beacon has no fields: hostile course and lesson slugs only (staff preview records nothing).
+  { file: "learn.$courseSlug.$lessonSlug.opened.tsx", as: "admin", forms: [] },
   {
     file: "learn.$courseSlug.$lessonSlug.tsx",
     as: "admin",

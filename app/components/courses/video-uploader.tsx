@@ -3,10 +3,13 @@ import { useTranslation } from "react-i18next";
 import { useFetcher } from "react-router";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { FormErrors } from "~/components/ui/form-errors";
 import { formatDateTime } from "~/lib/format";
 
 type VideoRow = { id: string; status: string; errorMessage: string | null; createdAt: string | Date };
-type UploadReply = { uploadUrl?: string; error?: { messageKey: string; params?: Record<string, string | number> } };
+/** The lesson action's answer: the upload address, or (as every form's refusal) conform's result with its messages. */
+type UploadReply = { uploadUrl?: string; result?: { error?: Record<string, string[] | null> } };
+const messagesOf = (reply: UploadReply | undefined) => Object.values(reply?.result?.error ?? {}).flatMap((m) => m ?? []);
 
 /**
  * Staff upload a lesson video straight from the browser to Mux: the server makes a direct-upload URL,
@@ -34,7 +37,7 @@ export function VideoUploader({ latest, muxConfigured }: { latest: VideoRow | nu
     xhr.send(file);
   }, [create.data]);
 
-  const error = create.data?.error ?? refresh.data?.error;
+  const errors = [...messagesOf(create.data), ...messagesOf(refresh.data)];
   return (
     <section aria-labelledby="video-admin-title" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
       <h2 id="video-admin-title" className="font-semibold text-slate-900">
@@ -83,7 +86,7 @@ export function VideoUploader({ latest, muxConfigured }: { latest: VideoRow | nu
         {state.phase === "uploading" ? <p>{t("courses.video.uploading", { percent: state.percent })}</p> : null}
         {state.phase === "done" ? <p>{t("courses.video.uploaded")}</p> : null}
         {state.phase === "failed" ? <Alert tone="error">{t("courses.video.uploadFailed")}</Alert> : null}
-        {error ? <Alert tone="error">{t(error.messageKey, error.params)}</Alert> : null}
+        <FormErrors errors={errors} />
       </div>
     </section>
   );

@@ -17,7 +17,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { issueCohortCompletionCertificates } from "~/modules/certification/awards.server";
 import { canManageCohort } from "~/modules/cohorts/access.server";
-import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
 import { settleCohortSubsidies } from "~/modules/subsidy/enrollment-subsidy.server";
 import { sessionsNeeded } from "./progress";
 

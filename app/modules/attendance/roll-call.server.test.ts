@@ -4,8 +4,8 @@ import { attendance, attendanceEvents, completionRecords, enrollments, quizAttem
 import { pgErrorCode } from "~/lib/db-errors";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { enrollmentHistory } from "~/modules/cohorts/history.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
-import { enrollmentHistory } from "~/modules/enrollment/history.server";
 import {
   actorOf,
   addCohortTrainer,

@@ -18,7 +18,7 @@ import { containsPattern } from "~/lib/search";
 import { addDays, todayInVietnam, vietnamInstant } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { announceOffers, fillFreeSeats } from "~/modules/enrollment/waitlist.server";
+import { announceOffers, fillFreeSeats } from "~/modules/cohorts/waitlist.server";
 import { canManageCohort, managedOrganisationIds } from "./access.server";
 import { questionLines, type CohortCreateInput, type CohortStatus, type CohortUpdateInput } from "./schema";
 

@@ -4,7 +4,7 @@ import { db } from "~/lib/db.server";
 import { defineJob } from "~/lib/jobs.server";
 import { logFailure } from "~/lib/logger.server";
 import { DAY } from "~/lib/time";
-import { sendSessionReminderMails } from "~/modules/enrollment/notifications.server";
+import { sendSessionReminderMails } from "~/modules/cohorts/notifications.server";
 
 /**
  * The day-before reminder: a delayed pg-boss job per session and start time, due 24 hours before the start.

@@ -7,7 +7,7 @@ import { isUuid } from "~/lib/ids";
 import { vietnamDate, vietnamInstant, vietnamTime } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { notifySessionChange } from "~/modules/enrollment/notifications.server";
+import { notifySessionChange } from "~/modules/cohorts/notifications.server";
 import { canManageCohort } from "./access.server";
 import { scheduleSessionReminder } from "./reminders.server";
 import type { SeriesInput, SessionInput, SessionUpdateInput } from "./schema";

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseEnrolments, users } from "#db/schema";
+import { courseEnrollments, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
@@ -27,13 +27,13 @@ describe("who may open course content", () => {
     expect(await lessonAccess({ userId: learner.id, lessonId: videoLesson.id })).toEqual({ allowed: true, reason: "enrolled", recordsProgress: true });
     expect(await quizAccess({ userId: learner.id, quizId: quiz.id })).toMatchObject({ allowed: true, reason: "enrolled" });
 
-    await db.update(courseEnrolments).set({ status: "withdrawn" }).where(and(eq(courseEnrolments.userId, learner.id), eq(courseEnrolments.courseId, course.id)));
+    await db.update(courseEnrollments).set({ status: "withdrawn" }).where(and(eq(courseEnrollments.userId, learner.id), eq(courseEnrollments.courseId, course.id)));
     expect(await canOpenLesson({ userId: learner.id, lessonId: videoLesson.id })).toBe(false);
     // Enrolling again re-opens it; enrolling twice keeps one enrolment.
     await enrolSelfPaced({ userId: learner.id, courseId: course.id });
     await enrolSelfPaced({ userId: learner.id, courseId: course.id });
     expect(await canOpenLesson({ userId: learner.id, lessonId: videoLesson.id })).toBe(true);
-    expect(await db.select().from(courseEnrolments).where(eq(courseEnrolments.userId, learner.id))).toEqual([
+    expect(await db.select().from(courseEnrollments).where(eq(courseEnrollments.userId, learner.id))).toEqual([
       expect.objectContaining({ status: "active" }),
     ]);
   });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { cohorts, courseEnrolments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
+import { cohorts, courseEnrollments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { can, isRole } from "~/modules/auth/permissions";
 
@@ -22,18 +22,18 @@ export type ContentAccess =
     }
   | { allowed: false; reason: "sign_in" | "not_enrolled" | "not_found" };
 
-type EnrolmentSource = (q: Queryable, userId: string, courseId: string) => Promise<boolean>;
+type EnrollmentSource = (q: Queryable, userId: string, courseId: string) => Promise<boolean>;
 
 /** A self-paced enrolment in an online course (active or completed). */
-const selfPacedEnrolment: EnrolmentSource = async (q, userId, courseId) => {
+const selfPacedEnrollment: EnrollmentSource = async (q, userId, courseId) => {
   const rows = await q
-    .select({ id: courseEnrolments.id })
-    .from(courseEnrolments)
+    .select({ id: courseEnrollments.id })
+    .from(courseEnrollments)
     .where(
       and(
-        eq(courseEnrolments.userId, userId),
-        eq(courseEnrolments.courseId, courseId),
-        inArray(courseEnrolments.status, ["active", "completed"]),
+        eq(courseEnrollments.userId, userId),
+        eq(courseEnrollments.courseId, courseId),
+        inArray(courseEnrollments.status, ["active", "completed"]),
       ),
     )
     .limit(1);
@@ -41,7 +41,7 @@ const selfPacedEnrolment: EnrolmentSource = async (q, userId, courseId) => {
 };
 
 /** A place in a cohort of the course: confirmed, or held to the end (completed or not). */
-const cohortEnrolment: EnrolmentSource = async (q, userId, courseId) => {
+const cohortEnrollment: EnrollmentSource = async (q, userId, courseId) => {
   const rows = await q
     .select({ id: enrollments.id })
     .from(enrollments)
@@ -58,7 +58,7 @@ const cohortEnrolment: EnrolmentSource = async (q, userId, courseId) => {
 };
 
 /** Every way a learner can be enrolled in a course; cohort enrolments join this list. */
-const ENROLMENT_SOURCES: EnrolmentSource[] = [selfPacedEnrolment, cohortEnrolment];
+const ENROLMENT_SOURCES: EnrollmentSource[] = [selfPacedEnrollment, cohortEnrollment];
 
 export async function isEnrolled(userId: string, courseId: string, q: Queryable = db): Promise<boolean> {
   for (const source of ENROLMENT_SOURCES) if (await source(q, userId, courseId)) return true;

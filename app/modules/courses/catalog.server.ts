@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { courseEnrolments, courseModules, courses, courseTrainers, lessons, quizzes, users } from "#db/schema";
+import { courseEnrollments, courseModules, courses, courseTrainers, lessons, quizzes, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import type { CatalogFilters } from "./schema";
@@ -50,9 +50,9 @@ export async function listCatalog(filters: CatalogFilters & { userId?: string | 
   let enrolled = new Set<string>();
   if (filters.userId && rows.length) {
     const mine = await db
-      .select({ courseId: courseEnrolments.courseId })
-      .from(courseEnrolments)
-      .where(and(eq(courseEnrolments.userId, filters.userId), inArray(courseEnrolments.status, ["active", "completed"])));
+      .select({ courseId: courseEnrollments.courseId })
+      .from(courseEnrollments)
+      .where(and(eq(courseEnrollments.userId, filters.userId), inArray(courseEnrollments.status, ["active", "completed"])));
     enrolled = new Set(mine.map((m) => m.courseId));
   }
   return rows.map((r) => ({ ...r, enrolled: enrolled.has(r.id) }));

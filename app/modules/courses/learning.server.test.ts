@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseEnrolments, lessonProgress } from "#db/schema";
+import { courseEnrollments, lessonProgress } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
@@ -31,7 +31,7 @@ describe("learning progress", () => {
     expect(done).toMatchObject({ percent: 100, lessonsDone: 2, quizzesPassed: 1, complete: true });
     // The enrolment becomes completed on the next recorded step.
     await completeLesson({ userId: learner.id, lessonId: videoLesson.id });
-    const [enrolment] = await db.select().from(courseEnrolments).where(and(eq(courseEnrolments.userId, learner.id), eq(courseEnrolments.courseId, course.id)));
+    const [enrolment] = await db.select().from(courseEnrollments).where(and(eq(courseEnrollments.userId, learner.id), eq(courseEnrollments.courseId, course.id)));
     expect(enrolment.status).toBe("completed");
     expect((await listMyCourses(learner.id))[0]).toMatchObject({ slug: course.slug, status: "completed", progress: { percent: 100 } });
   });

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { courseEnrolments, courses, lessonProgress, lessons } from "#db/schema";
+import { courseEnrollments, courses, lessonProgress, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
@@ -22,21 +22,21 @@ export async function enrolSelfPaced(args: { userId: string; courseId: string })
   if (!course) throw notFound("courses.errors.courseNotFound");
   if (course.format !== "online") throw new AppError(409, "courses.enrol.notOnline");
   const [row] = await db
-    .insert(courseEnrolments)
+    .insert(courseEnrollments)
     .values({ userId: args.userId, courseId: course.id })
     .onConflictDoUpdate({
-      target: [courseEnrolments.userId, courseEnrolments.courseId],
-      set: { status: sql`case when ${courseEnrolments.status} = 'withdrawn' then 'active'::course_enrolment_status else ${courseEnrolments.status} end` },
+      target: [courseEnrollments.userId, courseEnrollments.courseId],
+      set: { status: sql`case when ${courseEnrollments.status} = 'withdrawn' then 'active'::course_enrollment_status else ${courseEnrollments.status} end` },
     })
     .returning();
   return row;
 }
 
-export async function findEnrolment(userId: string, courseId: string) {
+export async function findEnrollment(userId: string, courseId: string) {
   const [row] = await db
     .select()
-    .from(courseEnrolments)
-    .where(and(eq(courseEnrolments.userId, userId), eq(courseEnrolments.courseId, courseId)));
+    .from(courseEnrollments)
+    .where(and(eq(courseEnrollments.userId, userId), eq(courseEnrollments.courseId, courseId)));
   return row ?? null;
 }
 
@@ -117,13 +117,13 @@ export async function courseProgress(args: { userId: string; courseId: string; o
 }
 
 /** A self-paced enrolment becomes "completed" once the course is complete. */
-async function updateEnrolmentStatus(userId: string, courseId: string) {
+async function updateEnrollmentStatus(userId: string, courseId: string) {
   const progress = await courseProgress({ userId, courseId });
   if (!progress.complete) return;
   await db
-    .update(courseEnrolments)
+    .update(courseEnrollments)
     .set({ status: "completed" })
-    .where(and(eq(courseEnrolments.userId, userId), eq(courseEnrolments.courseId, courseId), eq(courseEnrolments.status, "active")));
+    .where(and(eq(courseEnrollments.userId, userId), eq(courseEnrollments.courseId, courseId), eq(courseEnrollments.status, "active")));
 }
 
 async function requireRecordingAccess(userId: string, lessonId: string) {
@@ -132,15 +132,20 @@ async function requireRecordingAccess(userId: string, lessonId: string) {
   return access;
 }
 
-/** Remembers that the learner opened the lesson (where they resume). Previews are not recorded. */
-export async function recordLessonOpened(args: { userId: string; lessonId: string }): Promise<void> {
-  const access = await lessonAccess(args);
-  if (!access.allowed || !access.recordsProgress) return;
+/**
+ * Remembers that the learner opened the lesson (where they resume). Called from the page's POST once it is
+ * shown, never from its GET loader: a prefetch, a crawler or a reload must not move where a learner resumes.
+ * Previews (staff, free lessons before enrolling) are not recorded; someone without access is refused.
+ */
+export async function recordLessonOpened(args: { userId: string; lessonId: string }): Promise<{ recorded: boolean }> {
+  const access = await requireRecordingAccess(args.userId, args.lessonId);
+  if (!access.recordsProgress) return { recorded: false };
   const now = new Date();
   await db
     .insert(lessonProgress)
     .values({ userId: args.userId, lessonId: args.lessonId, lastOpenedAt: now })
     .onConflictDoUpdate({ target: [lessonProgress.userId, lessonProgress.lessonId], set: { lastOpenedAt: now } });
+  return { recorded: true };
 }
 
 /** Marks a lesson complete (the first completion time is kept). */
@@ -156,7 +161,7 @@ export async function completeLesson(args: { userId: string; lessonId: string })
       set: { completedAt: sql`coalesce(${lessonProgress.completedAt}, ${now.toISOString()}::timestamptz)` },
     });
   const [lesson] = await db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, args.lessonId));
-  if (lesson) await updateEnrolmentStatus(args.userId, lesson.courseId);
+  if (lesson) await updateEnrollmentStatus(args.userId, lesson.courseId);
   return { recorded: true };
 }
 
@@ -210,7 +215,7 @@ export async function recordWatchProgress(args: {
   });
   if (result.newlyCompleted) {
     const [lesson] = await db.select({ courseId: lessons.courseId }).from(lessons).where(eq(lessons.id, args.lessonId));
-    if (lesson) await updateEnrolmentStatus(args.userId, lesson.courseId);
+    if (lesson) await updateEnrollmentStatus(args.userId, lesson.courseId);
   }
   return { recorded: true, watchedSeconds: result.watchedSeconds, completed: result.completed };
 }
@@ -231,16 +236,16 @@ export async function listMyCourses(userId: string) {
       slug: courses.slug,
       titleVi: courses.titleVi,
       titleEn: courses.titleEn,
-      status: courseEnrolments.status,
-      enrolledAt: courseEnrolments.enrolledAt,
+      status: courseEnrollments.status,
+      enrolledAt: courseEnrollments.enrolledAt,
       lastActivity: sql<Date | null>`(select max(p.last_opened_at) from lesson_progress p join lessons l on l.id = p.lesson_id where p.user_id = ${userId} and l.course_id = ${courses.id})`.mapWith(
         (v: string | Date | null) => (v ? new Date(v) : null),
       ),
     })
-    .from(courseEnrolments)
-    .innerJoin(courses, eq(courses.id, courseEnrolments.courseId))
-    .where(and(eq(courseEnrolments.userId, userId), isNull(courses.archivedAt), inArray(courseEnrolments.status, ["active", "completed"])))
-    .orderBy(desc(courseEnrolments.enrolledAt));
+    .from(courseEnrollments)
+    .innerJoin(courses, eq(courses.id, courseEnrollments.courseId))
+    .where(and(eq(courseEnrollments.userId, userId), isNull(courses.archivedAt), inArray(courseEnrollments.status, ["active", "completed"])))
+    .orderBy(desc(courseEnrollments.enrolledAt));
   const withProgress = await Promise.all(rows.map(async (r) => ({ ...r, progress: await courseProgress({ userId, courseId: r.courseId }) })));
   return withProgress.sort((a, b) => (b.lastActivity?.getTime() ?? b.enrolledAt.getTime()) - (a.lastActivity?.getTime() ?? a.enrolledAt.getTime()));
 }

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { cohorts, enrollmentEvents, enrollments, outbox } from "#db/schema";
 import { pgErrorCode } from "~/lib/db-errors";
 import { db } from "~/lib/db.server";
+import { OFFER_HOURS } from "~/modules/cohorts/waitlist.server";
 import { actorOf, createPerson, createTestCohort, HOUR } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
 import { enrol, withdraw } from "./enrollment.server";
-import { OFFER_HOURS } from "./waitlist.server";
 
 async function statusOf(enrollmentId: string) {
   const [row] = await db.select().from(enrollments).where(eq(enrollments.id, enrollmentId));

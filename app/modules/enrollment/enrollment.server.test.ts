@@ -4,6 +4,8 @@ import { cohorts, enrollmentEvents, enrollments, outbox, users } from "#db/schem
 import { pgErrorCode } from "~/lib/db-errors";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { enrollmentHistory } from "~/modules/cohorts/history.server";
+import { lapseExpiredOffers, lapseOffer, offerLapseJob } from "~/modules/cohorts/waitlist.server";
 import { actorOf, createCourse, createPerson, createTestCohort, DAY, HOUR } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import {
@@ -15,8 +17,6 @@ import {
   getMyEnrollment,
   withdraw,
 } from "./enrollment.server";
-import { enrollmentHistory } from "./history.server";
-import { lapseExpiredOffers, lapseOffer, offerLapseJob } from "./waitlist.server";
 
 async function statusOf(enrollmentId: string) {
   const [row] = await db.select().from(enrollments).where(eq(enrollments.id, enrollmentId));

@@ -9,13 +9,20 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { canManageCohort } from "~/modules/cohorts/access.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
+import { sendEnrollmentMails, type EnrollmentMail } from "~/modules/cohorts/notifications.server";
 import { ACTIVE_STATUSES, holdsSeat, isActive, type EnrollmentStatus } from "~/modules/cohorts/statuses";
+import {
+  announceOffers,
+  cohortStartsAt,
+  fillFreeSeats,
+  lapseOffer,
+  lockCohort,
+  waitlistRank,
+} from "~/modules/cohorts/waitlist.server";
 import { cancelOpenPayment, openPlacePayment, scheduleHoldRelease } from "~/modules/payments/payments.server";
 import { syncEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { inCohortQueue } from "./cohort-queue.server";
-import { recordEnrollmentEvent } from "./history.server";
-import { sendEnrollmentMails, type EnrollmentMail } from "./notifications.server";
-import { announceOffers, cohortStartsAt, fillFreeSeats, lapseOffer, lockCohort, waitlistRank } from "./waitlist.server";
 
 /**
  * Enrolment: taking a place in a cohort, the waitlist, applications, offers and withdrawal. Every change
@@ -46,7 +53,7 @@ async function loadCohortForUpdate(tx: Transaction, cohortId: string): Promise<C
   return cohort;
 }
 
-function assertOpenForEnrolment(cohort: Cohort, now: Date) {
+function assertOpenForEnrollment(cohort: Cohort, now: Date) {
   if (cohort.status === "cancelled") throw conflict("cohorts.enrol.cancelled");
   if (cohort.status !== "published") throw conflict("cohorts.enrol.notOpen");
   if (now < cohort.enrollmentOpensAt) throw conflict("cohorts.enrol.notYetOpen");
@@ -181,7 +188,7 @@ export async function enrol(input: {
   if (!isUuid(input.cohortId)) throw notFound();
   const [cohort] = await db.select().from(cohorts).where(eq(cohorts.id, input.cohortId));
   if (!cohort) throw notFound();
-  assertOpenForEnrolment(cohort, now);
+  assertOpenForEnrollment(cohort, now);
   if (cohort.admission !== "open") throw conflict("cohorts.enrol.applicationRequired");
   const [existing] = await db
     .select()
@@ -194,7 +201,7 @@ export async function enrol(input: {
     result = await inCohortQueue(cohort.id, () =>
       db.transaction(async (tx) => {
         const locked = await lockCohort(tx, cohort.id);
-        assertOpenForEnrolment(locked, now);
+        assertOpenForEnrollment(locked, now);
         return placeInCohort(tx, {
           cohort: locked,
           userId: input.actor.id,
@@ -232,7 +239,7 @@ export async function apply(input: {
   try {
     return await db.transaction(async (tx) => {
       const cohort = await loadCohortForUpdate(tx, input.cohortId);
-      assertOpenForEnrolment(cohort, now);
+      assertOpenForEnrollment(cohort, now);
       if (cohort.admission !== "application") throw conflict("cohorts.enrol.noApplicationNeeded");
       const questions = await tx
         .select()

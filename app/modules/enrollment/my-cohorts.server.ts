@@ -3,7 +3,7 @@ import { cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { todayInVietnam } from "~/lib/time";
 import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
-import { waitlistRank } from "./waitlist.server";
+import { waitlistRank } from "~/modules/cohorts/waitlist.server";
 
 /** A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session. */
 export async function listMyCohorts(userId: string, now = new Date()) {

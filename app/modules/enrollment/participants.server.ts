@@ -8,7 +8,7 @@ import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/m
 import { attendanceCountsSubquery, minShareOf, sessionTotals } from "~/modules/attendance/progress.server";
 import type { ParticipantSort } from "~/modules/cohorts/schema";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
-import { waitlistRank } from "./waitlist.server";
+import { waitlistRank } from "~/modules/cohorts/waitlist.server";
 
 export const PARTICIPANT_PAGE_SIZE = 50;
 

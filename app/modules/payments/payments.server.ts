@@ -22,8 +22,8 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { discountOf } from "~/modules/discounts/discounts";
 import { getCohortDiscount } from "~/modules/discounts/discounts.server";
-import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
-import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/enrollment/waitlist.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
+import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/cohorts/waitlist.server";
 import {
   cancelEnrollmentSubsidy,
   cohortSubsidyProgrammeId,

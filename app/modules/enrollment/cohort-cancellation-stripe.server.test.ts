@@ -11,7 +11,7 @@ import { createUser } from "../../../tests/fixtures/factories";
 import { routeArgs } from "../../../tests/fixtures/route-args";
 import { signedEvent, startStripeServer, type StripeTestServer } from "../../../tests/fixtures/stripe-server";
 import { actor, createStaff } from "../../../tests/fixtures/subsidies";
-import { cancelCohort } from "./cancel.server";
+import { cancelCohort } from "./cohort-cancellation.server";
 
 /** A cohort cancelled with a card payment in it: Stripe cannot be called inside the transaction, so the job refunds it. */
 

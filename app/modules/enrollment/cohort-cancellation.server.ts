@@ -6,14 +6,14 @@ import { isUuid } from "~/lib/ids";
 import { todayInVietnam } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { recordEnrollmentEvent } from "~/modules/enrollment/history.server";
-import { notifyCohortCancelled } from "~/modules/enrollment/notifications.server";
-import { lockCohort } from "~/modules/enrollment/waitlist.server";
+import { canManageCohort } from "~/modules/cohorts/access.server";
+import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
+import { notifyCohortCancelled } from "~/modules/cohorts/notifications.server";
+import { ACTIVE_STATUSES } from "~/modules/cohorts/statuses";
+import { lockCohort } from "~/modules/cohorts/waitlist.server";
 import { cancelOpenPayment } from "~/modules/payments/payments.server";
 import { refundForCancelledCohort, scheduleCancellationRefunds } from "~/modules/payments/refunds.server";
 import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
-import { canManageCohort } from "./access.server";
-import { ACTIVE_STATUSES } from "./statuses";
 
 /** The reason written in every enrolment's history when its cohort is cancelled. */
 export const COHORT_CANCELLED_REASON = "cohort_cancelled";

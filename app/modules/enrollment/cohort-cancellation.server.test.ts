@@ -21,7 +21,7 @@ import { lineBalances } from "~/modules/subsidy/programmes.server";
 import { expectAppError } from "../../../tests/fixtures/admin";
 import { actorOf, addCohortTrainer, createPerson, createTestCohort, DAY } from "../../../tests/fixtures/cohorts";
 import { createFounder, createSubsidySetup } from "../../../tests/fixtures/subsidies";
-import { cancelCohort } from "./cancel.server";
+import { cancelCohort } from "./cohort-cancellation.server";
 
 const FEE = 1_500_000;
 const NETT = 450_000; // 70 % subsidised under the test rule
@@ -142,11 +142,11 @@ describe("cancelling a cohort", () => {
       "pending_payment",
     );
     expect(events.every((e) => e.toStatus === "withdrawn" && e.actorId === setup.staff.id)).toBe(true);
-    const enrolmentAudits = await db
+    const enrollmentAudits = await db
       .select()
       .from(auditLog)
       .where(and(inArray(auditLog.entityId, allIds), eq(auditLog.action, "enrollment.withdrawn")));
-    expect(enrolmentAudits).toHaveLength(6);
+    expect(enrollmentAudits).toHaveLength(6);
     const cohortAudit = await db
       .select()
       .from(auditLog)
