@@ -6,7 +6,7 @@ import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { publicBaseUrl } from "~/lib/base-url.server";
 import { appAction, appLoader } from "~/lib/errors.server";
-import { formatDateTime, formatVnd } from "~/lib/format";
+import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { requireUser } from "~/modules/auth/guards.server";
 import { startCheckout } from "~/modules/payments/checkout.server";
 import { paymentPage } from "~/modules/payments/view.server";
@@ -152,12 +152,22 @@ export default function PaymentPage() {
         <Card title={t("payments.detail.refunds")}>
           <ul className="list-disc pl-5">
             {data.refunds.map((r) => (
-              <li key={r.id}>
+              <li key={r.id} data-refund-status={r.status}>
                 {t("payments.detail.refundLine", {
                   amount: formatVnd(r.amountVnd, language),
                   when: formatDateTime(r.createdAt, language),
                   reason: r.reason,
-                })}
+                })}{" "}
+                <strong>
+                  {r.status === "due"
+                    ? t("payments.detail.refundDue")
+                    : r.transferredOn
+                      ? t("payments.detail.refundTransferred", {
+                          date: formatDate(r.transferredOn, language),
+                          reference: r.bankReference ?? "",
+                        })
+                      : t("payments.detail.refundPaid")}
+                </strong>
               </li>
             ))}
           </ul>
