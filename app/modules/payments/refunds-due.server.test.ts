@@ -12,7 +12,24 @@ import { callRoute, expectAppError } from "../../../tests/fixtures/admin";
 import { createPerson, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { createStaff } from "../../../tests/fixtures/subsidies";
+import { getReceiptOfPayment, renderReceiptPdf } from "./receipts.server";
 import { listRefundsDue, settleRefund } from "./refunds.server";
+
+async function receiptText(paymentId: string) {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(await renderReceiptPdf((await getReceiptOfPayment(db, paymentId))!)),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
+  const content = await (await document.getPage(1)).getTextContent();
+  await document.destroy();
+  return content.items
+    .map((item) => ("str" in item ? item.str : ""))
+    .join(" ")
+    .normalize("NFC")
+    .replace(/\s+/g, " ");
+}
 
 const FEE = 1_200_000;
 const TODAY = todayInVietnam();
@@ -89,6 +106,8 @@ describe("refunds due on a cancelled cohort", () => {
       transferredOn: TODAY,
       submissionKey: crypto.randomUUID(),
     };
+    // The receipt lists the refund as owed, not sent.
+    expect(await receiptText(refund.paymentId)).toContain("(chờ chuyển khoản)");
     const first = await post(staff.id, form);
     expect(first).toMatchObject({ status: 302, location: "/manage/payments/refunds-due?saved=settled" });
     // The same form again (a double click): the first result, nothing settled twice.
@@ -114,6 +133,9 @@ describe("refunds due on a cancelled cohort", () => {
     expect(audits).toHaveLength(1);
     expect(audits[0].actorId).toBe(staff.id);
 
+    const receipt = await receiptText(refund.paymentId);
+    expect(receipt).not.toContain("(chờ chuyển khoản)");
+    expect(receipt).toContain(`(đã chuyển khoản ngày ${TODAY.split("-").reverse().join("/")})`);
     const page = await callRoute(
       paymentPage.loader as unknown as Route,
       await signedInRequest(people[0].user.id, `/payments/${refund.paymentId}`),
