@@ -417,8 +417,8 @@ export default function ReportsDashboard() {
                   <th scope="col" className="px-2 py-1">
                     {t("reports.money.figure")}
                   </th>
-                  {figures.money.rows.map((row) => (
-                    <th key={row.budgetLineCode ?? "none"} scope="col" className="px-2 py-1 text-right">
+                  {figures.money.rows.map((row, i) => (
+                    <th key={i} scope="col" className="px-2 py-1 text-right">
                       {moneyLineLabel(t, row, "reports.")}
                     </th>
                   ))}
@@ -433,8 +433,8 @@ export default function ReportsDashboard() {
                     <th scope="row" className="px-2 py-1 font-normal">
                       {t(`reports.money.${key}`)}
                     </th>
-                    {figures.money!.rows.map((row) => (
-                      <td key={row.budgetLineCode ?? "none"} className="px-2 py-1 text-right whitespace-nowrap">
+                    {figures.money!.rows.map((row, i) => (
+                      <td key={i} className="px-2 py-1 text-right whitespace-nowrap">
                         {f.vnd(row[key])}
                       </td>
                     ))}
