@@ -487,6 +487,11 @@ const listColumns = {
   subsidyVnd: payments.subsidyVnd,
   amountVnd: payments.amountVnd,
   refundedVnd: payments.refundedVnd,
+  /** Of what was refunded, what is still owed by bank transfer (not yet sent). */
+  refundDueVnd:
+    sql<number>`(select coalesce(sum(r.amount_vnd), 0)::bigint from refunds r where r.payment_id = ${payments.id} and r.status = 'due')`.mapWith(
+      Number,
+    ),
   transferReference: payments.transferReference,
   holdExpiresAt: payments.holdExpiresAt,
   paidAt: payments.paidAt,
@@ -551,6 +556,7 @@ export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> 
     "subsidy_vnd",
     "amount_vnd",
     "refunded_vnd",
+    "refund_due_vnd",
     "payer",
     "email",
     "organisation",
@@ -569,6 +575,7 @@ export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> 
     r.subsidyVnd,
     r.amountVnd,
     r.refundedVnd,
+    r.refundDueVnd,
     r.payerName,
     r.payerEmail,
     r.payerOrganisationName,

@@ -5,7 +5,7 @@ import { db } from "~/lib/db.server";
 import { todayInVietnam } from "~/lib/time";
 import { cancelCohort } from "~/modules/cohorts/cancel.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
-import { openPaymentOfEnrollment, reconcilePayment } from "~/modules/payments/payments.server";
+import { listMyPayments, openPaymentOfEnrollment, reconcilePayment } from "~/modules/payments/payments.server";
 import * as refundsDuePage from "~/routes/manage.payments.refunds-due";
 import * as paymentPage from "~/routes/payments.$paymentId";
 import { callRoute, expectAppError } from "../../../tests/fixtures/admin";
@@ -93,6 +93,9 @@ describe("refunds due on a cancelled cohort", () => {
     );
     const refundsShown = (page.data as { refunds: { status: string; amountVnd: number }[] }).refunds;
     expect(refundsShown).toEqual([expect.objectContaining({ status: "due", amountVnd: FEE })]);
+    // And the list of their payments says how much is still owed to them.
+    const mine = await listMyPayments(people[0].user.id);
+    expect(mine.find((p) => p.id === payment.id)).toMatchObject({ status: "refunded", refundDueVnd: FEE });
   });
 
   it("settles a refund once with the transfer's reference and date, audited; the learner then sees it paid", async () => {
