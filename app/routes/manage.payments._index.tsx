@@ -143,6 +143,13 @@ export default function ManagePaymentsPage() {
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t("payments.manage.subtitle")}>{t("payments.manage.title")}</PageTitle>
+      {canRefund ? (
+        <p>
+          <Link to="/manage/payments/refunds-due" className="text-brand-700 underline">
+            {t("payments.refundsDue.link")}
+          </Link>
+        </p>
+      ) : null}
       {saved === "reconciled" ? <Alert tone="success">{t("payments.manage.reconciled")}</Alert> : null}
       {saved === "refunded" ? <Alert tone="success">{t("payments.manage.refunded")}</Alert> : null}
       {saved === "forfeitBilled" ? <Alert tone="success">{t("payments.manage.forfeitBilled")}</Alert> : null}

@@ -8,7 +8,7 @@ import { Card, PageTitle } from "~/components/ui/card";
 import { FormErrors } from "~/components/ui/form-errors";
 import { publicBaseUrl } from "~/lib/base-url.server";
 import { appLoader } from "~/lib/errors.server";
-import { formatDateTime, formatVnd } from "~/lib/format";
+import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { requireUser } from "~/modules/auth/guards.server";
 import { startCheckout } from "~/modules/payments/checkout.server";
@@ -162,12 +162,22 @@ export default function PaymentPage() {
         <Card title={t("payments.detail.refunds")}>
           <ul className="list-disc pl-5">
             {data.refunds.map((r) => (
-              <li key={r.id}>
+              <li key={r.id} data-refund-status={r.status}>
                 {t("payments.detail.refundLine", {
                   amount: formatVnd(r.amountVnd, language),
                   when: formatDateTime(r.createdAt, language),
                   reason: r.reason,
-                })}
+                })}{" "}
+                <strong>
+                  {r.status === "due"
+                    ? t("payments.detail.refundDue")
+                    : r.transferredOn
+                      ? t("payments.detail.refundTransferred", {
+                          date: formatDate(r.transferredOn, language),
+                          reference: r.bankReference ?? "",
+                        })
+                      : t("payments.detail.refundPaid")}
+                </strong>
               </li>
             ))}
           </ul>

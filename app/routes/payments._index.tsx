@@ -41,6 +41,11 @@ export default function MyPaymentsPage() {
                   {t(`payments.kind.${p.kind}`)} · {formatVnd(p.amountVnd, language)} · {p.transferReference} ·{" "}
                   {formatDateTime(p.createdAt, language)}
                 </p>
+                {p.refundDueVnd > 0 ? (
+                  <p className="mt-1 font-semibold text-amber-800">
+                    {t("payments.mine.refundDue", { amount: formatVnd(p.refundDueVnd, language) })}
+                  </p>
+                ) : null}
                 {p.receiptNumber ? (
                   <a href={`/payments/${p.id}/receipt.pdf`} className="mt-1 inline-block text-brand-700 underline">
                     {t("payments.detail.receiptDownload", { number: p.receiptNumber })}

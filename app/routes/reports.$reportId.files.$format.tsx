@@ -1,7 +1,7 @@
 import { notFound } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { requirePermission } from "~/modules/auth/guards.server";
-import { streamTrainingCsv } from "~/modules/reports/csv.server";
+import { streamMoneyCsv, streamTrainingCsv } from "~/modules/reports/csv.server";
 import {
   getAttendanceCsv,
   getReport,
@@ -13,7 +13,7 @@ import type { Route } from "./+types/reports.$reportId.files.$format";
 
 /**
  * A report's files: XLSX, PDF and the attendance CSV are the bytes kept at generation (identical on every
- * download); the training CSV is made from the frozen snapshot.
+ * download); the training and money CSVs are made from the frozen snapshot.
  */
 function attachment(fileName: string) {
   return `attachment; filename="${fileName}"`;
@@ -46,14 +46,16 @@ export const loader = appLoader(async ({ request, params, context }: Route.Loade
       },
     });
   }
-  if (format === "csv" || format === "attendance-csv") {
+  if (format === "csv" || format === "attendance-csv" || format === "money-csv") {
     const report = await getReport(reportId);
     const stream =
       format === "csv"
         ? streamTrainingCsv(await getReportSnapshot(reportId))
-        : (await getAttendanceCsv(reportId)).stream;
+        : format === "money-csv"
+          ? streamMoneyCsv(await getReportSnapshot(reportId))
+          : (await getAttendanceCsv(reportId)).stream;
     await audit({});
-    const name = `bao-cao-${report.seq}-${format === "csv" ? "dao-tao" : "diem-danh"}.csv`;
+    const name = `bao-cao-${report.seq}-${{ csv: "dao-tao", "attendance-csv": "diem-danh", "money-csv": "tien" }[format]}.csv`;
     return new Response(stream as unknown as BodyInit, {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",

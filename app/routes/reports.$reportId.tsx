@@ -94,6 +94,11 @@ export default function ReportPage() {
                 {t("reports.periodic.attendanceCsv")}
               </a>
             </li>
+            <li>
+              <a className={buttonClass("secondary")} href={file("money-csv")} download>
+                {t("reports.periodic.moneyCsv")}
+              </a>
+            </li>
           </ul>
           <dl className="mt-4 space-y-1 break-all text-xs text-slate-700">
             <dt className="font-medium">{t("reports.periodic.hash")} (XLSX)</dt>

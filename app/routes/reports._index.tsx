@@ -15,7 +15,7 @@ import { newSubmissionKey } from "~/lib/idempotency.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { programmeDashboard } from "~/modules/reports/dashboard.server";
-import { reportFormat } from "~/modules/reports/format";
+import { formatItem, MONEY_FIGURES, moneyLineLabel, reportFormat, unsubsidisedItems } from "~/modules/reports/format";
 import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
 import { DashboardFilterSchema, GenerateReportSchema } from "~/modules/reports/schema";
@@ -405,6 +405,65 @@ export default function ReportsDashboard() {
           </table>
         </div>
       </Card>
+
+      <Card title={t("reports.money.title")}>
+        {!figures.money || figures.money.rows.length === 0 ? (
+          <p>{t("reports.money.none")}</p>
+        ) : (
+          <div className="overflow-x-auto" data-testid="money-table">
+            <table className="min-w-full text-left text-sm">
+              <thead className="bg-slate-100">
+                <tr>
+                  <th scope="col" className="px-2 py-1">
+                    {t("reports.money.figure")}
+                  </th>
+                  {figures.money.rows.map((row, i) => (
+                    <th key={i} scope="col" className="px-2 py-1 text-right">
+                      {moneyLineLabel(t, row, "reports.")}
+                    </th>
+                  ))}
+                  <th scope="col" className="px-2 py-1 text-right">
+                    {t("reports.money.total")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {MONEY_FIGURES.map((key) => (
+                  <tr key={key} className="border-t border-slate-200" data-money={key}>
+                    <th scope="row" className="px-2 py-1 font-normal">
+                      {t(`reports.money.${key}`)}
+                    </th>
+                    {figures.money!.rows.map((row, i) => (
+                      <td key={i} className="px-2 py-1 text-right whitespace-nowrap">
+                        {f.vnd(row[key])}
+                      </td>
+                    ))}
+                    <td className="px-2 py-1 text-right font-semibold whitespace-nowrap">
+                      {f.vnd(figures.money!.totals[key])}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {figures.unsubsidised ? (
+        <Card title={t("reports.unsubsidised.title")}>
+          <p className="mb-2 text-sm text-slate-700">{t("reports.unsubsidised.intro")}</p>
+          <dl className="grid grid-cols-[1fr_max-content] gap-x-4 gap-y-1 text-sm" data-testid="unsubsidised">
+            {unsubsidisedItems(figures.unsubsidised).map((item) => (
+              <div key={item.key} className="contents">
+                <dt>{t(`reports.${item.key}`)}</dt>
+                <dd className="text-right font-semibold">
+                  {formatItem(f, item.kind, item.value, t("reports.summary.notApplicable"))}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+      ) : null}
 
       <Card title={t("reports.periodic.title")}>
         {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}

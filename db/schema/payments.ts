@@ -34,6 +34,11 @@ export const paymentStatusEnum = pgEnum("payment_status", [
 /** enrollment: the nett fee of a place; forfeit: the subsidy a learner lost, billed afterwards. */
 export const paymentKindEnum = pgEnum("payment_kind", ["enrollment", "forfeit"]);
 export const refundMethodEnum = pgEnum("refund_method", ["stripe", "bank_transfer"]);
+/**
+ * due: owed to the payer by bank transfer, not yet sent (a cancelled cohort's transfer payments); finance settles it
+ * with the transfer's reference and date. paid: the money went back (card refunds and staff refunds at once).
+ */
+export const refundStatusEnum = pgEnum("refund_status", ["due", "paid"]);
 export const statementLineOutcomeEnum = pgEnum("statement_line_outcome", [
   "matched",
   "unmatched",
@@ -112,10 +117,24 @@ export const refunds = pgTable(
     /** The bank transfer's reference, when the money went back by transfer. */
     bankReference: text(),
     actorId: uuid().references(() => users.id),
+    /** When the refund was owed (and, for one paid at once, made). */
     createdAt: createdAt(),
+    status: refundStatusEnum().notNull().default("paid"),
+    /** A due refund settled by finance: the transfer's value date (Vietnam), when it was recorded and by whom. */
+    transferredOn: date({ mode: "string" }),
+    settledAt: instant(),
+    settledBy: uuid().references(() => users.id),
   },
   (t) => [
     index("refunds_payment_idx").on(t.paymentId),
+    /** The finance list of refunds due, oldest first. */
+    index("refunds_due_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'due'`),
+    check(
+      "refunds_settled_has_reference",
+      sql`${t.settledAt} IS NULL OR (${t.status} = 'paid' AND ${t.bankReference} IS NOT NULL AND ${t.transferredOn} IS NOT NULL)`,
+    ),
     uniqueIndex("refunds_stripe_refund_key").on(t.stripeRefundId),
     check("refunds_amount_positive", sql`${t.amountVnd} > 0`),
   ],

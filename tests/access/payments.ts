@@ -90,6 +90,18 @@ export const routes: RouteAccess[] = [
     url: "/manage/payments/statement-template.csv",
     expect: onlyRoles(["staff", "admin"]),
   },
+  {
+    file: "manage.payments.refunds-due.tsx",
+    url: "/manage/payments/refunds-due",
+    expect: onlyRoles(["staff", "admin"]),
+  },
+  {
+    file: "manage.payments.refunds-due.tsx",
+    method: "POST",
+    url: "/manage/payments/refunds-due",
+    form: { intent: "settle", refundId: "", amountVnd: "", bankReference: "", transferredOn: "" },
+    expect: onlyRoles(["staff", "admin"], "badRequest"),
+  },
   // Stripe is not configured in the matrix's environment: the endpoint says so to everyone.
   { file: "webhooks.stripe.tsx", method: "POST", url: "/webhooks/stripe", form: {}, expect: everyone("notFound") },
 ];

@@ -705,6 +705,23 @@ const ACTIONS: ActionSpec[] = [
     ],
   },
   {
+    file: "manage.payments.refunds-due.tsx",
+    as: "admin",
+    forms: [
+      {
+        intent: "settle",
+        fields: {
+          refundId: uuid,
+          amountVnd: int(1, 10_000_000_000),
+          bankReference: capped(40),
+          transferredOn: date,
+          submissionKey: capped(100),
+        },
+        required: ["refundId", "amountVnd", "bankReference", "transferredOn"],
+      },
+    ],
+  },
+  {
     file: "organisation.$organisationId.tsx",
     as: "admin",
     forms: [

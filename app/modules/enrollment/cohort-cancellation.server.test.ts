@@ -154,7 +154,8 @@ describe("cancelling a cohort", () => {
     expect(cohortAudit).toHaveLength(1);
     expect(cohortAudit[0].actorId).toBe(setup.staff.id);
 
-    // The hold is cancelled; both paid places are refunded in full.
+    // The hold is cancelled; both paid places are refunded in full: owed by bank transfer (due) until finance
+    // settles them with the transfer's reference.
     expect((await paymentOf(places.held.enrollmentId)).status).toBe("cancelled");
     for (const [id, amount] of [
       [places.paid.enrollmentId, FEE],
@@ -164,7 +165,13 @@ describe("cancelling a cohort", () => {
       expect(payment).toMatchObject({ status: "refunded", amountVnd: amount, refundedVnd: amount });
       const refundRows = await db.select().from(refunds).where(eq(refunds.paymentId, payment.id));
       expect(refundRows).toHaveLength(1);
-      expect(refundRows[0]).toMatchObject({ amountVnd: amount, method: "bank_transfer", actorId: setup.staff.id });
+      expect(refundRows[0]).toMatchObject({
+        amountVnd: amount,
+        method: "bank_transfer",
+        actorId: setup.staff.id,
+        status: "due",
+        settledAt: null,
+      });
       expect(refundRows[0].reason).toContain(reason);
     }
 

@@ -493,6 +493,11 @@ const listColumns = {
   subsidyVnd: payments.subsidyVnd,
   amountVnd: payments.amountVnd,
   refundedVnd: payments.refundedVnd,
+  /** Of what was refunded, what is still owed by bank transfer (not yet sent). */
+  refundDueVnd:
+    sql<number>`(select coalesce(sum(r.amount_vnd), 0)::bigint from refunds r where r.payment_id = ${payments.id} and r.status = 'due')`.mapWith(
+      Number,
+    ),
   transferReference: payments.transferReference,
   holdExpiresAt: payments.holdExpiresAt,
   paidAt: payments.paidAt,
@@ -557,6 +562,7 @@ export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> 
     "subsidy_vnd",
     "amount_vnd",
     "refunded_vnd",
+    "refund_due_vnd",
     "payer",
     "email",
     "organisation",
@@ -575,6 +581,7 @@ export async function exportPaymentsCsv(filter: PaymentFilter): Promise<string> 
     r.subsidyVnd,
     r.amountVnd,
     r.refundedVnd,
+    r.refundDueVnd,
     r.payerName,
     r.payerEmail,
     r.payerOrganisationName,

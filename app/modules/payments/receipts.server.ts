@@ -144,7 +144,15 @@ export function emailLines(
 
 export type ReceiptPdfInput = {
   receipt: { number: string; issuedAt: Date; snapshot: ReceiptSnapshot };
-  refunds: { amountVnd: number; reason: string; createdAt: Date; method: string }[];
+  refunds: {
+    amountVnd: number;
+    reason: string;
+    createdAt: Date;
+    method: string;
+    /** due: owed by bank transfer, not yet sent (older callers and rows: paid). */
+    status?: "due" | "paid";
+    transferredOn?: string | null;
+  }[];
   issuerName?: string;
 };
 
@@ -242,9 +250,19 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   if (input.refunds.length > 0) {
     doc.moveDown(0.5);
     for (const refund of input.refunds) {
+      // A refund still due is money the learner is owed, not money sent: the receipt says which.
+      const state =
+        refund.status === "due"
+          ? { vi: " (chờ chuyển khoản)", en: " (due, not yet transferred)" }
+          : refund.transferredOn
+            ? {
+                vi: ` (đã chuyển khoản ngày ${refund.transferredOn.split("-").reverse().join("/")})`,
+                en: ` (transferred on ${refund.transferredOn})`,
+              }
+            : { vi: "", en: "" };
       row(
-        `Hoàn tiền ngày ${dateVi(refund.createdAt)}: ${refund.reason}`,
-        `Refund of ${dateEn(refund.createdAt)}`,
+        `Hoàn tiền ngày ${dateVi(refund.createdAt)}${state.vi}: ${refund.reason}`,
+        `Refund of ${dateEn(refund.createdAt)}${state.en}`,
         `− ${vnd(refund.amountVnd)}`,
       );
     }

@@ -1,14 +1,17 @@
-import { and, eq, inArray } from "drizzle-orm";
-import { cohorts, enrollments, payments, refunds, subsidyClaims } from "#db/schema";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { cohorts, courses, enrollments, payments, refunds, subsidyClaims, users } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
+import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
+import { createOnce } from "~/lib/idempotency.server";
 import { isUuid } from "~/lib/ids";
 import { defineJob } from "~/lib/jobs.server";
 import { logFailure } from "~/lib/logger.server";
+import { isIsoDate, todayInVietnam, vietnamDate } from "~/lib/time";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
 import { cancelEnrollmentSubsidy } from "~/modules/subsidy/enrollment-subsidy.server";
 import { insertPayment, lockPayment, stripeConfigured } from "./payments.server";
+import { BANK_REFERENCE } from "./schema";
 import { stripeClient } from "./stripe.server";
 
 /**
@@ -140,8 +143,9 @@ export async function applyRefund(
 
 /**
  * A paid place of a cancelled cohort, refunded in full inside the cancellation's transaction (the caller holds
- * the cohort's lock and the payment's row). A transfer (VietQR) is refunded by bank transfer: the refund is
- * recorded now, like a staff refund (finance makes the transfer back). A card payment needs Stripe, which cannot
+ * the cohort's lock and the payment's row). A transfer (VietQR) is refunded by bank transfer, which nobody has made
+ * yet: the refund is recorded as *due* (the payment's totals and the subsidy release happen now, because the place
+ * is gone), and finance settles it with the transfer's reference (`settleRefund`). A card payment needs Stripe, which cannot
  * be called inside the transaction: it is left "due" and `scheduleCancellationRefunds` has the job refund it
  * after the commit (Stripe's charge.refunded webhook records it too, whichever comes first).
  */
@@ -161,6 +165,7 @@ export async function refundForCancelledCohort(
     reason,
     actorId: context.actorId,
     createdAt: context.now,
+    status: "due",
   });
   await applyRefund(tx, payment, amountVnd, { actorId: context.actorId, ipAddress: context.ipAddress, reason });
   return "refunded";
@@ -249,4 +254,144 @@ export async function billForfeitedSubsidy(input: { actor: Actor; enrollmentId: 
     });
     return payment;
   });
+}
+
+export const REFUNDS_DUE_PAGE_SIZE = 50;
+
+/** The refunds due (owed by bank transfer, not yet sent), oldest first, a page at a time, with their total. */
+export async function listRefundsDue(input: { actor: Actor; page?: number }) {
+  if (!can(input.actor, "refund:payments:any")) throw forbidden();
+  const page = Math.max(1, Math.floor(input.page ?? 1));
+  const due = eq(refunds.status, "due");
+  const [rows, [totals]] = await Promise.all([
+    db
+      .select({
+        id: refunds.id,
+        amountVnd: refunds.amountVnd,
+        reason: refunds.reason,
+        createdAt: refunds.createdAt,
+        paymentId: payments.id,
+        transferReference: payments.transferReference,
+        paidAt: payments.paidAt,
+        payerName: users.name,
+        payerEmail: users.email,
+        payerOrganisationName: payments.payerOrganisationName,
+        cohortCode: cohorts.code,
+        courseTitleVi: courses.titleVi,
+        courseTitleEn: courses.titleEn,
+      })
+      .from(refunds)
+      .innerJoin(payments, eq(payments.id, refunds.paymentId))
+      .innerJoin(users, eq(users.id, payments.payerUserId))
+      .innerJoin(cohorts, eq(cohorts.id, payments.cohortId))
+      .innerJoin(courses, eq(courses.id, cohorts.courseId))
+      .where(due)
+      .orderBy(asc(refunds.createdAt), asc(refunds.id))
+      .limit(REFUNDS_DUE_PAGE_SIZE)
+      .offset((page - 1) * REFUNDS_DUE_PAGE_SIZE),
+    db
+      .select({ n: count(), total: sql<string>`coalesce(sum(${refunds.amountVnd}), 0)` })
+      .from(refunds)
+      .where(due),
+  ]);
+  return {
+    rows,
+    page,
+    pageSize: REFUNDS_DUE_PAGE_SIZE,
+    count: Number(totals?.n ?? 0),
+    totalVnd: Number(totals?.total ?? 0),
+  };
+}
+
+/**
+ * Finance settles a refund due: the amount sent back (all of it, or part — the rest stays due), the transfer's
+ * reference and value date. The refund row is locked and must still be due, so two clicks (or two people) settle
+ * it once: the second finds nothing left or gets the first one's result through its form key (createOnce).
+ * Settling part splits the row: the paid part keeps the date it was owed from, the rest stays due.
+ */
+export async function settleRefund(input: {
+  actor: Actor;
+  refundId: string;
+  amountVnd: number;
+  bankReference: string;
+  transferredOn: string;
+  submissionKey?: string;
+  now?: Date;
+  ipAddress?: string | null;
+}) {
+  if (!can(input.actor, "refund:payments:any")) throw forbidden();
+  if (!isUuid(input.refundId)) throw notFound();
+  if (!Number.isSafeInteger(input.amountVnd) || input.amountVnd <= 0)
+    throw badRequest("payments.errors.refundAmount", { field: "amountVnd" });
+  const bankReference = input.bankReference.trim();
+  if (!BANK_REFERENCE.test(bankReference))
+    throw badRequest("payments.errors.bankReference", { field: "bankReference" });
+  if (!isIsoDate(input.transferredOn)) throw badRequest("validation.invalidDate", { field: "transferredOn" });
+  const now = input.now ?? new Date();
+  if (input.transferredOn > todayInVietnam(now))
+    throw badRequest("validation.dateInFuture", { field: "transferredOn" });
+  const once = { key: input.submissionKey, userId: input.actor.id, form: "refund-settlement" };
+  return db.transaction((tx) =>
+    createOnce(
+      tx,
+      once,
+      async (id) => (await tx.select().from(refunds).where(eq(refunds.id, id)))[0],
+      async () => {
+        const [refund] = await tx.select().from(refunds).where(eq(refunds.id, input.refundId)).for("update");
+        if (!refund) throw notFound();
+        if (refund.status !== "due") throw conflict("payments.errors.refundNotDue");
+        if (input.amountVnd > refund.amountVnd)
+          throw badRequest("payments.errors.settleTooLarge", {
+            field: "amountVnd",
+            params: { due: refund.amountVnd },
+          });
+        if (input.transferredOn < vietnamDate(refund.createdAt))
+          throw badRequest("payments.errors.transferBeforeDue", { field: "transferredOn" });
+        const settled = {
+          status: "paid" as const,
+          bankReference,
+          transferredOn: input.transferredOn,
+          settledAt: now,
+          settledBy: input.actor.id,
+        };
+        let paid: typeof refunds.$inferSelect;
+        if (input.amountVnd === refund.amountVnd) {
+          [paid] = await tx.update(refunds).set(settled).where(eq(refunds.id, refund.id)).returning();
+        } else {
+          await tx
+            .update(refunds)
+            .set({ amountVnd: refund.amountVnd - input.amountVnd })
+            .where(eq(refunds.id, refund.id));
+          [paid] = await tx
+            .insert(refunds)
+            .values({
+              paymentId: refund.paymentId,
+              amountVnd: input.amountVnd,
+              method: refund.method,
+              reason: refund.reason,
+              actorId: refund.actorId,
+              createdAt: refund.createdAt,
+              ...settled,
+            })
+            .returning();
+        }
+        await recordAudit(tx, {
+          actorId: input.actor.id,
+          ipAddress: input.ipAddress,
+          action: "refund.settled",
+          entityType: "refund",
+          entityId: refund.id,
+          before: { status: refund.status, amountVnd: refund.amountVnd },
+          after: {
+            settledRefundId: paid.id,
+            amountVnd: input.amountVnd,
+            stillDueVnd: refund.amountVnd - input.amountVnd,
+            bankReference,
+            transferredOn: input.transferredOn,
+          },
+        });
+        return paid;
+      },
+    ),
+  );
 }

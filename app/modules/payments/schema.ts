@@ -27,6 +27,30 @@ export const RefundSchema = z.object({
   bankReference: z.string().trim().max(100, "validation.textTooLong").optional(),
 });
 
+/** A bank transfer's reference as banks print it: letters, digits and - . / _ (e.g. FT26341123456). */
+export const BANK_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/-]{3,39}$/;
+
+/** Finance settles a refund due: the amount sent back, the transfer's reference and its value date. */
+export const SettleRefundSchema = z.object({
+  intent: z.literal("settle"),
+  refundId: uuid,
+  amountVnd: vnd("payments.errors.refundAmount"),
+  bankReference: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(1, "validation.required")
+    .regex(BANK_REFERENCE, "payments.errors.bankReference"),
+  transferredOn: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.invalidDate"),
+  submissionKey: z.string().max(100).optional(),
+});
+
+export const RefundsDueFilterSchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
 export const PreviewImportSchema = z.object({
   intent: z.literal("preview"),
   file: z

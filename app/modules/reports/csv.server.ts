@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { CSV_BOM, csvLine, csvRows } from "~/lib/csv.server";
 import { databaseKind, db, type Transaction } from "~/lib/db.server";
+import { MONEY_FIGURES, moneyLineLabel } from "./format";
 import { dayEndsBefore, dayStartsAt } from "./period";
 import { reportText, type ReportSnapshot } from "./snapshot";
 
@@ -272,5 +273,36 @@ export function streamTrainingCsv(snapshot: ReportSnapshot): ReadableStream<Uint
         t(`claimStatuses.${r.status}`),
       ]),
     );
+  });
+}
+
+/**
+ * The money section of a generated report, from its frozen snapshot: a row per budget line (and the row of places
+ * no subsidy line paid for), then the totals; amounts are whole đồng, unformatted, for a spreadsheet.
+ */
+export function streamMoneyCsv(snapshot: ReportSnapshot): ReadableStream<Uint8Array> {
+  const t = reportText(snapshot.report.language);
+  const money = snapshot.figures.money ?? { rows: [], totals: null };
+  const header = csvLine([
+    t("money.line"),
+    t("budget.fiscalYear"),
+    t("training.fundingSource"),
+    ...MONEY_FIGURES.map((key) => t(`money.${key}`)),
+  ]);
+  let done = false;
+  return linesStream(header, async () => {
+    if (done) return null;
+    done = true;
+    const lines = money.rows.map((row) => [
+      moneyLineLabel(t, row),
+      row.fiscalYear,
+      row.fundingSource ? t(`fundingSources.${row.fundingSource}`) : "",
+      ...MONEY_FIGURES.map((key) => row[key]),
+    ]);
+    if (money.totals) {
+      const totals = money.totals;
+      lines.push([t("money.total"), null, "", ...MONEY_FIGURES.map((key) => totals[key])]);
+    }
+    return lines.length > 0 ? csvRows(lines) : null;
   });
 }

@@ -2,7 +2,12 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { buildQuarterDataSet, vn, type QuarterDataSet } from "../../../tests/fixtures/reports";
-import { computeReportFigures, type ReportFigures } from "./figures.server";
+import {
+  computeReportFigures,
+  computeUnsubsidisedTraining,
+  type ReportFigures,
+  type UnsubsidisedTraining,
+} from "./figures.server";
 import { periodOf } from "./period";
 
 /**
@@ -11,6 +16,8 @@ import { periodOf } from "./period";
  */
 let data: QuarterDataSet;
 let figures: ReportFigures;
+/** The unsubsidised training before the known data set was built (other files of this worker made the rest). */
+let baseline: UnsubsidisedTraining;
 const q2 = periodOf("quarter", 2026, 2);
 
 async function one<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T> {
@@ -23,6 +30,11 @@ const FROM = "2026-04-01 00:00:00+07";
 const UNTIL = "2026-07-01 00:00:00+07";
 
 beforeAll(async () => {
+  baseline = await computeUnsubsidisedTraining({
+    start: q2.start,
+    end: q2.end,
+    asOf: vn("2026-12-01").toISOString(),
+  });
   data = await buildQuarterDataSet();
   figures = await computeReportFigures({
     programmeId: data.programmeId,
@@ -157,7 +169,8 @@ describe("quarterly report figures", () => {
     }
     expect(figures.subsidyByFundingSource).toEqual([
       { fundingSource: "central_programme", committedVnd: 1_400_000, paidVnd: 0, earnedVnd: 0 },
-      { fundingSource: "city_science_technology", committedVnd: 400_000, paidVnd: 5_300_000, earnedVnd: 5_400_000 },
+      // City: commitments c1 + c5 = 2,800,000 less releases c3 1,000,000 + c5 1,400,000 + c6 (forfeited) 1,400,000.
+      { fundingSource: "city_science_technology", committedVnd: -1_000_000, paidVnd: 5_300_000, earnedVnd: 5_400_000 },
     ]);
   });
 
@@ -181,7 +194,8 @@ describe("quarterly report figures", () => {
       numeric(await grouped(sql`to_char(le.at + interval '7 hours', 'YYYY-MM')`)),
     );
     expect(pick(figures.subsidyByMonth)).toEqual([
-      { k: "2026-04", committed: -1_000_000, paid: 4_000_000 },
+      // April: c3's release 1,000,000 and c6's forfeiture release 1,400,000.
+      { k: "2026-04", committed: -2_400_000, paid: 4_000_000 },
       { k: "2026-05", committed: 1_400_000, paid: 1_400_000 },
       { k: "2026-06", committed: 1_400_000, paid: -100_000 },
     ]);
@@ -215,7 +229,7 @@ describe("quarterly report figures", () => {
         fiscalYear: 2026,
         fundingSource: "city_science_technology",
         allocatedVnd: 100_000_000,
-        committedInPeriodVnd: 400_000,
+        committedInPeriodVnd: -1_000_000,
         paidInPeriodVnd: 5_300_000,
         committedToDateVnd: 5_400_000,
         paidToDateVnd: 5_300_000,
@@ -314,5 +328,149 @@ describe("quarterly report figures", () => {
     });
     const c4 = figures.training.startups.find((r) => r.claimSeq === data.claims.c4.seq)!;
     expect(c4).toMatchObject({ route: "external", sessionsAttended: null, sessionsTotal: null, subsidyVnd: 4_000_000 });
+  });
+
+  it("gives the money in full by budget line: fees, refunds paid and due, subsidy and what was billed back", () => {
+    const zero = {
+      feesGrossVnd: 0,
+      subsidyDeductedVnd: 0,
+      discountVnd: 0,
+      nettPaidVnd: 0,
+      nettPaidCardVnd: 0,
+      nettPaidTransferVnd: 0,
+      refundsPaidVnd: 0,
+      refundsDueVnd: 0,
+      subsidyCommittedVnd: 0,
+      subsidyReleasedVnd: 0,
+      subsidyPaidVnd: 0,
+      subsidyEarnedVnd: 0,
+      subsidyForfeitedVnd: 0,
+      billedBackVnd: 0,
+      billedBackPaidVnd: 0,
+    };
+    const [lineCity, lineCentral] = data.setup.lines;
+    expect(figures.money?.rows).toEqual([
+      {
+        ...zero,
+        fiscalYear: 2026,
+        fundingSource: "central_programme",
+        budgetLineCode: lineCentral.code,
+        budgetLineName: lineCentral.sourceName,
+        // c2 committed on 10 June; no place on B was paid.
+        subsidyCommittedVnd: 1_400_000,
+      },
+      {
+        ...zero,
+        fiscalYear: 2026,
+        fundingSource: "city_science_technology",
+        budgetLineCode: lineCity.code,
+        budgetLineName: lineCity.sourceName,
+        // Places of founders 0 (c1) and 2 (c5) on A: 2 × 2,000,000 gross, 2 × 1,400,000 subsidy, 2 × 600,000 by transfer.
+        feesGrossVnd: 4_000_000,
+        subsidyDeductedVnd: 2_800_000,
+        nettPaidVnd: 1_200_000,
+        nettPaidTransferVnd: 1_200_000,
+        // Ledger: commitments c1 1,400,000 + c5 1,400,000 (4 May); releases c3 1,000,000 + c6 1,400,000 + c5 1,400,000;
+        // payments c3 4,000,000 + c1 1,400,000 less the recovery of 100,000 on 30 June.
+        subsidyCommittedVnd: 2_800_000,
+        subsidyReleasedVnd: 3_800_000,
+        subsidyPaidVnd: 5_300_000,
+        // Decided in the quarter: c3 approved 4,000,000 (2 April) + c1 paid 1,400,000 (21 May); c6 forfeited 1,400,000.
+        subsidyEarnedVnd: 5_400_000,
+        subsidyForfeitedVnd: 1_400_000,
+        // c6's forfeited 1,400,000 billed on 8 April and paid on 15 April.
+        billedBackVnd: 1_400_000,
+        billedBackPaidVnd: 1_400_000,
+      },
+      {
+        ...zero,
+        fiscalYear: null,
+        fundingSource: null,
+        budgetLineCode: null,
+        budgetLineName: null,
+        // No claim: founder 1's card payment 2,000,000 on A and F's two transfers of 3,000,000.
+        feesGrossVnd: 8_000_000,
+        nettPaidVnd: 8_000_000,
+        nettPaidCardVnd: 2_000_000,
+        nettPaidTransferVnd: 6_000_000,
+        // Paid: the partial card refund 500,000 (20 May) + F's refund settled by a transfer of 20 June 3,000,000.
+        refundsPaidVnd: 3_500_000,
+        // Due: F's other refund, owed since 10 June, not settled.
+        refundsDueVnd: 3_000_000,
+      },
+    ]);
+    expect(figures.money?.totals).toEqual({
+      feesGrossVnd: 12_000_000, // 4,000,000 + 8,000,000
+      subsidyDeductedVnd: 2_800_000,
+      discountVnd: 0,
+      nettPaidVnd: 9_200_000, // 1,200,000 + 8,000,000 = 12,000,000 − 2,800,000
+      nettPaidCardVnd: 2_000_000,
+      nettPaidTransferVnd: 7_200_000,
+      refundsPaidVnd: 3_500_000,
+      refundsDueVnd: 3_000_000,
+      subsidyCommittedVnd: 4_200_000, // 1,400,000 + 2,800,000
+      subsidyReleasedVnd: 3_800_000,
+      subsidyPaidVnd: 5_300_000,
+      subsidyEarnedVnd: 5_400_000,
+      subsidyForfeitedVnd: 1_400_000,
+      billedBackVnd: 1_400_000,
+      billedBackPaidVnd: 1_400_000,
+    });
+    // Committed less released agrees with the funding-source figures (commitments less releases).
+    const committed = figures.subsidyByFundingSource.reduce((sum, r) => sum + r.committedVnd, 0);
+    expect(figures.money!.totals.subsidyCommittedVnd - figures.money!.totals.subsidyReleasedVnd).toBe(committed);
+  });
+
+  it("sees a refund settled after a provisional report's cutoff as still due then", async () => {
+    // Generated on 15 June: F's refunds were both owed (10 June); the transfer of 20 June had not been made.
+    const early = await computeReportFigures({
+      programmeId: data.programmeId,
+      start: q2.start,
+      end: q2.end,
+      asOf: vn("2026-06-15").toISOString(),
+    });
+    expect(early.money?.totals).toMatchObject({ refundsDueVnd: 6_000_000, refundsPaidVnd: 500_000 });
+  });
+
+  it("shows the unsubsidised training (cohorts linked to no subsidy programme) as its own figures", async () => {
+    // Platform-wide: other test files of this worker add their own unlinked cohorts, so the known data set's share
+    // is the difference from the same figures without cohort D's records (computed before they were added).
+    const u = figures.unsubsidised!;
+    const others = baseline;
+    // D: 1 cohort, 1 session of 2 hours (11 May); founder 2 and lecturer 1 present, one person absent, one with
+    // no record: 2 trained (1 founder, 1 lecturer), 2 enrolled who attended nothing, 2 of 3 records attended.
+    expect({
+      cohortsRun: u.cohortsRun - others.cohortsRun,
+      sessionsHeld: u.sessionsHeld - others.sessionsHeld,
+      trainingHours: u.trainingHours - others.trainingHours,
+      total: u.learners.total - others.learners.total,
+      founders: u.learners.founders - others.learners.founders,
+      lecturers: u.learners.lecturers - others.learners.lecturers,
+      other: u.learners.other - others.learners.other,
+      enrolledNeverAttended: u.enrolledNeverAttended - others.enrolledNeverAttended,
+      records: u.attendance.records - others.attendance.records,
+      attended: u.attendance.attended - others.attendance.attended,
+    }).toEqual({
+      cohortsRun: 1,
+      sessionsHeld: 1,
+      trainingHours: 2,
+      total: 2,
+      founders: 1,
+      lecturers: 1,
+      other: 0,
+      enrolledNeverAttended: 2,
+      records: 3,
+      attended: 2,
+    });
+    // Independently: published cohorts without a link, sessions started in the quarter.
+    const row = await one<{ cohorts: string; sessions: string }>(sql`select
+        (select count(*) from cohorts c where c.status = 'published' and not (c.ends_on < '2026-04-01' or c.starts_on > '2026-06-30')
+          and c.id not in (select cohort_id from subsidy_cohort_links)) as cohorts,
+        (select count(*) from cohort_sessions s join cohorts c on c.id = s.cohort_id where c.status = 'published'
+          and c.id not in (select cohort_id from subsidy_cohort_links)
+          and s.starts_at >= ${FROM}::timestamptz and s.starts_at < ${UNTIL}::timestamptz) as sessions`);
+    expect([u.cohortsRun, u.sessionsHeld]).toEqual([Number(row.cohorts), Number(row.sessions)]);
+    // The subsidised figures are unchanged by it (checked above: 2 cohorts, 5 sessions, 11 hours, 5 people).
+    expect(figures.summary).toMatchObject({ cohortsRun: 2, sessionsHeld: 5, trainingHours: 11 });
   });
 });

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
+import { vietnamDate } from "~/lib/time";
 import { dayEndsBefore, dayStartsAt } from "./period";
 
 /**
@@ -46,6 +47,51 @@ export type TrainingRow = {
   status: string;
 };
 
+/**
+ * The money of one budget line (or of the places no subsidy line paid for: line fields null) in the period. Fees
+ * are the places' payments of the programme's cohorts (any status, cancelled cohorts included: their money moved);
+ * subsidy figures come from the line's ledger and claims. Every amount is whole đồng.
+ */
+export type MoneyRow = {
+  fiscalYear: number | null;
+  fundingSource: string | null;
+  budgetLineCode: string | null;
+  budgetLineName: string | null;
+  /** Places paid in the period: the full fee, the subsidy deducted from it, discounts, what learners paid. */
+  feesGrossVnd: number;
+  subsidyDeductedVnd: number;
+  discountVnd: number;
+  nettPaidVnd: number;
+  /** Of the nett paid: by card (Stripe) and by bank transfer (VietQR or recorded by hand). */
+  nettPaidCardVnd: number;
+  nettPaidTransferVnd: number;
+  /** Refunds paid in the period (by transfer date, or when made for card and immediate refunds). */
+  refundsPaidVnd: number;
+  /** Refunds owed by the cutoff and not yet paid by a transfer dated in or before the period. */
+  refundsDueVnd: number;
+  /** Ledger in the period: commitments, releases, payments less recoveries. */
+  subsidyCommittedVnd: number;
+  subsidyReleasedVnd: number;
+  subsidyPaidVnd: number;
+  /** Claims decided in the period: earned (earned, approved, paid) and forfeited (their estimated amount). */
+  subsidyEarnedVnd: number;
+  subsidyForfeitedVnd: number;
+  /** Forfeited subsidy billed to learners in the period, and what of such bills was paid in the period. */
+  billedBackVnd: number;
+  billedBackPaidVnd: number;
+};
+export type MoneyAmounts = Omit<MoneyRow, "fiscalYear" | "fundingSource" | "budgetLineCode" | "budgetLineName">;
+
+/** Training on cohorts linked to no subsidy programme at all (platform-wide), with the subsidised definitions. */
+export type UnsubsidisedTraining = {
+  cohortsRun: number;
+  sessionsHeld: number;
+  trainingHours: number;
+  learners: { total: number; founders: number; lecturers: number; other: number };
+  enrolledNeverAttended: number;
+  attendance: { records: number; attended: number; rate: number | null };
+};
+
 export type ReportFigures = {
   programme: { id: string; nameVi: string; nameEn: string; province: string };
   period: { start: string; end: string };
@@ -75,6 +121,10 @@ export type ReportFigures = {
   subsidyByOrganisation: SplitRow[];
   subsidyByMonth: SplitRow[];
   budgetExecution: BudgetRow[];
+  /** Money in full by budget line (fiscal year, funding source), with the totals of the rows. */
+  money?: { rows: MoneyRow[]; totals: MoneyAmounts };
+  /** Cohorts linked to no subsidy programme: not in the figures above, shown as their own section. */
+  unsubsidised?: UnsubsidisedTraining;
   targets: TargetRow[];
   training: { lecturers: TrainingRow[]; startups: TrainingRow[] };
 };
@@ -96,6 +146,86 @@ function programmeCohorts(w: Window): SQL {
     join subsidy_cohort_links l on l.cohort_id = c.id
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id
     where sp.programme_id = ${w.programmeId} and c.status = 'published'`;
+}
+
+function cohortFiguresQuery(cohorts: SQL, w: Window): SQL {
+  const cutoff = w.cutoff;
+  return sql`with pc as (${cohorts}),
+      run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
+      held as (
+        select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
+        where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
+      ),
+      -- One pass over the attendance of the sessions held, folded to one row per place (a few tens of thousands
+      -- instead of half a million at scale M) before the place's person is looked up. The held sessions are a
+      -- semi-join's hashed side: joined as a CTE, the planner hashed all of attendance instead.
+      held_att as (
+        select e.user_id, e.cohort_id, x.records, x.attended from (
+          select a.enrollment_id, count(*) as records,
+            count(*) filter (where a.status in ('present', 'late')) as attended
+          from attendance a where a.session_id in (select id from held) group by a.enrollment_id
+        ) x join enrollments e on e.id = x.enrollment_id
+      ),
+      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
+      trained as (select distinct user_id from held_att where attended > 0),
+      people as (
+        select t.user_id,
+          ${personGroup(sql`t.user_id`)} as grp
+        from trained t
+      ),
+      enrolled as (
+        select distinct e.user_id from enrollments e
+        where e.cohort_id in (select cohort_id from held) and e.status in ('confirmed', 'completed', 'not_completed')
+      ),
+      -- Lecturers who attended a train-the-trainer cohort's session held in the period (semi-joins: the planner
+      -- cannot estimate a CTE's rows and otherwise loops over every pair).
+      ttt as (
+        select distinct h.user_id, h.cohort_id from held_att h
+        where h.attended > 0
+          and h.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course')
+          and h.user_id in (select user_id from people where grp = 'lecturer')
+      ),
+      lc as (
+        select count(*) as total,
+          count(*) filter (where grp = 'founder') as founders,
+          count(*) filter (where grp = 'lecturer') as lecturers,
+          count(*) filter (where grp = 'other') as other
+        from people
+      )
+      select
+        (select count(*) from run) as cohorts_run,
+        (select count(*) from held) as sessions_held,
+        (select coalesce(sum(extract(epoch from held.ends_at - held.starts_at)) / 3600.0, 0) from held) as training_hours,
+        lc.total as learners_total,
+        lc.founders as learners_founders,
+        lc.lecturers as learners_lecturers,
+        lc.other as learners_other,
+        (select count(*) from enrolled where user_id not in (select user_id from trained)) as enrolled_never_attended,
+        (select count(distinct user_id) from ttt) as ttt_attended,
+        (select count(distinct ttt.user_id) from ttt join completion_records cr
+          on cr.cohort_id = ttt.cohort_id and cr.user_id = ttt.user_id and cr.current and cr.completed
+          and cr.decided_at < ${cutoff}::timestamptz) as ttt_completed,
+        (select count(distinct ttt.user_id) from ttt join certification_awards ca on ca.user_id = ttt.user_id
+          where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
+            and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as ttt_certified,
+        (select count(distinct m.organisation_id) from trained t join memberships m on m.user_id = t.user_id
+          join organisations o on o.id = m.organisation_id where o.kind = 'startup') as startups_trained,
+        att.records as attendance_records,
+        att.attended as attendance_attended,
+        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
+          where cr.current and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_decided,
+        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
+          where cr.current and cr.completed and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_completed,
+        (select count(distinct ca.user_id) from certification_awards ca
+          where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
+            and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as certified_trainers
+      from att, lc`;
+}
+
+/** Published cohorts linked to no subsidy programme (of any programme): the platform's unsubsidised training. */
+function unsubsidisedCohorts(): SQL {
+  return sql`select c.* from cohorts c where c.status = 'published'
+    and not exists (select 1 from subsidy_cohort_links l where l.cohort_id = c.id)`;
 }
 
 /**
@@ -174,81 +304,9 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
   );
   if (!programme) throw new Error(`programme ${w.programmeId} not found`);
 
-  // What happened up to `cutoff` counts: the period's end, or the generation time for a period not over yet.
-  const cutoff = w.cutoff;
-  const [cohortFigures] = await rows<Record<string, unknown>>(
-    q,
-    sql`with pc as (${programmeCohorts(w)}),
-      run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
-      held as (
-        select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
-        where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
-      ),
-      -- One pass over the attendance of the sessions held, folded to one row per place (a few tens of thousands
-      -- instead of half a million at scale M) before the place's person is looked up. The held sessions are a
-      -- semi-join's hashed side: joined as a CTE, the planner hashed all of attendance instead.
-      held_att as (
-        select e.user_id, e.cohort_id, x.records, x.attended from (
-          select a.enrollment_id, count(*) as records,
-            count(*) filter (where a.status in ('present', 'late')) as attended
-          from attendance a where a.session_id in (select id from held) group by a.enrollment_id
-        ) x join enrollments e on e.id = x.enrollment_id
-      ),
-      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
-      trained as (select distinct user_id from held_att where attended > 0),
-      people as (
-        select t.user_id,
-          ${personGroup(sql`t.user_id`)} as grp
-        from trained t
-      ),
-      enrolled as (
-        select distinct e.user_id from enrollments e
-        where e.cohort_id in (select cohort_id from held) and e.status in ('confirmed', 'completed', 'not_completed')
-      ),
-      -- Lecturers who attended a train-the-trainer cohort's session held in the period (semi-joins: the planner
-      -- cannot estimate a CTE's rows and otherwise loops over every pair).
-      ttt as (
-        select distinct h.user_id, h.cohort_id from held_att h
-        where h.attended > 0
-          and h.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course')
-          and h.user_id in (select user_id from people where grp = 'lecturer')
-      ),
-      lc as (
-        select count(*) as total,
-          count(*) filter (where grp = 'founder') as founders,
-          count(*) filter (where grp = 'lecturer') as lecturers,
-          count(*) filter (where grp = 'other') as other
-        from people
-      )
-      select
-        (select count(*) from run) as cohorts_run,
-        (select count(*) from held) as sessions_held,
-        (select coalesce(sum(extract(epoch from held.ends_at - held.starts_at)) / 3600.0, 0) from held) as training_hours,
-        lc.total as learners_total,
-        lc.founders as learners_founders,
-        lc.lecturers as learners_lecturers,
-        lc.other as learners_other,
-        (select count(*) from enrolled where user_id not in (select user_id from trained)) as enrolled_never_attended,
-        (select count(distinct user_id) from ttt) as ttt_attended,
-        (select count(distinct ttt.user_id) from ttt join completion_records cr
-          on cr.cohort_id = ttt.cohort_id and cr.user_id = ttt.user_id and cr.current and cr.completed
-          and cr.decided_at < ${cutoff}::timestamptz) as ttt_completed,
-        (select count(distinct ttt.user_id) from ttt join certification_awards ca on ca.user_id = ttt.user_id
-          where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
-            and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as ttt_certified,
-        (select count(distinct m.organisation_id) from trained t join memberships m on m.user_id = t.user_id
-          join organisations o on o.id = m.organisation_id where o.kind = 'startup') as startups_trained,
-        att.records as attendance_records,
-        att.attended as attendance_attended,
-        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
-          where cr.current and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_decided,
-        (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
-          where cr.current and cr.completed and pc.ends_on between ${w.start}::date and ${w.end}::date) as completion_completed,
-        (select count(distinct ca.user_id) from certification_awards ca
-          where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
-            and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as certified_trainers
-      from att, lc`,
-  );
+  // What happened up to the cutoff counts: the period's end, or the generation time for a period not over yet.
+  const [cohortFigures] = await rows<Record<string, unknown>>(q, cohortFiguresQuery(programmeCohorts(w), w));
+  const [unsubsidisedFigures] = await rows<Record<string, unknown>>(q, cohortFiguresQuery(unsubsidisedCohorts(), w));
 
   // The ledger of the programme's budget lines, with the claim each entry is for.
   const ledger = sql`select le.kind, le.amount_vnd, le.at, bl.funding_source, sc.beneficiary_kind, sc.organisation_id
@@ -324,6 +382,8 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         (select coalesce(sum(x.amount_vnd), 0) from x where x.funding_source = f.funding_source and x.fiscal_year = f.fiscal_year and x.kind = 'recovery') as recovered_to_date
       from (select distinct fiscal_year, funding_source from lines) f order by f.fiscal_year, f.funding_source`,
   );
+
+  const money = await moneyByLine(q, w);
 
   const targets = await rows<{
     key: string;
@@ -455,6 +515,8 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         availableVnd: allocatedVnd - committedToDateVnd + n(r.recovered_to_date),
       };
     }),
+    money,
+    unsubsidised: unsubsidisedOf(unsubsidisedFigures),
     targets: targets.map((t) => ({
       key: t.key,
       labelVi: t.label_vi,
@@ -476,4 +538,173 @@ function targetKindCase(): string {
     .map(([key, kind]) => `when '${key}' then '${kind}'`)
     .join(" ");
   return `case t.key ${whens} end`;
+}
+
+/** The unsubsidised training of a period alone (the same figures as in a report), as of `asOf`. */
+export async function computeUnsubsidisedTraining(
+  input: { start: string; end: string; asOf: string },
+  q: Queryable = db,
+): Promise<UnsubsidisedTraining> {
+  const until = dayEndsBefore(input.end);
+  const asOf = new Date(input.asOf);
+  const w: Window = {
+    programmeId: "",
+    start: input.start,
+    end: input.end,
+    from: dayStartsAt(input.start).toISOString(),
+    until: until.toISOString(),
+    cutoff: (asOf < until ? asOf : until).toISOString(),
+  };
+  const [figures] = await rows<Record<string, unknown>>(q, cohortFiguresQuery(unsubsidisedCohorts(), w));
+  return unsubsidisedOf(figures);
+}
+
+function unsubsidisedOf(c: Record<string, unknown>): UnsubsidisedTraining {
+  const records = n(c.attendance_records);
+  const attended = n(c.attendance_attended);
+  return {
+    cohortsRun: n(c.cohorts_run),
+    sessionsHeld: n(c.sessions_held),
+    trainingHours: n(c.training_hours),
+    learners: {
+      total: n(c.learners_total),
+      founders: n(c.learners_founders),
+      lecturers: n(c.learners_lecturers),
+      other: n(c.learners_other),
+    },
+    enrolledNeverAttended: n(c.enrolled_never_attended),
+    attendance: { records, attended, rate: ratio(attended, records) },
+  };
+}
+
+const MONEY_AMOUNTS = [
+  "feesGrossVnd",
+  "subsidyDeductedVnd",
+  "discountVnd",
+  "nettPaidVnd",
+  "nettPaidCardVnd",
+  "nettPaidTransferVnd",
+  "refundsPaidVnd",
+  "refundsDueVnd",
+  "subsidyCommittedVnd",
+  "subsidyReleasedVnd",
+  "subsidyPaidVnd",
+  "subsidyEarnedVnd",
+  "subsidyForfeitedVnd",
+  "billedBackVnd",
+  "billedBackPaidVnd",
+] as const satisfies readonly (keyof MoneyAmounts)[];
+
+/**
+ * Money in full, by budget line. A payment belongs to the line of its place's subsidy claim in the programme (the
+ * live claim, else the latest one: a refund cancels the claim but the money stays on its line); a place with no
+ * claim goes on the row without a line. Each amount is summed separately per line, then the lines are put together.
+ */
+async function moneyByLine(q: Queryable, w: Window): Promise<{ rows: MoneyRow[]; totals: MoneyAmounts }> {
+  const paidIn = (column: SQL) => sql`${column} >= ${w.from}::timestamptz and ${column} < ${w.until}::timestamptz`;
+  // The last Vietnam day the figures see: the period's end, or the generation day of a provisional report (a
+  // transfer dated after it had not been made when the figures were taken).
+  const lastDay = vietnamDate(new Date(new Date(w.cutoff).getTime() - 1));
+  const found = await rows<Record<string, string | null>>(
+    q,
+    sql`with lines as (
+        select bl.* from subsidy_budget_lines bl join subsidy_programmes sp on sp.id = bl.subsidy_programme_id
+        where sp.programme_id = ${w.programmeId}
+      ),
+      -- One pass over the programme's claims (hash-joined below, not looked up per payment).
+      place_line as (
+        select distinct on (sc.enrollment_id) sc.enrollment_id, sc.budget_line_id
+        from subsidy_claims sc join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+        where sp.programme_id = ${w.programmeId} and sc.enrollment_id is not null
+        order by sc.enrollment_id, (sc.status <> 'cancelled') desc, sc.filed_at desc
+      ),
+      pay as (
+        select p.*, pl.budget_line_id as line_id
+        from payments p left join place_line pl on pl.enrollment_id = p.enrollment_id
+        where p.cohort_id in (select l.cohort_id from subsidy_cohort_links l join subsidy_programmes sp on sp.id = l.subsidy_programme_id
+                              where sp.programme_id = ${w.programmeId})
+      ),
+      fees as (
+        select line_id, sum(fee_vnd) as fees_gross, sum(subsidy_vnd) as subsidy_deducted, sum(discount_vnd) as discount,
+          sum(amount_vnd) as nett_paid,
+          sum(amount_vnd) filter (where method = 'stripe') as nett_card,
+          sum(amount_vnd) filter (where method <> 'stripe') as nett_transfer
+        from pay where kind = 'enrollment' and status in ('paid', 'partially_refunded', 'refunded') and ${paidIn(sql`paid_at`)}
+        group by line_id
+      ),
+      refunded as (
+        select pay.line_id,
+          sum(r.amount_vnd) filter (where r.status = 'paid' and case when r.transferred_on is not null
+            then r.transferred_on between ${w.start}::date and ${lastDay}::date else ${paidIn(sql`r.created_at`)} end) as refunds_paid,
+          sum(r.amount_vnd) filter (where r.created_at < ${w.cutoff}::timestamptz
+            and (r.status = 'due' or r.transferred_on > ${lastDay}::date)) as refunds_due
+        from refunds r join pay on pay.id = r.payment_id group by pay.line_id
+      ),
+      billed as (
+        select line_id,
+          sum(amount_vnd) filter (where status not in ('cancelled', 'expired') and ${paidIn(sql`created_at`)}) as billed_back,
+          sum(amount_vnd) filter (where status in ('paid', 'partially_refunded', 'refunded') and ${paidIn(sql`paid_at`)}) as billed_back_paid
+        from pay where kind = 'forfeit' group by line_id
+      ),
+      ledger as (
+        select le.budget_line_id as line_id,
+          sum(le.amount_vnd) filter (where le.kind = 'commitment') as committed,
+          sum(le.amount_vnd) filter (where le.kind = 'release') as released,
+          coalesce(sum(le.amount_vnd) filter (where le.kind = 'payment'), 0)
+            - coalesce(sum(le.amount_vnd) filter (where le.kind = 'recovery'), 0) as paid
+        from subsidy_ledger_entries le join lines on lines.id = le.budget_line_id
+        where ${paidIn(sql`le.at`)} group by le.budget_line_id
+      ),
+      decided as (
+        select sc.budget_line_id as line_id,
+          sum(coalesce(sc.approved_vnd, sc.requested_vnd)) filter (where sc.status in ('earned', 'approved', 'paid')) as earned,
+          sum(coalesce(sc.approved_vnd, sc.requested_vnd)) filter (where sc.status = 'forfeited') as forfeited
+        from subsidy_claims sc join lines on lines.id = sc.budget_line_id
+        where ${paidIn(sql`sc.decided_at`)} group by sc.budget_line_id
+      ),
+      keys as (
+        select line_id from fees union select line_id from refunded union select line_id from billed
+        union select line_id from ledger union select line_id from decided
+      )
+      select lines.fiscal_year, lines.funding_source::text as funding_source, lines.code, lines.source_name,
+        fees.fees_gross, fees.subsidy_deducted, fees.discount, fees.nett_paid, fees.nett_card, fees.nett_transfer,
+        refunded.refunds_paid, refunded.refunds_due, billed.billed_back, billed.billed_back_paid,
+        ledger.committed, ledger.released, ledger.paid, decided.earned, decided.forfeited
+      from keys
+      left join lines on lines.id = keys.line_id
+      left join fees on fees.line_id is not distinct from keys.line_id
+      left join refunded on refunded.line_id is not distinct from keys.line_id
+      left join billed on billed.line_id is not distinct from keys.line_id
+      left join ledger on ledger.line_id is not distinct from keys.line_id
+      left join decided on decided.line_id is not distinct from keys.line_id
+      order by lines.fiscal_year nulls last, lines.funding_source nulls last, lines.code nulls last`,
+  );
+  const moneyRows: MoneyRow[] = found
+    .map((r) => ({
+      fiscalYear: r.fiscal_year === null ? null : n(r.fiscal_year),
+      fundingSource: r.funding_source,
+      budgetLineCode: r.code,
+      budgetLineName: r.source_name,
+      feesGrossVnd: n(r.fees_gross),
+      subsidyDeductedVnd: n(r.subsidy_deducted),
+      discountVnd: n(r.discount),
+      nettPaidVnd: n(r.nett_paid),
+      nettPaidCardVnd: n(r.nett_card),
+      nettPaidTransferVnd: n(r.nett_transfer),
+      refundsPaidVnd: n(r.refunds_paid),
+      refundsDueVnd: n(r.refunds_due),
+      subsidyCommittedVnd: n(r.committed),
+      subsidyReleasedVnd: n(r.released),
+      subsidyPaidVnd: n(r.paid),
+      subsidyEarnedVnd: n(r.earned),
+      subsidyForfeitedVnd: n(r.forfeited),
+      billedBackVnd: n(r.billed_back),
+      billedBackPaidVnd: n(r.billed_back_paid),
+    }))
+    // A line touched only by amounts that net to nothing in the period adds a row of zeros: left out.
+    .filter((row) => MONEY_AMOUNTS.some((key) => row[key] !== 0));
+  const totals = Object.fromEntries(
+    MONEY_AMOUNTS.map((key) => [key, moneyRows.reduce((sum, row) => sum + row[key], 0)]),
+  ) as MoneyAmounts;
+  return { rows: moneyRows, totals };
 }

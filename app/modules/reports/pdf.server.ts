@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { TrainingRow } from "./figures.server";
-import { reportFormat } from "./format";
+import { formatItem, MONEY_FIGURES, moneyLineLabel, reportFormat, unsubsidisedItems } from "./format";
 import {
   dayText,
   isProvisional,
@@ -396,6 +396,48 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       ],
     ],
   );
+
+  // VI. Money in full: a row per figure, a column per budget line, then the total.
+  const money = figures.money;
+  if (money) {
+    heading(`VI. ${t("money.title")}`);
+    if (money.rows.length === 0) {
+      doc.font(REGULAR).fontSize(10).text(t("money.none"), left, doc.y, { width });
+      doc.moveDown(0.5);
+    } else {
+      doc.font(REGULAR).fontSize(9).text(t("file.unitVnd"), left, doc.y, { width, align: "right" });
+      table(
+        [
+          { label: t("money.figure"), width: 3.2 },
+          ...money.rows.map((row) => ({ label: moneyLineLabel(t, row), width: 2, align: "right" as const })),
+          { label: t("money.total"), width: 2, align: "right" },
+        ],
+        MONEY_FIGURES.map((key) => [
+          t(`money.${key}`),
+          ...money.rows.map((row) => vndText(row[key])),
+          vndText(money.totals[key]),
+        ]),
+        7,
+      );
+    }
+  }
+
+  // VII. Training on cohorts linked to no subsidy programme.
+  if (figures.unsubsidised) {
+    heading(`VII. ${t("unsubsidised.title")}`);
+    doc.font(REGULAR).fontSize(9).text(t("unsubsidised.intro"), left, doc.y, { width });
+    doc.moveDown(0.3);
+    table(
+      [
+        { label: t("file.item"), width: 3 },
+        { label: t("file.value"), width: 2, align: "right" },
+      ],
+      unsubsidisedItems(figures.unsubsidised).map((item) => [
+        t(item.key),
+        formatItem(f, item.kind, item.value, t("summary.notApplicable")),
+      ]),
+    );
+  }
 
   // Recipients (left) and signature block (right).
   ensureSpace(130);

@@ -4,10 +4,12 @@ import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { programmeOutcomes, programmeReports, programmes, subsidyCohortLinks } from "#db/schema";
 import { db } from "~/lib/db.server";
+import * as dashboardPage from "~/routes/reports._index";
+import { callRoute } from "../../../tests/fixtures/admin";
 import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
-import { createUser } from "../../../tests/fixtures/factories";
+import { createUser, signedInRequest } from "../../../tests/fixtures/factories";
 import { buildQuarterDataSet, type QuarterDataSet } from "../../../tests/fixtures/reports";
-import { streamAttendanceCsv, streamTrainingCsv } from "./csv.server";
+import { streamAttendanceCsv, streamMoneyCsv, streamTrainingCsv } from "./csv.server";
 import { computeReportFigures } from "./figures.server";
 import { renderReportPdf } from "./pdf.server";
 import {
@@ -173,6 +175,8 @@ describe("a generated periodic report", () => {
       "Theo nguon",
       "Ho so",
       "Chi tieu",
+      "Tien",
+      "Khong ho tro",
     ]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {
@@ -207,7 +211,7 @@ describe("a generated periodic report", () => {
     const city = budget.getRows(8, 2)!.find((r) => r.getCell(2).value === "Ngân sách sự nghiệp KH&CN thành phố")!;
     expect(city.getCell(1).value).toBe(2026);
     expect([3, 4, 5, 6, 7, 8].map((c) => city.getCell(c).value)).toEqual([
-      100_000_000, 400_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000,
+      100_000_000, -1_000_000, 5_300_000, 5_400_000, 5_300_000, 94_700_000,
     ]);
     // Claims by status, with a totals row (cancelled included: 4 claims, 8,200,000 requested, 1,400,000 approved).
     const claims = book.getWorksheet("Ho so")!;
@@ -346,6 +350,95 @@ describe("a generated periodic report", () => {
     );
     expect(live.text).not.toBe(before.text);
     expect(live.text.slice(1).trimEnd().split("\r\n")).toHaveLength(1 + 15);
+  });
+
+  it("shows the money in full and the unsubsidised training on the dashboard, in the XLSX, the CSV and the PDF", async () => {
+    const snapshot = await getReportSnapshot(reportId);
+    const [lineCity, lineCentral] = data.setup.lines;
+    // Columns: the central line, the city line, the places with no subsidy line, the total (worked out in
+    // figures.server.test.ts: fees 4,000,000 on the city line + 8,000,000 without a line, and so on).
+    const expected: Record<string, number[]> = {
+      "Học phí toàn phần của các chỗ học đã thanh toán": [0, 4_000_000, 8_000_000, 12_000_000],
+      "Hỗ trợ đã trừ vào học phí": [0, 2_800_000, 0, 2_800_000],
+      "Người học đã nộp": [0, 1_200_000, 8_000_000, 9_200_000],
+      "— trong đó bằng thẻ": [0, 0, 2_000_000, 2_000_000],
+      "— trong đó chuyển khoản": [0, 1_200_000, 6_000_000, 7_200_000],
+      "Đã hoàn tiền": [0, 0, 3_500_000, 3_500_000],
+      "Hoàn tiền chờ chuyển (tại thời điểm chốt)": [0, 0, 3_000_000, 3_000_000],
+      "Kinh phí hỗ trợ cam kết": [1_400_000, 2_800_000, 0, 4_200_000],
+      "Kinh phí hỗ trợ hoàn trả cam kết": [0, 3_800_000, 0, 3_800_000],
+      "Kinh phí hỗ trợ đủ điều kiện": [0, 5_400_000, 0, 5_400_000],
+      "Kinh phí hỗ trợ đã chi trả (trừ thu hồi)": [0, 5_300_000, 0, 5_300_000],
+      "Kinh phí hỗ trợ bị mất (không đạt điều kiện hoàn thành)": [0, 1_400_000, 0, 1_400_000],
+      "Đã yêu cầu người học hoàn lại": [0, 1_400_000, 0, 1_400_000],
+      "Người học đã hoàn lại": [0, 1_400_000, 0, 1_400_000],
+    };
+
+    // The dashboard (its loader, for the quarter) carries the same figures, which it writes with format.ts.
+    const staff = await createUser({ roles: ["staff"] });
+    const page = await callRoute(
+      dashboardPage.loader as unknown as Parameters<typeof callRoute>[0],
+      await signedInRequest(
+        staff.id,
+        `/reports?programmeId=${data.programmeId}&periodKind=quarter&year=2026&periodIndex=2`,
+      ),
+    );
+    const shown = (page.data as { figures: typeof snapshot.figures }).figures;
+    expect(shown.money?.totals).toMatchObject({
+      feesGrossVnd: 12_000_000,
+      nettPaidVnd: 9_200_000,
+      refundsDueVnd: 3_000_000,
+    });
+    expect(shown.money?.rows.map((r) => r.budgetLineCode)).toEqual([lineCentral.code, lineCity.code, null]);
+    expect(shown.unsubsidised?.cohortsRun).toBeGreaterThanOrEqual(1);
+
+    // XLSX: its own sheet, a row per figure, numbers as numbers.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await getReportFile(reportId, "xlsx")).bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("Tien")!;
+    const headerRow = sheet.getRow(7);
+    expect([2, 3, 4, 5].map((c) => headerRow.getCell(c).value)).toEqual([
+      `Ngân sách Trung ương (Đề án 844) · ${lineCentral.code} (năm 2026)`,
+      `Ngân sách sự nghiệp KH&CN thành phố · ${lineCity.code} (năm 2026)`,
+      "Không có dòng hỗ trợ (học phí không được hỗ trợ)",
+      "Tổng cộng",
+    ]);
+    const cells: Record<string, unknown[]> = {};
+    sheet.eachRow((row, n) => {
+      if (n > 7) cells[String(row.getCell(1).value)] = [2, 3, 4, 5].map((c) => row.getCell(c).value);
+    });
+    for (const [label, values] of Object.entries(expected)) expect(cells[label], label).toEqual(values);
+    expect(cells["Giảm giá"]).toEqual([0, 0, 0, 0]);
+    const unsubsidisedSheet = book.getWorksheet("Khong ho tro")!;
+    const items: Record<string, unknown> = {};
+    unsubsidisedSheet.eachRow((row) => (items[String(row.getCell(1).value)] = row.getCell(2).value));
+    const u = snapshot.figures.unsubsidised!;
+    expect(items["Lớp học đã tổ chức"]).toBe(u.cohortsRun);
+    expect(items["Giờ đào tạo"]).toBe(u.trainingHours);
+    expect(items["Người được đào tạo (có tham dự)"]).toBe(u.learners.total);
+    expect(items["Đã ghi danh nhưng chưa tham dự buổi nào"]).toBe(u.enrolledNeverAttended);
+
+    // CSV: a row per line and the totals, whole đồng.
+    const { text } = await readStream(streamMoneyCsv(snapshot));
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trimEnd().split("\r\n");
+    expect(lines).toHaveLength(1 + 3 + 1);
+    expect(lines[0].startsWith("Dòng ngân sách,Năm ngân sách,")).toBe(true);
+    expect(lines[3]).toBe(
+      "Không có dòng hỗ trợ (học phí không được hỗ trợ),,,8000000,0,0,8000000,2000000,6000000,3500000,3000000,0,0,0,0,0,0,0",
+    );
+    expect(lines[4]).toBe(
+      "Tổng cộng,,,12000000,2800000,0,9200000,2000000,7200000,3500000,3000000,4200000,3800000,5400000,5300000,1400000,1400000,1400000",
+    );
+
+    // PDF: the two sections, amounts in the Vietnamese format, a row per figure.
+    const pdf = await pdfText((await getReportFile(reportId, "pdf")).bytes);
+    expect(pdf).toContain("VI. Tiền: học phí, hoàn tiền và kinh phí hỗ trợ theo dòng ngân sách");
+    expect(pdf).toMatch(/Người học đã nộp\s+0\s+1\.200\.000\s+8\.000\.000\s+9\.200\.000/);
+    expect(pdf).toMatch(/Đã hoàn tiền\s+0\s+0\s+3\.500\.000\s+3\.500\.000/);
+    expect(pdf).toMatch(/Người học đã hoàn lại\s+0\s+1\.400\.000\s+0\s+1\.400\.000/);
+    expect(pdf).toContain("VII. Đào tạo không sử dụng kinh phí hỗ trợ");
+    expect(pdf).toMatch(new RegExp(`Đã ghi danh nhưng chưa tham dự buổi nào\\s+${u.enrolledNeverAttended}`));
   });
 
   it("exports the training lists as CSV from the snapshot (UTF-8 with BOM)", async () => {

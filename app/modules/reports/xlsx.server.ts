@@ -1,5 +1,6 @@
 import type ExcelJS from "exceljs";
 import type { TrainingRow } from "./figures.server";
+import { MONEY_FIGURES, moneyLineLabel, unsubsidisedItems } from "./format";
 import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 
 /**
@@ -224,6 +225,37 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     row.getCell(5).numFmt = DATE;
   }
   targets.getColumn(1).width = 48;
+
+  // Money in full: a row per figure, a column per budget line, then the total.
+  const moneySheet = book.addWorksheet(t("file.sheetMoney"));
+  header(moneySheet, t("money.title"));
+  const money = figures.money;
+  if (!money || money.rows.length === 0) moneySheet.addRow([t("money.none")]);
+  else {
+    tableHeader(moneySheet, [t("money.figure"), ...money.rows.map((row) => moneyLineLabel(t, row)), t("money.total")]);
+    for (const key of MONEY_FIGURES) {
+      const row = moneySheet.addRow([t(`money.${key}`), ...money.rows.map((r) => r[key]), money.totals[key]]);
+      for (let c = 2; c <= money.rows.length + 2; c++) row.getCell(c).numFmt = VND;
+      row.getCell(money.rows.length + 2).font = { bold: true };
+    }
+    moneySheet.getColumn(1).width = 48;
+    for (let c = 2; c <= money.rows.length + 2; c++) moneySheet.getColumn(c).width = 26;
+  }
+
+  // Training on cohorts linked to no subsidy programme.
+  const unsubsidisedSheet = book.addWorksheet(t("file.sheetUnsubsidised"));
+  header(unsubsidisedSheet, t("unsubsidised.title"));
+  unsubsidisedSheet.addRow([t("unsubsidised.intro")]);
+  tableHeader(unsubsidisedSheet, [t("file.item"), t("file.value")]);
+  if (figures.unsubsidised) {
+    for (const item of unsubsidisedItems(figures.unsubsidised)) {
+      const row = unsubsidisedSheet.addRow([t(item.key), item.value]);
+      if (item.kind === "hours") row.getCell(2).numFmt = "0.0";
+      if (item.kind === "percent") row.getCell(2).numFmt = PERCENT;
+    }
+  }
+  unsubsidisedSheet.getColumn(1).width = 48;
+  unsubsidisedSheet.getColumn(2).width = 16;
 
   return Buffer.from(await book.xlsx.writeBuffer());
 }
