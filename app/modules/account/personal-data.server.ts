@@ -34,7 +34,7 @@ export async function userReferenceColumns(): Promise<{ table: string; column: s
 }
 
 /** Secrets are never exported, even the person's own: hashes of tokens and passwords, signing secrets. */
-const SECRET_COLUMNS = new Set(["password_hash", "ticket_hash", "secret", "delivery_secrets"]);
+const SECRET_COLUMNS = new Set(["password_hash", "ticket_hash", "token_hash", "secret", "delivery_secrets"]);
 const TOKEN_TABLES = new Set(["sessions", "password_reset_tokens", "email_verification_tokens"]);
 
 function withoutSecrets(table: string, row: Record<string, unknown>): Record<string, unknown> {

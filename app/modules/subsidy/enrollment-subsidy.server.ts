@@ -31,6 +31,7 @@ import {
 } from "./ledger.server";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
+import { verificationHold } from "./verification-hold.server";
 
 /**
  * The on-platform route. A cohort linked to a subsidy programme gives an eligible learner a subsidy estimate
@@ -70,6 +71,8 @@ export type SubsidyEstimate = {
   nettFeeVnd: number;
   /** A budget line has enough left for the estimate right now (the commitment at enrolment decides). */
   fundable: boolean;
+  /** Judged on what the founder declared: paid only once staff verify the startup (ADR 0017). */
+  awaitingVerification?: boolean;
   calculation: SubsidyCalculation | null;
 };
 
@@ -158,6 +161,7 @@ export async function estimateEnrollmentSubsidy(input: EstimateInput, q: Queryab
     nettFeeVnd: input.feeVnd - estimateVnd,
     fundable,
     calculation,
+    awaitingVerification: judged.decision.awaitingVerification ?? false,
   };
 }
 
@@ -447,7 +451,9 @@ export async function getEnrollmentSubsidy(enrollmentId: string, q: Queryable = 
     .leftJoin(subsidyBudgetLines, eq(subsidyBudgetLines.id, sql`${claim.budgetLineId}::uuid`))
     .where(eq(subsidyProgrammes.id, claim.subsidyProgrammeId));
   const estimate = existingEstimate(claim);
+  const settled = ["paid", "cancelled", "forfeited", "recovered", "rejected"].includes(claim.status);
   return {
+    hold: settled ? null : await verificationHold(q, claim),
     claimId: claim.id,
     claimSeq: claim.seq,
     status: claim.status,
@@ -684,6 +690,7 @@ export type CohortSubsidyView =
       subsidyVnd: number;
       nettFeeVnd: number;
       claimId: string;
+      hold: EligibilityReason | null;
     }
   | {
       kind: "estimate";
@@ -695,6 +702,7 @@ export type CohortSubsidyView =
       eligible: boolean;
       fundable: boolean;
       reasons: EligibilityReason[];
+      awaitingVerification: boolean;
     }
   | { kind: "available"; programmeNameVi: string; programmeNameEn: string; feeVnd: number };
 
@@ -724,6 +732,7 @@ export async function cohortSubsidyView(input: {
         subsidyVnd: own.subsidyVnd,
         nettFeeVnd: own.nettFeeVnd,
         claimId: own.claimId,
+        hold: own.hold,
       };
     }
   }
@@ -750,5 +759,6 @@ export async function cohortSubsidyView(input: {
     eligible: estimate.eligible,
     fundable: estimate.fundable,
     reasons: estimate.reasons,
+    awaitingVerification: estimate.awaitingVerification ?? false,
   };
 }
