@@ -179,40 +179,41 @@ const taxCodeInput = z
   .refine((v) => isIssuedTaxCode(v), "validation.taxCodeCheckDigit");
 
 /** A founder registers her startup: what she declares, which staff then verify. */
-export const StartupRegistrationSchema = z
-  .object({
-    name: z
-      .string({ required_error: "validation.required" })
-      .trim()
-      .min(2, "admin.organisations.errors.nameTooShort")
-      .max(200, "validation.textTooLong"),
-    taxCode: taxCodeInput,
-    businessRegisteredOn: z.string({ required_error: "validation.required" }).trim().max(10, "validation.invalidDate"),
-    province: z
-      .string({ required_error: "validation.required" })
-      .trim()
-      .min(2, "validation.required")
-      .max(100, "validation.textTooLong"),
-    address: z
-      .string({ required_error: "validation.required" })
-      .trim()
-      .min(5, "validation.required")
-      .max(300, "validation.textTooLong"),
-    sector: z.enum(STARTUP_SECTORS, { errorMap: () => ({ message: "validation.invalidChoice" }) }),
-    founderNames: z
-      .string({ required_error: "validation.required" })
-      .trim()
-      .min(2, "validation.required")
-      .max(500, "validation.textTooLong"),
-    submissionKey: submissionKeyField,
-    // The organisation page posts the same fields to correct a registration.
-    intent: z.literal("correct").optional(),
-  })
-  .superRefine((value, ctx) => {
-    for (const error of registrationErrors({ kind: "startup", ...value }))
-      if (error.field === "businessRegisteredOn")
-        ctx.addIssue({ code: "custom", path: [error.field], message: error.messageKey });
-  });
+export const StartupRegistrationSchema = z.object({
+  name: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "admin.organisations.errors.nameTooShort")
+    .max(200, "validation.textTooLong"),
+  taxCode: taxCodeInput,
+  // Checked in the field itself, so a wrong date is reported together with the form's other mistakes.
+  businessRegisteredOn: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .superRefine((value, ctx) => {
+      for (const error of registrationErrors({ kind: "startup", taxCode: "-", businessRegisteredOn: value }))
+        if (error.field === "businessRegisteredOn") ctx.addIssue({ code: "custom", message: error.messageKey });
+    }),
+  province: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "validation.required")
+    .max(100, "validation.textTooLong"),
+  address: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(5, "validation.required")
+    .max(300, "validation.textTooLong"),
+  sector: z.enum(STARTUP_SECTORS, { errorMap: () => ({ message: "validation.invalidChoice" }) }),
+  founderNames: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "validation.required")
+    .max(500, "validation.textTooLong"),
+  submissionKey: submissionKeyField,
+  // The organisation page posts the same fields to correct a registration.
+  intent: z.literal("correct").optional(),
+});
 export type StartupRegistrationInput = z.infer<typeof StartupRegistrationSchema>;
 
 export const InviteMemberSchema = z.object({
