@@ -101,13 +101,17 @@ export default function DashboardPage() {
                   </Link>
                 </li>
                 <li>
-                  <Link
-                    className="text-brand-700 underline"
-                    to={canVerifyStartups ? "/admin/startups" : "/admin/organisations?kind=startup&verified=no"}
-                  >
+                  <Link className="text-brand-700 underline" to="/admin/organisations?kind=startup&verified=no">
                     {t("dashboard.staff.pendingStartups", { count: overview.pendingStartups })}
                   </Link>
                 </li>
+                {canVerifyStartups ? (
+                  <li>
+                    <Link className="text-brand-700 underline" to="/admin/startups">
+                      {t("organisations.startup.queue.title")}
+                    </Link>
+                  </li>
+                ) : null}
                 {role === "admin" ? (
                   <li>
                     <Link className="text-brand-700 underline" to="/admin/outbox">
