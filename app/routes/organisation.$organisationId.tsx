@@ -307,7 +307,8 @@ export default function OrganisationMembersPage() {
           <input type="hidden" name="intent" value="invite" />
           <FormErrors errors={inviteForm.errors} />
           <TextField
-            label={t("admin.users.fields.email")}
+            // Not "Email": the add-member form above has that label, and each field needs its own name.
+            label={t("organisations.invite.email")}
             autoComplete="off"
             errors={inviteFields.email.errors}
             {...getInputProps(inviteFields.email, { type: "email" })}

@@ -136,7 +136,7 @@ test.describe("the founder, on her phone (Vietnamese)", () => {
     // She invites a team member by e-mail.
     const invitedAt = Date.now() - 1000;
     const invite = page.locator("form").filter({ has: page.getByRole("button", { name: "Gửi lời mời" }) });
-    await invite.getByLabel("Email").fill(teammateEmail);
+    await invite.getByLabel("Địa chỉ thư điện tử của người được mời").fill(teammateEmail);
     await invite.getByRole("button", { name: "Gửi lời mời" }).click();
     await expect(page.getByText(`Đã gửi lời mời tới ${teammateEmail}.`)).toBeVisible();
     await mailedLink(teammateEmail, /https?:\/\/\S+\/invite\/[a-z2-7]+/, invitedAt);
