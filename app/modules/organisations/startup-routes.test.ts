@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships, organisations, outbox } from "#db/schema";
 import { db } from "~/lib/db.server";
+import * as staffPageRoute from "~/routes/admin.organisations.$organisationId";
 import * as queueRoute from "~/routes/admin.startups";
 import * as inviteRoute from "~/routes/invite.$token";
 import * as pageRoute from "~/routes/organisation.$organisationId";
@@ -160,5 +161,19 @@ describe("a founder's startup pages", () => {
     );
     const reused = await callRoute(inviteRoute.action, await post(teammate.id, `/invite/${token}`, {}), { token });
     expect(reused.status).toBe(400);
+  });
+
+  it("tells the founder by mail when staff verify from the organisation's own page too", async () => {
+    const founder = await createUser({ roles: ["learner"] });
+    const id = await register(founder.id);
+    const staff = await createUser({ roles: ["staff"] });
+    const verified = await callRoute(
+      staffPageRoute.action,
+      await post(staff.id, `/admin/organisations/${id}`, { intent: "verify", note: "Đối chiếu giấy chứng nhận" }),
+      { organisationId: id },
+    );
+    expect(verified.status).toBe(200);
+    const mails = await db.select().from(outbox).where(eq(outbox.to, founder.email));
+    expect(mails.map((m) => m.kind)).toContain("startup-verified");
   });
 });
