@@ -8,6 +8,7 @@ import enCommon from "~/locales/en/common.json";
 import enCourses from "~/locales/en/courses.json";
 import enFiles from "~/locales/en/files.json";
 import enOnboarding from "~/locales/en/onboarding.json";
+import enOrganisations from "~/locales/en/organisations.json";
 import enPayments from "~/locales/en/payments.json";
 import enReports from "~/locales/en/reports.json";
 import enSubsidies from "~/locales/en/subsidies.json";
@@ -21,6 +22,7 @@ import viCommon from "~/locales/vi/common.json";
 import viCourses from "~/locales/vi/courses.json";
 import viFiles from "~/locales/vi/files.json";
 import viOnboarding from "~/locales/vi/onboarding.json";
+import viOrganisations from "~/locales/vi/organisations.json";
 import viPayments from "~/locales/vi/payments.json";
 import viReports from "~/locales/vi/reports.json";
 import viSubsidies from "~/locales/vi/subsidies.json";
@@ -49,6 +51,7 @@ export const resources = {
       account: viAccount,
       admin: viAdmin,
       onboarding: viOnboarding,
+      organisations: viOrganisations,
     },
   },
   en: {
@@ -66,6 +69,7 @@ export const resources = {
       account: enAccount,
       admin: enAdmin,
       onboarding: enOnboarding,
+      organisations: enOrganisations,
     },
   },
 };

@@ -16,8 +16,9 @@ import { readIntent } from "~/lib/intent.server";
 import { requirePermission } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { canManageMembers, listMembers } from "~/modules/organisations/memberships.server";
-import { getOrganisation, verifyStartupRegistration } from "~/modules/organisations/organisations.server";
+import { getOrganisation } from "~/modules/organisations/organisations.server";
 import { VerifyRegistrationSchema } from "~/modules/organisations/schema";
+import { decideStartupRegistration } from "~/modules/organisations/startups.server";
 import type { Route } from "./+types/admin.organisations.$organisationId";
 
 export const handle = { titleKey: "admin.organisations.detailTitle" };
@@ -41,9 +42,11 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   const submission = await parseForm(request, VerifyRegistrationSchema);
   if (submission.status !== "success") return invalidForm(submission);
   return submitForm(submission, async () => {
-    await verifyStartupRegistration({
+    // The same decision as on the verification queue, so the founder is told wherever staff verify it.
+    await decideStartupRegistration({
       actor,
       organisationId: params.organisationId,
+      decision: "verify",
       note: submission.value.note,
       ipAddress: context.clientIp,
     });

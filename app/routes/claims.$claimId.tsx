@@ -79,6 +79,11 @@ export default function ClaimPage() {
         </Link>
       </p>
       {searchParams.get("filed") ? <Alert tone="success">{t("subsidies.myClaims.filed")}</Alert> : null}
+      {view.hold ? (
+        <Alert tone="warning">
+          <span data-claim-hold={view.hold.key}>{t(view.hold.key, view.hold.params)}</span>
+        </Alert>
+      ) : null}
       {savedIntent(actionData) === "resubmit" ? (
         <Alert tone="success">{t("subsidies.claims.saved.resubmit")}</Alert>
       ) : null}

@@ -21,7 +21,15 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
     can(user, "enrol:cohort:own") ? dashboardCohorts(user.id) : Promise.resolve(null),
     myAffiliations(user.id),
   ]);
-  return { user: { name: user.name, roles: user.roles }, organisations, overview, myCohorts, affiliations };
+  return {
+    user: { name: user.name, roles: user.roles },
+    organisations,
+    overview,
+    myCohorts,
+    affiliations,
+    canRegisterStartup: can(user, "register:startup:own"),
+    canVerifyStartups: can(user, "verify:startup:any"),
+  };
 });
 
 const ROLE_ORDER: Role[] = ["admin", "staff", "auditor", "trainer", "lecturer", "learner"];
@@ -43,13 +51,17 @@ const ROLE_LINKS: Partial<Record<Role, { to: string; key: string }[]>> = {
 
 export default function DashboardPage() {
   const { t } = useTranslation();
-  const { user, organisations, overview, myCohorts, affiliations } = useLoaderData<typeof loader>();
+  const { user, organisations, overview, myCohorts, affiliations, canRegisterStartup, canVerifyStartups } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const roles = ROLE_ORDER.filter((r) => user.roles.includes(r));
   return (
     <div className="space-y-6">
       <PageTitle>{t("dashboard.title", { name: user.name })}</PageTitle>
       {params.get("welcome") ? <Alert tone="success">{t("dashboard.welcome")}</Alert> : null}
+      {params.get("joined") ? (
+        <Alert tone="success">{t("organisations.invite.joined", { startup: params.get("joined") })}</Alert>
+      ) : null}
       {affiliations.slice(0, 1).map((a) => (
         <Alert key={a.id} tone={a.status === "rejected" ? "warning" : a.status === "approved" ? "success" : "info"}>
           <span data-affiliation-status={a.status}>
@@ -93,6 +105,13 @@ export default function DashboardPage() {
                     {t("dashboard.staff.pendingStartups", { count: overview.pendingStartups })}
                   </Link>
                 </li>
+                {canVerifyStartups ? (
+                  <li>
+                    <Link className="text-brand-700 underline" to="/admin/startups">
+                      {t("organisations.startup.queue.title")}
+                    </Link>
+                  </li>
+                ) : null}
                 {role === "admin" ? (
                   <li>
                     <Link className="text-brand-700 underline" to="/admin/outbox">
@@ -111,7 +130,13 @@ export default function DashboardPage() {
             <ul className="space-y-2">
               {organisations.map((o) => (
                 <li key={o.id}>
-                  <span className="font-medium">{o.name}</span>
+                  {o.role === "admin" ? (
+                    <Link className="font-medium text-brand-700 underline" to={`/organisation/${o.id}`}>
+                      {o.name}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{o.name}</span>
+                  )}
                   <span className="text-sm text-slate-600">
                     {" "}
                     · {t(`organisationKinds.${o.kind}`)}
@@ -122,6 +147,11 @@ export default function DashboardPage() {
               ))}
             </ul>
           )}
+          {canRegisterStartup && !organisations.some((o) => o.kind === "startup") ? (
+            <Link to="/organisation/new" className="mt-3 inline-block text-sm text-brand-700 underline">
+              {t("organisations.startup.registerLink")}
+            </Link>
+          ) : null}
         </Card>
         <Card title={t("dashboard.yourRoles")}>
           <ul className="flex flex-wrap gap-2">

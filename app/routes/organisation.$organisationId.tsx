@@ -1,12 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
-import { data, Form, useActionData, useLoaderData, useNavigation } from "react-router";
+import { data, Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
+import { StartupForm } from "~/components/organisations/startup-form";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
+import { publicBaseUrl } from "~/lib/base-url.server";
 import type { ErrorPayload } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { formatDate } from "~/lib/format";
@@ -22,7 +24,19 @@ import {
   removeMembership,
 } from "~/modules/organisations/memberships.server";
 import { getOrganisation } from "~/modules/organisations/organisations.server";
-import { AddMemberByEmailSchema, MEMBERSHIP_ROLES, RemoveMemberSchema } from "~/modules/organisations/schema";
+import {
+  AddMemberByEmailSchema,
+  InviteMemberSchema,
+  MEMBERSHIP_ROLES,
+  RemoveMemberSchema,
+  StartupRegistrationSchema,
+} from "~/modules/organisations/schema";
+import {
+  correctStartupRegistration,
+  inviteMember,
+  registrationStatus,
+  startupAge,
+} from "~/modules/organisations/startups.server";
 import type { Route } from "./+types/organisation.$organisationId";
 
 export const handle = { titleKey: "admin.orgAdmin.title" };
@@ -48,7 +62,18 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
       taxCode: organisation.taxCode,
       businessRegisteredOn: organisation.businessRegisteredOn,
       verified: Boolean(organisation.registrationVerifiedAt),
+      address: organisation.address,
+      sector: organisation.sector,
+      founderNames: organisation.founderNames,
+      status: registrationStatus(organisation),
+      note: organisation.registrationNote,
+      age: organisation.businessRegisteredOn ? startupAge(organisation.businessRegisteredOn) : null,
     },
+    // The founder corrects what she declared until staff verify it; after that only staff change it.
+    canCorrect:
+      organisation.kind === "startup" &&
+      !organisation.registrationVerifiedAt &&
+      actor.adminOrganisationIds.includes(organisation.id),
     members: await listMembers(organisation.id),
   };
 });
@@ -65,6 +90,33 @@ export async function action({ request, params, context }: Route.ActionArgs) {
       return { result: submission.reply({ resetForm: true }), saved: "add" };
     });
   }
+  if (intent === "invite") {
+    const submission = await parseForm(request, InviteMemberSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      const { email } = await inviteMember({
+        actor,
+        organisationId,
+        email: submission.value.email,
+        baseUrl: publicBaseUrl(request),
+        ipAddress: context.clientIp,
+      });
+      return { result: submission.reply({ resetForm: true }), saved: "invite", invited: email };
+    });
+  }
+  if (intent === "correct") {
+    const submission = await parseForm(request, StartupRegistrationSchema);
+    if (submission.status !== "success") return invalidForm(submission);
+    return submitForm(submission, async () => {
+      await correctStartupRegistration({
+        actor,
+        organisationId,
+        startup: submission.value,
+        ipAddress: context.clientIp,
+      });
+      return { result: submission.reply(), saved: "correct" };
+    });
+  }
   if (intent === "remove") {
     const submission = await parseForm(request, RemoveMemberSchema);
     if (submission.status !== "success") return invalidForm(submission);
@@ -78,7 +130,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function OrganisationMembersPage() {
   const { t, i18n } = useTranslation();
-  const { actorId, organisation: o, members } = useLoaderData<typeof loader>();
+  const { actorId, organisation: o, members, canCorrect } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -91,11 +144,38 @@ export default function OrganisationMembersPage() {
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
+  const [inviteForm, inviteFields] = useForm({
+    id: "invite-member",
+    lastResult: resultFor(actionData, "invite"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteMemberSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const invited = actionData && "invited" in actionData ? actionData.invited : null;
   const removeErrors = resultFor(actionData, "remove")?.error?.[""];
+  const isStartup = o.kind === "startup";
+  // Until staff verify it, what subsidy eligibility depends on is only what the founder declared.
+  const tag = isStartup ? (
+    <span
+      className={`ml-2 rounded px-1.5 py-0.5 text-xs font-medium ${o.verified ? "bg-green-100 text-green-900" : "bg-amber-100 text-amber-900"}`}
+      data-fact-status={o.verified ? "verified" : "declared"}
+    >
+      {t(o.verified ? "organisations.startup.verifiedTag" : "organisations.startup.declared")}
+    </span>
+  ) : null;
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t(`organisationKinds.${o.kind}`)}>{o.name}</PageTitle>
-      {saved ? <Alert tone="success">{t(`admin.orgAdmin.saved.${saved}`)}</Alert> : null}
+      {search.get("registered") === "1" && !saved ? (
+        <Alert tone="success">{t("organisations.startup.registered")}</Alert>
+      ) : null}
+      {saved === "invite" && invited ? (
+        <Alert tone="success">{t("organisations.invite.sent", { email: invited })}</Alert>
+      ) : saved === "correct" ? (
+        <Alert tone="success">{t("organisations.startup.corrected")}</Alert>
+      ) : saved ? (
+        <Alert tone="success">{t(`admin.orgAdmin.saved.${saved}`)}</Alert>
+      ) : null}
       <Card title={t("admin.orgAdmin.aboutTitle")}>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
           <dt className="font-medium text-slate-700">{t("admin.organisations.fields.province")}</dt>
@@ -103,22 +183,56 @@ export default function OrganisationMembersPage() {
           {o.taxCode ? (
             <>
               <dt className="font-medium text-slate-700">{t("admin.organisations.fields.taxCode")}</dt>
-              <dd className="tabular-nums">{o.taxCode}</dd>
+              <dd className="tabular-nums">
+                {o.taxCode}
+                {tag}
+              </dd>
             </>
           ) : null}
           {o.businessRegisteredOn ? (
             <>
               <dt className="font-medium text-slate-700">{t("admin.organisations.fields.businessRegisteredOn")}</dt>
-              <dd>{formatDate(o.businessRegisteredOn, i18n.language)}</dd>
+              <dd>
+                {formatDate(o.businessRegisteredOn, i18n.language)}
+                {o.age ? ` · ${t("organisations.startup.age", o.age)}` : null}
+                {tag}
+              </dd>
             </>
           ) : null}
-          {o.kind === "startup" ? (
+          {o.sector ? (
             <>
-              <dt className="font-medium text-slate-700">{t("admin.organisations.fields.registration")}</dt>
-              <dd>{t(o.verified ? "admin.organisations.status.verified" : "admin.organisations.status.unverified")}</dd>
+              <dt className="font-medium text-slate-700">{t("organisations.startup.fields.sector")}</dt>
+              <dd>
+                {t(`organisations.startup.sectors.${o.sector}`)}
+                {tag}
+              </dd>
+            </>
+          ) : null}
+          {o.address ? (
+            <>
+              <dt className="font-medium text-slate-700">{t("organisations.startup.fields.address")}</dt>
+              <dd>{o.address}</dd>
+            </>
+          ) : null}
+          {o.founderNames ? (
+            <>
+              <dt className="font-medium text-slate-700">{t("organisations.startup.fields.founderNames")}</dt>
+              <dd>{o.founderNames}</dd>
+            </>
+          ) : null}
+          {isStartup ? (
+            <>
+              <dt className="font-medium text-slate-700">{t("organisations.startup.status.label")}</dt>
+              <dd data-registration-status={o.status}>{t(`organisations.startup.status.${o.status}`)}</dd>
             </>
           ) : null}
         </dl>
+        {isStartup && o.status === "rejected" && o.note ? (
+          <Alert tone="warning">{t("organisations.startup.rejectedNote", { note: o.note })}</Alert>
+        ) : null}
+        {isStartup && !o.verified ? (
+          <p className="mt-3 text-sm text-slate-700">{t("organisations.startup.claimsWait")}</p>
+        ) : null}
       </Card>
 
       <Card title={t("admin.organisations.membersTitle", { count: members.length })}>
@@ -186,6 +300,42 @@ export default function OrganisationMembersPage() {
           <Button disabled={busy}>{t("admin.orgAdmin.addSubmit")}</Button>
         </Form>
       </Card>
+
+      <Card title={t("organisations.invite.title")}>
+        <Form method="post" {...getFormProps(inviteForm)} className="space-y-3">
+          <p className="text-sm text-slate-600">{t("organisations.invite.hint")}</p>
+          <input type="hidden" name="intent" value="invite" />
+          <FormErrors errors={inviteForm.errors} />
+          <TextField
+            // Not "Email": the add-member form above has that label, and each field needs its own name.
+            label={t("organisations.invite.email")}
+            autoComplete="off"
+            errors={inviteFields.email.errors}
+            {...getInputProps(inviteFields.email, { type: "email" })}
+          />
+          <Button disabled={busy}>{t("organisations.invite.submit")}</Button>
+        </Form>
+      </Card>
+
+      {canCorrect ? (
+        <Card title={t("organisations.startup.correctTitle")}>
+          <StartupForm
+            id="correct-startup"
+            intent="correct"
+            lastResult={resultFor(actionData, "correct")}
+            defaultValue={{
+              name: o.name,
+              taxCode: o.taxCode ?? "",
+              businessRegisteredOn: o.businessRegisteredOn ?? "",
+              province: o.province,
+              address: o.address ?? "",
+              sector: o.sector ?? "",
+              founderNames: o.founderNames ?? "",
+            }}
+            submitLabel={t("organisations.startup.correctSubmit")}
+          />
+        </Card>
+      ) : null}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { redirect, Link, useLoaderData } from "react-router";
 import { Card, PageTitle } from "~/components/ui/card";
 import { appLoader } from "~/lib/errors.server";
 import { forbiddenResponse, requireUser } from "~/modules/auth/guards.server";
+import { can } from "~/modules/auth/permissions";
 import { listMyOrganisations } from "~/modules/users/overview.server";
 import type { Route } from "./+types/organisation._index";
 
@@ -12,7 +13,11 @@ export const handle = { titleKey: "admin.orgAdmin.listTitle" };
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await requireUser(request);
   const managed = (await listMyOrganisations(user.id)).filter((o) => o.role === "admin");
-  if (managed.length === 0) throw forbiddenResponse();
+  // A founder who has no startup yet is taken to register one; anyone else without one has nothing here.
+  if (managed.length === 0) {
+    if (can(user, "register:startup:own")) throw redirect("/organisation/new");
+    throw forbiddenResponse();
+  }
   if (managed.length === 1) throw redirect(`/organisation/${managed[0].id}`);
   return { organisations: managed };
 });

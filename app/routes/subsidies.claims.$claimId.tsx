@@ -149,6 +149,11 @@ export default function ClaimReviewPage() {
         </Link>
       </p>
       {saved ? <Alert tone="success">{t(`subsidies.claims.saved.${saved}`)}</Alert> : null}
+      {view.hold ? (
+        <Alert tone="warning">
+          <span data-claim-hold={view.hold.key}>{t(view.hold.key, view.hold.params)}</span>
+        </Alert>
+      ) : null}
 
       {canReview && (c.status === "submitted" || c.status === "resubmitted") ? (
         <Card title={t("subsidies.claims.actions.startReviewTitle")}>

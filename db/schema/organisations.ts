@@ -29,6 +29,13 @@ export const organisations = pgTable(
     registrationVerifiedAt: instant(),
     registrationVerifiedBy: uuid().references(() => users.id),
     registrationNote: text(),
+    /** What a founder declared when registering her startup herself (shown as "declared" until verified). */
+    sector: text(),
+    founderNames: text(),
+    /** The founder who registered it on the platform (null for organisations staff created). */
+    registeredBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** Staff refused the registration (the note says why); cleared when the founder corrects and resubmits. */
+    registrationRejectedAt: instant(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -81,4 +88,26 @@ export const affiliationRequests = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("affiliation_requests_status_idx").on(t.status), index("affiliation_requests_user_idx").on(t.userId)],
+);
+
+/**
+ * An invitation to join an organisation, mailed to one address. Only the token's hash is stored (like the reset
+ * tokens); it works once, until it expires, and only for an account with the address it was sent to.
+ */
+export const organisationInvites = pgTable(
+  "organisation_invites",
+  {
+    id: id(),
+    organisationId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    email: text().notNull(),
+    tokenHash: text().notNull().unique("organisation_invites_token_hash_key"),
+    invitedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    expiresAt: instant().notNull(),
+    acceptedAt: instant(),
+    acceptedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("organisation_invites_org_idx").on(t.organisationId)],
 );

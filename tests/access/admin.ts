@@ -1,5 +1,5 @@
 import { createOrganisation, createUser } from "../fixtures/factories";
-import { onlyRoles, signedIn, type RouteAccess } from "./types";
+import { everyone, onlyRoles, signedIn, type RouteAccess } from "./types";
 
 const aUser = async () => ({ userId: (await createUser({ roles: ["learner"] })).id });
 const anOrganisation = async () => ({ organisationId: (await createOrganisation({ kind: "university" })).id });
@@ -96,8 +96,44 @@ export const routes: RouteAccess[] = [
     form: { kind: "startup" },
     expect: onlyRoles(["admin", "staff"], "badRequest"),
   },
-  // The organisation admin's page: people in the matrix administer no organisation, so only staff and admins get in.
-  { file: "organisation._index.tsx", url: "/organisation", expect: signedIn("forbidden") },
+  // "My organisation": people in the matrix administer none. Founders (learners, lecturers; admins hold every
+  // permission) are taken to register their startup; the others have nothing there.
+  {
+    file: "organisation._index.tsx",
+    url: "/organisation",
+    expect: { ...signedIn("forbidden"), learner: "redirect", lecturer: "redirect", admin: "redirect" },
+  },
+  {
+    file: "organisation.new.tsx",
+    url: "/organisation/new",
+    expect: onlyRoles(["learner", "lecturer", "admin"]),
+  },
+  {
+    file: "organisation.new.tsx",
+    method: "POST",
+    url: "/organisation/new",
+    form: { name: "X" },
+    expect: onlyRoles(["learner", "lecturer", "admin"], "badRequest"),
+  },
+  // Staff verify founders' registrations; auditors read the organisation list but decide nothing.
+  { file: "admin.startups.tsx", url: "/admin/startups", expect: onlyRoles(["admin", "staff"]) },
+  {
+    file: "admin.startups.tsx",
+    method: "POST",
+    url: "/admin/startups",
+    form: { decision: "verify" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
+  // An invitation page is reached by its unguessable link; a wrong link says so (200) to anyone.
+  { file: "invite.$token.tsx", url: "/invite/notatoken", params: { token: "notatoken" }, expect: everyone("ok") },
+  {
+    file: "invite.$token.tsx",
+    method: "POST",
+    url: "/invite/notatoken",
+    params: { token: "notatoken" },
+    form: {},
+    expect: signedIn("badRequest"),
+  },
   {
     file: "organisation.$organisationId.tsx",
     url: "/organisation/:id",
@@ -110,6 +146,14 @@ export const routes: RouteAccess[] = [
     url: "/organisation/:id",
     params: anOrganisation,
     form: { intent: "add" },
+    expect: onlyRoles(["admin", "staff"], "badRequest"),
+  },
+  {
+    file: "organisation.$organisationId.tsx",
+    method: "POST",
+    url: "/organisation/:id",
+    params: anOrganisation,
+    form: { intent: "invite" },
     expect: onlyRoles(["admin", "staff"], "badRequest"),
   },
 ];

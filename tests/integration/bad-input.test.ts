@@ -318,6 +318,15 @@ const organisationFields = {
   taxCode: capped(20),
   businessRegisteredOn: date,
 };
+const startupFields = {
+  name: text(200),
+  taxCode: text(20),
+  businessRegisteredOn: date,
+  province: text(100),
+  address: text(300),
+  sector: oneOf("agriculture", "logistics", "software", "other"),
+  founderNames: text(500),
+};
 const sessionFields = {
   date,
   startTime: time,
@@ -351,6 +360,16 @@ const ACTIONS: ActionSpec[] = [
       {
         fields: { requestId: uuid, decision: oneOf("approve", "reject"), organisationId: uuid, note: text(500) },
         required: ["requestId", "decision"],
+      },
+    ],
+  },
+  {
+    file: "admin.startups.tsx",
+    as: "admin",
+    forms: [
+      {
+        fields: { organisationId: uuid, decision: oneOf("verify", "reject"), note: text(1000) },
+        required: ["organisationId", "decision", "note"],
       },
     ],
   },
@@ -727,8 +746,17 @@ const ACTIONS: ActionSpec[] = [
     forms: [
       { intent: "add", fields: { email, role: oneOf("member", "admin"), title: capped(120) }, required: ["email"] },
       { intent: "remove", fields: { userId: uuid }, required: ["userId"] },
+      { intent: "invite", fields: { email }, required: ["email"] },
+      { intent: "correct", fields: startupFields, required: Object.keys(startupFields) },
     ],
   },
+  {
+    file: "organisation.new.tsx",
+    as: "learner",
+    forms: [{ fields: startupFields, required: Object.keys(startupFields) }],
+  },
+  // Accepting takes nothing but the button: the token in the address is what is hostile.
+  { file: "invite.$token.tsx", as: "learner", forms: [{ fields: {}, required: [] }] },
   {
     file: "outcomes.new.tsx",
     as: "admin",

@@ -41,6 +41,11 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
             defaultValue: t(`subsidies.statuses.${subsidy.status}`),
           })}
         </p>
+        {subsidy.hold ? (
+          <p className="text-sm text-amber-900" data-claim-hold={subsidy.hold.key}>
+            {t(subsidy.hold.key, subsidy.hold.params)}
+          </p>
+        ) : null}
         <Link to={`/claims/${subsidy.claimId}`} className="text-sm text-brand-700 underline">
           {t("subsidies.cohortPage.details")}
         </Link>
@@ -64,6 +69,11 @@ export function CohortSubsidy({ subsidy }: { subsidy: CohortSubsidyView | null |
             programmeName={programme}
           />
           <p className="text-sm text-slate-800">{t("subsidies.cohortPage.estimate")}</p>
+          {subsidy.awaitingVerification ? (
+            <p className="text-sm text-amber-900" data-awaiting-verification>
+              {t("subsidies.cohortPage.declared")}
+            </p>
+          ) : null}
         </>
       ) : (
         <div className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950">

@@ -1,6 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { enrollments, loginAttempts, memberships, outbox, passwordResetTokens, userRoles, users } from "#db/schema";
+import {
+  enrollments,
+  loginAttempts,
+  memberships,
+  organisationInvites,
+  outbox,
+  passwordResetTokens,
+  userRoles,
+  users,
+} from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { stopJobs } from "~/lib/jobs.server";
@@ -8,6 +17,7 @@ import { requestPasswordReset } from "~/modules/auth/password-reset.server";
 import { createSession, loadSessionUser, validateSessionToken } from "~/modules/auth/session.server";
 import { signIn } from "~/modules/auth/sign-in.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
+import { inviteMember } from "~/modules/organisations/startups.server";
 import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";
 import { deleteAccount, exportPersonalData } from "./personal-data.server";
@@ -160,5 +170,33 @@ describe("deleteAccount", () => {
     expect((refused as AppError).messageKey).toBe("auth.signIn.invalid");
     // The email is free again for a new account.
     expect(await db.select().from(users).where(eq(users.email, user.email))).toHaveLength(0);
+  });
+});
+
+describe("invitations to a person's address", () => {
+  it("are in her export without their token hash, and are removed with her account", async () => {
+    const inviter = await createUser({ roles: ["learner"] });
+    const org = await createOrganisation({ name: "Công ty Thử Lời Mời" });
+    await addMember(inviter.id, org.id, "admin");
+    const invitee = await createUser({ roles: ["learner"] });
+    await inviteMember({
+      actor: {
+        id: inviter.id,
+        roles: ["learner"],
+        adminOrganisationIds: [org.id],
+        adminOrganisationKinds: { [org.id]: "startup" },
+      },
+      organisationId: org.id,
+      email: invitee.email,
+      baseUrl: "https://academy.example",
+    });
+    const exported = await exportPersonalData(invitee.id);
+    const rows = (exported.records as Record<string, Record<string, unknown>[]>).organisation_invites;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ email: invitee.email, organisation_id: org.id });
+    expect(rows[0]).not.toHaveProperty("token_hash");
+
+    await deleteAccount({ userId: invitee.id, password: TEST_PASSWORD });
+    expect(await db.select().from(organisationInvites).where(eq(organisationInvites.email, invitee.email))).toEqual([]);
   });
 });

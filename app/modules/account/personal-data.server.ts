@@ -6,6 +6,7 @@ import {
   loginAttempts,
   mailRequestEvents,
   memberships,
+  organisationInvites,
   organisations,
   outbox,
   passwordResetTokens,
@@ -34,7 +35,7 @@ export async function userReferenceColumns(): Promise<{ table: string; column: s
 }
 
 /** Secrets are never exported, even the person's own: hashes of tokens and passwords, signing secrets. */
-const SECRET_COLUMNS = new Set(["password_hash", "ticket_hash", "secret", "delivery_secrets"]);
+const SECRET_COLUMNS = new Set(["password_hash", "ticket_hash", "token_hash", "secret", "delivery_secrets"]);
 const TOKEN_TABLES = new Set(["sessions", "password_reset_tokens", "email_verification_tokens"]);
 
 function withoutSecrets(table: string, row: Record<string, unknown>): Record<string, unknown> {
@@ -66,6 +67,15 @@ async function recordsReferring(userId: string, email: string) {
     records[table] = rows.map((row) => withoutSecrets(table, row));
     for (const row of rows) if (row.id !== undefined && row.id !== null) ids.add(String(row.id));
   }
+  // Invitations sent to the address (she may not have accepted them, so no user column names her).
+  const invited = (
+    await db.execute<Record<string, unknown>>(sql`select * from organisation_invites where email = ${email}`)
+  ).rows;
+  const known = new Set((records.organisation_invites ?? []).map((row) => String(row.id)));
+  records.organisation_invites = [
+    ...(records.organisation_invites ?? []),
+    ...invited.filter((row) => !known.has(String(row.id))).map((row) => withoutSecrets("organisation_invites", row)),
+  ];
   records.login_attempts = (await db.select().from(loginAttempts).where(eq(loginAttempts.email, email))) as never;
   records.mail_request_events = (await db
     .select()
@@ -191,6 +201,8 @@ export async function deleteAccount(input: { userId: string; password: string })
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId));
     await tx.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, input.userId));
     await tx.delete(mailRequestEvents).where(eq(mailRequestEvents.subject, `email:${user.email}`));
+    // Invitations to her address carry it; an unused one must not let the address join a team later.
+    await tx.delete(organisationInvites).where(eq(organisationInvites.email, user.email.toLowerCase()));
   });
   await invalidateUserSessions(input.userId);
 }

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   "manage:organisations:any",
   "verify:startup:any",
   "manage:members:own-organisation",
+  "register:startup:own",
   "read:outbox:any",
   "read:audit:any",
   "preview:course:any",
@@ -59,9 +60,17 @@ const READ_EVERYTHING: Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  learner: ["view:dashboard:own", "enrol:cohort:own", "file:subsidy-claim:own", "view:certificates:own"],
+  // Founders are learners: registering a startup is theirs; staff create organisations on the admin pages.
+  learner: [
+    "view:dashboard:own",
+    "enrol:cohort:own",
+    "file:subsidy-claim:own",
+    "view:certificates:own",
+    "register:startup:own",
+  ],
   lecturer: [
     "view:dashboard:own",
+    "register:startup:own",
     "enrol:cohort:own",
     "file:subsidy-claim:own",
     "view:certificates:own",

@@ -248,10 +248,21 @@ export async function verifyStartupRegistration(input: {
   const note = input.note.trim();
   if (!note) throw badRequest("admin.organisations.errors.noteRequired", { field: "note" });
   return db.transaction(async (tx) => {
+    // Staff who belong to the startup do not verify it themselves: someone else must look at it.
+    const [own] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.organisationId, organisation.id), eq(memberships.userId, input.actor.id)));
+    if (own) throw forbidden("organisations.startup.errors.ownStartup");
     // Only while unverified: of two staff verifying at once, the second is told it is already done.
     const [verified] = await tx
       .update(organisations)
-      .set({ registrationVerifiedAt: new Date(), registrationVerifiedBy: input.actor.id, registrationNote: note })
+      .set({
+        registrationVerifiedAt: new Date(),
+        registrationVerifiedBy: input.actor.id,
+        registrationNote: note,
+        registrationRejectedAt: null,
+      })
       .where(and(eq(organisations.id, organisation.id), isNull(organisations.registrationVerifiedAt)))
       .returning();
     if (!verified) throw conflict("admin.organisations.errors.alreadyVerified");

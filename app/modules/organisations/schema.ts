@@ -16,6 +16,33 @@ export function isValidTaxCode(value: string): boolean {
   return TAX_CODE.test(value);
 }
 
+/** Weights of the first nine digits of a mã số thuế; the tenth digit checks them (mod 11). */
+const TAX_CODE_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+
+/**
+ * The tenth digit of a tax code from its first nine: 10 − (Σ dᵢ·wᵢ mod 11); null when that is 10, since no
+ * digit can carry it and no such code is ever issued. (The same rule as python-stdnum's `vn.mst` and the
+ * `stdnum` npm port; real codes check out, e.g. Vinamilk 0300588569, FPT 0101248141, Viettel 0100109106.)
+ */
+export function taxCodeCheckDigit(firstNine: string): number | null {
+  if (!/^\d{9}$/.test(firstNine)) return null;
+  const sum = [...firstNine].reduce((total, digit, i) => total + Number(digit) * TAX_CODE_WEIGHTS[i], 0);
+  const check = 10 - (sum % 11);
+  return check === 10 ? null : check;
+}
+
+/**
+ * A tax code as the tax office issues it: the format, a province part other than 00, a sequence other than
+ * 0000000, a branch suffix other than 000, and the check digit. What a founder types is held to this, since
+ * a mistyped code would pass staff verification unnoticed far more easily than a missing one.
+ */
+export function isIssuedTaxCode(value: string): boolean {
+  if (!TAX_CODE.test(value)) return false;
+  const [head, branch] = value.split("-");
+  if (head.startsWith("00") || head.slice(2, 9) === "0000000" || branch === "000") return false;
+  return taxCodeCheckDigit(head.slice(0, 9)) === Number(head[9]);
+}
+
 /** A calendar date written YYYY-MM-DD that exists (one rule for the whole platform). */
 export { isIsoDate };
 
@@ -126,3 +153,83 @@ export const RemoveMemberSchema = z.object({
 });
 
 export { membershipRoleSchema };
+
+/** The sectors a founder picks from (the programme's reports group startups by them). */
+export const STARTUP_SECTORS = [
+  "agriculture",
+  "manufacturing",
+  "logistics",
+  "tourism",
+  "education",
+  "health",
+  "fintech",
+  "retail",
+  "software",
+  "environment",
+  "other",
+] as const;
+
+/** Spaces and dots people type inside a tax code ("0300 588 569", "03.00.588.569") are not part of it. */
+const taxCodeInput = z
+  .string({ required_error: "validation.required" })
+  .trim()
+  .max(20, "validation.taxCodeInvalid")
+  .transform((v) => v.replace(/[\s.]/g, ""))
+  .refine((v) => v.length > 0, "validation.required")
+  .refine((v) => isIssuedTaxCode(v), "validation.taxCodeCheckDigit");
+
+/** A founder registers her startup: what she declares, which staff then verify. */
+export const StartupRegistrationSchema = z.object({
+  name: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "admin.organisations.errors.nameTooShort")
+    .max(200, "validation.textTooLong"),
+  taxCode: taxCodeInput,
+  // Checked in the field itself, so a wrong date is reported together with the form's other mistakes.
+  businessRegisteredOn: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .superRefine((value, ctx) => {
+      for (const error of registrationErrors({ kind: "startup", taxCode: "-", businessRegisteredOn: value }))
+        if (error.field === "businessRegisteredOn") ctx.addIssue({ code: "custom", message: error.messageKey });
+    }),
+  province: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "validation.required")
+    .max(100, "validation.textTooLong"),
+  address: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(5, "validation.required")
+    .max(300, "validation.textTooLong"),
+  sector: z.enum(STARTUP_SECTORS, { errorMap: () => ({ message: "validation.invalidChoice" }) }),
+  founderNames: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .min(2, "validation.required")
+    .max(500, "validation.textTooLong"),
+  submissionKey: submissionKeyField,
+  // The organisation page posts the same fields to correct a registration.
+  intent: z.literal("correct").optional(),
+});
+export type StartupRegistrationInput = z.infer<typeof StartupRegistrationSchema>;
+
+export const InviteMemberSchema = z.object({
+  intent: z.literal("invite"),
+  email: emailSchema,
+});
+
+/** Accepting an invitation posts nothing but the button: the token is in the address. */
+export const AcceptInviteSchema = z.object({});
+
+export const DecideStartupSchema = z.object({
+  organisationId: z.string().uuid("validation.invalidChoice"),
+  decision: z.enum(["verify", "reject"], { errorMap: () => ({ message: "validation.invalidChoice" }) }),
+  note: z
+    .string({ required_error: "admin.organisations.errors.noteRequired" })
+    .trim()
+    .min(3, "admin.organisations.errors.noteRequired")
+    .max(1000, "validation.textTooLong"),
+});

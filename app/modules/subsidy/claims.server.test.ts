@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { storedFiles, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
+import { organisations, storedFiles, subsidyClaims, subsidyEligibilityChecks, subsidyLedgerEntries } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { uploadsRoot } from "~/modules/files/storage.server";
+import { verifyStartupRegistration } from "~/modules/organisations/organisations.server";
 import { createUser } from "../../../tests/fixtures/factories";
 import {
   actor,
@@ -287,7 +288,7 @@ describe("external training claims", () => {
     });
   });
 
-  it("refuses a lecturer of an institution outside the programme's province, and a startup not yet verified", async () => {
+  it("refuses a lecturer of an institution outside the programme's province, and a claim filed by a non-member", async () => {
     const { programme } = await createSubsidySetup();
     const outside = await createLecturer({ province: "Đà Nẵng" });
     await expect(
@@ -297,14 +298,6 @@ describe("external training claims", () => {
       messageKey: "subsidies.eligibility.outOfProvince",
       params: { province: "Đà Nẵng", ruleProvince: PROVINCE },
     });
-    const unverified = await createFounder({ registeredOn: "2024-03-01", verified: false });
-    await expect(
-      fileExternalClaim({
-        actor: unverified.actor,
-        claim: claimInput(programme.id, unverified.organisation.id),
-        now: NOW,
-      }),
-    ).rejects.toMatchObject({ messageKey: "subsidies.eligibility.registrationNotVerified" });
     // Saying one belongs to an organisation is not enough: membership is a recorded fact.
     const lecturer = await createLecturer();
     await expect(
@@ -575,5 +568,70 @@ describe("external training claims", () => {
       .from(subsidyClaims)
       .where(and(eq(subsidyClaims.id, late.id)));
     expect(lateRow.rule).not.toBe(early.ruleVersionId);
+  });
+});
+
+describe("claims wait on a startup's verification", () => {
+  it("files a claim on declared facts, but neither approves nor pays it until staff verify the registration", async () => {
+    const { programme, staff } = await createSubsidySetup();
+    const founder = await createFounder({ registeredOn: "2024-03-01", verified: false });
+    const claim = await fileExternalClaim({
+      actor: founder.actor,
+      claim: claimInput(programme.id, founder.organisation.id),
+      now: NOW,
+    });
+    expect(claim).toMatchObject({ status: "submitted", beneficiaryKind: "startup" });
+    const detail = await getClaimDetail({ actor: founder.actor, claimId: claim.id });
+    expect(detail.hold).toEqual({
+      key: "subsidies.hold.awaitingVerification",
+      params: { organisation: founder.organisation.name },
+    });
+    await startReview({ actor: staff, claimId: claim.id });
+    await expect(approveClaim({ actor: staff, claimId: claim.id })).rejects.toMatchObject({
+      status: 409,
+      messageKey: "subsidies.hold.awaitingVerification",
+    });
+    // Nothing was committed on the budget by the refused approval.
+    expect(await db.select().from(subsidyLedgerEntries).where(eq(subsidyLedgerEntries.claimId, claim.id))).toEqual([]);
+
+    await verifyStartupRegistration({
+      actor: staff,
+      organisationId: founder.organisation.id,
+      note: "Đối chiếu Cổng thông tin quốc gia về đăng ký doanh nghiệp",
+    });
+    expect((await getClaimDetail({ actor: staff, claimId: claim.id })).hold).toBeNull();
+    const approved = await approveClaim({ actor: staff, claimId: claim.id });
+    expect(approved.status).toBe("approved");
+  });
+
+  it("does not pay an approved claim whose startup lost its verification (the tax code was changed)", async () => {
+    const { programme, staff } = await createSubsidySetup();
+    const founder = await createFounder({ registeredOn: "2024-03-01" });
+    const claim = await fileExternalClaim({
+      actor: founder.actor,
+      claim: claimInput(programme.id, founder.organisation.id),
+      now: NOW,
+    });
+    await startReview({ actor: staff, claimId: claim.id });
+    await approveClaim({ actor: staff, claimId: claim.id });
+    await db
+      .update(organisations)
+      .set({ registrationVerifiedAt: null })
+      .where(eq(organisations.id, founder.organisation.id));
+    await expect(
+      markClaimPaid({ actor: staff, claimId: claim.id, paymentReference: "UNC-9", paidOn: "2026-11-28" }),
+    ).rejects.toMatchObject({ status: 409, messageKey: "subsidies.hold.awaitingVerification" });
+  });
+
+  it("keeps the rule version's choice: without a verification requirement the claim is not held", async () => {
+    const { programme, staff } = await createSubsidySetup({ rule: { requireVerifiedRegistration: false } });
+    const founder = await createFounder({ registeredOn: "2024-03-01", verified: false });
+    const claim = await fileExternalClaim({
+      actor: founder.actor,
+      claim: claimInput(programme.id, founder.organisation.id),
+      now: NOW,
+    });
+    await startReview({ actor: staff, claimId: claim.id });
+    expect((await approveClaim({ actor: staff, claimId: claim.id })).status).toBe("approved");
   });
 });

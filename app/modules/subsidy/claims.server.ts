@@ -43,6 +43,7 @@ import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
 import type { ExternalClaimInput } from "./schema";
 import { costCategoryFor, OPEN_STATUSES, type ClaimStatus } from "./types";
+import { assertNoVerificationHold, verificationHold } from "./verification-hold.server";
 
 /** External-training claims and the review of every claim: file, review, ask, approve, reject, pay, claw back. */
 
@@ -318,6 +319,7 @@ export async function approveClaim(input: ActionInput & { amountVnd?: number; bu
     if (claim.status !== "under_review") {
       throw new AppError(409, "subsidies.errors.invalidTransition", { params: { from: claim.status, to: "approved" } });
     }
+    await assertNoVerificationHold(tx, claim);
     const rule = await getRuleVersion(tx, claim.ruleVersionId);
     await lockBeneficiary(tx, claim.subsidyProgrammeId, claim.beneficiaryKey);
     const used = await usedByBeneficiary(tx, {
@@ -409,6 +411,7 @@ export async function markClaimPaid(input: ActionInput & { paymentReference: str
     if (claim.status !== "approved" && claim.status !== "earned") {
       throw new AppError(409, "subsidies.errors.invalidTransition", { params: { from: claim.status, to: "paid" } });
     }
+    await assertNoVerificationHold(tx, claim);
     const position = await claimLedgerPosition(tx, claim.id);
     if (!claim.budgetLineId || position.outstandingVnd <= 0) throw new AppError(409, "subsidies.errors.ledgerMismatch");
     await appendLedgerEntry(tx, {
@@ -598,8 +601,13 @@ export async function getClaimDetail(input: { actor: Actor; claimId: string }) {
       .orderBy(asc(subsidyBudgetLines.position)),
     claimLedgerPosition(db, claim.id),
   ]);
+  // A claim still to be approved or paid may be held until its startup's registration is verified.
+  const hold = ["paid", "rejected", "cancelled", "forfeited", "recovered"].includes(claim.status)
+    ? null
+    : await verificationHold(db, claim);
   return {
     claim,
+    hold,
     claimantName: row.claimantName,
     claimantEmail: row.claimantEmail,
     organisationName: row.organisationName,

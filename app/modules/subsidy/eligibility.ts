@@ -48,6 +48,8 @@ export type EligibilityDecision = {
   reasons: EligibilityReason[];
   /** The last day a startup counts as one (registration + N years), when it applies. */
   startupEligibleUntil?: string;
+  /** Eligible on declared facts; approval and payment wait until staff verify the registration. */
+  awaitingVerification?: boolean;
 };
 
 /** "Thành phố Hải Phòng", "TP. Hải Phòng" and "Hai Phong" are the same province. */
@@ -116,6 +118,7 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
   else refuse("subsidies.eligibility.organisationKindNotEligible", { organisation: org.name });
 
   let startupEligibleUntil: string | undefined;
+  let awaitingVerification = false;
   if (kind) {
     if (!rule.beneficiaryKinds.includes(kind)) refuse("subsidies.eligibility.beneficiaryNotCovered", { kind });
     if (!rule.costCategories.includes(costCategory))
@@ -143,9 +146,9 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
           });
         }
       }
-      if (rule.requireVerifiedRegistration && !org.registrationVerifiedAt) {
-        refuse("subsidies.eligibility.registrationNotVerified", { organisation: org.name });
-      }
+      // Not a refusal: the founder's declared facts give her an estimate and let her file, and the claim then
+      // waits for staff to verify the registration before it is approved or paid (verification-hold.server.ts).
+      if (rule.requireVerifiedRegistration && !org.registrationVerifiedAt) awaitingVerification = true;
     }
   }
 
@@ -165,5 +168,6 @@ export function judgeEligibility(facts: EligibilityFacts): EligibilityDecision {
     beneficiaryKey,
     reasons,
     startupEligibleUntil,
+    ...(awaitingVerification ? { awaitingVerification } : {}),
   };
 }

@@ -9,6 +9,7 @@ import {
   subsidyLedgerEntries,
 } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { verifyStartupRegistration } from "~/modules/organisations/organisations.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createEnrollment, createFounder, createLecturer, createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { markClaimPaid } from "./claims.server";
@@ -363,6 +364,62 @@ describe("subsidies of enrolments on the platform", () => {
     expect(await entriesOf((await getEnrollmentSubsidy(otherEnrollment.id))!.claimId)).toEqual([
       ["commitment", 1_050_000],
       ["release", 1_050_000],
+    ]);
+  });
+});
+
+describe("an unverified startup on the platform (declared until verified; claims wait)", () => {
+  it("gives the estimate on declared facts and lowers the fee, but pays the earned subsidy only after verification", async () => {
+    const { programme, staff, cohort, commitInput } = await platformSetup();
+    const declared = await createFounder({ registeredOn: "2024-06-01", verified: false });
+    const estimate = await estimateEnrollmentSubsidy({
+      subsidyProgrammeId: programme.id,
+      userId: declared.user.id,
+      feeVnd: FEE,
+      hours: 8,
+      startsOn: cohort.startsOn,
+    });
+    // 70 % of 1 500 000 = 1 050 000; she pays 450 000 now.
+    expect(estimate).toMatchObject({
+      eligible: true,
+      awaitingVerification: true,
+      estimateVnd: 1_050_000,
+      nettFeeVnd: 450_000,
+    });
+
+    const enrollment = await createEnrollment(cohort.id, declared.user.id, FEE);
+    const committed = await commitEnrollmentSubsidy({
+      ...commitInput,
+      enrollmentId: enrollment.id,
+      userId: declared.user.id,
+      actorId: declared.user.id,
+    });
+    expect(committed.committed).toBe(true);
+    const claimId = committed.claim!.id;
+    expect(await getEnrollmentSubsidy(enrollment.id)).toMatchObject({
+      status: "estimated",
+      nettFeeVnd: 450_000,
+      hold: { key: "subsidies.hold.awaitingVerification", params: { organisation: declared.organisation.name } },
+    });
+
+    await settleEnrollmentSubsidy({
+      enrollmentId: enrollment.id,
+      completed: true,
+      figures: { attendanceShare: 1, assessmentsPassed: true },
+      actorId: null,
+    });
+    await expect(
+      markClaimPaid({ actor: staff, claimId, paymentReference: "UNC-DECLARED", paidOn: "2026-12-07" }),
+    ).rejects.toMatchObject({ status: 409, messageKey: "subsidies.hold.awaitingVerification" });
+    expect(await entriesOf(claimId)).toEqual([["commitment", 1_050_000]]);
+
+    await verifyStartupRegistration({ actor: staff, organisationId: declared.organisation.id, note: "Đã đối chiếu" });
+    expect((await getEnrollmentSubsidy(enrollment.id))?.hold).toBeNull();
+    const paid = await markClaimPaid({ actor: staff, claimId, paymentReference: "UNC-VERIFIED", paidOn: "2026-12-07" });
+    expect(paid.status).toBe("paid");
+    expect(await entriesOf(claimId)).toEqual([
+      ["commitment", 1_050_000],
+      ["payment", 1_050_000],
     ]);
   });
 });

@@ -32,6 +32,7 @@ import {
 } from "./ledger.server";
 import { getSubsidyProgrammeRow } from "./programmes.server";
 import { getRuleVersion, ruleInForce } from "./rules.server";
+import { verificationHold } from "./verification-hold.server";
 
 /**
  * The on-platform route. A cohort linked to a subsidy programme gives an eligible learner a subsidy estimate
@@ -71,6 +72,8 @@ export type SubsidyEstimate = {
   nettFeeVnd: number;
   /** A budget line has enough left for the estimate right now (the commitment at enrolment decides). */
   fundable: boolean;
+  /** Judged on what the founder declared: paid only once staff verify the startup (ADR 0019). */
+  awaitingVerification?: boolean;
   calculation: SubsidyCalculation | null;
 };
 
@@ -159,6 +162,7 @@ export async function estimateEnrollmentSubsidy(input: EstimateInput, q: Queryab
     nettFeeVnd: input.feeVnd - estimateVnd,
     fundable,
     calculation,
+    awaitingVerification: judged.decision.awaitingVerification ?? false,
   };
 }
 
@@ -448,7 +452,9 @@ export async function getEnrollmentSubsidy(enrollmentId: string, q: Queryable = 
     .leftJoin(subsidyBudgetLines, eq(subsidyBudgetLines.id, sql`${claim.budgetLineId}::uuid`))
     .where(eq(subsidyProgrammes.id, claim.subsidyProgrammeId));
   const estimate = existingEstimate(claim);
+  const settled = ["paid", "cancelled", "forfeited", "recovered", "rejected"].includes(claim.status);
   return {
+    hold: settled ? null : await verificationHold(q, claim),
     claimId: claim.id,
     claimSeq: claim.seq,
     status: claim.status,
@@ -690,6 +696,7 @@ export type CohortSubsidyView =
       subsidyVnd: number;
       nettFeeVnd: number;
       claimId: string;
+      hold: EligibilityReason | null;
     }
   | {
       kind: "estimate";
@@ -702,6 +709,7 @@ export type CohortSubsidyView =
       eligible: boolean;
       fundable: boolean;
       reasons: EligibilityReason[];
+      awaitingVerification: boolean;
     }
   | { kind: "available"; programmeNameVi: string; programmeNameEn: string; feeVnd: number };
 
@@ -735,6 +743,7 @@ export async function cohortSubsidyView(input: {
         subsidyVnd: own.subsidyVnd,
         nettFeeVnd: own.nettFeeVnd,
         claimId: own.claimId,
+        hold: own.hold,
       };
     }
   }
@@ -762,5 +771,6 @@ export async function cohortSubsidyView(input: {
     eligible: estimate.eligible,
     fundable: estimate.fundable,
     reasons: estimate.reasons,
+    awaitingVerification: estimate.awaitingVerification ?? false,
   };
 }
