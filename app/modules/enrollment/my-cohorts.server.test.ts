@@ -39,15 +39,13 @@ describe("a learner's cohorts on the dashboard", () => {
       .insert(enrollments)
       .values({ cohortId: second.cohort.id, userId: learner.id, status: "confirmed", feeVnd: 0 })
       .returning();
-    await db
-      .insert(enrollments)
-      .values({
-        cohortId: waiting.cohort.id,
-        userId: learner.id,
-        status: "waitlisted",
-        waitlistPosition: 1,
-        feeVnd: 0,
-      });
+    await db.insert(enrollments).values({
+      cohortId: waiting.cohort.id,
+      userId: learner.id,
+      status: "waitlisted",
+      waitlistPosition: 1,
+      feeVnd: 0,
+    });
     await db.insert(attendance).values([
       { sessionId: first.sessions[0].id, enrollmentId: a.id, status: "present", method: "roll_call" },
       { sessionId: first.sessions[1].id, enrollmentId: a.id, status: "absent", method: "roll_call" },
