@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routeIdentifier, STATIC_ROUTE } from "./route-id.server";
+import { ROUTE_ID_MEMORY, routeIdentifier, STATIC_ROUTE } from "./route-id.server";
 
 // The shape of a Remix build's route manifest (build.routes), for a few of the app's routes.
 const routes = {
@@ -41,5 +41,19 @@ describe("routeIdentifier", () => {
   it("trusts a client navigation's _data parameter only when it names a real route", () => {
     expect(identify("/claims/1", "routes/claims.$claimId")).toBe("routes/claims.$claimId");
     expect(identify("/claims/1", "routes/evil-label-<script>")).toBe("routes/claims.$claimId");
+  });
+
+  it("answers the same from memory, and past its memory's size (ids in paths) still right", () => {
+    const fresh = routeIdentifier(routes);
+    expect(fresh("/claims")).toBe("routes/claims._index");
+    expect(fresh("/claims")).toBe("routes/claims._index");
+    expect(fresh("/favicon.ico")).toBe(STATIC_ROUTE);
+    expect(fresh("/favicon.ico")).toBe(STATIC_ROUTE);
+    for (let i = 0; i < ROUTE_ID_MEMORY + 500; i++) expect(fresh(`/claims/${i}`)).toBe("routes/claims.$claimId");
+    expect(fresh("/claims")).toBe("routes/claims._index");
+    expect(fresh("/no/such/page")).toBe("routes/$");
+    // The _data label is still checked on every call, never remembered for the path.
+    expect(fresh("/claims/7", "routes/evil")).toBe("routes/claims.$claimId");
+    expect(fresh("/claims/7", "routes/claims._index")).toBe("routes/claims._index");
   });
 });

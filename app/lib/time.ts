@@ -37,7 +37,25 @@ const partsFormat = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
+/**
+ * Vietnam has kept UTC+07:00, without daylight saving, since 13 June 1975 (the tz database's last change for
+ * Asia/Ho_Chi_Minh). Asking Intl for the wall clock costs a formatToParts per call, and a page formats dozens of
+ * dates (each date-only value twice: to find the day's start, then to print it): from 1976 on, the answer is the
+ * fixed offset. Earlier instants still ask Intl. A test holds the shortcut to Intl's answers over the years.
+ */
+const FIXED_OFFSET_SINCE = Date.UTC(1976, 0, 1);
+const FIXED_OFFSET = 7 * 3_600_000;
+
 function zoneParts(instant: Date) {
+  if (instant.getTime() >= FIXED_OFFSET_SINCE) {
+    const wall = new Date(instant.getTime() + FIXED_OFFSET).toISOString();
+    return { date: wall.slice(0, 10), time: wall.slice(11, 16), seconds: Number(wall.slice(17, 19)) };
+  }
+  return intlZoneParts(instant);
+}
+
+/** The wall clock in Vietnam as Intl's time-zone data gives it (any instant). */
+export function intlZoneParts(instant: Date) {
   const parts = Object.fromEntries(partsFormat.formatToParts(instant).map((p) => [p.type, p.value]));
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
@@ -48,6 +66,7 @@ function zoneParts(instant: Date) {
 
 /** The zone's offset from UTC at that instant, in milliseconds. */
 function offsetAt(instant: Date): number {
+  if (instant.getTime() >= FIXED_OFFSET_SINCE) return FIXED_OFFSET;
   const { date, time, seconds } = zoneParts(instant);
   const asUtc = Date.parse(`${date}T${time}:${String(seconds).padStart(2, "0")}Z`);
   return asUtc - (instant.getTime() - instant.getUTCMilliseconds());

@@ -47,11 +47,11 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const course = await findCourseBySlug(params.slug);
   const [outline, access] = await Promise.all([
     courseOutline(course.id),
-    courseContentAccess({ userId: user?.id ?? null, courseId: course.id }),
+    courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user }),
   ]);
   const progress =
     user && access.allowed && access.recordsProgress
-      ? await courseProgress({ userId: user.id, courseId: course.id, outline })
+      ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass: course.quizzesToPass })
       : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
   const { searchText: _s, contentHash: _h, sourceDir: _d, ...shown } = course;

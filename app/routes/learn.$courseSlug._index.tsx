@@ -11,7 +11,7 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   const user = await getUser(request);
   const course = await findCourseBySlug(params.courseSlug);
   if (!user) return redirect(`/courses/${course.slug}`);
-  const access = await courseContentAccess({ userId: user.id, courseId: course.id });
+  const access = await courseContentAccess({ userId: user.id, courseId: course.id, known: user });
   if (!access.allowed) return redirect(`/courses/${course.slug}`);
   const progress = await courseProgress({ userId: user.id, courseId: course.id });
   return redirect(

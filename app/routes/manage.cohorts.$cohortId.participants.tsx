@@ -18,7 +18,7 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { canManageCohort, canReadCohortAdmin } from "~/modules/cohorts/access.server";
-import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
+import { getCohortHeader } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin, requireCohortManager } from "~/modules/cohorts/guards.server";
 import { enrollmentHistory } from "~/modules/cohorts/history.server";
 import {
@@ -37,14 +37,19 @@ export const handle = { titleKey: "cohorts.participants.title" };
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
-  const detail = await getCohortDetail(params.cohortId);
+  const detail = await getCohortHeader(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
   const url = new URL(request.url);
   const query = readParticipantListQuery(url);
   const canManage = canManageCohort(user, detail.cohort);
   // Cost follows the page: 50 people (and at most 50 applicants), whatever the size of the cohort.
   const [list, applicants, selected, withdrawing] = await Promise.all([
-    listParticipantsPage({ cohortId: detail.cohort.id, filter: query, page: query.page }),
+    listParticipantsPage({
+      cohortId: detail.cohort.id,
+      filter: query,
+      page: query.page,
+      minShare: detail.course.minAttendanceShare,
+    }),
     query.page === 1 && !query.status ? listApplicants(detail.cohort.id) : Promise.resolve({ total: 0, people: [] }),
     findParticipant(detail.cohort.id, url.searchParams.get("history")),
     canManage ? findParticipant(detail.cohort.id, url.searchParams.get("withdraw")) : Promise.resolve(null),

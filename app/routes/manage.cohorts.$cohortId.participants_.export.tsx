@@ -2,7 +2,7 @@ import { forbidden } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
 import { getLanguage, translator } from "~/lib/i18n.server";
 import { canReadCohortAdmin } from "~/modules/cohorts/access.server";
-import { getCohortDetail } from "~/modules/cohorts/cohorts.server";
+import { getCohortHeader } from "~/modules/cohorts/cohorts.server";
 import { requireCohortAdmin } from "~/modules/cohorts/guards.server";
 import { readParticipantListQuery } from "~/modules/cohorts/schema";
 import { participantsCsvStream, participantsXlsxStream } from "~/modules/enrollment/participants-export.server";
@@ -11,7 +11,7 @@ import type { Route } from "./+types/manage.cohorts.$cohortId.participants_.expo
 /** The whole participant list, with the page's search and filters, as CSV (default) or XLSX. */
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
-  const detail = await getCohortDetail(params.cohortId);
+  const detail = await getCohortHeader(params.cohortId);
   if (!canReadCohortAdmin(user, detail.cohort)) throw forbidden();
   const url = new URL(request.url);
   const { q, status, standing } = readParticipantListQuery(url);

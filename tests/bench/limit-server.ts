@@ -1,8 +1,9 @@
 // "The limit" for the load scenarios (npm run bench): a minimal node:http server that runs, with `pg` directly,
 // the same SQL the app runs for each read page (taken from PostgreSQL's statement log of the app serving that
-// page) and answers the same data as JSON: no React rendering, no React Router, no Drizzle, no translations. The
-// yearly report's long SQL is not copied: the app's computeReportFigures is handed a pg-backed executor, so the
-// same statements run on this pool.
+// page, in the same order and with the same parallelism) and answers the same data as JSON: no React rendering,
+// no React Router, no Drizzle, no translations. The yearly report's long SQL is not copied: the app's
+// computeReportFigures is handed a pg-backed executor inside the same read-only transaction, so the same
+// statements run on this pool.
 // Each app figure is printed as a share of this server's throughput.
 //
 //   DATABASE_URL=postgres://… PORT=3502 node --import tsx tests/bench/limit-server.ts
@@ -12,7 +13,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Queryable } from "../../app/lib/db.server";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
-import { can, isRole, type Role } from "../../app/modules/auth/permissions";
+import { can, isRole, type Actor, type Role } from "../../app/modules/auth/permissions";
 import { hashToken } from "../../app/modules/auth/tokens.server";
 import { computeReportFigures } from "../../app/modules/reports/figures.server";
 import { periodOf } from "../../app/modules/reports/period";
@@ -21,267 +22,359 @@ import { periodOf } from "../../app/modules/reports/period";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
 const q = async (text: string, values: unknown[] = []) => (await pool.query({ text, values, rowMode: "array" })).rows;
 
-type Viewer = {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  organisations: unknown[][];
-  adminOrganisationIds: string[];
-};
+/** `$from, $from+1, …` for a list of values bound one by one (as Drizzle's inArray writes them). */
+const list = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
 
-/** The app's session check (validateSessionToken + loadSessionUser): session row, then the person, roles and memberships. */
+/**
+ * The app's statements, copied from PostgreSQL's log (`log_statement = 'all'`) of the app serving each page of
+ * the M data once; the comment above each is the parameters it was logged with. Whitespace inside the few
+ * hand-written multi-line statements may differ; the text PostgreSQL plans is the same.
+ */
+const SQL_OF = {
+  // $1 = '0d0c3673f2ce3fbb10df0be9213b57b9f6868dcae76ffd9c9e5d2767905dc2c8'
+  session:
+    'select "sessions"."expires_at", "users"."id", "users"."email", "users"."name", "users"."phone", "users"."locale", coalesce((select json_agg(ur.role) from user_roles ur where ur.user_id = "users"."id"), \'[]\'::json), coalesce((select json_agg(json_build_object(\'id\', m.organisation_id, \'role\', m.role, \'kind\', o.kind))\n        from memberships m join organisations o on o.id = m.organisation_id where m.user_id = "users"."id"), \'[]\'::json) from "sessions" left join "users" on ("users"."id" = "sessions"."user_id" and "users"."deleted_at" is null) where "sessions"."id" = $1',
+  // no parameters
+  catalog:
+    'select "id", "slug", "title_vi", "title_en", "summary_vi", "summary_en", "audience", "kind", "format", "language", "topics", "hours", "list_price_vnd", (select count(*)::int from lessons l where l.course_id = "courses"."id" and l.archived_at is null) from "courses" where "courses"."archived_at" is null order by "courses"."kind" asc, "courses"."title_vi" asc',
+  // no parameters
+  topics: 'select distinct unnest("topics") from "courses" where "courses"."archived_at" is null',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'active', $3 = 'completed'
+  mine: 'select "course_id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."status" in ($2, $3))',
+  // no parameters
+  contentVersion:
+    "select concat_ws('/',\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from courses),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from certificates),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from trainer_registry_entries)\n        ) as version",
+  // $1 = 'khoi-nghiep-doi-moi-sang-tao'
+  courseBySlug:
+    'select "id", "slug", "title_vi", "title_en", "summary_vi", "summary_en", "audience", "kind", "format", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", "search_text", "source_dir", "content_hash", "archived_at", "created_at", "updated_at" from "courses" where ("courses"."slug" = $1 and "courses"."archived_at" is null)',
+  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
+  lessons:
+    'select "id", "module_id", "slug", "position", "title_vi", "title_en", "minutes", "free_preview", ("video_path" is not null or exists (select 1 from lesson_videos v where v.lesson_id = "id" and v.status = \'ready\')) from "lessons" where ("lessons"."course_id" = $1 and "lessons"."archived_at" is null) order by "lessons"."position" asc',
+  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
+  modules:
+    'select "id", "slug", "position", "title_vi", "title_en", "summary_vi", "summary_en" from "course_modules" where ("course_modules"."course_id" = $1 and "course_modules"."archived_at" is null) order by "course_modules"."position" asc',
+  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
+  quizzes:
+    'select "id", "module_id", "slug", "title_vi", "title_en", "pass_mark", "attempts_allowed", jsonb_array_length("questions") from "quizzes" where ("quizzes"."course_id" = $1 and "quizzes"."archived_at" is null)',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $3 = 'active', $4 = 'completed', $5 = '1'
+  selfPaced:
+    'select "id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."course_id" = $2 and "course_enrollments"."status" in ($3, $4)) limit $5',
+  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $2 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $3 = '1'
+  courseTrainer:
+    'select "user_id" from "course_trainers" where ("course_trainers"."course_id" = $1 and "course_trainers"."user_id" = $2) limit $3',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
+  quizAttempts:
+    'select "quiz_attempts"."quiz_id", max("quiz_attempts"."percent"), bool_or("quiz_attempts"."passed"), count(*)::int from "quiz_attempts" inner join "quizzes" on "quizzes"."id" = "quiz_attempts"."quiz_id" where ("quiz_attempts"."user_id" = $1 and "quizzes"."course_id" = $2) group by "quiz_attempts"."quiz_id"',
+  // $1 = 'published', $2 = '2026-12-07', $3 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $4 = '12'
+  upcomingCohorts:
+    'select "cohorts"."id", "cohorts"."code", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."fee_vnd", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "organisations"."name", (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $1 and "cohorts"."ends_on" >= $2 and "courses"."archived_at" is null and "cohorts"."course_id" = $3) order by "cohorts"."starts_on" asc, "cohorts"."code" asc limit $4',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = '5'
+  affiliations:
+    'select "affiliation_requests"."id", "affiliation_requests"."status", "affiliation_requests"."institution_name", "organisations"."name", "affiliation_requests"."decision_note", "affiliation_requests"."decided_at" from "affiliation_requests" left join "organisations" on "organisations"."id" = "affiliation_requests"."organisation_id" where "affiliation_requests"."user_id" = $1 order by "affiliation_requests"."created_at" desc limit $2',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897'
+  myOrganisations:
+    'select "organisations"."id", "organisations"."name", "organisations"."kind", "memberships"."role", "memberships"."title" from "memberships" inner join "organisations" on "organisations"."id" = "memberships"."organisation_id" where "memberships"."user_id" = $1 order by "organisations"."name"',
+  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'confirmed', $3 = 'offered', $4 = 'pending_payment', $5 = '2026-12-07 08:02:16.163+00', $6 = '6'
+  mySchedule:
+    'select "cohort_sessions"."id", "cohorts"."id", "cohorts"."code", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", coalesce("cohort_sessions"."venue_address", "cohorts"."venue_address"), coalesce("cohort_sessions"."venue_room", "cohorts"."venue_room"), coalesce("cohort_sessions"."online_url", "cohorts"."online_url"), "courses"."title_vi", "courses"."title_en" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "enrollments" on ("enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."user_id" = $1) where ("enrollments"."status" in ($2, $3, $4) and "cohort_sessions"."ends_at" > $5) order by "cohort_sessions"."starts_at" asc limit $6',
+  // $1 = '2026-12-07 08:02:16.163+00', $2 = 'confirmed', $3 = 'completed', $4 = 'not_completed', $5 = '2026-12-07 08:02:16.163+00', $6 = 'confirmed', $7 =
+  myCohorts:
+    'select "enrollments"."id", "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."offer_expires_at", "cohorts"."id", "cohorts"."code", "cohorts"."starts_on", "cohorts"."ends_on", "courses"."title_vi", "courses"."title_en", (select min("cohort_sessions"."starts_at") from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id" and "cohort_sessions"."ends_at" > $1::timestamptz), "courses"."min_attendance_share", case when "enrollments"."status" in ($2, $3, $4) then (select json_build_array(count(*), count(*) filter (where "cohort_sessions"."starts_at" <= $5::timestamptz))\n        from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") end, case when "enrollments"."status" in ($6, $7, $8) then (select json_build_array(\n          count(*) filter (where "attendance"."status" in (\'present\', \'late\')),\n          count(*),\n          count(*) filter (where "cohort_sessions"."starts_at" > $9::timestamptz))\n        from "attendance" join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id"\n        where "attendance"."enrollment_id" = "enrollments"."id" and "cohort_sessions"."cohort_id" = "cohorts"."id") end from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where ("enrollments"."user_id" = $10 and ("cohorts"."ends_on" >= $11 or "enrollments"."status" in (\'confirmed\', \'completed\', \'not_completed\'))) order by "cohorts"."ends_on" desc, "cohorts"."code" asc limit $12',
+  // $1 = '2aefede3-0175-4f4a-a886-047085730574'
+  cohortHeader:
+    'select "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."cancelled_at", "cohorts"."cancelled_by", "cohorts"."cancellation_reason", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "courses"."kind", "courses"."list_price_vnd", "courses"."min_attendance_share", "courses"."quizzes_to_pass", "courses"."hours", "organisations"."id", "organisations"."name", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, (select count(*)::int from "enrollments" where "enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."status" = \'waitlisted\'), (select count(*)::int from "enrollments" where "enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."status" = \'applied\'), (select "users"."name" from "users" where "users"."id" = "cohorts"."cancelled_by") from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where "cohorts"."id" = $1',
+  // $1 = '2026-12-07 08:02:16.686+00', $2 = '2aefede3-0175-4f4a-a886-047085730574'
+  sessionTotals:
+    'select count(*), count(*) filter (where "starts_at" <= $1::timestamptz)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = $2',
+  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = '50'
+  applicants:
+    'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."application_answers", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" = $2) order by "enrollments"."created_at" asc, "enrollments"."id" asc limit $3',
+  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = '50'
+  participantsPage:
+    'select "enrollments"."id", "users"."name", "users"."email", (select string_agg(coalesce("organisations"."short_name", "organisations"."name"), \', \' order by "organisations"."name")\n      from "memberships" join "organisations" on "organisations"."id" = "memberships"."organisation_id"\n      where "memberships"."user_id" = "users"."id"), "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."waitlist_position", "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" <> $2) order by "users"."name" asc, "enrollments"."id" asc limit $3',
+  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1'
+  rollCallSession:
+    'select "cohort_sessions"."id", "cohort_sessions"."cohort_id", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", "cohort_sessions"."venue_address", "cohort_sessions"."venue_room", "cohort_sessions"."online_url", "cohort_sessions"."sequence", "cohort_sessions"."reminder_sent_for", "cohort_sessions"."created_by", "cohort_sessions"."created_at", "cohort_sessions"."updated_at", "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."cancelled_at", "cohorts"."cancelled_by", "cohorts"."cancellation_reason", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."title_vi", "courses"."title_en", "courses"."min_attendance_share" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohort_sessions"."id" = $1',
+  // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $2 = '05a2d44a-1898-41df-8ebc-9cf9a569dbe3', $3 = '1'
+  cohortTrainer:
+    'select "user_id" from "cohort_trainers" where ("cohort_trainers"."cohort_id" = $1 and "cohort_trainers"."user_id" = $2) limit $3',
+  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $3 = 'confirmed', $4 = 'completed', $5 = 'not_completed', $6
+  rollCallPage:
+    'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."status", "attendance"."status", "attendance"."note", "attendance"."method", "attendance"."recorded_at", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)) order by "users"."name" asc, "enrollments"."id" asc limit $6',
+  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $3 = 'confirmed', $4 = 'completed', $5 = 'not_completed'
+  unmarked:
+    'select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where (("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)) and "attendance"."id" is null)',
+  // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a'
+  cohortSessionStarts:
+    'select "id", "starts_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc',
+  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = '20'
+  rollCallHistory:
+    'select "attendance_events"."id", "users"."name", "attendance_events"."old_status", "attendance_events"."new_status", "attendance_events"."old_note", "attendance_events"."new_note", "attendance_events"."reason", "attendance_events"."method", "attendance_events"."created_at", "actor_user"."name" from "attendance_events" inner join "enrollments" on "enrollments"."id" = "attendance_events"."enrollment_id" inner join "users" on "users"."id" = "enrollments"."user_id" left join "users" "actor_user" on "actor_user"."id" = "attendance_events"."actor_id" where "attendance_events"."session_id" = $1 order by "attendance_events"."id" desc limit $2',
+  // no parameters
+  countOrganisations: 'select count(*)::int from "organisations"',
+  // no parameters
+  countUsers: 'select count(*)::int from "users" where "users"."deleted_at" is null',
+  // $1 = 'startup'
+  countUnverifiedStartups:
+    'select count(*)::int from "organisations" where ("organisations"."kind" = $1 and "organisations"."registration_verified_at" is null)',
+  // no parameters
+  programmes:
+    'select "id", "name_vi", "name_en", "province" from "programmes" order by "programmes"."is_default" desc, "programmes"."name_vi" asc',
+  // $1 = 'a408e3af-cdd5-42b8-baa9-f1a1c267f69b', $2 = '10'
+  programmeReports:
+    'select "programme_reports"."id", "programme_reports"."seq", "programme_reports"."programme_id", "programme_reports"."period_kind", "programme_reports"."year", "programme_reports"."period_index", "programme_reports"."period_start", "programme_reports"."period_end", "programme_reports"."language", "programme_reports"."status", "programme_reports"."progress", "programme_reports"."error", "programme_reports"."requested_at", "programme_reports"."generated_at", "users"."name", "programme_reports"."xlsx_sha256", "programme_reports"."pdf_sha256", "programme_reports"."snapshot_sha256" from "programme_reports" inner join "users" on "users"."id" = "programme_reports"."requested_by" where "programme_reports"."programme_id" = $1 order by "programme_reports"."requested_at" desc limit $2',
+} as const;
+
+/** Completion records of the shown enrolments (listCurrentCompletions with ids). */
+const completionsOf = (n: number) =>
+  `select "id", "enrollment_id", "cohort_id", "user_id", "completed", "current", "sessions_total", "sessions_attended", "attendance_share", "min_attendance_share", "quizzes_required", "quizzes_passed", "reasons", "decided_by", "decided_at" from "completion_records" where ("completion_records"."cohort_id" = $1 and "completion_records"."current" = $2 and "completion_records"."enrollment_id" in (${list(3, n)}))`;
+
+/** Attendance counts of the shown enrolments, through the cohort's sessions (enrollmentCounts with ids). */
+const countsOf = (n: number) =>
+  `select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join (select "attendance"."enrollment_id", count(*) filter (where "attendance"."status" in ('present', 'late'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "cohort_sessions" inner join "attendance" on "attendance"."session_id" = "cohort_sessions"."id" where ("cohort_sessions"."cohort_id" = $2 and "attendance"."enrollment_id" in (${list(3, n)})) group by "attendance"."enrollment_id") "counts" on "counts"."enrollment_id" = "enrollments"."id" where ("enrollments"."cohort_id" = $${n + 3} and "enrollments"."id" in (${list(n + 4, n)}))`;
+
+async function pageCounts(cohortId: string, now: Date, ids: string[]) {
+  if (!ids.length) return [];
+  return q(countsOf(ids.length), [now, cohortId, ...ids, cohortId, ...ids]);
+}
+
+/** A place in a cohort of the course (the second enrolment source, asked only when the first finds nothing). */
+const COHORT_ENROLMENT = `select "enrollments"."id" from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where ("enrollments"."user_id" = $1 and "cohorts"."course_id" = $2 and "enrollments"."status" in ($3, $4, $5)) limit $6`;
+
+type Viewer = Actor & { email: string; name: string; organisations: { id: string; role: string; kind: string }[] };
+
+const REFRESH_WITHIN_MS = 15 * 24 * 3_600_000;
+const SESSION_LIFETIME_MS = 30 * 24 * 3_600_000;
+
+/**
+ * The app's session check (validateSessionToken): one query for the session, the person, their roles and
+ * memberships; the sliding expiry's update when the session is in its last 15 days (never for the bench's
+ * 30-day sessions). The root and route loaders share it, so it runs once per request.
+ */
 async function viewer(req: IncomingMessage): Promise<Viewer | null> {
   const token = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([a-z2-7]{16,64})`).exec(req.headers.cookie ?? "")?.[1];
   if (!token) return null;
-  const [session] = await q(`select "id", "user_id", "expires_at" from "sessions" where "sessions"."id" = $1`, [
-    hashToken(token),
-  ]);
-  if (!session || new Date(session[2]).getTime() <= Date.now()) return null;
-  const userId = session[1] as string;
-  const [user] = await q(
-    `select "id", "email", "name", "phone", "locale" from "users" where ("users"."id" = $1 and "users"."deleted_at" is null)`,
-    [userId],
-  );
-  if (!user) return null;
-  const [roles, orgs] = await Promise.all([
-    q(`select "role" from "user_roles" where "user_roles"."user_id" = $1`, [userId]),
-    q(`select "organisation_id", "role" from "memberships" where "memberships"."user_id" = $1`, [userId]),
-  ]);
+  const sessionId = hashToken(token);
+  const [row] = await q(SQL_OF.session, [sessionId]);
+  if (!row) return null;
+  const expiresAt = new Date(row[0]).getTime();
+  if (expiresAt <= Date.now()) return null;
+  if (!row[1]) return null;
+  if (expiresAt - Date.now() < REFRESH_WITHIN_MS)
+    await q(`update "sessions" set "expires_at" = $1 where "sessions"."id" = $2`, [
+      new Date(Date.now() + SESSION_LIFETIME_MS),
+      sessionId,
+    ]);
+  const roles = (row[6] as unknown[]).filter(isRole) as Role[];
+  const organisations = row[7] as Viewer["organisations"];
+  const admin = organisations.filter((o) => o.role === "admin");
   return {
-    id: user[0],
-    email: user[1],
-    name: user[2],
-    roles: roles.map((r) => r[0]).filter(isRole) as Role[],
-    organisations: orgs,
-    adminOrganisationIds: orgs.filter((o) => o[1] === "admin").map((o) => o[0] as string),
+    id: row[1],
+    email: row[2],
+    name: row[3],
+    roles,
+    organisations,
+    adminOrganisationIds: admin.map((o) => o.id),
+    adminOrganisationKinds: Object.fromEntries(admin.map((o) => [o.id, o.kind])) as Actor["adminOrganisationKinds"],
   };
 }
 
 const today = (now: Date) => new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 
+/** A visitor's public page is tagged (ETag) after its loaders, from the content version: one more statement. */
+async function publicTag(user: Viewer | null) {
+  return user ? null : (await q(SQL_OF.contentVersion))[0]?.[0];
+}
+
 async function catalog(user: Viewer | null) {
-  const [courses, topics, mine] = await Promise.all([
-    q(
-      `select "id", "slug", "title_vi", "title_en", "summary_vi", "summary_en", "audience", "kind", "format", "language", "topics", "hours", "list_price_vnd", (select count(*)::int from "lessons" where "course_id" = "id" and "archived_at" is null) from "courses" where "courses"."archived_at" is null order by "courses"."kind" asc, "courses"."title_vi" asc`,
-    ),
-    q(`select distinct unnest("topics") from "courses" where "courses"."archived_at" is null`),
-    user
-      ? q(
-          `select "course_id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."status" in ($2, $3))`,
-          [user.id, "active", "completed"],
-        )
-      : [],
+  const [{ courses, mine }, topics] = await Promise.all([
+    (async () => {
+      const courses = await q(SQL_OF.catalog);
+      const mine = user && courses.length ? await q(SQL_OF.mine, [user.id, "active", "completed"]) : [];
+      return { courses, mine };
+    })(),
+    q(SQL_OF.topics),
   ]);
-  return { courses, topics, mine, signedIn: Boolean(user) };
+  const version = await publicTag(user);
+  return { courses, topics, mine, signedIn: Boolean(user), version };
 }
 
 async function coursePage(user: Viewer | null, slug: string) {
-  const [course] = await q(
-    `select "id", "slug", "title_vi", "title_en", "summary_vi", "summary_en", "audience", "kind", "format", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", "search_text", "source_dir", "content_hash", "archived_at", "created_at", "updated_at" from "courses" where ("courses"."slug" = $1 and "courses"."archived_at" is null)`,
-    [slug],
-  );
+  const [course] = await q(SQL_OF.courseBySlug, [slug]);
   if (!course) return null;
   const courseId = course[0];
-  const [quizzes, modules, lessons, access] = await Promise.all([
-    q(
-      `select "id", "module_id", "slug", "title_vi", "title_en", "pass_mark", "attempts_allowed", jsonb_array_length("questions") from "quizzes" where ("quizzes"."course_id" = $1 and "quizzes"."archived_at" is null)`,
-      [courseId],
-    ),
-    q(
-      `select "id", "slug", "position", "title_vi", "title_en", "summary_vi", "summary_en" from "course_modules" where ("course_modules"."course_id" = $1 and "course_modules"."archived_at" is null) order by "course_modules"."position" asc`,
-      [courseId],
-    ),
-    q(
-      `select "id", "module_id", "slug", "position", "title_vi", "title_en", "minutes", "free_preview", ("video_path" is not null or exists (select 1 from lesson_videos v where v.lesson_id = "id" and v.status = 'ready')) from "lessons" where ("lessons"."course_id" = $1 and "lessons"."archived_at" is null) order by "lessons"."position" asc`,
-      [courseId],
-    ),
+  const quizzesToPass = course[16];
+  const [[lessons, modules, quizzes], access] = await Promise.all([
+    Promise.all([q(SQL_OF.lessons, [courseId]), q(SQL_OF.modules, [courseId]), q(SQL_OF.quizzes, [courseId])]),
     user
       ? Promise.all([
-          q(`select "id" from "users" where ("users"."id" = $1 and "users"."deleted_at" is null)`, [user.id]),
-          q(
-            `select "user_id" from "course_trainers" where ("course_trainers"."course_id" = $1 and "course_trainers"."user_id" = $2) limit $3`,
-            [courseId, user.id, 1],
-          ),
-          q(
-            `select "id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."course_id" = $2 and "course_enrollments"."status" in ($3, $4)) limit $5`,
-            [user.id, courseId, "active", "completed", 1],
-          ),
+          q(SQL_OF.courseTrainer, [courseId, user.id, 1]),
+          (async () =>
+            (await q(SQL_OF.selfPaced, [user.id, courseId, "active", "completed", 1])).length > 0 ||
+            (await q(COHORT_ENROLMENT, [user.id, courseId, "confirmed", "completed", "not_completed", 1])).length >
+              0)(),
         ])
       : null,
   ]);
-  const enrolled = Boolean(access && (access[1].length > 0 || access[2].length > 0));
+  const enrolled = Boolean(access && (access[0].length > 0 || access[1]));
   let progress = null;
   if (user && enrolled) {
     const lessonIds = lessons.map((l) => l[0]);
-    const placeholders = lessonIds.map((_, i) => `$${i + 2}`).join(", ");
-    const [toPass, done, attempts] = await Promise.all([
-      q(`select "quizzes_to_pass" from "courses" where "courses"."id" = $1`, [courseId]),
+    const [done, attempts] = await Promise.all([
       lessonIds.length
         ? q(
-            `select "lesson_id", "completed_at", "last_opened_at" from "lesson_progress" where ("lesson_progress"."user_id" = $1 and "lesson_progress"."lesson_id" in (${placeholders}))`,
+            `select "lesson_id", "completed_at", "last_opened_at" from "lesson_progress" where ("lesson_progress"."user_id" = $1 and "lesson_progress"."lesson_id" in (${list(2, lessonIds.length)}))`,
             [user.id, ...lessonIds],
           )
         : [],
-      q(
-        `select "quiz_attempts"."quiz_id", max("quiz_attempts"."percent"), bool_or("quiz_attempts"."passed"), count(*)::int from "quiz_attempts" inner join "quizzes" on "quizzes"."id" = "quiz_attempts"."quiz_id" where ("quiz_attempts"."user_id" = $1 and "quizzes"."course_id" = $2) group by "quiz_attempts"."quiz_id"`,
-        [user.id, courseId],
-      ),
+      q(SQL_OF.quizAttempts, [user.id, courseId]),
     ]);
-    progress = { toPass, done, attempts };
+    progress = { toPass: quizzesToPass, done, attempts };
   }
-  const upcomingCohorts = await q(
-    `select "cohorts"."id", "cohorts"."code", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."fee_vnd", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "organisations"."name", (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $1 and "cohorts"."ends_on" >= $2 and "courses"."archived_at" is null and "cohorts"."course_id" = $3) order by "cohorts"."starts_on" asc, "cohorts"."code" asc limit $4`,
-    ["published", today(new Date()), courseId, 12],
-  );
-  return { course, outline: { modules, lessons, quizzes }, enrolled, progress, upcomingCohorts };
-}
-
-/** Attendance progress of a cohort (cohortAttendanceProgress): sessions held, the course's minimum, per enrollment counts. */
-async function cohortProgress(cohortId: string, now: Date, enrollmentId?: string) {
-  return Promise.all([
-    q(
-      `select count(*), count(*) filter (where "starts_at" <= $1::timestamptz)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = $2`,
-      [now, cohortId],
-    ),
-    q(
-      `select "courses"."min_attendance_share" from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohorts"."id" = $1`,
-      [cohortId],
-    ),
-    q(
-      `select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join (select "attendance"."enrollment_id", count(*) filter (where "attendance"."status" in ('present', 'late'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "cohort_sessions" inner join "attendance" on "attendance"."session_id" = "cohort_sessions"."id" where ("cohort_sessions"."cohort_id" = $2${enrollmentId ? ` and "attendance"."enrollment_id" = $3` : ""}) group by "attendance"."enrollment_id") "counts" on "counts"."enrollment_id" = "enrollments"."id" where ("enrollments"."cohort_id" = $2${enrollmentId ? ` and "enrollments"."id" = $3` : ""})`,
-      enrollmentId ? [now, cohortId, enrollmentId] : [now, cohortId],
-    ),
-  ]);
+  const upcomingCohorts = await q(SQL_OF.upcomingCohorts, ["published", today(new Date()), courseId, 12]);
+  const version = await publicTag(user);
+  return { course, outline: { modules, lessons, quizzes }, enrolled, progress, upcomingCohorts, version };
 }
 
 async function dashboard(user: Viewer) {
   const now = new Date();
-  const [organisations, overview, myCohorts] = await Promise.all([
-    q(
-      `select "organisations"."id", "organisations"."name", "organisations"."kind", "memberships"."role", "memberships"."title" from "memberships" inner join "organisations" on "organisations"."id" = "memberships"."organisation_id" where "memberships"."user_id" = $1 order by "organisations"."name"`,
-      [user.id],
-    ),
+  const [organisations, overview, myCohorts, affiliations] = await Promise.all([
+    q(SQL_OF.myOrganisations, [user.id]),
     can(user, "read:organisations:any")
       ? Promise.all([
-          q(`select count(*)::int from "organisations"`),
-          q(`select count(*)::int from "users" where "users"."deleted_at" is null`),
-          q(
-            `select count(*)::int from "organisations" where ("organisations"."kind" = $1 and "organisations"."registration_verified_at" is null)`,
-            ["startup"],
-          ),
+          q(SQL_OF.countOrganisations),
+          q(SQL_OF.countUsers),
+          q(SQL_OF.countUnverifiedStartups, ["startup"]),
         ])
       : null,
     can(user, "enrol:cohort:own")
-      ? (async () => {
-          const [upcoming, cohorts] = await Promise.all([
-            q(
-              `select "cohort_sessions"."id", "cohorts"."id", "cohorts"."code", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", coalesce("cohort_sessions"."venue_address", "cohorts"."venue_address"), coalesce("cohort_sessions"."venue_room", "cohorts"."venue_room"), coalesce("cohort_sessions"."online_url", "cohorts"."online_url"), "courses"."title_vi", "courses"."title_en" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "enrollments" on ("enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."user_id" = $1) where ("enrollments"."status" in ($2, $3, $4) and "cohort_sessions"."ends_at" > $5) order by "cohort_sessions"."starts_at" asc limit $6`,
-              [user.id, "confirmed", "offered", "pending_payment", now, 6],
-            ),
-            q(
-              `select "enrollments"."id", "enrollments"."status", case when "enrollments"."status" = 'waitlisted' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."offer_expires_at", "cohorts"."id", "cohorts"."code", "cohorts"."starts_on", "cohorts"."ends_on", "courses"."title_vi", "courses"."title_en", (select min("cohort_sessions"."starts_at") from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id" and "cohort_sessions"."ends_at" > $1::timestamptz) from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where ("enrollments"."user_id" = $2 and ("cohorts"."ends_on" >= $3 or "enrollments"."status" in ('confirmed', 'completed', 'not_completed'))) order by "cohorts"."ends_on" desc, "cohorts"."code" asc limit $4`,
-              [now, user.id, today(now), 50],
-            ),
-          ]);
-          const progress = await Promise.all(
-            cohorts
-              .filter((c) => ["confirmed", "completed", "not_completed"].includes(c[1]))
-              .map((c) => cohortProgress(c[4], now, c[0])),
-          );
-          return { upcoming, cohorts, progress };
-        })()
+      ? Promise.all([
+          // Each place with its attendance standing's inputs, in one statement (listMyCohorts).
+          q(SQL_OF.myCohorts, [
+            now,
+            "confirmed",
+            "completed",
+            "not_completed",
+            now,
+            "confirmed",
+            "completed",
+            "not_completed",
+            now,
+            user.id,
+            today(now),
+            50,
+          ]),
+          q(SQL_OF.mySchedule, [user.id, "confirmed", "offered", "pending_payment", now, 6]),
+        ])
       : null,
+    q(SQL_OF.affiliations, [user.id, 5]),
   ]);
-  return { user: { name: user.name, roles: user.roles }, organisations, overview, myCohorts };
+  return {
+    user: { name: user.name, roles: user.roles },
+    organisations,
+    overview,
+    myCohorts: myCohorts ? { cohorts: myCohorts[0], schedule: myCohorts[1] } : null,
+    affiliations,
+  };
 }
 
+/** The participant list's default view: first 50 by name with the total, applicants apart (page 1). */
 async function participants(user: Viewer, cohortId: string) {
   const now = new Date();
-  const [cohort] = await q(
-    `select "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "courses"."kind", "courses"."list_price_vnd", "courses"."min_attendance_share", "courses"."quizzes_to_pass", "courses"."hours", "organisations"."id", "organisations"."name", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, (select count(*)::int from "enrollments" where "enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."status" = 'waitlisted'), (select count(*)::int from "enrollments" where "enrollments"."cohort_id" = "cohorts"."id" and "enrollments"."status" = 'applied') from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where "cohorts"."id" = $1`,
-    [cohortId],
-  );
+  const [cohort] = await q(SQL_OF.cohortHeader, [cohortId]);
   if (!cohort) return null;
-  const [sessions, trainers, questions] = await Promise.all([
-    q(
-      `select "id", "cohort_id", "starts_at", "ends_at", "topic", "venue_address", "venue_room", "online_url", "sequence", "reminder_sent_for", "created_by", "created_at", "updated_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc`,
-      [cohortId],
-    ),
-    q(
-      `select "users"."id", "users"."name", "users"."email" from "cohort_trainers" inner join "users" on "users"."id" = "cohort_trainers"."user_id" where "cohort_trainers"."cohort_id" = $1 order by "users"."name" asc`,
-      [cohortId],
-    ),
-    q(
-      `select "id", "prompt", "required" from "cohort_questions" where "cohort_questions"."cohort_id" = $1 order by "cohort_questions"."position" asc`,
-      [cohortId],
-    ),
+  const organisationId = cohort[2];
+  if (
+    !can(user, "manage:cohorts:any") &&
+    !can(user, "manage:cohorts:own-organisation", { organisationId }) &&
+    !can(user, "read:cohorts:any")
+  )
+    return null;
+  const [page, applicants] = await Promise.all([
+    (async () => {
+      const totals = await q(SQL_OF.sessionTotals, [now, cohortId]);
+      const people = await q(SQL_OF.participantsPage, [cohortId, "applied", 50]);
+      const ids = people.map((p) => p[0] as string);
+      const [completions, counts] = ids.length
+        ? await Promise.all([q(completionsOf(ids.length), [cohortId, true, ...ids]), pageCounts(cohortId, now, ids)])
+        : [[], []];
+      return { totals, people, completions, counts };
+    })(),
+    q(SQL_OF.applicants, [cohortId, "applied", 50]),
   ]);
-  const [people, progress, completions] = await Promise.all([
-    q(
-      `select "enrollments"."id", "enrollments"."user_id", "users"."name", "users"."email", "enrollments"."status", "enrollments"."waitlist_position", case when "enrollments"."status" = 'waitlisted' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = 'waitlisted' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", "enrollments"."application_answers", "enrollments"."fee_vnd", "enrollments"."created_at" from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where "enrollments"."cohort_id" = $1 order by case "enrollments"."status" when 'applied' then 0 when 'offered' then 1 when 'pending_payment' then 2 when 'confirmed' then 3 when 'completed' then 3 when 'not_completed' then 3 when 'waitlisted' then 4 else 5 end, "enrollments"."waitlist_position" asc, "users"."name" asc`,
-      [cohortId],
-    ),
-    cohortProgress(cohortId, now),
-    q(
-      `select "id", "enrollment_id", "cohort_id", "user_id", "completed", "current", "sessions_total", "sessions_attended", "attendance_share", "min_attendance_share", "quizzes_required", "quizzes_passed", "reasons", "decided_by", "decided_at" from "completion_records" where ("completion_records"."cohort_id" = $1 and "completion_records"."current" = $2)`,
-      [cohortId, true],
-    ),
-  ]);
-  return { viewer: user.id, cohort, sessions, trainers, questions, people, progress, completions };
+  return { viewer: user.id, cohort, ...page, applicants };
 }
 
+/** The trainer's roll call, default view: first 25 by name, the unmarked count, the latest 20 changes. */
 async function rollCall(user: Viewer, sessionId: string) {
   const now = new Date();
-  const [row] = await q(
-    `select "cohort_sessions"."id", "cohort_sessions"."cohort_id", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", "cohort_sessions"."venue_address", "cohort_sessions"."venue_room", "cohort_sessions"."online_url", "cohort_sessions"."sequence", "cohort_sessions"."reminder_sent_for", "cohort_sessions"."created_by", "cohort_sessions"."created_at", "cohort_sessions"."updated_at", "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."title_vi", "courses"."title_en", "courses"."min_attendance_share" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohort_sessions"."id" = $1`,
-    [sessionId],
-  );
+  const [row] = await q(SQL_OF.rollCallSession, [sessionId]);
   if (!row) return null;
-  const cohortId = row[1];
-  const [progress, roster, events, sessions] = await Promise.all([
-    cohortProgress(cohortId, now),
-    q(
-      `select "enrollments"."id", "users"."name", "users"."email", "enrollments"."status", "attendance"."status", "attendance"."note", "attendance"."method", "attendance"."recorded_at" from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)) order by "users"."name" asc`,
-      [sessionId, cohortId, "confirmed", "completed", "not_completed"],
-    ),
-    q(
-      `select "attendance_events"."id", "users"."name", "attendance_events"."old_status", "attendance_events"."new_status", "attendance_events"."old_note", "attendance_events"."new_note", "attendance_events"."reason", "attendance_events"."method", "attendance_events"."created_at", "actor_user"."name" from "attendance_events" inner join "enrollments" on "enrollments"."id" = "attendance_events"."enrollment_id" inner join "users" on "users"."id" = "enrollments"."user_id" left join "users" "actor_user" on "actor_user"."id" = "attendance_events"."actor_id" where "attendance_events"."session_id" = $1 order by "attendance_events"."id" desc limit $2`,
-      [sessionId, 200],
-    ),
-    q(
-      `select "id", "starts_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc`,
-      [cohortId],
-    ),
+  const cohortId = row[1] as string;
+  const organisationId = row[15];
+  const manages = can(user, "manage:cohorts:any") || can(user, "manage:cohorts:own-organisation", { organisationId });
+  const canMark =
+    manages ||
+    (can(user, "mark:attendance:own-cohort") && (await q(SQL_OF.cohortTrainer, [cohortId, user.id, 1])).length > 0);
+  if (!canMark && !can(user, "read:cohorts:any")) return null;
+  const statuses = ["confirmed", "completed", "not_completed"];
+  const [roster, unmarked, history, sessions] = await Promise.all([
+    q(SQL_OF.rollCallPage, [sessionId, cohortId, ...statuses, 25]),
+    q(SQL_OF.unmarked, [sessionId, cohortId, ...statuses]),
+    q(SQL_OF.rollCallHistory, [sessionId, 20]),
+    q(SQL_OF.cohortSessionStarts, [cohortId]),
   ]);
-  return { viewer: user.id, session: row, progress, roster, events, sessions, now: now.toISOString() };
+  const counts = await pageCounts(
+    cohortId,
+    now,
+    roster.map((p) => p[0] as string),
+  );
+  return {
+    viewer: user.id,
+    canMark,
+    session: row,
+    roster,
+    unmarked,
+    history,
+    sessions,
+    counts,
+    now: now.toISOString(),
+  };
 }
 
 const dialect = new PgDialect();
-/**
- * The yearly report's SQL is long and built from pieces (app/modules/reports/figures.server.ts): the limit runs
- * those very statements, rendered by Drizzle's dialect to text + parameters, straight on the pg pool.
- */
-const viaPg = {
-  async execute(query: SQL) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    return pool.query(text, params);
-  },
-} as unknown as Queryable;
 
 async function yearlyReport(user: Viewer, year: number) {
   if (!can(user, "read:reports:any")) return null;
-  const programmes = await q(
-    `select "id", "name_vi", "name_en", "province" from "programmes" order by "programmes"."is_default" desc, "programmes"."name_vi" asc`,
-  );
+  const programmes = await q(SQL_OF.programmes);
   const programmeId = programmes[0]?.[0] as string | undefined;
   if (!programmeId) return { programmes, figures: null };
   const period = periodOf("year", year, 1);
-  const figures = await computeReportFigures({ programmeId, start: period.start, end: period.end }, viaPg);
-  const reports = await q(
-    `select "programme_reports"."id", "programme_reports"."seq", "programme_reports"."programme_id", "programme_reports"."period_kind", "programme_reports"."year", "programme_reports"."period_index", "programme_reports"."period_start", "programme_reports"."period_end", "programme_reports"."language", "programme_reports"."status", "programme_reports"."progress", "programme_reports"."error", "programme_reports"."requested_at", "programme_reports"."generated_at", "users"."name", "programme_reports"."xlsx_sha256", "programme_reports"."pdf_sha256", "programme_reports"."snapshot_sha256" from "programme_reports" inner join "users" on "users"."id" = "programme_reports"."requested_by" where "programme_reports"."programme_id" = $1 order by "programme_reports"."requested_at" desc limit $2`,
-    [programmeId, 10],
-  );
+  // As the app: one read-only REPEATABLE READ transaction on one connection, JIT off inside it, and the
+  // dashboard's figures without the claim lists. (Run on the pool without a transaction, `set local` did
+  // nothing and the lists were computed too: the limit was then slower than the app.)
+  const client = await pool.connect();
+  let figures;
+  try {
+    await client.query("begin isolation level repeatable read read only");
+    const viaClient = {
+      async execute(query: SQL) {
+        const { sql: text, params } = dialect.sqlToQuery(query);
+        return client.query(text, params);
+      },
+    } as unknown as Queryable;
+    figures = await computeReportFigures(
+      { programmeId, start: period.start, end: period.end, asOf: new Date().toISOString(), withoutLists: true },
+      viaClient,
+    );
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  const reports = await q(SQL_OF.programmeReports, [programmeId, 10]);
   return { programmes, programmeId, period, figures, reports };
 }
 

@@ -55,7 +55,8 @@ export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Da
     .as("counts");
 }
 
-async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
+/** Each listed enrolment's counts (all of the cohort's when no list is given), zeros for no records. */
+export async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
   if (enrollmentIds && enrollmentIds.length === 0) return [];
   const counts = attendanceCountsSubquery(q, cohortId, now, enrollmentIds);
   return q
@@ -72,13 +73,22 @@ async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrol
 
 export async function cohortAttendanceProgress(
   cohortId: string,
-  options: { now?: Date; enrollmentId?: string; enrollmentIds?: string[]; q?: Queryable } = {},
+  options: {
+    now?: Date;
+    enrollmentId?: string;
+    enrollmentIds?: string[];
+    q?: Queryable;
+    /** The cohort's sessions (all, started by `now`) when the caller has already read them. */
+    totals?: { total: number; started: number };
+    /** The course's minimum attendance share when the caller has already read it. */
+    minShare?: number;
+  } = {},
 ): Promise<Map<string, AttendanceProgress>> {
   const q = options.q ?? db;
   const now = options.now ?? new Date();
   const [totals, minShare, rows] = await Promise.all([
-    sessionTotals(q, cohortId, now),
-    minShareOf(q, cohortId),
+    options.totals ?? sessionTotals(q, cohortId, now),
+    options.minShare ?? minShareOf(q, cohortId),
     enrollmentCounts(q, cohortId, now, options.enrollmentId ? [options.enrollmentId] : options.enrollmentIds),
   ]);
   const result = new Map<string, AttendanceProgress>();

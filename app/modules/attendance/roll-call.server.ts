@@ -6,8 +6,8 @@ import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Actor } from "~/modules/auth/permissions";
-import { canMarkAttendance, canViewAttendance } from "~/modules/cohorts/access.server";
+import { can, type Actor } from "~/modules/auth/permissions";
+import { canMarkAttendance } from "~/modules/cohorts/access.server";
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
 import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
 import { cohortAttendanceProgress } from "./progress.server";
@@ -256,7 +256,10 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
   const view = input.view ?? {};
   const page = Math.max(1, Math.floor(view.page ?? 1) || 1);
   const row = await loadSessionWithCohort(input.sessionId);
-  if (!(await canViewAttendance(input.actor, row.cohort))) throw forbidden();
+  // Viewing is marking or reading any cohort (canViewAttendance): asking "may mark" once answers both, so the
+  // trainer's row is read once, not twice.
+  const canMark = await canMarkAttendance(input.actor, row.cohort);
+  if (!canMark && !can(input.actor, "read:cohorts:any")) throw forbidden();
   const participant = and(
     eq(enrollments.cohortId, row.cohort.id),
     inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
@@ -267,8 +270,7 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     matching.push(or(sql`${foldSql(users.name)} like ${pattern}`, sql`lower(${users.email}) like ${pattern}`));
   }
   if (view.show === "unmarked") matching.push(isNull(attendance.id));
-  const [canMark, people, unmarkedRow, history, sessions] = await Promise.all([
-    canMarkAttendance(input.actor, row.cohort),
+  const [people, unmarkedRow, history, sessions] = await Promise.all([
     db
       .select({
         enrollmentId: enrollments.id,
@@ -319,9 +321,12 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .where(eq(cohortSessions.cohortId, row.cohort.id))
       .orderBy(asc(cohortSessions.startsAt)),
   ]);
+  // The cohort's sessions and the course's minimum are already here: only the 50 people's counts are read.
   const progress = await cohortAttendanceProgress(row.cohort.id, {
     now,
     enrollmentIds: people.map((p) => p.enrollmentId),
+    totals: { total: sessions.length, started: sessions.filter((s) => s.startsAt <= now).length },
+    minShare: row.course.minAttendanceShare,
   });
   const index = sessions.findIndex((s) => s.id === row.session.id);
   return {

@@ -319,7 +319,11 @@ export async function cohortFormOptions(actor: Actor) {
 }
 
 /** Everything about one cohort for its pages (no access check: callers decide who may see it). */
-export async function getCohortDetail(cohortId: string | undefined, q: Queryable = db) {
+/**
+ * The cohort with its course and organisation, seats, waitlist and applications: one row. Pages that show one
+ * list of the cohort (participants, their export) need only this, not the sessions, trainers and questions.
+ */
+export async function getCohortHeader(cohortId: string | undefined, q: Queryable = db) {
   if (!isUuid(cohortId)) throw notFound();
   const [row] = await q
     .select({
@@ -348,18 +352,25 @@ export async function getCohortDetail(cohortId: string | undefined, q: Queryable
     .innerJoin(organisations, eq(organisations.id, cohorts.organisationId))
     .where(eq(cohorts.id, cohortId));
   if (!row) throw notFound();
+  return row;
+}
+
+/** The cohort's header (above) with its sessions, trainers and application questions. */
+export async function getCohortDetail(cohortId: string | undefined, q: Queryable = db) {
+  const row = await getCohortHeader(cohortId, q);
+  const id = row.cohort.id;
   const [sessions, trainers, questions] = await Promise.all([
-    q.select().from(cohortSessions).where(eq(cohortSessions.cohortId, cohortId)).orderBy(asc(cohortSessions.startsAt)),
+    q.select().from(cohortSessions).where(eq(cohortSessions.cohortId, id)).orderBy(asc(cohortSessions.startsAt)),
     q
       .select({ id: users.id, name: users.name, email: users.email })
       .from(cohortTrainers)
       .innerJoin(users, eq(users.id, cohortTrainers.userId))
-      .where(eq(cohortTrainers.cohortId, cohortId))
+      .where(eq(cohortTrainers.cohortId, id))
       .orderBy(asc(users.name)),
     q
       .select({ id: cohortQuestions.id, prompt: cohortQuestions.prompt, required: cohortQuestions.required })
       .from(cohortQuestions)
-      .where(eq(cohortQuestions.cohortId, cohortId))
+      .where(eq(cohortQuestions.cohortId, id))
       .orderBy(asc(cohortQuestions.position)),
   ]);
   return { ...row, sessions, trainers, questions };

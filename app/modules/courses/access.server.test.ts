@@ -83,4 +83,26 @@ describe("who may open course content", () => {
     await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, learner.id));
     expect(await lessonAccess({ userId: learner.id, lessonId: videoLesson.id })).toEqual({ allowed: false, reason: "sign_in" });
   });
+
+  it("takes the signed-in person's roles from the session check, only for that same person", async () => {
+    const { course } = await createTestCourse();
+    const staff = await createUser({ roles: ["staff"] });
+    const learner = await createUser();
+    const asStaff = { id: staff.id, roles: ["staff"] };
+    // The session check's answer stands in for reading the person and their roles again.
+    expect(await courseContentAccess({ userId: staff.id, courseId: course.id, known: asStaff })).toEqual({
+      allowed: true,
+      reason: "staff_preview",
+      recordsProgress: false,
+    });
+    // Someone else's roles never lend access: the learner's own are read.
+    expect(await courseContentAccess({ userId: learner.id, courseId: course.id, known: asStaff })).toEqual({
+      allowed: false,
+      reason: "not_enrolled",
+    });
+    await enrolSelfPaced({ userId: learner.id, courseId: course.id });
+    expect(
+      await courseContentAccess({ userId: learner.id, courseId: course.id, known: { id: learner.id, roles: ["learner"] } }),
+    ).toEqual({ allowed: true, reason: "enrolled", recordsProgress: true });
+  });
 });

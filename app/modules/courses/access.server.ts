@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { cohorts, courseEnrollments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
-import { can, isRole } from "~/modules/auth/permissions";
+import { can, isRole, type Role } from "~/modules/auth/permissions";
 
 /**
  * Who may open course content — the one rule, used by the lesson player, quizzes, local video bytes and
@@ -65,20 +65,42 @@ export async function isEnrolled(userId: string, courseId: string, q: Queryable 
   return false;
 }
 
-async function courseAccess(userId: string | null, courseId: string, q: Queryable): Promise<ContentAccess> {
+/** A person already signed in for this request: the session check read them (not deleted) with their roles. */
+export type KnownPerson = { id: string; roles: readonly string[] };
+
+async function courseAccess(
+  userId: string | null,
+  courseId: string,
+  q: Queryable,
+  known?: KnownPerson | null,
+): Promise<ContentAccess> {
   if (!userId) return { allowed: false, reason: "sign_in" };
-  const [person] = await q.select({ id: users.id }).from(users).where(and(eq(users.id, userId), isNull(users.deletedAt)));
-  if (!person) return { allowed: false, reason: "sign_in" };
-  const roles = (await q.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)))
-    .map((r) => r.role)
-    .filter(isRole);
-  const trainer = await q
-    .select({ userId: courseTrainers.userId })
-    .from(courseTrainers)
-    .where(and(eq(courseTrainers.courseId, courseId), eq(courseTrainers.userId, userId)))
-    .limit(1);
+  // The session check has just read the person and their roles: reading them again is two more round trips on
+  // every course page. Without a signed-in person at hand (other callers), they are read here.
+  let roles: Role[];
+  if (known && known.id === userId) {
+    roles = known.roles.filter(isRole);
+  } else {
+    const [person] = await q
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+    if (!person) return { allowed: false, reason: "sign_in" };
+    roles = (await q.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)))
+      .map((r) => r.role)
+      .filter(isRole);
+  }
+  // Trainer and enrolment are independent questions: asked side by side, the trainer answer wins.
+  const [trainer, enrolled] = await Promise.all([
+    q
+      .select({ userId: courseTrainers.userId })
+      .from(courseTrainers)
+      .where(and(eq(courseTrainers.courseId, courseId), eq(courseTrainers.userId, userId)))
+      .limit(1),
+    isEnrolled(userId, courseId, q),
+  ]);
   if (trainer.length > 0) return { allowed: true, reason: "trainer", recordsProgress: true };
-  if (await isEnrolled(userId, courseId, q)) return { allowed: true, reason: "enrolled", recordsProgress: true };
+  if (enrolled) return { allowed: true, reason: "enrolled", recordsProgress: true };
   if (can({ id: userId, roles, adminOrganisationIds: [] }, "preview:course:any")) {
     return { allowed: true, reason: "staff_preview", recordsProgress: false };
   }
@@ -115,6 +137,9 @@ export async function quizAccess(args: { userId: string | null; quizId: string }
 }
 
 /** The course-level answer (course page: "continue learning" vs "enrol"). */
-export async function courseContentAccess(args: { userId: string | null; courseId: string }, q: Queryable = db): Promise<ContentAccess> {
-  return courseAccess(args.userId, args.courseId, q);
+export async function courseContentAccess(
+  args: { userId: string | null; courseId: string; known?: KnownPerson | null },
+  q: Queryable = db,
+): Promise<ContentAccess> {
+  return courseAccess(args.userId, args.courseId, q, args.known);
 }

@@ -65,7 +65,13 @@ export type CourseProgress = {
 const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
 
 /** Progress of one learner through a course, per module and overall (quizzes count as items). */
-export async function courseProgress(args: { userId: string; courseId: string; outline?: OutlineModule[] }): Promise<CourseProgress> {
+export async function courseProgress(args: {
+  userId: string;
+  courseId: string;
+  outline?: OutlineModule[];
+  /** The course's required quizzes when the caller already read the course row (saves reading it again). */
+  quizzesToPass?: string[] | null;
+}): Promise<CourseProgress> {
   const outline = args.outline ?? (await courseOutline(args.courseId));
   const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
   const [progressRows, quizRows, [course]] = await Promise.all([
@@ -76,7 +82,9 @@ export async function courseProgress(args: { userId: string; courseId: string; o
           .where(and(eq(lessonProgress.userId, args.userId), inArray(lessonProgress.lessonId, lessonIds)))
       : Promise.resolve([]),
     bestQuizResults(args.userId, args.courseId),
-    db.select({ quizzesToPass: courses.quizzesToPass }).from(courses).where(eq(courses.id, args.courseId)),
+    args.quizzesToPass !== undefined
+      ? Promise.resolve([{ quizzesToPass: args.quizzesToPass }])
+      : db.select({ quizzesToPass: courses.quizzesToPass }).from(courses).where(eq(courses.id, args.courseId)),
   ]);
   const completed = new Set(progressRows.filter((p) => p.completedAt).map((p) => p.lessonId));
   const quizResults = Object.fromEntries(

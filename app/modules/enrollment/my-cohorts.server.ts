@@ -1,15 +1,35 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
-import { cohorts, cohortSessions, courses, enrollments } from "#db/schema";
+import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { todayInVietnam } from "~/lib/time";
-import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
+import { attendanceProgress } from "~/modules/attendance/progress";
 import { waitlistRank } from "~/modules/cohorts/waitlist.server";
 
-/** A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session. */
+/** Statuses whose attendance standing the learner sees: a place taken up (ongoing or decided). */
+const PARTICIPATING = ["confirmed", "completed", "not_completed"] as const;
+
+/**
+ * A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session.
+ * One statement: the standing's inputs (the cohort's sessions, held so far, the course's minimum and this
+ * person's own records) are read per row beside the row, instead of three statements per cohort afterwards.
+ */
 export async function listMyCohorts(userId: string, now = new Date()) {
+  const at = now.toISOString();
   const nextSession = sql<
     string | null
-  >`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${now.toISOString()}::timestamptz)`;
+  >`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${at}::timestamptz)`;
+  // [total, started] sessions of the cohort, and [attended, recorded, recorded before the start] of this enrolment,
+  // as cohortAttendanceProgress counts them.
+  const sessionCounts = sql<
+    [number, number]
+  >`(select json_build_array(count(*), count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz))
+    from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id})`;
+  const ownCounts = sql<[number, number, number]>`(select json_build_array(
+      count(*) filter (where ${attendance.status} in ('present', 'late')),
+      count(*),
+      count(*) filter (where ${cohortSessions.startsAt} > ${at}::timestamptz))
+    from ${attendance} join ${cohortSessions} on ${cohortSessions.id} = ${attendance.sessionId}
+    where ${attendance.enrollmentId} = ${enrollments.id} and ${cohortSessions.cohortId} = ${cohorts.id})`;
   const rows = await db
     .select({
       enrollmentId: enrollments.id,
@@ -23,6 +43,13 @@ export async function listMyCohorts(userId: string, now = new Date()) {
       courseTitleVi: courses.titleVi,
       courseTitleEn: courses.titleEn,
       nextSessionAt: nextSession,
+      minShare: courses.minAttendanceShare,
+      sessionCounts: sql<
+        [number, number] | null
+      >`case when ${inArray(enrollments.status, [...PARTICIPATING])} then ${sessionCounts} end`,
+      ownCounts: sql<
+        [number, number, number] | null
+      >`case when ${inArray(enrollments.status, [...PARTICIPATING])} then ${ownCounts} end`,
     })
     .from(enrollments)
     .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
@@ -36,23 +63,20 @@ export async function listMyCohorts(userId: string, now = new Date()) {
     )
     .orderBy(desc(cohorts.endsOn), asc(cohorts.code))
     .limit(50);
-  const participating = rows.filter((r) => ["confirmed", "completed", "not_completed"].includes(r.status));
-  const progress = new Map(
-    await Promise.all(
-      participating.map(
-        async (r) =>
-          [
-            r.enrollmentId,
-            (await cohortAttendanceProgress(r.cohortId, { now, enrollmentId: r.enrollmentId })).get(r.enrollmentId) ??
-              null,
-          ] as const,
-      ),
-    ),
-  );
-  return rows.map((r) => ({
+  return rows.map(({ minShare, sessionCounts, ownCounts, ...r }) => ({
     ...r,
     nextSessionAt: r.nextSessionAt ? new Date(r.nextSessionAt) : null,
-    progress: progress.get(r.enrollmentId) ?? null,
+    progress:
+      sessionCounts && ownCounts
+        ? attendanceProgress({
+            totalSessions: sessionCounts[0],
+            // A check-in in the half hour before the start counts that session as held for this person.
+            heldSessions: sessionCounts[1] + ownCounts[2],
+            attended: ownCounts[0],
+            open: Math.max(0, sessionCounts[0] - ownCounts[1]),
+            minShare: minShare ?? 0,
+          })
+        : null,
   }));
 }
 

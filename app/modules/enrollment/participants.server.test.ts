@@ -115,6 +115,32 @@ describe("the participant list of a big cohort", () => {
     expect(await names({ status: "withdrawn" })).toEqual(["Phạm Dũng"]);
   });
 
+  it("shows on the default page (counts of the 50 read after paging) the standing the filter finds in SQL", async () => {
+    const shown = new Map<string, string | null>();
+    for (const page of [1, 2])
+      for (const p of (await listParticipantsPage({ cohortId, filter: {}, page })).people)
+        shown.set(p.id, p.progress?.standing ?? null);
+    expect(shown.size).toBe(59);
+    let filtered = 0;
+    for (const standing of ["no_sessions", "reached", "on_track", "at_risk", "cannot_complete"] as const) {
+      for (const page of [1, 2]) {
+        const list = await listParticipantsPage({ cohortId, filter: { standing }, page });
+        for (const p of list.people) {
+          expect(p.progress?.standing).toBe(standing);
+          expect(shown.get(p.id)).toBe(standing);
+          filtered++;
+        }
+      }
+    }
+    // Everyone but Dũng (withdrawn before the start: no standing) is found under exactly one standing.
+    expect(filtered).toBe(58);
+    expect(shown.get(ids.dung)).toBeNull();
+    // Sorting by attendance also reads the counts in SQL: the same figures as the default page.
+    const byAttendance = await listParticipantsPage({ cohortId, filter: { sort: "attendance" }, page: 1 });
+    for (const p of byAttendance.people) expect(p.progress?.standing ?? null).toBe(shown.get(p.id));
+    expect(byAttendance.people.find((p) => p.id === ids.cuong)).toMatchObject({ attended: 1, recorded: 2 });
+  });
+
   it("searches name, e-mail and organisation with accents and case ignored", async () => {
     const names = async (q: string) =>
       (await listParticipantsPage({ cohortId, filter: { q }, page: 1 })).people.map((p) => p.name);

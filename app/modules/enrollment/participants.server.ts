@@ -5,7 +5,12 @@ import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
 import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
-import { attendanceCountsSubquery, minShareOf, sessionTotals } from "~/modules/attendance/progress.server";
+import {
+  attendanceCountsSubquery,
+  enrollmentCounts,
+  minShareOf,
+  sessionTotals,
+} from "~/modules/attendance/progress.server";
 import type { ParticipantSort } from "~/modules/cohorts/schema";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
 import { waitlistRank } from "~/modules/cohorts/waitlist.server";
@@ -34,8 +39,11 @@ const organisationNames = sql<
  * standing worked out in SQL exactly as `attendanceProgress` does in JavaScript (so the filter and the badge
  * agree), and the search/status/standing conditions. Applicants are listed apart (they have answers to read).
  */
-async function participantQueryParts(cohortId: string, filter: ParticipantFilter, now: Date) {
-  const [totals, minShare] = await Promise.all([sessionTotals(db, cohortId, now), minShareOf(db, cohortId)]);
+async function participantQueryParts(cohortId: string, filter: ParticipantFilter, now: Date, knownMinShare?: number) {
+  const [totals, minShare] = await Promise.all([
+    sessionTotals(db, cohortId, now),
+    knownMinShare ?? minShareOf(db, cohortId),
+  ]);
   const needed = sessionsNeeded(minShare, totals.total);
   const counts = attendanceCountsSubquery(db, cohortId, now);
   const attended = sql<number>`coalesce(${counts.attended}, 0)`;
@@ -92,68 +100,97 @@ function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
 /**
  * One page of a cohort's participants (applicants excepted) with the number matching the filter: search by name,
  * e-mail or organisation (accents and case ignored, every word must match), filter by status and attendance
- * standing, five sorts, 50 a page. Cost follows the page: one query for the rows and the total, one for the
- * completion records of the 50 shown.
+ * standing, five sorts, 50 a page. Cost follows the page: one query for the rows and the total, then the
+ * completion records and the attendance counts of the 50 shown. Only a filter or a sort on attendance needs the
+ * counts of the whole cohort inside the paged query (a page cannot be cut before its order is known).
  */
 export async function listParticipantsPage(input: {
   cohortId: string;
   filter: ParticipantFilter;
   page: number;
   now?: Date;
+  /** The course's minimum attendance share, when the caller has already read it with the cohort. */
+  minShare?: number;
 }) {
   const now = input.now ?? new Date();
-  const parts = await participantQueryParts(input.cohortId, input.filter, now);
+  const parts = await participantQueryParts(input.cohortId, input.filter, now, input.minShare);
   const page = Math.max(1, Math.floor(input.page) || 1);
-  const rows = await db
-    .select({
-      id: enrollments.id,
-      name: users.name,
-      email: users.email,
-      organisation: organisationNames,
-      status: enrollments.status,
-      waitlistRank,
-      waitlistPosition: enrollments.waitlistPosition,
-      offerExpiresAt: enrollments.offerExpiresAt,
-      withdrawnAfterStart: enrollments.withdrawnAfterStart,
-      attended: sql<number>`${parts.attended}::int`,
-      recorded: sql<number>`${parts.recorded}::int`,
-      recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
-      standing: parts.standing,
-      total: sql<number>`count(*) over ()::int`,
-    })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
-    .where(parts.where)
-    .orderBy(...orderFor(input.filter.sort, parts.attended))
-    .limit(PARTICIPANT_PAGE_SIZE)
-    .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
+  const wholeCohortCounts = Boolean(input.filter.standing) || input.filter.sort === "attendance";
+  const columns = {
+    id: enrollments.id,
+    name: users.name,
+    email: users.email,
+    organisation: organisationNames,
+    status: enrollments.status,
+    waitlistRank,
+    waitlistPosition: enrollments.waitlistPosition,
+    offerExpiresAt: enrollments.offerExpiresAt,
+    withdrawnAfterStart: enrollments.withdrawnAfterStart,
+    total: sql<number>`count(*) over ()::int`,
+  };
+  const rows = wholeCohortCounts
+    ? await db
+        .select({
+          ...columns,
+          attended: sql<number>`${parts.attended}::int`,
+          recorded: sql<number>`${parts.recorded}::int`,
+          recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
+        })
+        .from(enrollments)
+        .innerJoin(users, eq(users.id, enrollments.userId))
+        .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+        .where(parts.where)
+        .orderBy(...orderFor(input.filter.sort, parts.attended))
+        .limit(PARTICIPANT_PAGE_SIZE)
+        .offset((page - 1) * PARTICIPANT_PAGE_SIZE)
+    : await db
+        .select(columns)
+        .from(enrollments)
+        .innerJoin(users, eq(users.id, enrollments.userId))
+        .where(parts.where)
+        .orderBy(...orderFor(input.filter.sort, parts.attended))
+        .limit(PARTICIPANT_PAGE_SIZE)
+        .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
   const total = rows.length ? rows[0]!.total : page > 1 ? await countParticipants(parts.where, parts.counts) : 0;
-  const completions = await listCurrentCompletions(
-    input.cohortId,
-    db,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  const [completions, pageCounts] = await Promise.all([
+    listCurrentCompletions(input.cohortId, db, ids),
+    // The counts of the 50 shown, read through the cohort's sessions as the whole-cohort counts are.
+    wholeCohortCounts || !ids.length ? Promise.resolve([]) : enrollmentCounts(db, input.cohortId, now, ids),
+  ]);
   const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
+  const countsOf = new Map(pageCounts.map((c) => [c.enrollmentId, c]));
   return {
     page,
     pageSize: PARTICIPANT_PAGE_SIZE,
     total,
     pageCount: Math.max(1, Math.ceil(total / PARTICIPANT_PAGE_SIZE)),
-    people: rows.map((r) => ({
-      ...r,
-      progress: r.standing
+    people: rows.map((r) => {
+      type Counts = { attended: number; recorded: number; recordedEarly: number };
+      const counts: Counts = wholeCohortCounts
+        ? (r as typeof r & Counts)
+        : (countsOf.get(r.id) ?? { attended: 0, recorded: 0, recordedEarly: 0 });
+      const shown = (STANDING_STATUSES as readonly string[]).includes(r.status) || r.withdrawnAfterStart;
+      const progress = shown
         ? attendanceProgress({
             totalSessions: parts.totals.total,
-            heldSessions: parts.totals.started + r.recordedEarly,
-            attended: r.attended,
-            open: Math.max(0, parts.totals.total - r.recorded),
+            heldSessions: parts.totals.started + counts.recordedEarly,
+            attended: counts.attended,
+            open: Math.max(0, parts.totals.total - counts.recorded),
             minShare: parts.minShare,
           })
-        : null,
-      completion: byEnrollment.get(r.id) ?? null,
-    })),
+        : null;
+      return {
+        ...r,
+        attended: counts.attended,
+        recorded: counts.recorded,
+        recordedEarly: counts.recordedEarly,
+        standing: progress?.standing ?? null,
+        progress,
+        completion: byEnrollment.get(r.id) ?? null,
+      };
+    }),
   };
 }
 
