@@ -20,10 +20,10 @@ import { boss, defineJob } from "~/lib/jobs.server";
 import { logFailure } from "~/lib/logger.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { discountOf } from "~/modules/discounts/discounts";
-import { getCohortDiscount } from "~/modules/discounts/discounts.server";
 import { recordEnrollmentEvent } from "~/modules/cohorts/history.server";
 import { announceOffers, fillFreeSeats, lockCohort } from "~/modules/cohorts/waitlist.server";
+import { discountOf } from "~/modules/discounts/discounts";
+import { getCohortDiscount } from "~/modules/discounts/discounts.server";
 import {
   cancelEnrollmentSubsidy,
   cohortSubsidyProgrammeId,
