@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
+import { runRuleChecks, type RuleCheck } from "./checks.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
 
 /**
@@ -77,6 +78,8 @@ export type ReportFigures = {
   budgetExecution: BudgetRow[];
   targets: TargetRow[];
   training: { lecturers: TrainingRow[]; startups: TrainingRow[] };
+  /** The rule checks over the period, each with its breaches (checks.server.ts); absent from older snapshots. */
+  ruleChecks?: RuleCheck[];
 };
 
 /** The outcome kind that counts toward each target key. */
@@ -393,6 +396,8 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     status: String(r.status),
   }));
 
+  const ruleChecks = await runRuleChecks(q, { programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
+
   const c = cohortFigures;
   const attendanceRecords = n(c.attendance_records);
   const attended = n(c.attendance_attended);
@@ -461,6 +466,7 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       lecturers: trainingRows.filter((r) => r.beneficiaryKind === "lecturer"),
       startups: trainingRows.filter((r) => r.beneficiaryKind !== "lecturer"),
     },
+    ruleChecks,
   };
 }
 
