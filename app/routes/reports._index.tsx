@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { BarChart } from "~/components/reports/bar-chart";
+import { RuleChecks } from "~/components/reports/rule-checks";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
@@ -405,6 +406,8 @@ export default function ReportsDashboard() {
           </table>
         </div>
       </Card>
+
+      {figures.ruleChecks ? <RuleChecks checks={figures.ruleChecks} /> : null}
 
       <Card title={t("reports.periodic.title")}>
         {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}

@@ -3,7 +3,8 @@ import { db } from "~/lib/db.server";
 import { claimNumber } from "~/modules/subsidy/types";
 import { buildRuleBreachDataSet, type RuleBreachDataSet } from "../../../tests/fixtures/report-checks";
 import { vn } from "../../../tests/fixtures/reports";
-import { breachCount, breachRecordHref, RULE_CHECKS, runRuleChecks, type RuleCheck } from "./checks.server";
+import { breachCount, breachRecordHref, RULE_CHECKS, type RuleCheck } from "./checks";
+import { runRuleChecks } from "./checks.server";
 import { computeReportFigures } from "./figures.server";
 import { dayEndsBefore, dayStartsAt, periodOf } from "./period";
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "~/lib/db.server";
 import { claimNumber } from "~/modules/subsidy/types";
+import { RULE_CHECKS, type BreachRecord, type RuleBreach, type RuleCheck, type RuleCheckKey } from "./checks";
 
 /**
  * The rule checks of a programme report: each is one query over the records of the report's period (from the
@@ -8,36 +9,8 @@ import { claimNumber } from "~/modules/subsidy/types";
  * record that breaks a rule. The staff anomaly page (~/modules/subsidy/anomalies.server) asks the same questions
  * about the present (the rule in force now, today's registration date); here each is asked about the period, as
  * an auditor signing that period would, and the answer is frozen in the report's snapshot.
- *
- * The order of RULE_CHECKS is the order they are shown in, on the dashboard and in every file.
  */
-export const RULE_CHECKS = [
-  "overYearlyCap",
-  "startupPastAge",
-  "filedBeforeRule",
-  "paymentReferenceReused",
-  "paymentWithoutReceipt",
-  "forfeitNotBilled",
-] as const;
-export type RuleCheckKey = (typeof RULE_CHECKS)[number];
-
-/** A record a breach is about; `label` is what people quote (HT-000123 for a claim, the transfer note for a payment). */
-export type BreachRecord = { kind: "claim" | "payment"; id: string; label: string };
-export type RuleBreach = {
-  /** Who it is about: a person's or an organisation's name, or the reused reference. */
-  subject: string;
-  records: BreachRecord[];
-  /** The figures the sentence about the breach needs (amounts in whole đồng, dates yyyy-mm-dd). */
-  params: Record<string, string | number>;
-};
-export type RuleCheck = { key: RuleCheckKey; breaches: RuleBreach[] };
-
 export type CheckWindow = { programmeId: string; from: string; cutoff: string };
-
-/** Where a breach record can be opened (the page checks its own access). */
-export function breachRecordHref(record: BreachRecord): string {
-  return record.kind === "claim" ? `/subsidies/claims/${record.id}` : `/payments/${record.id}`;
-}
 
 type ClaimRef = { id: string; seq: string | number };
 const claimRefs = (value: unknown): BreachRecord[] =>
@@ -248,8 +221,4 @@ export async function runRuleChecks(q: Queryable, w: CheckWindow): Promise<RuleC
   // One after another: they share the caller's transaction (one snapshot for every figure).
   for (const key of RULE_CHECKS) results.push({ key, breaches: await CHECKS[key](q, w) });
   return results;
-}
-
-export function breachCount(checks: RuleCheck[]): number {
-  return checks.reduce((total, check) => total + check.breaches.length, 0);
 }

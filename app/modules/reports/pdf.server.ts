@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ruleCheckTables } from "./checks";
 import type { TrainingRow } from "./figures.server";
 import { reportFormat } from "./format";
 import {
@@ -346,6 +347,40 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
       ],
     ],
   );
+
+  // VI. Rule checks: every check with its result ("no breaches found" when none), then each breach.
+  heading(`VI. ${t("checks.title")}`);
+  if (!figures.ruleChecks) {
+    doc.font(REGULAR).fontSize(10).text(t("checks.notRun"), left, doc.y, { width });
+    doc.moveDown(0.5);
+  } else {
+    const tables = ruleCheckTables(t, f, figures.ruleChecks);
+    doc
+      .font(REGULAR)
+      .fontSize(10)
+      .text(tables.clean ? `${t("checks.intro")} ${t("checks.cleanListed")}` : t("checks.intro"), left, doc.y, {
+        width,
+      });
+    doc.moveDown(0.3);
+    table(
+      [
+        { label: t("checks.check"), width: 4 },
+        { label: t("checks.result"), width: 2 },
+      ],
+      tables.summary,
+    );
+    if (!tables.clean)
+      table(
+        [
+          { label: t("checks.check"), width: 3 },
+          { label: t("checks.subject"), width: 2.5 },
+          { label: t("checks.records"), width: 2 },
+          { label: t("checks.detail"), width: 4 },
+        ],
+        tables.breaches,
+        7,
+      );
+  }
 
   // Recipients (left) and signature block (right).
   ensureSpace(130);

@@ -173,6 +173,7 @@ describe("a generated periodic report", () => {
       "Theo nguon",
       "Ho so",
       "Chi tieu",
+      "Kiem tra",
     ]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {

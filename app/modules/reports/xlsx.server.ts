@@ -1,5 +1,7 @@
 import type ExcelJS from "exceljs";
+import { ruleCheckTables } from "./checks";
 import type { TrainingRow } from "./figures.server";
+import { reportFormat } from "./format";
 import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 
 /**
@@ -224,6 +226,25 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     row.getCell(5).numFmt = DATE;
   }
   targets.getColumn(1).width = 48;
+
+  // Rule checks: every check with its result, then each breach with its records.
+  const checksSheet = book.addWorksheet(t("file.sheetChecks"));
+  header(checksSheet, t("checks.title"));
+  if (!figures.ruleChecks) {
+    checksSheet.addRow([t("checks.notRun")]);
+  } else {
+    const tables = ruleCheckTables(t, reportFormat(report.language), figures.ruleChecks);
+    checksSheet.addRow([t("checks.intro")]);
+    if (tables.clean) checksSheet.addRow([t("checks.cleanListed")]).font = { bold: true };
+    tableHeader(checksSheet, [t("checks.check"), t("checks.result")]);
+    for (const row of tables.summary) checksSheet.addRow(row);
+    if (!tables.clean) {
+      checksSheet.addRow([]);
+      tableHeader(checksSheet, [t("checks.check"), t("checks.subject"), t("checks.records"), t("checks.detail")]);
+      for (const row of tables.breaches) checksSheet.addRow(row);
+    }
+  }
+  [48, 30, 30, 70].forEach((width, i) => (checksSheet.getColumn(i + 1).width = width));
 
   return Buffer.from(await book.xlsx.writeBuffer());
 }
