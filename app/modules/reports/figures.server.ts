@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
+import { targetProgress, type TargetProgress } from "~/modules/programmes/targets.server";
 import type { RuleCheck } from "./checks";
 import { runRuleChecks } from "./checks.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
@@ -22,14 +23,8 @@ export type BudgetRow = {
   paidToDateVnd: number;
   availableVnd: number;
 };
-export type TargetRow = {
-  key: string;
-  labelVi: string;
-  labelEn: string;
-  targetValue: number;
-  achieved: number;
-  dueOn: string | null;
-};
+/** A target with its progress and status (~/modules/programmes/targets.server). */
+export type TargetRow = TargetProgress;
 export type TrainingRow = {
   claimSeq: number;
   beneficiaryKind: string;
@@ -81,15 +76,6 @@ export type ReportFigures = {
   training: { lecturers: TrainingRow[]; startups: TrainingRow[] };
   /** The rule checks over the period, each with its breaches (checks.server.ts); absent from older snapshots. */
   ruleChecks?: RuleCheck[];
-};
-
-/** The outcome kind that counts toward each target key. */
-export const TARGET_OUTCOME_KIND: Record<string, string> = {
-  startup_projects_supported: "project_supported",
-  projects_raising_investment: "raised_investment",
-  startups_developed: "incorporated",
-  st_enterprises_certified: "st_enterprise_certified",
-  support_centres: "support_centre",
 };
 
 type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
@@ -323,21 +309,13 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       from (select distinct fiscal_year, funding_source from lines) f order by f.fiscal_year, f.funding_source`,
   );
 
-  const targets = await rows<{
-    key: string;
-    label_vi: string;
-    label_en: string;
-    target_value: number;
-    due_on: string | null;
-    achieved: string;
-  }>(
-    q,
-    sql`select t.key, t.label_vi, t.label_en, t.target_value, t.due_on::text as due_on,
-        (select count(distinct po.organisation_id) from programme_outcomes po
-          where po.programme_id = t.programme_id and po.occurred_on <= ${w.end}::date
-            and po.kind::text = (${sql.raw(targetKindCase())})) as achieved
-      from programme_targets t where t.programme_id = ${w.programmeId} order by t.key`,
-  );
+  // The targets of the period's time (and the plan's original ones), counted up to the cutoff, with their status.
+  const targets = await targetProgress(q, {
+    programmeId: w.programmeId,
+    endDay: w.end,
+    cutoff: w.cutoff,
+    overlapping: { start: w.start, end: w.end },
+  });
 
   // Every claim whose training overlaps the period, by status (cancelled, rejected and forfeited included).
   const claimStatuses = await rows<{ status: string; claims: string; requested: string; approved: string }>(
@@ -455,26 +433,11 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
         availableVnd: allocatedVnd - committedToDateVnd + n(r.recovered_to_date),
       };
     }),
-    targets: targets.map((t) => ({
-      key: t.key,
-      labelVi: t.label_vi,
-      labelEn: t.label_en,
-      targetValue: n(t.target_value),
-      achieved: n(t.achieved),
-      dueOn: t.due_on,
-    })),
+    targets,
     training: {
       lecturers: trainingRows.filter((r) => r.beneficiaryKind === "lecturer"),
       startups: trainingRows.filter((r) => r.beneficiaryKind !== "lecturer"),
     },
     ruleChecks,
   };
-}
-
-/** `case t.key when 'startup_projects_supported' then 'project_supported' … end` from the fixed mapping. */
-function targetKindCase(): string {
-  const whens = Object.entries(TARGET_OUTCOME_KIND)
-    .map(([key, kind]) => `when '${key}' then '${kind}'`)
-    .join(" ");
-  return `case t.key ${whens} end`;
 }
