@@ -10,25 +10,9 @@ import vi from "~/locales/vi/reports.json";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { personGroup } from "~/modules/reports/figures.server";
 import type { ProgrammePeriodInput, ProgrammeTargetInput } from "./schema";
-import { OUTCOME_TARGETS, targetStatus, type TargetStatus } from "./targets";
+import { OUTCOME_TARGETS, targetStatus, type TargetProgress } from "./targets";
 
-/**
- * A target with its progress: counted up to a cutoff (the report's, or now), from its period's first day (the
- * plan's original targets, which have no period, from the beginning), and its status on the cutoff's day.
- */
-export type TargetProgress = {
-  key: string;
-  labelVi: string;
-  labelEn: string;
-  targetValue: number;
-  achieved: number;
-  dueOn: string | null;
-  /** The period the target belongs to (null: the plan's original targets). */
-  period?: { id: string; startsOn: string; endsOn: string } | null;
-  status?: TargetStatus;
-  /** The straight-line share of the target due by the cutoff's day (null without a start and a deadline). */
-  expected?: number | null;
-};
+export type { TargetProgress };
 
 /** `case t.key when 'startup_projects_supported' then 'project_supported' … end` from the fixed mapping. */
 function outcomeKindCase(): SQL {

@@ -65,3 +65,21 @@ export function targetStatus(input: {
   if (expected !== null && achieved < expected) return { status: "behind", expected };
   return { status: "on_track", expected };
 }
+
+/**
+ * A target with its progress: counted up to a cutoff (the report's, or now), from its period's first day (the
+ * plan's original targets, which have no period, from the beginning), and its status on the cutoff's day.
+ */
+export type TargetProgress = {
+  key: string;
+  labelVi: string;
+  labelEn: string;
+  targetValue: number;
+  achieved: number;
+  dueOn: string | null;
+  /** The period the target belongs to (null: the plan's original targets). */
+  period?: { id: string; startsOn: string; endsOn: string } | null;
+  status?: TargetStatus;
+  /** The straight-line share of the target due by the cutoff's day (null without a start and a deadline). */
+  expected?: number | null;
+};

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
-import { targetProgress, type TargetProgress } from "~/modules/programmes/targets.server";
+import type { TargetProgress } from "~/modules/programmes/targets";
+import { targetProgress } from "~/modules/programmes/targets.server";
 import type { RuleCheck } from "./checks";
 import { runRuleChecks } from "./checks.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
