@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   attendance,
@@ -14,6 +15,7 @@ import {
 } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { buildReport, getReportFile, requestReport } from "~/modules/reports/reports.server";
 import { trainerCertification } from "../../../tests/fixtures/certification";
 import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
@@ -171,7 +173,7 @@ describe("programme periods and targets", () => {
   });
 
   it("counts progress from the period's start and gives each target its status on the cutoff's day", async () => {
-    // As of 30 June 2026 (a Q2 report): 181 of 1,825 days of the period have passed.
+    // As of 30 June 2026 (a Q2 report): 180 of the period's 1,825 days have passed.
     const progress = await targetProgress(db, {
       programmeId,
       endDay: "2026-06-30",
@@ -182,14 +184,14 @@ describe("programme periods and targets", () => {
       // The plan's target counts every outcome since the beginning (3 of 100), past its 2020 deadline.
       ["plan", "startup_projects_supported", 3, 100, "overdue"],
       // Since 1 January 2026: the founder of March (not the one of December 2025, not the lecturer): 1 of 10,
-      // expected 10 × 181/1,825 ≈ 0.99 by now.
+      // expected 10 × 180/1,825 ≈ 0.99 by now.
       ["2026-2030", "founders_trained", 1, 10, "on_track"],
       // Certified in April (the May award was revoked on 15 June; the 2024 one is before the period): 1 of 2 due
       // 30 June, not yet past.
       ["2026-2030", "lecturers_certified", 1, 2, "behind"],
       // Two projects supported in 2026: met.
       ["2026-2030", "startup_projects_supported", 2, 2, "met"],
-      // No centre yet, 5 due by 2030: 5 × 181/1,825 ≈ 0.5 expected, 0 achieved.
+      // No centre yet, 5 due by 2030: 5 × 180/1,825 ≈ 0.49 expected, 0 achieved.
       ["2026-2030", "support_centres", 0, 5, "behind"],
     ]);
     // A day later the lecturers' target is overdue.
@@ -323,5 +325,49 @@ describe("programme periods and targets", () => {
       targetValue: "reports.programmeTargets.errors.value",
       dueOn: "reports.programmeTargets.errors.dueOn",
     });
+  });
+
+  it("writes each target with its period, deadline and status in the report's XLSX and PDF", async () => {
+    const reportId = await requestReport(
+      { actorId: staffId, programmeId, periodKind: "quarter", year: 2026, periodIndex: 2, language: "vi" },
+      { enqueue: false },
+    );
+    await buildReport(reportId, () => vn("2026-12-01"));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await getReportFile(reportId, "xlsx")).bytes as unknown as ArrayBuffer);
+    const rows: string[] = [];
+    book.getWorksheet("Chi tieu")!.eachRow((row) =>
+      rows.push(
+        (row.values as unknown[])
+          .slice(1)
+          .map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v ?? "")))
+          .join(" | "),
+      ),
+    );
+    expect(rows).toContain("Dự án khởi nghiệp được hỗ trợ | 100 | 3 | 0.03 | 2020-12-31 |  | Quá hạn | 100");
+    // 2 of 2 met; the straight line would have asked 2 × 180/364 by 30 June.
+    expect(rows).toContain(
+      `Dự án khởi nghiệp được hỗ trợ | 2 | 2 | 1 | 2026-12-31 | 2026–2030 | Đã đạt | ${(2 * 180) / 364}`,
+    );
+    expect(rows.find((r) => r.startsWith("Người khởi nghiệp được đào tạo"))).toMatch(/\| 2026–2030 \| Đúng tiến độ \|/);
+    expect(rows.find((r) => r.startsWith("Giảng viên được chứng nhận"))).toMatch(/\| 2026–2030 \| Chậm tiến độ \| 2$/);
+
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const document = await pdfjs.getDocument({
+      data: new Uint8Array((await getReportFile(reportId, "pdf")).bytes),
+      useSystemFonts: false,
+      isEvalSupported: false,
+    }).promise;
+    let text = "";
+    for (let p = 1; p <= document.numPages; p++)
+      text += (await (await document.getPage(p)).getTextContent()).items
+        .map((item) => ("str" in item ? `${item.str}${item.hasEOL ? " " : ""}` : ""))
+        .join("");
+    await document.destroy();
+    text = text.normalize("NFC").replace(/\s+/g, " ");
+    expect(text).toContain("Thời hạn 31/12/2020 · Quá hạn");
+    expect(text).toContain("Giai đoạn 2026–2030 · Thời hạn 31/12/2026 · Đã đạt");
+    expect(text).toContain("Giai đoạn 2026–2030 · Thời hạn 30/06/2026 · Chậm tiến độ");
+    expect(text).toContain("Giai đoạn 2026–2030 · Thời hạn 31/12/2030 · Đúng tiến độ");
   });
 });

@@ -255,8 +255,21 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
             [t("summary.startupsSupported"), vndText(s.startups.supported)],
           ]
         : []),
+      // Each target with its period, deadline and status on the report's cutoff day.
       ...figures.targets.map((target) => [
-        `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
+        [
+          `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
+          target.period
+            ? t("programmeTargets.periodName", {
+                start: target.period.startsOn.slice(0, 4),
+                end: target.period.endsOn.slice(0, 4),
+              })
+            : null,
+          target.dueOn ? `${t("programmeTargets.dueOn")} ${dayText(target.dueOn)}` : null,
+          target.status ? t(`programmeTargets.statuses.${target.status}`) : null,
+        ]
+          .filter(Boolean)
+          .join(" · "),
         `${vndText(target.achieved)} / ${vndText(target.targetValue)}`,
       ]),
     ],

@@ -213,6 +213,9 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     t("targets.achieved"),
     t("targets.progress"),
     t("targets.dueOn"),
+    t("programmeTargets.period"),
+    t("programmeTargets.status"),
+    t("programmeTargets.expected"),
   ]);
   for (const target of figures.targets) {
     const row = targets.addRow([
@@ -221,11 +224,16 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
       target.achieved,
       target.targetValue > 0 ? target.achieved / target.targetValue : null,
       target.dueOn ? excelDate(target.dueOn) : null,
+      target.period ? `${target.period.startsOn.slice(0, 4)}–${target.period.endsOn.slice(0, 4)}` : "",
+      target.status ? t(`programmeTargets.statuses.${target.status}`) : "",
+      target.expected ?? null,
     ]);
     row.getCell(4).numFmt = PERCENT;
     row.getCell(5).numFmt = DATE;
+    row.getCell(8).numFmt = "0.0";
   }
   targets.getColumn(1).width = 48;
+  [12, 12, 12, 14, 14, 18, 18].forEach((width, i) => (targets.getColumn(i + 2).width = width));
 
   // Rule checks: every check with its result, then each breach with its records.
   const checksSheet = book.addWorksheet(t("file.sheetChecks"));
