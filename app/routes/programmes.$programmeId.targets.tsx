@@ -17,9 +17,10 @@ import { resultFor, savedIntent } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
+import { addProgrammePeriod, addProgrammeTarget } from "~/modules/programmes/periods.server";
 import { ProgrammePeriodSchema, ProgrammeTargetSchema } from "~/modules/programmes/schema";
 import { TARGET_KEYS } from "~/modules/programmes/targets";
-import { addProgrammePeriod, addProgrammeTarget, programmeTargetsPage } from "~/modules/programmes/targets.server";
+import { programmeTargetsPage } from "~/modules/reports/targets.server";
 import type { Route } from "./+types/programmes.$programmeId.targets";
 
 export const handle = { titleKey: "reports.programmeTargets.title" };

@@ -1,10 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
 import type { TargetProgress } from "~/modules/programmes/targets";
-import { targetProgress } from "~/modules/programmes/targets.server";
 import type { RuleCheck } from "./checks";
 import { runRuleChecks } from "./checks.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
+import { targetProgress } from "./targets.server";
 
 /**
  * The figures of a programme for a period (Vietnam dates, both days included). A cohort is the programme's when

@@ -16,13 +16,14 @@ import {
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { buildReport, getReportFile, requestReport } from "~/modules/reports/reports.server";
+import { targetProgress } from "~/modules/reports/targets.server";
 import { trainerCertification } from "../../../tests/fixtures/certification";
 import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser } from "../../../tests/fixtures/factories";
 import { vn } from "../../../tests/fixtures/reports";
 import { createSubsidySetup } from "../../../tests/fixtures/subsidies";
+import { addProgrammePeriod, addProgrammeTarget } from "./periods.server";
 import { ProgrammePeriodSchema, ProgrammeTargetSchema } from "./schema";
-import { addProgrammePeriod, addProgrammeTarget, targetProgress } from "./targets.server";
 
 /**
  * Periods and targets of a programme: adding them (validated, once per form, audited, never across programmes),
