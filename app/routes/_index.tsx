@@ -89,7 +89,12 @@ export default function HomePage() {
             ) : null}
             {programme.targets.length > 0 ? (
               <>
-                <h3 className="mt-4 font-semibold">{t("home.targetsTitle")}</h3>
+                <h3 className="mt-4 font-semibold">
+                  {t("home.targetsTitle")}
+                  {programme.period
+                    ? ` · ${t("reports.programmeTargets.periodName", { start: programme.period.startsOn.slice(0, 4), end: programme.period.endsOn.slice(0, 4) })}`
+                    : ""}
+                </h3>
                 <ul className="mt-2 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
                   {programme.targets.map((target) => (
                     <li key={target.id} className="rounded-md bg-slate-100 px-3 py-2">
@@ -97,6 +102,11 @@ export default function HomePage() {
                         {formatNumber(target.targetValue, lang)}
                       </span>{" "}
                       <span className="text-slate-800">{lang === "en" ? target.labelEn : target.labelVi}</span>
+                      {target.dueOn ? (
+                        <span className="block text-xs text-slate-600">
+                          {t("reports.programmeTargets.dueOn")}: {formatDate(target.dueOn, lang)}
+                        </span>
+                      ) : null}
                     </li>
                   ))}
                 </ul>

@@ -3,6 +3,8 @@ import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { BarChart } from "~/components/reports/bar-chart";
+import { RuleChecks } from "~/components/reports/rule-checks";
+import { TargetList } from "~/components/reports/target-list";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
@@ -270,35 +272,23 @@ export default function ReportsDashboard() {
         {figures.targets.length === 0 ? (
           <p>{t("reports.targets.none")}</p>
         ) : (
-          <ul className="space-y-3">
-            {figures.targets.map((target) => {
-              const share = target.targetValue > 0 ? Math.min(1, target.achieved / target.targetValue) : 0;
-              const label = lang === "en" ? target.labelEn : target.labelVi;
-              return (
-                <li key={target.key}>
-                  <div className="flex justify-between text-sm">
-                    <Link className="text-brand-700 underline" to={records("outcomes", { kind: target.key })}>
-                      {label}
-                    </Link>
-                    <span>
-                      {num(target.achieved)} / {num(target.targetValue)}
-                    </span>
-                  </div>
-                  <div
-                    role="progressbar"
-                    aria-label={label}
-                    aria-valuemin={0}
-                    aria-valuemax={target.targetValue}
-                    aria-valuenow={target.achieved}
-                    className="mt-1 h-2 w-full rounded bg-slate-200"
-                  >
-                    <div className="h-2 rounded bg-green-700" style={{ width: `${share * 100}%` }} />
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
+          <TargetList
+            targets={figures.targets}
+            // Outcome targets lead to the outcomes behind them; training targets to the learners or trainers.
+            href={(target) =>
+              target.key === "founders_trained"
+                ? records("learners", { group: "founder" })
+                : target.key === "lecturers_certified"
+                  ? records("trainers")
+                  : records("outcomes", { kind: target.key })
+            }
+          />
         )}
+        <p className="mt-4 flex flex-wrap gap-4">
+          <Link className="text-brand-700 underline" to={`/programmes/${programmeId}/targets`}>
+            {t("reports.programmeTargets.link")}
+          </Link>
+        </p>
         {canRecord ? (
           <p className="mt-4">
             <Link className="text-brand-700 underline" to={`/outcomes/new?programmeId=${programmeId}`}>
@@ -464,6 +454,8 @@ export default function ReportsDashboard() {
           </dl>
         </Card>
       ) : null}
+
+      {figures.ruleChecks ? <RuleChecks checks={figures.ruleChecks} /> : null}
 
       <Card title={t("reports.periodic.title")}>
         {/* Keyed by the period on screen: the form is remade when the period changes, so it never files another one. */}

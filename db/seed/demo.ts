@@ -3,7 +3,15 @@ import { db } from "~/lib/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import type { Role } from "~/modules/auth/permissions";
 import { PRIVACY_NOTICE_VERSION } from "~/modules/auth/privacy";
-import { memberships, organisations, programmes, programmeTargets, userRoles, users } from "../schema";
+import {
+  memberships,
+  organisations,
+  programmePeriods,
+  programmes,
+  programmeTargets,
+  userRoles,
+  users,
+} from "../schema";
 import { seedSubsidyDemo } from "./subsidies";
 
 /** The password of every demo account (printed in the README). */
@@ -188,7 +196,37 @@ export async function seedDemoData(options: { log?: (line: string) => void } = {
         dueOn: "2020-12-31",
       },
     ]);
-    log("programme hai-phong-2020 with 5 targets");
+    // The plan's current stage, 2026–2030, with its own targets beside the original 2020 ones (which now show as
+    // overdue): outcome targets and the training targets the platform counts itself.
+    const [stage] = await tx
+      .insert(programmePeriods)
+      .values({ programmeId: programme.id, startsOn: "2026-01-01", endsOn: "2030-12-31" })
+      .returning({ id: programmePeriods.id });
+    const stageTarget = (key: string, labelVi: string, labelEn: string, targetValue: number) => ({
+      programmeId: programme.id,
+      periodId: stage.id,
+      key,
+      labelVi,
+      labelEn,
+      targetValue,
+      dueOn: "2030-12-31",
+    });
+    await tx
+      .insert(programmeTargets)
+      .values([
+        stageTarget("startup_projects_supported", "Dự án khởi nghiệp được hỗ trợ", "Startup projects supported", 150),
+        stageTarget("projects_raising_investment", "Dự án gọi vốn thành công", "Projects raising investment", 30),
+        stageTarget("startups_developed", "Doanh nghiệp khởi nghiệp được phát triển", "Startups developed", 60),
+        stageTarget("support_centres", "Trung tâm hỗ trợ khởi nghiệp", "Startup support centres", 5),
+        stageTarget("founders_trained", "Người khởi nghiệp được đào tạo", "Founders trained", 1000),
+        stageTarget(
+          "lecturers_certified",
+          "Giảng viên được chứng nhận giảng viên khởi nghiệp",
+          "Lecturers certified as startup trainers",
+          100,
+        ),
+      ]);
+    log("programme hai-phong-2020 with 5 targets, and the 2026–2030 period with 6");
 
     for (const account of DEMO_ACCOUNTS) {
       const [user] = await tx

@@ -89,3 +89,36 @@ routes.push(
     expect: onlyRoles(["staff", "auditor", "admin"], "notFound"),
   },
 );
+
+// A programme's periods and targets: readers see them; staff and admins add periods and targets (an empty form:
+// 400 with field errors). A programme that does not exist is a 404 for readers.
+routes.push(
+  {
+    file: "programmes.$programmeId.targets.tsx",
+    url: "/programmes/x/targets",
+    params: async () => ({ programmeId: (await aReport()).programmeId }),
+    expect: readers,
+  },
+  {
+    file: "programmes.$programmeId.targets.tsx",
+    url: `/programmes/${NO_SUCH}/targets`,
+    params: { programmeId: NO_SUCH },
+    expect: onlyRoles(["staff", "auditor", "admin"], "notFound"),
+  },
+  {
+    file: "programmes.$programmeId.targets.tsx",
+    method: "POST",
+    url: "/programmes/x/targets",
+    params: async () => ({ programmeId: (await aReport()).programmeId }),
+    form: { intent: "add-period" },
+    expect: onlyRoles(["staff", "admin"], "badRequest"),
+  },
+  {
+    file: "programmes.$programmeId.targets.tsx",
+    method: "POST",
+    url: "/programmes/x/targets",
+    params: async () => ({ programmeId: (await aReport()).programmeId }),
+    form: { intent: "add-target" },
+    expect: onlyRoles(["staff", "admin"], "badRequest"),
+  },
+);

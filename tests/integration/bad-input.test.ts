@@ -785,6 +785,27 @@ const ACTIONS: ActionSpec[] = [
   // Paying starts a Stripe checkout for a real payment: only bad payment ids are posted here.
   { file: "payments.$paymentId.tsx", as: "admin", forms: [{ fields: {}, required: [] }], paramsOnly: true },
   {
+    file: "programmes.$programmeId.targets.tsx",
+    as: "admin",
+    forms: [
+      {
+        intent: "add-period",
+        fields: { startYear: int(2000, 2100), endYear: int(2000, 2100) },
+        required: ["startYear", "endYear"],
+      },
+      {
+        intent: "add-target",
+        fields: {
+          periodId: uuid,
+          key: oneOf("founders_trained", "support_centres"),
+          targetValue: int(1, 1_000_000),
+          dueOn: date,
+        },
+        required: ["periodId", "key", "targetValue"],
+      },
+    ],
+  },
+  {
     file: "register.tsx",
     as: "visitor",
     forms: [

@@ -298,6 +298,19 @@ describe("quarterly report figures", () => {
     expect(figures.summary.startups).toEqual({ trained: 1, supported: 1 });
   });
 
+  it("runs the rule checks over the quarter and finds no breach in this data set", () => {
+    // Every claim is within the rules (no cap, the startup's registration date unknown, filed after the rule took
+    // effect), no payment order or learner's payment is recorded, nothing was forfeited: a clean period.
+    expect(figures.ruleChecks!.map((c) => [c.key, c.breaches.length])).toEqual([
+      ["overYearlyCap", 0],
+      ["startupPastAge", 0],
+      ["filedBeforeRule", 0],
+      ["paymentReferenceReused", 0],
+      ["paymentWithoutReceipt", 0],
+      ["forfeitNotBilled", 0],
+    ]);
+  });
+
   it("lists subsidised training for lecturers and for startups, with attendance", async () => {
     const listed = await all<{
       seq: string;

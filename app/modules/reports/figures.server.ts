@@ -1,7 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Queryable } from "~/lib/db.server";
 import { vietnamDate } from "~/lib/time";
+import type { TargetProgress } from "~/modules/programmes/targets";
+import type { RuleCheck } from "./checks";
+import { runRuleChecks } from "./checks.server";
 import { dayEndsBefore, dayStartsAt } from "./period";
+import { targetProgress } from "./targets.server";
 
 /**
  * The figures of a programme for a period (Vietnam dates, both days included). A cohort is the programme's when
@@ -21,14 +25,8 @@ export type BudgetRow = {
   paidToDateVnd: number;
   availableVnd: number;
 };
-export type TargetRow = {
-  key: string;
-  labelVi: string;
-  labelEn: string;
-  targetValue: number;
-  achieved: number;
-  dueOn: string | null;
-};
+/** A target with its progress and status (~/modules/programmes/targets.server). */
+export type TargetRow = TargetProgress;
 export type TrainingRow = {
   claimSeq: number;
   beneficiaryKind: string;
@@ -127,15 +125,8 @@ export type ReportFigures = {
   unsubsidised?: UnsubsidisedTraining;
   targets: TargetRow[];
   training: { lecturers: TrainingRow[]; startups: TrainingRow[] };
-};
-
-/** The outcome kind that counts toward each target key. */
-export const TARGET_OUTCOME_KIND: Record<string, string> = {
-  startup_projects_supported: "project_supported",
-  projects_raising_investment: "raised_investment",
-  startups_developed: "incorporated",
-  st_enterprises_certified: "st_enterprise_certified",
-  support_centres: "support_centre",
+  /** The rule checks over the period, each with its breaches (checks.server.ts); absent from older snapshots. */
+  ruleChecks?: RuleCheck[];
 };
 
 type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
@@ -385,21 +376,13 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
 
   const money = await moneyByLine(q, w);
 
-  const targets = await rows<{
-    key: string;
-    label_vi: string;
-    label_en: string;
-    target_value: number;
-    due_on: string | null;
-    achieved: string;
-  }>(
-    q,
-    sql`select t.key, t.label_vi, t.label_en, t.target_value, t.due_on::text as due_on,
-        (select count(distinct po.organisation_id) from programme_outcomes po
-          where po.programme_id = t.programme_id and po.occurred_on <= ${w.end}::date
-            and po.kind::text = (${sql.raw(targetKindCase())})) as achieved
-      from programme_targets t where t.programme_id = ${w.programmeId} order by t.key`,
-  );
+  // The targets of the period's time (and the plan's original ones), counted up to the cutoff, with their status.
+  const targets = await targetProgress(q, {
+    programmeId: w.programmeId,
+    endDay: w.end,
+    cutoff: w.cutoff,
+    overlapping: { start: w.start, end: w.end },
+  });
 
   // Every claim whose training overlaps the period, by status (cancelled, rejected and forfeited included).
   const claimStatuses = await rows<{ status: string; claims: string; requested: string; approved: string }>(
@@ -459,6 +442,8 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     status: String(r.status),
   }));
 
+  const ruleChecks = await runRuleChecks(q, { programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
+
   const c = cohortFigures;
   const attendanceRecords = n(c.attendance_records);
   const attended = n(c.attendance_attended);
@@ -517,27 +502,13 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     }),
     money,
     unsubsidised: unsubsidisedOf(unsubsidisedFigures),
-    targets: targets.map((t) => ({
-      key: t.key,
-      labelVi: t.label_vi,
-      labelEn: t.label_en,
-      targetValue: n(t.target_value),
-      achieved: n(t.achieved),
-      dueOn: t.due_on,
-    })),
+    targets,
     training: {
       lecturers: trainingRows.filter((r) => r.beneficiaryKind === "lecturer"),
       startups: trainingRows.filter((r) => r.beneficiaryKind !== "lecturer"),
     },
+    ruleChecks,
   };
-}
-
-/** `case t.key when 'startup_projects_supported' then 'project_supported' … end` from the fixed mapping. */
-function targetKindCase(): string {
-  const whens = Object.entries(TARGET_OUTCOME_KIND)
-    .map(([key, kind]) => `when '${key}' then '${kind}'`)
-    .join(" ");
-  return `case t.key ${whens} end`;
 }
 
 /** The unsubsidised training of a period alone (the same figures as in a report), as of `asOf`. */

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ruleCheckTables } from "./checks";
 import type { TrainingRow } from "./figures.server";
 import { formatItem, MONEY_FIGURES, moneyLineLabel, reportFormat, unsubsidisedItems } from "./format";
 import {
@@ -304,8 +305,21 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
             [t("summary.startupsSupported"), vndText(s.startups.supported)],
           ]
         : []),
+      // Each target with its period, deadline and status on the report's cutoff day.
       ...figures.targets.map((target) => [
-        `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
+        [
+          `${t("targets.title")}: ${report.language === "vi" ? target.labelVi : target.labelEn}`,
+          target.period
+            ? t("programmeTargets.periodName", {
+                start: target.period.startsOn.slice(0, 4),
+                end: target.period.endsOn.slice(0, 4),
+              })
+            : null,
+          target.dueOn ? `${t("programmeTargets.dueOn")} ${dayText(target.dueOn)}` : null,
+          target.status ? t(`programmeTargets.statuses.${target.status}`) : null,
+        ]
+          .filter(Boolean)
+          .join(" · "),
         `${vndText(target.achieved)} / ${vndText(target.targetValue)}`,
       ]),
     ],
@@ -437,6 +451,40 @@ export async function renderReportPdf(snapshot: ReportSnapshot, snapshotSha256 =
         formatItem(f, item.kind, item.value, t("summary.notApplicable")),
       ]),
     );
+  }
+
+  // VIII. Rule checks: every check with its result ("no breaches found" when none), then each breach.
+  heading(`VIII. ${t("checks.title")}`);
+  if (!figures.ruleChecks) {
+    doc.font(REGULAR).fontSize(10).text(t("checks.notRun"), left, doc.y, { width });
+    doc.moveDown(0.5);
+  } else {
+    const tables = ruleCheckTables(t, f, figures.ruleChecks);
+    doc
+      .font(REGULAR)
+      .fontSize(10)
+      .text(tables.clean ? `${t("checks.intro")} ${t("checks.cleanListed")}` : t("checks.intro"), left, doc.y, {
+        width,
+      });
+    doc.moveDown(0.3);
+    table(
+      [
+        { label: t("checks.check"), width: 4 },
+        { label: t("checks.result"), width: 2 },
+      ],
+      tables.summary,
+    );
+    if (!tables.clean)
+      table(
+        [
+          { label: t("checks.check"), width: 3 },
+          { label: t("checks.subject"), width: 2.5 },
+          { label: t("checks.records"), width: 2 },
+          { label: t("checks.detail"), width: 4 },
+        ],
+        tables.breaches,
+        7,
+      );
   }
 
   // Recipients (left) and signature block (right).

@@ -177,6 +177,7 @@ describe("a generated periodic report", () => {
       "Chi tieu",
       "Tien",
       "Khong ho tro",
+      "Kiem tra",
     ]);
     const summary = book.getWorksheet("Tong hop")!;
     const valueOf = (label: string) => {

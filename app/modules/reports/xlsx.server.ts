@@ -1,6 +1,7 @@
 import type ExcelJS from "exceljs";
+import { ruleCheckTables } from "./checks";
 import type { TrainingRow } from "./figures.server";
-import { MONEY_FIGURES, moneyLineLabel, unsubsidisedItems } from "./format";
+import { MONEY_FIGURES, moneyLineLabel, reportFormat, unsubsidisedItems } from "./format";
 import { isProvisional, periodName, reportHeaderLines, reportText, type ReportSnapshot } from "./snapshot";
 
 /**
@@ -212,6 +213,9 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
     t("targets.achieved"),
     t("targets.progress"),
     t("targets.dueOn"),
+    t("programmeTargets.period"),
+    t("programmeTargets.status"),
+    t("programmeTargets.expected"),
   ]);
   for (const target of figures.targets) {
     const row = targets.addRow([
@@ -220,11 +224,35 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
       target.achieved,
       target.targetValue > 0 ? target.achieved / target.targetValue : null,
       target.dueOn ? excelDate(target.dueOn) : null,
+      target.period ? `${target.period.startsOn.slice(0, 4)}–${target.period.endsOn.slice(0, 4)}` : "",
+      target.status ? t(`programmeTargets.statuses.${target.status}`) : "",
+      target.expected ?? null,
     ]);
     row.getCell(4).numFmt = PERCENT;
     row.getCell(5).numFmt = DATE;
+    row.getCell(8).numFmt = "0.0";
   }
   targets.getColumn(1).width = 48;
+  [12, 12, 12, 14, 14, 18, 18].forEach((width, i) => (targets.getColumn(i + 2).width = width));
+
+  // Rule checks: every check with its result, then each breach with its records.
+  const checksSheet = book.addWorksheet(t("file.sheetChecks"));
+  header(checksSheet, t("checks.title"));
+  if (!figures.ruleChecks) {
+    checksSheet.addRow([t("checks.notRun")]);
+  } else {
+    const tables = ruleCheckTables(t, reportFormat(report.language), figures.ruleChecks);
+    checksSheet.addRow([t("checks.intro")]);
+    if (tables.clean) checksSheet.addRow([t("checks.cleanListed")]).font = { bold: true };
+    tableHeader(checksSheet, [t("checks.check"), t("checks.result")]);
+    for (const row of tables.summary) checksSheet.addRow(row);
+    if (!tables.clean) {
+      checksSheet.addRow([]);
+      tableHeader(checksSheet, [t("checks.check"), t("checks.subject"), t("checks.records"), t("checks.detail")]);
+      for (const row of tables.breaches) checksSheet.addRow(row);
+    }
+  }
+  [48, 30, 30, 70].forEach((width, i) => (checksSheet.getColumn(i + 1).width = width));
 
   // Money in full: a row per figure, a column per budget line, then the total.
   const moneySheet = book.addWorksheet(t("file.sheetMoney"));
