@@ -66,7 +66,8 @@ export async function issueReceipt(tx: Transaction, paymentId: string, at: Date)
   const [last] = await tx
     .select({ n: sql<number>`coalesce(max(substring(${receipts.number} from 9)::int), 0)`.mapWith(Number) })
     .from(receipts)
-    .where(sql`${receipts.number} like ${`BL-${year}-%`}`);
+    // Only numbers of this form count: one written otherwise (by hand, by an import) must not stop every receipt.
+    .where(sql`${receipts.number} ~ ${`^BL-${year}-[0-9]{1,9}$`}`);
   const number = `BL-${year}-${String((last?.n ?? 0) + 1).padStart(6, "0")}`;
   const [receipt] = await tx.insert(receipts).values({ paymentId, number, issuedAt: at, snapshot }).returning();
   return receipt;

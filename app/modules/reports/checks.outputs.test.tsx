@@ -158,7 +158,7 @@ describe("rule checks in the dashboard and the produced report", () => {
 
   it("prints the checks in the PDF: each breach with its records, or 'no breaches found' with the checks", async () => {
     const text = await pdfText((await getReportFile(reports.q2, "pdf")).bytes);
-    expect(text).toContain("VI. Kiểm tra việc tuân thủ quy định");
+    expect(text).toContain("VIII. Kiểm tra việc tuân thủ quy định");
     expect(text).not.toContain("Không phát hiện vi phạm");
     expect(text).toContain("Giảng viên Vượt Trần");
     expect(text).toContain(claimNumber(data.claims.earlyFiled.seq));

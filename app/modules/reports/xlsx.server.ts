@@ -235,25 +235,6 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
   targets.getColumn(1).width = 48;
   [12, 12, 12, 14, 14, 18, 18].forEach((width, i) => (targets.getColumn(i + 2).width = width));
 
-  // Rule checks: every check with its result, then each breach with its records.
-  const checksSheet = book.addWorksheet(t("file.sheetChecks"));
-  header(checksSheet, t("checks.title"));
-  if (!figures.ruleChecks) {
-    checksSheet.addRow([t("checks.notRun")]);
-  } else {
-    const tables = ruleCheckTables(t, reportFormat(report.language), figures.ruleChecks);
-    checksSheet.addRow([t("checks.intro")]);
-    if (tables.clean) checksSheet.addRow([t("checks.cleanListed")]).font = { bold: true };
-    tableHeader(checksSheet, [t("checks.check"), t("checks.result")]);
-    for (const row of tables.summary) checksSheet.addRow(row);
-    if (!tables.clean) {
-      checksSheet.addRow([]);
-      tableHeader(checksSheet, [t("checks.check"), t("checks.subject"), t("checks.records"), t("checks.detail")]);
-      for (const row of tables.breaches) checksSheet.addRow(row);
-    }
-  }
-  [48, 30, 30, 70].forEach((width, i) => (checksSheet.getColumn(i + 1).width = width));
-
   // Money in full: a row per figure, a column per budget line, then the total.
   const moneySheet = book.addWorksheet(t("file.sheetMoney"));
   header(moneySheet, t("money.title"));
@@ -284,6 +265,25 @@ export async function renderReportXlsx(snapshot: ReportSnapshot, snapshotSha256 
   }
   unsubsidisedSheet.getColumn(1).width = 48;
   unsubsidisedSheet.getColumn(2).width = 16;
+
+  // Rule checks: every check with its result, then each breach with its records.
+  const checksSheet = book.addWorksheet(t("file.sheetChecks"));
+  header(checksSheet, t("checks.title"));
+  if (!figures.ruleChecks) {
+    checksSheet.addRow([t("checks.notRun")]);
+  } else {
+    const tables = ruleCheckTables(t, reportFormat(report.language), figures.ruleChecks);
+    checksSheet.addRow([t("checks.intro")]);
+    if (tables.clean) checksSheet.addRow([t("checks.cleanListed")]).font = { bold: true };
+    tableHeader(checksSheet, [t("checks.check"), t("checks.result")]);
+    for (const row of tables.summary) checksSheet.addRow(row);
+    if (!tables.clean) {
+      checksSheet.addRow([]);
+      tableHeader(checksSheet, [t("checks.check"), t("checks.subject"), t("checks.records"), t("checks.detail")]);
+      for (const row of tables.breaches) checksSheet.addRow(row);
+    }
+  }
+  [48, 30, 30, 70].forEach((width, i) => (checksSheet.getColumn(i + 1).width = width));
 
   return Buffer.from(await book.xlsx.writeBuffer());
 }
