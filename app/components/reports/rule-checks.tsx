@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Card } from "~/components/ui/card";
-import { breachDetail, breachRecordHref, type RuleCheck } from "~/modules/reports/checks";
+import { breachDetail, breachRecordHref, breachTotal, type RuleCheck } from "~/modules/reports/checks";
 import { reportFormat } from "~/modules/reports/format";
 
 /** Every rule check with its result; a breach lists its records, each linked to its page. */
@@ -9,7 +9,7 @@ export function RuleChecks({ checks }: { checks: RuleCheck[] }) {
   const { t, i18n } = useTranslation();
   const f = reportFormat(i18n.language);
   const tr = (key: string, params?: Record<string, string | number>) => t(`reports.${key}`, params);
-  const clean = checks.every((check) => check.breaches.length === 0);
+  const clean = checks.every((check) => breachTotal(check) === 0);
   return (
     <Card title={t("reports.checks.title")}>
       <p className="text-sm text-slate-700">{t("reports.checks.intro")}</p>
@@ -19,10 +19,10 @@ export function RuleChecks({ checks }: { checks: RuleCheck[] }) {
           <li key={check.key} className="rounded border border-slate-200 p-3">
             <div className="flex flex-wrap justify-between gap-2">
               <h3 className="font-semibold">{t(`reports.checks.${check.key}.title`)}</h3>
-              <span className={check.breaches.length === 0 ? "text-green-800" : "font-semibold text-red-800"}>
-                {check.breaches.length === 0
+              <span className={breachTotal(check) === 0 ? "text-green-800" : "font-semibold text-red-800"}>
+                {breachTotal(check) === 0
                   ? t("reports.checks.passed")
-                  : t("reports.checks.breaches", { count: check.breaches.length })}
+                  : t("reports.checks.breaches", { count: breachTotal(check) })}
               </span>
             </div>
             {check.breaches.length > 0 ? (
@@ -42,6 +42,11 @@ export function RuleChecks({ checks }: { checks: RuleCheck[] }) {
                     ))}
                   </li>
                 ))}
+                {breachTotal(check) > check.breaches.length ? (
+                  <li className="text-slate-700">
+                    {t("reports.checks.more", { shown: check.breaches.length, total: breachTotal(check) })}
+                  </li>
+                ) : null}
               </ul>
             ) : null}
           </li>

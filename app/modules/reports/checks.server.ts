@@ -1,7 +1,14 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "~/lib/db.server";
 import { claimNumber } from "~/modules/subsidy/types";
-import { RULE_CHECKS, type BreachRecord, type RuleBreach, type RuleCheck, type RuleCheckKey } from "./checks";
+import {
+  LISTED_BREACHES,
+  RULE_CHECKS,
+  type BreachRecord,
+  type RuleBreach,
+  type RuleCheck,
+  type RuleCheckKey,
+} from "./checks";
 
 /**
  * The rule checks of a programme report: each is one query over the records of the report's period (from the
@@ -219,6 +226,9 @@ const CHECKS: Record<RuleCheckKey, (q: Queryable, w: CheckWindow) => Promise<Rul
 export async function runRuleChecks(q: Queryable, w: CheckWindow): Promise<RuleCheck[]> {
   const results: RuleCheck[] = [];
   // One after another: they share the caller's transaction (one snapshot for every figure).
-  for (const key of RULE_CHECKS) results.push({ key, breaches: await CHECKS[key](q, w) });
+  for (const key of RULE_CHECKS) {
+    const breaches = await CHECKS[key](q, w);
+    results.push({ key, total: breaches.length, breaches: breaches.slice(0, LISTED_BREACHES) });
+  }
   return results;
 }

@@ -23,7 +23,23 @@ export type RuleBreach = {
   /** The figures the sentence about the breach needs (amounts in whole đồng named …Vnd or amount/used/cap, dates …On). */
   params: Record<string, string | number>;
 };
-export type RuleCheck = { key: RuleCheckKey; breaches: RuleBreach[] };
+/**
+ * A check's result: how many breaches it found (`total`) and the first of them (`breaches`, at most
+ * LISTED_BREACHES, in the check's order). Snapshots made before the list was capped have no total: all were listed.
+ */
+export type RuleCheck = { key: RuleCheckKey; total?: number; breaches: RuleBreach[] };
+
+/**
+ * Breaches listed per check. A data set with a systematic fault (every payment of an import without its receipt)
+ * breaks a check tens of thousands of times: the report says how many and lists the first, and the records are
+ * found with the check's own query, not by reading a page of 40,000 lines.
+ */
+export const LISTED_BREACHES = 50;
+
+/** How many breaches a check found (all of them, not only those listed). */
+export function breachTotal(check: RuleCheck): number {
+  return check.total ?? check.breaches.length;
+}
 
 /** Where a breach record can be opened (the page checks its own access). */
 export function breachRecordHref(record: BreachRecord): string {
@@ -31,7 +47,7 @@ export function breachRecordHref(record: BreachRecord): string {
 }
 
 export function breachCount(checks: RuleCheck[]): number {
-  return checks.reduce((total, check) => total + check.breaches.length, 0);
+  return checks.reduce((total, check) => total + breachTotal(check), 0);
 }
 
 /** dd/mm/yyyy of a date string (yyyy-mm-dd), as the report writes dates. */
@@ -78,15 +94,25 @@ export function ruleCheckTables(
     clean: breachCount(checks) === 0,
     summary: checks.map((check) => [
       t(`checks.${check.key}.title`),
-      check.breaches.length === 0 ? t("checks.passed") : t("checks.breaches", { count: check.breaches.length }),
+      breachTotal(check) === 0 ? t("checks.passed") : t("checks.breaches", { count: breachTotal(check) }),
     ]),
-    breaches: checks.flatMap((check) =>
-      check.breaches.map((breach) => [
+    breaches: checks.flatMap((check) => [
+      ...check.breaches.map((breach) => [
         t(`checks.${check.key}.title`),
         breach.subject,
         breach.records.map((r) => r.label).join(", "),
         breachDetail(t, f, check.key, breach),
       ]),
-    ),
+      ...(breachTotal(check) > check.breaches.length
+        ? [
+            [
+              t(`checks.${check.key}.title`),
+              "",
+              "",
+              t("checks.more", { shown: check.breaches.length, total: breachTotal(check) }),
+            ],
+          ]
+        : []),
+    ]),
   };
 }
