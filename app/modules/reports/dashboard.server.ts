@@ -31,12 +31,36 @@ export async function programmeDashboard(input: {
   const month = today.getUTCMonth() + 1;
   const defaultIndex = { month, quarter: Math.ceil(month / 3), half_year: month <= 6 ? 1 : 2, year: 1 }[kind];
   const period = periodOf(kind, year, input.periodIndex ?? defaultIndex);
-  const figures = await computeReportFigures({
-    programmeId,
-    start: period.start,
-    end: period.end,
-    asOf: (input.now ?? new Date()).toISOString(),
-    withoutLists: true,
-  });
+  const figures = await dashboardFigures(programmeId, period, input.now);
   return { programmes: list, programmeId, period, figures };
+}
+
+type Figures = Awaited<ReturnType<typeof computeReportFigures>>;
+
+/**
+ * Figures being computed now, by programme and period. A year's figures at scale M take about a second and a half
+ * of the database's time; when several staff ask for the same period at once (eight took seven seconds each on two
+ * cores), they share the one computation started first instead of running it eight times side by side. Nothing is
+ * kept once it is answered: the next request computes afresh, so a dashboard is never older than the computation
+ * it waited for. Only requests for the current moment share (a given `now`, as tests and the report builder pass,
+ * computes alone).
+ */
+const inFlight = new Map<string, Promise<Figures>>();
+
+function dashboardFigures(programmeId: string, period: { start: string; end: string }, now?: Date): Promise<Figures> {
+  const compute = () =>
+    computeReportFigures({
+      programmeId,
+      start: period.start,
+      end: period.end,
+      asOf: (now ?? new Date()).toISOString(),
+      withoutLists: true,
+    });
+  if (now) return compute();
+  const key = `${programmeId}|${period.start}|${period.end}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const started = compute().finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
 }
