@@ -35,8 +35,18 @@ const programmeClaims = (w: CheckWindow): SQL =>
     where sp.programme_id = ${w.programmeId})`;
 const vnDate = (column: SQL): SQL => sql`((${column}) at time zone 'Asia/Ho_Chi_Minh')::date`;
 
-async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
-  return (await q.execute(query)).rows as T[];
+/**
+ * What a check found: the first LISTED_BREACHES rows of its query in its order, and how many there are in all
+ * (counted by the database beside them, so a check broken 40,000 times does not bring 40,000 rows to be dropped).
+ */
+type Found = { total: number };
+
+async function rows<T>(q: Queryable, query: SQL, found: Found): Promise<T[]> {
+  const result = (
+    await q.execute(sql`select x.*, count(*) over () as found_total from (${query}) x limit ${LISTED_BREACHES}`)
+  ).rows as (T & { found_total: string | number })[];
+  found.total = result.length ? Number(result[0].found_total) : 0;
+  return result;
 }
 
 /**
@@ -44,7 +54,7 @@ async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
  * commitments up to the cutoff (committed − released − recovered) exceed the yearly cap of the rule version in
  * force at the cutoff, and one of those ledger entries fell in the period.
  */
-async function overYearlyCap(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function overYearlyCap(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{ subject: string; used: string; cap: string; fiscal_year: number; claims: unknown }>(
     q,
     sql`with used as (
@@ -68,6 +78,7 @@ async function overYearlyCap(q: Queryable, w: CheckWindow): Promise<RuleBreach[]
       left join organisations o on used.beneficiary_key = 'org:' || o.id::text
       where used.in_period and r.cap is not null and used.used > r.cap
       order by subject`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.subject,
@@ -81,7 +92,7 @@ async function overYearlyCap(q: Queryable, w: CheckWindow): Promise<RuleBreach[]
  * or later recovered) in the period, on a Vietnam date more than the claim's rule version's startup age after the
  * startup's first business registration (as recorded when the check runs).
  */
-async function startupPastAge(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function startupPastAge(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{
     id: string;
     seq: string;
@@ -101,6 +112,7 @@ async function startupPastAge(q: Queryable, w: CheckWindow): Promise<RuleBreach[
         and o.business_registered_on is not null
         and ${vnDate(sql`c.decided_at`)} > (o.business_registered_on + make_interval(years => r.startup_max_age_years))::date
       order by c.seq`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.name,
@@ -110,7 +122,7 @@ async function startupPastAge(q: Queryable, w: CheckWindow): Promise<RuleBreach[
 }
 
 /** A claim filed in the period before the rule version it is judged by took effect. */
-async function filedBeforeRule(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function filedBeforeRule(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{
     id: string;
     seq: string;
@@ -128,6 +140,7 @@ async function filedBeforeRule(q: Queryable, w: CheckWindow): Promise<RuleBreach
       where c.filed_at >= ${w.from}::timestamptz and c.filed_at < ${w.cutoff}::timestamptz
         and c.filed_at < r.effective_from
       order by c.seq`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.name,
@@ -140,7 +153,7 @@ async function filedBeforeRule(q: Queryable, w: CheckWindow): Promise<RuleBreach
  * A payment-order (UNC) reference used twice: the same reference (trimmed, case ignored) on more than one subsidy
  * payment entry of the ledger, whichever programme, where one of them is this programme's in the period.
  */
-async function paymentReferenceReused(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function paymentReferenceReused(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{ reference: string; uses: string; claims: unknown }>(
     q,
     sql`with uses as (
@@ -156,6 +169,7 @@ async function paymentReferenceReused(q: Queryable, w: CheckWindow): Promise<Rul
       having count(*) > 1
         and bool_or(programme_id = ${w.programmeId} and at >= ${w.from}::timestamptz)
       order by reference`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.reference,
@@ -168,7 +182,7 @@ async function paymentReferenceReused(q: Queryable, w: CheckWindow): Promise<Rul
  * A payment without a receipt: a learner's payment for one of the programme's cohorts, paid in the period
  * (whether or not refunded since), for which no receipt was issued.
  */
-async function paymentWithoutReceipt(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function paymentWithoutReceipt(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{ id: string; reference: string; name: string; amount: string; paid_on: string }>(
     q,
     sql`select p.id, p.transfer_reference as reference, u.name, p.amount_vnd as amount,
@@ -180,6 +194,7 @@ async function paymentWithoutReceipt(q: Queryable, w: CheckWindow): Promise<Rule
         and p.paid_at >= ${w.from}::timestamptz and p.paid_at < ${w.cutoff}::timestamptz
         and not exists (select 1 from receipts r where r.payment_id = p.id)
       order by p.paid_at, p.transfer_reference`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.name,
@@ -193,7 +208,7 @@ async function paymentWithoutReceipt(q: Queryable, w: CheckWindow): Promise<Rule
  * to bill, for whose place no forfeit payment was raised (pending, paid or refunded since; an expired or cancelled
  * bill does not count).
  */
-async function forfeitNotBilled(q: Queryable, w: CheckWindow): Promise<RuleBreach[]> {
+async function forfeitNotBilled(q: Queryable, w: CheckWindow, counted: Found): Promise<RuleBreach[]> {
   const found = await rows<{ id: string; seq: string; name: string; amount: string; forfeited_on: string }>(
     q,
     sql`select c.id, c.seq, u.name, coalesce(c.approved_vnd, c.requested_vnd) as amount,
@@ -205,6 +220,7 @@ async function forfeitNotBilled(q: Queryable, w: CheckWindow): Promise<RuleBreac
         and not exists (select 1 from payments p where p.enrollment_id = c.enrollment_id and p.kind = 'forfeit'
           and p.status in ('pending', 'paid', 'partially_refunded', 'refunded'))
       order by c.seq`,
+    counted,
   );
   return found.map((r) => ({
     subject: r.name,
@@ -213,7 +229,7 @@ async function forfeitNotBilled(q: Queryable, w: CheckWindow): Promise<RuleBreac
   }));
 }
 
-const CHECKS: Record<RuleCheckKey, (q: Queryable, w: CheckWindow) => Promise<RuleBreach[]>> = {
+const CHECKS: Record<RuleCheckKey, (q: Queryable, w: CheckWindow, counted: Found) => Promise<RuleBreach[]>> = {
   overYearlyCap,
   startupPastAge,
   filedBeforeRule,
@@ -227,8 +243,9 @@ export async function runRuleChecks(q: Queryable, w: CheckWindow): Promise<RuleC
   const results: RuleCheck[] = [];
   // One after another: they share the caller's transaction (one snapshot for every figure).
   for (const key of RULE_CHECKS) {
-    const breaches = await CHECKS[key](q, w);
-    results.push({ key, total: breaches.length, breaches: breaches.slice(0, LISTED_BREACHES) });
+    const counted: Found = { total: 0 };
+    const breaches = await CHECKS[key](q, w, counted);
+    results.push({ key, total: counted.total, breaches });
   }
   return results;
 }
