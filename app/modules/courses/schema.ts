@@ -28,10 +28,12 @@ export function parseCatalogFilters(params: URLSearchParams): CatalogFilters {
 }
 
 /** Periodic watch report from the player (seconds). */
-export const WatchProgressSchema = z.object({
-  position: z.coerce.number({ invalid_type_error: "validation.invalidChoice" }).min(0).max(24 * 3600),
-  duration: z.coerce.number({ invalid_type_error: "validation.invalidChoice" }).min(0).max(24 * 3600),
-});
+/** Seconds as the player sends them: a blank or spaced-out value is not a number (`Number("   ")` would be 0). */
+const seconds = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  z.coerce.number({ invalid_type_error: "validation.invalidChoice" }).min(0).max(24 * 3600),
+);
+export const WatchProgressSchema = z.object({ position: seconds, duration: seconds });
 
 export const AddTrainerSchema = z.object({
   intent: z.literal("add-trainer"),
