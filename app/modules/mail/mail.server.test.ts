@@ -56,6 +56,10 @@ describe("where mail goes without SMTP", () => {
     expect(mailDropDir(parseEnv({ PGLITE_DIR: "/srv/demo/db" }))).toBe("/srv/demo/mail");
   });
 
+  it("a database in memory keeps no copy (there is no folder beside it, and the checkout is not one)", () => {
+    expect(mailDropDir(parseEnv({ PGLITE_DIR: "memory://" }))).toBeUndefined();
+  });
+
   it("a server on PostgreSQL keeps no readable copy unless MAIL_DROP_DIR says where", () => {
     expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db" }))).toBeUndefined();
     expect(mailDropDir(parseEnv({ DATABASE_URL: "postgres://x@127.0.0.1/db", MAIL_DROP_DIR: "/var/mail/sa" }))).toBe(

@@ -128,7 +128,9 @@ export async function deliverOutboxMessage(outboxId: string): Promise<void> {
  */
 export function mailDropDir(e: Pick<Env, "MAIL_DROP_DIR" | "DATABASE_URL" | "PGLITE_DIR"> = env()): string | undefined {
   if (e.MAIL_DROP_DIR) return e.MAIL_DROP_DIR;
-  return e.DATABASE_URL ? undefined : join(dirname(resolve(e.PGLITE_DIR)), "mail");
+  // A database in memory (the embedded test runs) has no folder to put mail beside: it would land in the checkout.
+  if (e.DATABASE_URL || e.PGLITE_DIR.startsWith("memory://")) return undefined;
+  return join(dirname(resolve(e.PGLITE_DIR)), "mail");
 }
 
 async function dropMessage(dir: string, id: string, mail: { to: string; subject: string; text: string }) {
