@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { expectAccessible, mailedLink, signIn, signOut } from "./support";
+import { expectAccessible, mailedLink, signIn, signOut, withServerDatabase } from "./support";
 
 /**
  * A founder's first hour, with no staff step but the two that are staff's (verifying her startup, importing the
@@ -44,36 +43,6 @@ function taxCode(): string {
 /** A day relative to today, as YYYY-MM-DD in Vietnam. */
 function day(offset: number): string {
   return new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
-const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-/**
- * Runs `fn` on the database of the server under test (the one where this run's founder signed up). Used only to
- * put on a subsidised workshop for her to enrol in: programme staff's work on other pages, not her first hour.
- */
-async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc",
-  );
-  await admin.end();
-  for (const { datname } of rows) {
-    const url = new URL(serverUrl);
-    url.pathname = `/${datname}`;
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      const mine = await client
-        .query("select 1 from users where email = $1", [founderEmail])
-        .catch(() => ({ rowCount: 0 }));
-      if (mine.rowCount) return await fn(client);
-    } finally {
-      await client.end();
-    }
-  }
-  throw new Error("the server's database was not found");
 }
 
 async function confirmFromMail(page: Page, email: string, askedAt: number, button: string) {

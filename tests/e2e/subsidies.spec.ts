@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { expectAccessible, signIn, signOut } from "./support";
+import { expectAccessible, signIn, signOut, withServerDatabase } from "./support";
 
 /**
  * Training subsidies. In Vietnamese: staff create a subsidy programme with a budget line and rules; a lecturer
@@ -39,37 +38,6 @@ function invoicePdf(name: string) {
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
   body += `trailer << /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return { name, mimeType: "application/pdf", buffer: Buffer.from(body, "latin1") };
-}
-
-const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-/**
- * Runs `fn` on the database of the server under test (found by this run's programme name). Used only for
- * steps that belong to other issues' pages: making a cohort whose sessions are over, the payment of the
- * nett fee and the attendance taken at the sessions.
- */
-async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc",
-  );
-  await admin.end();
-  for (const { datname } of rows) {
-    const url = new URL(serverUrl);
-    url.pathname = `/${datname}`;
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      const mine = await client
-        .query("select 1 from subsidy_programmes where name_vi = $1", [programmeName])
-        .catch(() => ({ rowCount: 0 }));
-      if (mine.rowCount) return await fn(client);
-    } finally {
-      await client.end();
-    }
-  }
-  throw new Error("the server's database was not found");
 }
 
 async function fileClaim(
