@@ -748,28 +748,60 @@ step("seats counted, overlap checked");
 
 // ---------------------------------------------------------------------------------------------------------------
 // Subsidies: one programme per fiscal year with two budget lines; every cohort linked to its start year's
-// programme; a claim for one in five places of lecturers and founders of verified startups.
+// programme; a claim for one in five places of lecturers and founders of verified startups, as the app's
+// eligibility check and calculation make them: the rule in force before any claim of the year is filed; a startup
+// registered before it enrols and within the rule's age (five years) when its claim is decided; each beneficiary's
+// claims within the yearly cap (the claim that reaches it is cut to what is left, none is made after). Paid claims
+// carry a payment order (UNC) number of their own; forfeited subsidy is billed back; every paid payment has its
+// receipt. Then, in the report year only, a few deliberate breaches of each rule check (counted into
+// `ruleBreaches` of the manifest), so the report's checks have something to find and can be checked against it.
+const reportYear = Number(today.slice(0, 4));
+const reportFrom = `${reportYear}-01-01`;
+const nowIso = now.toISOString();
+const YEARLY_CAP = 30_000_000;
+const BREACHES_WANTED = {
+  overYearlyCap: 2,
+  startupPastAge: 2,
+  filedBeforeRule: 2,
+  paymentReferenceReused: 2,
+  paymentWithoutReceipt: 3,
+  forfeitNotBilled: 3,
+};
+const breachesPlaced: Record<keyof typeof BREACHES_WANTED, number> = {
+  overYearlyCap: 0,
+  startupPastAge: 0,
+  filedBeforeRule: 0,
+  paymentReferenceReused: 0,
+  paymentWithoutReceipt: 0,
+  forfeitNotBilled: 0,
+};
+/** The instant a Vietnam day starts, in SQL. */
+const vnDayStart = (day: string) => `('${day}'::date)::timestamp at time zone 'Asia/Ho_Chi_Minh'`;
 await q(
   `create temp table b_subsidy as
-   select y as year, gen_random_uuid() as id, gen_random_uuid() as rule_id, gen_random_uuid() as line_st, gen_random_uuid() as line_central
+   select y as year, gen_random_uuid() as id, gen_random_uuid() as rule_id, gen_random_uuid() as rule2_id,
+     gen_random_uuid() as line_st, gen_random_uuid() as line_central,
+     make_date(y - 1, 10, 15)::timestamp at time zone 'Asia/Ho_Chi_Minh' as created_at,
+     make_date(y - 1, 11, 1)::timestamp at time zone 'Asia/Ho_Chi_Minh' as effective_from
    from (select distinct extract(year from starts_on)::int as y from b_cohorts) years`,
 );
 await q(
   `insert into subsidy_programmes (id, programme_id, name_vi, name_en, fiscal_year, owner_organisation_id, decision_ref, created_by, created_at, updated_at)
    select s.id, $1::uuid, 'Hỗ trợ đào tạo khởi nghiệp ' || s.year || ' — các lớp mở rộng', 'Startup training support ' || s.year || ' — extended cohorts',
      s.year, $2::uuid, 'Kế hoạch năm ' || s.year || ' theo Quyết định 1394/QĐ-UBND (dữ liệu kiểm thử tải)', $3::uuid,
-     make_date(s.year - 1, 12, 1)::timestamptz, make_date(s.year - 1, 12, 1)::timestamptz
+     s.created_at, s.created_at
    from b_subsidy s`,
   [ids.programme_id, ids.dost_id, ids.staff_id],
 );
-await q(
-  `insert into subsidy_rule_versions (id, subsidy_programme_id, version, effective_from, beneficiary_kinds, cost_categories, share_bps,
+const ruleColumns = `subsidy_programme_id, version, effective_from, beneficiary_kinds, cost_categories, share_bps,
      cap_per_claim_vnd, cap_per_beneficiary_year_vnd, cap_per_hour_vnd, min_attendance_bps, require_assessments_passed, claim_window_days,
-     startup_max_age_years, province, require_verified_registration, note, created_by, created_at)
-   select s.rule_id, s.id, 1, make_date(s.year - 1, 12, 1)::timestamptz, '{lecturer,startup,project_team,training_institution}',
+     startup_max_age_years, province, require_verified_registration, note, created_by, created_at`;
+const ruleValues = `'{lecturer,startup,project_team,training_institution}',
      '{platform_course_fee,external_course_domestic,external_course_international,coaching_advisory,curriculum}', 7000,
-     20000000, 30000000, 500000, 8000, false, 90, 5, 'Hải Phòng', true, 'Mức hỗ trợ 70% chi phí (dữ liệu kiểm thử tải).', $1::uuid,
-     make_date(s.year - 1, 12, 1)::timestamptz
+     20000000, ${YEARLY_CAP}, 500000, 8000, false, 90, 5, 'Hải Phòng', true`;
+await q(
+  `insert into subsidy_rule_versions (id, ${ruleColumns})
+   select s.rule_id, s.id, 1, s.effective_from, ${ruleValues}, 'Mức hỗ trợ 70% chi phí (dữ liệu kiểm thử tải).', $1::uuid, s.created_at
    from b_subsidy s`,
   [ids.staff_id],
 );
@@ -778,29 +810,123 @@ await q(
    select b.id, s.id, $1::uuid, (b.starts_on - 50)::timestamptz from b_cohorts b join b_subsidy s on s.year = extract(year from b.starts_on)`,
   [ids.staff_id],
 );
+// The candidates: one place in five of a lecturer or a founder of a verified startup registered before enrolling.
 await q(
   `create temp table b_claims as
    select e.e, gen_random_uuid() as id, gen_random_uuid() as check_id, e.id as enrollment_id, e.cohort_id, e.user_id, e.enrolled_at,
-     e.starts_on, e.ends_on, e.fee, co.hours, co.id as course_id, co.title_vi, s.id as subsidy_id, s.rule_id,
+     e.starts_on, e.ends_on, e.fee, co.hours, co.id as course_id, co.title_vi, s.id as subsidy_id, s.year, s.rule_id, 1 as rule_version,
      case when pg_temp.h((e.e * 29)) % 10 < 6 then s.line_st else s.line_central end as line_id,
      case when e.user_kind = 'lecturer' then 'lecturer' else 'startup' end::subsidy_beneficiary_kind as kind,
      case when e.user_kind = 'lecturer' then 'user:' || e.user_id else 'org:' || o.id end as beneficiary_key,
      o.id as org_id,
-     least(floor(e.fee * 0.7), 20000000, floor(co.hours * 500000))::bigint as amount,
+     least(floor(e.fee * 0.7), 20000000, floor(co.hours * 500000))::bigint as base,
+     0::bigint as amount,
      case e.status when 'confirmed' then 'estimated' when 'withdrawn' then 'cancelled' when 'not_completed' then 'forfeited'
-       else case when e.ends_on < $1::date - 45 then 'paid' else 'earned' end end::subsidy_claim_status as status
+       else case when e.ends_on < $1::date - 45 then 'paid' else 'earned' end end::subsidy_claim_status as status,
+     e.user_kind = 'lecturer' or e.ends_on + 3 <= (o.business_registered_on + interval '5 years')::date as age_ok,
+     null::int as unc_seq
    from b_enrollments e join b_cohorts b on b.n = e.cohort_n join courses co on co.id = b.course_id
    join b_subsidy s on s.year = extract(year from e.starts_on)
    join b_orgs bo on bo.n = e.org_n join organisations o on o.id = bo.id
    where e.status in ('confirmed', 'withdrawn', 'completed', 'not_completed') and e.fee > 0 and e.e % 5 = 0
-     and (e.user_kind = 'lecturer' or (o.kind = 'startup' and o.registration_verified_at is not null))`,
+     and (e.user_kind = 'lecturer' or (o.kind = 'startup' and o.registration_verified_at is not null
+       and o.business_registered_on <= (e.enrolled_at at time zone 'Asia/Ho_Chi_Minh')::date))`,
   [today],
 );
+await q(`alter table b_claims add primary key (e)`);
+// A startup past the age: no claim, but for a few decided (earned or paid) in the report year — breaches.
+breachesPlaced.startupPastAge = (
+  await q(
+    `select e from b_claims where not age_ok and kind = 'startup' and status in ('earned', 'paid')
+       and ends_on + 3 >= $1::date and ends_on + 3 < $2::date order by e limit $3`,
+    [reportFrom, today, BREACHES_WANTED.startupPastAge],
+  )
+).length;
+await q(
+  `delete from b_claims where not age_ok and e not in (select e from b_claims where not age_ok and kind = 'startup'
+     and status in ('earned', 'paid') and ends_on + 3 >= $1::date and ends_on + 3 < $2::date order by e limit $3)`,
+  [reportFrom, today, BREACHES_WANTED.startupPastAge],
+);
+// The yearly cap, claim after claim in the order they were filed: what is left of the cap when the claim is made.
+// Counting every claim made (also those released later) keeps the net at any instant within the cap.
+await q(
+  `update b_claims c set amount = least(x.cum, $1::bigint) - least(x.cum - c.base, $1::bigint)
+   from (select e, sum(base) over (partition by subsidy_id, beneficiary_key order by enrolled_at, e) as cum from b_claims) x
+   where x.e = c.e`,
+  [YEARLY_CAP],
+);
+// Over the cap: a few startups of the report year's programme whose claims were not cut (their net commitments
+// before now, places neither withdrawn nor forfeited, exceed the cap; one commitment falls in the report year).
+{
+  const over = await q(
+    `select c.subsidy_id, c.beneficiary_key from b_claims c join b_subsidy s on s.id = c.subsidy_id
+     where s.year = $1 and c.kind = 'startup'
+     group by c.subsidy_id, c.beneficiary_key
+     having sum(c.base) filter (where c.status not in ('cancelled', 'forfeited') and c.enrolled_at < $2::timestamptz) > $3::bigint
+       and bool_or(c.enrolled_at >= ${vnDayStart(reportFrom)} and c.enrolled_at < $2::timestamptz)
+     order by c.beneficiary_key limit $4`,
+    [reportYear, nowIso, YEARLY_CAP, BREACHES_WANTED.overYearlyCap],
+  );
+  breachesPlaced.overYearlyCap = over.length;
+  await q(
+    `update b_claims set amount = base where subsidy_id = any($1::uuid[]) and beneficiary_key = any($2::text[])`,
+    [over.map((r) => r.subsidy_id), over.map((r) => r.beneficiary_key)],
+  );
+}
+await q(`delete from b_claims where amount = 0`);
+// A past-age claim cut to nothing by the cap is gone: count those left.
+breachesPlaced.startupPastAge = (await q(`select count(*)::int as n from b_claims where not age_ok`))[0].n;
+// Filed before its rule: an amendment (version 2) takes effect the day after the report year's last filing, and a
+// few claims filed in the report year are judged by it.
+{
+  const early = await q(
+    `select c.e from b_claims c join b_subsidy s on s.id = c.subsidy_id
+     where s.year = $1 and c.enrolled_at >= ${vnDayStart(reportFrom)} and c.enrolled_at < $2::timestamptz
+     order by c.enrolled_at, c.e limit $3`,
+    [reportYear, nowIso, BREACHES_WANTED.filedBeforeRule],
+  );
+  breachesPlaced.filedBeforeRule = early.length;
+  if (early.length > 0) {
+    await q(
+      `insert into subsidy_rule_versions (id, ${ruleColumns})
+       select s.rule2_id, s.id, 2, x.effective_from, ${ruleValues}, 'Sửa đổi: thủ tục hồ sơ (dữ liệu kiểm thử tải).', $2::uuid,
+         least(x.effective_from, $3::timestamptz) - interval '7 days'
+       from b_subsidy s, lateral (select ((max(c.enrolled_at) at time zone 'Asia/Ho_Chi_Minh')::date + 1)::timestamp
+           at time zone 'Asia/Ho_Chi_Minh' as effective_from from b_claims c where c.subsidy_id = s.id) x
+       where s.year = $1`,
+      [reportYear, ids.staff_id, nowIso],
+    );
+    await q(
+      `update b_claims c set rule_id = s.rule2_id, rule_version = 2 from b_subsidy s where s.id = c.subsidy_id and c.e = any($1::int[])`,
+      [early.map((r) => r.e)],
+    );
+  }
+}
+// Payment order numbers, one per paid claim, in order within the year they were paid. In the report year, claim 2k
+// is given the number of claim 2k − 1 (k = 1 … wanted): those numbers are used twice.
+await q(
+  `update b_claims c set unc_seq = x.seq
+   from (select e, row_number() over (partition by extract(year from ends_on + 30) order by ends_on, e)::int as seq
+         from b_claims where status = 'paid') x where x.e = c.e`,
+);
+{
+  const [paid] = await q(
+    `select count(*)::int as n from b_claims where status = 'paid' and extract(year from ends_on + 30) = $1`,
+    [reportYear],
+  );
+  breachesPlaced.paymentReferenceReused = Math.min(BREACHES_WANTED.paymentReferenceReused, Math.floor(paid.n / 2));
+  await q(
+    `update b_claims set unc_seq = unc_seq - 1
+     where status = 'paid' and extract(year from ends_on + 30) = $1 and unc_seq % 2 = 0 and unc_seq <= 2 * $2`,
+    [reportYear, breachesPlaced.paymentReferenceReused],
+  );
+}
+const uncReference = `'UNC ' || lpad(c.unc_seq::text, 6, '0') || '/' || extract(year from c.ends_on + 30) || '/KBNN-HP'`;
 await q(
   `insert into subsidy_budget_lines (id, subsidy_programme_id, code, funding_source, source_name, allocated_vnd, available_vnd, position, created_by, created_at, fiscal_year)
    select l.id, s.id, l.code || '-' || s.year || '-MR', l.source::funding_source, l.source_name || ' năm ' || s.year,
      greatest(1000000000, ceil(coalesce((select sum(c.amount) from b_claims c where c.line_id = l.id), 0) * 1.25 / 1000000) * 1000000)::bigint, 0, l.position,
-     $1::uuid, make_date(s.year - 1, 12, 1)::timestamptz, s.year
+     $1::uuid, s.created_at, s.year
    from b_subsidy s, lateral (values (s.line_st, 'KHCN', 'city_science_technology', 'Ngân sách sự nghiệp khoa học và công nghệ thành phố Hải Phòng', 0),
      (s.line_central, 'DA844', 'central_programme', 'Đề án 844 — Hỗ trợ hệ sinh thái khởi nghiệp đổi mới sáng tạo quốc gia', 1)) l(id, code, source, source_name, position)`,
   [ids.staff_id],
@@ -808,7 +934,7 @@ await q(
 await q(
   `insert into subsidy_eligibility_checks (id, subsidy_programme_id, rule_version_id, rule_version, user_id, organisation_id, cost_category,
      context, eligible, beneficiary_kind, reasons, facts, checked_at)
-   select c.check_id, c.subsidy_id, c.rule_id, 1, c.user_id, c.org_id, 'platform_course_fee', 'enrollment', true, c.kind, '[]',
+   select c.check_id, c.subsidy_id, c.rule_id, c.rule_version, c.user_id, c.org_id, 'platform_course_fee', 'enrollment', true, c.kind, '[]',
      jsonb_build_object('user', jsonb_build_object('id', c.user_id), 'organisation', jsonb_build_object('id', c.org_id), 'generated', true), c.enrolled_at
    from b_claims c`,
 );
@@ -820,7 +946,7 @@ await q(
      'course:' || c.course_id, c.title_vi, 'Startup Academy Hải Phòng', 'VN', c.starts_on, c.ends_on, c.hours, c.fee, c.enrollment_id, c.cohort_id,
      c.amount, c.amount, c.line_id,
      jsonb_build_object('shareBps', 7000, 'amountVnd', c.amount, 'feeVnd', c.fee, 'hours', c.hours),
-     case when c.status = 'paid' then 'UNC ' || lpad((c.e % 10000)::text, 4, '0') || '/KBNN' end,
+     case when c.status = 'paid' then ${uncReference} end,
      case when c.status = 'paid' then c.ends_on + 30 end,
      c.enrolled_at,
      case when c.status in ('earned', 'paid', 'forfeited') then (c.ends_on + 3 + time '10:00') at time zone 'Asia/Ho_Chi_Minh'
@@ -838,7 +964,9 @@ await q(
        case when c.status = 'cancelled' then c.enrolled_at + interval '9 days' else (c.ends_on + 3 + time '10:00') at time zone 'Asia/Ho_Chi_Minh' end
      from b_claims c where c.status <> 'estimated'
      union all
-     select c.id, 'earned', 'paid', $1::uuid, null, (c.ends_on + 30 + time '15:00') at time zone 'Asia/Ho_Chi_Minh' from b_claims c where c.status = 'paid'
+     select c.id, 'earned', 'paid', $1::uuid,
+       jsonb_build_object('amountVnd', c.amount, 'paymentReference', ${uncReference}, 'paidOn', (c.ends_on + 30)::text),
+       (c.ends_on + 30 + time '15:00') at time zone 'Asia/Ho_Chi_Minh' from b_claims c where c.status = 'paid'
    ) x order by x.at`,
   [ids.staff_id],
 );
@@ -852,8 +980,8 @@ await q(
        case when c.status = 'cancelled' then c.enrolled_at + interval '9 days' else (c.ends_on + 3 + time '10:00') at time zone 'Asia/Ho_Chi_Minh' end
      from b_claims c where c.status in ('cancelled', 'forfeited')
      union all
-     select c.line_id, c.id, 'payment', c.amount, $1::uuid, 'paid', 'UNC ' || lpad((c.e % 10000)::text, 4, '0') || '/KBNN',
-       (c.ends_on + 30 + time '15:00') at time zone 'Asia/Ho_Chi_Minh' from b_claims c where c.status = 'paid'
+     select c.line_id, c.id, 'payment', c.amount, $1::uuid, 'payment of claim ' || sc.seq, ${uncReference},
+       (c.ends_on + 30 + time '15:00') at time zone 'Asia/Ho_Chi_Minh' from b_claims c join subsidy_claims sc on sc.id = c.id where c.status = 'paid'
    ) x order by x.at`,
   [ids.staff_id],
 );
@@ -867,19 +995,92 @@ await q(
 );
 step("subsidy claims and ledger");
 
-// Payments of the nett fee (fee less the subsidy estimate) for every place that held a seat.
+// Payments of the nett fee (fee less the subsidy estimate) for every place that held a seat, with the payer's
+// organisation (the one the subsidy was judged for: the person's own) on the receipt. The transfer note is "SA" and
+// eight base-32 characters of the place's number.
+const transferReference = (n: string) =>
+  `'SA' || (select string_agg(substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', (((${n}) >> (5 * d)) & 31) + 1, 1), '' order by d desc) from generate_series(0, 7) d)`;
 await q(
   `insert into payments (kind, enrollment_id, cohort_id, payer_user_id, fee_vnd, subsidy_vnd, amount_vnd, method, status, transfer_reference,
-     stripe_checkout_session_id, idempotency_key, paid_at, paid_via, created_by, created_at, updated_at)
+     stripe_checkout_session_id, idempotency_key, paid_at, paid_via, payer_organisation_name, payer_tax_code, created_by, created_at, updated_at)
    select 'enrollment', e.id, e.cohort_id, e.user_id, e.fee, coalesce(c.amount, 0), e.fee - coalesce(c.amount, 0),
-     case when e.e % 5 = 1 then 'stripe' else 'vietqr' end::payment_method, 'paid',
-     'SA' || (select string_agg(substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', ((e.e >> (5 * d)) & 31) + 1, 1), '' order by d desc) from generate_series(0, 7) d),
+     case when e.e % 5 = 1 then 'stripe' else 'vietqr' end::payment_method, 'paid', ${transferReference("e.e")},
      case when e.e % 5 = 1 then 'cs_bench_' || e.e end, 'bench:' || e.id,
-     e.enrolled_at + interval '2 hours', case when e.e % 5 = 1 then 'stripe:cs_bench_' || e.e else 'manual' end, e.user_id, e.enrolled_at, e.enrolled_at
+     e.enrolled_at + interval '2 hours', case when e.e % 5 = 1 then 'stripe:cs_bench_' || e.e else 'manual' end,
+     o.name, o.tax_code, e.user_id, e.enrolled_at, e.enrolled_at
    from b_enrollments e left join b_claims c on c.e = e.e
+   join b_orgs bo on bo.n = e.org_n join organisations o on o.id = bo.id
    where enrollment_holds_seat(e.status) and e.fee > 0`,
 );
-step("payments");
+// Forfeited subsidy billed back to the learner two days after completion was decided (paid six days later, or still
+// open), but for a few forfeited in the report year — breaches. The transfer notes of the bills count from 2^29,
+// beyond every place's number.
+{
+  const unbilled = await q(
+    `select e from b_claims where status = 'forfeited' and ends_on + 3 >= $1::date and ends_on + 3 < $2::date order by e limit $3`,
+    [reportFrom, today, BREACHES_WANTED.forfeitNotBilled],
+  );
+  breachesPlaced.forfeitNotBilled = unbilled.length;
+  await q(
+    `insert into payments (kind, enrollment_id, cohort_id, payer_user_id, fee_vnd, subsidy_vnd, amount_vnd, method, status, transfer_reference,
+       idempotency_key, paid_at, paid_via, payer_organisation_name, payer_tax_code, created_by, created_at, updated_at)
+     select 'forfeit', c.enrollment_id, c.cohort_id, c.user_id, c.fee, 0, c.amount, 'vietqr',
+       case when b.paid_at < $2::timestamptz then 'paid' else 'pending' end::payment_status, ${transferReference("c.e + 536870912")},
+       'bench:forfeit:' || c.enrollment_id, case when b.paid_at < $2::timestamptz then b.paid_at end,
+       case when b.paid_at < $2::timestamptz then 'manual' end, p.payer_organisation_name, p.payer_tax_code, $3::uuid, b.billed_at,
+       case when b.paid_at < $2::timestamptz then b.paid_at else b.billed_at end
+     from b_claims c
+     left join payments p on p.enrollment_id = c.enrollment_id and p.kind = 'enrollment',
+     lateral (select (c.ends_on + 5 + time '09:30') at time zone 'Asia/Ho_Chi_Minh' as billed_at,
+                     (c.ends_on + 11 + time '14:00') at time zone 'Asia/Ho_Chi_Minh' as paid_at) b
+     where c.status = 'forfeited' and c.e <> all($1::int[])`,
+    [unbilled.map((r) => r.e), nowIso, ids.staff_id],
+  );
+}
+// Receipts: one per paid payment, issued when it was paid, with the snapshot issueReceipt freezes, numbered
+// BL-<year>-<000001> in order of issue within each Vietnam year, the seed's own receipts included (renumbered into
+// that order). But for a few paid in the report year — breaches.
+await q(
+  `create temp table b_receipts as
+   select p.id as payment_id, p.paid_at as issued_at, extract(year from p.paid_at at time zone 'Asia/Ho_Chi_Minh')::int as year, p.kind,
+     p.transfer_reference
+   from payments p where p.idempotency_key like 'bench:%' and p.status = 'paid'`,
+);
+breachesPlaced.paymentWithoutReceipt = (
+  await q(
+    `delete from b_receipts where payment_id in (select payment_id from b_receipts where kind = 'enrollment'
+       and issued_at >= ${vnDayStart(reportFrom)} and issued_at < $1::timestamptz order by transfer_reference limit $2)
+     returning payment_id`,
+    [nowIso, BREACHES_WANTED.paymentWithoutReceipt],
+  )
+).length;
+await q(
+  `create temp table b_receipt_numbers as
+   select payment_id, 'BL-' || year || '-' || lpad((row_number() over (partition by year order by issued_at, payment_id))::text, 6, '0') as number
+   from (select payment_id, issued_at, year from b_receipts
+         union all select payment_id, issued_at, extract(year from issued_at at time zone 'Asia/Ho_Chi_Minh')::int from receipts) r`,
+);
+await q(`update receipts set number = 'BENCH-' || id`);
+await q(
+  `insert into receipts (payment_id, number, issued_at, snapshot)
+   select p.id, n.number, p.paid_at,
+     jsonb_build_object('payerName', u.name, 'payerEmail', u.email, 'payerOrganisationName', p.payer_organisation_name,
+       'payerTaxCode', p.payer_tax_code, 'cohortCode', co.code, 'courseTitleVi', cs.title_vi, 'courseTitleEn', cs.title_en,
+       'feeVnd', p.fee_vnd, 'subsidyVnd', p.subsidy_vnd,
+       'subsidyProgrammeVi', case when p.subsidy_vnd > 0 or p.kind = 'forfeit' then sp.name_vi end,
+       'subsidyProgrammeEn', case when p.subsidy_vnd > 0 or p.kind = 'forfeit' then sp.name_en end,
+       'fundingSource', bl.funding_source, 'fundingSourceName', bl.source_name, 'discountVnd', p.discount_vnd,
+       'amountVnd', p.amount_vnd, 'method', p.method, 'transferReference', p.transfer_reference, 'kind', p.kind)
+   from b_receipts r join b_receipt_numbers n on n.payment_id = r.payment_id join payments p on p.id = r.payment_id
+   join users u on u.id = p.payer_user_id join cohorts co on co.id = p.cohort_id join courses cs on cs.id = co.course_id
+   left join subsidy_claims sc on sc.enrollment_id = p.enrollment_id
+   left join subsidy_programmes sp on sp.id = sc.subsidy_programme_id
+   left join subsidy_budget_lines bl on bl.id = sc.budget_line_id`,
+);
+await q(
+  `update receipts r set number = n.number from b_receipt_numbers n where n.payment_id = r.payment_id and r.number like 'BENCH-%'`,
+);
+step("payments, forfeit bills and receipts");
 
 // Self-paced course enrolments for every (person, course) with a place, and lesson progress for some of them.
 await q(
@@ -941,7 +1142,18 @@ const [bigCohort] = await q(
 step("QR burst session, certifications");
 
 await q("reset session_replication_role");
-const drop = ["b_orgs", "b_users", "b_cohorts", "b_sessions", "b_enrollments", "b_completion", "b_subsidy", "b_claims"];
+const drop = [
+  "b_orgs",
+  "b_users",
+  "b_cohorts",
+  "b_sessions",
+  "b_enrollments",
+  "b_completion",
+  "b_subsidy",
+  "b_claims",
+  "b_receipts",
+  "b_receipt_numbers",
+];
 for (const t of drop) await q(`drop table ${t}`);
 // VACUUM too, so the visibility map is set as autovacuum would have it on a live database (index-only scans).
 await q("vacuum (analyze)");
@@ -961,6 +1173,7 @@ const counts = {
   subsidyClaims: await countOf("subsidy_claims"),
   ledgerEntries: await countOf("subsidy_ledger_entries"),
   payments: await countOf("payments"),
+  receipts: await countOf("receipts"),
   courseEnrollments: await countOf("course_enrollments"),
   lessonProgress: await countOf("lesson_progress"),
   certificationAwards: await countOf("certification_awards"),
@@ -977,7 +1190,9 @@ const manifest = {
   generationSeconds,
   password: PASSWORD,
   programmeSlug: ids.programme_slug,
-  reportYear: Number(today.slice(0, 4)),
+  reportYear,
+  /** The breaches each rule check of the report year's report must find (none in other years). */
+  ruleBreaches: breachesPlaced,
   counts,
   databaseSize: size.size,
   catalog: { courseSlug: catalog.slug },
