@@ -111,14 +111,14 @@ const SIGNED_IN_MARK = 'action="/logout"';
 const signedIn = (body: string) => body.includes(SIGNED_IN_MARK);
 const json = (field: string) => (body: string) => body.startsWith("{") && body.includes(field);
 
-/** The issue's targets (stated for the M data set; p99 limits apply at 8 connections). */
+/**
+ * The targets (M data set), judged at TARGET_CONNECTIONS connections only; at other counts a row has no verdict.
+ * The ratio to the limit is printed beside every row but is not a target.
+ */
+const TARGET_CONNECTIONS = 8;
 const pageTarget = (minRps: number, p99Ms?: number): Target => ({
-  text: `≥${minRps} req/s, ≥50% of limit${p99Ms ? `, p99<${p99Ms} ms @8` : ""}`,
-  check: (r) =>
-    r.app.rps >= minRps &&
-    (r.ratio ?? 0) >= 0.5 &&
-    (!p99Ms || r.connections !== 8 || r.app.p99 < p99Ms) &&
-    clean(r.app),
+  text: `≥${minRps} req/s${p99Ms ? `, p99<${p99Ms} ms` : ""}`,
+  check: (r) => r.app.rps >= minRps && (!p99Ms || r.app.p99 < p99Ms) && clean(r.app),
 });
 /** No failures of any kind, and at least one answer (a run where nothing finished in time proves nothing). */
 const clean = (m: Measure) =>
@@ -132,7 +132,7 @@ const SCENARIOS: Scenario[] = [
     path: () => "/courses",
     appBody: (b) => !signedIn(b) && b.includes('href="/courses/'),
     limitBody: json('"signedIn":false'),
-    target: pageTarget(370, 100),
+    target: pageTarget(400, 100),
   },
   {
     id: "1b",
@@ -141,7 +141,7 @@ const SCENARIOS: Scenario[] = [
     path: () => "/courses",
     appBody: (b) => signedIn(b) && b.includes('href="/courses/'),
     limitBody: json('"signedIn":true'),
-    target: pageTarget(370, 100),
+    target: pageTarget(300, 100),
   },
   {
     id: "2",
@@ -159,6 +159,7 @@ const SCENARIOS: Scenario[] = [
     path: () => "/dashboard",
     appBody: signedIn,
     limitBody: json('"myCohorts":{'),
+    target: pageTarget(150),
   },
   {
     id: "4",
@@ -167,10 +168,7 @@ const SCENARIOS: Scenario[] = [
     path: (m) => `/manage/cohorts/${m.bigCohort.cohortId}/participants`,
     appBody: signedIn,
     limitBody: json('"people":['),
-    target: {
-      text: "≥160 req/s, p99<150 ms @8",
-      check: (r) => r.app.rps >= 160 && (r.connections !== 8 || r.app.p99 < 150) && clean(r.app),
-    },
+    target: pageTarget(160, 150),
   },
   {
     // The whole list of the big cohort as CSV, streamed (no limit: the point is that it finishes and stays small).
@@ -214,6 +212,7 @@ const SCENARIOS: Scenario[] = [
     path: () => "/dashboard",
     appBody: signedIn,
     limitBody: json('"overview":['),
+    target: pageTarget(200),
   },
   {
     id: "8",
@@ -222,7 +221,8 @@ const SCENARIOS: Scenario[] = [
     path: (m) => `/reports?periodKind=year&year=${m.reportYear}`,
     appBody: signedIn,
     limitBody: json('"figures":{'),
-    target: { text: "p99<2000 ms", check: (r) => r.app.p99 < 2000 && clean(r.app) },
+    // Eight staff asking for the year's figures at once: each answer within 2 s.
+    target: { text: "each <2000 ms (p99)", check: (r) => r.app.p99 < 2000 && clean(r.app) },
   },
 ];
 
@@ -442,12 +442,30 @@ function settle(m: Measure) {
   return new Promise((r) => setTimeout(r, Math.min(Math.max(m.max, 200), 5_000)));
 }
 
-async function checkOnce(url: string, cookie: string | null, verify: (body: string) => boolean, label: string) {
-  const res = await fetch(url, {
-    redirect: "manual",
-    headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {},
-  });
-  const body = await res.text();
+/** A check that got no answer in time (the page is slow, not wrong). */
+class CheckTimeout extends Error {}
+
+async function checkOnce(
+  url: string,
+  cookie: string | null,
+  verify: (body: string) => boolean,
+  label: string,
+  timeoutMs = 30_000,
+) {
+  let res: Response;
+  let body: string;
+  try {
+    res = await fetch(url, {
+      redirect: "manual",
+      headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    body = await res.text();
+  } catch (error) {
+    if ((error as Error).name === "TimeoutError")
+      throw new CheckTimeout(`${label} ${url}: no answer within ${timeoutMs / 1000} s`);
+    throw error;
+  }
   if (res.status !== 200 || !verify(body)) {
     throw new Error(
       `${label} ${url}: status ${res.status}${res.headers.get("location") ? ` → ${res.headers.get("location")}` : ""}, body marker ${verify(body) ? "found" : "missing"}`,
@@ -719,12 +737,34 @@ async function main() {
     const burstLearners = needsBurst ? await createSessions(client, manifest.qrBurst.learnerEmails) : [];
     const burstTrainer = needsBurst ? (await createSessions(client, [manifest.qrBurst.trainerEmail]))[0] : "";
 
-    // Every session really is signed in, on the app and on the limit, before anything is measured.
-    for (const s of scenarios.filter((x) => !x.burst)) {
-      for (const cookie of cookies[s.who] ?? [null]) {
-        await checkOnce(`http://127.0.0.1:${appPort}${s.path(manifest)}`, cookie, s.appBody, `app ${s.id}`);
-        if (s.limitBody)
-          await checkOnce(`http://127.0.0.1:${limitPort}${s.path(manifest)}`, cookie, s.limitBody, `limit ${s.id}`);
+    // Every session really is signed in, on the app and on the limit, before anything is measured: each is
+    // checked on the catalog, a cheap page that shows the sign-out form to a signed-in person (on the limit,
+    // "signedIn":true), so one slow scenario page (the yearly report at L took minutes) cannot hold the run up.
+    const measured = scenarios.filter((x) => !x.burst);
+    for (const who of new Set(measured.map((x) => x.who))) {
+      for (const cookie of cookies[who] ?? []) {
+        await checkOnce(`http://127.0.0.1:${appPort}/courses`, cookie, signedIn, `app session (${who})`);
+        await checkOnce(
+          `http://127.0.0.1:${limitPort}/courses`,
+          cookie,
+          json('"signedIn":true'),
+          `limit session (${who})`,
+        );
+      }
+    }
+    // Then each scenario's own page once, as its first connection's person, so a wrong path or marker stops the run
+    // before anything is measured; a page that does not answer within the check's time is noted and measured anyway.
+    for (const s of measured) {
+      const cookie = cookies[s.who]?.[0] ?? null;
+      const checks: [number, (body: string) => boolean, string][] = [[appPort, s.appBody, `app ${s.id}`]];
+      if (s.limitBody) checks.push([limitPort, s.limitBody, `limit ${s.id}`]);
+      for (const [port, verify, label] of checks) {
+        try {
+          await checkOnce(`http://127.0.0.1:${port}${s.path(manifest)}`, cookie, verify, label);
+        } catch (error) {
+          if (!(error instanceof CheckTimeout)) throw error;
+          log(`note: ${error.message}; the sessions are signed in, so the scenario is measured anyway`);
+        }
       }
     }
     log("every session checked: signed-in pages show the sign-out form");
@@ -761,11 +801,11 @@ async function main() {
           limit: limitMeasure,
           ratio: limitMeasure && limitMeasure.rps > 0 ? round(appMeasure.rps / limitMeasure.rps, 3) : null,
           appRssPeakMb: sampler.takePeak(),
-          target: s.target?.text ?? "—",
+          target: s.target ? `${s.target.text} @${TARGET_CONNECTIONS}` : "—",
           met: null,
           burst,
         };
-        row.met = s.target ? Boolean(s.target.check(row)) : null;
+        row.met = s.target && connections === TARGET_CONNECTIONS ? Boolean(s.target.check(row)) : null;
         tableRows.push(row);
         log(
           `${connections}c ${s.id} ${s.title}: ${row.app.rps} req/s, p99 ${row.app.p99} ms${row.ratio !== null ? `, ${Math.round(row.ratio * 100)}% of the limit` : ""}`,
