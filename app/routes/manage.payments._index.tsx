@@ -99,8 +99,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     const submission = await parseForm(request, RefundSchema);
     if (submission.status !== "success") return invalidForm(submission);
     return submitForm(submission, async () => {
-      await refundPayment({ actor: user, ...submission.value, ipAddress });
-      return redirect("/manage/payments?saved=refunded");
+      const refund = await refundPayment({ actor: user, ...submission.value, ipAddress });
+      // A transfer back is due until finance records it on the refunds due page.
+      return redirect(`/manage/payments?saved=${refund.status === "due" ? "refundDue" : "refunded"}`);
     });
   }
   if (intent === "bill-forfeit") {
@@ -152,6 +153,14 @@ export default function ManagePaymentsPage() {
       ) : null}
       {saved === "reconciled" ? <Alert tone="success">{t("payments.manage.reconciled")}</Alert> : null}
       {saved === "refunded" ? <Alert tone="success">{t("payments.manage.refunded")}</Alert> : null}
+      {saved === "refundDue" ? (
+        <Alert tone="success">
+          {t("payments.manage.refundRecordedDue")}{" "}
+          <Link to="/manage/payments/refunds-due" className="underline">
+            {t("payments.manage.refundsDueLink")}
+          </Link>
+        </Alert>
+      ) : null}
       {saved === "forfeitBilled" ? <Alert tone="success">{t("payments.manage.forfeitBilled")}</Alert> : null}
       {imported && imported.length === 4 ? (
         <Alert tone="success">
@@ -397,7 +406,7 @@ export default function ManagePaymentsPage() {
                             errors={errorsFor(refundResult, p.id, "reason")}
                           />
                           {p.method !== "stripe" ? (
-                            <TextField label={t("payments.manage.bankReference")} name="bankReference" />
+                            <p className="text-sm text-slate-600">{t("payments.manage.refundByTransfer")}</p>
                           ) : null}
                           <FieldErrors id={`refund-${p.id}-form`} errors={errorsFor(refundResult, p.id, "")} />
                           <Button variant="danger" disabled={busy}>

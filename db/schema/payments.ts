@@ -35,8 +35,9 @@ export const paymentStatusEnum = pgEnum("payment_status", [
 export const paymentKindEnum = pgEnum("payment_kind", ["enrollment", "forfeit"]);
 export const refundMethodEnum = pgEnum("refund_method", ["stripe", "bank_transfer"]);
 /**
- * due: owed to the payer by bank transfer, not yet sent (a cancelled cohort's transfer payments); finance settles it
- * with the transfer's reference and date. paid: the money went back (card refunds and staff refunds at once).
+ * due: owed to the payer by bank transfer, not yet sent (a transfer payment refunded for a cancelled cohort or by
+ * staff for a withdrawal); finance settles it with the transfer's reference and date. paid: the money went back (a
+ * card refund when Stripe takes it, a due refund once settled).
  */
 export const refundStatusEnum = pgEnum("refund_status", ["due", "paid"]);
 export const statementLineOutcomeEnum = pgEnum("statement_line_outcome", [

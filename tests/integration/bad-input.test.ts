@@ -717,7 +717,7 @@ const ACTIONS: ActionSpec[] = [
       },
       {
         intent: "refund",
-        fields: { paymentId: uuid, amountVnd: int(1, 10_000_000_000), reason: text(500), bankReference: capped(100) },
+        fields: { paymentId: uuid, amountVnd: int(1, 10_000_000_000), reason: text(500) },
         required: ["paymentId", "amountVnd", "reason"],
       },
       { intent: "bill-forfeit", fields: { enrollmentId: uuid }, required: ["enrollmentId"] },

@@ -172,7 +172,8 @@ describe("Stripe Checkout", () => {
       amountVnd: 500_000,
       reason: "Rút vì ốm",
     });
-    expect(refund).toMatchObject({ method: "stripe", amountVnd: 500_000 });
+    // A card refund is done when Stripe takes it: paid at once, never on finance's list of refunds due.
+    expect(refund).toMatchObject({ method: "stripe", amountVnd: 500_000, status: "paid" });
     expect(stripe.refunds.at(-1)).toMatchObject({ payment_intent: session.payment_intent, amount: 500_000 });
     const charge = {
       id: "ch_test_1",

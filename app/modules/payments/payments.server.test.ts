@@ -10,14 +10,16 @@ import {
   subsidyLedgerEntries,
 } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { todayInVietnam } from "~/lib/time";
 import { enrol, withdraw } from "~/modules/enrollment/enrollment.server";
+import { computeReportFigures } from "~/modules/reports/figures.server";
 import { linkCohort } from "~/modules/subsidy/enrollment-subsidy.server";
 import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
 import { actor, createFounder, createStaff, createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { getPaymentDetail, reconcilePayment, releaseExpiredHold, releaseExpiredHolds } from "./payments.server";
 import { getReceiptOfPayment, renderReceiptPdf } from "./receipts.server";
-import { billForfeitedSubsidy, refundPayment } from "./refunds.server";
+import { billForfeitedSubsidy, listRefundsDue, refundPayment, settleRefund } from "./refunds.server";
 import { importBankStatement } from "./statement-import.server";
 
 const FEE = 1_500_000;
@@ -213,8 +215,8 @@ describe("unpaid holds", () => {
 });
 
 describe("refunds and forfeited subsidies", () => {
-  it("a refund for a withdrawal shows on the payment and the receipt, and releases the committed subsidy in the ledger", async () => {
-    const { cohort } = await subsidisedCohort();
+  it("a refund for a withdrawal paid by transfer is due until finance settles it, shows on the payment, the receipt and the report, and releases the committed subsidy", async () => {
+    const { cohort, parent } = await subsidisedCohort();
     const founder = await createFounder({ registeredOn: "2023-03-15" });
     const placed = await enrol({ actor: founder.actor, cohortId: cohort.id });
     const payment = await paymentOf(placed.enrollmentId);
@@ -232,15 +234,28 @@ describe("refunds and forfeited subsidies", () => {
       refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 100_000, reason: "  " }),
     ).rejects.toMatchObject({ status: 400, field: "reason" });
 
-    await refundPayment({
+    const first = await refundPayment({
       actor: staff,
       paymentId: payment.id,
       amountVnd: 150_000,
       reason: "Rút trước khai giảng",
-      bankReference: "FT2611",
+    });
+    // Nobody has made the transfer back yet: owed, without a reference or a date.
+    expect(first).toMatchObject({
+      status: "due",
+      method: "bank_transfer",
+      bankReference: null,
+      transferredOn: null,
+      settledAt: null,
     });
     expect(await paymentOf(placed.enrollmentId)).toMatchObject({ status: "partially_refunded", refundedVnd: 150_000 });
-    await refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 300_000, reason: "Hoàn phần còn lại" });
+    const second = await refundPayment({
+      actor: staff,
+      paymentId: payment.id,
+      amountVnd: 300_000,
+      reason: "Hoàn phần còn lại",
+    });
+    expect(second.status).toBe("due");
     expect(await paymentOf(placed.enrollmentId)).toMatchObject({ status: "refunded", refundedVnd: NETT });
     await expect(
       refundPayment({ actor: staff, paymentId: payment.id, amountVnd: 1, reason: "x" }),
@@ -257,10 +272,37 @@ describe("refunds and forfeited subsidies", () => {
       ["commitment", SUBSIDY],
       ["release", SUBSIDY],
     ]);
-    const text = await pdfText(await renderReceiptPdf((await getReceiptOfPayment(db, payment.id))!));
+    // The longer "due" label wraps the reason onto a second line: compare with the spaces folded.
+    const text = (await pdfText(await renderReceiptPdf((await getReceiptOfPayment(db, payment.id))!))).replace(
+      /\s+/g,
+      " ",
+    );
     expect(text).toContain("Rút trước khai giảng");
     expect(text).toContain("150.000 ₫");
+    expect(text).toContain("chờ chuyển khoản");
     expect(text).toContain("Còn lại sau hoàn tiền");
+
+    // Finance's list holds both, oldest first.
+    const dueIds = (await listRefundsDue({ actor: staff })).rows.map((r) => r.id);
+    expect(dueIds.filter((id) => id === first.id || id === second.id)).toEqual([first.id, second.id]);
+
+    // The year's report of the cohort's programme: 450,000 due, nothing paid back yet.
+    const today = todayInVietnam();
+    const year = today.slice(0, 4);
+    const yearFigures = () =>
+      computeReportFigures({ programmeId: parent.id, start: `${year}-01-01`, end: `${year}-12-31` });
+    expect((await yearFigures()).money?.totals).toMatchObject({ refundsDueVnd: 450_000, refundsPaidVnd: 0 });
+
+    // Finance sends the first back: 150,000 paid (by the transfer's date, today), 300,000 still due.
+    const settled = await settleRefund({
+      actor: staff,
+      refundId: first.id,
+      amountVnd: 150_000,
+      bankReference: "FT26341123456",
+      transferredOn: today,
+    });
+    expect(settled).toMatchObject({ status: "paid", bankReference: "FT26341123456", transferredOn: today });
+    expect((await yearFigures()).money?.totals).toMatchObject({ refundsDueVnd: 300_000, refundsPaidVnd: 150_000 });
   });
 
   it("bills a forfeited subsidy to the learner as a new payment, once", async () => {

@@ -15,9 +15,11 @@ import { BANK_REFERENCE } from "./schema";
 import { stripeClient } from "./stripe.server";
 
 /**
- * Refunds (staff, for a withdrawal or a cancelled cohort): through Stripe for a card payment, recorded as a
- * bank transfer back otherwise; in full or in part, with a reason. A subsidy still committed for the place
- * is released in the subsidy ledger. And the other way round: a forfeited subsidy is billed to the learner.
+ * Refunds (staff, for a withdrawal or a cancelled cohort): through Stripe for a card payment, which is done when
+ * Stripe accepts it; by bank transfer back otherwise, which nobody has made yet when the refund is entered, so it
+ * is recorded as due and finance settles it with the transfer's reference and date (`settleRefund`). In full or in
+ * part, with a reason. A subsidy still committed for the place is released in the subsidy ledger at once (the
+ * place is gone). And the other way round: a forfeited subsidy is billed to the learner.
  */
 
 export async function refundPayment(input: {
@@ -25,7 +27,6 @@ export async function refundPayment(input: {
   paymentId: string;
   amountVnd: number;
   reason: string;
-  bankReference?: string | null;
   now?: Date;
   ipAddress?: string | null;
 }) {
@@ -43,7 +44,6 @@ async function performRefund(input: {
   paymentId: string;
   amountVnd: number;
   reason: string;
-  bankReference?: string | null;
   now?: Date;
   ipAddress?: string | null;
 }) {
@@ -89,17 +89,19 @@ async function performRefund(input: {
       if (already) return already;
     }
     assertRefundable(payment, input.amountVnd);
+    const byCard = payment.method === "stripe";
     const [refund] = await tx
       .insert(refunds)
       .values({
         paymentId: payment.id,
         amountVnd: input.amountVnd,
-        method: payment.method === "stripe" ? "stripe" : "bank_transfer",
+        method: byCard ? "stripe" : "bank_transfer",
         reason,
         stripeRefundId,
-        bankReference: input.bankReference?.trim() || null,
         actorId: input.actorId,
         createdAt: now,
+        // A transfer back is owed from now and paid when finance records the transfer.
+        status: byCard ? "paid" : "due",
       })
       .returning();
     await applyRefund(tx, payment, input.amountVnd, { actorId: input.actorId, ipAddress: input.ipAddress, reason });

@@ -24,7 +24,6 @@ export const RefundSchema = z.object({
     .trim()
     .min(1, "validation.required")
     .max(500, "validation.textTooLong"),
-  bankReference: z.string().trim().max(100, "validation.textTooLong").optional(),
 });
 
 /** A bank transfer's reference as banks print it: letters, digits and - . / _ (e.g. FT26341123456). */
