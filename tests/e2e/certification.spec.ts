@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { expectAccessible, signIn, signOut } from "./support";
+import { expectAccessible, signIn, signOut, withServerDatabase } from "./support";
 
 /**
  * The trainer certification story: a lecturer completes the trainer course cohort, submits a practicum; an
@@ -23,69 +22,47 @@ async function pdfText(bytes: Buffer): Promise<string> {
   return content.items.map((item) => ("str" in item ? `${item.str}${item.hasEOL ? "\n" : ""}` : "")).join("");
 }
 
-const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
 /**
  * The cohort's completion, as the completion step records it, written into the database the server
- * under test uses — found by the unique marker the lecturer saved through the UI. Taking attendance for
- * every session and passing four quizzes through the UI belongs to the cohorts spec.
+ * under test uses (`withServerDatabase`). Taking attendance for every session and passing four quizzes through
+ * the UI belongs to the cohorts spec.
  */
 async function recordTrainerCourseCompletion(lecturerEmail: string) {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'sa\\_e2e\\_%' order by datname desc",
-  );
-  await admin.end();
-  for (const { datname } of rows) {
-    const url = new URL(serverUrl);
-    url.pathname = `/${datname}`;
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      const mine = await client
-        .query("select 1 from trainer_registry_entries where headline_vi = $1", [marker])
-        .catch(() => ({ rowCount: 0 }));
-      if (!mine.rowCount) continue;
-      await client.query("begin");
-      const user = await client.query<{ id: string }>("select id from users where email = $1", [lecturerEmail]);
-      const course = await client.query<{
-        id: string;
-        list_price_vnd: string;
-        min_attendance_share: string;
-        quizzes_to_pass: string[];
-        format: string;
-      }>(
-        "select id, list_price_vnd, min_attendance_share, quizzes_to_pass, format from courses where slug = 'dao-tao-giang-vien-khoi-nghiep'",
-      );
-      const org = await client.query<{ id: string }>(
-        "select id from organisations where kind = 'university' order by created_at limit 1",
-      );
-      const c = course.rows[0];
-      const cohort = await client.query<{ id: string }>(
-        `insert into cohorts (course_id, organisation_id, code, status, starts_on, ends_on, enrollment_opens_at, enrollment_closes_at,
-           capacity, language, format, fee_vnd)
-         values ($1, $2, $3, 'published', '2026-03-02', '2026-03-27', '2026-01-05T00:00:00+07:00', '2026-02-27T00:00:00+07:00', 25, 'vi', $4, $5)
-         returning id`,
-        [c.id, org.rows[0].id, `DTGV-${marker}`, c.format, c.list_price_vnd],
-      );
-      const enrollment = await client.query<{ id: string }>(
-        "insert into enrollments (cohort_id, user_id, status, fee_vnd, confirmed_at) values ($1, $2, 'completed', $3, now()) returning id",
-        [cohort.rows[0].id, user.rows[0].id, c.list_price_vnd],
-      );
-      await client.query(
-        `insert into completion_records (enrollment_id, cohort_id, user_id, completed, sessions_total, sessions_attended, attendance_share,
-           min_attendance_share, quizzes_required, quizzes_passed, reasons)
-         values ($1, $2, $3, true, 5, 5, 1, $4, $5, $5, '{}')`,
-        [enrollment.rows[0].id, cohort.rows[0].id, user.rows[0].id, c.min_attendance_share, c.quizzes_to_pass],
-      );
-      await client.query("commit");
-      return;
-    } finally {
-      await client.end();
-    }
-  }
-  throw new Error("the server's database was not found");
+  await withServerDatabase(async (client) => {
+    await client.query("begin");
+    const user = await client.query<{ id: string }>("select id from users where email = $1", [lecturerEmail]);
+    const course = await client.query<{
+      id: string;
+      list_price_vnd: string;
+      min_attendance_share: string;
+      quizzes_to_pass: string[];
+      format: string;
+    }>(
+      "select id, list_price_vnd, min_attendance_share, quizzes_to_pass, format from courses where slug = 'dao-tao-giang-vien-khoi-nghiep'",
+    );
+    const org = await client.query<{ id: string }>(
+      "select id from organisations where kind = 'university' order by created_at limit 1",
+    );
+    const c = course.rows[0];
+    const cohort = await client.query<{ id: string }>(
+      `insert into cohorts (course_id, organisation_id, code, status, starts_on, ends_on, enrollment_opens_at, enrollment_closes_at,
+         capacity, language, format, fee_vnd)
+       values ($1, $2, $3, 'published', '2026-03-02', '2026-03-27', '2026-01-05T00:00:00+07:00', '2026-02-27T00:00:00+07:00', 25, 'vi', $4, $5)
+       returning id`,
+      [c.id, org.rows[0].id, `DTGV-${marker}`, c.format, c.list_price_vnd],
+    );
+    const enrollment = await client.query<{ id: string }>(
+      "insert into enrollments (cohort_id, user_id, status, fee_vnd, confirmed_at) values ($1, $2, 'completed', $3, now()) returning id",
+      [cohort.rows[0].id, user.rows[0].id, c.list_price_vnd],
+    );
+    await client.query(
+      `insert into completion_records (enrollment_id, cohort_id, user_id, completed, sessions_total, sessions_attended, attendance_share,
+         min_attendance_share, quizzes_required, quizzes_passed, reasons)
+       values ($1, $2, $3, true, 5, 5, 1, $4, $5, $5, '{}')`,
+      [enrollment.rows[0].id, cohort.rows[0].id, user.rows[0].id, c.min_attendance_share, c.quizzes_to_pass],
+    );
+    await client.query("commit");
+  });
 }
 
 const lessonPlan = {
@@ -136,7 +113,7 @@ test.describe("trainer certification, in Vietnamese", () => {
   test("lecturer completes the trainer course, practicum resubmit → pass, staff issue, lecturer downloads the PDF", async ({
     page,
   }) => {
-    // The lecturer opts in to the public registry (and leaves the marker that finds this server's database).
+    // The lecturer opts in to the public registry.
     await signIn(page, "lecturer@demo.vn");
     await page.goto("/certification/certificates");
     await expect(page.getByRole("heading", { level: 1, name: "Giấy chứng nhận của tôi" })).toBeVisible();
