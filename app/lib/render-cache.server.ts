@@ -14,9 +14,9 @@ import { createNonce } from "./security-headers.server";
  *   language form and the search form, so two query strings are two pages even when they show the same list);
  * - the content version (one small query, asked on every hit) is the one the page was rendered under: a course
  *   synced anew or a certificate issued or revoked on any server of the pool moves it, and the copy is dropped;
- * - it is at most RENDER_CACHE_TTL_MS old (5 s): what the content version does not cover — seats left in a cohort,
- *   a certificate reaching its expiry date — is at most that much late, well inside the minute the same pages
- *   already tell browsers and proxies they may keep them.
+ * - it is at most RENDER_CACHE_TTL_MS old (5 s), plus at most a second while one request renders it anew: what the
+ *   content version does not cover — seats left in a cohort, a certificate reaching its expiry date — is at most
+ *   that much late, well inside the minute the same pages already tell browsers and proxies they may keep them.
  *
  * The only per-request part of such a page is its CSP nonce (checked: two renders of the same page differ in
  * nothing else). The HTML and headers are kept cut at the nonce, and every answer is joined with a new one, so no
@@ -36,8 +36,16 @@ type Entry = {
   etag: string;
   version: string;
   storedAt: number;
+  /** When one request, finding the page expired, went to render it anew (the others keep this copy meanwhile). */
+  refreshingSince: number | null;
   bytes: number;
 };
+
+/**
+ * How long the other visitors may still get an expired page while one request renders it anew. Without it, every
+ * request arriving in those milliseconds would render the same page at once (8 connections: 8 renders).
+ */
+const REFRESH_GRACE_MS = 1_000;
 
 export type RenderCacheLimits = { ttlMs: number; maxEntries: number; maxBytes: number };
 
@@ -73,7 +81,15 @@ export class RenderCache {
     // One page may take at most a quarter of the memory, so a handful of huge pages cannot push out all others.
     if (bytes > this.limits.maxBytes / 4) return;
     this.delete(key);
-    this.entries.set(key, { body, headers, etag: page.etag, version: page.version, storedAt: this.now(), bytes });
+    this.entries.set(key, {
+      body,
+      headers,
+      etag: page.etag,
+      version: page.version,
+      storedAt: this.now(),
+      refreshingSince: null,
+      bytes,
+    });
     this.bytes += bytes;
     for (const [oldest] of this.entries) {
       if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) break;
@@ -92,9 +108,18 @@ export class RenderCache {
   ): Promise<CachedAnswer | null> {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    if (this.now() - entry.storedAt > this.limits.ttlMs) {
-      this.delete(key);
-      return null;
+    const now = this.now();
+    if (now - entry.storedAt > this.limits.ttlMs) {
+      // Past its time: the first request renders it anew; the others keep this copy for at most the grace, and
+      // an older one is dropped.
+      if (now - entry.storedAt > this.limits.ttlMs + REFRESH_GRACE_MS) {
+        this.delete(key);
+        return null;
+      }
+      if (entry.refreshingSince === null) {
+        entry.refreshingSince = now;
+        return null;
+      }
     }
     if ((await version()) !== entry.version) {
       if (this.entries.get(key) === entry) this.delete(key);
