@@ -227,6 +227,26 @@ describe("public pages rendered for one visitor are answered again to the next f
     expect([(await page(path)).cache, (await page(path)).cache]).toEqual(["hit", "hit"]);
   });
 
+  it("is sound because two renders of a public page differ only by their nonce (and the address they write)", async () => {
+    const slug = await aCourseSlug();
+    for (const path of ["/courses", `/courses/${slug}`, "/trainers"]) {
+      const renders: string[] = [];
+      for (const marker of ["first-render", "second-render"]) {
+        // A new query string each time: two real renders, neither from the cache.
+        const answer = await page(`${path}?${marker}=${Date.now()}`);
+        expect(answer.cache, path).toBe("miss");
+        const { csp } = noncesOf(answer.res, answer.html);
+        renders.push(
+          answer.html
+            .split(csp)
+            .join("NONCE")
+            .replace(/(first|second)-render=\d+/g, "MARKER"),
+        );
+      }
+      expect(renders[1], path).toBe(renders[0]);
+    }
+  });
+
   it("keeps each language and each query string apart, the page writing its own address", async () => {
     const stamp = Date.now();
     const vi = await page(`/courses?q=gọi&s=${stamp}`, { "Accept-Language": "vi" });
