@@ -98,12 +98,16 @@ app.use((req, res, next) => {
       acceptLanguage: req.headers["accept-language"],
       ifNoneMatch: req.headers["if-none-match"],
     })
-    .then((answer) => {
-      if (!answer) return next();
-      res.status(answer.status);
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      res.end(answer.body ?? undefined);
-    }, next);
+    .then(
+      (answer) => {
+        if (!answer) return next();
+        res.status(answer.status);
+        for (const [name, value] of answer.headers) res.setHeader(name, value);
+        res.end(answer.body ?? undefined);
+      },
+      // The look-up failing (the database gone mid-request) is not an answer: the request goes on as without it.
+      () => next(),
+    );
 });
 
 // Each request runs in its own scope, so what its loaders share (the signed-in session) is looked up once.
