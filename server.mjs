@@ -85,6 +85,31 @@ app.use(async (req, res, next) => {
   res.status(503).set("Retry-After", "5").type("text/html; charset=utf-8").send(UNAVAILABLE_PAGE);
 });
 
+// A visitor without a session asking for a public page (catalog, course page, registry, verification) rendered
+// here moments ago under the same content version gets that page again with a fresh nonce, without the loaders
+// and React (app/lib/render-cache.server.ts); everything else goes on to React Router, which may keep what it renders.
+app.use((req, res, next) => {
+  if (req.method !== "GET" && req.method !== "HEAD") return next();
+  entry()
+    .cachedPublicPage({
+      method: req.method,
+      url: req.originalUrl,
+      cookie: req.headers.cookie,
+      acceptLanguage: req.headers["accept-language"],
+      ifNoneMatch: req.headers["if-none-match"],
+    })
+    .then(
+      (answer) => {
+        if (!answer) return next();
+        res.status(answer.status);
+        for (const [name, value] of answer.headers) res.setHeader(name, value);
+        res.end(answer.body ?? undefined);
+      },
+      // The look-up failing (the database gone mid-request) is not an answer: the request goes on as without it.
+      () => next(),
+    );
+});
+
 // Each request runs in its own scope, so what its loaders share (the signed-in session) is looked up once.
 app.use((req, res, next) => entry().runInRequestScope({ method: req.method, requestId: req.id }, next));
 

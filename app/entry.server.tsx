@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
@@ -8,12 +8,14 @@ import { getLanguage, i18nFor } from "./lib/i18n.server";
 import { logFailure } from "./lib/logger.server";
 import { NonceContext } from "./lib/nonce";
 import { publicCacheAnswer } from "./lib/public-cache.server";
+import { pathAndQuery, renderCache, renderCacheKey } from "./lib/render-cache.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
 export { isDatabaseAvailable } from "./lib/db.server";
 export { runInRequestScope } from "./lib/request-scope.server";
+export { cachedPublicPage } from "./lib/render-cache.server";
 export { logger, logRequest } from "./lib/logger.server";
 // Operations: health checks, metrics, the shutdown deadline (used by server/operations.mjs).
 export { liveness, readiness } from "./lib/health.server";
@@ -41,40 +43,86 @@ export default async function handleRequest(
   const nonce = createNonce();
   applySecurityHeaders(request, responseHeaders, { nonce });
   // A visitor who already holds this version of a public page gets a 304 and the page is not rendered at all.
-  const notModified = await publicCacheAnswer(request, responseStatusCode, responseHeaders, routerContext, language);
-  if (notModified) return notModified;
+  const publicPage = await publicCacheAnswer(request, responseStatusCode, responseHeaders, routerContext, language);
+  if (publicPage?.notModified) return publicPage.notModified;
+
+  const app = (
+    <NonceContext.Provider value={nonce}>
+      <I18nextProvider i18n={i18n}>
+        <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+      </I18nextProvider>
+    </NonceContext.Provider>
+  );
+
+  // A public page for a visitor without a session: rendered whole, kept for the next visitors (with the nonce cut
+  // out) and sent. Such pages have nothing to stream, so waiting for all of it costs the first visitor nothing.
+  const cache = publicPage ? renderCache() : null;
+  if (cache && publicPage) {
+    const page = await renderWhole(app, nonce);
+    if (page.failed) return new Response(page.html, { headers: responseHeaders, status: 500 });
+    cache.store(renderCacheKey(language, pathAndQuery(request.url)), {
+      html: page.html,
+      headers: [...responseHeaders],
+      nonce,
+      etag: publicPage.etag,
+      version: publicPage.version,
+    });
+    responseHeaders.set("X-Render-Cache", "miss");
+    return new Response(page.html, { headers: responseHeaders, status: responseStatusCode });
+  }
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <I18nextProvider i18n={i18n}>
-          <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
-        </I18nextProvider>
-      </NonceContext.Provider>,
-      {
-        nonce,
-        [callbackName]: () => {
-          shellRendered = true;
-          const body = new PassThrough();
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) logFailure("render", "rendering failed after the shell", error);
-        },
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
+      [callbackName]: () => {
+        shellRendered = true;
+        const body = new PassThrough();
+        resolve(
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
+        );
+        pipe(body);
       },
-    );
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        if (shellRendered) logFailure("render", "rendering failed after the shell", error);
+      },
+    });
     setTimeout(abort, streamTimeout + 1_000);
+  });
+}
+
+/** The whole page in one buffer; `failed` when any part of it threw while rendering (never kept). */
+function renderWhole(app: React.ReactElement, nonce: string): Promise<{ html: Buffer<ArrayBuffer>; failed: boolean }> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+      final(done) {
+        resolve({ html: Buffer.concat(chunks), failed });
+        done();
+      },
+    });
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
+      onAllReady: () => pipe(sink),
+      onShellError: reject,
+      onError(error: unknown) {
+        failed = true;
+        logFailure("render", "rendering a public page failed", error);
+      },
+    });
+    setTimeout(abort, streamTimeout + 1_000).unref();
   });
 }
 

@@ -73,6 +73,15 @@ const EnvSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "use at least 16 characters").optional()),
   /** On SIGTERM, how long in-flight requests may run before their connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /**
+   * How long a public page rendered for a visitor without a session may be answered again from this process's
+   * memory (fresh nonce, same content version) instead of running the loaders and React; 0 turns it off.
+   */
+  RENDER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** At most this many pages (each language and query string is its own) in that memory… */
+  RENDER_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** …and at most this many megabytes of them, whichever is reached first (the oldest used go first). */
+  RENDER_CACHE_MAX_MB: z.coerce.number().min(0.01).max(1_024).default(16),
   /** Where `npm run backup` and the scheduled backup write their archives. */
   BACKUP_DIR: z.string().min(1).default(".data/backups"),
   /** How many scheduled archives to keep (older ones in BACKUP_DIR are deleted after each scheduled backup). */

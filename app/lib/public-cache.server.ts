@@ -25,8 +25,21 @@ export const PUBLIC_VARY = "Cookie, Accept-Language";
  * The content version: moves whenever a course (courses:sync, an edit), a certificate (issued, revoked) or a
  * trainer registry entry changes. One indexed-free aggregate per table, cheap at the sizes these tables have;
  * the loader data in the tag already covers deletions and anything else a page shows.
+ *
+ * Requests that ask while a query is already on its way share its answer (under load that is most of them): that
+ * answer is at most one query's time (about a millisecond) older than the request, where a query per request
+ * would cost a pool connection each.
  */
-export async function contentVersion(): Promise<string> {
+export function contentVersion(): Promise<string> {
+  pendingVersion ??= readContentVersion().finally(() => {
+    pendingVersion = null;
+  });
+  return pendingVersion;
+}
+
+let pendingVersion: Promise<string> | null = null;
+
+async function readContentVersion(): Promise<string> {
   const result = await db.execute<{ version: string | null }>(sql`
     select concat_ws('/',
       (select extract(epoch from max(updated_at))::text || ':' || count(*) from courses),
@@ -41,7 +54,13 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }
 
-export function publicEtag(parts: { build: string; version: string; language: string; data: unknown }): string {
+export function publicEtag(parts: {
+  build: string;
+  version: string;
+  language: string;
+  url: string;
+  data: unknown;
+}): string {
   const hash = createHash("sha256").update(stableJson(parts)).digest("base64url").slice(0, 27);
   return `W/"${hash}"`;
 }
@@ -65,10 +84,13 @@ function publicCachePolicy(context: EntryContext): string | null {
   return handle?.publicCache === true ? PUBLIC_CACHE_CONTROL : null;
 }
 
+/** What a public page's answer carries: its tag, the content version it was made under, and a 304 if it matched. */
+export type PublicAnswer = { etag: string; version: string; notModified: Response | null };
+
 /**
- * For an anonymous GET of a public page that rendered fine: sets ETag, the shared cache header and Vary, and
- * returns a 304 answer when the visitor already holds this version. Anyone with a session cookie is left alone
- * (their answers stay `private, no-store`), and so is every error page.
+ * For an anonymous GET (or HEAD) of a public page that rendered fine: sets ETag, the shared cache header and
+ * Vary, and gives a 304 answer when the visitor already holds this version. Anyone with a session cookie is left
+ * alone (their answers stay `private, no-store`), and so is every error page. Null when the page is not public.
  */
 export async function publicCacheAnswer(
   request: Request,
@@ -76,8 +98,8 @@ export async function publicCacheAnswer(
   headers: Headers,
   context: EntryContext,
   language: string,
-): Promise<Response | null> {
-  if (request.method !== "GET" || status !== 200) return null;
+): Promise<PublicAnswer | null> {
+  if ((request.method !== "GET" && request.method !== "HEAD") || status !== 200) return null;
   const policy = readSessionToken(request) ? null : publicCachePolicy(context);
   if (!policy) return null;
   // An answer that sets a cookie is someone's own, never a shared one.
@@ -86,15 +108,25 @@ export async function publicCacheAnswer(
     m.route.id,
     context.staticHandlerContext.loaderData[m.route.id],
   ]);
-  const etag = publicEtag({ build: context.manifest.version, version: await contentVersion(), language, data });
+  const version = await contentVersion();
+  // The address is part of the tag: the page writes it into its language and search forms.
+  const url = new URL(request.url);
+  const etag = publicEtag({ build: context.manifest.version, version, language, url: url.pathname + url.search, data });
   headers.set("ETag", etag);
   headers.set("Cache-Control", policy);
   headers.set("Vary", PUBLIC_VARY);
-  if (!matchesIfNoneMatch(request.headers.get("If-None-Match"), etag)) return null;
-  // A 304 carries the validator and caching headers only: no body, no page-specific CSP.
-  const notModified = new Headers();
-  for (const name of ["ETag", "Cache-Control", "Vary"]) notModified.set(name, headers.get(name)!);
-  return new Response(null, { status: 304, headers: notModified });
+  if (!matchesIfNoneMatch(request.headers.get("If-None-Match"), etag)) return { etag, version, notModified: null };
+  return { etag, version, notModified: new Response(null, { status: 304, headers: notModifiedHeaders(headers) }) };
+}
+
+/** A 304 carries the validator and caching headers only: no body, no page-specific CSP. */
+export function notModifiedHeaders(headers: Headers): [string, string][] {
+  const kept: [string, string][] = [];
+  for (const name of ["ETag", "Cache-Control", "Vary"]) {
+    const value = headers.get(name);
+    if (value !== null) kept.push([name, value]);
+  }
+  return kept;
 }
 
 /**

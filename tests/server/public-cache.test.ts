@@ -13,7 +13,15 @@ let client: pg.Client;
 
 beforeAll(async () => {
   db = await freshDatabase("pubcache");
-  server = await startServer({ DATABASE_URL: db.url, MIGRATE_ON_START: "true", SEED_DEMO: "true", JOBS: "false" });
+  // Kept pages live a minute here, so a slow machine cannot turn an expected hit into a miss; the expiry itself is
+  // tested in app/lib/render-cache.server.test.ts.
+  server = await startServer({
+    DATABASE_URL: db.url,
+    MIGRATE_ON_START: "true",
+    SEED_DEMO: "true",
+    JOBS: "false",
+    RENDER_CACHE_TTL_MS: "60000",
+  });
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   // A course as courses:sync writes it (the demo seed has none: courses come from the content folder).
@@ -177,5 +185,204 @@ describe("public pages are cacheable for visitors", () => {
     expect(login.headers.get("etag")).toBeNull();
     expect(login.headers.get("cache-control") ?? "").not.toContain("public");
     await login.arrayBuffer();
+  });
+});
+
+/** The nonce a page's CSP allows, and every nonce its scripts carry. */
+function noncesOf(res: Response, html: string): { csp: string; inPage: string[] } {
+  const csp = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1] ?? "";
+  return { csp, inPage: [...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]) };
+}
+
+async function page(path: string, headers: Record<string, string> = {}) {
+  const res = await get(path, headers);
+  const html = await res.text();
+  return { res, html, cache: res.headers.get("x-render-cache") };
+}
+
+describe("public pages rendered for one visitor are answered again to the next from memory", () => {
+  it("serves the same page with a fresh nonce each time, in the page and in its CSP", async () => {
+    const path = `/courses?render-cache=${Date.now()}`;
+    const first = await page(path);
+    expect(first.cache).toBe("miss");
+    const seen = new Set<string>();
+    let rendered = "";
+    for (const answer of [first, await page(path), await page(path)]) {
+      expect(answer.res.status).toBe(200);
+      const { csp, inPage } = noncesOf(answer.res, answer.html);
+      expect(csp).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      // Every script of the page carries the nonce its own CSP names (21 scripts on the catalog), never an old one.
+      expect(inPage.length).toBeGreaterThan(0);
+      expect(new Set(inPage)).toEqual(new Set([csp]));
+      expect(seen.has(csp)).toBe(false);
+      seen.add(csp);
+      const sameModuloNonce = answer.html.split(csp).join("NONCE");
+      if (!rendered) rendered = sameModuloNonce;
+      expect(sameModuloNonce).toBe(rendered);
+      expect(answer.res.headers.get("etag")).toBe(first.res.headers.get("etag"));
+      expect(answer.res.headers.get("cache-control")).toBe("public, max-age=60, s-maxage=300");
+      expect(answer.res.headers.get("set-cookie")).toBeNull();
+    }
+    expect(seen.size).toBe(3);
+    expect([(await page(path)).cache, (await page(path)).cache]).toEqual(["hit", "hit"]);
+  });
+
+  it("is sound because two renders of a public page differ only by their nonce (and the address they write)", async () => {
+    const slug = await aCourseSlug();
+    for (const path of ["/courses", `/courses/${slug}`, "/trainers"]) {
+      const renders: string[] = [];
+      for (const marker of ["first-render", "second-render"]) {
+        // A new query string each time: two real renders, neither from the cache.
+        const answer = await page(`${path}?${marker}=${Date.now()}`);
+        expect(answer.cache, path).toBe("miss");
+        const { csp } = noncesOf(answer.res, answer.html);
+        renders.push(
+          answer.html
+            .split(csp)
+            .join("NONCE")
+            .replace(/(first|second)-render=\d+/g, "MARKER"),
+        );
+      }
+      expect(renders[1], path).toBe(renders[0]);
+    }
+  });
+
+  it("keeps each language and each query string apart, the page writing its own address", async () => {
+    const stamp = Date.now();
+    const vi = await page(`/courses?q=gọi&s=${stamp}`, { "Accept-Language": "vi" });
+    const en = await page(`/courses?q=gọi&s=${stamp}`, { "Accept-Language": "en" });
+    expect([vi.cache, en.cache]).toEqual(["miss", "miss"]);
+    expect(vi.html).toContain('<html lang="vi"');
+    expect(en.html).toContain('<html lang="en"');
+    // The language cookie (base64 of the JSON "en") decides before the header does: the English entry answers.
+    const byCookie = await page(`/courses?q=gọi&s=${stamp}`, { "Accept-Language": "vi", Cookie: "lng=ImVuIg%3D%3D" });
+    expect(byCookie.cache).toBe("hit");
+    expect(byCookie.html).toContain('<html lang="en"');
+
+    const other = await page(`/courses?q=gọi&s=${stamp}&utm=x`);
+    expect(other.cache).toBe("miss");
+    expect(other.html).toContain(`value="/courses?q=g%E1%BB%8Di&amp;s=${stamp}&amp;utm=x"`);
+    expect(other.res.headers.get("etag")).not.toBe(vi.res.headers.get("etag"));
+    expect((await page(`/courses?q=gọi&s=${stamp}`, { "Accept-Language": "vi" })).cache).toBe("hit");
+  });
+
+  it("shows a course changed by courses:sync at once, on the next request", async () => {
+    const slug = await aCourseSlug();
+    await page(`/courses/${slug}`);
+    expect((await page(`/courses/${slug}`)).cache).toBe("hit");
+    await client.query(
+      "update courses set title_vi = 'Gọi vốn hạt giống — bản mới', updated_at = now() where slug = $1",
+      [slug],
+    );
+    const after = await page(`/courses/${slug}`);
+    expect(after.cache).toBe("miss");
+    expect(after.html).toContain("Gọi vốn hạt giống — bản mới");
+    const catalog = await page("/courses");
+    expect(catalog.html).toContain("Gọi vốn hạt giống — bản mới");
+  });
+
+  it("shows an issued certificate and then its revocation at once", async () => {
+    const { rows: lists } = await client.query<{ id: string }>("select id from credential_status_lists limit 1");
+    const listId = lists[0]?.id ?? "render-cache-test";
+    if (!lists[0]) await client.query("insert into credential_status_lists (id, size) values ($1, 131072)", [listId]);
+    const { rows: users } = await client.query<{ id: string }>("select id from users limit 1");
+    const digits = String(Date.now() + 7).slice(-10);
+    const code = `SA-${digits.slice(0, 5)}-${digits.slice(5)}`;
+    // Not issued yet: a 404, which is never kept.
+    const unknown = await page(`/verify/${code}`);
+    expect(unknown.res.status).toBe(404);
+    expect(unknown.cache).toBeNull();
+    expect((await page(`/verify/${code}`)).cache).toBeNull();
+
+    await client.query(
+      `insert into certificates (code, kind, user_id, source_key, holder_name, achievement_key, achievement_vi, achievement_en,
+         description_vi, description_en, criteria_vi, criteria_en, achieved_on, issuer_name, issuer_name_en, issued_at, valid_from,
+         status_list_id, status_list_index, credential_jwt)
+       values ($1, 'course_completion', $2, $1, 'Trần Thị B', 'k', 'Khoá', 'Course', 'm', 'd', 'c', 'c', '2026-12-01', 'Sở', 'Dept',
+         now(), now(), $3, 120000 + (random() * 1000)::int, 'x.y.z')`,
+      [code, users[0].id, listId],
+    );
+    const issued = await page(`/verify/${code}`);
+    expect(issued.res.status).toBe(200);
+    expect(issued.cache).toBe("miss");
+    expect(issued.html).toContain("Giấy chứng nhận hợp lệ");
+    expect((await page(`/verify/${code}`)).cache).toBe("hit");
+
+    await client.query(
+      "update certificates set revoked_at = now(), revoked_reason = 'test', updated_at = now() where code = $1",
+      [code],
+    );
+    const revoked = await page(`/verify/${code}`);
+    expect(revoked.cache).toBe("miss");
+    expect(revoked.html).toContain("Giấy chứng nhận đã bị thu hồi");
+    expect(revoked.html).not.toContain("Giấy chứng nhận hợp lệ");
+  });
+
+  it("never answers a signed-in person from it, nor keeps what they see", async () => {
+    await page("/courses");
+    expect((await page("/courses")).cache).toBe("hit");
+    const { cookie } = await signInCookie(server.url, "staff@demo.vn", "HaiPhong-2026");
+    for (let i = 0; i < 2; i++) {
+      const mine = await page("/courses", { Cookie: cookie! });
+      expect(mine.res.status).toBe(200);
+      expect(mine.cache).toBeNull();
+      expect(mine.res.headers.get("cache-control")).toBe("private, no-store");
+      // Their own header (the sign-out form), not the visitor's page.
+      expect(mine.html).toContain('action="/logout"');
+    }
+    expect((await page("/courses")).html).not.toContain('action="/logout"');
+  });
+
+  it("keeps no error page and no page that did not opt in", async () => {
+    for (const path of ["/courses/no-such-course-here", "/login", "/privacy"]) {
+      for (let i = 0; i < 2; i++) expect((await page(path)).cache, path).toBeNull();
+    }
+  });
+
+  it("answers HEAD from a kept page with its headers and length but no body", async () => {
+    const path = `/courses?head=${Date.now()}`;
+    const full = await page(path);
+    const head = await fetch(`${server.url}${path}`, { method: "HEAD", headers: { "Accept-Language": "vi" } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("x-render-cache")).toBe("hit");
+    expect(head.headers.get("content-length")).toBe(String(Buffer.byteLength(full.html)));
+    expect(head.headers.get("etag")).toBe(full.res.headers.get("etag"));
+    expect(await head.text()).toBe("");
+    const revalidated = await get(path, { "If-None-Match": full.res.headers.get("etag")! });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get("x-render-cache")).toBeNull();
+    expect(await revalidated.text()).toBe("");
+  });
+});
+
+describe("an attacker asking for endless distinct query strings", () => {
+  let small: RunningServer;
+  beforeAll(async () => {
+    small = await startServer({
+      DATABASE_URL: db.url,
+      JOBS: "false",
+      RENDER_CACHE_MAX_ENTRIES: "5",
+      RENDER_CACHE_TTL_MS: "60000",
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it("only replaces the oldest kept pages, and is refused nothing but the memory", async () => {
+    const ask = async (query: string) => {
+      const res = await fetch(`${small.url}/courses?${query}`, { headers: { "Accept-Language": "vi" } });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      return res.headers.get("x-render-cache");
+    };
+    for (let i = 0; i < 40; i++) expect(await ask(`probe=${i}`)).toBe("miss");
+    // Five kept: the last five asked for.
+    for (let i = 35; i < 40; i++) expect(await ask(`probe=${i}`)).toBe("hit");
+    expect(await ask("probe=34")).toBe("miss");
+    expect(await ask("probe=0")).toBe("miss");
+    // A query string of 3,000 characters is rendered every time, never kept.
+    const long = `q=${"a".repeat(3_000)}`;
+    expect([await ask(long), await ask(long)]).toEqual(["miss", "miss"]);
   });
 });
