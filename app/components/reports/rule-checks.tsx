@@ -40,6 +40,9 @@ export function RuleChecks({ checks }: { checks: RuleCheck[] }) {
                         </Link>
                       </span>
                     ))}
+                    {breach.recordsTotal && breach.recordsTotal > breach.records.length
+                      ? ` ${t("reports.checks.moreRecords", { count: breach.recordsTotal - breach.records.length })}`
+                      : null}
                   </li>
                 ))}
                 {breachTotal(check) > check.breaches.length ? (

@@ -20,6 +20,8 @@ export type RuleBreach = {
   /** Who it is about: a person's or an organisation's name, or the reused reference. */
   subject: string;
   records: BreachRecord[];
+  /** How many records the breach is about when `records` names only the first of them (the dashboard). */
+  recordsTotal?: number;
   /** The figures the sentence about the breach needs (amounts in whole đồng named …Vnd or amount/used/cap, dates …On). */
   params: Record<string, string | number>;
 };
@@ -35,6 +37,25 @@ export type RuleCheck = { key: RuleCheckKey; total?: number; breaches: RuleBreac
  * found with the check's own query, not by reading a page of 40,000 lines.
  */
 export const LISTED_BREACHES = 50;
+
+/**
+ * Records named per breach on the dashboard. A startup over its yearly cap is a breach about every claim of its
+ * year (40 at the M data set's worst): the dashboard names the first and says how many more, so the page of a year
+ * stays small enough to serve eight at once; the PDF and the XLSX keep them all.
+ */
+export const LISTED_BREACH_RECORDS = 5;
+
+/** The checks with each breach naming at most `limit` records (new objects: the checks given may be shared). */
+export function withListedRecords(checks: RuleCheck[], limit = LISTED_BREACH_RECORDS): RuleCheck[] {
+  return checks.map((check) => ({
+    ...check,
+    breaches: check.breaches.map((breach) =>
+      breach.records.length <= limit
+        ? breach
+        : { ...breach, records: breach.records.slice(0, limit), recordsTotal: breach.records.length },
+    ),
+  }));
+}
 
 /** How many breaches a check found (all of them, not only those listed). */
 export function breachTotal(check: RuleCheck): number {
