@@ -1,13 +1,17 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
 // refuses oversized bodies and cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
-import { createRequestHandler } from "@react-router/express";
+import { register } from "node:module";
 import compression from "compression";
 import express from "express";
 import { bodyLimit, lastErrorHandler } from "./server/body-limit.mjs";
 import { installOperations, stopGracefully } from "./server/operations.mjs";
 
 const production = process.env.NODE_ENV === "production";
+// In production every import of react-router loads its production build (server/react-router-production.mjs says
+// why); registered before anything imports it, hence the dynamic imports below.
+if (production) register("./server/react-router-production.mjs", import.meta.url);
+const { createRequestHandler } = await import("@react-router/express");
 const port = Number(process.env.PORT ?? 3000);
 const buildDir = process.env.BUILD_DIR ?? "build";
 const host = process.env.HOST ?? "0.0.0.0";

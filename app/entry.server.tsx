@@ -1,5 +1,4 @@
-import { PassThrough, Writable } from "node:stream";
-import { createReadableStreamFromReadable } from "@react-router/node";
+import { Writable } from "node:stream";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
@@ -77,14 +76,13 @@ export default async function handleRequest(
       nonce,
       [callbackName]: () => {
         shellRendered = true;
-        const body = new PassThrough();
-        resolve(
-          new Response(createReadableStreamFromReadable(body), {
-            headers: responseHeaders,
-            status: responseStatusCode,
+        const status = responseStatusCode;
+        pipe(
+          wholeDocument((html) => {
+            responseHeaders.set("Content-Length", String(html.byteLength));
+            resolve(new Response(html, { headers: responseHeaders, status }));
           }),
         );
-        pipe(body);
       },
       onShellError(error: unknown) {
         reject(error);
@@ -98,21 +96,31 @@ export default async function handleRequest(
   });
 }
 
+/**
+ * Gathers what React writes and hands over the whole document when React ends it. No page streams (none has a
+ * Suspense boundary or an Await), yet React flushes its output in pieces of 2 KB and React Router's data after
+ * the shell, and each piece went through a web stream to its own socket write; sent whole with its length, a
+ * page is one write.
+ */
+function wholeDocument(done: (html: Buffer<ArrayBuffer>) => void): Writable {
+  const chunks: Buffer[] = [];
+  return new Writable({
+    write(chunk: Buffer, _encoding, next) {
+      chunks.push(chunk);
+      next();
+    },
+    final(next) {
+      done(Buffer.concat(chunks));
+      next();
+    },
+  });
+}
+
 /** The whole page in one buffer; `failed` when any part of it threw while rendering (never kept). */
 function renderWhole(app: React.ReactElement, nonce: string): Promise<{ html: Buffer<ArrayBuffer>; failed: boolean }> {
   return new Promise((resolve, reject) => {
     let failed = false;
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-      final(done) {
-        resolve({ html: Buffer.concat(chunks), failed });
-        done();
-      },
-    });
+    const sink = wholeDocument((html) => resolve({ html, failed }));
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce,
       onAllReady: () => pipe(sink),

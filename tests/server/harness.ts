@@ -39,13 +39,13 @@ export async function freePort(): Promise<number> {
   }
 }
 
-/** Starts the production build (`server.mjs`) and waits until it answers. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** Starts the production build (`server.mjs`) and waits until it answers; `nodeArgs` go before the script. */
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   if (!existsSync(`${BUILD_DIR}/server/index.js`))
     throw new Error(`No build in ${BUILD_DIR}/: run \`npm run build\` first`);
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, ["server.mjs"], {
+  const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
     // A production server needs its public address (links never follow the Host header).
     env: {
       ...process.env,

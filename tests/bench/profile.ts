@@ -1,0 +1,244 @@
+// npx tsx tests/bench/profile.ts --scale M [--builds build,build-b|build@other-server.mjs] [--pages 1b,2,3,4,5,7] [--requests 300]
+//                                [--rounds 3] [--connections 2] [--cpu-prof .bench/profiles] [--port 3412]
+//
+// What one request of a page costs the server, in CPU time: a number that a busy machine bends much less than
+// requests per second. Starts one production server per build directory (as `npm run bench` does: NODE_ENV
+// production, the manifest's database, no migrating or seeding), makes the bench's kind of signed-in sessions,
+// then for each round and page sends the same number of requests to every server in turn (A, B, A, B …) and
+// reads each server's CPU time (user + system, all threads, from /proc/<pid>/stat) before and after. Prints the
+// median CPU milliseconds per request and the bytes per answer. With --cpu-prof, the servers run under
+// V8's profiler for exactly the measured requests of each page (tests/bench/cpu-profiler.mjs), one profile per
+// build, page and round in that folder (summarise them with tests/bench/cpuprofile-summary.ts).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
+import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+
+type Who = "anonymous" | "learner" | "staff" | "trainer";
+type Manifest = {
+  databaseUrl: string;
+  catalog: { courseSlug: string };
+  learners: { email: string }[];
+  staff: { email: string };
+  trainer: { email: string; rollCallSessionId: string };
+  bigCohort: { cohortId: string };
+};
+
+const PAGES: Record<string, { who: Who; path: (m: Manifest) => string; title: string }> = {
+  "1a": { who: "anonymous", path: () => "/courses", title: "catalog, anonymous" },
+  "1b": { who: "learner", path: () => "/courses", title: "catalog, signed in" },
+  "2": { who: "learner", path: (m) => `/courses/${m.catalog.courseSlug}`, title: "course page, enrolled" },
+  "3": { who: "learner", path: () => "/dashboard", title: "learner dashboard" },
+  "4": {
+    who: "staff",
+    path: (m) => `/manage/cohorts/${m.bigCohort.cohortId}/participants`,
+    title: "participant list",
+  },
+  "5": { who: "trainer", path: (m) => `/teach/sessions/${m.trainer.rollCallSessionId}`, title: "roll call" },
+  "7": { who: "staff", path: () => "/dashboard", title: "staff dashboard" },
+};
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "M" },
+    builds: { type: "string", default: process.env.BUILD_DIR ?? "build" },
+    pages: { type: "string", default: "1b,2,3,4,5,7" },
+    requests: { type: "string", default: "300" },
+    warmup: { type: "string", default: "100" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "2" },
+    "cpu-prof": { type: "string" },
+    port: { type: "string", default: "3412" },
+  },
+});
+
+const root = resolve(import.meta.dirname, "../..");
+const manifest = JSON.parse(
+  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
+) as Manifest;
+const builds = String(args.builds).split(",");
+const pageIds = String(args.pages).split(",");
+const requests = Number(args.requests);
+const warmup = Number(args.warmup);
+const rounds = Number(args.rounds);
+const connections = Number(args.connections);
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function cpuMs(pid: number): number {
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+const profDir = args["cpu-prof"] ? resolve(String(args["cpu-prof"])) : null;
+const profileFile = (buildDir: string) => `${profDir}/${buildDir.replace(/\W+/g, "_")}.next`;
+
+function startServer(build: string, port: number): ChildProcess {
+  // "dir@script" serves the build in dir with another server script (an A/B of the server itself).
+  const [buildDir, script = "server.mjs"] = build.split("@");
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [...(profDir ? ["--import", "./tests/bench/cpu-profiler.mjs"] : []), "--max-old-space-size=256", script],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: manifest.databaseUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        APP_URL: `http://127.0.0.1:${port}`,
+        BUILD_DIR: buildDir,
+        SEED_DEMO: "false",
+        MIGRATE_ON_START: "false",
+        COURSES_SYNC_ON_START: "false",
+        CPU_PROFILE_FILE: profileFile(build),
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  return child;
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+const sessionIds: string[] = [];
+async function createSessions(client: pg.Client, emails: string[]): Promise<string[]> {
+  const { rows } = await client.query<{ id: string; email: string }>(
+    "select id, lower(email) as email from users where lower(email) = any($1::text[]) and deleted_at is null",
+    [emails.map((e) => e.toLowerCase())],
+  );
+  const ids = new Map(rows.map((r) => [r.email, r.id]));
+  const tokens = emails.map(() => generateToken());
+  const hashes = tokens.map((t) => hashToken(t));
+  const users = emails.map((e) => {
+    const id = ids.get(e.toLowerCase());
+    if (!id) throw new Error(`No user ${e}`);
+    return id;
+  });
+  await client.query(
+    `insert into sessions (id, user_id, expires_at, user_agent, ip_address)
+     select s.id, s.user_id::uuid, now() + interval '30 days', 'bench profile', '127.0.0.1'
+     from unnest($1::text[], $2::text[]) as s(id, user_id)`,
+    [hashes, users],
+  );
+  sessionIds.push(...hashes);
+  return tokens;
+}
+
+async function run(url: string, cookies: string[] | null, amount: number) {
+  let next = 0;
+  let bytes = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    amount,
+    timeout: 30,
+    headers: { "accept-language": "vi-VN,vi;q=0.9", accept: "text/html" },
+    setupClient: (client) => {
+      if (!cookies) return;
+      client.setHeaders({
+        "accept-language": "vi-VN,vi;q=0.9",
+        accept: "text/html",
+        cookie: `${SESSION_COOKIE}=${cookies[next++ % cookies.length]}`,
+      });
+    },
+  });
+  bytes = result.throughput.total / Math.max(1, result.requests.total);
+  if (result.non2xx || result.errors || result.timeouts)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} time-outs`);
+  return bytes;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const client = new pg.Client({ connectionString: manifest.databaseUrl });
+  await client.connect();
+  const basePort = Number(args.port);
+  const servers = builds.map((b, i) => ({ build: b, port: basePort + i, child: startServer(b, basePort + i) }));
+  try {
+    await Promise.all(servers.map((s) => waitFor(`http://127.0.0.1:${s.port}/privacy`)));
+    const cookies: Record<Who, string[] | null> = {
+      anonymous: null,
+      learner: await createSessions(
+        client,
+        manifest.learners.slice(0, connections).map((l) => l.email),
+      ),
+      staff: await createSessions(client, Array(connections).fill(manifest.staff.email)),
+      trainer: await createSessions(client, Array(connections).fill(manifest.trainer.email)),
+    };
+    for (const s of servers)
+      for (const id of pageIds)
+        await run(`http://127.0.0.1:${s.port}${PAGES[id].path(manifest)}`, cookies[PAGES[id].who], warmup);
+
+    const perRequest = new Map<string, number[]>();
+    const sizes = new Map<string, number>();
+    for (let round = 0; round < rounds; round++) {
+      for (const id of pageIds) {
+        for (const s of servers) {
+          const pid = s.child.pid!;
+          if (profDir) s.child.kill("SIGUSR2");
+          const before = cpuMs(pid);
+          const size = await run(
+            `http://127.0.0.1:${s.port}${PAGES[id].path(manifest)}`,
+            cookies[PAGES[id].who],
+            requests,
+          );
+          const after = cpuMs(pid);
+          if (profDir) {
+            s.child.kill("SIGUSR2");
+            const written = `${profileFile(s.build)}.cpuprofile`;
+            while (!existsSync(written)) await new Promise((r) => setTimeout(r, 100));
+            renameSync(written, `${profDir}/${s.build.replace(/\W+/g, "_")}-${id}-r${round}.cpuprofile`);
+          }
+          const key = `${id}\t${s.build}`;
+          perRequest.set(key, [...(perRequest.get(key) ?? []), (after - before) / requests]);
+          sizes.set(key, size);
+        }
+      }
+    }
+    console.log(`page\tbuild\tCPU ms/request (median of ${rounds}; each of ${requests} requests)\tall rounds\tbytes`);
+    for (const id of pageIds)
+      for (const s of servers) {
+        const key = `${id}\t${s.build}`;
+        const all = perRequest.get(key)!;
+        console.log(
+          `${id} ${PAGES[id].title}\t${s.build}\t${median(all).toFixed(2)}\t${all.map((x) => x.toFixed(2)).join(" ")}\t${Math.round(sizes.get(key)!)}`,
+        );
+      }
+  } finally {
+    await client.query("delete from sessions where id = any($1::text[])", [sessionIds]).catch(() => {});
+    await client.end();
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            if (s.child.exitCode !== null) return r();
+            s.child.once("exit", () => r());
+            s.child.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}
+
+await main();
