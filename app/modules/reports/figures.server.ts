@@ -129,32 +129,72 @@ export type ReportFigures = {
   ruleChecks?: RuleCheck[];
 };
 
-type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
+export type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
 
 /** The programme's cohorts (linked through its subsidy programmes), as a SQL fragment. */
-function programmeCohorts(w: Window): SQL {
+export function programmeCohorts(w: Window): SQL {
   return sql`select c.* from cohorts c
     join subsidy_cohort_links l on l.cohort_id = c.id
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id
     where sp.programme_id = ${w.programmeId} and c.status = 'published'`;
 }
 
-function cohortFiguresQuery(cohorts: SQL, w: Window): SQL {
+/**
+ * The whole Vietnam months between the period's first instant and the cutoff, as [first month, month after the
+ * last): their attendance is read from attendance_month_counts. The days before the first whole month (a period
+ * starting mid-month) and after the last one (the current month up to the generation time, or a period ending
+ * mid-month) are read from the attendance records themselves. No whole month: both bounds are the period's start
+ * month and every held session is read raw.
+ */
+export function wholeMonths(w: Pick<Window, "start" | "cutoff">): { first: string; after: string } {
+  const firstDay = w.start.slice(8) === "01" ? w.start : nextMonth(w.start);
+  const cutoffDay = vietnamDate(new Date(w.cutoff));
+  const cutoffMonth = `${cutoffDay.slice(0, 7)}-01`;
+  // The cutoff at a month's first instant closes the month before it; else its own month is partial.
+  const after = cutoffMonth;
+  return after > firstDay ? { first: firstDay, after } : { first: firstDay, after: firstDay };
+}
+
+function nextMonth(day: string): string {
+  const [y, m] = day.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+/**
+ * The cohort figures of a period. `source: "records"` reads every held session's attendance records and none of
+ * the monthly counts: the computation the counts replace, kept so a test can hold the two to the same answers.
+ */
+export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "records" = "counts"): SQL {
   const cutoff = w.cutoff;
+  const months = source === "counts" ? wholeMonths(w) : { first: w.start, after: w.start };
+  const wholeFrom = dayStartsAt(months.first).toISOString();
+  const wholeUntil = dayStartsAt(months.after).toISOString();
   return sql`with pc as (${cohorts}),
       run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
       held as (
         select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
-      -- One pass over the attendance of the sessions held, folded to one row per place (a few tens of thousands
-      -- instead of half a million at scale M) before the place's person is looked up. The held sessions are a
-      -- semi-join's hashed side: joined as a CTE, the planner hashed all of attendance instead.
+      -- The attendance of the sessions held, folded to one row per place before the place's person is looked up:
+      -- the whole months from the per-place monthly counts (kept with every attendance change), the rest of the
+      -- period from the records of the sessions held outside those months. Their sum is the count of the records
+      -- of every session held (the summary equals a recount: see attendance-month-counts.test.ts).
       held_att as (
-        select e.user_id, e.cohort_id, x.records, x.attended from (
-          select a.enrollment_id, count(*) as records,
-            count(*) filter (where a.status in ('present', 'late')) as attended
-          from attendance a where a.session_id in (select id from held) group by a.enrollment_id
+        select e.user_id, e.cohort_id, x.records, x.attended,
+          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+        from (
+          select y.enrollment_id, sum(y.records) as records, sum(y.attended) as attended from (
+            select m.enrollment_id, m.records, m.attended from attendance_month_counts m
+            where m.month >= ${months.first}::date and m.month < ${months.after}::date
+              and m.cohort_id in (select pc.id from pc)
+            union all
+            -- Session by session through the (session, place) index: a few hundred sessions, not the table
+            -- ("offset 0" keeps the planner from flattening the lookup into a hash of all attendance).
+            select a.enrollment_id, 1, case when a.status in ('present', 'late') then 1 else 0 end
+            from held cross join lateral (
+              select a.enrollment_id, a.status from attendance a where a.session_id = held.id offset 0) a
+            where held.starts_at < ${wholeFrom}::timestamptz or held.starts_at >= ${wholeUntil}::timestamptz
+          ) y group by y.enrollment_id
         ) x join enrollments e on e.id = x.enrollment_id
       ),
       att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
@@ -168,12 +208,12 @@ function cohortFiguresQuery(cohorts: SQL, w: Window): SQL {
         select distinct e.user_id from enrollments e
         where e.cohort_id in (select cohort_id from held) and e.status in ('confirmed', 'completed', 'not_completed')
       ),
-      -- Lecturers who attended a train-the-trainer cohort's session held in the period (semi-joins: the planner
-      -- cannot estimate a CTE's rows and otherwise loops over every pair).
+      -- Lecturers who attended a train-the-trainer cohort's session held in the period. The track is marked per
+      -- place above (a hashed lookup): as a semi-join here the planner, misjudging the CTEs' sizes, compared every
+      -- place with every cohort of the track (two million pairs at M).
       ttt as (
         select distinct h.user_id, h.cohort_id from held_att h
-        where h.attended > 0
-          and h.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course')
+        where h.attended > 0 and h.ttt_track
           and h.user_id in (select user_id from people where grp = 'lecturer')
       ),
       lc as (
