@@ -130,6 +130,37 @@ export function isDatabaseAvailable(): Promise<boolean> {
   return databaseAvailable(() => connection().db.execute(PROBE_QUERY));
 }
 
+/**
+ * Runs `fn` on another connection of the pool, in a read-only REPEATABLE READ transaction that sees the snapshot a
+ * transaction still open elsewhere exported with pg_export_snapshot(): the same data, read side by side. PostgreSQL
+ * only; null when there is no pool (PGlite has one connection) or it has no connection to spare right now (taking
+ * one could starve the requests the pool serves), so the caller reads in its own transaction instead.
+ */
+export async function readInSnapshot<T>(snapshot: string, fn: (q: Queryable) => Promise<T>): Promise<T | null> {
+  const c = globalThis.__startupAcademyDb;
+  if (!c || c.kind !== "postgres") return null;
+  const max = c.pool.options.max ?? 10;
+  // Keep at least two connections for everything else.
+  if (c.pool.waitingCount > 0 || c.pool.totalCount - c.pool.idleCount + 2 >= max) return null;
+  if (!/^[0-9A-F]+-[0-9A-F]+-[0-9A-F]+$/i.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
+  const client = await c.pool.connect();
+  let failed = false;
+  try {
+    await client.query("begin isolation level repeatable read read only");
+    await client.query(`set transaction snapshot '${snapshot}'`);
+    await client.query("set local jit = off");
+    const result = await fn(drizzlePg(client, { schema, casing: "snake_case" }));
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    failed = true;
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(failed);
+  }
+}
+
 /** Connections of the pool (PostgreSQL only): open, idle, requests waiting for one, and the limit. */
 export function poolStats(): { total: number; idle: number; waiting: number; max: number } | null {
   const c = globalThis.__startupAcademyDb;

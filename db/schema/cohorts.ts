@@ -320,6 +320,30 @@ export const attendance = pgTable(
   ],
 );
 
+/**
+ * Attendance counted per place and per Vietnam month of the session's start: how many records and how many of
+ * them present or late. Kept by statement triggers on attendance and cohort_sessions in the same transaction as
+ * every change (db/migrations, attendance_month_counts_*), so it always equals a recount of the raw rows. The
+ * period figures read it for the whole months they cover instead of every attendance record (ADR 0020).
+ * `cohortId` is the session's cohort. A place whose records of a month were all deleted keeps a row of zeros.
+ */
+export const attendanceMonthCounts = pgTable(
+  "attendance_month_counts",
+  {
+    /** The first day of the Vietnam month in which the sessions started. */
+    month: date().notNull(),
+    cohortId: uuid()
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    enrollmentId: uuid()
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    records: integer().notNull(),
+    attended: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.cohortId, t.enrollmentId] })],
+);
+
 /** Every attendance change: who, when, old and new value, why. Append-only. */
 export const attendanceEvents = pgTable(
   "attendance_events",

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { db, type Queryable } from "~/lib/db.server";
+import { db, readInSnapshot, type Queryable } from "~/lib/db.server";
 import { vietnamDate } from "~/lib/time";
 import type { TargetProgress } from "~/modules/programmes/targets";
 import type { RuleCheck } from "./checks";
@@ -129,51 +129,104 @@ export type ReportFigures = {
   ruleChecks?: RuleCheck[];
 };
 
-type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
+export type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
 
 /** The programme's cohorts (linked through its subsidy programmes), as a SQL fragment. */
-function programmeCohorts(w: Window): SQL {
+export function programmeCohorts(w: Window): SQL {
   return sql`select c.* from cohorts c
     join subsidy_cohort_links l on l.cohort_id = c.id
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id
     where sp.programme_id = ${w.programmeId} and c.status = 'published'`;
 }
 
-function cohortFiguresQuery(cohorts: SQL, w: Window): SQL {
+/**
+ * The whole Vietnam months between the period's first instant and the cutoff, as [first month, month after the
+ * last): their attendance is read from attendance_month_counts. The days before the first whole month (a period
+ * starting mid-month) and after the last one (the current month up to the generation time, or a period ending
+ * mid-month) are read from the attendance records themselves. No whole month: both bounds are the period's start
+ * month and every held session is read raw.
+ */
+export function wholeMonths(w: Pick<Window, "start" | "cutoff">): { first: string; after: string } {
+  const firstDay = w.start.slice(8) === "01" ? w.start : nextMonth(w.start);
+  const cutoffDay = vietnamDate(new Date(w.cutoff));
+  const cutoffMonth = `${cutoffDay.slice(0, 7)}-01`;
+  // The cutoff at a month's first instant closes the month before it; else its own month is partial.
+  const after = cutoffMonth;
+  return after > firstDay ? { first: firstDay, after } : { first: firstDay, after: firstDay };
+}
+
+function nextMonth(day: string): string {
+  const [y, m] = day.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+/**
+ * The cohort figures of a period. `source: "records"` reads every held session's attendance records and none of
+ * the monthly counts: the computation the counts replace, kept so a test can hold the two to the same answers.
+ */
+export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "records" = "counts"): SQL {
   const cutoff = w.cutoff;
+  const months = source === "counts" ? wholeMonths(w) : { first: w.start, after: w.start };
+  const wholeFrom = dayStartsAt(months.first).toISOString();
+  const wholeUntil = dayStartsAt(months.after).toISOString();
   return sql`with pc as (${cohorts}),
       run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
       held as (
         select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
-      -- One pass over the attendance of the sessions held, folded to one row per place (a few tens of thousands
-      -- instead of half a million at scale M) before the place's person is looked up. The held sessions are a
-      -- semi-join's hashed side: joined as a CTE, the planner hashed all of attendance instead.
+      -- The attendance of the sessions held, folded to one row per place before the place's person is looked up:
+      -- the whole months from the per-place monthly counts (kept with every attendance change), the rest of the
+      -- period from the records of the sessions held outside those months. Their sum is the count of the records
+      -- of every session held (the summary equals a recount: see attendance-month-counts.test.ts).
       held_att as (
-        select e.user_id, e.cohort_id, x.records, x.attended from (
-          select a.enrollment_id, count(*) as records,
-            count(*) filter (where a.status in ('present', 'late')) as attended
-          from attendance a where a.session_id in (select id from held) group by a.enrollment_id
-        ) x join enrollments e on e.id = x.enrollment_id
+        select e.user_id, e.cohort_id, sum(y.records) as records, sum(y.attended) as attended,
+          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+        from (
+          select m.enrollment_id, m.records, m.attended from attendance_month_counts m
+          where m.month >= ${months.first}::date and m.month < ${months.after}::date
+            and m.cohort_id in (select pc.id from pc)
+          union all
+          -- Session by session through the (session, place) index: a few hundred sessions, not the table
+          -- ("offset 0" keeps the planner from flattening the lookup into a hash of all attendance).
+          select a.enrollment_id, 1, case when a.status in ('present', 'late') then 1 else 0 end
+          from held cross join lateral (
+            select a.enrollment_id, a.status from attendance a where a.session_id = held.id offset 0) a
+          where held.starts_at < ${wholeFrom}::timestamptz or held.starts_at >= ${wholeUntil}::timestamptz
+        ) y
+        -- Joined before it is folded per place: the planner then sees tens of thousands of rows and hashes the
+        -- places, where the folded rows' unknown count made it look each place up by its key.
+        join enrollments e on e.id = y.enrollment_id
+        group by y.enrollment_id, e.user_id, e.cohort_id
       ),
       att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
       trained as (select distinct user_id from held_att where attended > 0),
+      -- Each trained person's group as personGroup() defines it, by joining the sets of lecturers and founders
+      -- (hashed once) instead of three look-ups per person.
       people as (
         select t.user_id,
-          ${personGroup(sql`t.user_id`)} as grp
+          case when lec.user_id is not null then 'lecturer' when fou.user_id is not null then 'founder' else 'other' end as grp
         from trained t
+        left join (
+          select r.user_id from user_roles r where r.role = 'lecturer'
+          union
+          select m.user_id from memberships m join organisations o on o.id = m.organisation_id where o.kind = 'university'
+        ) lec on lec.user_id = t.user_id
+        left join (
+          select m.user_id from memberships m join organisations o on o.id = m.organisation_id
+          where o.kind in ('startup', 'project_team') group by m.user_id
+        ) fou on fou.user_id = t.user_id
       ),
       enrolled as (
         select distinct e.user_id from enrollments e
         where e.cohort_id in (select cohort_id from held) and e.status in ('confirmed', 'completed', 'not_completed')
       ),
-      -- Lecturers who attended a train-the-trainer cohort's session held in the period (semi-joins: the planner
-      -- cannot estimate a CTE's rows and otherwise loops over every pair).
+      -- Lecturers who attended a train-the-trainer cohort's session held in the period. The track is marked per
+      -- place above (a hashed lookup): as a semi-join here the planner, misjudging the CTEs' sizes, compared every
+      -- place with every cohort of the track (two million pairs at M).
       ttt as (
         select distinct h.user_id, h.cohort_id from held_att h
-        where h.attended > 0
-          and h.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course')
+        where h.attended > 0 and h.ttt_track
           and h.user_id in (select user_id from people where grp = 'lecturer')
       ),
       lc as (
@@ -199,8 +252,8 @@ function cohortFiguresQuery(cohorts: SQL, w: Window): SQL {
         (select count(distinct ttt.user_id) from ttt join certification_awards ca on ca.user_id = ttt.user_id
           where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
             and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as ttt_certified,
-        (select count(distinct m.organisation_id) from trained t join memberships m on m.user_id = t.user_id
-          join organisations o on o.id = m.organisation_id where o.kind = 'startup') as startups_trained,
+        (select count(distinct m.organisation_id) from memberships m join organisations o on o.id = m.organisation_id
+          where o.kind = 'startup' and m.user_id in (select user_id from people)) as startups_trained,
         att.records as attendance_records,
         att.attended as attendance_attended,
         (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
@@ -223,7 +276,9 @@ function unsubsidisedCohorts(): SQL {
  * A person's group: a lecturer (lecturer role or member of a university), else a founder (member of a startup or
  * project team), else other. Each person is in one group, so the groups add up to the total. Roles and memberships
  * keep no end date (and demo and benchmark data grant them at load time), so the group is the one held when the
- * figures are taken; a generated report freezes it in its snapshot. Shared with the records pages.
+ * figures are taken; a generated report freezes it in its snapshot. Shared with the records pages; the cohort
+ * figures spell the same rule as joins of the lecturer and founder sets (their `people`), so a change here goes
+ * there too.
  */
 export function personGroup(userId: SQL): SQL {
   return sql`case
@@ -263,7 +318,9 @@ export type FiguresInput = {
   withoutLists?: boolean;
 };
 
-export async function computeReportFigures(input: FiguresInput, q: Queryable = db): Promise<ReportFigures> {
+export async function computeReportFigures(given: FiguresInput, q: Queryable = db): Promise<ReportFigures> {
+  // One instant for every part, wherever it is read.
+  const input = { ...given, asOf: given.asOf ?? new Date().toISOString() };
   if (q !== db) {
     await q.execute(sql`set local jit = off`);
     return figuresIn(input, q);
@@ -271,17 +328,31 @@ export async function computeReportFigures(input: FiguresInput, q: Queryable = d
   return db.transaction(
     async (tx) => {
       await tx.execute(sql`set local jit = off`);
-      return figuresIn(input, tx);
+      // On a PostgreSQL server the money and the rule checks, which need nothing from the rest, are read side by
+      // side on two more connections that import this transaction's snapshot: the same data, in about the time
+      // of the longest part instead of the sum. Without a connection to spare (or on PGlite) they run here.
+      const [{ snapshot }] = (await tx.execute<{ snapshot: string }>(sql`select pg_export_snapshot() as snapshot`))
+        .rows;
+      const w = windowOf(input);
+      const money = readInSnapshot(snapshot, (r) => moneyByLine(r, w));
+      const ruleChecks = readInSnapshot(snapshot, (r) => runRuleChecks(r, checkWindowOf(w)));
+      // Settled before the transaction ends, whatever happens to the rest (the snapshot must outlive its readers).
+      const settled = Promise.allSettled([money, ruleChecks]);
+      try {
+        return await figuresIn(input, tx, { money, ruleChecks });
+      } finally {
+        await settled;
+      }
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
 }
 
-async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigures> {
+function windowOf(input: FiguresInput): Window {
   const until = dayEndsBefore(input.end);
   const asOf = input.asOf ? new Date(input.asOf) : new Date();
   const cutoffAt = asOf < until ? asOf : until;
-  const w: Window = {
+  return {
     programmeId: input.programmeId,
     start: input.start,
     end: input.end,
@@ -289,6 +360,20 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     until: until.toISOString(),
     cutoff: cutoffAt.toISOString(),
   };
+}
+
+const checkWindowOf = (w: Window) => ({ programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
+
+/** Parts already being read elsewhere in the same snapshot (null: not started, read here). */
+type Started = {
+  money?: Promise<{ rows: MoneyRow[]; totals: MoneyAmounts } | null>;
+  ruleChecks?: Promise<RuleCheck[] | null>;
+};
+
+async function figuresIn(input: FiguresInput, q: Queryable, started: Started = {}): Promise<ReportFigures> {
+  const until = dayEndsBefore(input.end);
+  const asOf = input.asOf ? new Date(input.asOf) : new Date();
+  const w = windowOf(input);
   const [programme] = await rows<{ id: string; name_vi: string; name_en: string; province: string }>(
     q,
     sql`select id, name_vi, name_en, province from programmes where id = ${w.programmeId}`,
@@ -374,7 +459,7 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
       from (select distinct fiscal_year, funding_source from lines) f order by f.fiscal_year, f.funding_source`,
   );
 
-  const money = await moneyByLine(q, w);
+  const money = (await started.money) ?? (await moneyByLine(q, w));
 
   // The targets of the period's time (and the plan's original ones), counted up to the cutoff, with their status.
   const targets = await targetProgress(q, {
@@ -442,7 +527,7 @@ async function figuresIn(input: FiguresInput, q: Queryable): Promise<ReportFigur
     status: String(r.status),
   }));
 
-  const ruleChecks = await runRuleChecks(q, { programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
+  const ruleChecks = (await started.ruleChecks) ?? (await runRuleChecks(q, checkWindowOf(w)));
 
   const c = cohortFigures;
   const attendanceRecords = n(c.attendance_records);
