@@ -140,8 +140,10 @@ export async function readInSnapshot<T>(snapshot: string, fn: (q: Queryable) => 
   const c = globalThis.__startupAcademyDb;
   if (!c || c.kind !== "postgres") return null;
   const max = c.pool.options.max ?? 10;
-  // Keep at least two connections for everything else.
-  if (c.pool.waitingCount > 0 || c.pool.totalCount - c.pool.idleCount + 2 >= max) return null;
+  // Keep at least two connections for everything else. A request already waiting counts as taken (the figures'
+  // own transaction is usually one: its connect is queued even while idle connections are there to serve it).
+  const taken = c.pool.totalCount - c.pool.idleCount + c.pool.waitingCount;
+  if (taken + 1 + 2 > max) return null;
   if (!/^[0-9A-F]+-[0-9A-F]+-[0-9A-F]+$/i.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
   const client = await c.pool.connect();
   let failed = false;

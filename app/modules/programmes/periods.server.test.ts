@@ -217,6 +217,19 @@ describe("programme periods and targets", () => {
     expect(later.find((t) => t.key === "lecturers_certified")?.status).toBe("overdue");
   });
 
+  it("counts a founder the same whether her month is read from the monthly counts or from the records", async () => {
+    // The March founder's session starts at 09:00 on 10 March 2026 (Vietnam). A cutoff in March reads March from the
+    // attendance records up to the cutoff; a cutoff in April reads March from attendance_month_counts (ADR 0020).
+    const foundersAt = async (cutoff: Date) =>
+      (await targetProgress(db, { programmeId, endDay: "2026-12-31", cutoff: cutoff.toISOString() })).find(
+        (t) => t.period && t.key === "founders_trained",
+      )?.achieved;
+    expect(await foundersAt(vn("2026-03-10", 8))).toBe(0); // before the session started
+    expect(await foundersAt(vn("2026-03-10", 10))).toBe(1); // the same month, after it
+    expect(await foundersAt(vn("2026-04-01", 0))).toBe(1); // March whole, from the counts
+    expect(await foundersAt(vn("2026-01-01", 0))).toBe(0); // only December 2025, before the period
+  });
+
   it("gives a report the targets of periods overlapping it and the plan's own, not later periods", async () => {
     await addProgrammePeriod({ actorId: staffId, programmeId, value: periodForm(2031, 2035) });
     const [later] = await db

@@ -336,10 +336,12 @@ export async function computeReportFigures(given: FiguresInput, q: Queryable = d
       const w = windowOf(input);
       const money = readInSnapshot(snapshot, (r) => moneyByLine(r, w));
       const ruleChecks = readInSnapshot(snapshot, (r) => runRuleChecks(r, checkWindowOf(w)));
+      // The targets count the people trained since each target's period began: as long as the cohort figures.
+      const targets = readInSnapshot(snapshot, (r) => targetProgress(r, targetWindowOf(w)));
       // Settled before the transaction ends, whatever happens to the rest (the snapshot must outlive its readers).
-      const settled = Promise.allSettled([money, ruleChecks]);
+      const settled = Promise.allSettled([money, ruleChecks, targets]);
       try {
-        return await figuresIn(input, tx, { money, ruleChecks });
+        return await figuresIn(input, tx, { money, ruleChecks, targets });
       } finally {
         await settled;
       }
@@ -364,10 +366,19 @@ function windowOf(input: FiguresInput): Window {
 
 const checkWindowOf = (w: Window) => ({ programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
 
+/** The targets of the period's time (and the plan's original ones), counted up to the cutoff. */
+const targetWindowOf = (w: Window) => ({
+  programmeId: w.programmeId,
+  endDay: w.end,
+  cutoff: w.cutoff,
+  overlapping: { start: w.start, end: w.end },
+});
+
 /** Parts already being read elsewhere in the same snapshot (null: not started, read here). */
 type Started = {
   money?: Promise<{ rows: MoneyRow[]; totals: MoneyAmounts } | null>;
   ruleChecks?: Promise<RuleCheck[] | null>;
+  targets?: Promise<TargetProgress[] | null>;
 };
 
 async function figuresIn(input: FiguresInput, q: Queryable, started: Started = {}): Promise<ReportFigures> {
@@ -462,12 +473,7 @@ async function figuresIn(input: FiguresInput, q: Queryable, started: Started = {
   const money = (await started.money) ?? (await moneyByLine(q, w));
 
   // The targets of the period's time (and the plan's original ones), counted up to the cutoff, with their status.
-  const targets = await targetProgress(q, {
-    programmeId: w.programmeId,
-    endDay: w.end,
-    cutoff: w.cutoff,
-    overlapping: { start: w.start, end: w.end },
-  });
+  const targets = (await started.targets) ?? (await targetProgress(q, targetWindowOf(w)));
 
   // Every claim whose training overlaps the period, by status (cancelled, rejected and forfeited included).
   const claimStatuses = await rows<{ status: string; claims: string; requested: string; approved: string }>(

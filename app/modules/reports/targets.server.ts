@@ -5,7 +5,6 @@ import { notFound } from "~/lib/errors";
 import { isUuid } from "~/lib/ids";
 import { vietnamDate } from "~/lib/time";
 import { OUTCOME_TARGETS, targetStatus, type TargetProgress } from "~/modules/programmes/targets";
-import { personGroup } from "./figures.server";
 
 /**
  * The progress of a programme's targets, counted with the report's definitions (the people groups of
@@ -31,6 +30,10 @@ export async function targetProgress(
   q: Queryable,
   input: { programmeId: string; endDay: string; cutoff: string; overlapping?: { start: string; end: string } },
 ): Promise<TargetProgress[]> {
+  // The Vietnam month the cutoff falls in, and the first month wholly inside a target's period (ADR 0020).
+  const cutoffMonth = sql`(date_trunc('month', ${input.cutoff}::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date)`;
+  const firstWholeMonth = sql`(case when extract(day from p.starts_on) = 1 then p.starts_on
+    else (date_trunc('month', p.starts_on) + interval '1 month')::date end)`;
   const overlap = input.overlapping
     ? sql`and (p.id is null or (p.starts_on <= ${input.overlapping.end}::date and p.ends_on >= ${input.overlapping.start}::date))`
     : sql``;
@@ -52,15 +55,37 @@ export async function targetProgress(
         case
           when t.key = 'founders_trained' then (
             select count(*) from (
-              select distinct e.user_id from attendance a
-              join enrollments e on e.id = a.enrollment_id
-              join cohort_sessions s on s.id = a.session_id
-              join cohorts c on c.id = s.cohort_id and c.status = 'published'
+              select distinct e.user_id from (
+                -- Whole Vietnam months from the period's first whole month to the one before the cutoff's: every
+                -- session in them is held and inside the period, so the places counted per month say it all.
+                select m.enrollment_id, m.cohort_id from attendance_month_counts m
+                where m.attended > 0 and m.month < ${cutoffMonth}
+                  and (p.id is null or m.month >= ${firstWholeMonth})
+                union all
+                -- The rest from the records: the cutoff's month up to the cutoff, and the days of a period that
+                -- starts mid-month before its first whole month.
+                -- (Session by session through the attendance index: "offset 0" keeps the planner from hashing
+                -- the whole attendance table for a hundred sessions.)
+                select a.enrollment_id, s.cohort_id from cohort_sessions s
+                cross join lateral (select a.enrollment_id from attendance a
+                  where a.session_id = s.id and a.status in ('present', 'late') offset 0) a
+                where s.starts_at < ${input.cutoff}::timestamptz
+                  and (p.id is null or s.starts_at >= ${dayStart(sql`p.starts_on`)})
+                  and (s.starts_at >= ${dayStart(cutoffMonth)}
+                    or (p.id is not null and s.starts_at < ${dayStart(firstWholeMonth)}))
+              ) x
+              join enrollments e on e.id = x.enrollment_id
+              join cohorts c on c.id = x.cohort_id and c.status = 'published'
               join subsidy_cohort_links l on l.cohort_id = c.id
               join subsidy_programmes sp on sp.id = l.subsidy_programme_id and sp.programme_id = t.programme_id
-              where a.status in ('present', 'late') and s.starts_at < ${input.cutoff}::timestamptz
-                and (p.id is null or s.starts_at >= ${dayStart(sql`p.starts_on`)})
-            ) trained where ${personGroup(sql`trained.user_id`)} = 'founder')
+            ) trained
+            -- personGroup(...) = 'founder', written as anti- and semi-joins so the planner hashes the sets once
+            -- instead of three look-ups per person.
+            where not exists (select 1 from user_roles r where r.user_id = trained.user_id and r.role = 'lecturer')
+              and not exists (select 1 from memberships m join organisations o on o.id = m.organisation_id
+                              where m.user_id = trained.user_id and o.kind = 'university')
+              and exists (select 1 from memberships m join organisations o on o.id = m.organisation_id
+                          where m.user_id = trained.user_id and o.kind in ('startup', 'project_team')))
           when t.key = 'lecturers_certified' then (
             select count(distinct ca.user_id) from certification_awards ca
             where ca.valid_from < ${input.cutoff}::timestamptz
