@@ -5,6 +5,7 @@ import { notFound } from "~/lib/errors";
 import { isUuid } from "~/lib/ids";
 import { vietnamDate } from "~/lib/time";
 import { OUTCOME_TARGETS, targetStatus, type TargetProgress } from "~/modules/programmes/targets";
+import { isFounder } from "./figures.server";
 
 /**
  * The progress of a programme's targets, counted with the report's definitions (the people groups of
@@ -30,7 +31,8 @@ export async function targetProgress(
   q: Queryable,
   input: { programmeId: string; endDay: string; cutoff: string; overlapping?: { start: string; end: string } },
 ): Promise<TargetProgress[]> {
-  // The Vietnam month the cutoff falls in, and the first month wholly inside a target's period (ADR 0020).
+  // The Vietnam month the cutoff falls in, and the first month wholly inside a target's period (ADR 0020): the
+  // same split as wholeMonths() in figures.server.ts, in SQL because each target's period starts on its own day.
   const cutoffMonth = sql`(date_trunc('month', ${input.cutoff}::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date)`;
   const firstWholeMonth = sql`(case when extract(day from p.starts_on) = 1 then p.starts_on
     else (date_trunc('month', p.starts_on) + interval '1 month')::date end)`;
@@ -78,14 +80,7 @@ export async function targetProgress(
               join cohorts c on c.id = x.cohort_id and c.status = 'published'
               join subsidy_cohort_links l on l.cohort_id = c.id
               join subsidy_programmes sp on sp.id = l.subsidy_programme_id and sp.programme_id = t.programme_id
-            ) trained
-            -- personGroup(...) = 'founder', written as anti- and semi-joins so the planner hashes the sets once
-            -- instead of three look-ups per person.
-            where not exists (select 1 from user_roles r where r.user_id = trained.user_id and r.role = 'lecturer')
-              and not exists (select 1 from memberships m join organisations o on o.id = m.organisation_id
-                              where m.user_id = trained.user_id and o.kind = 'university')
-              and exists (select 1 from memberships m join organisations o on o.id = m.organisation_id
-                          where m.user_id = trained.user_id and o.kind in ('startup', 'project_team')))
+            ) trained where ${isFounder(sql`trained.user_id`)})
           when t.key = 'lecturers_certified' then (
             select count(distinct ca.user_id) from certification_awards ca
             where ca.valid_from < ${input.cutoff}::timestamptz
