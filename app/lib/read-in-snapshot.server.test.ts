@@ -35,4 +35,28 @@ describe("reading in an exported snapshot", () => {
     }
     await db.execute(sql`drop table snapshot_probe`);
   });
+
+  it("reads the parts side by side although each one's connect is still queued when the next asks", async () => {
+    if (databaseKind() !== "postgres") return;
+    // The figures start three readers at once. The pool counts the first reader's connect as waiting even with
+    // idle connections to serve it; that once made the other two fall back to the figures' own connection.
+    const warm = await Promise.all([1, 2, 3, 4].map(() => db.execute(sql`select 1`)));
+    expect(warm).toHaveLength(4);
+    const { own, readers } = await db.transaction(
+      async (tx) => {
+        const [{ snapshot, pid }] = (
+          await tx.execute<{ snapshot: string; pid: number }>(
+            sql`select pg_export_snapshot() as snapshot, pg_backend_pid() as pid`,
+          )
+        ).rows;
+        const pidOf = async (r: typeof db) =>
+          (await r.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows[0].pid;
+        const readers = await Promise.all([1, 2, 3].map(() => readInSnapshot(snapshot, (r) => pidOf(r as typeof db))));
+        return { own: pid, readers };
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
+    expect(readers.every((pid) => typeof pid === "number" && pid !== own)).toBe(true);
+    expect(new Set(readers).size).toBe(3);
+  });
 });
