@@ -1,3 +1,4 @@
+import http from "node:http";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, signInCookie, startServer, type RunningServer } from "./harness";
@@ -352,6 +353,35 @@ describe("public pages rendered for one visitor are answered again to the next f
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get("x-render-cache")).toBeNull();
     expect(await revalidated.text()).toBe("");
+  });
+
+  it("keeps nothing a forged Host or X-Forwarded-Host could put into the page for the next visitors", async () => {
+    const path = `/courses?host=${Date.now()}`;
+    // The first visitor's request renders and fills the cache, with a forged Host and forwarded host.
+    const forged = await new Promise<{ status: number; html: string }>((resolve, reject) => {
+      const { port } = new URL(server.url);
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "Accept-Language": "vi" },
+        },
+        (res) => {
+          let html = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (html += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, html }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.html).not.toContain("evil.example");
+    const next = await get(path);
+    expect(next.headers.get("x-render-cache")).toBe("hit");
+    expect(await next.text()).not.toContain("evil.example");
   });
 });
 
