@@ -5,7 +5,7 @@ import { scheduleBackupJobs } from "~/modules/backup/schedule.server";
 import { scheduleCertificationJobs } from "~/modules/certification/reminders.server";
 import { syncCoursesOnStart } from "~/modules/courses/sync.server";
 import { schedulePaymentJobs } from "~/modules/payments/payments.server";
-import { closeDatabase, databaseKind, migrateDatabase, withStartupLock } from "./db.server";
+import { closeDatabase, databaseKind, migrateDatabase, openPool, withStartupLock } from "./db.server";
 import { checkServerEnv, env } from "./env.server";
 import { startJobWorkers, stopJobs } from "./jobs.server";
 import { logFailure, logger } from "./logger.server";
@@ -55,6 +55,8 @@ export function prepare(): Promise<void> {
         await scheduleAuthCleanup().catch((error) => logFailure("jobs", "could not schedule the auth clean-up", error));
       }
     });
+    // The pool's connections are opened before the first request, not by it (db.server.ts says why).
+    await openPool().catch((error) => logFailure("db", "could not open the pool's connections", error));
   })();
   return prepared;
 }

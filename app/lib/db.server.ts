@@ -59,6 +59,13 @@ function connect(): Connection {
     const pool = new pg.Pool({
       connectionString: e.DATABASE_URL,
       max: e.DB_POOL_SIZE,
+      // Once opened, a connection is kept (pg-pool closes idle ones only above `min`; its default closed them after
+      // 10 s). A new connection is expensive where it hurts most: a class's QR burst after a quiet minute opened
+      // seven at once, and each new database backend spent 40–60 ms on its first check-in (catalog caches, the
+      // triggers' plans) against 1–5 ms later, so the burst's first requests were its slowest (docs/performance.md,
+      // round 6). Idle connections do not keep a script alive.
+      min: e.DB_POOL_SIZE,
+      allowExitOnIdle: true,
       connectionTimeoutMillis: 5_000,
     });
     // A dropped idle connection (database restart) must not crash the process; the pool reconnects.
@@ -161,6 +168,20 @@ export async function readInSnapshot<T>(snapshot: string, fn: (q: Queryable) => 
   } finally {
     client.release(failed);
   }
+}
+
+/**
+ * Opens every connection of the pool now (PostgreSQL only), so the first burst of requests after a start does not
+ * wait for new connections; with `min` equal to the limit they stay open.
+ */
+export async function openPool(): Promise<void> {
+  const c = connection();
+  if (c.kind !== "postgres") return;
+  const wanted = (c.pool.options.max ?? 10) - c.pool.totalCount;
+  const opened = await Promise.allSettled(Array.from({ length: Math.max(0, wanted) }, () => c.pool.connect()));
+  for (const o of opened) if (o.status === "fulfilled") o.value.release();
+  const failed = opened.find((o) => o.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** Connections of the pool (PostgreSQL only): open, idle, requests waiting for one, and the limit. */

@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { attendance, attendanceEvents, enrollments } from "#db/schema";
+import { attendance, attendanceEvents, auditLog, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { enrol } from "~/modules/enrollment/enrollment.server";
 import { actorOf, addCohortTrainer, createPerson, createTestCohort, HOUR } from "../../../tests/fixtures/cohorts";
 import { CODE_STEP_MS } from "./check-in-code.server";
@@ -253,6 +254,70 @@ describe("QR check-in", () => {
       .from(attendanceEvents)
       .where(and(eq(attendanceEvents.sessionId, session.id)));
     expect(events).toHaveLength(2);
+  });
+
+  it("twenty learners checking in at the same instant: none refused, each counted once, the audit chain intact", async () => {
+    // The classroom burst on a real server: the check-ins run side by side on the pool's connections, each
+    // writing its record, its history, its audit entry and its place's month count in its own transaction.
+    const start = new Date(Date.now() + 2 * HOUR);
+    const before = new Date(start.getTime() - 3 * 24 * HOUR);
+    const { cohort, sessions } = await createTestCohort({
+      capacity: 20,
+      now: start,
+      sessionStarts: [0],
+      enrollmentOpensAt: before,
+    });
+    const session = sessions[0];
+    const trainer = await createPerson(["trainer"]);
+    await addCohortTrainer(cohort.id, trainer.user.id);
+    const learners = await Promise.all(Array.from({ length: 20 }, () => createPerson()));
+    for (const learner of learners) await enrol({ actor: learner.actor, cohortId: cohort.id, now: before });
+    const now = new Date(start.getTime() - MINUTE);
+    const { code } = await currentCheckInCode({ actor: trainer.actor, sessionId: session.id, baseUrl: BASE, now });
+
+    const attempts = await Promise.allSettled(
+      learners.map((l) => checkIn({ userId: l.user.id, sessionId: session.id, proof: { code }, now })),
+    );
+    expect(attempts.filter((a) => a.status === "rejected")).toEqual([]);
+    // A minute before the start is on time: all twenty present.
+    expect(attempts.map((a) => (a.status === "fulfilled" ? a.value.status : null))).toEqual(Array(20).fill("present"));
+
+    const places = await db
+      .select({ id: enrollments.id })
+      .from(enrollments)
+      .where(and(eq(enrollments.cohortId, cohort.id), eq(enrollments.status, "confirmed")));
+    expect(places).toHaveLength(20);
+    expect(await recordsOf(session.id)).toHaveLength(20);
+    // The summary by hand: one session in the Vietnam month of its start, so each place has one row with one
+    // record, attended; and it equals a recount of the cohort's raw records.
+    const month = start.toLocaleDateString("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).slice(0, 7) + "-01";
+    const { rows: kept } = await db.execute<{
+      month: string;
+      enrollment_id: string;
+      records: number;
+      attended: number;
+    }>(
+      sql`select month::text as month, enrollment_id, records, attended from attendance_month_counts
+        where cohort_id = ${cohort.id} order by enrollment_id`,
+    );
+    const byHand = places
+      .map((p) => ({ month, enrollment_id: p.id, records: 1, attended: 1 }))
+      .sort((a, b) => a.enrollment_id.localeCompare(b.enrollment_id));
+    expect(kept.map((r) => ({ ...r, records: Number(r.records), attended: Number(r.attended) }))).toEqual(byHand);
+    const { rows: recount } = await db.execute<{ records: number; attended: number }>(
+      sql`select count(*)::int as records, count(*) filter (where a.status in ('present', 'late'))::int as attended
+        from attendance a join cohort_sessions s on s.id = a.session_id where s.cohort_id = ${cohort.id}`,
+    );
+    expect(recount[0]).toEqual({ records: 20, attended: 20 });
+
+    // Each check-in's audit entry was sealed into the chain at its commit, in some order, without a gap or a fork.
+    const entries = await db
+      .select({ seq: auditLog.seq })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "attendance.recorded"), sql`${auditLog.after}->>'sessionId' = ${session.id}`));
+    expect(entries).toHaveLength(20);
+    expect(entries.every((e) => e.seq !== null)).toBe(true);
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });
 
   it("only the cohort's trainers and managers get the code", async () => {
