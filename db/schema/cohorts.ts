@@ -17,7 +17,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
-import { createdAt, id, instant, updatedAt } from "./columns";
+import { collatedText, createdAt, id, instant, updatedAt } from "./columns";
 import { courseFormatEnum, courseLanguageEnum, courses } from "./courses";
 import { organisations } from "./organisations";
 
@@ -252,10 +252,19 @@ export const enrollments = pgTable(
     /** The fee when the place was taken (whole VND), for payments and subsidies. */
     feeVnd: bigint({ mode: "number" }).notNull(),
     applicationAnswers: jsonb().$type<ApplicationAnswer[]>(),
+    /**
+     * The person's name as the cohort's lists sort it (`person_sort_key(users.name)`: accents and case folded,
+     * then the name itself, in byte order), copied here so a page of a big cohort can walk an index in name
+     * order instead of sorting the whole cohort. Written by the database only: set from `users.name` on every
+     * insert or change of person, rewritten when a person is renamed (ADR 0022); the default is never kept.
+     */
+    nameSortKey: collatedText().notNull().default(""),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    /** A page of a cohort's list in name order: LIMIT 50 reads 50 entries. */
+    index("enrollments_cohort_name_idx").on(t.cohortId, t.nameSortKey, t.id),
     /** One place per person and cohort, whatever its status (a re-enrolment reuses the row). */
     uniqueIndex("enrollments_cohort_user_key").on(t.cohortId, t.userId),
     uniqueIndex("enrollments_waitlist_position_key")

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { timestamp, uuid } from "drizzle-orm/pg-core";
+import { customType, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** Primary key: a random UUID made by PostgreSQL. */
 export const id = () =>
@@ -16,3 +16,9 @@ export const updatedAt = () =>
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date());
+
+/**
+ * Text compared byte by byte (collation "C"), whatever the database's default collation: for keys the app builds
+ * to sort on, whose order must not depend on the server's locale.
+ */
+export const collatedText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });

@@ -89,21 +89,18 @@ const SQL_OF = {
   // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = '50'
   applicants:
     'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."application_answers", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" = $2) order by "enrollments"."created_at" asc, "enrollments"."id" asc limit $3',
-  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = '50'
+  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = $1, $4 = $2, $5 = '50'
   participantsPage:
-    'select "enrollments"."id", "users"."name", "users"."email", (select string_agg(coalesce("organisations"."short_name", "organisations"."name"), \', \' order by "organisations"."name")\n      from "memberships" join "organisations" on "organisations"."id" = "memberships"."organisation_id"\n      where "memberships"."user_id" = "users"."id"), "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."waitlist_position", "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" <> $2) order by "users"."name" asc, "enrollments"."id" asc limit $3',
+    'select "enrollments"."id", "users"."name", "users"."email", (select string_agg(coalesce("organisations"."short_name", "organisations"."name"), \', \' order by "organisations"."name")\n\t  from "memberships" join "organisations" on "organisations"."id" = "memberships"."organisation_id"\n\t  where "memberships"."user_id" = "users"."id"), "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."waitlist_position", "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", ((select count(*)::int from "enrollments" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" <> $2))) from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $3 and "enrollments"."status" <> $4) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $5',
   // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1'
   rollCallSession:
     'select "cohort_sessions"."id", "cohort_sessions"."cohort_id", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", "cohort_sessions"."venue_address", "cohort_sessions"."venue_room", "cohort_sessions"."online_url", "cohort_sessions"."sequence", "cohort_sessions"."reminder_sent_for", "cohort_sessions"."created_by", "cohort_sessions"."created_at", "cohort_sessions"."updated_at", "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."cancelled_at", "cohorts"."cancelled_by", "cohorts"."cancellation_reason", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."title_vi", "courses"."title_en", "courses"."min_attendance_share" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohort_sessions"."id" = $1',
   // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $2 = '05a2d44a-1898-41df-8ebc-9cf9a569dbe3', $3 = '1'
   cohortTrainer:
     'select "user_id" from "cohort_trainers" where ("cohort_trainers"."cohort_id" = $1 and "cohort_trainers"."user_id" = $2) limit $3',
-  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $3 = 'confirmed', $4 = 'completed', $5 = 'not_completed', $6
+  // $1 = session, $2 = cohort, $3…$5 = 'confirmed', 'completed', 'not_completed'; $6…$10 and $11…$15 the same again, $16 = '25'
   rollCallPage:
-    'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."status", "attendance"."status", "attendance"."note", "attendance"."method", "attendance"."recorded_at", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)) order by "users"."name" asc, "enrollments"."id" asc limit $6',
-  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $3 = 'confirmed', $4 = 'completed', $5 = 'not_completed'
-  unmarked:
-    'select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where (("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)) and "attendance"."id" is null)',
+    'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."status", "attendance"."status", "attendance"."note", "attendance"."method", "attendance"."recorded_at", ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)))), ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $6) where (("enrollments"."cohort_id" = $7 and "enrollments"."status" in ($8, $9, $10)) and "attendance"."id" is null))) from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $11) where ("enrollments"."cohort_id" = $12 and "enrollments"."status" in ($13, $14, $15)) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $16',
   // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a'
   cohortSessionStarts:
     'select "id", "starts_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc',
@@ -293,7 +290,7 @@ async function participants(user: Viewer, cohortId: string) {
   const [page, applicants] = await Promise.all([
     (async () => {
       const totals = await q(SQL_OF.sessionTotals, [now, cohortId]);
-      const people = await q(SQL_OF.participantsPage, [cohortId, "applied", 50]);
+      const people = await q(SQL_OF.participantsPage, [cohortId, "applied", cohortId, "applied", 50]);
       const ids = people.map((p) => p[0] as string);
       const [completions, counts] = ids.length
         ? await Promise.all([q(completionsOf(ids.length), [cohortId, true, ...ids]), pageCounts(cohortId, now, ids)])
@@ -318,9 +315,9 @@ async function rollCall(user: Viewer, sessionId: string) {
     (can(user, "mark:attendance:own-cohort") && (await q(SQL_OF.cohortTrainer, [cohortId, user.id, 1])).length > 0);
   if (!canMark && !can(user, "read:cohorts:any")) return null;
   const statuses = ["confirmed", "completed", "not_completed"];
-  const [roster, unmarked, history, sessions] = await Promise.all([
-    q(SQL_OF.rollCallPage, [sessionId, cohortId, ...statuses, 25]),
-    q(SQL_OF.unmarked, [sessionId, cohortId, ...statuses]),
+  const page = [sessionId, cohortId, ...statuses];
+  const [roster, history, sessions] = await Promise.all([
+    q(SQL_OF.rollCallPage, [...page, ...page, ...page, 25]),
     q(SQL_OF.rollCallHistory, [sessionId, 20]),
     q(SQL_OF.cohortSessionStarts, [cohortId]),
   ]);
@@ -334,7 +331,7 @@ async function rollCall(user: Viewer, sessionId: string) {
     canMark,
     session: row,
     roster,
-    unmarked,
+    unmarked: roster[0]?.[9] ?? 0,
     history,
     sessions,
     counts,

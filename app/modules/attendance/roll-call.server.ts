@@ -269,8 +269,22 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     const pattern = `%${word}%`;
     matching.push(or(sql`${foldSql(users.name)} like ${pattern}`, sql`lower(${users.email}) like ${pattern}`));
   }
+  const searches = matching.length > 1;
   if (view.show === "unmarked") matching.push(isNull(attendance.id));
-  const [people, unmarkedRow, history, sessions] = await Promise.all([
+  const markOf = and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id));
+  // The counts run inside the page's statement, once, before its rows (their tables are their own: the page's
+  // conditions name "enrollments", "users" and "attendance", and inside each count those are the count's rows).
+  // The people are joined only when a search needs them: every enrolment has its person.
+  const countMatching = db.select({ n: sql<number>`count(*)::int` }).from(enrollments);
+  const matchingCount = (searches ? countMatching.innerJoin(users, eq(users.id, enrollments.userId)) : countMatching)
+    .leftJoin(attendance, markOf)
+    .where(and(...matching));
+  const unmarkedCount = db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .leftJoin(attendance, markOf)
+    .where(and(participant, isNull(attendance.id)));
+  const [pageRows, history, sessions] = await Promise.all([
     db
       .select({
         enrollmentId: enrollments.id,
@@ -281,20 +295,18 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
         note: attendance.note,
         method: attendance.method,
         recordedAt: attendance.recordedAt,
-        total: sql<number>`count(*) over ()::int`,
+        total: sql<number>`(${matchingCount})`,
+        unmarked: sql<number>`(${unmarkedCount})`,
       })
       .from(enrollments)
       .innerJoin(users, eq(users.id, enrollments.userId))
-      .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id)))
+      .leftJoin(attendance, markOf)
       .where(and(...matching))
-      .orderBy(asc(users.name), asc(enrollments.id))
+      // The name as the database keeps it for sorting (accents folded, ADR 0022): the page walks the index
+      // (cohort_id, name_sort_key, id) and stops after 25.
+      .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
       .limit(ROLL_CALL_PAGE_SIZE)
       .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(enrollments)
-      .leftJoin(attendance, and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id)))
-      .where(and(participant, isNull(attendance.id))),
     db
       .select({
         id: attendanceEvents.id,
@@ -321,7 +333,15 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .where(eq(cohortSessions.cohortId, row.cohort.id))
       .orderBy(asc(cohortSessions.startsAt)),
   ]);
-  // The cohort's sessions and the course's minimum are already here: only the 50 people's counts are read.
+  // A page past the end (or a search finding no one) has no row to carry the counts: count apart then.
+  const counts =
+    pageRows[0] ??
+    (await Promise.all([matchingCount, unmarkedCount]).then(([[t], [u]]) => ({
+      total: t?.n ?? 0,
+      unmarked: u?.n ?? 0,
+    })));
+  const people = pageRows.map(({ total: _total, unmarked: _unmarked, ...p }) => p);
+  // The cohort's sessions and the course's minimum are already here: only the 25 people's counts are read.
   const progress = await cohortAttendanceProgress(row.cohort.id, {
     now,
     enrollmentIds: people.map((p) => p.enrollmentId),
@@ -342,9 +362,9 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     },
     page,
     pageSize: ROLL_CALL_PAGE_SIZE,
-    total: people[0]?.total ?? 0,
-    unmarked: unmarkedRow[0]?.n ?? 0,
-    people: people.map(({ total: _total, ...p }) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
+    total: counts.total,
+    unmarked: counts.unmarked,
+    people: people.map((p) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
     history,
   };
 }

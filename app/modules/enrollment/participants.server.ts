@@ -73,8 +73,10 @@ async function participantQueryParts(cohortId: string, filter: ParticipantFilter
       ),
     );
   }
+  const searches = where.length > 2;
   if (filter.standing) where.push(sql`${standing} = ${filter.standing}`);
-  return { totals, minShare, counts, attended, recorded, standing, where: and(...where) };
+  const filteredByStanding = Boolean(filter.standing);
+  return { totals, minShare, counts, attended, recorded, standing, searches, filteredByStanding, where: and(...where) };
 }
 
 function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
@@ -85,15 +87,17 @@ function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
       return [
         sql`case ${enrollments.status} when 'offered' then 1 when 'pending_payment' then 2 when 'confirmed' then 3 when 'completed' then 3 when 'not_completed' then 3 when 'waitlisted' then 4 else 5 end`,
         asc(enrollments.waitlistPosition),
-        asc(users.name),
+        asc(enrollments.nameSortKey),
         asc(enrollments.id),
       ];
     case "attendance":
-      return [desc(attended), asc(users.name), asc(enrollments.id)];
+      return [desc(attended), asc(enrollments.nameSortKey), asc(enrollments.id)];
     case "enrolled":
       return [desc(enrollments.createdAt), asc(enrollments.id)];
     default:
-      return [asc(users.name), asc(enrollments.id)];
+      // The name as the database keeps it for sorting (accents folded, ADR 0022): the default view walks the
+      // index (cohort_id, name_sort_key, id) and stops after one page.
+      return [asc(enrollments.nameSortKey), asc(enrollments.id)];
   }
 }
 
@@ -126,12 +130,13 @@ export async function listParticipantsPage(input: {
     waitlistPosition: enrollments.waitlistPosition,
     offerExpiresAt: enrollments.offerExpiresAt,
     withdrawnAfterStart: enrollments.withdrawnAfterStart,
-    total: sql<number>`count(*) over ()::int`,
   };
   const rows = wholeCohortCounts
     ? await db
         .select({
           ...columns,
+          // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing more.
+          total: sql<number>`count(*) over ()::int`,
           attended: sql<number>`${parts.attended}::int`,
           recorded: sql<number>`${parts.recorded}::int`,
           recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
@@ -144,7 +149,12 @@ export async function listParticipantsPage(input: {
         .limit(PARTICIPANT_PAGE_SIZE)
         .offset((page - 1) * PARTICIPANT_PAGE_SIZE)
     : await db
-        .select(columns)
+        .select({
+          ...columns,
+          // Counted apart (run once, before the rows), so the rows can stop at the page's end instead of every
+          // matching row being read to count them, as `count(*) over ()` would.
+          total: sql<number>`(${countParticipants(parts)})`,
+        })
         .from(enrollments)
         .innerJoin(users, eq(users.id, enrollments.userId))
         .where(parts.where)
@@ -152,7 +162,7 @@ export async function listParticipantsPage(input: {
         .limit(PARTICIPANT_PAGE_SIZE)
         .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
-  const total = rows.length ? rows[0]!.total : page > 1 ? await countParticipants(parts.where, parts.counts) : 0;
+  const total = rows.length ? rows[0]!.total : page > 1 ? ((await countParticipants(parts))[0]?.n ?? 0) : 0;
   const ids = rows.map((r) => r.id);
   const [completions, pageCounts] = await Promise.all([
     listCurrentCompletions(input.cohortId, db, ids),
@@ -194,14 +204,19 @@ export async function listParticipantsPage(input: {
   };
 }
 
-async function countParticipants(where: SQL | undefined, counts: ReturnType<typeof attendanceCountsSubquery>) {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
-    .where(where);
-  return row?.n ?? 0;
+/**
+ * How many people match, as a query to run alone or inside the page's statement. Its tables are the page's own
+ * (the page's conditions name "enrollments" and "users", and inside this subquery those names are its own rows).
+ * The people are only joined when a search needs them (every enrolment has its person), the attendance counts
+ * only when the standing filter does.
+ */
+function countParticipants(parts: Awaited<ReturnType<typeof participantQueryParts>>) {
+  const base = db.select({ n: sql<number>`count(*)::int` }).from(enrollments);
+  const withPeople = parts.searches ? base.innerJoin(users, eq(users.id, enrollments.userId)) : base;
+  const withCounts = parts.filteredByStanding
+    ? withPeople.leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+    : withPeople;
+  return withCounts.where(parts.where);
 }
 
 /** The people who applied and wait for a decision, oldest first (at most `limit`), and how many there are. */
@@ -235,7 +250,7 @@ export type ExportRow = {
 
 /**
  * The whole filtered list (applicants included when asked by status), in the list's order, read in batches of
- * `batch` rows by keyset on (name, id) — never the whole cohort in memory, whatever its size.
+ * `batch` rows by keyset on (name sort key, id) — never the whole cohort in memory, whatever its size.
  */
 export async function* participantsForExport(input: {
   cohortId: string;
@@ -246,11 +261,12 @@ export async function* participantsForExport(input: {
   const now = input.now ?? new Date();
   const parts = await participantQueryParts(input.cohortId, input.filter, now);
   const batch = input.batch ?? 500;
-  let after: { name: string; id: string } | null = null;
+  let after: { key: string; id: string } | null = null;
   for (;;) {
-    const rows: (Omit<ExportRow, "totalSessions"> & { id: string })[] = await db
+    const rows: (Omit<ExportRow, "totalSessions"> & { id: string; key: string })[] = await db
       .select({
         id: enrollments.id,
+        key: enrollments.nameSortKey,
         name: users.name,
         email: users.email,
         organisation: organisationNames,
@@ -265,16 +281,16 @@ export async function* participantsForExport(input: {
       .where(
         and(
           parts.where,
-          after ? sql`(${users.name}, ${enrollments.id}) > (${after.name}, ${after.id}::uuid)` : undefined,
+          after ? sql`(${enrollments.nameSortKey}, ${enrollments.id}) > (${after.key}, ${after.id}::uuid)` : undefined,
         ),
       )
-      .orderBy(asc(users.name), asc(enrollments.id))
+      .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
       .limit(batch);
     if (!rows.length) return;
-    yield rows.map(({ id: _id, ...r }) => ({ ...r, totalSessions: parts.totals.total }));
+    yield rows.map(({ id: _id, key: _key, ...r }) => ({ ...r, totalSessions: parts.totals.total }));
     if (rows.length < batch) return;
     const last = rows[rows.length - 1]!;
-    after = { name: last.name, id: last.id };
+    after = { key: last.key, id: last.id };
   }
 }
 
