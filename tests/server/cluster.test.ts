@@ -116,30 +116,38 @@ describe("WEB_CONCURRENCY", () => {
     }
   });
 
-  it("with the embedded PGlite database a value above 1 runs one process and says why", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sa-cluster-pglite-"));
-    let embedded: RunningServer | undefined;
-    try {
-      embedded = await startServer({
-        DATABASE_URL: "",
-        PGLITE_DIR: join(dir, "db"),
-        UPLOAD_DIR: join(dir, "uploads"),
-        SEED_DEMO: "false",
-        COURSES_SYNC_ON_START: "false",
-        WEB_CONCURRENCY: "2",
-      });
-      expect(embedded.output()).toContain(
-        "WEB_CONCURRENCY=2 ignored: the embedded PGlite database (no DATABASE_URL) lives in one process",
-      );
-      expect(embedded.output()).not.toContain("[cluster]");
-      expect((await getOnce(`${embedded.url}/healthz`)).status).toBe(200);
-      await embedded.stop();
-      expect(embedded.process.exitCode).toBe(0);
-    } finally {
-      await embedded?.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "with the embedded PGlite database a value above 1 runs one process and says why",
+    { timeout: 240_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "sa-cluster-pglite-"));
+      let embedded: RunningServer | undefined;
+      try {
+        embedded = await startServer(
+          {
+            DATABASE_URL: "",
+            PGLITE_DIR: join(dir, "db"),
+            UPLOAD_DIR: join(dir, "uploads"),
+            SEED_DEMO: "false",
+            COURSES_SYNC_ON_START: "false",
+            WEB_CONCURRENCY: "2",
+          },
+          [],
+          { startupMs: 180_000 },
+        );
+        expect(embedded.output()).toContain(
+          "WEB_CONCURRENCY=2 ignored: the embedded PGlite database (no DATABASE_URL) lives in one process",
+        );
+        expect(embedded.output()).not.toContain("[cluster]");
+        expect((await getOnce(`${embedded.url}/healthz`)).status).toBe(200);
+        await embedded.stop();
+        expect(embedded.process.exitCode).toBe(0);
+      } finally {
+        await embedded?.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("a server of two workers", () => {
