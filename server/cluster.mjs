@@ -187,7 +187,9 @@ export function runPrimary({ workers, script }) {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
 
-  answerMetricsRequests();
+  answerMetricsRequests(() =>
+    [...slots.values()].filter((worker) => listening.has(worker.slot) && worker.isConnected()),
+  );
   for (let slot = 1; slot <= workers; slot++) fork(slot);
   return finished;
 }
@@ -198,26 +200,60 @@ function shutdownTimeoutMs() {
 }
 
 /**
- * GET /metrics reaches one worker; it asks here, and the primary collects every worker's registry (prom-client's
- * AggregatorRegistry, each metric combined by its own aggregator: request counts summed, database-read gauges not)
- * and answers with the text. prom-client is loaded only when metrics are on.
+ * GET /metrics reaches one worker; it asks here, and the primary collects the registry of every worker that
+ * listens and combines them (prom-client's AggregatorRegistry.aggregate: each metric by its own aggregator, request
+ * counts summed, database-read gauges not) and answers with the text. Each worker answers prom-client's own request
+ * (its AggregatorRegistry listener, app/lib/metrics.server.ts). Only listening workers are asked: one still
+ * starting (a replacement) has no registry yet and would hold the scrape up. No answer within 5 s fails the
+ * scrape rather than report a part of the server as the whole. prom-client is loaded only when metrics are on.
+ *
+ * @param {() => import("node:cluster").Worker[]} listeningWorkers
  */
-function answerMetricsRequests() {
-  let aggregator;
-  cluster.on("message", async (worker, message) => {
-    if (message?.type !== METRICS_REQUEST) return;
-    try {
-      if (!aggregator) {
-        const { AggregatorRegistry } = (await import("prom-client")).default;
-        aggregator = new AggregatorRegistry();
-      }
-      const body = await aggregator.clusterMetrics();
-      if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, body });
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, error: text });
+function answerMetricsRequests(listeningWorkers) {
+  const pending = new Map();
+  let nextId = 0;
+  cluster.on("message", (worker, message) => {
+    if (message?.type === "prom-client:getMetricsRes") {
+      pending.get(message.requestId)?.(message);
+      return;
     }
+    if (message?.type !== METRICS_REQUEST) return;
+    collect().then(
+      (body) => worker.isConnected() && worker.send({ type: METRICS_RESPONSE, id: message.id, body }),
+      (error) =>
+        worker.isConnected() &&
+        worker.send({
+          type: METRICS_RESPONSE,
+          id: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
   });
+
+  async function collect() {
+    const { AggregatorRegistry } = (await import("prom-client")).default;
+    const workers = listeningWorkers();
+    const requestId = `startup-academy-${nextId++}`;
+    const registries = await new Promise((resolve, reject) => {
+      const got = [];
+      let left = workers.length;
+      const done = (error) => {
+        clearTimeout(timer);
+        pending.delete(requestId);
+        if (error) reject(error);
+        else resolve(got);
+      };
+      const timer = setTimeout(() => done(new Error(`${left} worker(s) did not answer within 5 s`)), 5_000);
+      pending.set(requestId, (message) => {
+        if (message.error) return done(new Error(message.error));
+        got.push(...message.metrics);
+        if (--left === 0) done();
+      });
+      if (left === 0) done();
+      for (const worker of workers) worker.send({ type: "prom-client:getMetricsReq", requestId });
+    });
+    return AggregatorRegistry.aggregate(registries).metrics();
+  }
 }
 
 const METRICS_WAIT_MS = 10_000;

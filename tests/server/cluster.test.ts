@@ -216,7 +216,16 @@ describe("a server of two workers", () => {
 
   it("a killed worker is replaced, and its replacement serves", async () => {
     const old = workerPids().get("2")!;
+    const survivor = String(workerPids().get("1"));
     process.kill(old, "SIGKILL");
+    await waitFor(
+      "the primary seeing the death",
+      async () => server.output(),
+      (o) => o.includes(`(pid ${old}) died unexpectedly`),
+    );
+    // While the replacement starts, a scrape answers at once with the worker that serves.
+    const meanwhile = series(await scrape(), "startup_academy_process_http_requests_total").map((s) => s.labels.pid);
+    expect(meanwhile).toEqual([survivor]);
     await waitFor(
       "a new worker 2",
       async () => workerPids().get("2"),
