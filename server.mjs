@@ -1,11 +1,27 @@
 // The HTTP server for development (Vite middleware) and production (the built app).
 // It brings the app up (migrations and demo data on the embedded database, job workers) before listening,
 // refuses oversized bodies and cross-origin mutations, answers health checks and metrics, and drains gently on SIGTERM/SIGINT.
+// With WEB_CONCURRENCY > 1 (production, PostgreSQL) this process becomes the primary of that many such servers on
+// one port (server/cluster.mjs) and runs none of what follows itself.
 import { register } from "node:module";
-import compression from "compression";
-import express from "express";
-import { bodyLimit, lastErrorHandler } from "./server/body-limit.mjs";
-import { installOperations, stopGracefully } from "./server/operations.mjs";
+import { fileURLToPath } from "node:url";
+import { clusterPlan, runPrimary } from "./server/cluster.mjs";
+
+let plan;
+try {
+  plan = clusterPlan(process.env);
+} catch (error) {
+  console.error(`\nStartup Academy could not start:\n${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+}
+if (plan.note) console.log(plan.note);
+if (plan.role === "primary")
+  process.exit(await runPrimary({ workers: plan.workers, script: fileURLToPath(import.meta.url) }));
+
+const { default: compression } = await import("compression");
+const { default: express } = await import("express");
+const { bodyLimit, lastErrorHandler } = await import("./server/body-limit.mjs");
+const { installOperations, stopGracefully } = await import("./server/operations.mjs");
 
 const production = process.env.NODE_ENV === "production";
 // In production every import of react-router loads its production build (server/react-router-production.mjs says

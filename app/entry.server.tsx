@@ -18,7 +18,7 @@ export { cachedPublicPage } from "./lib/render-cache.server";
 export { logger, logRequest } from "./lib/logger.server";
 // Operations: health checks, metrics, the shutdown deadline (used by server/operations.mjs).
 export { liveness, readiness } from "./lib/health.server";
-export { metricsEnabled, metricsEndpoint, observeRequest } from "./lib/metrics.server";
+export { metricsEnabled, metricsEndpoint, observeRequest, prepareMetrics } from "./lib/metrics.server";
 export { routeIdentifier } from "./lib/route-id.server";
 export { servedOverHttps, shutdownTimeoutMs } from "./lib/env.server";
 export { bodyLimitFor } from "./lib/body-limits.server";

@@ -6,6 +6,7 @@
 //   the jobs and the database.
 // The logic lives in the app (app/lib/health.server.ts, metrics.server.ts), reached through the build's entry.
 import { randomUUID } from "node:crypto";
+import { clusterMetricsCollector, STOP_MESSAGE } from "./cluster.mjs";
 
 /**
  * @param {import("express").Express} app
@@ -18,6 +19,9 @@ export function installOperations(app, { entry, routes }) {
   // on, timed and counted under its route id.
   const identify = entry().routeIdentifier(routes);
   const measure = entry().metricsEnabled();
+  if (measure) entry().prepareMetrics();
+  // In a cluster worker the endpoint answers with every worker's figures, collected by the primary.
+  const collect = clusterMetricsCollector();
   const logRequests = process.env.NODE_ENV === "production" && process.env.LOG_REQUESTS !== "false";
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -62,7 +66,7 @@ export function installOperations(app, { entry, routes }) {
 
   app.get("/metrics", async (req, res, next) => {
     try {
-      const { status, headers, body } = await entry().metricsEndpoint(req.headers.authorization);
+      const { status, headers, body } = await entry().metricsEndpoint(req.headers.authorization, collect);
       res.status(status).set(headers).send(body);
     } catch (error) {
       next(error);
@@ -81,7 +85,7 @@ const CLOSE_TIMEOUT_MS = 8_000;
  * Stops the server gently on SIGTERM/SIGINT: readiness turns 503 (the balancer stops sending), the listening
  * socket closes, idle keep-alive connections close, in-flight requests run to their end (their connections
  * close after the response) — until `timeoutMs`, when whatever is left is cut. Then `close()` (jobs, pool) and exit.
- * A second signal exits at once.
+ * A second signal exits at once. A cluster worker also stops when the primary says so.
  * A fatal error (an exception or rejection nothing caught) takes the same path and exits with status 1: the
  * process may be in a state nobody planned for, so it stops cleanly and its process manager (systemd,
  * docs/deployment.md) starts a fresh one.
@@ -127,6 +131,12 @@ export function stopGracefully(server, { state, timeoutMs, close }) {
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  // A cluster worker is told to stop by the primary (server/cluster.mjs). The signal may have reached it directly
+  // as well (Ctrl-C reaches the whole process group, systemd signals every process of the unit): the message then
+  // finds it stopping already and is not a second signal.
+  process.on("message", (message) => {
+    if (message?.type === STOP_MESSAGE && !stopping) void stop(message.signal ?? "stop");
+  });
   const fatal = (kind) => (error) => {
     console.error(`fatal ${kind}:`, error);
     void stop(`fatal ${kind}`, 1);

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import client from "prom-client";
@@ -13,12 +14,19 @@ import { logFailure } from "./logger.server";
  *
  * Gauges that need the database (job queues, outbox) are read when Prometheus scrapes, by one cheap query each;
  * while the database is down they are skipped and `startup_academy_database_up` says 0.
+ *
+ * In a cluster (WEB_CONCURRENCY, server/cluster.mjs) each worker keeps its own registry and the endpoint answers
+ * for the whole server: the primary combines the workers' figures metric by metric (prom-client's
+ * AggregatorRegistry): counts, durations, pool connections and memory are summed; a figure every worker reads
+ * from the same database (job queues, outbox) is taken once ("max"), and the database counts as up only when
+ * every worker reaches it ("min"). `startup_academy_process_http_requests_total` keeps one series per process.
  */
 type Metrics = {
   registry: client.Registry;
   requestDuration: client.Histogram<"route" | "method" | "status">;
   requests: client.Counter<"route" | "method" | "status">;
   jobFailures: client.Counter<"queue">;
+  processRequests: client.Counter<"worker" | "pid">;
 };
 
 declare global {
@@ -57,10 +65,19 @@ function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // Not summed across cluster workers: labelled by process, so each worker's share of the load shows.
+  const processRequests = new client.Counter({
+    name: "startup_academy_process_http_requests_total",
+    help: "Requests answered by each server process: its cluster worker slot (1 without a cluster) and process id.",
+    labelNames: ["worker", "pid"] as const,
+    registers: [registry],
+  });
+
   new client.Gauge({
     name: "startup_academy_database_up",
-    help: "1 when the database answers, 0 while the circuit breaker holds it unreachable.",
+    help: "1 when the database answers, 0 while the circuit breaker holds it unreachable (in any worker).",
     registers: [registry],
+    aggregator: "min",
     async collect() {
       this.set((await isDatabaseAvailable()) ? 1 : 0);
     },
@@ -69,6 +86,7 @@ function createMetrics(): Metrics {
     name: "startup_academy_database_down_seconds",
     help: "Seconds since the database was last seen unreachable (0 while it is up).",
     registers: [registry],
+    aggregator: "max",
     collect() {
       const since = databaseDownSince();
       this.set(since ? (Date.now() - since.getTime()) / 1000 : 0);
@@ -94,6 +112,7 @@ function createMetrics(): Metrics {
     help: "pg-boss jobs by queue and state: created and retry are waiting (the backlog), active are running, failed are kept for inspection.",
     labelNames: ["queue", "state"] as const,
     registers: [registry],
+    aggregator: "max",
     async collect() {
       if (!(await isDatabaseAvailable())) return;
       try {
@@ -120,11 +139,13 @@ function createMetrics(): Metrics {
     name: "startup_academy_outbox_oldest_seconds",
     help: "Age of the oldest mail not yet delivered (0 when none waits).",
     registers: [registry],
+    aggregator: "max",
   });
   new client.Gauge({
     name: "startup_academy_outbox_backlog",
     help: "Mail in the outbox not yet delivered: queued, or failed and waiting for a retry.",
     registers: [registry],
+    aggregator: "max",
     async collect() {
       if (!(await isDatabaseAvailable())) return;
       try {
@@ -139,12 +160,25 @@ function createMetrics(): Metrics {
       }
     },
   });
-  return { registry, requestDuration, requests, jobFailures };
+  if (cluster.isWorker) {
+    // Answer the primary's collection with this registry (the listener comes with an AggregatorRegistry).
+    client.AggregatorRegistry.setRegistries([registry]);
+    new client.AggregatorRegistry();
+  }
+  return { registry, requestDuration, requests, jobFailures, processRequests };
 }
 
 function metrics(): Metrics {
   globalThis.__startupAcademyMetrics ??= createMetrics();
   return globalThis.__startupAcademyMetrics;
+}
+
+/**
+ * Creates the registry at start rather than at the first request: a cluster worker must answer the primary's
+ * collection even before it has served anything, or the whole scrape waits for it.
+ */
+export function prepareMetrics(): void {
+  if (metricsEnabled()) metrics();
 }
 
 /** True when METRICS_TOKEN is set: only then are requests measured and the endpoint open. */
@@ -163,6 +197,7 @@ export function observeRequest(input: { route: string; method: string; status: n
   };
   m.requests.inc(labels);
   m.requestDuration.observe(labels, input.seconds);
+  m.processRequests.inc({ worker: process.env.WORKER_SLOT ?? "1", pid: String(process.pid) });
 }
 
 export function countJobFailure(queue: string): void {
@@ -177,8 +212,14 @@ function sameToken(given: string, expected: string): boolean {
 
 export type PlainResponse = { status: number; headers: Record<string, string>; body: string };
 
-/** The answer to GET /metrics: 404 while metrics are off, 401 without the right bearer token. */
-export async function metricsEndpoint(authorization: string | undefined): Promise<PlainResponse> {
+/**
+ * The answer to GET /metrics: 404 while metrics are off, 401 without the right bearer token. `collect` gives the
+ * whole server's figures in a cluster worker (it asks the primary, server/cluster.mjs); without it, this process's.
+ */
+export async function metricsEndpoint(
+  authorization: string | undefined,
+  collect?: () => Promise<string>,
+): Promise<PlainResponse> {
   const token = env().METRICS_TOKEN;
   const text = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
   if (!token) return { status: 404, headers: text, body: "Not found\n" };
@@ -190,6 +231,6 @@ export async function metricsEndpoint(authorization: string | undefined): Promis
   return {
     status: 200,
     headers: { "Content-Type": m.registry.contentType, "Cache-Control": "no-store" },
-    body: await m.registry.metrics(),
+    body: collect ? await collect() : await m.registry.metrics(),
   };
 }

@@ -6,7 +6,10 @@
 // statements run on this pool.
 // Each app figure is printed as a share of this server's throughput.
 //
-//   DATABASE_URL=postgres://… PORT=3502 node --import tsx tests/bench/limit-server.ts
+//   DATABASE_URL=postgres://… PORT=3502 [WEB_CONCURRENCY=2] node --import tsx tests/bench/limit-server.ts
+//
+// With WEB_CONCURRENCY=N it runs N processes on the port (node:cluster), as the app does with `--workers N`.
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
@@ -415,10 +418,22 @@ const server = createServer((req, res) => {
   handle(req, res).catch((error: Error) => send(res, 500, { error: error.message }));
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.PORT ?? 3502), "127.0.0.1", () =>
-  console.log(`limit listening on ${process.env.PORT ?? 3502}`),
-);
-
-const stop = () => server.close(() => void pool.end().then(() => process.exit(0)));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+const processes = Number(process.env.WEB_CONCURRENCY ?? "1");
+if (cluster.isPrimary && processes > 1) {
+  // The primary only forks and stops its workers (its pool is never used, so it never connects).
+  for (let i = 0; i < processes; i++) cluster.fork();
+  let left = processes;
+  cluster.on("exit", () => --left === 0 && process.exit(0));
+  const stopWorkers = () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+  };
+  process.on("SIGTERM", stopWorkers);
+  process.on("SIGINT", stopWorkers);
+} else {
+  server.listen(Number(process.env.PORT ?? 3502), "127.0.0.1", () =>
+    console.log(`limit listening on ${process.env.PORT ?? 3502}`),
+  );
+  const stop = () => server.close(() => void pool.end().then(() => process.exit(0)));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

@@ -1,5 +1,5 @@
 // npx tsx tests/bench/profile.ts --scale M [--builds build,build-b|build@other-server.mjs] [--pages 1b,2,3,4,5,7] [--requests 300]
-//                                [--rounds 3] [--connections 2] [--cpu-prof .bench/profiles] [--port 3412]
+//                                [--rounds 3] [--connections 2] [--cpu-prof .bench/profiles] [--port 3412] [--workers 1]
 //
 // What one request of a page costs the server, in CPU time: a number that a busy machine bends much less than
 // requests per second. Starts one production server per build directory (as `npm run bench` does: NODE_ENV
@@ -9,6 +9,8 @@
 // median CPU milliseconds per request and the bytes per answer. With --cpu-prof, the servers run under
 // V8's profiler for exactly the measured requests of each page (tests/bench/cpu-profiler.mjs), one profile per
 // build, page and round in that folder (summarise them with tests/bench/cpuprofile-summary.ts).
+// --workers N runs each server as N cluster workers (WEB_CONCURRENCY); the CPU time is then that of the primary and
+// all its workers together (one process's profile would miss the others, so --cpu-prof wants one worker).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { resolve } from "node:path";
@@ -17,6 +19,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+import { processTree } from "./process-tree";
 
 type Who = "anonymous" | "learner" | "staff" | "trainer";
 type Manifest = {
@@ -53,6 +56,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "2" },
     "cpu-prof": { type: "string" },
     port: { type: "string", default: "3412" },
+    workers: { type: "string", default: "1" },
   },
 });
 
@@ -66,13 +70,21 @@ const requests = Number(args.requests);
 const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
+const workers = Number(args.workers);
+if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers ${args.workers}: a whole number from 1`);
+if (workers > 1 && args["cpu-prof"]) throw new Error("--cpu-prof profiles one process: use it with --workers 1");
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** CPU time of a server: the process and, with --workers, its workers. */
 function cpuMs(pid: number): number {
-  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * CLOCK_TICK_MS;
 }
 
 const profDir = args["cpu-prof"] ? resolve(String(args["cpu-prof"])) : null;
@@ -99,12 +111,30 @@ function startServer(build: string, port: number): ChildProcess {
         MIGRATE_ON_START: "false",
         COURSES_SYNC_ON_START: "false",
         CPU_PROFILE_FILE: profileFile(build),
+        WEB_CONCURRENCY: String(workers),
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
     },
   );
+  // Read (and drop) the request log; with --workers, until the primary says every worker listens.
+  let out = "";
+  let waiting = workers > 1;
+  const listening = new Promise<void>((resolve) => {
+    if (!waiting) resolve();
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (!waiting) return;
+      out += chunk.toString();
+      if (out.includes(`all ${workers} workers listening`)) {
+        waiting = false;
+        resolve();
+      }
+    });
+  });
+  allListening.set(child, listening);
   return child;
 }
+
+const allListening = new Map<ChildProcess, Promise<void>>();
 
 async function waitFor(url: string) {
   for (let i = 0; i < 240; i++) {
@@ -177,6 +207,7 @@ async function main() {
   const servers = builds.map((b, i) => ({ build: b, port: basePort + i, child: startServer(b, basePort + i) }));
   try {
     await Promise.all(servers.map((s) => waitFor(`http://127.0.0.1:${s.port}/privacy`)));
+    await Promise.all(servers.map((s) => allListening.get(s.child)));
     const cookies: Record<Who, string[] | null> = {
       anonymous: null,
       learner: await createSessions(

@@ -1,10 +1,14 @@
 // npm run bench -- --scale S|M|L [--duration 20] [--warmup 5] [--connections 2,8] [--only 1a,4,6] [--skip-build]
+//                  [--workers 1]
 //
 // Load scenarios against the production build, each also measured against "the limit"
 // (tests/bench/limit-server.ts: the same SQL with pg, answered as JSON). Reads the manifest that
 // `npm run bench:data -- --scale S` writes (.bench/sa_bench_<scale>.json), starts the app (server.mjs) and the
 // limit as child processes on loopback, and drives both with autocannon from this process.
 // Prints a table per connection count and writes .bench/results-<scale>-<timestamp>.json.
+// --workers N runs the app as N cluster workers (WEB_CONCURRENCY, server/cluster.mjs) and the limit as N processes
+// too, so the ratio compares like with like; memory is then reported for all the app's processes together (the
+// primary and its workers) and for the largest single process.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -14,6 +18,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+import { processTree } from "./process-tree";
 
 type Manifest = {
   scale: string;
@@ -68,8 +73,10 @@ type Row = {
   app: Measure;
   limit: Measure | null;
   ratio: number | null;
-  /** The app server's largest RSS sampled during this scenario (MB). */
+  /** The app server's largest RSS sampled during this scenario (MB): all its processes together. */
   appRssPeakMb: number;
+  /** The largest RSS of any one of its processes sampled during this scenario (MB); the same figure for one worker. */
+  appLargestProcessRssPeakMb: number;
   target: string;
   met: boolean | null;
   burst?: {
@@ -92,6 +99,7 @@ const { values: args } = parseArgs({
     "skip-build": { type: "boolean", default: false },
     port: { type: "string", default: "3501" },
     "limit-port": { type: "string", default: "3502" },
+    workers: { type: "string", default: "1" },
   },
 });
 
@@ -105,6 +113,8 @@ const connectionCounts = String(args.connections)
   .filter((n) => n > 0);
 const appPort = Number(args.port);
 const limitPort = Number(args["limit-port"]);
+const workers = Number(args.workers);
+if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers ${args.workers}: a whole number from 1`);
 const buildDir = process.env.BUILD_DIR ?? "build";
 const SIGNED_IN_MARK = 'action="/logout"';
 
@@ -318,7 +328,7 @@ async function waitForHttp(url: string, child: ChildProcess, seconds = 60) {
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-/** Memory of the app server, from /proc: VmRSS sampled, VmHWM (the kernel's high-water mark) at the end. */
+/** Memory of one process, from /proc: VmRSS sampled, VmHWM (the kernel's high-water mark) at the end. */
 function procStatus(pid: number): { rssMb: number; hwmMb: number } {
   try {
     const text = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -329,24 +339,55 @@ function procStatus(pid: number): { rssMb: number; hwmMb: number } {
   }
 }
 
+/**
+ * The app's memory every 250 ms: the RSS of all its processes together (the primary and its workers with
+ * --workers N, else the one server) and of the largest one; the kernel's VmHWM of every process seen, so a
+ * worker's peak counts even when its figure is read after a sample missed it.
+ */
 class MemorySampler {
-  samples: { at: string; rssMb: number }[] = [];
+  samples: { at: string; rssMb: number; largestMb: number; processes: number }[] = [];
   private peak = 0;
+  private largestPeak = 0;
+  private hwmByPid = new Map<number, number>();
   private timer: NodeJS.Timeout;
   constructor(private pid: number) {
     this.timer = setInterval(() => this.sample(), 250);
   }
   sample() {
-    const { rssMb } = procStatus(this.pid);
-    this.peak = Math.max(this.peak, rssMb);
-    this.samples.push({ at: new Date().toISOString(), rssMb: round(rssMb) });
-    return rssMb;
+    let total = 0;
+    let largest = 0;
+    const pids = processTree(this.pid);
+    for (const pid of pids) {
+      const { rssMb, hwmMb } = procStatus(pid);
+      total += rssMb;
+      largest = Math.max(largest, rssMb);
+      if (hwmMb > 0) this.hwmByPid.set(pid, hwmMb);
+    }
+    this.peak = Math.max(this.peak, total);
+    this.largestPeak = Math.max(this.largestPeak, largest);
+    this.samples.push({
+      at: new Date().toISOString(),
+      rssMb: round(total),
+      largestMb: round(largest),
+      processes: pids.length,
+    });
+    return { total, largest };
   }
-  /** The largest RSS since the last call. */
+  /** The largest RSS since the last call: all processes together, and the largest one. */
   takePeak() {
-    const peak = Math.max(this.peak, this.sample());
+    const now = this.sample();
+    const peak = {
+      total: round(Math.max(this.peak, now.total)),
+      largest: round(Math.max(this.largestPeak, now.largest)),
+    };
     this.peak = 0;
-    return round(peak);
+    this.largestPeak = 0;
+    return peak;
+  }
+  /** The highest VmHWM of any one process seen (the largest worker's, or the one server's). */
+  largestHwmMb() {
+    this.sample();
+    return Math.max(0, ...this.hwmByPid.values());
   }
   stop() {
     clearInterval(this.timer);
@@ -594,6 +635,7 @@ function printTable(connections: number, rows: Row[]) {
     "limit p99",
     "ratio",
     "RSS MB",
+    "largest MB",
     "target",
     "",
   ];
@@ -609,13 +651,16 @@ function printTable(connections: number, rows: Row[]) {
     r.limit ? String(r.limit.p99) : "—",
     r.ratio === null ? "—" : `${Math.round(r.ratio * 100)}%`,
     String(r.appRssPeakMb),
+    String(r.appLargestProcessRssPeakMb),
     r.target,
     r.met === null ? "" : r.met ? "met" : "MISSED",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   const fmt = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], numeric.has(i))).join(" │ ");
-  console.log(`\n${connections} connection(s), ${duration} s measured after ${warmup} s warm-up`);
+  console.log(
+    `\n${connections} connection(s), ${duration} s measured after ${warmup} s warm-up, ${workers} app worker(s)`,
+  );
   console.log(fmt(header));
   console.log(widths.map((w) => "─".repeat(w)).join("─┼─"));
   for (const l of lines) console.log(fmt(l));
@@ -627,26 +672,26 @@ function printTable(connections: number, rows: Row[]) {
 }
 
 /** The same tables in Markdown, for docs/performance.md. */
-function markdown(rows: Row[], peakMb: number, hwmMb: number, manifest: Manifest): string {
+function markdown(rows: Row[], memory: AppMemory, manifest: Manifest): string {
   const out = [
     `Scale ${manifest.scale} (${Object.entries(manifest.counts ?? {})
       .slice(0, 6)
       .map(([k, v]) => `${v} ${k}`)
       .join(
         ", ",
-      )}), ${duration} s measured after ${warmup} s warm-up, load average at the end ${loadavg()[0].toFixed(1)}.`,
+      )}), ${duration} s measured after ${warmup} s warm-up, ${workers} app worker(s) (--workers), load average at the end ${loadavg()[0].toFixed(1)}.`,
   ];
   for (const connections of connectionCounts) {
     out.push(
       "",
       `**${connections} connection(s)**`,
       "",
-      "| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | bad body | limit req/s | limit p99 ms | ratio | RSS MB | target | |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+      "| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | bad body | limit req/s | limit p99 ms | ratio | RSS MB | largest MB | target | |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     );
     for (const r of rows.filter((x) => x.connections === connections)) {
       out.push(
-        `| ${r.scenario} ${r.title} | ${r.app.rps} | ${r.app.p50} | ${r.app.p99} | ${r.app.errors + r.app.timeouts} | ${r.app.non2xx} | ${r.app.mismatches} | ${r.limit?.rps ?? "—"} | ${r.limit?.p99 ?? "—"} | ${r.ratio === null ? "—" : `${Math.round(r.ratio * 100)} %`} | ${r.appRssPeakMb} | ${r.target} | ${r.met === null ? "" : r.met ? "met" : "missed"} |`,
+        `| ${r.scenario} ${r.title} | ${r.app.rps} | ${r.app.p50} | ${r.app.p99} | ${r.app.errors + r.app.timeouts} | ${r.app.non2xx} | ${r.app.mismatches} | ${r.limit?.rps ?? "—"} | ${r.limit?.p99 ?? "—"} | ${r.ratio === null ? "—" : `${Math.round(r.ratio * 100)} %`} | ${r.appRssPeakMb} | ${r.appLargestProcessRssPeakMb} | ${r.target} | ${r.met === null ? "" : r.met ? "met" : "missed"} |`,
       );
     }
     for (const r of rows.filter((x) => x.connections === connections && x.burst)) {
@@ -656,11 +701,26 @@ function markdown(rows: Row[], peakMb: number, hwmMb: number, manifest: Manifest
       );
     }
   }
-  out.push(
-    "",
-    `App server memory: peak RSS ${peakMb} MB, VmHWM ${round(hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "missed"}).`,
-  );
+  out.push("", `App server memory: ${memoryLine(memory)}.`);
   return `${out.join("\n")}\n`;
+}
+
+type AppMemory = {
+  workers: number;
+  /** All the app's processes together (primary and workers): the highest sampled sum of their RSS. */
+  totalPeakSampledRssMb: number;
+  /** The largest single process: the highest of its VmHWM and its sampled RSS. The 200 MB target is per process. */
+  largestProcessPeakMb: number;
+  largestProcessVmHwmMb: number;
+  targetMb: number;
+  met: boolean;
+};
+
+function memoryLine(m: AppMemory) {
+  const met = m.met ? "met" : "MISSED";
+  return m.workers > 1
+    ? `all ${m.workers} workers and the primary together peak RSS ${m.totalPeakSampledRssMb} MB; largest process ${m.largestProcessPeakMb} MB (VmHWM ${m.largestProcessVmHwmMb} MB; target < ${m.targetMb} MB per process: ${met})`
+    : `peak RSS ${m.largestProcessPeakMb} MB, VmHWM ${m.largestProcessVmHwmMb} MB (target < ${m.targetMb} MB: ${met})`;
 }
 
 async function main() {
@@ -695,19 +755,26 @@ async function main() {
     SEED_DEMO: "false",
     MIGRATE_ON_START: "false",
     COURSES_SYNC_ON_START: "false",
+    WEB_CONCURRENCY: String(workers),
   });
+  const workersListening = allWorkersListening(app, workers);
+  // The limit runs as many processes as the app (limit-server.ts forks them the same way).
   const limit = startChild("limit", ["--import", "tsx", "tests/bench/limit-server.ts"], {
     DATABASE_URL: manifest.databaseUrl,
     PORT: String(limitPort),
+    WEB_CONCURRENCY: String(workers),
   });
   const rows: Row[] = [];
   let sampler: MemorySampler | undefined;
   try {
     await waitForHttp(`http://127.0.0.1:${appPort}/courses`, app);
     await waitForHttp(`http://127.0.0.1:${limitPort}/courses`, limit);
+    // Every worker listening before anything is measured (the first one answers while the others still start).
+    await workersListening;
     sampler = new MemorySampler(app.pid!);
+    const atStart = sampler.takePeak();
     log(
-      `app pid ${app.pid} on :${appPort}, limit pid ${limit.pid} on :${limitPort}; RSS at start ${sampler.takePeak()} MB`,
+      `app pid ${app.pid} on :${appPort} (${workers} worker(s)), limit pid ${limit.pid} on :${limitPort}; RSS at start ${atStart.total} MB, largest process ${atStart.largest} MB`,
     );
     log(
       `load average ${loadavg()
@@ -803,7 +870,9 @@ async function main() {
           app: appMeasure,
           limit: limitMeasure,
           ratio: limitMeasure && limitMeasure.rps > 0 ? round(appMeasure.rps / limitMeasure.rps, 3) : null,
-          appRssPeakMb: sampler.takePeak(),
+          ...(({ total, largest }) => ({ appRssPeakMb: total, appLargestProcessRssPeakMb: largest }))(
+            sampler.takePeak(),
+          ),
           target: s.target ? `${s.target.text} @${TARGET_CONNECTIONS}` : "—",
           met: null,
           burst,
@@ -818,11 +887,17 @@ async function main() {
       printTable(connections, tableRows);
     }
 
-    const memory = procStatus(app.pid!);
-    const peakMb = round(Math.max(memory.hwmMb, ...sampler.samples.map((x) => x.rssMb)));
-    console.log(
-      `\napp server peak memory: VmHWM ${round(memory.hwmMb)} MB (target < 200 MB: ${peakMb < 200 ? "met" : "MISSED"})`,
-    );
+    const largestHwm = sampler.largestHwmMb();
+    const largestPeak = round(Math.max(largestHwm, ...sampler.samples.map((x) => x.largestMb)));
+    const memory: AppMemory = {
+      workers,
+      totalPeakSampledRssMb: round(Math.max(...sampler.samples.map((x) => x.rssMb))),
+      largestProcessPeakMb: largestPeak,
+      largestProcessVmHwmMb: round(largestHwm),
+      targetMb: 200,
+      met: largestPeak < 200,
+    };
+    console.log(`\napp server memory: ${memoryLine(memory)}`);
     mkdirSync(join(root, ".bench"), { recursive: true });
     const file = join(
       root,
@@ -836,7 +911,7 @@ async function main() {
           scale: manifest.scale,
           database: manifest.database,
           counts: manifest.counts ?? null,
-          startedWith: { duration, warmup, connections: connectionCounts, only, buildDir },
+          startedWith: { duration, warmup, connections: connectionCounts, only, buildDir, workers },
           machine: {
             cpus: cpus().length,
             node: process.version,
@@ -845,10 +920,10 @@ async function main() {
           },
           finishedAt: new Date().toISOString(),
           appMemory: {
-            vmHwmMb: round(memory.hwmMb),
-            peakSampledRssMb: peakMb,
-            targetMb: 200,
-            met: peakMb < 200,
+            ...memory,
+            // As before --workers, for one server: its VmHWM and its sampled peak.
+            vmHwmMb: memory.largestProcessVmHwmMb,
+            peakSampledRssMb: memory.largestProcessPeakMb,
             samples: sampler.samples,
           },
           rows,
@@ -857,7 +932,7 @@ async function main() {
         2,
       ),
     );
-    writeFileSync(file.replace(/\.json$/, ".md"), markdown(rows, peakMb, memory.hwmMb, manifest));
+    writeFileSync(file.replace(/\.json$/, ".md"), markdown(rows, memory, manifest));
     log(`results written to ${file} (and .md)`);
   } finally {
     stopping = true;
@@ -867,6 +942,25 @@ async function main() {
     await client.end();
     await Promise.all([stop(app), stop(limit)]);
   }
+}
+
+/** With --workers N: until the app's primary says every worker listens (server/cluster.mjs logs it). */
+function allWorkersListening(app: ChildProcess, n: number, seconds = 120): Promise<void> {
+  if (n === 1) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(
+      () => reject(new Error(`the app's ${n} workers did not all listen within ${seconds} s`)),
+      seconds * 1000,
+    );
+    app.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes(`all ${n} workers listening`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
 }
 
 function stop(child: ChildProcess): Promise<void> {

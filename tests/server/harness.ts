@@ -39,8 +39,15 @@ export async function freePort(): Promise<number> {
   }
 }
 
-/** Starts the production build (`server.mjs`) and waits until it answers; `nodeArgs` go before the script. */
-export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
+/**
+ * Starts the production build (`server.mjs`) and waits until it answers (60 s, or `startupMs`: a new embedded
+ * database migrates first, slow on a busy machine); `nodeArgs` go before the script.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  { startupMs = 60_000 } = {},
+): Promise<RunningServer> {
   if (!existsSync(`${BUILD_DIR}/server/index.js`))
     throw new Error(`No build in ${BUILD_DIR}/: run \`npm run build\` first`);
   const port = await freePort();
@@ -61,7 +68,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + startupMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
     try {
