@@ -1,6 +1,4 @@
-import { Writable } from "node:stream";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { type EntryContext, type HandleDataRequestFunction, ServerRouter } from "react-router";
 import { getLanguage, i18nFor } from "./lib/i18n.server";
@@ -8,6 +6,7 @@ import { logFailure } from "./lib/logger.server";
 import { NonceContext } from "./lib/nonce";
 import { publicCacheAnswer } from "./lib/public-cache.server";
 import { pathAndQuery, renderCache, renderCacheKey } from "./lib/render-cache.server";
+import { renderDocument } from "./lib/render-document.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
@@ -34,7 +33,6 @@ export default async function handleRequest(
   const language = await getLanguage(request);
   const i18n = await i18nFor(language);
 
-  const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   responseHeaders.set("X-Content-Type-Options", "nosniff");
   responseHeaders.set("Referrer-Policy", "same-origin");
@@ -70,68 +68,36 @@ export default async function handleRequest(
     return new Response(page.html, { headers: responseHeaders, status: responseStatusCode });
   }
 
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(app, {
-      nonce,
-      [callbackName]: () => {
-        shellRendered = true;
-        const status = responseStatusCode;
-        pipe(
-          wholeDocument((html) => {
-            responseHeaders.set("Content-Length", String(html.byteLength));
-            resolve(new Response(html, { headers: responseHeaders, status }));
-          }),
-        );
-      },
-      onShellError(error: unknown) {
-        reject(error);
-      },
-      onError(error: unknown) {
-        responseStatusCode = 500;
-        if (shellRendered) logFailure("render", "rendering failed after the shell", error);
-      },
-    });
-    setTimeout(abort, streamTimeout + 1_000);
-  });
-}
-
-/**
- * Gathers what React writes and hands over the whole document when React ends it. No page streams (none has a
- * Suspense boundary or an Await), yet React flushes its output in pieces of 2 KB and React Router's data after
- * the shell, and each piece went through a web stream to its own socket write; sent whole with its length, a
- * page is one write.
- */
-function wholeDocument(done: (html: Buffer<ArrayBuffer>) => void): Writable {
-  const chunks: Buffer[] = [];
-  return new Writable({
-    write(chunk: Buffer, _encoding, next) {
-      chunks.push(chunk);
-      next();
-    },
-    final(next) {
-      done(Buffer.concat(chunks));
-      next();
+  let status = responseStatusCode;
+  const html = await renderDocument(app, {
+    nonce,
+    waitForAll: isbot(request.headers.get("user-agent") ?? ""),
+    timeoutMs: streamTimeout + 1_000,
+    onError(error, afterShell) {
+      if (afterShell) logFailure("render", "rendering failed after the shell", error);
+      else status = 500;
     },
   });
+  responseHeaders.set("Content-Length", String(html.byteLength));
+  return new Response(html, { headers: responseHeaders, status });
 }
 
 /** The whole page in one buffer; `failed` when any part of it threw while rendering (never kept). */
-function renderWhole(app: React.ReactElement, nonce: string): Promise<{ html: Buffer<ArrayBuffer>; failed: boolean }> {
-  return new Promise((resolve, reject) => {
-    let failed = false;
-    const sink = wholeDocument((html) => resolve({ html, failed }));
-    const { pipe, abort } = renderToPipeableStream(app, {
-      nonce,
-      onAllReady: () => pipe(sink),
-      onShellError: reject,
-      onError(error: unknown) {
-        failed = true;
-        logFailure("render", "rendering a public page failed", error);
-      },
-    });
-    setTimeout(abort, streamTimeout + 1_000).unref();
+async function renderWhole(
+  app: React.ReactElement,
+  nonce: string,
+): Promise<{ html: Buffer<ArrayBuffer>; failed: boolean }> {
+  let failed = false;
+  const html = await renderDocument(app, {
+    nonce,
+    waitForAll: true,
+    timeoutMs: streamTimeout + 1_000,
+    onError(error) {
+      failed = true;
+      logFailure("render", "rendering a public page failed", error);
+    },
   });
+  return { html, failed };
 }
 
 /** Data answers (client navigations) carry the same caching rule as pages: nothing of a signed-in person kept. */

@@ -1,7 +1,8 @@
 import { createInstance, type i18n as I18n } from "i18next";
 import { describe, expect, it } from "vitest";
 import { i18nConfig, resources, supportedLanguages, type Language } from "./i18n";
-import { rememberPlainTranslations } from "./i18n.server";
+import { getLanguage, languageCookie, rememberPlainTranslations } from "./i18n.server";
+import { runInRequestScope } from "./request-scope.server";
 
 async function instance(language: Language, remember: boolean, limit?: number): Promise<I18n> {
   const made = createInstance();
@@ -62,5 +63,22 @@ describe("remembered plain translations", () => {
     const t = (await instance("en", true, 3)).getFixedT("en");
     const keys = [...new Set(leafKeys(resources.en.translation))].slice(0, 20);
     for (let round = 0; round < 2; round++) for (const key of keys) expect(t(key)).toBe(plain(key));
+  });
+});
+
+describe("the language of a request", () => {
+  const ask = (headers: Record<string, string>) => new Request("http://localhost/courses", { headers });
+
+  it("follows the lng cookie, then Accept-Language, then Vietnamese; once per request and per set of headers", async () => {
+    const english = await languageCookie.serialize("en");
+    await runInRequestScope({ method: "GET" }, async () => {
+      expect(await getLanguage(ask({ "accept-language": "vi-VN,vi;q=0.9" }))).toBe("vi");
+      // Another Request of the same HTTP request with other headers is not given the first one's answer.
+      expect(await getLanguage(ask({ "accept-language": "en-US,en;q=0.9" }))).toBe("en");
+      expect(await getLanguage(ask({ cookie: english.split(";")[0], "accept-language": "vi-VN" }))).toBe("en");
+      expect(await getLanguage(ask({ "accept-language": "fr-FR" }))).toBe("vi");
+      expect(await getLanguage(ask({ "accept-language": "vi-VN,vi;q=0.9" }))).toBe("vi");
+    });
+    expect(await getLanguage(ask({ "accept-language": "en" }))).toBe("en");
   });
 });

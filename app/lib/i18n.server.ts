@@ -3,6 +3,7 @@ import { initReactI18next } from "react-i18next";
 import { createCookie } from "react-router";
 import { RemixI18Next } from "remix-i18next/server";
 import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./i18n";
+import { requestMemo } from "./request-scope.server";
 
 /** The chosen interface language, remembered for a year. */
 export const languageCookie = createCookie("lng", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 31_536_000 });
@@ -17,9 +18,17 @@ export const i18nServer = new RemixI18Next({
   i18next: i18nConfig,
 });
 
-export async function getLanguage(request: Request): Promise<Language> {
-  const lng = await i18nServer.getLocale(request);
-  return isLanguage(lng) ? lng : fallbackLanguage;
+/**
+ * The language of a request: the `lng` cookie, else the best of Accept-Language. The root loader, the document's
+ * render and the render cache each ask; parsing the cookie and the header once per HTTP request is enough (the
+ * answer depends on those two headers alone, which every Request of one HTTP request carries alike).
+ */
+export function getLanguage(request: Request): Promise<Language> {
+  const headers = request.headers;
+  return requestMemo(`language:${headers.get("cookie") ?? ""}\n${headers.get("accept-language") ?? ""}`, async () => {
+    const lng = await i18nServer.getLocale(request);
+    return isLanguage(lng) ? lng : fallbackLanguage;
+  });
 }
 
 const instances = new Map<Language, Promise<I18n>>();

@@ -7,7 +7,7 @@ import { SelectField, TextField } from "~/components/ui/field";
 import { appLoader } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
 import { getUser } from "~/modules/auth/guards.server";
-import { listCatalog, listCatalogTopics } from "~/modules/courses/catalog.server";
+import { catalogPage } from "~/modules/courses/catalog.server";
 import { parseCatalogFilters } from "~/modules/courses/schema";
 import type { Route } from "./+types/courses._index";
 
@@ -16,7 +16,7 @@ export const handle = { titleKey: "courses.catalog.title", publicCache: true };
 export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
   const user = await getUser(request);
   const filters = parseCatalogFilters(new URL(request.url).searchParams);
-  const [courses, topics] = await Promise.all([listCatalog({ ...filters, userId: user?.id }), listCatalogTopics()]);
+  const { courses, topics } = await catalogPage({ ...filters, userId: user?.id });
   return { filters, courses, topics, signedIn: Boolean(user) };
 });
 

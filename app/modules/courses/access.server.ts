@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { cohorts, courseEnrollments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
 import { db, type Queryable } from "~/lib/db.server";
 import { can, isRole, type Role } from "~/modules/auth/permissions";
@@ -22,47 +22,39 @@ export type ContentAccess =
     }
   | { allowed: false; reason: "sign_in" | "not_enrolled" | "not_found" };
 
-type EnrollmentSource = (q: Queryable, userId: string, courseId: string) => Promise<boolean>;
+/**
+ * One way of being enrolled, as a condition on the person and the course. Conditions rather than queries, so that
+ * every source — and the trainer question — is asked in one statement: a statement each was a round trip each.
+ */
+type EnrollmentSource = (userId: string, courseId: string) => SQL<boolean>;
 
 /** A self-paced enrolment in an online course (active or completed). */
-const selfPacedEnrollment: EnrollmentSource = async (q, userId, courseId) => {
-  const rows = await q
-    .select({ id: courseEnrollments.id })
-    .from(courseEnrollments)
-    .where(
-      and(
-        eq(courseEnrollments.userId, userId),
-        eq(courseEnrollments.courseId, courseId),
-        inArray(courseEnrollments.status, ["active", "completed"]),
-      ),
-    )
-    .limit(1);
-  return rows.length > 0;
-};
+const selfPacedEnrollment: EnrollmentSource = (userId, courseId) => sql<boolean>`exists (
+  select 1 from ${courseEnrollments}
+  where ${courseEnrollments.userId} = ${userId} and ${courseEnrollments.courseId} = ${courseId}
+    and ${courseEnrollments.status} in ('active', 'completed')
+)`;
 
 /** A place in a cohort of the course: confirmed, or held to the end (completed or not). */
-const cohortEnrollment: EnrollmentSource = async (q, userId, courseId) => {
-  const rows = await q
-    .select({ id: enrollments.id })
-    .from(enrollments)
-    .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
-    .where(
-      and(
-        eq(enrollments.userId, userId),
-        eq(cohorts.courseId, courseId),
-        inArray(enrollments.status, ["confirmed", "completed", "not_completed"]),
-      ),
-    )
-    .limit(1);
-  return rows.length > 0;
-};
+const cohortEnrollment: EnrollmentSource = (userId, courseId) => sql<boolean>`exists (
+  select 1 from ${enrollments} inner join ${cohorts} on ${cohorts.id} = ${enrollments.cohortId}
+  where ${enrollments.userId} = ${userId} and ${cohorts.courseId} = ${courseId}
+    and ${enrollments.status} in ('confirmed', 'completed', 'not_completed')
+)`;
 
 /** Every way a learner can be enrolled in a course; cohort enrolments join this list. */
 const ENROLMENT_SOURCES: EnrollmentSource[] = [selfPacedEnrollment, cohortEnrollment];
 
+function enrolledCondition(userId: string, courseId: string): SQL<boolean> {
+  return sql<boolean>`(${sql.join(
+    ENROLMENT_SOURCES.map((source) => source(userId, courseId)),
+    sql` or `,
+  )})`;
+}
+
 export async function isEnrolled(userId: string, courseId: string, q: Queryable = db): Promise<boolean> {
-  for (const source of ENROLMENT_SOURCES) if (await source(q, userId, courseId)) return true;
-  return false;
+  const [row] = await q.select({ enrolled: enrolledCondition(userId, courseId) }).from(sql`(select 1) as one`);
+  return Boolean(row?.enrolled);
 }
 
 /** A person already signed in for this request: the session check read them (not deleted) with their roles. */
@@ -90,16 +82,18 @@ async function courseAccess(
       .map((r) => r.role)
       .filter(isRole);
   }
-  // Trainer and enrolment are independent questions: asked side by side, the trainer answer wins.
-  const [trainer, enrolled] = await Promise.all([
-    q
-      .select({ userId: courseTrainers.userId })
-      .from(courseTrainers)
-      .where(and(eq(courseTrainers.courseId, courseId), eq(courseTrainers.userId, userId)))
-      .limit(1),
-    isEnrolled(userId, courseId, q),
-  ]);
-  if (trainer.length > 0) return { allowed: true, reason: "trainer", recordsProgress: true };
+  // Trainer and enrolment are independent questions, asked in one statement: the trainer answer wins.
+  const [answer] = await q
+    .select({
+      trainer: sql<boolean>`exists (
+        select 1 from ${courseTrainers} where ${courseTrainers.courseId} = ${courseId} and ${courseTrainers.userId} = ${userId}
+      )`,
+      enrolled: enrolledCondition(userId, courseId),
+    })
+    .from(sql`(select 1) as one`);
+  const trainer = Boolean(answer?.trainer);
+  const enrolled = Boolean(answer?.enrolled);
+  if (trainer) return { allowed: true, reason: "trainer", recordsProgress: true };
   if (enrolled) return { allowed: true, reason: "enrolled", recordsProgress: true };
   if (can({ id: userId, roles, adminOrganisationIds: [] }, "preview:course:any")) {
     return { allowed: true, reason: "staff_preview", recordsProgress: false };

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseModules, lessons } from "#db/schema";
+import { courseEnrollments, courseModules, courses, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
-import { createCourse } from "../../../tests/fixtures/cohorts";
-import { listCatalog } from "./catalog.server";
+import { createCourse, createPerson } from "../../../tests/fixtures/cohorts";
+import { catalogPage, listCatalog, listCatalogTopics } from "./catalog.server";
 
 describe("the catalog", () => {
   it("shows each course's real number of lessons (archived lessons not counted)", async () => {
@@ -33,6 +34,39 @@ describe("the catalog", () => {
     const counts = async (slug: string) => (await listCatalog({ q: slug })).map((c) => c.lessonCount);
     expect(await counts(course.slug)).toEqual([3]);
     expect(await counts(other.slug)).toEqual([0]);
+  });
+});
+
+describe("the catalog page", () => {
+  it("marks the person's own active or completed enrolments and lists every topic, filtered or not", async () => {
+    const first = await createCourse();
+    const second = await createCourse();
+    const third = await createCourse();
+    await db.update(courses).set({ topics: ["marketing", "finance"] }).where(eq(courses.id, first.id));
+    await db.update(courses).set({ topics: ["finance", "legal"] }).where(eq(courses.id, second.id));
+    await db.update(courses).set({ topics: ["legal"], archivedAt: new Date() }).where(eq(courses.id, third.id));
+    const { user: learner } = await createPerson();
+    const { user: other } = await createPerson();
+    await db.insert(courseEnrollments).values([
+      { userId: learner.id, courseId: first.id, status: "completed" },
+      { userId: learner.id, courseId: second.id, status: "withdrawn" },
+      { userId: other.id, courseId: second.id, status: "active" },
+    ]);
+    const enrolled = (page: Awaited<ReturnType<typeof catalogPage>>) =>
+      Object.fromEntries(page.courses.filter((c) => [first.id, second.id].includes(c.id)).map((c) => [c.slug, c.enrolled]));
+
+    // Worked out by hand: completed counts as enrolled, withdrawn does not, someone else's enrolment is not mine;
+    // the archived course is not in the catalog but its topic "legal" is still used by the second course.
+    const mine = await catalogPage({ userId: learner.id });
+    expect(enrolled(mine)).toEqual({ [first.slug]: true, [second.slug]: false });
+    expect(mine.topics).toEqual(["finance", "legal", "marketing"]);
+    expect(mine.topics).toEqual(await listCatalogTopics());
+    expect(enrolled(await catalogPage({ userId: null }))).toEqual({ [first.slug]: false, [second.slug]: false });
+
+    // A filtered list still offers every topic of the catalog.
+    const narrowed = await catalogPage({ userId: learner.id, q: first.slug });
+    expect(narrowed.courses.map((c) => [c.slug, c.enrolled])).toEqual([[first.slug, true]]);
+    expect(narrowed.topics).toEqual(["finance", "legal", "marketing"]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { courseEnrollments, courseModules, courses, courseTrainers, lessons, quizzes, users } from "#db/schema";
+import { courseModules, courses, courseTrainers, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import type { CatalogFilters } from "./schema";
@@ -42,20 +42,26 @@ export async function listCatalog(filters: CatalogFilters & { userId?: string | 
       // `${lessons.courseId} = ${courses.id}` became "course_id" = "id" — both the lesson's own columns — and
       // every card said "0 lessons".
       lessonCount: sql<number>`(select count(*)::int from lessons l where l.course_id = "courses"."id" and l.archived_at is null)`,
+      // Asked in the same statement as the list: a statement of its own was one more round trip per page.
+      enrolled: filters.userId
+        ? sql<boolean>`exists (select 1 from course_enrollments ce where ce.course_id = "courses"."id" and ce.user_id = ${filters.userId} and ce.status in ('active', 'completed'))`
+        : sql<boolean>`false`,
     })
     .from(courses)
     .where(and(...where))
     .orderBy(asc(courses.kind), asc(courses.titleVi));
 
-  let enrolled = new Set<string>();
-  if (filters.userId && rows.length) {
-    const mine = await db
-      .select({ courseId: courseEnrollments.courseId })
-      .from(courseEnrollments)
-      .where(and(eq(courseEnrollments.userId, filters.userId), inArray(courseEnrollments.status, ["active", "completed"])));
-    enrolled = new Set(mine.map((m) => m.courseId));
-  }
-  return rows.map((r) => ({ ...r, enrolled: enrolled.has(r.id) }));
+  return rows;
+}
+
+/**
+ * The catalog page: the courses the filters let through, and every topic in the catalog for the topic filter.
+ * Without a filter the list is the whole catalog, so its topics are read from it rather than asked again.
+ */
+export async function catalogPage(filters: CatalogFilters & { userId?: string | null }) {
+  const narrowed = Boolean(filters.q || filters.audience || filters.kind || filters.format || filters.language || filters.topic);
+  const [list, topics] = await Promise.all([listCatalog(filters), narrowed ? listCatalogTopics() : null]);
+  return { courses: list, topics: topics ?? [...new Set(list.flatMap((c) => c.topics))].sort() };
 }
 
 /** Every topic tag used by a course in the catalog (for the topic filter). */
@@ -100,59 +106,44 @@ export type OutlineModule = {
   quiz: { id: string; slug: string; titleVi: string; titleEn: string; passMark: number; attemptsAllowed: number; questionCount: number } | null;
 };
 
-/** Modules in order, each with its lessons and quiz (archived ones left out). */
+/**
+ * Modules in order, each with its lessons and quiz (archived ones left out). One statement: the modules, lessons
+ * and quizzes were three, and on this stack each statement's round trip costs more CPU than its rows.
+ */
 export async function courseOutline(courseId: string): Promise<OutlineModule[]> {
-  const [moduleRows, lessonRows, quizRows] = await Promise.all([
-    db
-      .select({
-        id: courseModules.id,
-        slug: courseModules.slug,
-        position: courseModules.position,
-        titleVi: courseModules.titleVi,
-        titleEn: courseModules.titleEn,
-        summaryVi: courseModules.summaryVi,
-        summaryEn: courseModules.summaryEn,
-      })
-      .from(courseModules)
-      .where(and(eq(courseModules.courseId, courseId), isNull(courseModules.archivedAt)))
-      .orderBy(asc(courseModules.position)),
-    db
-      .select({
-        id: lessons.id,
-        moduleId: lessons.moduleId,
-        slug: lessons.slug,
-        position: lessons.position,
-        titleVi: lessons.titleVi,
-        titleEn: lessons.titleEn,
-        minutes: lessons.minutes,
-        freePreview: lessons.freePreview,
-        hasVideo: sql<boolean>`(${lessons.videoPath} is not null or exists (select 1 from lesson_videos v where v.lesson_id = ${lessons.id} and v.status = 'ready'))`,
-      })
-      .from(lessons)
-      .where(and(eq(lessons.courseId, courseId), isNull(lessons.archivedAt)))
-      .orderBy(asc(lessons.position)),
-    db
-      .select({
-        id: quizzes.id,
-        moduleId: quizzes.moduleId,
-        slug: quizzes.slug,
-        titleVi: quizzes.titleVi,
-        titleEn: quizzes.titleEn,
-        passMark: quizzes.passMark,
-        attemptsAllowed: quizzes.attemptsAllowed,
-        questionCount: sql<number>`jsonb_array_length(${quizzes.questions})`,
-      })
-      .from(quizzes)
-      .where(and(eq(quizzes.courseId, courseId), isNull(quizzes.archivedAt))),
-  ]);
-  return moduleRows.map((m) => {
-    const quiz = quizRows.find((q) => q.moduleId === m.id);
-    return {
-      ...m,
-      lessons: lessonRows.filter((l) => l.moduleId === m.id).map(({ moduleId: _m, ...l }) => l),
-      quiz: quiz ? { id: quiz.id, slug: quiz.slug, titleVi: quiz.titleVi, titleEn: quiz.titleEn, passMark: quiz.passMark, attemptsAllowed: quiz.attemptsAllowed, questionCount: quiz.questionCount } : null,
-    };
-  });
+  const rows = await db
+    .select({
+      id: courseModules.id,
+      slug: courseModules.slug,
+      position: courseModules.position,
+      titleVi: courseModules.titleVi,
+      titleEn: courseModules.titleEn,
+      summaryVi: courseModules.summaryVi,
+      summaryEn: courseModules.summaryEn,
+      // Aliased tables inside: in a one-table select Drizzle leaves its own column names unqualified.
+      lessons: sql<OutlineLesson[]>`coalesce((
+        select json_agg(json_build_object(
+          'id', l.id, 'slug', l.slug, 'position', l.position, 'titleVi', l.title_vi, 'titleEn', l.title_en,
+          'minutes', l.minutes, 'freePreview', l.free_preview,
+          'hasVideo', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))
+        ) order by l.position, l.id)
+        from lessons l
+        where l.module_id = "course_modules"."id" and l.course_id = "course_modules"."course_id" and l.archived_at is null
+      ), '[]'::json)`,
+      quiz: sql<OutlineModule["quiz"]>`(
+        select json_build_object(
+          'id', q.id, 'slug', q.slug, 'titleVi', q.title_vi, 'titleEn', q.title_en, 'passMark', q.pass_mark,
+          'attemptsAllowed', q.attempts_allowed, 'questionCount', jsonb_array_length(q.questions)
+        )
+        from quizzes q
+        where q.module_id = "course_modules"."id" and q.course_id = "course_modules"."course_id" and q.archived_at is null
+        limit 1
+      )`,
+    })
+    .from(courseModules)
+    .where(and(eq(courseModules.courseId, courseId), isNull(courseModules.archivedAt)))
+    .orderBy(asc(courseModules.position));
+  return rows;
 }
 
 export async function courseTrainerList(courseId: string) {

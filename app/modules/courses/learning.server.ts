@@ -5,7 +5,6 @@ import { AppError, notFound } from "~/lib/errors";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { lessonAccess } from "./access.server";
 import { courseOutline, type OutlineModule } from "./catalog.server";
-import { bestQuizResults } from "./quiz.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
 export const WATCH_COMPLETION_SHARE = 0.9;
@@ -74,21 +73,40 @@ export async function courseProgress(args: {
 }): Promise<CourseProgress> {
   const outline = args.outline ?? (await courseOutline(args.courseId));
   const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
-  const [progressRows, quizRows, [course]] = await Promise.all([
-    lessonIds.length
-      ? db
-          .select({ lessonId: lessonProgress.lessonId, completedAt: lessonProgress.completedAt, lastOpenedAt: lessonProgress.lastOpenedAt })
-          .from(lessonProgress)
-          .where(and(eq(lessonProgress.userId, args.userId), inArray(lessonProgress.lessonId, lessonIds)))
-      : Promise.resolve([]),
-    bestQuizResults(args.userId, args.courseId),
-    args.quizzesToPass !== undefined
-      ? Promise.resolve([{ quizzesToPass: args.quizzesToPass }])
-      : db.select({ quizzesToPass: courses.quizzesToPass }).from(courses).where(eq(courses.id, args.courseId)),
-  ]);
-  const completed = new Set(progressRows.filter((p) => p.completedAt).map((p) => p.lessonId));
+  const ofOutline = lessonIds.length ? sql`lp.lesson_id in (${sql.join(lessonIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`;
+  // The learner's lessons, best quiz results and the last lesson opened in one statement (they were two, and a
+  // statement's round trip costs more here than its rows).
+  const [row] = await db
+    .select({
+      completedLessonIds: sql<string[]>`coalesce((
+        select json_agg(lp.lesson_id) from lesson_progress lp
+        where lp.user_id = ${args.userId} and ${ofOutline}
+          and lp.completed_at is not null
+      ), '[]'::json)`,
+      lastOpenedLessonId: sql<string | null>`(
+        select lp.lesson_id from lesson_progress lp
+        where lp.user_id = ${args.userId} and ${ofOutline}
+        order by lp.last_opened_at desc limit 1
+      )`,
+      quizRows: sql<{ quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[]>`coalesce((
+        select json_agg(json_build_object('quizId', b.quiz_id, 'bestPercent', b.best, 'passed', b.passed, 'attempts', b.attempts))
+        from (
+          select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts
+          from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id
+          where qa.user_id = ${args.userId} and qz.course_id = ${args.courseId}
+          group by qa.quiz_id
+        ) b
+      ), '[]'::json)`,
+      quizzesToPass:
+        args.quizzesToPass !== undefined
+          ? sql<string[] | null>`null`
+          : sql<string[] | null>`(select c.quizzes_to_pass from courses c where c.id = ${args.courseId})`,
+    })
+    .from(sql`(select 1) as one`);
+  const course = { quizzesToPass: args.quizzesToPass !== undefined ? args.quizzesToPass : row.quizzesToPass };
+  const completed = new Set(row.completedLessonIds);
   const quizResults = Object.fromEntries(
-    quizRows.map((q) => [q.quizId, { bestPercent: q.bestPercent ?? 0, passed: Boolean(q.passed), attempts: q.attempts }]),
+    row.quizRows.map((q) => [q.quizId, { bestPercent: q.bestPercent ?? 0, passed: Boolean(q.passed), attempts: q.attempts }]),
   );
   const modules = outline.map((m) => {
     const lessonsDone = m.lessons.filter((l) => completed.has(l.id)).length;
@@ -101,12 +119,11 @@ export async function courseProgress(args: {
   const quizzesTotal = outline.filter((m) => m.quiz).length;
   const quizzesPassed = modules.filter((m) => m.quizPassed).length;
 
-  const lastOpened = [...progressRows].sort((a, b) => b.lastOpenedAt.getTime() - a.lastOpenedAt.getTime())[0];
   const allLessons = outline.flatMap((m) => m.lessons);
   const resume =
-    (lastOpened && allLessons.find((l) => l.id === lastOpened.lessonId)) ?? allLessons.find((l) => !completed.has(l.id)) ?? allLessons[0];
+    (row.lastOpenedLessonId ? allLessons.find((l) => l.id === row.lastOpenedLessonId) : undefined) ?? allLessons.find((l) => !completed.has(l.id)) ?? allLessons[0];
 
-  const requiredQuizSlugs = new Set(course?.quizzesToPass ?? []);
+  const requiredQuizSlugs = new Set(course.quizzesToPass ?? []);
   const requiredPassed = outline
     .flatMap((m) => (m.quiz && requiredQuizSlugs.has(m.quiz.slug) ? [m.quiz] : []))
     .every((q) => quizResults[q.id]?.passed);

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, max } from "drizzle-orm";
 import {
   courses,
   quizAttempts,
@@ -196,23 +196,6 @@ export async function submitQuizAttempt(args: { userId: string; quizId: string; 
     standing: await quizStanding(args.userId, quiz),
   };
 }
-
-/** The best attempt per quiz of a course for one learner (course progress). */
-export async function bestQuizResults(userId: string, courseId: string) {
-  return db
-    .select({
-      quizId: quizAttempts.quizId,
-      bestPercent: max(quizAttempts.percent),
-      passed: sql<boolean>`bool_or(${quizAttempts.passed})`,
-      attempts: sql<number>`count(*)::int`,
-    })
-    .from(quizAttempts)
-    .innerJoin(quizzes, eq(quizzes.id, quizAttempts.quizId))
-    .where(and(eq(quizAttempts.userId, userId), eq(quizzes.courseId, courseId)))
-    .groupBy(quizAttempts.quizId);
-}
-
-
 
 /** A quiz of a course by slugs (archived ones are gone). */
 export async function findQuizBySlugs(courseSlug: string, quizSlug: string) {

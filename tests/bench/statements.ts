@@ -1,0 +1,107 @@
+// npx tsx tests/bench/statements.ts --scale M [--build build] [--pages 1b,2,3,7] [--port 3412] [--show]
+// Counts the SQL statements each signed-in page sends to PostgreSQL for one request: starts the production
+// server of one build with every pg statement logged (tests/bench/statement-log.mjs), signs in the bench's people,
+// fetches each page twice (the first warms caches kept across requests) and counts the second request's statements.
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
+import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "M" },
+    build: { type: "string", default: process.env.BUILD_DIR ?? "build" },
+    pages: { type: "string", default: "1b,2,3,7" },
+    port: { type: "string", default: "3412" },
+    show: { type: "boolean", default: false },
+  },
+});
+
+type Manifest = {
+  databaseUrl: string;
+  catalog: { courseSlug: string };
+  learners: { email: string }[];
+  staff: { email: string };
+};
+const PAGES: Record<string, { who: "learner" | "staff"; path: (m: Manifest) => string }> = {
+  "1b": { who: "learner", path: () => "/courses" },
+  "2": { who: "learner", path: (m) => `/courses/${m.catalog.courseSlug}` },
+  "3": { who: "learner", path: () => "/dashboard" },
+  "7": { who: "staff", path: () => "/dashboard" },
+};
+
+const root = resolve(import.meta.dirname, "../..");
+const manifest = JSON.parse(
+  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
+) as Manifest;
+const log = `${root}/.bench/statements-${process.pid}.log`;
+const port = Number(args.port);
+
+const client = new pg.Client({ connectionString: manifest.databaseUrl });
+await client.connect();
+const sessions: string[] = [];
+async function signIn(email: string) {
+  const token = generateToken();
+  const hash = hashToken(token);
+  await client.query(
+    `insert into sessions (id, user_id, expires_at, user_agent, ip_address)
+     select $1, id, now() + interval '1 hour', 'bench statements', '127.0.0.1' from users
+     where lower(email) = lower($2) and deleted_at is null`,
+    [hash, email],
+  );
+  sessions.push(hash);
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+const server = spawn(process.execPath, ["--import", "./tests/bench/statement-log.mjs", "server.mjs"], {
+  cwd: root,
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: manifest.databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    APP_URL: `http://127.0.0.1:${port}`,
+    BUILD_DIR: String(args.build),
+    SEED_DEMO: "false",
+    MIGRATE_ON_START: "false",
+    COURSES_SYNC_ON_START: "false",
+    STATEMENT_LOG: log,
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/privacy`)).status < 500) break;
+    } catch {
+      if (i > 200) throw new Error("the server did not answer");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const cookies = { learner: await signIn(manifest.learners[0].email), staff: await signIn(manifest.staff.email) };
+  for (const id of String(args.pages).split(",")) {
+    const url = `http://127.0.0.1:${port}${PAGES[id].path(manifest)}`;
+    const headers = { cookie: cookies[PAGES[id].who], "accept-language": "vi-VN,vi;q=0.9", accept: "text/html" };
+    await (await fetch(url, { headers })).arrayBuffer();
+    writeFileSync(log, "");
+    const res = await fetch(url, { headers });
+    const bytes = (await res.arrayBuffer()).byteLength;
+    await new Promise((r) => setTimeout(r, 100));
+    // pg-boss polls its queue on its own clock; those statements are no part of the page.
+    const statements = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((s) => s && !s.includes("pgboss."));
+    console.log(`${id}\t${PAGES[id].path(manifest)}\t${res.status}\t${statements.length} statements\t${bytes} bytes`);
+    if (args.show) for (const s of statements) console.log(`   ${s.slice(0, 400)}`);
+  }
+} finally {
+  await client.query("delete from sessions where id = any($1::text[])", [sessions]).catch(() => {});
+  await client.end();
+  server.kill("SIGTERM");
+  rmSync(log, { force: true });
+}
