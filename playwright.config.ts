@@ -1,18 +1,25 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
+// E2E_WORKERS=n runs n workers, each driving its own server on its own fresh database (ports PORT … PORT + n − 1),
+// so spec files never share data with a file running beside them; within a worker they run in name order.
+// Playwright loads this file again in every worker with TEST_PARALLEL_INDEX set, which picks that worker's server.
+// The default stays one until a run on quiet cores shows two pay: on the two shared, overloaded cores of round 6
+// two workers pushed journeys past their two-minute timeout (docs/performance.md, "Round 6: CI time").
+const WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 1));
+const WORKER_PORT = PORT + Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 
 export default defineConfig({
   testDir: "tests/e2e",
   fullyParallel: false,
-  workers: 1,
+  workers: WORKERS,
   retries: process.env.CI ? 1 : 0,
   // Each spec walks a whole journey (sign in, several pages, axe on each); on two shared cores that can pass a minute.
   timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: `http://localhost:${WORKER_PORT}`,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -29,14 +36,14 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
+  webServer: Array.from({ length: WORKERS }, (_, index) => ({
     // The production build on a fresh database (PostgreSQL when reachable, else embedded PGlite).
     command: `node tests/e2e/serve.mjs`,
-    url: `http://localhost:${PORT}/`,
-    env: { PORT: String(PORT) },
+    url: `http://localhost:${PORT + index}/`,
+    env: { PORT: String(PORT + index) },
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  })),
 });

@@ -101,7 +101,8 @@ function connect(): Connection {
     mkdirSync(dirname(dataDir), { recursive: true });
     takeLock(dataDir);
   }
-  const pglite = new PGlite(dataDir);
+  const template = inMemory && e.PGLITE_TEMPLATE ? new Blob([readFileSync(e.PGLITE_TEMPLATE)]) : undefined;
+  const pglite = new PGlite(dataDir, template ? { loadDataDir: template } : {});
   const db = drizzlePglite(pglite, { schema, casing: "snake_case" }) as unknown as Database;
   let closed = false;
   return {

@@ -12,6 +12,11 @@ const EnvSchema = z.object({
   /** PostgreSQL server. When unset the app runs on an embedded PGlite database in PGLITE_DIR. */
   DATABASE_URL: optionalString.pipe(z.string().url().startsWith("postgres").optional()),
   PGLITE_DIR: z.string().default(".data/pglite"),
+  /**
+   * Test runs only: a dump (tar) of an already migrated embedded database that an in-memory PGLITE_DIR starts
+   * from, instead of an empty one that every test file would migrate again (see tests/setup/global-setup.ts).
+   */
+  PGLITE_TEMPLATE: optionalString,
   /** Connections per server process to DATABASE_URL (the two cores here are busy long before 10 are). */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Where uploaded files (claim evidence, practicum plans) are kept; back it up with the database. */

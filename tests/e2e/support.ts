@@ -41,8 +41,11 @@ export async function signOut(page: Page) {
   await page.waitForURL("/");
 }
 
-/** The mail catcher folder the e2e server writes whole messages into (see serve.mjs). */
-const MAIL_DROP_DIR = process.env.MAIL_DROP_DIR ?? join(tmpdir(), `sa-e2e-mail-${process.env.E2E_PORT ?? "3210"}`);
+/** The port of the server this worker drives: each Playwright worker has its own (see playwright.config.ts). */
+const SERVER_PORT = Number(process.env.E2E_PORT ?? 3210) + Number(process.env.TEST_PARALLEL_INDEX ?? 0);
+
+/** The mail catcher folder this worker's e2e server writes whole messages into (see serve.mjs). */
+const MAIL_DROP_DIR = process.env.MAIL_DROP_DIR ?? join(tmpdir(), `sa-e2e-mail-${SERVER_PORT}`);
 
 /**
  * The newest link matching `pattern` in mail delivered to `to`, as the recipient's mailbox would show it
@@ -73,7 +76,7 @@ export async function mailedLink(to: string, pattern: RegExp, since = 0): Promis
  * expects the page to echo without working it out itself.
  */
 export async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const url = (await readFile(join(tmpdir(), `sa-e2e-database-${process.env.E2E_PORT ?? "3210"}`), "utf8")).trim();
+  const url = (await readFile(join(tmpdir(), `sa-e2e-database-${SERVER_PORT}`), "utf8")).trim();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

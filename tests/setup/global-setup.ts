@@ -1,15 +1,22 @@
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { databaseUrlFor, useEmbedded, withServer } from "./test-database";
 
 /**
  * Once per run: migrate a template database; each worker then copies it (CREATE DATABASE … TEMPLATE,
- * fast) so every worker has its own fresh database. With TEST_DB=pglite, workers use in-memory PGlite.
+ * fast) so every worker has its own fresh database. With TEST_DB=pglite, every test file has its own in-memory
+ * PGlite: it starts from a dump of one migrated here (PGLITE_TEMPLATE), not from an empty database that each file
+ * would migrate again (initdb and 31 migrations per file; see docs/performance.md, "Round 6: CI time").
  */
 export default async function setup() {
-  if (useEmbedded()) return;
+  if (useEmbedded()) return embeddedTemplate();
   const runId = `${Date.now()}_${process.pid}`;
   const template = `sa_test_${runId}_tpl`;
   process.env.TEST_RUN_ID = runId;
@@ -37,4 +44,16 @@ export default async function setup() {
       for (const { datname } of mine.rows) await client.query(`drop database if exists "${datname}" with (force)`);
     });
   };
+}
+
+async function embeddedTemplate() {
+  const folder = mkdtempSync(join(tmpdir(), "sa-test-pglite-"));
+  const pglite = await PGlite.create("memory://");
+  await migratePglite(drizzlePglite(pglite), { migrationsFolder: resolve("db/migrations") });
+  const dump = await pglite.dumpDataDir("none");
+  await pglite.close();
+  const path = join(folder, "migrated.tar");
+  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+  process.env.PGLITE_TEMPLATE = path;
+  return () => rmSync(folder, { recursive: true, force: true });
 }
