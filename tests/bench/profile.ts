@@ -19,6 +19,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+import { benchAppEnv } from "./app-env";
 import { processTree } from "./process-tree";
 
 type Who = "anonymous" | "learner" | "staff" | "trainer";
@@ -101,15 +102,7 @@ function startServer(build: string, port: number): ChildProcess {
       cwd: root,
       env: {
         ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: manifest.databaseUrl,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        APP_URL: `http://127.0.0.1:${port}`,
-        BUILD_DIR: buildDir,
-        SEED_DEMO: "false",
-        MIGRATE_ON_START: "false",
-        COURSES_SYNC_ON_START: "false",
+        ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir }),
         CPU_PROFILE_FILE: profileFile(build),
         WEB_CONCURRENCY: String(workers),
       },

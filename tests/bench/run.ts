@@ -18,6 +18,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+import { benchAppEnv } from "./app-env";
 import { processTree } from "./process-tree";
 
 type Manifest = {
@@ -746,15 +747,7 @@ async function main() {
   // and dropped: it doubled the QR burst's p99).
   const app = startChild("app", ["--max-old-space-size=256", "server.mjs"], {
     MALLOC_ARENA_MAX: "2",
-    NODE_ENV: "production",
-    DATABASE_URL: manifest.databaseUrl,
-    PORT: String(appPort),
-    HOST: "127.0.0.1",
-    APP_URL: `http://127.0.0.1:${appPort}`,
-    BUILD_DIR: buildDir,
-    SEED_DEMO: "false",
-    MIGRATE_ON_START: "false",
-    COURSES_SYNC_ON_START: "false",
+    ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port: appPort, buildDir }),
     WEB_CONCURRENCY: String(workers),
   });
   const workersListening = allWorkersListening(app, workers);

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
+import { benchAppEnv } from "./app-env";
 
 const { values: args } = parseArgs({
   options: {
@@ -60,15 +61,7 @@ const server = spawn(process.execPath, ["--import", "./tests/bench/statement-log
   cwd: root,
   env: {
     ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: manifest.databaseUrl,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    APP_URL: `http://127.0.0.1:${port}`,
-    BUILD_DIR: String(args.build),
-    SEED_DEMO: "false",
-    MIGRATE_ON_START: "false",
-    COURSES_SYNC_ON_START: "false",
+    ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir: String(args.build) }),
     STATEMENT_LOG: log,
   },
   stdio: ["ignore", "ignore", "inherit"],
