@@ -8,8 +8,8 @@ import { parseWebConcurrency } from "../../server/cluster.mjs";
 import { freshDatabase, startServer, type RunningServer } from "./harness";
 
 /**
- * One server of two worker processes (WEB_CONCURRENCY=2) on PostgreSQL, as the production unit runs it on a
- * two-core machine: the figures on /metrics are the whole server's whichever worker answers, both workers serve,
+ * One server of two worker processes (WEB_CONCURRENCY=2) on PostgreSQL, as a machine with cores to spare would run
+ * it (not the two-core machine, where one process measured faster: ADR 0021's amendment): the figures on /metrics are the whole server's whichever worker answers, both workers serve,
  * only one runs the job workers, a killed worker is replaced, and SIGTERM drains every worker before the exit.
  */
 const TOKEN = "metrics-token-for-the-cluster-test-0123";
