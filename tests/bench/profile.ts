@@ -17,34 +17,19 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
-import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
 import { benchAppEnv } from "./app-env";
 import { processTree } from "./process-tree";
+import {
+  BENCH_PAGES,
+  createBenchSessions,
+  deleteBenchSessions,
+  sessionCookie,
+  type PageManifest,
+  type Who,
+} from "./sessions";
 
-type Who = "anonymous" | "learner" | "staff" | "trainer";
-type Manifest = {
-  databaseUrl: string;
-  catalog: { courseSlug: string };
-  learners: { email: string }[];
-  staff: { email: string };
-  trainer: { email: string; rollCallSessionId: string };
-  bigCohort: { cohortId: string };
-};
-
-const PAGES: Record<string, { who: Who; path: (m: Manifest) => string; title: string }> = {
-  "1a": { who: "anonymous", path: () => "/courses", title: "catalog, anonymous" },
-  "1b": { who: "learner", path: () => "/courses", title: "catalog, signed in" },
-  "2": { who: "learner", path: (m) => `/courses/${m.catalog.courseSlug}`, title: "course page, enrolled" },
-  "3": { who: "learner", path: () => "/dashboard", title: "learner dashboard" },
-  "4": {
-    who: "staff",
-    path: (m) => `/manage/cohorts/${m.bigCohort.cohortId}/participants`,
-    title: "participant list",
-  },
-  "5": { who: "trainer", path: (m) => `/teach/sessions/${m.trainer.rollCallSessionId}`, title: "roll call" },
-  "7": { who: "staff", path: () => "/dashboard", title: "staff dashboard" },
-};
+type Manifest = PageManifest;
+const PAGES = BENCH_PAGES;
 
 const { values: args } = parseArgs({
   options: {
@@ -145,25 +130,8 @@ async function waitFor(url: string) {
 
 const sessionIds: string[] = [];
 async function createSessions(client: pg.Client, emails: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; email: string }>(
-    "select id, lower(email) as email from users where lower(email) = any($1::text[]) and deleted_at is null",
-    [emails.map((e) => e.toLowerCase())],
-  );
-  const ids = new Map(rows.map((r) => [r.email, r.id]));
-  const tokens = emails.map(() => generateToken());
-  const hashes = tokens.map((t) => hashToken(t));
-  const users = emails.map((e) => {
-    const id = ids.get(e.toLowerCase());
-    if (!id) throw new Error(`No user ${e}`);
-    return id;
-  });
-  await client.query(
-    `insert into sessions (id, user_id, expires_at, user_agent, ip_address)
-     select s.id, s.user_id::uuid, now() + interval '30 days', 'bench profile', '127.0.0.1'
-     from unnest($1::text[], $2::text[]) as s(id, user_id)`,
-    [hashes, users],
-  );
-  sessionIds.push(...hashes);
+  const { tokens, ids } = await createBenchSessions(client, emails, "bench profile");
+  sessionIds.push(...ids);
   return tokens;
 }
 
@@ -181,7 +149,7 @@ async function run(url: string, cookies: string[] | null, amount: number) {
       client.setHeaders({
         "accept-language": "vi-VN,vi;q=0.9",
         accept: "text/html",
-        cookie: `${SESSION_COOKIE}=${cookies[next++ % cookies.length]}`,
+        cookie: sessionCookie(cookies[next++ % cookies.length]),
       });
     },
   });
@@ -250,7 +218,7 @@ async function main() {
         );
       }
   } finally {
-    await client.query("delete from sessions where id = any($1::text[])", [sessionIds]).catch(() => {});
+    await deleteBenchSessions(client, sessionIds);
     await client.end();
     await Promise.all(
       servers.map(

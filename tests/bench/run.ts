@@ -17,9 +17,9 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
-import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
 import { benchAppEnv } from "./app-env";
 import { processTree } from "./process-tree";
+import { createBenchSessions, deleteBenchSessions } from "./sessions";
 
 type Manifest = {
   scale: string;
@@ -400,29 +400,10 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 let stopping = false;
 const sessionIds: string[] = [];
 
-/** Signed-in sessions made with the app's own token functions (hashed id in `sessions`, raw token in the cookie). */
+/** Signed-in sessions made with the app's own token functions (tests/bench/sessions.ts). */
 async function createSessions(client: pg.Client, emails: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; email: string }>(
-    "select id, lower(email) as email from users where lower(email) = any($1::text[]) and deleted_at is null",
-    [emails.map((e) => e.toLowerCase())],
-  );
-  const ids = new Map(rows.map((r) => [r.email, r.id]));
-  const tokens: string[] = [];
-  const values: [string, string][] = [];
-  for (const email of emails) {
-    const userId = ids.get(email.toLowerCase());
-    if (!userId) throw new Error(`No user ${email} in ${client.database}`);
-    const token = generateToken();
-    tokens.push(token);
-    values.push([hashToken(token), userId]);
-  }
-  await client.query(
-    `insert into sessions (id, user_id, expires_at, user_agent, ip_address)
-     select s.id, s.user_id::uuid, now() + interval '30 days', 'npm run bench', '127.0.0.1'
-     from unnest($1::text[], $2::text[]) as s(id, user_id)`,
-    [values.map((v) => v[0]), values.map((v) => v[1])],
-  );
-  sessionIds.push(...values.map((v) => v[0]));
+  const { tokens, ids } = await createBenchSessions(client, emails, "npm run bench");
+  sessionIds.push(...ids);
   return tokens;
 }
 
@@ -930,8 +911,7 @@ async function main() {
   } finally {
     stopping = true;
     sampler?.stop();
-    if (sessionIds.length)
-      await client.query("delete from sessions where id = any($1::text[])", [sessionIds]).catch(() => {});
+    await deleteBenchSessions(client, sessionIds);
     await client.end();
     await Promise.all([stop(app), stop(limit)]);
   }

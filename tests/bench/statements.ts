@@ -1,4 +1,4 @@
-// npx tsx tests/bench/statements.ts --scale M [--build build] [--pages 1b,2,3,7] [--port 3412] [--show]
+// npx tsx tests/bench/statements.ts --scale M [--build build] [--pages 1b,2,3,4,5,7] [--port 3412] [--show]
 // Counts the SQL statements each signed-in page sends to PostgreSQL for one request: starts the production
 // server of one build with every pg statement logged (tests/bench/statement-log.mjs), signs in the bench's people,
 // fetches each page twice (the first warms caches kept across requests) and counts the second request's statements.
@@ -7,9 +7,15 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
-import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
 import { benchAppEnv } from "./app-env";
+import {
+  BENCH_PAGES,
+  createBenchSessions,
+  deleteBenchSessions,
+  sessionCookie,
+  type PageManifest,
+  type Who,
+} from "./sessions";
 
 const { values: args } = parseArgs({
   options: {
@@ -21,23 +27,12 @@ const { values: args } = parseArgs({
   },
 });
 
-type Manifest = {
-  databaseUrl: string;
-  catalog: { courseSlug: string };
-  learners: { email: string }[];
-  staff: { email: string };
-};
-const PAGES: Record<string, { who: "learner" | "staff"; path: (m: Manifest) => string }> = {
-  "1b": { who: "learner", path: () => "/courses" },
-  "2": { who: "learner", path: (m) => `/courses/${m.catalog.courseSlug}` },
-  "3": { who: "learner", path: () => "/dashboard" },
-  "7": { who: "staff", path: () => "/dashboard" },
-};
+const PAGES = BENCH_PAGES;
 
 const root = resolve(import.meta.dirname, "../..");
 const manifest = JSON.parse(
   readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
-) as Manifest;
+) as PageManifest;
 const log = `${root}/.bench/statements-${process.pid}.log`;
 const port = Number(args.port);
 
@@ -45,16 +40,9 @@ const client = new pg.Client({ connectionString: manifest.databaseUrl });
 await client.connect();
 const sessions: string[] = [];
 async function signIn(email: string) {
-  const token = generateToken();
-  const hash = hashToken(token);
-  await client.query(
-    `insert into sessions (id, user_id, expires_at, user_agent, ip_address)
-     select $1, id, now() + interval '1 hour', 'bench statements', '127.0.0.1' from users
-     where lower(email) = lower($2) and deleted_at is null`,
-    [hash, email],
-  );
-  sessions.push(hash);
-  return `${SESSION_COOKIE}=${token}`;
+  const { tokens, ids } = await createBenchSessions(client, [email], "bench statements");
+  sessions.push(...ids);
+  return sessionCookie(tokens[0]);
 }
 
 const server = spawn(process.execPath, ["--import", "./tests/bench/statement-log.mjs", "server.mjs"], {
@@ -76,7 +64,12 @@ try {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const cookies = { learner: await signIn(manifest.learners[0].email), staff: await signIn(manifest.staff.email) };
+  const cookies: Record<Who, string> = {
+    anonymous: "",
+    learner: await signIn(manifest.learners[0].email),
+    staff: await signIn(manifest.staff.email),
+    trainer: await signIn(manifest.trainer.email),
+  };
   for (const id of String(args.pages).split(",")) {
     const url = `http://127.0.0.1:${port}${PAGES[id].path(manifest)}`;
     const headers = { cookie: cookies[PAGES[id].who], "accept-language": "vi-VN,vi;q=0.9", accept: "text/html" };
@@ -93,7 +86,7 @@ try {
     if (args.show) for (const s of statements) console.log(`   ${s.slice(0, 400)}`);
   }
 } finally {
-  await client.query("delete from sessions where id = any($1::text[])", [sessions]).catch(() => {});
+  await deleteBenchSessions(client, sessions);
   await client.end();
   server.kill("SIGTERM");
   rmSync(log, { force: true });
