@@ -132,9 +132,12 @@ export type ReportFigures = {
 
 export type Window = { programmeId: string; start: string; end: string; from: string; until: string; cutoff: string };
 
-/** The programme's cohorts (linked through its subsidy programmes), as a SQL fragment. */
+/**
+ * The programme's cohorts (linked through its subsidy programmes), as a SQL fragment: the columns the figures read
+ * (the list is materialised and read several times; whole rows carried descriptions along).
+ */
 export function programmeCohorts(w: Window): SQL {
-  return sql`select c.* from cohorts c
+  return sql`select c.id, c.course_id, c.starts_on, c.ends_on from cohorts c
     join subsidy_cohort_links l on l.cohort_id = c.id
     join subsidy_programmes sp on sp.id = l.subsidy_programme_id
     where sp.programme_id = ${w.programmeId} and c.status = 'published'`;
@@ -171,9 +174,9 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
   const wholeFrom = dayStartsAt(months.first).toISOString();
   const wholeUntil = dayStartsAt(months.after).toISOString();
   return sql`with pc as (${cohorts}),
-      run as (select * from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
+      run as (select pc.id from pc where pc.starts_on <= ${w.end}::date and pc.ends_on >= ${w.start}::date),
       held as (
-        select s.* from cohort_sessions s join pc on pc.id = s.cohort_id
+        select s.id, s.cohort_id, s.starts_at, s.ends_at from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
       -- The attendance of the sessions held, folded to one row per place before the place's person is looked up:
@@ -269,7 +272,7 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
 
 /** Published cohorts linked to no subsidy programme (of any programme): the platform's unsubsidised training. */
 function unsubsidisedCohorts(): SQL {
-  return sql`select c.* from cohorts c where c.status = 'published'
+  return sql`select c.id, c.course_id, c.starts_on, c.ends_on from cohorts c where c.status = 'published'
     and not exists (select 1 from subsidy_cohort_links l where l.cohort_id = c.id)`;
 }
 
@@ -666,8 +669,11 @@ async function moneyByLine(q: Queryable, w: Window): Promise<{ rows: MoneyRow[];
         where sp.programme_id = ${w.programmeId} and sc.enrollment_id is not null
         order by sc.enrollment_id, (sc.status <> 'cancelled') desc, sc.filed_at desc
       ),
+      -- Only the columns read below: at scale L the programme's payments are most of the table, and whole rows
+      -- made the materialised list spill to disk.
       pay as (
-        select p.*, pl.budget_line_id as line_id
+        select p.id, p.kind, p.status, p.method, p.fee_vnd, p.subsidy_vnd, p.discount_vnd, p.amount_vnd, p.paid_at,
+          p.created_at, pl.budget_line_id as line_id
         from payments p left join place_line pl on pl.enrollment_id = p.enrollment_id
         where p.cohort_id in (select l.cohort_id from subsidy_cohort_links l join subsidy_programmes sp on sp.id = l.subsidy_programme_id
                               where sp.programme_id = ${w.programmeId})
