@@ -1,4 +1,4 @@
-// `DATABASE_URL=… npx tsx tests/bench/yearly-figures.ts [--out figures.json] [--runs 3] [--parallel 8] [--only timing|figures]`
+// `DATABASE_URL=… npx tsx tests/bench/yearly-figures.ts [--out figures.json] [--runs 3] [--parallel 8] [--only timing|figures] [--cases 0,3]`
 //
 // The yearly figures of the default programme (the /reports dashboard) on a benchmark database:
 // - timing: the dashboard of the current year as a member of staff opens it (`programmeDashboard`), run back to back
@@ -136,8 +136,10 @@ if (only !== "timing") {
       asOf: "2026-12-07T10:30:00.000Z",
     },
   ];
+  // `--cases 0,3,9`: only those (a run at scale L takes minutes per case).
+  const chosen = argument("cases")?.split(",").map(Number);
   const figures: Record<string, unknown> = {};
-  for (const c of cases) {
+  for (const c of chosen ? cases.filter((_, i) => chosen.includes(i)) : cases) {
     const started = performance.now();
     const input = { programmeId: programme.id, start: c.start, end: c.end, asOf: c.asOf };
     const dashboard = await computeReportFigures({ ...input, withoutLists: true });
