@@ -133,6 +133,22 @@ export const db: Database = new Proxy({} as Database, {
   },
 });
 
+/**
+ * A statement built once and run with placeholders (Drizzle's `.prepare(name)`; call `.execute({ … })`). Building
+ * a statement (Drizzle walking its columns and conditions into SQL) costs the server more CPU than its rows on
+ * the pages read on every request, and on PostgreSQL a named statement is also parsed once per connection. Kept
+ * per database (tests and the embedded server open their own), built on first use. `name` must be unique to
+ * the statement's text: PostgreSQL refuses a second text under a name a connection already prepared.
+ */
+export function preparedStatement<T>(name: string, build: (q: Database) => { prepare(name: string): T }): () => T {
+  let kept: { db: Database; statement: T } | null = null;
+  return () => {
+    const current = connection().db;
+    if (kept?.db !== current) kept = { db: current, statement: build(current).prepare(name) };
+    return kept.statement;
+  };
+}
+
 /** False while the database is unreachable (the server answers 503 without trying every request). */
 export function isDatabaseAvailable(): Promise<boolean> {
   return databaseAvailable(() => connection().db.execute(PROBE_QUERY));

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { UpcomingCohorts } from "~/components/cohorts/upcoming-cohorts";
 import { ContentHtml } from "~/components/courses/content-html";
 import courseContentStyles from "~/components/courses/course-content.css?url";
-import { pick, pickText, topicLabel } from "~/components/courses/localized";
+import { topicLabel } from "~/components/courses/localized";
 import { ProgressBar } from "~/components/courses/progress-bar";
 import { Alert } from "~/components/ui/alert";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -27,13 +27,14 @@ import type { ErrorPayload } from "~/lib/errors";
 import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
+import { getLanguage } from "~/lib/i18n.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
 import { courseContentAccess } from "~/modules/courses/access.server";
-import { courseOutline, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
+import { coursePage, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
 import { courseProgress, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
@@ -43,20 +44,18 @@ export const handle = { titleKey: "courses.page.title", publicCache: true };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseContentStyles }];
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
-  const user = await getUser(request);
-  const course = await findCourseBySlug(params.slug);
-  const [outline, access] = await Promise.all([
-    courseOutline(course.id),
-    courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user }),
-  ]);
+  const [user, language] = await Promise.all([getUser(request), getLanguage(request)]);
+  // The course and its outline in one statement, in the reader's language (the language form's answer reloads
+  // the page, so the data never outlives the language it was read in).
+  const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
+  const access = await courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user });
   const progress =
     user && access.allowed && access.recordsProgress
-      ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass: course.quizzesToPass })
+      ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass })
       : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
-  const { searchText: _s, contentHash: _h, sourceDir: _d, ...shown } = course;
   return {
-    course: shown,
+    course: { ...course, quizzesToPassCount: quizzesToPass.length },
     outline,
     access: { allowed: access.allowed, reason: access.reason },
     progress,
@@ -122,10 +121,8 @@ export default function CoursePage() {
           <span aria-hidden="true">·</span>
           <span>{t(`courses.audience.${course.audience}`)}</span>
         </p>
-        <h1 className="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">
-          {pick(lang, course.titleVi, course.titleEn)}
-        </h1>
-        <p className="mt-2 max-w-3xl text-slate-700">{pick(lang, course.summaryVi, course.summaryEn)}</p>
+        <h1 className="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">{course.title}</h1>
+        <p className="mt-2 max-w-3xl text-slate-700">{course.summary}</p>
         {course.topics.length ? (
           <ul className="mt-3 flex flex-wrap gap-2" aria-label={t("courses.catalog.topic")}>
             {course.topics.map((topic) => (
@@ -151,7 +148,7 @@ export default function CoursePage() {
           <Card title={t("courses.page.outcomes")}>
             <ul className="list-disc space-y-1 pl-5 text-slate-800">
               {course.outcomes.map((o, i) => (
-                <li key={i}>{pickText(lang, o)}</li>
+                <li key={i}>{o}</li>
               ))}
             </ul>
           </Card>
@@ -159,7 +156,7 @@ export default function CoursePage() {
             {course.prerequisites.length ? (
               <ul className="list-disc space-y-1 pl-5 text-slate-800">
                 {course.prerequisites.map((p, i) => (
-                  <li key={i}>{pickText(lang, p)}</li>
+                  <li key={i}>{p}</li>
                 ))}
               </ul>
             ) : (
@@ -186,9 +183,9 @@ export default function CoursePage() {
                 return (
                   <li key={m.id}>
                     <h3 className="font-semibold text-slate-900">
-                      {t("courses.page.moduleNumber", { number: mi + 1 })}: {pick(lang, m.titleVi, m.titleEn)}
+                      {t("courses.page.moduleNumber", { number: mi + 1 })}: {m.title}
                     </h3>
-                    <p className="text-sm text-slate-700">{pick(lang, m.summaryVi, m.summaryEn)}</p>
+                    <p className="text-sm text-slate-700">{m.summary}</p>
                     {mp ? (
                       <div className="mt-2 max-w-sm">
                         <ProgressBar percent={mp.percent} label={t("courses.progress.module")} />
@@ -197,7 +194,7 @@ export default function CoursePage() {
                     <ul className="mt-2 divide-y divide-slate-100 rounded border border-slate-200">
                       {m.lessons.map((l) => {
                         const open = access.allowed || l.freePreview;
-                        const title = pick(lang, l.titleVi, l.titleEn);
+                        const title = l.title;
                         return (
                           <li
                             key={l.id}
@@ -242,10 +239,10 @@ export default function CoursePage() {
                                 to={`/learn/${course.slug}/quiz/${m.quiz.slug}`}
                                 className="text-brand-700 underline"
                               >
-                                {pick(lang, m.quiz.titleVi, m.quiz.titleEn)}
+                                {m.quiz.title}
                               </Link>
                             ) : (
-                              <span className="text-slate-800">{pick(lang, m.quiz.titleVi, m.quiz.titleEn)}</span>
+                              <span className="text-slate-800">{m.quiz.title}</span>
                             )}
                           </span>
                           <span className="text-slate-600">
@@ -266,9 +263,9 @@ export default function CoursePage() {
               className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
             >
               <h2 id="practicum-title" className="text-lg font-semibold">
-                {t("courses.practicum.title")}: {pickText(lang, course.practicum.title)}
+                {t("courses.practicum.title")}: {course.practicum.title}
               </h2>
-              <p className="mt-1 text-slate-700">{pickText(lang, course.practicum.summary)}</p>
+              <p className="mt-1 text-slate-700">{course.practicum.summary}</p>
               <div className="mt-4">
                 <ContentHtml html={course.practicum.briefHtml} />
               </div>
@@ -295,7 +292,7 @@ export default function CoursePage() {
                     {course.practicum.rubric.map((r) => (
                       <tr key={r.key}>
                         <th scope="row" className="border border-slate-300 p-2 text-left align-top">
-                          {pickText(lang, r.title)}
+                          {r.title}
                           <span className="block font-normal text-slate-600">
                             {t("courses.practicum.weight", { weight: r.weight })}
                           </span>
@@ -304,7 +301,7 @@ export default function CoursePage() {
                           const level = r.levels.find((l) => l.score === s);
                           return (
                             <td key={s} className="border border-slate-300 p-2 align-top">
-                              {level ? pick(lang, level.vi, level.en) : t("common.none")}
+                              {level ? level.text : t("common.none")}
                             </td>
                           );
                         })}
@@ -343,7 +340,7 @@ export default function CoursePage() {
                 <dd className="text-right">
                   {t("courses.page.completionText", {
                     share: Math.round(course.minAttendanceShare * 100),
-                    count: course.quizzesToPass.length,
+                    count: course.quizzesToPassCount,
                   })}
                 </dd>
               </div>

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { sessions, users } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { db, preparedStatement } from "~/lib/db.server";
 import { isRole, type Actor, type OrganisationKind, type Role } from "./permissions";
 import { generateToken, hashToken } from "./tokens.server";
 
@@ -99,14 +99,21 @@ export async function loadSessionUser(userId: string): Promise<SessionUser | nul
   return row ? toSessionUser(row as SessionUserRow) : null;
 }
 
-export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
-  const sessionId = hashToken(token);
-  // One query: the session, its person (unless deleted), their roles and memberships.
-  const [row] = await db
+/**
+ * One statement: the session, its person (unless deleted), their roles and memberships. Run on every signed-in
+ * request, so it is prepared once instead of built each time.
+ */
+const sessionWithPerson = preparedStatement("session_with_person", (q) =>
+  q
     .select({ expiresAt: sessions.expiresAt, person: sessionUserFields })
     .from(sessions)
     .leftJoin(users, and(eq(users.id, sessions.userId), isNull(users.deletedAt)))
-    .where(eq(sessions.id, sessionId));
+    .where(eq(sessions.id, sql.placeholder("sessionId"))),
+);
+
+export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
+  const sessionId = hashToken(token);
+  const [row] = await sessionWithPerson().execute({ sessionId });
   if (!row) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) {

@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseEnrollments, courseModules, courses, lessons } from "#db/schema";
+import { courseEnrollments, courseModules, courses, lessons, quizzes } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createCourse, createPerson } from "../../../tests/fixtures/cohorts";
-import { catalogPage, listCatalog, listCatalogTopics } from "./catalog.server";
+import { catalogPage, coursePage, listCatalog, listCatalogTopics } from "./catalog.server";
 
 describe("the catalog", () => {
   it("shows each course's real number of lessons (archived lessons not counted)", async () => {
@@ -90,5 +90,127 @@ describe("course texts", () => {
     const text = readFileSync(join(root, slug, "course.md"), "utf8");
     for (const [, n] of text.matchAll(/(\d+) (?:bài học|lessons?)\b/g)) expect(Number(n)).toBe(lessonCount);
     for (const [, n] of text.matchAll(/(\d+) (?:bài kiểm tra|quizzes)\b/g)) expect(Number(n)).toBe(quizCount);
+  });
+});
+
+describe("the course page", () => {
+  it("reads the course and its outline in the reader's language, modules and lessons in order, archived ones left out", async () => {
+    const course = await createCourse({ quizzesToPass: ["q1"] });
+    await db
+      .update(courses)
+      .set({
+        outcomes: [{ vi: "Kết quả 1", en: "Outcome 1" }],
+        prerequisites: [{ vi: "Điều kiện", en: "Prerequisite" }],
+        practicum: {
+          slug: "p",
+          title: { vi: "Thực hành", en: "Practicum" },
+          summary: { vi: "Tóm tắt TH", en: "Practicum summary" },
+          rubric: [{ key: "k", weight: 2, title: { vi: "Tiêu chí", en: "Criterion" }, levels: [{ score: 1, vi: "Yếu", en: "Weak" }] }],
+          passScore: 3,
+          briefHtml: "<p>Đề bài</p>",
+        },
+      })
+      .where(eq(courses.id, course.id));
+    const mod = (slug: string, position: number, archivedAt: Date | null = null) => ({
+      courseId: course.id,
+      slug,
+      position,
+      titleVi: `Học phần ${slug}`,
+      titleEn: `Module ${slug}`,
+      summaryVi: `Tóm tắt ${slug}`,
+      summaryEn: `Summary ${slug}`,
+      sourcePath: "x",
+      contentHash: "x",
+      archivedAt,
+    });
+    // Inserted out of order: the page lists them by position.
+    const [second, first] = await db.insert(courseModules).values([mod("m2", 2), mod("m1", 1), mod("gone", 3, new Date())]).returning();
+    const lesson = (moduleId: string, slug: string, position: number, extra: Partial<typeof lessons.$inferInsert> = {}) => ({
+      courseId: course.id,
+      moduleId,
+      slug,
+      position,
+      titleVi: `Bài ${slug}`,
+      titleEn: `Lesson ${slug}`,
+      summaryVi: "",
+      summaryEn: "",
+      minutes: 7,
+      bodyHtml: "<p>x</p>",
+      sourcePath: "x",
+      contentHash: "x",
+      ...extra,
+    });
+    const [b, a] = await db
+      .insert(lessons)
+      .values([
+        lesson(first.id, "b", 2, { videoPath: "b.mp4" }),
+        lesson(first.id, "a", 1, { freePreview: true, minutes: 12 }),
+        lesson(first.id, "old", 3, { archivedAt: new Date() }),
+      ])
+      .returning();
+    const [quiz] = await db
+      .insert(quizzes)
+      .values({
+        courseId: course.id,
+        moduleId: first.id,
+        slug: "q1",
+        titleVi: "Bài kiểm tra",
+        titleEn: "Quiz",
+        passMark: 70,
+        attemptsAllowed: 3,
+        questions: [{}, {}] as never,
+        sourcePath: "x",
+        contentHash: "x",
+      })
+      .returning();
+
+    const vi = await coursePage(course.slug, "vi");
+    expect(vi.quizzesToPass).toEqual(["q1"]);
+    expect(vi.course).toMatchObject({
+      id: course.id,
+      title: course.titleVi,
+      summary: "Tóm tắt",
+      outcomes: ["Kết quả 1"],
+      prerequisites: ["Điều kiện"],
+      practicum: {
+        title: "Thực hành",
+        summary: "Tóm tắt TH",
+        briefHtml: "<p>Đề bài</p>",
+        passScore: 3,
+        rubric: [{ key: "k", title: "Tiêu chí", weight: 2, levels: [{ score: 1, text: "Yếu" }] }],
+      },
+    });
+    // Nothing the page does not show.
+    for (const field of ["createdAt", "updatedAt", "archivedAt", "searchText", "sourceDir", "contentHash", "titleEn"])
+      expect(vi.course).not.toHaveProperty(field);
+    expect(vi.outline).toEqual([
+      {
+        id: first.id,
+        title: "Học phần m1",
+        summary: "Tóm tắt m1",
+        lessons: [
+          { id: a.id, slug: "a", title: "Bài a", minutes: 12, freePreview: true, hasVideo: false },
+          { id: b.id, slug: "b", title: "Bài b", minutes: 7, freePreview: false, hasVideo: true },
+        ],
+        quiz: { id: quiz.id, slug: "q1", title: "Bài kiểm tra", questionCount: 2 },
+      },
+      { id: second.id, title: "Học phần m2", summary: "Tóm tắt m2", lessons: [], quiz: null },
+    ]);
+
+    const en = await coursePage(course.slug, "en");
+    expect(en.course).toMatchObject({
+      title: course.titleEn,
+      summary: "Summary",
+      outcomes: ["Outcome 1"],
+      prerequisites: ["Prerequisite"],
+      practicum: { title: "Practicum", summary: "Practicum summary", rubric: [{ title: "Criterion", levels: [{ score: 1, text: "Weak" }] }] },
+    });
+    expect(en.outline.map((m) => [m.title, m.summary, m.lessons.map((l) => l.title), m.quiz?.title ?? null])).toEqual([
+      ["Module m1", "Summary m1", ["Lesson a", "Lesson b"], "Quiz"],
+      ["Module m2", "Summary m2", [], null],
+    ]);
+
+    await db.update(courses).set({ archivedAt: new Date() }).where(eq(courses.id, course.id));
+    await expect(coursePage(course.slug, "vi")).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -1,7 +1,8 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { courseModules, courses, courseTrainers, users } from "#db/schema";
+import { courseModules, courses, courseTrainers, type LocalizedText, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
+import type { Language } from "~/lib/i18n";
 import type { CatalogFilters } from "./schema";
 import { foldText } from "./text";
 
@@ -82,6 +83,103 @@ export async function findCourseBySlug(slug: string) {
     .where(and(eq(courses.slug, slug), isNull(courses.archivedAt)));
   if (!course) throw notFound("courses.errors.courseNotFound");
   return course;
+}
+
+/** A lesson of the course page's outline, in the reader's language. */
+export type PageLesson = { id: string; slug: string; title: string; minutes: number; freePreview: boolean; hasVideo: boolean };
+/** A module of the course page's outline, in the reader's language. */
+export type PageModule = {
+  id: string;
+  title: string;
+  summary: string;
+  lessons: PageLesson[];
+  quiz: { id: string; slug: string; title: string; questionCount: number } | null;
+};
+
+const pickText = (language: Language, text: LocalizedText) => (language === "en" ? text.en : text.vi);
+
+/**
+ * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
+ * out) in one statement, every text in the reader's language and only what the page shows. The page's data is
+ * written into its HTML for hydration, so a field it does not show, or a title in the other language, costs
+ * encoding on every request.
+ */
+export async function coursePage(slug: string, language: Language) {
+  // A NUL byte cannot be sent to PostgreSQL in a text parameter: such a slug names no course.
+  if (slug.includes("\u0000")) throw notFound("courses.errors.courseNotFound");
+  // Column names, not values: the language picks which of two fixed columns is read.
+  const lang = sql.raw(language === "en" ? "en" : "vi");
+  const [row] = await db
+    .select({
+      id: courses.id,
+      slug: courses.slug,
+      title: language === "en" ? courses.titleEn : courses.titleVi,
+      summary: language === "en" ? courses.summaryEn : courses.summaryVi,
+      kind: courses.kind,
+      format: courses.format,
+      audience: courses.audience,
+      language: courses.language,
+      topics: courses.topics,
+      hours: courses.hours,
+      listPriceVnd: courses.listPriceVnd,
+      outcomes: courses.outcomes,
+      prerequisites: courses.prerequisites,
+      minAttendanceShare: courses.minAttendanceShare,
+      quizzesToPass: courses.quizzesToPass,
+      descriptionHtml: courses.descriptionHtml,
+      practicum: courses.practicum,
+      // Aliased tables inside, and the course written out: in a one-table select Drizzle leaves its own column
+      // names unqualified. Same order and filters as courseOutline.
+      outline: sql<PageModule[]>`coalesce((
+        select json_agg(json_build_object(
+          'id', m.id, 'title', m.title_${lang}, 'summary', m.summary_${lang},
+          'lessons', coalesce((
+            select json_agg(json_build_object(
+              'id', l.id, 'slug', l.slug, 'title', l.title_${lang}, 'minutes', l.minutes, 'freePreview', l.free_preview,
+              'hasVideo', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))
+            ) order by l.position, l.id)
+            from lessons l
+            where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null
+          ), '[]'::json),
+          'quiz', (
+            select json_build_object('id', q.id, 'slug', q.slug, 'title', q.title_${lang}, 'questionCount', jsonb_array_length(q.questions))
+            from quizzes q
+            where q.module_id = m.id and q.course_id = m.course_id and q.archived_at is null
+            limit 1
+          )
+        ) order by m.position)
+        from course_modules m
+        where m.course_id = "courses"."id" and m.archived_at is null
+      ), '[]'::json)`,
+    })
+    .from(courses)
+    .where(and(eq(courses.slug, slug), isNull(courses.archivedAt)));
+  if (!row) throw notFound("courses.errors.courseNotFound");
+  const { outline, outcomes, prerequisites, practicum, quizzesToPass, ...course } = row;
+  return {
+    course: {
+      ...course,
+      outcomes: outcomes.map((o) => pickText(language, o)),
+      prerequisites: prerequisites.map((p) => pickText(language, p)),
+      practicum: practicum
+        ? {
+            title: pickText(language, practicum.title),
+            summary: pickText(language, practicum.summary),
+            briefHtml: practicum.briefHtml,
+            passScore: practicum.passScore,
+            rubric: practicum.rubric.map((r) => ({
+              key: r.key,
+              title: pickText(language, r.title),
+              weight: r.weight,
+              levels: r.levels.map((l) => ({ score: l.score, text: language === "en" ? l.en : l.vi })),
+            })),
+          }
+        : null,
+    },
+    /** The course's required quizzes (for its progress; the page shows only how many). */
+    quizzesToPass,
+    outline,
+  };
 }
 
 export type OutlineLesson = {

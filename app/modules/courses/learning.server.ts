@@ -4,7 +4,7 @@ import { db } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { lessonAccess } from "./access.server";
-import { courseOutline, type OutlineModule } from "./catalog.server";
+import { courseOutline } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
 export const WATCH_COMPLETION_SHARE = 0.9;
@@ -61,13 +61,17 @@ export type CourseProgress = {
   complete: boolean;
 };
 
+/** What progress needs of an outline (the lesson player's `courseOutline` or the course page's `coursePage`). */
+type ProgressOutline = { id: string; lessons: { id: string; slug: string }[]; quiz: { id: string; slug: string } | null }[];
+
 const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
 
 /** Progress of one learner through a course, per module and overall (quizzes count as items). */
 export async function courseProgress(args: {
   userId: string;
   courseId: string;
-  outline?: OutlineModule[];
+  /** The course's outline when the caller already read it: only the ids and slugs are used. */
+  outline?: ProgressOutline;
   /** The course's required quizzes when the caller already read the course row (saves reading it again). */
   quizzesToPass?: string[] | null;
 }): Promise<CourseProgress> {

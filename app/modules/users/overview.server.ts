@@ -19,19 +19,18 @@ export async function listMyOrganisations(userId: string) {
     .orderBy(organisations.name);
 }
 
-/** Counts for the staff and admin dashboard. */
+/**
+ * Counts for the staff and admin dashboard, in one statement (they were three, and on this stack a statement's
+ * round trip costs the server more CPU than counting).
+ */
 export async function programmeOverview() {
-  const [[orgs], [people], [pending]] = await Promise.all([
-    db.select({ count: sql<number>`count(*)::int` }).from(organisations),
-    db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(users)
-      .where(isNull(users.deletedAt)),
-    db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(organisations)
+  const [row] = await db
+    .select({
+      organisations: sql<number>`(select count(*)::int from ${organisations})`,
+      people: sql<number>`(select count(*)::int from ${users} where ${isNull(users.deletedAt)})`,
       // The same startups as the list behind the dashboard link (/admin/organisations?kind=startup&verified=no).
-      .where(unverifiedStartup),
-  ]);
-  return { organisations: orgs.count, people: people.count, pendingStartups: pending.count };
+      pendingStartups: sql<number>`(select count(*)::int from ${organisations} where ${unverifiedStartup})`,
+    })
+    .from(sql`(select 1) as one`);
+  return row;
 }
