@@ -9,10 +9,10 @@ export const DEMO_PASSWORD = "HaiPhong-2026";
 
 /**
  * Fails on serious or critical accessibility violations of the page as it is now. Every rule runs, as before;
- * two options only cut what a scan costs (a third of it on the 50-row participant list; docs/performance.md,
- * "Round 7: CI time"): axe runs in the page itself (`setLegacyMode`: no blank second page opened per scan to
- * merge per-frame results; the app has no iframes, and cross-origin ones are all that mode leaves out), and it
- * builds full node lists for violations only (`resultTypes`: passes and the rest keep one node each, unread here).
+ * two options only cut what a scan costs (to 30–50 % of it; docs/performance.md, "Round 7: CI time"): axe runs
+ * in the page itself (`setLegacyMode`: no blank second page opened per scan to merge per-frame results; the app
+ * has no iframes, and cross-origin ones are all that mode leaves out), and it builds full node lists for
+ * violations only (`resultTypes`: passes and the rest keep one node each, unread here).
  */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page })
