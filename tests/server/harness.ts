@@ -40,13 +40,14 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the production build (`server.mjs`) and waits until it answers (60 s, or `startupMs`: a new embedded
- * database migrates first, slow on a busy machine); `nodeArgs` go before the script.
+ * Starts the production build (`server.mjs`) and waits until it answers (60 s on PostgreSQL, 180 s on the embedded
+ * database — WebAssembly, and a new one migrates and loads the demo first: past 60 s on a busy two-core machine —
+ * or `startupMs`); `nodeArgs` go before the script.
  */
 export async function startServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
-  { startupMs = 60_000 } = {},
+  { startupMs = env.DATABASE_URL === "" ? 180_000 : 60_000 } = {},
 ): Promise<RunningServer> {
   if (!existsSync(`${BUILD_DIR}/server/index.js`))
     throw new Error(`No build in ${BUILD_DIR}/: run \`npm run build\` first`);
@@ -77,7 +78,11 @@ export async function startServer(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      // Not left running: it would hold its port and database (or its PGlite folder) after the file ends.
+      child.kill("SIGKILL");
+      throw new Error(`server did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const exited = () =>
