@@ -8,11 +8,12 @@
 // @react-router/node, @react-router/express, remix-i18next), so the process holds exactly one copy of React Router:
 // two copies would each have their own React contexts, and the app's components would not see the router's.
 //
-// 2. The route tree once per build (docs/decisions/0024-react-router-route-tree-once.md). <ServerRouter> rebuilds
-// the whole route tree on every page — `createServerRoutes` over the 106 routes of the manifest, then
-// `createStaticRouter` converts that tree to data routes again — although both depend only on the build (its
-// manifest and route modules), never on the request. The load hook rewrites those two spots of react-router's
-// production file so each tree is built once and reused. Exact text replacements for one version of react-router:
+// 2. The route tree once per build (docs/decisions/0024-react-router-route-tree-once.md). Every page rebuilds the
+// map of route modules from the build, then <ServerRouter> rebuilds the whole route tree — `createServerRoutes`
+// over the 106 routes of the manifest, then `createStaticRouter` converts that tree to data routes again —
+// although all three depend only on the build, never on the request; and matching a URL runs every ranked branch's
+// patterns until one matches. The load hook rewrites those spots of react-router's production files so each is
+// built once and reused, and matching skips the branches whose first segment cannot match. Exact text replacements for one version of react-router:
 // if the version or the text differs, nothing is rewritten (React Router then works as shipped, only slower) and
 // tests/server/react-router-production.test.ts fails, which is the signal to redo or drop them.
 import { readFileSync } from "node:fs";
@@ -35,14 +36,29 @@ export async function resolve(specifier, context, nextResolve) {
 export const PATCHED_VERSION = "7.18.4";
 
 /**
- * Each rewrite: the exact text in react-router's production build and what replaces it. Both memories are keyed
- * by object identity in WeakMaps (a manifest or route tree nobody holds any more is forgotten), and only the trees
- * made by the first rewrite are kept by the second, so an app's own `createStaticRouter(routes)` calls are left as
+ * Each rewrite: the file it belongs in (the production file holding that text), the exact text there and what
+ * replaces it. The memories are keyed by object identity in WeakMaps (a manifest or route tree nobody holds any more
+ * is forgotten), and only the trees made by `createServerRoutes` are kept by `createStaticRouter`, so an app's own `createStaticRouter(routes)` calls are left as
  * they were.
  */
 export const ROUTE_TREE_PATCHES = [
   {
+    name: "the entry's route modules once per build",
+    file: "function createEntryRouteModules(",
+    find: `function createEntryRouteModules(manifest) {
+  return Object.keys(manifest).reduce(`,
+    replace: `var entryRouteModulesOnce = /* @__PURE__ */ new WeakMap();
+function createEntryRouteModules(manifest) {
+  let modules = entryRouteModulesOnce.get(manifest);
+  if (!modules) entryRouteModulesOnce.set(manifest, modules = createEntryRouteModulesEachTime(manifest));
+  return modules;
+}
+function createEntryRouteModulesEachTime(manifest) {
+  return Object.keys(manifest).reduce(`,
+  },
+  {
     name: "createServerRoutes once per manifest and route modules",
+    file: "function createServerRoutes(",
     find: 'function createServerRoutes(manifest, routeModules, future, isSpaMode, parentId = "", routesByParentId = groupRoutesByParentId(manifest), spaModeLazyPromise = Promise.resolve({ Component: () => null })) {',
     replace: `var serverRoutesOnce = /* @__PURE__ */ new WeakMap();
 var serverRoutesKept = /* @__PURE__ */ new WeakSet();
@@ -62,6 +78,7 @@ function createServerRoutesEachTime(manifest, routeModules, future, isSpaMode, p
   },
   {
     name: "createStaticRouter converts a kept route tree once",
+    file: "function createServerRoutes(",
     find: `function createStaticRouter(routes, context, opts = {}) {
   let manifest = {};
   let dataRoutes = convertRoutesToDataRoutes(
@@ -87,6 +104,7 @@ function createStaticRouter(routes, context, opts = {}) {
   },
   {
     name: "matchRoutes skips branches whose first static segment differs",
+    file: "function createServerRoutes(",
     find: `  let branches = precomputedBranches ?? flattenAndRankRoutes(routes);
   let matches = null;
   let decoded = decodePath(pathname);
@@ -132,12 +150,14 @@ function pathFirstSegment(pathname) {
 ];
 
 /**
- * react-router's production file with the route-tree rewrites applied, when it is the file that holds them all
- * (each text found exactly once); any other file, or a file where one of them is missing, unchanged.
+ * A production file of react-router with the rewrites that belong in it applied, when each of their texts is found
+ * exactly once; any other file, or a file where one of its texts is missing, unchanged. The rewrites of one file do
+ * not need the other's: without the first, the route tree is built every time, as before.
  */
 export function patchReactRouter(source) {
-  if (!ROUTE_TREE_PATCHES.every((p) => source.split(p.find).length === 2)) return source;
-  return ROUTE_TREE_PATCHES.reduce((text, p) => text.replace(p.find, () => p.replace), source);
+  const own = ROUTE_TREE_PATCHES.filter((p) => source.includes(p.file));
+  if (own.length === 0 || !own.every((p) => source.split(p.find).length === 2)) return source;
+  return own.reduce((text, p) => text.replace(p.find, () => p.replace), source);
 }
 
 let installedVersion;
@@ -149,7 +169,5 @@ function reactRouterVersion(url) {
 export async function load(url, context, nextLoad) {
   const loaded = await nextLoad(url, context);
   if (!url.includes(PRODUCTION) || !url.endsWith(".mjs") || reactRouterVersion(url) !== PATCHED_VERSION) return loaded;
-  const source = String(loaded.source);
-  if (!source.includes("function createServerRoutes(")) return loaded;
-  return { ...loaded, source: patchReactRouter(source) };
+  return { ...loaded, source: patchReactRouter(String(loaded.source)) };
 }
