@@ -1,4 +1,4 @@
-// npx tsx tests/bench/profile.ts --scale M [--builds build,build-b|build@other-server.mjs] [--pages 1b,2,3,4,5,7] [--requests 300]
+// npx tsx tests/bench/profile.ts --scale M [--builds build,build-b|build@other-server.mjs|build+--node-flag] [--pages 1b,2,3,4,5,7] [--requests 300]
 //                                [--rounds 3] [--connections 2] [--cpu-prof .bench/profiles] [--port 3412] [--workers 1]
 //
 // What one request of a page costs the server, in CPU time: a number that a busy machine bends much less than
@@ -77,12 +77,19 @@ const profDir = args["cpu-prof"] ? resolve(String(args["cpu-prof"])) : null;
 const profileFile = (buildDir: string) => `${profDir}/${buildDir.replace(/\W+/g, "_")}.next`;
 
 function startServer(build: string, port: number): ChildProcess {
-  // "dir@script" serves the build in dir with another server script (an A/B of the server itself).
-  const [buildDir, script = "server.mjs"] = build.split("@");
+  // "dir@script" serves the build in dir with another server script (an A/B of the server itself); "dir+--flag"
+  // (after either) starts node with that flag too (an A/B of a Node or V8 setting), e.g. build+--max-semi-space-size=32.
+  const [served, ...nodeFlags] = build.split("+");
+  const [buildDir, script = "server.mjs"] = served.split("@");
   if (profDir) mkdirSync(profDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [...(profDir ? ["--import", "./tests/bench/cpu-profiler.mjs"] : []), "--max-old-space-size=256", script],
+    [
+      ...(profDir ? ["--import", "./tests/bench/cpu-profiler.mjs"] : []),
+      "--max-old-space-size=256",
+      ...nodeFlags,
+      script,
+    ],
     {
       cwd: root,
       env: {
@@ -207,6 +214,13 @@ async function main() {
           sizes.set(key, size);
         }
       }
+    }
+    // The peak resident memory of each server over the whole run (its largest process, with --workers).
+    for (const s of servers) {
+      const peaks = processTree(s.child.pid!).map((p) =>
+        Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0),
+      );
+      console.log(`${s.build}\tpeak RSS (VmHWM) ${(Math.max(...peaks) / 1024).toFixed(1)} MB`);
     }
     console.log(`page\tbuild\tCPU ms/request (median of ${rounds}; each of ${requests} requests)\tall rounds\tbytes`);
     for (const id of pageIds)
