@@ -19,6 +19,8 @@ const fromHeader = new LanguageDetector({ ...detection, order: ["header"] });
 const headerLanguages = new Map<string, Language>();
 /** How many distinct Accept-Language headers are remembered before the memory starts over. */
 const REMEMBERED_HEADERS = 1_000;
+/** Longer headers are worked out each time, not remembered: a browser's is tens of bytes, a hostile one up to 16 KB. */
+const REMEMBERED_HEADER_LENGTH = 200;
 
 /**
  * The language of a request: the `lng` cookie, else the best of Accept-Language, else Vietnamese. The root loader,
@@ -37,8 +39,10 @@ export function getLanguage(request: Request): Promise<Language> {
     if (language === undefined) {
       const lng = await fromHeader.detect(request);
       language = isLanguage(lng) ? lng : fallbackLanguage;
-      if (headerLanguages.size >= REMEMBERED_HEADERS) headerLanguages.clear();
-      headerLanguages.set(acceptLanguage, language);
+      if (acceptLanguage.length <= REMEMBERED_HEADER_LENGTH) {
+        if (headerLanguages.size >= REMEMBERED_HEADERS) headerLanguages.clear();
+        headerLanguages.set(acceptLanguage, language);
+      }
     }
     return language;
   });
