@@ -15,7 +15,9 @@ import { releaseExpiredHold } from "./payments.server";
 import { refundPayment } from "./refunds.server";
 
 const config = vi.hoisted(() => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below Linux's ephemeral range (32768–60999): a port up there can be held by one of the tests' own outgoing
+  // connections (to PostgreSQL), and listening on it then fails (EADDRINUSE, seen in CI on port 38970).
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
   process.env.STRIPE_SECRET_KEY = "sk_test_startup_academy";
   process.env.STRIPE_WEBHOOK_SECRET = "whsec_test_startup_academy";
   process.env.STRIPE_API_BASE = `http://127.0.0.1:${port}`;
