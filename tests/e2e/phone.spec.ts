@@ -32,8 +32,13 @@ function vietnam(minutes = 0) {
 
 async function expectInFirstScreen(locator: Locator) {
   await expect(locator).toBeVisible();
-  const box = await locator.boundingBox();
-  expect(box, "the main action has no box").not.toBeNull();
+  // Measured again until it has a box: a page that re-renders just after it became visible (hydration, a
+  // revalidation) can detach the element between the two calls (seen in CI: visible, then no box).
+  let box: Awaited<ReturnType<Locator["boundingBox"]>> = null;
+  await expect(async () => {
+    box = await locator.boundingBox();
+    expect(box, "the main action has no box").not.toBeNull();
+  }).toPass({ timeout: 10_000 });
   test.info().annotations.push({
     type: "bottom",
     description: `${await locator.textContent()}: ${Math.round(box!.y + box!.height)} px`,
