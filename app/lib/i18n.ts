@@ -87,3 +87,8 @@ export const i18nConfig = {
 export function isLanguage(value: unknown): value is Language {
   return typeof value === "string" && (supportedLanguages as readonly string[]).includes(value);
 }
+
+/** The Vietnamese or English text of a bilingual content field, for the reader's language. */
+export function pickText(language: string, text: { vi: string; en: string }): string {
+  return language === "en" ? text.en : text.vi;
+}

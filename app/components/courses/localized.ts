@@ -3,9 +3,7 @@ export function pick(language: string, vi: string, en: string): string {
   return language === "en" ? en : vi;
 }
 
-export function pickText(language: string, text: { vi: string; en: string }): string {
-  return language === "en" ? text.en : text.vi;
-}
+export { pickText } from "~/lib/i18n";
 
 /** A topic tag as a label: its translation when there is one, else the tag in words. */
 export function topicLabel(t: (key: string, options?: Record<string, unknown>) => string, topic: string): string {

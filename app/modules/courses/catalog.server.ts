@@ -1,8 +1,8 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { courseModules, courses, courseTrainers, type LocalizedText, users } from "#db/schema";
+import { courseModules, courses, courseTrainers, users } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
-import type { Language } from "~/lib/i18n";
+import { pickText, type Language } from "~/lib/i18n";
 import type { CatalogFilters } from "./schema";
 import { foldText } from "./text";
 
@@ -96,7 +96,10 @@ export type PageModule = {
   quiz: { id: string; slug: string; title: string; questionCount: number } | null;
 };
 
-const pickText = (language: Language, text: LocalizedText) => (language === "en" ? text.en : text.vi);
+/** Whether a lesson (aliased `l`) has a video to play: a file of its own, or a Mux video that is ready. */
+const lessonHasVideo = sql.raw(
+  "(l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))",
+);
 
 /**
  * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
@@ -136,7 +139,7 @@ export async function coursePage(slug: string, language: Language) {
           'lessons', coalesce((
             select json_agg(json_build_object(
               'id', l.id, 'slug', l.slug, 'title', l.title_${lang}, 'minutes', l.minutes, 'freePreview', l.free_preview,
-              'hasVideo', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))
+              'hasVideo', ${lessonHasVideo}
             ) order by l.position, l.id)
             from lessons l
             where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null
@@ -171,7 +174,7 @@ export async function coursePage(slug: string, language: Language) {
               key: r.key,
               title: pickText(language, r.title),
               weight: r.weight,
-              levels: r.levels.map((l) => ({ score: l.score, text: language === "en" ? l.en : l.vi })),
+              levels: r.levels.map((l) => ({ score: l.score, text: pickText(language, l) })),
             })),
           }
         : null,
@@ -223,7 +226,7 @@ export async function courseOutline(courseId: string): Promise<OutlineModule[]> 
         select json_agg(json_build_object(
           'id', l.id, 'slug', l.slug, 'position', l.position, 'titleVi', l.title_vi, 'titleEn', l.title_en,
           'minutes', l.minutes, 'freePreview', l.free_preview,
-          'hasVideo', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))
+          'hasVideo', ${lessonHasVideo}
         ) order by l.position, l.id)
         from lessons l
         where l.module_id = "course_modules"."id" and l.course_id = "course_modules"."course_id" and l.archived_at is null
