@@ -4,9 +4,10 @@ const PORT = Number(process.env.E2E_PORT ?? 3210);
 // E2E_WORKERS=n runs n workers, each driving its own server on its own fresh database (ports PORT … PORT + n − 1),
 // so spec files never share data with a file running beside them; within a worker they run in name order.
 // Playwright loads this file again in every worker with TEST_PARALLEL_INDEX set, which picks that worker's server.
-// The default stays one until a run on quiet cores shows two pay: on the two shared, overloaded cores of round 6
-// two workers pushed journeys past their two-minute timeout (docs/performance.md, "Round 6: CI time").
-const WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 1));
+// The default is two: on quiet cores two workers ran the 67 specs in 7.5 min against 10.5 for one, and on this
+// round's machine with the load average at 15–18 (an L data generator and three helpers beside it) they passed 67
+// of 67 with no retry (docs/performance.md, "Round 8: two e2e workers by default"). E2E_WORKERS=1 goes back to one.
+const WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 2));
 const WORKER_PORT = PORT + Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 
 export default defineConfig({
