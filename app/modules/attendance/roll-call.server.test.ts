@@ -196,6 +196,28 @@ describe("roll call", () => {
     expect(view.ended).toBe(true);
   });
 
+  it("shows the session's 20 latest changes, newest first, with whom each was about and who made it", async () => {
+    const { sessions, trainer, people, places, now } = await runningCohort();
+    const current = sessions[2];
+    const staff = await createPerson(["staff"]);
+    // 24 changes: each place in turn goes present → late → present …; every fourth is made by staff.
+    const made: { place: number; status: "present" | "late"; actor: string }[] = [];
+    for (let i = 0; i < 24; i++) {
+      const place = i % 3;
+      const status = Math.floor(i / 3) % 2 === 0 ? "present" : "late";
+      const actor = i % 4 === 3 ? staff : trainer;
+      await recordAttendance({ actor: actor.actor, sessionId: current.id, enrollmentId: places[place], status, now });
+      made.push({ place, status, actor: actor.user.name });
+    }
+    const view = await getRollCall({ actor: trainer.actor, sessionId: current.id, now });
+    const expected = made
+      .slice(-20)
+      .reverse()
+      .map((m) => [people[m.place]!.user.name, m.status, m.actor]);
+    expect(view.history.map((h) => [h.name, h.newStatus, h.actorName])).toEqual(expected);
+    expect(view.history.map((h) => h.id)).toEqual([...view.history.map((h) => h.id)].sort((a, b) => b - a));
+  });
+
   it("only the cohort's trainers, its organisation's admins and staff may mark; auditors read", async () => {
     const { cohort, sessions, places, people, now } = await runningCohort();
     const session = sessions[1];

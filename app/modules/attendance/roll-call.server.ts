@@ -244,6 +244,50 @@ export const ROLL_CALL_PAGE_SIZE = 25;
 /** The most recent changes shown under the roll call (the full history stays in the database and the audit). */
 const ROLL_CALL_HISTORY = 20;
 
+/**
+ * The session's latest changes, newest first, with whom each was about and who made it. The 20 events are taken
+ * before the people are joined: joined first, every event of a 500-person session found its enrolment and person
+ * (a thousand random reads at scale L, 74–217 ms) only for 20 to be kept.
+ */
+function latestSessionChanges(sessionId: string) {
+  const latest = db
+    .select({
+      id: attendanceEvents.id,
+      enrollmentId: attendanceEvents.enrollmentId,
+      actorId: attendanceEvents.actorId,
+      oldStatus: attendanceEvents.oldStatus,
+      newStatus: attendanceEvents.newStatus,
+      oldNote: attendanceEvents.oldNote,
+      newNote: attendanceEvents.newNote,
+      reason: attendanceEvents.reason,
+      method: attendanceEvents.method,
+      createdAt: attendanceEvents.createdAt,
+    })
+    .from(attendanceEvents)
+    .where(eq(attendanceEvents.sessionId, sessionId))
+    .orderBy(desc(attendanceEvents.id))
+    .limit(ROLL_CALL_HISTORY)
+    .as("latest");
+  return db
+    .select({
+      id: latest.id,
+      name: users.name,
+      oldStatus: latest.oldStatus,
+      newStatus: latest.newStatus,
+      oldNote: latest.oldNote,
+      newNote: latest.newNote,
+      reason: latest.reason,
+      method: latest.method,
+      createdAt: latest.createdAt,
+      actorName: actorUser.name,
+    })
+    .from(latest)
+    .innerJoin(enrollments, eq(enrollments.id, latest.enrollmentId))
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .leftJoin(actorUser, eq(actorUser.id, latest.actorId))
+    .orderBy(desc(latest.id));
+}
+
 export type RollCallView = { q?: string | null; show?: "all" | "unmarked"; page?: number };
 
 /**
@@ -307,26 +351,7 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
       .limit(ROLL_CALL_PAGE_SIZE)
       .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
-    db
-      .select({
-        id: attendanceEvents.id,
-        name: users.name,
-        oldStatus: attendanceEvents.oldStatus,
-        newStatus: attendanceEvents.newStatus,
-        oldNote: attendanceEvents.oldNote,
-        newNote: attendanceEvents.newNote,
-        reason: attendanceEvents.reason,
-        method: attendanceEvents.method,
-        createdAt: attendanceEvents.createdAt,
-        actorName: actorUser.name,
-      })
-      .from(attendanceEvents)
-      .innerJoin(enrollments, eq(enrollments.id, attendanceEvents.enrollmentId))
-      .innerJoin(users, eq(users.id, enrollments.userId))
-      .leftJoin(actorUser, eq(actorUser.id, attendanceEvents.actorId))
-      .where(eq(attendanceEvents.sessionId, row.session.id))
-      .orderBy(desc(attendanceEvents.id))
-      .limit(ROLL_CALL_HISTORY),
+    latestSessionChanges(row.session.id),
     db
       .select({ id: cohortSessions.id, startsAt: cohortSessions.startsAt })
       .from(cohortSessions)
