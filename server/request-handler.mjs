@@ -22,7 +22,12 @@ import { createRequestHandler as createReactRouterHandler } from "react-router";
  *   mode?: string,
  * }} options
  */
-export function createRequestHandler({ build, getLoadContext, wholeBody = () => undefined, mode = process.env.NODE_ENV }) {
+export function createRequestHandler({
+  build,
+  getLoadContext,
+  wholeBody = () => undefined,
+  mode = process.env.NODE_ENV,
+}) {
   const handleRequest = createReactRouterHandler(build, mode);
   return async (req, res, next) => {
     try {
