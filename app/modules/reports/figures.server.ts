@@ -179,13 +179,12 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
         select s.id, s.cohort_id, s.starts_at, s.ends_at from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
-      -- The attendance of the sessions held, folded to one row per place before the place's person is looked up:
+      -- The attendance of the sessions held, folded to one row per place (in memory, by the place's key alone):
       -- the whole months from the per-place monthly counts (kept with every attendance change), the rest of the
       -- period from the records of the sessions held outside those months. Their sum is the count of the records
       -- of every session held (the summary equals a recount: see attendance-month-counts.test.ts).
-      held_att as (
-        select e.user_id, e.cohort_id, sum(y.records) as records, sum(y.attended) as attended,
-          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+      place_att as materialized (
+        select y.enrollment_id, sum(y.records) as records, sum(y.attended) as attended
         from (
           select m.enrollment_id, m.records, m.attended from attendance_month_counts m
           where m.month >= ${months.first}::date and m.month < ${months.after}::date
@@ -198,13 +197,19 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
             select a.enrollment_id, a.status from attendance a where a.session_id = held.id offset 0) a
           where held.starts_at < ${wholeFrom}::timestamptz or held.starts_at >= ${wholeUntil}::timestamptz
         ) y
-        -- Joined before it is folded per place: the planner then sees tens of thousands of rows and hashes the
-        -- places, where the folded rows' unknown count made it look each place up by its key.
-        -- Grouped by the place's key alone (its person and cohort follow from it): one sort key, not three.
-        join enrollments e on e.id = y.enrollment_id
-        group by e.id
+        group by y.enrollment_id
       ),
-      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
+      -- Each place with its person and cohort, by one pass over the enrollments probing the places' hash. The
+      -- enrollments are read behind a fence ("offset 0"): the planner, not knowing how many places there are,
+      -- otherwise looks each one up by key (at scale L, hundreds of thousands of random reads), or joins first
+      -- and sorts every monthly row.
+      held_att as (
+        select e.user_id, e.cohort_id, pa.records, pa.attended,
+          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+        from place_att pa
+        join (select e.id, e.user_id, e.cohort_id from enrollments e offset 0) e on e.id = pa.enrollment_id
+      ),
+      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from place_att),
       trained as (select distinct user_id from held_att where attended > 0),
       -- Each trained person's group as personGroup() defines it, by joining the sets of lecturers and founders
       -- (hashed once) instead of three look-ups per person.
