@@ -48,7 +48,9 @@ const ms = (started: number) => Math.round(performance.now() - started);
  */
 async function cpuMs(): Promise<{ database: number; node: number }> {
   const pids = (
-    await db.execute<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database() and application_name = ${applicationName}`)
+    await db.execute<{ pid: number }>(
+      sql`select pid from pg_stat_activity where datname = current_database() and application_name = ${applicationName}`,
+    )
   ).rows.map((r) => r.pid);
   let ticks = 0;
   for (const pid of pids) {
