@@ -50,7 +50,10 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
       page: query.page,
       minShare: detail.course.minAttendanceShare,
     }),
-    query.page === 1 && !query.status ? listApplicants(detail.cohort.id) : Promise.resolve({ total: 0, people: [] }),
+    // The header has just counted the applications: with none, there is no list to read.
+    query.page === 1 && !query.status && detail.applications > 0
+      ? listApplicants(detail.cohort.id)
+      : Promise.resolve({ total: 0, people: [] }),
     findParticipant(detail.cohort.id, url.searchParams.get("history")),
     canManage ? findParticipant(detail.cohort.id, url.searchParams.get("withdraw")) : Promise.resolve(null),
   ]);

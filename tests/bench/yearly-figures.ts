@@ -15,6 +15,15 @@ function argument(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+// This process's connections carry their own application name, so the CPU read below is theirs alone (other
+// processes, the lead's or another helper's, may be using the same database at the same time).
+const applicationName = `yearly-figures-${process.pid}`;
+if (process.env.DATABASE_URL) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set("application_name", applicationName);
+  process.env.DATABASE_URL = url.toString();
+}
+
 const { eq, sql } = await import("drizzle-orm");
 const { programmes } = await import("#db/schema");
 const { closeDatabase, db } = await import("~/lib/db.server");
@@ -34,12 +43,14 @@ console.log(`Database ${database}, programme ${programme.slug}`);
 const ms = (started: number) => Math.round(performance.now() - started);
 
 /**
- * CPU milliseconds spent so far by this database's server processes (read from /proc: the database must run on
+ * CPU milliseconds spent so far by this process's server processes (read from /proc: the database must run on
  * this machine) and by this process: a measure that holds on a busy machine, where wall-clock time does not.
  */
 async function cpuMs(): Promise<{ database: number; node: number }> {
   const pids = (
-    await db.execute<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database()`)
+    await db.execute<{ pid: number }>(
+      sql`select pid from pg_stat_activity where datname = current_database() and application_name = ${applicationName}`,
+    )
   ).rows.map((r) => r.pid);
   let ticks = 0;
   for (const pid of pids) {

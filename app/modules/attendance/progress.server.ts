@@ -1,20 +1,31 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql, type Placeholder } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
-import { db, type Queryable } from "~/lib/db.server";
+import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { attendanceProgress, type AttendanceProgress } from "./progress";
 
 /**
  * Attendance standing of every enrolment of a cohort (or one), from two aggregate queries whatever the
  * number of people: the cohort's sessions (total, started) and each enrolment's records.
  */
-export async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
-  const [row] = await q
+function sessionTotalsSelect(q: Queryable, cohortId: string | Placeholder, at: string | Placeholder) {
+  return q
     .select({
       total: count(),
-      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${now.toISOString()}::timestamptz)::int`,
+      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz)::int`,
     })
     .from(cohortSessions)
     .where(eq(cohortSessions.cohortId, cohortId));
+}
+
+// Every participant list and cohort standing asks it: built once (inside a transaction it is built each time).
+const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
+  sessionTotalsSelect(q, sql.placeholder("cohortId"), sql.placeholder("at")),
+);
+
+export async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
+  const at = now.toISOString();
+  const [row] =
+    q === db ? await sessionTotalsStatement().execute({ cohortId, at }) : await sessionTotalsSelect(q, cohortId, at);
   return { total: row?.total ?? 0, started: row?.started ?? 0 };
 }
 

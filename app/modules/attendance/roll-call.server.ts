@@ -1,13 +1,22 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { attendance, attendanceEvents, cohorts, cohortSessions, courses, enrollments, users } from "#db/schema";
-import { db, type Transaction } from "~/lib/db.server";
+import {
+  attendance,
+  attendanceEvents,
+  cohorts,
+  cohortSessions,
+  cohortTrainers,
+  courses,
+  enrollments,
+  users,
+} from "#db/schema";
+import { db, preparedStatement, type Transaction } from "~/lib/db.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, type Actor } from "~/modules/auth/permissions";
-import { canMarkAttendance } from "~/modules/cohorts/access.server";
+import { canMarkAttendance, mayMarkAttendance } from "~/modules/cohorts/access.server";
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
 import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
 import { cohortAttendanceProgress } from "./progress.server";
@@ -21,26 +30,53 @@ import { checkInWindow } from "./rules";
 
 type Method = "qr" | "roll_call";
 
+/** A session with its cohort and the course's title and minimum share. */
+const sessionWithCohortFields = {
+  session: cohortSessions,
+  cohort: cohorts,
+  course: {
+    id: courses.id,
+    titleVi: courses.titleVi,
+    titleEn: courses.titleEn,
+    minAttendanceShare: courses.minAttendanceShare,
+  },
+};
+
+// Read on every roll call, check-in and mark: built once.
+const sessionWithCohort = preparedStatement("session_with_cohort", (q) =>
+  q
+    .select(sessionWithCohortFields)
+    .from(cohortSessions)
+    .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
+    .innerJoin(courses, eq(courses.id, cohorts.courseId))
+    .where(eq(cohortSessions.id, sql.placeholder("sessionId"))),
+);
+
 export async function loadSessionWithCohort(sessionId: string | undefined) {
   if (!isUuid(sessionId)) throw notFound();
-  const [row] = await db
+  const [row] = await sessionWithCohort().execute({ sessionId });
+  if (!row) throw notFound();
+  return row;
+}
+
+/**
+ * The roll call's head in one statement: the session with its cohort, whether the actor trains the cohort (the
+ * "may mark" question) and the cohort's sessions in order (the position among them and the attendance totals).
+ */
+const rollCallHead = preparedStatement("roll_call_head", (q) =>
+  q
     .select({
-      session: cohortSessions,
-      cohort: cohorts,
-      course: {
-        id: courses.id,
-        titleVi: courses.titleVi,
-        titleEn: courses.titleEn,
-        minAttendanceShare: courses.minAttendanceShare,
-      },
+      ...sessionWithCohortFields,
+      isTrainer: sql<boolean>`exists (select 1 from ${cohortTrainers} where ${cohortTrainers.cohortId} = ${cohorts.id} and ${cohortTrainers.userId} = ${sql.placeholder("actorId")})`,
+      // [id, starts at] of every session of the cohort, in order.
+      sessions: sql<[string, string][]>`(select json_agg(json_build_array(s.id, s.starts_at) order by s.starts_at, s.id)
+        from cohort_sessions s where s.cohort_id = ${cohorts.id})`,
     })
     .from(cohortSessions)
     .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
-    .where(eq(cohortSessions.id, sessionId));
-  if (!row) throw notFound();
-  return row;
-}
+    .where(eq(cohortSessions.id, sql.placeholder("sessionId"))),
+);
 
 /** Writes one attendance value (new or changed) and its history; returns false when nothing changed. */
 export async function writeAttendance(
@@ -299,10 +335,12 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
   const now = input.now ?? new Date();
   const view = input.view ?? {};
   const page = Math.max(1, Math.floor(view.page ?? 1) || 1);
-  const row = await loadSessionWithCohort(input.sessionId);
-  // Viewing is marking or reading any cohort (canViewAttendance): asking "may mark" once answers both, so the
-  // trainer's row is read once, not twice.
-  const canMark = await canMarkAttendance(input.actor, row.cohort);
+  if (!isUuid(input.sessionId)) throw notFound();
+  const [head] = await rollCallHead().execute({ sessionId: input.sessionId, actorId: input.actor.id });
+  if (!head) throw notFound();
+  const { isTrainer, sessions: sessionList, ...row } = head;
+  // Viewing is marking or reading any cohort (canViewAttendance): asking "may mark" once answers both.
+  const canMark = mayMarkAttendance(input.actor, row.cohort, isTrainer);
   if (!canMark && !can(input.actor, "read:cohorts:any")) throw forbidden();
   const participant = and(
     eq(enrollments.cohortId, row.cohort.id),
@@ -328,7 +366,9 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     .from(enrollments)
     .leftJoin(attendance, markOf)
     .where(and(participant, isNull(attendance.id)));
-  const [pageRows, history, sessions] = await Promise.all([
+  // Every session has a start: the list is never empty, as the session itself is one of them.
+  const sessions = (sessionList ?? []).map(([id, startsAt]) => ({ id, startsAt: new Date(startsAt) }));
+  const [pageRows, history] = await Promise.all([
     db
       .select({
         enrollmentId: enrollments.id,
@@ -352,11 +392,6 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .limit(ROLL_CALL_PAGE_SIZE)
       .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
     latestSessionChanges(row.session.id),
-    db
-      .select({ id: cohortSessions.id, startsAt: cohortSessions.startsAt })
-      .from(cohortSessions)
-      .where(eq(cohortSessions.cohortId, row.cohort.id))
-      .orderBy(asc(cohortSessions.startsAt)),
   ]);
   // A page past the end (or a search finding no one) has no row to carry the counts: count apart then.
   const counts =

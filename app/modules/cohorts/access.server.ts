@@ -55,6 +55,11 @@ export async function canMarkAttendance(actor: Actor, cohort: CohortScope, q: Qu
   return can(actor, "mark:attendance:own-cohort") && (await isCohortTrainer(actor.id, cohort.id, q));
 }
 
+/** The same rule as canMarkAttendance, when the caller has already read whether the actor trains the cohort. */
+export function mayMarkAttendance(actor: Actor, cohort: CohortScope, isTrainer: boolean): boolean {
+  return canManageCohort(actor, cohort) || (can(actor, "mark:attendance:own-cohort") && isTrainer);
+}
+
 /** May this person see a cohort's roll call and participants (read-only for auditors)? */
 export async function canViewAttendance(actor: Actor, cohort: CohortScope, q: Queryable = db): Promise<boolean> {
   return can(actor, "read:cohorts:any") || (await canMarkAttendance(actor, cohort, q));

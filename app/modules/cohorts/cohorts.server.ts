@@ -1,4 +1,19 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  lt,
+  or,
+  sql,
+  type Placeholder,
+  type SQL,
+} from "drizzle-orm";
 import {
   cohortQuestions,
   cohorts,
@@ -10,7 +25,7 @@ import {
   users,
 } from "#db/schema";
 import { pgErrorCode } from "~/lib/db-errors";
-import { db, type Queryable, type Transaction } from "~/lib/db.server";
+import { db, preparedStatement, type Database, type Queryable, type Transaction } from "~/lib/db.server";
 import { AppError, badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { createOnce } from "~/lib/idempotency.server";
 import { isUuid } from "~/lib/ids";
@@ -323,9 +338,8 @@ export async function cohortFormOptions(actor: Actor) {
  * The cohort with its course and organisation, seats, waitlist and applications: one row. Pages that show one
  * list of the cohort (participants, their export) need only this, not the sessions, trainers and questions.
  */
-export async function getCohortHeader(cohortId: string | undefined, q: Queryable = db) {
-  if (!isUuid(cohortId)) throw notFound();
-  const [row] = await q
+function cohortHeaderSelect(q: Queryable, cohortId: string | Placeholder) {
+  return q
     .select({
       cohort: cohorts,
       course: {
@@ -351,6 +365,14 @@ export async function getCohortHeader(cohortId: string | undefined, q: Queryable
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .innerJoin(organisations, eq(organisations.id, cohorts.organisationId))
     .where(eq(cohorts.id, cohortId));
+}
+
+// Read by every page of a cohort's administration: built once (inside a transaction it is built each time).
+const cohortHeader = preparedStatement("cohort_header", (q) => cohortHeaderSelect(q, sql.placeholder("cohortId")));
+
+export async function getCohortHeader(cohortId: string | undefined, q: Queryable = db) {
+  if (!isUuid(cohortId)) throw notFound();
+  const [row] = q === db ? await cohortHeader().execute({ cohortId }) : await cohortHeaderSelect(q, cohortId);
   if (!row) throw notFound();
   return row;
 }
@@ -378,10 +400,13 @@ export async function getCohortDetail(cohortId: string | undefined, q: Queryable
 
 export type CohortDetail = Awaited<ReturnType<typeof getCohortDetail>>;
 
-/** Published cohorts that have not ended, soonest first (the public list and a course page). */
-export async function listOpenCohorts(input: { courseId?: string; now?: Date; limit?: number } = {}) {
-  const today = todayInVietnam(input.now);
-  return db
+function openCohortsSelect(
+  q: Database,
+  today: string | Placeholder,
+  courseId: string | Placeholder | undefined,
+  limit: number | Placeholder,
+) {
+  return q
     .select({
       id: cohorts.id,
       code: cohorts.code,
@@ -409,13 +434,26 @@ export async function listOpenCohorts(input: { courseId?: string; now?: Date; li
     .where(
       and(
         eq(cohorts.status, "published"),
-        gte(cohorts.endsOn, today),
+        sql`${cohorts.endsOn} >= ${today}::date`,
         isNull(courses.archivedAt),
-        input.courseId ? eq(cohorts.courseId, input.courseId) : undefined,
+        courseId === undefined ? undefined : sql`${cohorts.courseId} = ${courseId}`,
       ),
     )
     .orderBy(asc(cohorts.startsOn), asc(cohorts.code))
-    .limit(input.limit ?? 100);
+    .limit(limit);
+}
+
+// A course page's upcoming cohorts, on every course page: built once.
+const courseOpenCohorts = preparedStatement("course_open_cohorts", (q) =>
+  openCohortsSelect(q, sql.placeholder("today"), sql.placeholder("courseId"), sql.placeholder("limit")),
+);
+
+/** Published cohorts that have not ended, soonest first (the public list and a course page). */
+export async function listOpenCohorts(input: { courseId?: string; now?: Date; limit?: number } = {}) {
+  const today = todayInVietnam(input.now);
+  const limit = input.limit ?? 100;
+  if (input.courseId) return courseOpenCohorts().execute({ today, courseId: input.courseId, limit });
+  return openCohortsSelect(db, today, undefined, limit);
 }
 
 export type OpenCohort = Awaited<ReturnType<typeof listOpenCohorts>>[number];

@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { cohorts, courseEnrollments, courses, courseTrainers, enrollments, lessons, quizzes, userRoles, users } from "#db/schema";
-import { db, type Queryable } from "~/lib/db.server";
+import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { can, isRole, type Role } from "~/modules/auth/permissions";
 
 /**
@@ -26,7 +26,9 @@ export type ContentAccess =
  * One way of being enrolled, as a condition on the person and the course. Conditions rather than queries, so that
  * every source — and the trainer question — is asked in one statement: a statement each was a round trip each.
  */
-type EnrollmentSource = (userId: string, courseId: string) => SQL<boolean>;
+type EnrollmentSource = (userId: Value, courseId: Value) => SQL<boolean>;
+/** A person's or course's id: a value, or a placeholder of a prepared statement. */
+type Value = string | Placeholder;
 
 /** A self-paced enrolment in an online course (active or completed). */
 const selfPacedEnrollment: EnrollmentSource = (userId, courseId) => sql<boolean>`exists (
@@ -45,7 +47,7 @@ const cohortEnrollment: EnrollmentSource = (userId, courseId) => sql<boolean>`ex
 /** Every way a learner can be enrolled in a course; cohort enrolments join this list. */
 const ENROLMENT_SOURCES: EnrollmentSource[] = [selfPacedEnrollment, cohortEnrollment];
 
-function enrolledCondition(userId: string, courseId: string): SQL<boolean> {
+function enrolledCondition(userId: Value, courseId: Value): SQL<boolean> {
   return sql<boolean>`(${sql.join(
     ENROLMENT_SOURCES.map((source) => source(userId, courseId)),
     sql` or `,
@@ -59,6 +61,21 @@ export async function isEnrolled(userId: string, courseId: string, q: Queryable 
 
 /** A person already signed in for this request: the session check read them (not deleted) with their roles. */
 export type KnownPerson = { id: string; roles: readonly string[] };
+
+function trainerOrEnrolledSelect(q: Queryable, userId: Value, courseId: Value) {
+  return q
+    .select({
+      trainer: sql<boolean>`exists (
+        select 1 from ${courseTrainers} where ${courseTrainers.courseId} = ${courseId} and ${courseTrainers.userId} = ${userId}
+      )`,
+      enrolled: enrolledCondition(userId, courseId),
+    })
+    .from(sql`(select 1) as one`);
+}
+
+const trainerOrEnrolled = preparedStatement("course_trainer_or_enrolled", (q) =>
+  trainerOrEnrolledSelect(q, sql.placeholder("userId"), sql.placeholder("courseId")),
+);
 
 async function courseAccess(
   userId: string | null,
@@ -83,14 +100,9 @@ async function courseAccess(
       .filter(isRole);
   }
   // Trainer and enrolment are independent questions, asked in one statement: the trainer answer wins.
-  const [answer] = await q
-    .select({
-      trainer: sql<boolean>`exists (
-        select 1 from ${courseTrainers} where ${courseTrainers.courseId} = ${courseId} and ${courseTrainers.userId} = ${userId}
-      )`,
-      enrolled: enrolledCondition(userId, courseId),
-    })
-    .from(sql`(select 1) as one`);
+  // On the database itself (every course page) the statement is prepared; inside a transaction it is built.
+  const [answer] =
+    q === db ? await trainerOrEnrolled().execute({ userId, courseId }) : await trainerOrEnrolledSelect(q, userId, courseId);
   const trainer = Boolean(answer?.trainer);
   const enrolled = Boolean(answer?.enrolled);
   if (trainer) return { allowed: true, reason: "trainer", recordsProgress: true };

@@ -1,30 +1,14 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { courseModules, courses, courseTrainers, users } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { notFound } from "~/lib/errors";
 import { pickText, type Language } from "~/lib/i18n";
 import type { CatalogFilters } from "./schema";
 import { foldText } from "./text";
 
-/** The public catalog: search (both languages, accents ignored) and filters. */
-export async function listCatalog(filters: CatalogFilters & { userId?: string | null }) {
-  const where: SQL[] = [isNull(courses.archivedAt)];
-  if (filters.q) {
-    for (const word of foldText(filters.q).split(" ").filter(Boolean).slice(0, 8)) {
-      const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
-      where.push(ilike(courses.searchText, `%${escaped}%`));
-    }
-  }
-  if (filters.audience) {
-    // A course for both audiences appears under either.
-    where.push(filters.audience === "both" ? eq(courses.audience, "both") : inArray(courses.audience, [filters.audience, "both"]));
-  }
-  if (filters.kind) where.push(eq(courses.kind, filters.kind));
-  if (filters.format) where.push(eq(courses.format, filters.format));
-  if (filters.language) where.push(eq(courses.language, filters.language));
-  if (filters.topic) where.push(arrayContains(courses.topics, [filters.topic]));
-
-  const rows = await db
+/** The catalog's rows in its order; `enrolled` says whether the reader is enrolled in each course. */
+function catalogSelect(q: Database, where: SQL | undefined, enrolled: SQL<boolean>) {
+  return q
     .select({
       id: courses.id,
       slug: courses.slug,
@@ -44,15 +28,48 @@ export async function listCatalog(filters: CatalogFilters & { userId?: string | 
       // every card said "0 lessons".
       lessonCount: sql<number>`(select count(*)::int from lessons l where l.course_id = "courses"."id" and l.archived_at is null)`,
       // Asked in the same statement as the list: a statement of its own was one more round trip per page.
-      enrolled: filters.userId
-        ? sql<boolean>`exists (select 1 from course_enrollments ce where ce.course_id = "courses"."id" and ce.user_id = ${filters.userId} and ce.status in ('active', 'completed'))`
-        : sql<boolean>`false`,
+      enrolled,
     })
     .from(courses)
-    .where(and(...where))
+    .where(where)
     .orderBy(asc(courses.kind), asc(courses.titleVi));
+}
 
-  return rows;
+function enrolledIn(userId: unknown) {
+  return sql<boolean>`exists (select 1 from course_enrollments ce where ce.course_id = "courses"."id" and ce.user_id = ${userId} and ce.status in ('active', 'completed'))`;
+}
+
+// The whole catalog, the page everyone opens first, built once: with no filter the statement is always the same
+// (signed in, or not).
+const wholeCatalogFor = preparedStatement("catalog_all_for_person", (q) =>
+  catalogSelect(q, isNull(courses.archivedAt), enrolledIn(sql.placeholder("userId"))),
+);
+const wholeCatalog = preparedStatement("catalog_all", (q) =>
+  catalogSelect(q, isNull(courses.archivedAt), sql<boolean>`false`),
+);
+
+/** The public catalog: search (both languages, accents ignored) and filters. */
+export async function listCatalog(filters: CatalogFilters & { userId?: string | null }) {
+  const where: SQL[] = [isNull(courses.archivedAt)];
+  if (filters.q) {
+    for (const word of foldText(filters.q).split(" ").filter(Boolean).slice(0, 8)) {
+      const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
+      where.push(ilike(courses.searchText, `%${escaped}%`));
+    }
+  }
+  if (filters.audience) {
+    // A course for both audiences appears under either.
+    where.push(filters.audience === "both" ? eq(courses.audience, "both") : inArray(courses.audience, [filters.audience, "both"]));
+  }
+  if (filters.kind) where.push(eq(courses.kind, filters.kind));
+  if (filters.format) where.push(eq(courses.format, filters.format));
+  if (filters.language) where.push(eq(courses.language, filters.language));
+  if (filters.topic) where.push(arrayContains(courses.topics, [filters.topic]));
+
+  if (where.length === 1) {
+    return filters.userId ? wholeCatalogFor().execute({ userId: filters.userId }) : wholeCatalog().execute();
+  }
+  return catalogSelect(db, and(...where), filters.userId ? enrolledIn(filters.userId) : sql<boolean>`false`);
 }
 
 /**
@@ -101,18 +118,10 @@ const lessonHasVideo = sql.raw(
   "(l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))",
 );
 
-/**
- * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
- * out) in one statement, every text in the reader's language and only what the page shows. The page's data is
- * written into its HTML for hydration, so a field it does not show, or a title in the other language, costs
- * encoding on every request.
- */
-export async function coursePage(slug: string, language: Language) {
-  // A NUL byte cannot be sent to PostgreSQL in a text parameter: such a slug names no course.
-  if (slug.includes("\u0000")) throw notFound("courses.errors.courseNotFound");
-  // Column names, not values: the language picks which of two fixed columns is read.
+/** The course page's statement in one language (column names, not values: the language picks which is read). */
+function coursePageSelect(q: Database, language: Language) {
   const lang = sql.raw(language === "en" ? "en" : "vi");
-  const [row] = await db
+  return q
     .select({
       id: courses.id,
       slug: courses.slug,
@@ -156,7 +165,25 @@ export async function coursePage(slug: string, language: Language) {
       ), '[]'::json)`,
     })
     .from(courses)
-    .where(and(eq(courses.slug, slug), isNull(courses.archivedAt)));
+    .where(and(eq(courses.slug, sql.placeholder("slug")), isNull(courses.archivedAt)));
+}
+
+// One prepared statement per language: the language changes the statement's text, not its values.
+const coursePageIn = {
+  vi: preparedStatement("course_page_vi", (q) => coursePageSelect(q, "vi")),
+  en: preparedStatement("course_page_en", (q) => coursePageSelect(q, "en")),
+};
+
+/**
+ * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
+ * out) in one statement, every text in the reader's language and only what the page shows. The page's data is
+ * written into its HTML for hydration, so a field it does not show, or a title in the other language, costs
+ * encoding on every request.
+ */
+export async function coursePage(slug: string, language: Language) {
+  // A NUL byte cannot be sent to PostgreSQL in a text parameter: such a slug names no course.
+  if (slug.includes("\u0000")) throw notFound("courses.errors.courseNotFound");
+  const [row] = await coursePageIn[language === "en" ? "en" : "vi"]().execute({ slug });
   if (!row) throw notFound("courses.errors.courseNotFound");
   const { outline, outcomes, prerequisites, practicum, quizzesToPass, ...course } = row;
   return {

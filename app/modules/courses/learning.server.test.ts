@@ -4,6 +4,7 @@ import { courseEnrollments, lessonProgress } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
+import { courseOutline } from "./catalog.server";
 import { completeLesson, courseProgress, enrolSelfPaced, listMyCourses, recordLessonOpened, recordWatchProgress } from "./learning.server";
 import { submitQuizAttempt } from "./quiz.server";
 
@@ -24,11 +25,15 @@ describe("learning progress", () => {
     await completeLesson({ userId: learner.id, lessonId: preview.id }); // twice: still one completion
     const half = await courseProgress({ userId: learner.id, courseId: course.id });
     expect(half).toMatchObject({ lessonsDone: 1, percent: 33, modules: [{ lessonsDone: 1, lessonsTotal: 2, quizPassed: false, percent: 33 }] });
+    // The course page passes the outline and required quizzes it has read (a prepared statement): the same answer.
+    const known = await courseProgress({ userId: learner.id, courseId: course.id, outline: await courseOutline(course.id), quizzesToPass: course.quizzesToPass });
+    expect(known).toEqual(half);
 
     await completeLesson({ userId: learner.id, lessonId: videoLesson.id });
     await submitQuizAttempt({ userId: learner.id, quizId: quiz.id, responses: { q1: "b", q2: ["a", "c"], q3: true, q4: "so kh&cn" } });
     const done = await courseProgress({ userId: learner.id, courseId: course.id });
     expect(done).toMatchObject({ percent: 100, lessonsDone: 2, quizzesPassed: 1, complete: true });
+    expect(await courseProgress({ userId: learner.id, courseId: course.id, outline: await courseOutline(course.id), quizzesToPass: course.quizzesToPass })).toEqual(done);
     // The enrolment becomes completed on the next recorded step.
     await completeLesson({ userId: learner.id, lessonId: videoLesson.id });
     const [enrolment] = await db.select().from(courseEnrollments).where(and(eq(courseEnrollments.userId, learner.id), eq(courseEnrollments.courseId, course.id)));

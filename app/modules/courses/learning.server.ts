@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type Placeholder } from "drizzle-orm";
 import { courseEnrollments, courses, lessonProgress, lessons } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { lessonAccess } from "./access.server";
@@ -66,6 +66,48 @@ type ProgressOutline = { id: string; lessons: { id: string; slug: string }[]; qu
 
 const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
 
+/** The learner's progress rows in one course; `withQuizzesToPass` reads the course's required quizzes too. */
+function courseProgressSelect(
+  q: Database,
+  userId: string | Placeholder,
+  courseId: string | Placeholder,
+  lessonIds: string[] | Placeholder,
+  withQuizzesToPass: boolean,
+) {
+  // One parameter, the whole array (a plain array in a template would become a list of parameters).
+  const ofOutline = sql`lp.lesson_id = any(${Array.isArray(lessonIds) ? sql.param(lessonIds) : lessonIds}::uuid[])`;
+  return q
+    .select({
+      completedLessonIds: sql<string[]>`coalesce((
+        select json_agg(lp.lesson_id) from lesson_progress lp
+        where lp.user_id = ${userId} and ${ofOutline}
+          and lp.completed_at is not null
+      ), '[]'::json)`,
+      lastOpenedLessonId: sql<string | null>`(
+        select lp.lesson_id from lesson_progress lp
+        where lp.user_id = ${userId} and ${ofOutline}
+        order by lp.last_opened_at desc limit 1
+      )`,
+      quizRows: sql<{ quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[]>`coalesce((
+        select json_agg(json_build_object('quizId', b.quiz_id, 'bestPercent', b.best, 'passed', b.passed, 'attempts', b.attempts))
+        from (
+          select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts
+          from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id
+          where qa.user_id = ${userId} and qz.course_id = ${courseId}
+          group by qa.quiz_id
+        ) b
+      ), '[]'::json)`,
+      quizzesToPass: withQuizzesToPass
+        ? sql<string[] | null>`(select c.quizzes_to_pass from courses c where c.id = ${courseId})`
+        : sql<string[] | null>`null`,
+    })
+    .from(sql`(select 1) as one`);
+}
+
+const courseProgressStatement = preparedStatement("course_progress", (q) =>
+  courseProgressSelect(q, sql.placeholder("userId"), sql.placeholder("courseId"), sql.placeholder("lessonIds"), false),
+);
+
 /** Progress of one learner through a course, per module and overall (quizzes count as items). */
 export async function courseProgress(args: {
   userId: string;
@@ -77,36 +119,13 @@ export async function courseProgress(args: {
 }): Promise<CourseProgress> {
   const outline = args.outline ?? (await courseOutline(args.courseId));
   const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
-  const ofOutline = lessonIds.length ? sql`lp.lesson_id in (${sql.join(lessonIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`;
   // The learner's lessons, best quiz results and the last lesson opened in one statement (they were two, and a
-  // statement's round trip costs more here than its rows).
-  const [row] = await db
-    .select({
-      completedLessonIds: sql<string[]>`coalesce((
-        select json_agg(lp.lesson_id) from lesson_progress lp
-        where lp.user_id = ${args.userId} and ${ofOutline}
-          and lp.completed_at is not null
-      ), '[]'::json)`,
-      lastOpenedLessonId: sql<string | null>`(
-        select lp.lesson_id from lesson_progress lp
-        where lp.user_id = ${args.userId} and ${ofOutline}
-        order by lp.last_opened_at desc limit 1
-      )`,
-      quizRows: sql<{ quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[]>`coalesce((
-        select json_agg(json_build_object('quizId', b.quiz_id, 'bestPercent', b.best, 'passed', b.passed, 'attempts', b.attempts))
-        from (
-          select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts
-          from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id
-          where qa.user_id = ${args.userId} and qz.course_id = ${args.courseId}
-          group by qa.quiz_id
-        ) b
-      ), '[]'::json)`,
-      quizzesToPass:
-        args.quizzesToPass !== undefined
-          ? sql<string[] | null>`null`
-          : sql<string[] | null>`(select c.quizzes_to_pass from courses c where c.id = ${args.courseId})`,
-    })
-    .from(sql`(select 1) as one`);
+  // statement's round trip costs more here than its rows). When the caller has the course's required quizzes (the
+  // course page, on every request) the statement is prepared; the lessons are then one array parameter.
+  const [row] =
+    args.quizzesToPass !== undefined
+      ? await courseProgressStatement().execute({ userId: args.userId, courseId: args.courseId, lessonIds })
+      : await courseProgressSelect(db, args.userId, args.courseId, lessonIds, true);
   const course = { quizzesToPass: args.quizzesToPass !== undefined ? args.quizzesToPass : row.quizzesToPass };
   const completed = new Set(row.completedLessonIds);
   const quizResults = Object.fromEntries(

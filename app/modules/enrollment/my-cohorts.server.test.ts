@@ -5,7 +5,7 @@ import { databaseKind, db } from "~/lib/db.server";
 import { cohortAttendanceProgress } from "~/modules/attendance/progress.server";
 import { createCourse, createTestCohort, DAY, HOUR } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
-import { listMyCohorts } from "./my-cohorts.server";
+import { listMyCohorts, listMySchedule } from "./my-cohorts.server";
 
 /**
  * The dashboard's standing comes with the list in one statement. Worked out by hand for the first cohort: five
@@ -99,5 +99,28 @@ describe("a learner's cohorts on the dashboard", () => {
       const own = await cohortAttendanceProgress(cohortId, { now: new Date(now.getTime() + HOUR / 60), enrollmentId });
       expect(byCohort.get(cohortId)?.progress).toEqual(own.get(enrollmentId));
     }
+  });
+
+  /**
+   * The next sessions across the places that hold a seat (confirmed, offered, awaiting payment), soonest first.
+   * By hand: the confirmed cohort's sessions started 7 days ago (over), 1 hour ago (2 hours long: still on), and in
+   * 1 and 2 days; the offered cohort's in 3 hours; the waitlisted cohort's in 30 minutes is not hers to attend.
+   * With room for three: the one on now, the offered one in 3 hours, the one tomorrow.
+   */
+  it("lists the next sessions of the places that hold a seat, soonest first, the one on now included", async () => {
+    const now = new Date();
+    const learner = await createUser();
+    const confirmed = await createTestCohort({ now, sessionStarts: [-7 * DAY, -HOUR, DAY, 2 * DAY] });
+    const offered = await createTestCohort({ now, sessionStarts: [3 * HOUR] });
+    const waitlisted = await createTestCohort({ now, sessionStarts: [HOUR / 2] });
+    await db.insert(enrollments).values([
+      { cohortId: confirmed.cohort.id, userId: learner.id, status: "confirmed", feeVnd: 0 },
+      { cohortId: offered.cohort.id, userId: learner.id, status: "offered", feeVnd: 0 },
+      { cohortId: waitlisted.cohort.id, userId: learner.id, status: "waitlisted", waitlistPosition: 1, feeVnd: 0 },
+    ]);
+    const rows = await listMySchedule(learner.id, now, 3);
+    expect(rows.map((r) => r.id)).toEqual([confirmed.sessions[1].id, offered.sessions[0].id, confirmed.sessions[2].id]);
+    expect(rows[0]).toMatchObject({ cohortId: confirmed.cohort.id, venueRoom: "Phòng 301", topic: "Buổi 2" });
+    expect(rows[0].startsAt).toEqual(confirmed.sessions[1].startsAt);
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { preparedStatement } from "~/lib/db.server";
 import { todayInVietnam } from "~/lib/time";
 import { attendanceProgress } from "~/modules/attendance/progress";
 import { waitlistRank } from "~/modules/cohorts/waitlist.server";
@@ -8,29 +8,26 @@ import { waitlistRank } from "~/modules/cohorts/waitlist.server";
 /** Statuses whose attendance standing the learner sees: a place taken up (ongoing or decided). */
 const PARTICIPATING = ["confirmed", "completed", "not_completed"] as const;
 
-/**
- * A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session.
- * One statement: the standing's inputs (the cohort's sessions, held so far, the course's minimum and this
- * person's own records) are read per row beside the row, instead of three statements per cohort afterwards.
- */
-export async function listMyCohorts(userId: string, now = new Date()) {
-  const at = now.toISOString();
-  const nextSession = sql<
-    string | null
-  >`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${at}::timestamptz)`;
-  // [total, started] sessions of the cohort, and [attended, recorded, recorded before the start] of this enrolment,
-  // as cohortAttendanceProgress counts them.
-  const sessionCounts = sql<
-    [number, number]
-  >`(select json_build_array(count(*), count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz))
-    from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id})`;
-  const ownCounts = sql<[number, number, number]>`(select json_build_array(
-      count(*) filter (where ${attendance.status} in ('present', 'late')),
-      count(*),
-      count(*) filter (where ${cohortSessions.startsAt} > ${at}::timestamptz))
-    from ${attendance} join ${cohortSessions} on ${cohortSessions.id} = ${attendance.sessionId}
-    where ${attendance.enrollmentId} = ${enrollments.id} and ${cohortSessions.cohortId} = ${cohorts.id})`;
-  const rows = await db
+const at = sql.placeholder("at");
+const nextSession = sql<
+  string | null
+>`(select min(${cohortSessions.startsAt}) from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id} and ${cohortSessions.endsAt} > ${at}::timestamptz)`;
+// [total, started] sessions of the cohort, and [attended, recorded, recorded before the start] of this enrolment,
+// as cohortAttendanceProgress counts them.
+const sessionCounts = sql<
+  [number, number]
+>`(select json_build_array(count(*), count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz))
+  from ${cohortSessions} where ${cohortSessions.cohortId} = ${cohorts.id})`;
+const ownCounts = sql<[number, number, number]>`(select json_build_array(
+    count(*) filter (where ${attendance.status} in ('present', 'late')),
+    count(*),
+    count(*) filter (where ${cohortSessions.startsAt} > ${at}::timestamptz))
+  from ${attendance} join ${cohortSessions} on ${cohortSessions.id} = ${attendance.sessionId}
+  where ${attendance.enrollmentId} = ${enrollments.id} and ${cohortSessions.cohortId} = ${cohorts.id})`;
+
+/** Built once: on every dashboard request, building this statement cost more CPU than running it. */
+const myCohortsStatement = preparedStatement("my_cohorts", (q) =>
+  q
     .select({
       enrollmentId: enrollments.id,
       status: enrollments.status,
@@ -56,13 +53,22 @@ export async function listMyCohorts(userId: string, now = new Date()) {
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .where(
       and(
-        eq(enrollments.userId, userId),
+        eq(enrollments.userId, sql.placeholder("userId")),
         // Ended cohorts only when the person took part; old withdrawals and refusals drop off.
-        sql`(${cohorts.endsOn} >= ${todayInVietnam(now)} or ${enrollments.status} in ('confirmed', 'completed', 'not_completed'))`,
+        sql`(${cohorts.endsOn} >= ${sql.placeholder("today")}::date or ${enrollments.status} in ('confirmed', 'completed', 'not_completed'))`,
       ),
     )
     .orderBy(desc(cohorts.endsOn), asc(cohorts.code))
-    .limit(50);
+    .limit(50),
+);
+
+/**
+ * A learner's cohorts (places, waitlists, applications and finished ones) with their standing and next session.
+ * One statement: the standing's inputs (the cohort's sessions, held so far, the course's minimum and this
+ * person's own records) are read per row beside the row, instead of three statements per cohort afterwards.
+ */
+export async function listMyCohorts(userId: string, now = new Date()) {
+  const rows = await myCohortsStatement().execute({ userId, at: now.toISOString(), today: todayInVietnam(now) });
   return rows.map(({ minShare, sessionCounts, ownCounts, ...r }) => ({
     ...r,
     nextSessionAt: r.nextSessionAt ? new Date(r.nextSessionAt) : null,
@@ -80,9 +86,8 @@ export async function listMyCohorts(userId: string, now = new Date()) {
   }));
 }
 
-/** The next sessions across the person's confirmed places. */
-export async function listMySchedule(userId: string, now = new Date(), limit = 6) {
-  return db
+const myScheduleStatement = preparedStatement("my_schedule", (q) =>
+  q
     .select({
       id: cohortSessions.id,
       cohortId: cohorts.id,
@@ -99,12 +104,23 @@ export async function listMySchedule(userId: string, now = new Date(), limit = 6
     .from(cohortSessions)
     .innerJoin(cohorts, eq(cohorts.id, cohortSessions.cohortId))
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
-    .innerJoin(enrollments, and(eq(enrollments.cohortId, cohorts.id), eq(enrollments.userId, userId)))
+    .innerJoin(
+      enrollments,
+      and(eq(enrollments.cohortId, cohorts.id), eq(enrollments.userId, sql.placeholder("userId"))),
+    )
     .where(
-      and(inArray(enrollments.status, ["confirmed", "offered", "pending_payment"]), gt(cohortSessions.endsAt, now)),
+      and(
+        inArray(enrollments.status, ["confirmed", "offered", "pending_payment"]),
+        gt(cohortSessions.endsAt, sql.placeholder("now")),
+      ),
     )
     .orderBy(asc(cohortSessions.startsAt))
-    .limit(limit);
+    .limit(sql.placeholder("limit")),
+);
+
+/** The next sessions across the person's confirmed places. */
+export async function listMySchedule(userId: string, now = new Date(), limit = 6) {
+  return myScheduleStatement().execute({ userId, now: now.toISOString(), limit });
 }
 
 /** The dashboard's "my cohorts" section: places, standing and the next sessions. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { enrollments, memberships, organisations, users } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { db, preparedStatement } from "~/lib/db.server";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
@@ -220,8 +220,8 @@ function countParticipants(parts: Awaited<ReturnType<typeof participantQueryPart
 }
 
 /** The people who applied and wait for a decision, oldest first (at most `limit`), and how many there are. */
-export async function listApplicants(cohortId: string, limit = PARTICIPANT_PAGE_SIZE) {
-  const rows = await db
+const applicantsStatement = preparedStatement("cohort_applicants", (q) =>
+  q
     .select({
       id: enrollments.id,
       name: users.name,
@@ -231,9 +231,13 @@ export async function listApplicants(cohortId: string, limit = PARTICIPANT_PAGE_
     })
     .from(enrollments)
     .innerJoin(users, eq(users.id, enrollments.userId))
-    .where(and(eq(enrollments.cohortId, cohortId), eq(enrollments.status, "applied")))
+    .where(and(eq(enrollments.cohortId, sql.placeholder("cohortId")), eq(enrollments.status, "applied")))
     .orderBy(asc(enrollments.createdAt), asc(enrollments.id))
-    .limit(limit);
+    .limit(sql.placeholder("limit")),
+);
+
+export async function listApplicants(cohortId: string, limit = PARTICIPANT_PAGE_SIZE) {
+  const rows = await applicantsStatement().execute({ cohortId, limit });
   return { total: rows[0]?.total ?? 0, people: rows };
 }
 

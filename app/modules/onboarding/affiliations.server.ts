@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { affiliationRequests, memberships, organisations, userRoles, users } from "#db/schema";
-import { db } from "~/lib/db.server";
+import { db, preparedStatement } from "~/lib/db.server";
 import { AppError, conflict, forbidden, notFound } from "~/lib/errors";
 import { isLanguage } from "~/lib/i18n";
 import { translator } from "~/lib/i18n.server";
@@ -90,9 +90,8 @@ export async function listPendingAffiliations(actor: Actor) {
     .limit(200);
 }
 
-/** The person's own claims, newest first, for the notice on her dashboard. */
-export function myAffiliations(userId: string) {
-  return db
+const myAffiliationsStatement = preparedStatement("my_affiliations", (q) =>
+  q
     .select({
       id: affiliationRequests.id,
       status: affiliationRequests.status,
@@ -103,9 +102,14 @@ export function myAffiliations(userId: string) {
     })
     .from(affiliationRequests)
     .leftJoin(organisations, eq(organisations.id, affiliationRequests.organisationId))
-    .where(eq(affiliationRequests.userId, userId))
+    .where(eq(affiliationRequests.userId, sql.placeholder("userId")))
     .orderBy(desc(affiliationRequests.createdAt))
-    .limit(5);
+    .limit(5),
+);
+
+/** The person's own claims, newest first, for the notice on her dashboard. */
+export function myAffiliations(userId: string) {
+  return myAffiliationsStatement().execute({ userId });
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
+import { computeReportFigures } from "~/modules/reports/figures.server";
 import { buildReport, getReportFile, requestReport } from "~/modules/reports/reports.server";
 import { targetProgress } from "~/modules/reports/targets.server";
 import { trainerCertification } from "../../../tests/fixtures/certification";
@@ -228,6 +229,33 @@ describe("programme periods and targets", () => {
     expect(await foundersAt(vn("2026-03-10", 10))).toBe(1); // the same month, after it
     expect(await foundersAt(vn("2026-04-01", 0))).toBe(1); // March whole, from the counts
     expect(await foundersAt(vn("2026-01-01", 0))).toBe(0); // only December 2025, before the period
+  });
+
+  it("gives a report that starts with the target's period the founders its figures counted: the same as counted afresh", async () => {
+    // A report of 2026 or of its first half starts on the period's first day: its founders trained are the target's.
+    // One of the third quarter does not: the target still counts from 1 January.
+    const reports = [
+      { start: "2026-01-01", end: "2026-12-31", asOf: vn("2026-03-10", 10) }, // March from the records
+      { start: "2026-01-01", end: "2026-12-31", asOf: vn("2026-04-01", 0) }, // March from the monthly counts
+      { start: "2026-01-01", end: "2026-06-30", asOf: vn("2026-07-01", 0) },
+      { start: "2026-01-01", end: "2026-12-31", asOf: vn("2026-01-01", 0) }, // only December 2025: none
+      { start: "2026-07-01", end: "2026-09-30", asOf: vn("2026-10-01", 0) }, // not aligned: counted afresh
+    ];
+    const achieved = [];
+    for (const r of reports) {
+      const figures = await computeReportFigures({ programmeId, ...r, asOf: r.asOf.toISOString(), withoutLists: true });
+      const alone = await targetProgress(db, {
+        programmeId,
+        endDay: r.end,
+        cutoff: r.asOf.toISOString(),
+        overlapping: { start: r.start, end: r.end },
+      });
+      expect(figures.targets).toEqual(alone);
+      const founders = figures.targets.find((t) => t.period && t.key === "founders_trained")!.achieved;
+      if (r.start === "2026-01-01") expect(founders).toBe(figures.summary.learners.founders);
+      achieved.push(founders);
+    }
+    expect(achieved).toEqual([1, 1, 1, 0, 1]);
   });
 
   it("gives a report the targets of periods overlapping it and the plan's own, not later periods", async () => {

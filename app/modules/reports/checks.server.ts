@@ -217,7 +217,10 @@ async function forfeitNotBilled(q: Queryable, w: CheckWindow, counted: Found): P
       where c.status = 'forfeited' and c.enrollment_id is not null
         and coalesce(c.approved_vnd, c.requested_vnd) > 0
         and c.decided_at >= ${w.from}::timestamptz and c.decided_at < ${w.cutoff}::timestamptz
-        and not exists (select 1 from payments p where p.enrollment_id = c.enrollment_id and p.kind = 'forfeit'
+        -- A hashed set of the billed places, probed once per claim. As "not exists", the limit of the listed rows
+        -- (rows() above) made the planner expect to stop early and rescan the bills for every claim: 7,825 claims
+        -- × 16,000 bills at scale L (2.2 s). Both sides' places are never null, so "not in" means the same.
+        and c.enrollment_id not in (select p.enrollment_id from payments p where p.kind = 'forfeit'
           and p.status in ('pending', 'paid', 'partially_refunded', 'refunded'))
       order by c.seq`,
     counted,

@@ -179,13 +179,12 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
         select s.id, s.cohort_id, s.starts_at, s.ends_at from cohort_sessions s join pc on pc.id = s.cohort_id
         where s.starts_at >= ${w.from}::timestamptz and s.starts_at < ${cutoff}::timestamptz
       ),
-      -- The attendance of the sessions held, folded to one row per place before the place's person is looked up:
+      -- The attendance of the sessions held, folded to one row per place (in memory, by the place's key alone):
       -- the whole months from the per-place monthly counts (kept with every attendance change), the rest of the
       -- period from the records of the sessions held outside those months. Their sum is the count of the records
       -- of every session held (the summary equals a recount: see attendance-month-counts.test.ts).
-      held_att as (
-        select e.user_id, e.cohort_id, sum(y.records) as records, sum(y.attended) as attended,
-          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+      place_att as materialized (
+        select y.enrollment_id, sum(y.records) as records, sum(y.attended) as attended
         from (
           select m.enrollment_id, m.records, m.attended from attendance_month_counts m
           where m.month >= ${months.first}::date and m.month < ${months.after}::date
@@ -198,12 +197,19 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
             select a.enrollment_id, a.status from attendance a where a.session_id = held.id offset 0) a
           where held.starts_at < ${wholeFrom}::timestamptz or held.starts_at >= ${wholeUntil}::timestamptz
         ) y
-        -- Joined before it is folded per place: the planner then sees tens of thousands of rows and hashes the
-        -- places, where the folded rows' unknown count made it look each place up by its key.
-        join enrollments e on e.id = y.enrollment_id
-        group by y.enrollment_id, e.user_id, e.cohort_id
+        group by y.enrollment_id
       ),
-      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from held_att),
+      -- Each place with its person and cohort, by one pass over the enrollments probing the places' hash. The
+      -- enrollments are read behind a fence ("offset 0"): the planner, not knowing how many places there are,
+      -- otherwise looks each one up by key (at scale L, hundreds of thousands of random reads), or joins first
+      -- and sorts every monthly row.
+      held_att as (
+        select e.user_id, e.cohort_id, pa.records, pa.attended,
+          e.cohort_id in (select pc.id from pc join courses co on co.id = pc.course_id where co.kind = 'trainer_course') as ttt_track
+        from place_att pa
+        join (select e.id, e.user_id, e.cohort_id from enrollments e offset 0) e on e.id = pa.enrollment_id
+      ),
+      att as (select coalesce(sum(records), 0) as records, coalesce(sum(attended), 0) as attended from place_att),
       trained as (select distinct user_id from held_att where attended > 0),
       -- Each trained person's group as personGroup() defines it, by joining the sets of lecturers and founders
       -- (hashed once) instead of three look-ups per person.
@@ -248,7 +254,8 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
         lc.founders as learners_founders,
         lc.lecturers as learners_lecturers,
         lc.other as learners_other,
-        (select count(*) from enrolled where user_id not in (select user_id from trained)) as enrolled_never_attended,
+        (select count(*) from enrolled
+          where not exists (select 1 from trained t where t.user_id = enrolled.user_id)) as enrolled_never_attended,
         (select count(distinct user_id) from ttt) as ttt_attended,
         (select count(distinct ttt.user_id) from ttt join completion_records cr
           on cr.cohort_id = ttt.cohort_id and cr.user_id = ttt.user_id and cr.current and cr.completed
@@ -256,8 +263,9 @@ export function cohortFiguresQuery(cohorts: SQL, w: Window, source: "counts" | "
         (select count(distinct ttt.user_id) from ttt join certification_awards ca on ca.user_id = ttt.user_id
           where ca.valid_from < ${cutoff}::timestamptz and ca.valid_until >= ${cutoff}::timestamptz
             and (ca.revoked_at is null or ca.revoked_at >= ${cutoff}::timestamptz)) as ttt_certified,
-        (select count(distinct m.organisation_id) from memberships m join organisations o on o.id = m.organisation_id
-          where o.kind = 'startup' and m.user_id in (select user_id from people)) as startups_trained,
+        -- Joined with the people (each once): a hash join, where a semi-join on their ids looked each one up.
+        (select count(distinct m.organisation_id) from people p join memberships m on m.user_id = p.user_id
+          join organisations o on o.id = m.organisation_id where o.kind = 'startup') as startups_trained,
         att.records as attendance_records,
         att.attended as attendance_attended,
         (select count(*) from completion_records cr join pc on pc.id = cr.cohort_id
@@ -354,12 +362,12 @@ export async function computeReportFigures(given: FiguresInput, q: Queryable = d
       const w = windowOf(input);
       const money = readInSnapshot(snapshot, (r) => moneyByLine(r, w));
       const ruleChecks = readInSnapshot(snapshot, (r) => runRuleChecks(r, checkWindowOf(w)));
-      // The targets count the people trained since each target's period began: as long as the cohort figures.
-      const targets = readInSnapshot(snapshot, (r) => targetProgress(r, targetWindowOf(w)));
+      // The targets are read after the cohort figures, in this transaction: a founders-trained target whose period
+      // starts with the report's takes the founders the figures counted instead of counting the same people again.
       // Settled before the transaction ends, whatever happens to the rest (the snapshot must outlive its readers).
-      const settled = Promise.allSettled([money, ruleChecks, targets]);
+      const settled = Promise.allSettled([money, ruleChecks]);
       try {
-        return await figuresIn(input, tx, { money, ruleChecks, targets });
+        return await figuresIn(input, tx, { money, ruleChecks });
       } finally {
         await settled;
       }
@@ -384,19 +392,22 @@ function windowOf(input: FiguresInput): Window {
 
 const checkWindowOf = (w: Window) => ({ programmeId: w.programmeId, from: w.from, cutoff: w.cutoff });
 
-/** The targets of the period's time (and the plan's original ones), counted up to the cutoff. */
-const targetWindowOf = (w: Window) => ({
+/**
+ * The targets of the period's time (and the plan's original ones), counted up to the cutoff; `founders` are the
+ * founders the cohort figures found trained from the period's first day to the same cutoff.
+ */
+const targetWindowOf = (w: Window, founders: number) => ({
   programmeId: w.programmeId,
   endDay: w.end,
   cutoff: w.cutoff,
   overlapping: { start: w.start, end: w.end },
+  foundersTrained: { from: w.start, count: founders },
 });
 
 /** Parts already being read elsewhere in the same snapshot (null: not started, read here). */
 type Started = {
   money?: Promise<{ rows: MoneyRow[]; totals: MoneyAmounts } | null>;
   ruleChecks?: Promise<RuleCheck[] | null>;
-  targets?: Promise<TargetProgress[] | null>;
 };
 
 async function figuresIn(input: FiguresInput, q: Queryable, started: Started = {}): Promise<ReportFigures> {
@@ -491,7 +502,7 @@ async function figuresIn(input: FiguresInput, q: Queryable, started: Started = {
   const money = (await started.money) ?? (await moneyByLine(q, w));
 
   // The targets of the period's time (and the plan's original ones), counted up to the cutoff, with their status.
-  const targets = (await started.targets) ?? (await targetProgress(q, targetWindowOf(w)));
+  const targets = await targetProgress(q, targetWindowOf(w, n(cohortFigures.learners_founders)));
 
   // Every claim whose training overlaps the period, by status (cancelled, rejected and forfeited included).
   const claimStatuses = await rows<{ status: string; claims: string; requested: string; approved: string }>(

@@ -26,10 +26,20 @@ const dayStart = (column: SQL): SQL => sql`((${column})::timestamp at time zone 
  * The targets of a programme with their progress. `endDay` bounds the outcomes counted (the report's last day),
  * `cutoff` the training counted and the day the status is judged on. With `overlapping`, only the targets of
  * periods overlapping those days, and those without a period, are given (a report shows the targets of its time).
+ *
+ * `foundersTrained`: the founders trained from a first day up to the same cutoff, already counted by the report's
+ * figures (their learners' founders, of the same cohorts with the same definition). A founders-trained target whose
+ * period starts on that day takes that count instead of counting the same people again.
  */
 export async function targetProgress(
   q: Queryable,
-  input: { programmeId: string; endDay: string; cutoff: string; overlapping?: { start: string; end: string } },
+  input: {
+    programmeId: string;
+    endDay: string;
+    cutoff: string;
+    overlapping?: { start: string; end: string };
+    foundersTrained?: { from: string; count: number };
+  },
 ): Promise<TargetProgress[]> {
   // The Vietnam month the cutoff falls in, and the first month wholly inside a target's period (ADR 0020): the
   // same split as wholeMonths() in figures.server.ts, in SQL because each target's period starts on its own day.
@@ -55,6 +65,12 @@ export async function targetProgress(
         p.id as period_id, p.starts_on::text as period_starts_on, p.ends_on::text as period_ends_on,
         pr.starts_on::text as programme_starts_on,
         case
+          ${
+            input.foundersTrained
+              ? sql`when t.key = 'founders_trained' and p.starts_on = ${input.foundersTrained.from}::date
+                  then ${input.foundersTrained.count}`
+              : sql``
+          }
           when t.key = 'founders_trained' then (
             select count(*) from (
               select distinct e.user_id from (

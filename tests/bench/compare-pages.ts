@@ -1,0 +1,128 @@
+// npx tsx tests/bench/compare-pages.ts --scale M --builds build-a,build-b [--pages 1b,2,3,4,5,7] [--port 3412]
+//
+// Does a change leave the bench's pages as they were? Starts one production server per build (as profile.ts does),
+// signs in the bench's people, fetches each page's HTML and its `.data` in Vietnamese and English from both, and
+// compares them: the HTML with its `<script>` elements (the serialized data), nonces and asset names taken out,
+// the `.data` byte for byte but for the server's clock ("now", which the roll call sends). Prints "same" or the
+// first place they differ; both servers are asked at the same moment.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { benchAppEnv } from "./app-env";
+import {
+  BENCH_PAGES,
+  createBenchSessions,
+  deleteBenchSessions,
+  sessionCookie,
+  type PageManifest,
+  type Who,
+} from "./sessions";
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "M" },
+    builds: { type: "string" },
+    pages: { type: "string", default: "1b,2,3,4,5,7" },
+    port: { type: "string", default: "3412" },
+  },
+});
+const root = resolve(import.meta.dirname, "../..");
+const manifest = JSON.parse(
+  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
+) as PageManifest;
+const builds = String(args.builds ?? "").split(",");
+if (builds.length !== 2) throw new Error("--builds A,B: two build directories");
+const pageIds = String(args.pages).split(",");
+
+function start(buildDir: string, port: number): ChildProcess {
+  return spawn(process.execPath, ["server.mjs"], {
+    cwd: root,
+    env: { ...process.env, ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir }) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** The HTML without what differs between builds and requests: scripts, nonces, hashed asset names. */
+function comparable(html: string): string {
+  return html
+    .replace(/<script\b[\s\S]*?<\/script>/g, "<script/>")
+    .replace(/nonce="[^"]*"/g, 'nonce=""')
+    .replace(/\/assets\/[\w.-]+/g, "/assets/x")
+    .replace(/<link rel="modulepreload"[^>]*>/g, "");
+}
+
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `at ${i}: A …${JSON.stringify(a.slice(Math.max(0, i - 80), i + 80))}\n        B …${JSON.stringify(b.slice(Math.max(0, i - 80), i + 80))}`;
+}
+
+const client = new pg.Client({ connectionString: manifest.databaseUrl });
+await client.connect();
+const emails: Record<Exclude<Who, "anonymous">, string> = {
+  learner: manifest.learners[0].email,
+  staff: manifest.staff.email,
+  trainer: manifest.trainer.email,
+};
+const whos = Object.keys(emails) as Exclude<Who, "anonymous">[];
+const made = await createBenchSessions(
+  client,
+  whos.map((w) => emails[w]),
+  "compare-pages",
+);
+const cookie: Record<Who, string> = { anonymous: "" } as Record<Who, string>;
+whos.forEach((w, i) => (cookie[w] = sessionCookie(made.tokens[i])));
+const base = Number(args.port);
+const servers = builds.map((b, i) => ({ port: base + i, child: start(b, base + i) }));
+let differing = 0;
+try {
+  await Promise.all(servers.map((s) => waitFor(`http://127.0.0.1:${s.port}/privacy`)));
+  for (const id of pageIds) {
+    const page = BENCH_PAGES[id];
+    const path = page.path(manifest);
+    for (const language of ["vi", "en"]) {
+      for (const kind of ["html", "data"] as const) {
+        const url = kind === "html" ? path : `${path.replace(/\/$/, "")}.data`;
+        const headers = {
+          cookie: [cookie[page.who], `lng=${language}`].filter(Boolean).join("; "),
+          "accept-language": language,
+        };
+        const [a, b] = await Promise.all(
+          servers.map(async (s) => {
+            const res = await fetch(`http://127.0.0.1:${s.port}${url}`, { headers, redirect: "manual" });
+            return `${res.status}\n${await res.text()}`;
+          }),
+        );
+        // The roll call sends the server's time ("now"), a few milliseconds apart between the two servers.
+        const data = (text: string) => text.replace(/"now","\d{4}-[^"]*"/g, '"now",""');
+        const [x, y] = kind === "html" ? [comparable(a), comparable(b)] : [data(a), data(b)];
+        const same = x === y;
+        if (!same) differing++;
+        console.log(
+          `${id}\t${language}\t${kind}\t${a.length}/${b.length} bytes\t${same ? "same" : `DIFFERENT ${firstDifference(x, y)}`}`,
+        );
+      }
+    }
+  }
+} finally {
+  for (const s of servers) s.child.kill("SIGTERM");
+  await deleteBenchSessions(client, made.ids);
+  await client.end();
+}
+process.exit(differing ? 1 : 0);
