@@ -27,7 +27,7 @@ const production = process.env.NODE_ENV === "production";
 // In production every import of react-router loads its production build (server/react-router-production.mjs says
 // why); registered before anything imports it, hence the dynamic imports below.
 if (production) register("./server/react-router-production.mjs", import.meta.url);
-const { createRequestHandler } = await import("@react-router/express");
+const { createRequestHandler } = await import("./server/request-handler.mjs");
 const port = Number(process.env.PORT ?? 3000);
 const buildDir = process.env.BUILD_DIR ?? "build";
 const host = process.env.HOST ?? "0.0.0.0";
@@ -138,6 +138,7 @@ app.all(
   createRequestHandler({
     build: vite ? () => loadBuild() : build,
     getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    wholeBody: (response) => entry().wholeBody(response),
   }),
 );
 

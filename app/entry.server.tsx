@@ -8,6 +8,7 @@ import { publicCacheAnswer } from "./lib/public-cache.server";
 import { pathAndQuery, renderCache, renderCacheKey } from "./lib/render-cache.server";
 import { renderDocument } from "./lib/render-document.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
+import { wholeResponse } from "./lib/whole-response.server";
 
 export { prepare, shutdown } from "./lib/boot.server";
 export { isCrossOriginMutation } from "./lib/same-origin";
@@ -21,6 +22,8 @@ export { metricsEnabled, metricsEndpoint, observeRequest, prepareMetrics } from 
 export { routeIdentifier } from "./lib/route-id.server";
 export { servedOverHttps, shutdownTimeoutMs } from "./lib/env.server";
 export { bodyLimitFor } from "./lib/body-limits.server";
+// The server sends a page rendered whole from its buffer (server/request-handler.mjs).
+export { wholeBody } from "./lib/whole-response.server";
 
 export const streamTimeout = 5_000;
 
@@ -56,7 +59,7 @@ export default async function handleRequest(
   const cache = publicPage ? renderCache() : null;
   if (cache && publicPage) {
     const page = await renderWhole(app, nonce);
-    if (page.failed) return new Response(page.html, { headers: responseHeaders, status: 500 });
+    if (page.failed) return wholeResponse(page.html, { headers: responseHeaders, status: 500 });
     cache.store(renderCacheKey(language, pathAndQuery(request.url)), {
       html: page.html,
       headers: [...responseHeaders],
@@ -65,7 +68,7 @@ export default async function handleRequest(
       version: publicPage.version,
     });
     responseHeaders.set("X-Render-Cache", "miss");
-    return new Response(page.html, { headers: responseHeaders, status: responseStatusCode });
+    return wholeResponse(page.html, { headers: responseHeaders, status: responseStatusCode });
   }
 
   let status = responseStatusCode;
@@ -79,7 +82,7 @@ export default async function handleRequest(
     },
   });
   responseHeaders.set("Content-Length", String(html.byteLength));
-  return new Response(html, { headers: responseHeaders, status });
+  return wholeResponse(html, { headers: responseHeaders, status });
 }
 
 /** The whole page in one buffer; `failed` when any part of it threw while rendering (never kept). */

@@ -1,4 +1,4 @@
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import type { ReactElement } from "react";
 import { renderToPipeableStream } from "react-dom/server";
 
@@ -17,6 +17,12 @@ type RenderOptions = {
  * an Await), yet React flushes its output in pieces of 2 KB and React Router's data after the shell, and each piece
  * went through a web stream to its own socket write; sent whole with its length, a page is one write.
  *
+ * React writes into a plain collector rather than a Node stream: it needs only `write`, `end`, `destroy` and `on`
+ * from its destination, and a Writable cost each 2 KB piece a trip through the stream's state machine. Above all,
+ * a Writable emits "close" after it ended, and React takes "close" for a destination that went away: it aborted
+ * every finished render, building an Error and calling `end()` on the ended stream, which built another
+ * (ERR_STREAM_ALREADY_FINISHED) — two stack traces per page for nothing. The collector never closes.
+ *
  * A render that hangs is aborted after `timeoutMs`. The deadline is cleared as soon as the document is complete
  * (or the shell failed): left running, every request leaves a timer that later aborts a finished stream, and
  * React's `abort` on an ended stream throws and catches an error each time.
@@ -25,21 +31,31 @@ export function renderDocument(app: ReactElement, options: RenderOptions): Promi
   return new Promise((resolve, reject) => {
     let shellSent = false;
     let deadline: NodeJS.Timeout | undefined = undefined;
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, next) {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    const sink = {
+      write(chunk: Uint8Array) {
+        // React hands over each 2 KB view once and starts a new one; its own constant chunks are never changed.
         chunks.push(chunk);
-        next();
+        length += chunk.byteLength;
+        return true;
       },
-      final(next) {
+      end() {
         clearTimeout(deadline);
-        resolve(Buffer.concat(chunks));
-        next();
+        resolve(Buffer.concat(chunks, length));
       },
-    });
-    const chunks: Buffer[] = [];
+      destroy(error: unknown) {
+        clearTimeout(deadline);
+        reject(error);
+      },
+      on() {
+        return sink;
+      },
+    };
     const ready = () => {
       shellSent = true;
-      pipe(sink);
+      // React's pipe() takes a Node Writable; it calls only the methods the collector has.
+      pipe(sink as unknown as Writable);
     };
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce: options.nonce,

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, signInCookie, startServer, type RunningServer } from "./harness";
@@ -248,5 +249,38 @@ describe("security headers", () => {
     }
     const anonymous = await send("/privacy");
     expect(anonymous.headers["cache-control"] ?? "").not.toContain("no-store");
+  });
+});
+
+describe("how a page is sent", () => {
+  // A page the app rendered whole goes out from its buffer in one piece (server/request-handler.mjs); HEAD and
+  // compression must see it as they saw the streamed page.
+  it("sends a rendered page with its length, the same headers without a body for HEAD, and gzipped when asked", async () => {
+    const page = await send("/login");
+    expect(page.status).toBe(200);
+    expect(page.headers["content-length"]).toBe(String(Buffer.byteLength(page.body)));
+    expect(page.body).toMatch(/^<!DOCTYPE html>/);
+    expect(page.body).toContain("</html>");
+
+    const head = await send("/login", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe("");
+    expect(head.headers["content-type"]).toBe(page.headers["content-type"]);
+    expect(head.headers["cache-control"]).toBe(page.headers["cache-control"]);
+
+    const zipped = await new Promise<{ encoding?: string; html: string }>((resolve, reject) => {
+      http
+        .get(`${server.url}/login`, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (d: Buffer) => chunks.push(d));
+          res.on("end", () =>
+            resolve({ encoding: res.headers["content-encoding"], html: gunzipSync(Buffer.concat(chunks)).toString() }),
+          );
+        })
+        .on("error", reject);
+    });
+    expect(zipped.encoding).toBe("gzip");
+    const withoutNonce = (html: string) => html.replace(/nonce="[^"]*"/g, 'nonce=""');
+    expect(withoutNonce(zipped.html)).toBe(withoutNonce(page.body));
   });
 });
