@@ -16,3 +16,29 @@ export function benchAppEnv(o: { databaseUrl: string; port: number; buildDir: st
     COURSES_SYNC_ON_START: "false",
   };
 }
+
+/**
+ * Waits until a bench server answers `url` with anything but a 5xx (a redirect counts), for up to `seconds`;
+ * fails at once if the given server process has exited.
+ */
+export async function waitForHttp(
+  url: string,
+  options: { child?: { exitCode: number | null }; seconds?: number } = {},
+) {
+  const seconds = options.seconds ?? 60;
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    if (options.child && options.child.exitCode !== null) {
+      throw new Error(`${url}: the process exited (${options.child.exitCode})`);
+    }
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { benchAppEnv } from "./app-env";
+import { benchAppEnv, waitForHttp } from "./app-env";
 import {
   BENCH_PAGES,
   createBenchSessions,
@@ -42,20 +42,6 @@ function start(buildDir: string, port: number): ChildProcess {
     env: { ...process.env, ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir }) },
     stdio: ["ignore", "ignore", "inherit"],
   });
-}
-
-async function waitFor(url: string) {
-  for (let i = 0; i < 240; i++) {
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 /** The HTML without what differs between builds and requests: scripts, nonces, hashed asset names. */
@@ -92,7 +78,7 @@ const base = Number(args.port);
 const servers = builds.map((b, i) => ({ port: base + i, child: start(b, base + i) }));
 let differing = 0;
 try {
-  await Promise.all(servers.map((s) => waitFor(`http://127.0.0.1:${s.port}/privacy`)));
+  await Promise.all(servers.map((s) => waitForHttp(`http://127.0.0.1:${s.port}/privacy`)));
   for (const id of pageIds) {
     const page = BENCH_PAGES[id];
     const path = page.path(manifest);

@@ -17,7 +17,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { benchAppEnv } from "./app-env";
+import { benchAppEnv, waitForHttp } from "./app-env";
 import { processTree } from "./process-tree";
 import {
   BENCH_PAGES,
@@ -121,20 +121,6 @@ function startServer(build: string, port: number): ChildProcess {
 
 const allListening = new Map<ChildProcess, Promise<void>>();
 
-async function waitFor(url: string) {
-  for (let i = 0; i < 240; i++) {
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
 const sessionIds: string[] = [];
 async function createSessions(client: pg.Client, emails: string[]): Promise<string[]> {
   const { tokens, ids } = await createBenchSessions(client, emails, "bench profile");
@@ -174,7 +160,7 @@ async function main() {
   const basePort = Number(args.port);
   const servers = builds.map((b, i) => ({ build: b, port: basePort + i, child: startServer(b, basePort + i) }));
   try {
-    await Promise.all(servers.map((s) => waitFor(`http://127.0.0.1:${s.port}/privacy`)));
+    await Promise.all(servers.map((s) => waitForHttp(`http://127.0.0.1:${s.port}/privacy`)));
     await Promise.all(servers.map((s) => allListening.get(s.child)));
     const cookies: Record<Who, string[] | null> = {
       anonymous: null,

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
-import { benchAppEnv } from "./app-env";
+import { benchAppEnv, waitForHttp } from "./app-env";
 import { processTree } from "./process-tree";
 import { createBenchSessions, deleteBenchSessions } from "./sessions";
 
@@ -311,22 +311,6 @@ function startChild(name: string, argv: string[], env: Record<string, string>): 
     if (!stopping) console.error(`[bench] ${name} exited early (${code ?? signal})`);
   });
   return child;
-}
-
-async function waitForHttp(url: string, child: ChildProcess, seconds = 60) {
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode})`);
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
 /** Memory of one process, from /proc: VmRSS sampled, VmHWM (the kernel's high-water mark) at the end. */
@@ -741,8 +725,8 @@ async function main() {
   const rows: Row[] = [];
   let sampler: MemorySampler | undefined;
   try {
-    await waitForHttp(`http://127.0.0.1:${appPort}/courses`, app);
-    await waitForHttp(`http://127.0.0.1:${limitPort}/courses`, limit);
+    await waitForHttp(`http://127.0.0.1:${appPort}/courses`, { child: app });
+    await waitForHttp(`http://127.0.0.1:${limitPort}/courses`, { child: limit });
     // Every worker listening before anything is measured (the first one answers while the others still start).
     await workersListening;
     sampler = new MemorySampler(app.pid!);
