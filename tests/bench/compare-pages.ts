@@ -6,7 +6,6 @@
 // the `.data` byte for byte but for the server's clock ("now", which the roll call sends). Prints "same" or the
 // first place they differ; both servers are asked at the same moment.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -15,8 +14,8 @@ import {
   BENCH_PAGES,
   createBenchSessions,
   deleteBenchSessions,
+  readPageManifest,
   sessionCookie,
-  type PageManifest,
   type Who,
 } from "./sessions";
 
@@ -29,9 +28,7 @@ const { values: args } = parseArgs({
   },
 });
 const root = resolve(import.meta.dirname, "../..");
-const manifest = JSON.parse(
-  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
-) as PageManifest;
+const manifest = readPageManifest(String(args.scale));
 const builds = String(args.builds ?? "").split(",");
 if (builds.length !== 2) throw new Error("--builds A,B: two build directories");
 const pageIds = String(args.pages).split(",");

@@ -23,12 +23,11 @@ import {
   BENCH_PAGES,
   createBenchSessions,
   deleteBenchSessions,
+  readPageManifest,
   sessionCookie,
-  type PageManifest,
   type Who,
 } from "./sessions";
 
-type Manifest = PageManifest;
 const PAGES = BENCH_PAGES;
 
 const { values: args } = parseArgs({
@@ -47,9 +46,7 @@ const { values: args } = parseArgs({
 });
 
 const root = resolve(import.meta.dirname, "../..");
-const manifest = JSON.parse(
-  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
-) as Manifest;
+const manifest = readPageManifest(String(args.scale));
 const builds = String(args.builds).split(",");
 const pageIds = String(args.pages).split(",");
 const requests = Number(args.requests);

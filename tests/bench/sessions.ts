@@ -1,4 +1,6 @@
-// The bench's signed-in people and the pages they ask for, shared by run.ts, profile.ts and statements.ts.
+// The bench's signed-in people and the pages they ask for, shared by run.ts, profile.ts, statements.ts and compare-pages.ts.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type pg from "pg";
 import { SESSION_COOKIE } from "../../app/modules/auth/cookie.server";
 import { generateToken, hashToken } from "../../app/modules/auth/tokens.server";
@@ -14,6 +16,12 @@ export type PageManifest = {
   trainer: { email: string; rollCallSessionId: string };
   bigCohort: { cohortId: string };
 };
+
+/** The manifest the data generator wrote for a scale (`.bench/sa_bench_<scale>.json` at the project's root). */
+export function readPageManifest(scale: string): PageManifest {
+  const file = resolve(import.meta.dirname, "../..", ".bench", `sa_bench_${scale.toLowerCase()}.json`);
+  return JSON.parse(readFileSync(file, "utf8")) as PageManifest;
+}
 
 /** The pages whose cost per request is profiled and counted (the bench's scenarios of the same ids). */
 export const BENCH_PAGES: Record<string, { who: Who; path: (m: PageManifest) => string; title: string }> = {

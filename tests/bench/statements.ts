@@ -12,8 +12,8 @@ import {
   BENCH_PAGES,
   createBenchSessions,
   deleteBenchSessions,
+  readPageManifest,
   sessionCookie,
-  type PageManifest,
   type Who,
 } from "./sessions";
 
@@ -30,9 +30,7 @@ const { values: args } = parseArgs({
 const PAGES = BENCH_PAGES;
 
 const root = resolve(import.meta.dirname, "../..");
-const manifest = JSON.parse(
-  readFileSync(`${root}/.bench/sa_bench_${String(args.scale).toLowerCase()}.json`, "utf8"),
-) as PageManifest;
+const manifest = readPageManifest(String(args.scale));
 const log = `${root}/.bench/statements-${process.pid}.log`;
 const port = Number(args.port);
 
