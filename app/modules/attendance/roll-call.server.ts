@@ -283,10 +283,11 @@ const ROLL_CALL_HISTORY = 20;
 /**
  * The session's latest changes, newest first, with whom each was about and who made it. The 20 events are taken
  * before the people are joined: joined first, every event of a 500-person session found its enrolment and person
- * (a thousand random reads at scale L, 74–217 ms) only for 20 to be kept.
+ * (a thousand random reads at scale L, 74–217 ms) only for 20 to be kept. Taken first, the statement's generic plan
+ * is the custom one (the session's events by index, the top 20, then 20 look-ups), so it is prepared.
  */
-function latestSessionChanges(sessionId: string) {
-  const latest = db
+const latestSessionChanges = preparedStatement("roll_call_latest_changes", (q) => {
+  const latest = q
     .select({
       id: attendanceEvents.id,
       enrollmentId: attendanceEvents.enrollmentId,
@@ -300,11 +301,11 @@ function latestSessionChanges(sessionId: string) {
       createdAt: attendanceEvents.createdAt,
     })
     .from(attendanceEvents)
-    .where(eq(attendanceEvents.sessionId, sessionId))
+    .where(eq(attendanceEvents.sessionId, sql.placeholder("sessionId")))
     .orderBy(desc(attendanceEvents.id))
     .limit(ROLL_CALL_HISTORY)
     .as("latest");
-  return db
+  return q
     .select({
       id: latest.id,
       name: users.name,
@@ -322,7 +323,7 @@ function latestSessionChanges(sessionId: string) {
     .innerJoin(users, eq(users.id, enrollments.userId))
     .leftJoin(actorUser, eq(actorUser.id, latest.actorId))
     .orderBy(desc(latest.id));
-}
+});
 
 export type RollCallView = { q?: string | null; show?: "all" | "unmarked"; page?: number };
 
@@ -391,7 +392,7 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
       .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
       .limit(ROLL_CALL_PAGE_SIZE)
       .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
-    latestSessionChanges(row.session.id),
+    latestSessionChanges().execute({ sessionId: row.session.id }),
   ]);
   // A page past the end (or a search finding no one) has no row to carry the counts: count apart then.
   const counts =
