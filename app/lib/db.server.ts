@@ -140,14 +140,25 @@ export const db: Database = new Proxy({} as Database, {
  * per database (tests and the embedded server open their own), built on first use. `name` must be unique to
  * the statement's text: PostgreSQL refuses a second text under a name a connection already prepared.
  */
-export function preparedStatement<T>(name: string, build: (q: Database) => { prepare(name: string): T }): () => T {
+export function preparedStatement<T>(
+  name: string,
+  build: (q: Database) => { prepare(name: string): T },
+): PreparedStatement<T> {
   let kept: { db: Database; statement: T } | null = null;
-  return () => {
+  const prepared = () => {
     const current = connection().db;
     if (kept?.db !== current) kept = { db: current, statement: build(current).prepare(name) };
     return kept.statement;
   };
+  // A transaction runs on one connection of its own: the statement is built for it each time, under the same name
+  // and text, so node-postgres still parses it once per connection.
+  return Object.assign(prepared, {
+    on: (q: Queryable): T => (q === db ? prepared() : build(q as Database).prepare(name)),
+  });
 }
+
+/** `statement()` on the application's database; `statement.on(q)` on `q`, which may be a transaction. */
+export type PreparedStatement<T> = (() => T) & { on(q: Queryable): T };
 
 /** False while the database is unreachable (the server answers 503 without trying every request). */
 export function isDatabaseAvailable(): Promise<boolean> {

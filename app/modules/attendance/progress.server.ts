@@ -1,31 +1,26 @@
-import { and, count, eq, inArray, sql, type Placeholder } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { attendanceProgress, type AttendanceProgress } from "./progress";
+
+// Every participant list and cohort standing asks it: built once (inside a transaction, see preparedStatement).
+const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
+  q
+    .select({
+      total: count(),
+      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${sql.placeholder("at")}::timestamptz)::int`,
+    })
+    .from(cohortSessions)
+    .where(eq(cohortSessions.cohortId, sql.placeholder("cohortId"))),
+);
 
 /**
  * Attendance standing of every enrolment of a cohort (or one), from two aggregate queries whatever the
  * number of people: the cohort's sessions (total, started) and each enrolment's records.
  */
-function sessionTotalsSelect(q: Queryable, cohortId: string | Placeholder, at: string | Placeholder) {
-  return q
-    .select({
-      total: count(),
-      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz)::int`,
-    })
-    .from(cohortSessions)
-    .where(eq(cohortSessions.cohortId, cohortId));
-}
-
-// Every participant list and cohort standing asks it: built once (inside a transaction it is built each time).
-const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
-  sessionTotalsSelect(q, sql.placeholder("cohortId"), sql.placeholder("at")),
-);
-
 export async function sessionTotals(q: Queryable, cohortId: string, now: Date) {
   const at = now.toISOString();
-  const [row] =
-    q === db ? await sessionTotalsStatement().execute({ cohortId, at }) : await sessionTotalsSelect(q, cohortId, at);
+  const [row] = await sessionTotalsStatement.on(q).execute({ cohortId, at });
   return { total: row?.total ?? 0, started: row?.started ?? 0 };
 }
 

@@ -51,11 +51,14 @@ export async function isCohortTrainer(userId: string, cohortId: string, q: Query
 }
 
 export async function canMarkAttendance(actor: Actor, cohort: CohortScope, q: Queryable = db): Promise<boolean> {
-  if (canManageCohort(actor, cohort)) return true;
-  return can(actor, "mark:attendance:own-cohort") && (await isCohortTrainer(actor.id, cohort.id, q));
+  // The trainer question costs a read: it is asked only when the answer without it is no.
+  return (
+    mayMarkAttendance(actor, cohort, false) ||
+    mayMarkAttendance(actor, cohort, await isCohortTrainer(actor.id, cohort.id, q))
+  );
 }
 
-/** The same rule as canMarkAttendance, when the caller has already read whether the actor trains the cohort. */
+/** The rule of canMarkAttendance, for a caller that has already read whether the actor trains the cohort. */
 export function mayMarkAttendance(actor: Actor, cohort: CohortScope, isTrainer: boolean): boolean {
   return canManageCohort(actor, cohort) || (can(actor, "mark:attendance:own-cohort") && isTrainer);
 }

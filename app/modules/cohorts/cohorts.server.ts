@@ -338,7 +338,7 @@ export async function cohortFormOptions(actor: Actor) {
  * The cohort with its course and organisation, seats, waitlist and applications: one row. Pages that show one
  * list of the cohort (participants, their export) need only this, not the sessions, trainers and questions.
  */
-function cohortHeaderSelect(q: Queryable, cohortId: string | Placeholder) {
+function cohortHeaderSelect(q: Queryable, cohortId: Placeholder) {
   return q
     .select({
       cohort: cohorts,
@@ -367,12 +367,12 @@ function cohortHeaderSelect(q: Queryable, cohortId: string | Placeholder) {
     .where(eq(cohorts.id, cohortId));
 }
 
-// Read by every page of a cohort's administration: built once (inside a transaction it is built each time).
+// Read by every page of a cohort's administration: built once (inside a transaction, see preparedStatement).
 const cohortHeader = preparedStatement("cohort_header", (q) => cohortHeaderSelect(q, sql.placeholder("cohortId")));
 
 export async function getCohortHeader(cohortId: string | undefined, q: Queryable = db) {
   if (!isUuid(cohortId)) throw notFound();
-  const [row] = q === db ? await cohortHeader().execute({ cohortId }) : await cohortHeaderSelect(q, cohortId);
+  const [row] = await cohortHeader.on(q).execute({ cohortId });
   if (!row) throw notFound();
   return row;
 }

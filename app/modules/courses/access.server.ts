@@ -100,9 +100,7 @@ async function courseAccess(
       .filter(isRole);
   }
   // Trainer and enrolment are independent questions, asked in one statement: the trainer answer wins.
-  // On the database itself (every course page) the statement is prepared; inside a transaction it is built.
-  const [answer] =
-    q === db ? await trainerOrEnrolled().execute({ userId, courseId }) : await trainerOrEnrolledSelect(q, userId, courseId);
+  const [answer] = await trainerOrEnrolled.on(q).execute({ userId, courseId });
   const trainer = Boolean(answer?.trainer);
   const enrolled = Boolean(answer?.enrolled);
   if (trainer) return { allowed: true, reason: "trainer", recordsProgress: true };
