@@ -9,7 +9,7 @@ import {
   quizAttempts,
   quizzes,
 } from "#db/schema";
-import { db, type Queryable } from "~/lib/db.server";
+import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { conflict, forbidden, notFound } from "~/lib/errors";
 import { isUuid } from "~/lib/ids";
 import { logFailure } from "~/lib/logger.server";
@@ -230,17 +230,27 @@ export async function currentCompletion(enrollmentId: string, q: Queryable = db)
   return row ?? null;
 }
 
-/** The current completion decisions of a cohort's enrolments. */
-export async function listCurrentCompletions(cohortId: string, q: Queryable = db, enrollmentIds?: string[]) {
-  if (enrollmentIds && enrollmentIds.length === 0) return [];
-  return q
+// The participant list asks it for the 50 people of its page on every request: the people are one array parameter,
+// so the statement's text is the same whoever is shown and it is built once.
+const listedCompletionsStatement = preparedStatement("cohort_listed_completions", (q) =>
+  q
     .select()
     .from(completionRecords)
     .where(
       and(
-        eq(completionRecords.cohortId, cohortId),
+        eq(completionRecords.cohortId, sql.placeholder("cohortId")),
         eq(completionRecords.current, true),
-        enrollmentIds ? inArray(completionRecords.enrollmentId, enrollmentIds) : undefined,
+        sql`${completionRecords.enrollmentId} = any(${sql.placeholder("enrollmentIds")}::uuid[])`,
       ),
-    );
+    ),
+);
+
+/** The current completion decisions of a cohort's enrolments (only the listed ones when a list is given). */
+export async function listCurrentCompletions(cohortId: string, q: Queryable = db, enrollmentIds?: string[]) {
+  if (enrollmentIds && enrollmentIds.length === 0) return [];
+  if (enrollmentIds) return listedCompletionsStatement.on(q).execute({ cohortId, enrollmentIds });
+  return q
+    .select()
+    .from(completionRecords)
+    .where(and(eq(completionRecords.cohortId, cohortId), eq(completionRecords.current, true)));
 }

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attendance, enrollmentEvents, enrollments } from "#db/schema";
+import { attendance, completionRecords, enrollmentEvents, enrollments } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { AppError } from "~/lib/errors";
 import { translator } from "~/lib/i18n.server";
@@ -139,6 +139,56 @@ describe("the participant list of a big cohort", () => {
     const byAttendance = await listParticipantsPage({ cohortId, filter: { sort: "attendance" }, page: 1 });
     for (const p of byAttendance.people) expect(p.progress?.standing ?? null).toBe(shown.get(p.id));
     expect(byAttendance.people.find((p) => p.id === ids.cuong)).toMatchObject({ attended: 1, recorded: 2 });
+  });
+
+  it("shows each person's current completion decision, only for the people of the page", async () => {
+    const users = await db
+      .select({ id: enrollments.id, userId: enrollments.userId })
+      .from(enrollments)
+      .where(inArray(enrollments.id, [ids.anh, ids.binh, ids.f55]));
+    const userOf = new Map(users.map((u) => [u.id, u.userId]));
+    const decision = (key: string, current: boolean, completed: boolean, attended: number) => ({
+      enrollmentId: ids[key],
+      cohortId,
+      userId: userOf.get(ids[key])!,
+      completed,
+      current,
+      sessionsTotal: 5,
+      sessionsAttended: attended,
+      attendanceShare: attended / 5,
+      minAttendanceShare: 0.8,
+      quizzesRequired: ["final"],
+      quizzesPassed: completed ? ["final"] : [],
+      reasons: completed ? [] : ["attendance_below_minimum"],
+    });
+    // Ánh: an earlier decision replaced by the current one; Bình: only a replaced one; f55 is on page 2.
+    await db
+      .insert(completionRecords)
+      .values([
+        decision("anh", false, false, 3),
+        decision("anh", true, true, 4),
+        decision("binh", false, false, 1),
+        decision("f55", true, false, 2),
+      ]);
+    try {
+      const first = await listParticipantsPage({ cohortId, filter: {}, page: 1 });
+      const shown = first.people.filter((p) => p.completion).map((p) => p.id);
+      expect(shown).toEqual([ids.anh]);
+      expect(first.people.find((p) => p.id === ids.anh)!.completion).toMatchObject({
+        completed: true,
+        sessionsAttended: 4,
+        sessionsTotal: 5,
+        attendanceShare: 0.8,
+        minAttendanceShare: 0.8,
+        quizzesPassed: ["final"],
+      });
+      const second = await listParticipantsPage({ cohortId, filter: {}, page: 2 });
+      expect(second.people.filter((p) => p.completion).map((p) => [p.id, p.completion?.sessionsAttended])).toEqual([
+        [ids.f55, 2],
+      ]);
+    } finally {
+      await db.delete(completionRecords).where(eq(completionRecords.cohortId, cohortId));
+    }
   });
 
   it("searches name, e-mail and organisation with accents and case ignored", async () => {

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { enrollments, memberships, organisations, users } from "#db/schema";
-import { db, preparedStatement } from "~/lib/db.server";
+import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
@@ -120,21 +120,13 @@ export async function listParticipantsPage(input: {
   const parts = await participantQueryParts(input.cohortId, input.filter, now, input.minShare);
   const page = Math.max(1, Math.floor(input.page) || 1);
   const wholeCohortCounts = Boolean(input.filter.standing) || input.filter.sort === "attendance";
-  const columns = {
-    id: enrollments.id,
-    name: users.name,
-    email: users.email,
-    organisation: organisationNames,
-    status: enrollments.status,
-    waitlistRank,
-    waitlistPosition: enrollments.waitlistPosition,
-    offerExpiresAt: enrollments.offerExpiresAt,
-    withdrawnAfterStart: enrollments.withdrawnAfterStart,
-  };
+  // No search and no filter (the view every visit opens on): a prepared statement, the page a parameter.
+  const sort = input.filter.sort ?? "name";
+  const unfiltered = sort !== "attendance" && !wholeCohortCounts && !parts.searches && !input.filter.status;
   const rows = wholeCohortCounts
     ? await db
         .select({
-          ...columns,
+          ...pageColumns,
           // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing more.
           total: sql<number>`count(*) over ()::int`,
           attended: sql<number>`${parts.attended}::int`,
@@ -148,21 +140,16 @@ export async function listParticipantsPage(input: {
         .orderBy(...orderFor(input.filter.sort, parts.attended))
         .limit(PARTICIPANT_PAGE_SIZE)
         .offset((page - 1) * PARTICIPANT_PAGE_SIZE)
-    : await db
-        .select({
-          ...columns,
-          // Counted apart (run once, before the rows), so the rows can stop at the page's end instead of every
-          // matching row being read to count them, as `count(*) over ()` would.
-          total: sql<number>`(${countParticipants(parts)})`,
+    : unfiltered
+      ? await unfilteredPageStatements[sort]().execute({
+          cohortId: input.cohortId,
+          offset: (page - 1) * PARTICIPANT_PAGE_SIZE,
         })
-        .from(enrollments)
-        .innerJoin(users, eq(users.id, enrollments.userId))
-        .where(parts.where)
-        .orderBy(...orderFor(input.filter.sort, parts.attended))
-        .limit(PARTICIPANT_PAGE_SIZE)
-        .offset((page - 1) * PARTICIPANT_PAGE_SIZE);
+      : await pageRowsSelect(db, parts.where, countParticipants(db, parts), input.filter.sort, parts.attended).offset(
+          (page - 1) * PARTICIPANT_PAGE_SIZE,
+        );
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
-  const total = rows.length ? rows[0]!.total : page > 1 ? ((await countParticipants(parts))[0]?.n ?? 0) : 0;
+  const total = rows.length ? rows[0]!.total : page > 1 ? ((await countParticipants(db, parts))[0]?.n ?? 0) : 0;
   const ids = rows.map((r) => r.id);
   const [completions, pageCounts] = await Promise.all([
     listCurrentCompletions(input.cohortId, db, ids),
@@ -210,14 +197,74 @@ export async function listParticipantsPage(input: {
  * The people are only joined when a search needs them (every enrolment has its person), the attendance counts
  * only when the standing filter does.
  */
-function countParticipants(parts: Awaited<ReturnType<typeof participantQueryParts>>) {
-  const base = db.select({ n: sql<number>`count(*)::int` }).from(enrollments);
+function countParticipants(
+  q: Database,
+  parts: Pick<Awaited<ReturnType<typeof participantQueryParts>>, "searches" | "filteredByStanding" | "where"> & {
+    counts?: Awaited<ReturnType<typeof participantQueryParts>>["counts"];
+  },
+) {
+  const base = q.select({ n: sql<number>`count(*)::int` }).from(enrollments);
   const withPeople = parts.searches ? base.innerJoin(users, eq(users.id, enrollments.userId)) : base;
-  const withCounts = parts.filteredByStanding
-    ? withPeople.leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
-    : withPeople;
+  const withCounts =
+    parts.filteredByStanding && parts.counts
+      ? withPeople.leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+      : withPeople;
   return withCounts.where(parts.where);
 }
+
+const pageColumns = {
+  id: enrollments.id,
+  name: users.name,
+  email: users.email,
+  organisation: organisationNames,
+  status: enrollments.status,
+  waitlistRank,
+  waitlistPosition: enrollments.waitlistPosition,
+  offerExpiresAt: enrollments.offerExpiresAt,
+  withdrawnAfterStart: enrollments.withdrawnAfterStart,
+};
+
+/** A page of rows in the sort's order, with the matching total (counted apart, see below); the caller adds the offset. */
+function pageRowsSelect(
+  q: Database,
+  where: SQL | undefined,
+  matching: SQLWrapper,
+  sort: ParticipantSort | undefined,
+  attended: SQL,
+) {
+  return q
+    .select({
+      ...pageColumns,
+      // Counted apart (run once, before the rows), so the rows can stop at the page's end instead of every
+      // matching row being read to count them, as `count(*) over ()` would.
+      total: sql<number>`(${matching})`,
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .where(where)
+    .orderBy(...orderFor(sort, attended))
+    .limit(PARTICIPANT_PAGE_SIZE);
+}
+
+/**
+ * The list without search or filter, one prepared statement per sort (but attendance, which needs the whole
+ * cohort's counts): the cohort and the page's offset are parameters. Its conditions are the ones
+ * `participantQueryParts` writes for an empty filter.
+ */
+function unfilteredPageStatement(sort: Exclude<ParticipantSort, "attendance">) {
+  return preparedStatement(`participants_page_by_${sort}`, (q) => {
+    const where = and(eq(enrollments.cohortId, sql.placeholder("cohortId")), ne(enrollments.status, "applied"));
+    const matching = countParticipants(q, { searches: false, filteredByStanding: false, where });
+    return pageRowsSelect(q, where, matching, sort, sql`0`).offset(sql.placeholder("offset"));
+  });
+}
+
+const unfilteredPageStatements = {
+  name: unfilteredPageStatement("name"),
+  email: unfilteredPageStatement("email"),
+  status: unfilteredPageStatement("status"),
+  enrolled: unfilteredPageStatement("enrolled"),
+};
 
 /** The people who applied and wait for a decision, oldest first (at most `limit`), and how many there are. */
 const applicantsStatement = preparedStatement("cohort_applicants", (q) =>
