@@ -1,5 +1,18 @@
+import type { MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
+import {
+  createPath,
+  data,
+  redirect,
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useSearchParams,
+} from "react-router";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { EnrollmentStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle, percent } from "~/components/cohorts/text";
@@ -183,6 +196,19 @@ export default function ParticipantsPage() {
     return `/manage/cohorts/${cohort.id}/participants/export?${next.toString()}`;
   };
   const selectable = canManage ? people.filter((p) => isActive(p.status as EnrollmentStatus)) : [];
+  // The history and withdraw links of the 50 rows are plain anchors that this one handler follows in the page, as a
+  // <Link> would: a <Link> costs the server a router component (five hooks) to render, two per person shown. The
+  // href is the one <Link to="?history=…"> renders: the current path with the new search.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const rowHref = (key: "history" | "withdraw", id: string) => `${location.pathname}?${key}=${id}#${key}`;
+  const followRowLink = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    const to = event.currentTarget.getAttribute("href")!;
+    navigate(to, { replace: createPath(location) === to });
+  };
   const selectPage = (checked: boolean) => {
     for (const box of document.querySelectorAll<HTMLInputElement>('input[form="bulk-withdraw"][name="enrollmentId"]'))
       box.checked = checked;
@@ -401,13 +427,23 @@ export default function ParticipantsPage() {
                         )}
                       </td>
                       <td className="px-3 py-2">
-                        <Link to={`?history=${p.id}#history`} className="text-brand-700 underline">
+                        <a
+                          className="text-brand-700 underline"
+                          href={rowHref("history", p.id)}
+                          onClick={followRowLink}
+                          data-discover="true"
+                        >
                           {t("cohorts.participants.history")}
-                        </Link>
+                        </a>
                         {canManage && isActive(p.status as EnrollmentStatus) ? (
-                          <Link to={`?withdraw=${p.id}#withdraw`} className="ml-3 text-brand-700 underline">
+                          <a
+                            className="ml-3 text-brand-700 underline"
+                            href={rowHref("withdraw", p.id)}
+                            onClick={followRowLink}
+                            data-discover="true"
+                          >
                             {t("cohorts.participants.withdraw")}
-                          </Link>
+                          </a>
                         ) : null}
                       </td>
                     </tr>

@@ -34,6 +34,10 @@ const TEXT = {
     anyStatus: "Mọi trạng thái",
     noMatch: "Không có ai phù hợp với tìm kiếm này.",
     select: (name: string) => `Chọn ${name}`,
+    history: "Lịch sử",
+    historyOf: (name: string) => `Lịch sử ghi danh của ${name}`,
+    withdraw: "Cho rút khỏi lớp",
+    withdrawOf: (name: string) => `Cho ${name} rút khỏi lớp`,
     reason: "Lý do (bắt buộc)",
     bulkWithdraw: "Cho những người đã chọn rút khỏi lớp",
     bulkWithdrawn: (n: number) => `Đã cho ${n} học viên rút khỏi lớp.`,
@@ -63,6 +67,10 @@ const TEXT = {
     anyStatus: "Any status",
     noMatch: "Nobody matches this search.",
     select: (name: string) => `Select ${name}`,
+    history: "History",
+    historyOf: (name: string) => `Enrolment history of ${name}`,
+    withdraw: "Withdraw from the cohort",
+    withdrawOf: (name: string) => `Withdraw ${name} from the cohort`,
     reason: "Reason (required)",
     bulkWithdraw: "Withdraw the people selected",
     bulkWithdrawn: (n: number) =>
@@ -160,6 +168,20 @@ for (const language of ["vi", "en"] as const) {
       await expect(rows).toHaveCount(1);
       await expect(rows.first()).toContainText(KNOWN_NAME);
       await expect(rows.first()).toContainText(big.knownEmail);
+
+      // A row's links open the person's history and the withdrawal form in the page, without loading a new document.
+      const sameDocument = () => page.evaluate(() => (window as { listMark?: boolean }).listMark === true);
+      await page.evaluate(() => ((window as { listMark?: boolean }).listMark = true));
+      await rows.first().getByRole("link", { name: text.history, exact: true }).click();
+      await expect(page.getByText(text.historyOf(KNOWN_NAME))).toBeVisible();
+      await expect(page).toHaveURL(/\?history=[0-9a-f-]{36}#history$/);
+      expect(await sameDocument()).toBe(true);
+      await page.goBack();
+      await expect(total).toHaveText(text.matching(1));
+      await rows.first().getByRole("link", { name: text.withdraw, exact: true }).click();
+      await expect(page.getByText(text.withdrawOf(KNOWN_NAME))).toBeVisible();
+      await expect(page).toHaveURL(/\?withdraw=[0-9a-f-]{36}#withdraw$/);
+      expect(await sameDocument()).toBe(true);
 
       // A filter: nobody has withdrawn yet.
       await page.goto(listUrl);
