@@ -117,39 +117,51 @@ export async function listParticipantsPage(input: {
   minShare?: number;
 }) {
   const now = input.now ?? new Date();
-  const parts = await participantQueryParts(input.cohortId, input.filter, now, input.minShare);
   const page = Math.max(1, Math.floor(input.page) || 1);
-  const wholeCohortCounts = Boolean(input.filter.standing) || input.filter.sort === "attendance";
-  // No search and no filter (the view every visit opens on): a prepared statement, the page a parameter.
+  const offset = (page - 1) * PARTICIPANT_PAGE_SIZE;
   const sort = input.filter.sort ?? "name";
-  const unfiltered = sort !== "attendance" && !wholeCohortCounts && !parts.searches && !input.filter.status;
-  const rows = wholeCohortCounts
-    ? await db
-        .select({
-          ...pageColumns,
-          // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing more.
-          total: sql<number>`count(*) over ()::int`,
-          attended: sql<number>`${parts.attended}::int`,
-          recorded: sql<number>`${parts.recorded}::int`,
-          recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
-        })
-        .from(enrollments)
-        .innerJoin(users, eq(users.id, enrollments.userId))
-        .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
-        .where(parts.where)
-        .orderBy(...orderFor(input.filter.sort, parts.attended))
-        .limit(PARTICIPANT_PAGE_SIZE)
-        .offset((page - 1) * PARTICIPANT_PAGE_SIZE)
-    : unfiltered
-      ? await unfilteredPageStatements[sort]().execute({
-          cohortId: input.cohortId,
-          offset: (page - 1) * PARTICIPANT_PAGE_SIZE,
-        })
-      : await pageRowsSelect(db, parts.where, countParticipants(db, parts), input.filter.sort, parts.attended).offset(
-          (page - 1) * PARTICIPANT_PAGE_SIZE,
-        );
+  const wholeCohortCounts = Boolean(input.filter.standing) || sort === "attendance";
+  // No search and no filter (the view every visit opens on): a prepared statement, the page a parameter, read
+  // beside the cohort's session totals (its rows do not depend on them); nothing to build per request.
+  const unfiltered =
+    sort !== "attendance" && !input.filter.standing && !input.filter.status && !searchWords(input.filter.q).length;
+  const read = unfiltered
+    ? await Promise.all([
+        sessionTotals(db, input.cohortId, now),
+        input.minShare ?? minShareOf(db, input.cohortId),
+        unfilteredPageStatements[sort]().execute({ cohortId: input.cohortId, offset }),
+      ]).then(([totals, minShare, rows]) => ({ totals, minShare, rows, parts: null }))
+    : await participantQueryParts(input.cohortId, input.filter, now, input.minShare).then(async (parts) => ({
+        totals: parts.totals,
+        minShare: parts.minShare,
+        parts,
+        rows: wholeCohortCounts
+          ? await db
+              .select({
+                ...pageColumns,
+                // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing
+                // more.
+                total: sql<number>`count(*) over ()::int`,
+                attended: sql<number>`${parts.attended}::int`,
+                recorded: sql<number>`${parts.recorded}::int`,
+                recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
+              })
+              .from(enrollments)
+              .innerJoin(users, eq(users.id, enrollments.userId))
+              .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+              .where(parts.where)
+              .orderBy(...orderFor(sort, parts.attended))
+              .limit(PARTICIPANT_PAGE_SIZE)
+              .offset(offset)
+          : await pageRowsSelect(db, parts.where, countParticipants(db, parts), sort, parts.attended).offset(offset),
+      }));
+  const { rows, totals, minShare } = read;
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
-  const total = rows.length ? rows[0]!.total : page > 1 ? ((await countParticipants(db, parts))[0]?.n ?? 0) : 0;
+  const countMatching = async () => {
+    const parts = read.parts ?? (await participantQueryParts(input.cohortId, input.filter, now, minShare));
+    return (await countParticipants(db, parts))[0]?.n ?? 0;
+  };
+  const total = rows.length ? rows[0]!.total : page > 1 ? await countMatching() : 0;
   const ids = rows.map((r) => r.id);
   const [completions, pageCounts] = await Promise.all([
     listCurrentCompletions(input.cohortId, db, ids),
@@ -171,11 +183,11 @@ export async function listParticipantsPage(input: {
       const shown = (STANDING_STATUSES as readonly string[]).includes(r.status) || r.withdrawnAfterStart;
       const progress = shown
         ? attendanceProgress({
-            totalSessions: parts.totals.total,
-            heldSessions: parts.totals.started + counts.recordedEarly,
+            totalSessions: totals.total,
+            heldSessions: totals.started + counts.recordedEarly,
             attended: counts.attended,
-            open: Math.max(0, parts.totals.total - counts.recorded),
-            minShare: parts.minShare,
+            open: Math.max(0, totals.total - counts.recorded),
+            minShare,
           })
         : null;
       return {
