@@ -1,4 +1,4 @@
-import { and, count, eq, sql, type Placeholder, type SQLWrapper } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { attendanceProgress, type AttendanceProgress } from "./progress";
@@ -39,44 +39,71 @@ export async function minShareOf(q: Queryable, cohortId: string): Promise<number
  * its few thousand rows, not the whole attendance table. Also used by the paged participant list.
  */
 export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
-  return countsSubquery(q, cohortId, now.toISOString(), enrollmentIds ? sql.param(enrollmentIds) : undefined);
-}
-
-/** The counts' subquery with its inputs as values or placeholders (the listed enrolments as one array). */
-function countsSubquery(
-  q: Queryable,
-  cohortId: string | Placeholder,
-  at: string | Placeholder,
-  enrollmentIds: SQLWrapper | undefined,
-) {
   return q
     .select({
       enrollmentId: attendance.enrollmentId,
       attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
       recorded: sql<number>`count(*)::int`.as("recorded"),
-      recordedEarly: sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${at}::timestamptz)::int`.as(
-        "recorded_early",
-      ),
+      recordedEarly:
+        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`.as(
+          "recorded_early",
+        ),
     })
     .from(cohortSessions)
     .innerJoin(attendance, eq(attendance.sessionId, cohortSessions.id))
     .where(
       and(
         eq(cohortSessions.cohortId, cohortId),
-        enrollmentIds ? sql`${attendance.enrollmentId} = any(${enrollmentIds}::uuid[])` : undefined,
+        enrollmentIds ? inArray(attendance.enrollmentId, enrollmentIds) : undefined,
       ),
     )
     .groupBy(attendance.enrollmentId)
     .as("counts");
 }
 
-function countsSelect(
-  q: Queryable,
-  cohortId: string | Placeholder,
-  at: string | Placeholder,
-  enrollmentIds: SQLWrapper | undefined,
-) {
-  const counts = countsSubquery(q, cohortId, at, enrollmentIds);
+// A page of people (the participant list's 50, the roll call's 25) on every request: the people are one array
+// parameter, so the text is the same whoever is shown and the statement is built once. Each person's records are
+// read by the person (the enrolment index, a few dozen rows each) rather than through the cohort's sessions: that
+// way the planner grouped all the listed people's records once and then searched the group again for each person
+// (5–13 ms for 50 people of a cohort with 3,000 records, custom or generic plan, against 1–2 ms here, with the same
+// plan in both modes).
+const listedCountsStatement = preparedStatement("cohort_listed_attendance_counts", (q) => {
+  const cohortId = sql.placeholder("cohortId");
+  const counts = q
+    .select({
+      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
+      recorded: sql<number>`count(*)::int`.as("recorded"),
+      recordedEarly:
+        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${sql.placeholder("at")}::timestamptz)::int`.as(
+          "recorded_early",
+        ),
+    })
+    .from(attendance)
+    .innerJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
+    .where(and(eq(attendance.enrollmentId, enrollments.id), eq(cohortSessions.cohortId, cohortId)))
+    .as("counts");
+  return q
+    .select({
+      enrollmentId: enrollments.id,
+      attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
+      recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,
+      recordedEarly: sql<number>`coalesce(${counts.recordedEarly}, 0)::int`,
+    })
+    .from(enrollments)
+    .leftJoinLateral(counts, sql`true`)
+    .where(
+      and(
+        eq(enrollments.cohortId, cohortId),
+        sql`${enrollments.id} = any(${sql.placeholder("enrollmentIds")}::uuid[])`,
+      ),
+    );
+});
+
+/** Each listed enrolment's counts (all of the cohort's when no list is given), zeros for no records. */
+export async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
+  if (enrollmentIds && enrollmentIds.length === 0) return [];
+  if (enrollmentIds) return listedCountsStatement.on(q).execute({ cohortId, at: now.toISOString(), enrollmentIds });
+  const counts = attendanceCountsSubquery(q, cohortId, now);
   return q
     .select({
       enrollmentId: enrollments.id,
@@ -86,25 +113,7 @@ function countsSelect(
     })
     .from(enrollments)
     .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
-    .where(
-      and(
-        eq(enrollments.cohortId, cohortId),
-        enrollmentIds ? sql`${enrollments.id} = any(${enrollmentIds}::uuid[])` : undefined,
-      ),
-    );
-}
-
-// A page of people (the participant list's 50, the roll call's 25) on every request: the people are one array
-// parameter, so the text is the same whoever is shown and the statement is built once.
-const listedCountsStatement = preparedStatement("cohort_listed_attendance_counts", (q) =>
-  countsSelect(q, sql.placeholder("cohortId"), sql.placeholder("at"), sql.placeholder("enrollmentIds")),
-);
-
-/** Each listed enrolment's counts (all of the cohort's when no list is given), zeros for no records. */
-export async function enrollmentCounts(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
-  if (enrollmentIds && enrollmentIds.length === 0) return [];
-  if (enrollmentIds) return listedCountsStatement.on(q).execute({ cohortId, at: now.toISOString(), enrollmentIds });
-  return countsSelect(q, cohortId, now.toISOString(), undefined);
+    .where(eq(enrollments.cohortId, cohortId));
 }
 
 export async function cohortAttendanceProgress(
