@@ -107,9 +107,10 @@ const SQL_OF = {
   // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a'
   cohortSessionStarts:
     'select "id", "starts_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc',
-  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = '20'
+  // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1', $2 = '20'. The app's statement since round 8 (the 20 latest events
+  // first, then their people): the earlier text, joined first, cost the limit 50 ms per roll call at L against 0.7.
   rollCallHistory:
-    'select "attendance_events"."id", "users"."name", "attendance_events"."old_status", "attendance_events"."new_status", "attendance_events"."old_note", "attendance_events"."new_note", "attendance_events"."reason", "attendance_events"."method", "attendance_events"."created_at", "actor_user"."name" from "attendance_events" inner join "enrollments" on "enrollments"."id" = "attendance_events"."enrollment_id" inner join "users" on "users"."id" = "enrollments"."user_id" left join "users" "actor_user" on "actor_user"."id" = "attendance_events"."actor_id" where "attendance_events"."session_id" = $1 order by "attendance_events"."id" desc limit $2',
+    'select "latest"."id", "users"."name", "latest"."old_status", "latest"."new_status", "latest"."old_note", "latest"."new_note", "latest"."reason", "latest"."method", "latest"."created_at", "actor_user"."name" from (select "id", "enrollment_id", "actor_id", "old_status", "new_status", "old_note", "new_note", "reason", "method", "created_at" from "attendance_events" where "attendance_events"."session_id" = $1 order by "attendance_events"."id" desc limit $2) "latest" inner join "enrollments" on "enrollments"."id" = "latest"."enrollment_id" inner join "users" on "users"."id" = "enrollments"."user_id" left join "users" "actor_user" on "actor_user"."id" = "latest"."actor_id" order by "latest"."id" desc',
   // no parameters
   countOrganisations: 'select count(*)::int from "organisations"',
   // no parameters

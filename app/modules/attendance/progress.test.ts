@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attendanceProgress, sessionsNeeded } from "./progress";
+import { attendanceProgress, progressOfRecords, sessionsNeeded } from "./progress";
 
 describe("attendance standing", () => {
   it("needs ⌈minimum × sessions⌉ sessions, without floating-point surprises", () => {
@@ -30,5 +30,17 @@ describe("attendance standing", () => {
     expect(
       attendanceProgress({ totalSessions: 0, heldSessions: 0, attended: 0, open: 0, minShare: 0.8 }).standing,
     ).toBe("no_sessions");
+  });
+
+  it("from a person's records: a record before a session's start counts that session as held", () => {
+    // 5 sessions at 80 %, 2 started. Present at both and checked in early for the third: 3 held, 3 attended,
+    // 5 − 3 = 2 open, 3 + 2 − 4 = 1 to spare.
+    expect(
+      progressOfRecords({ total: 5, started: 2 }, 0.8, { attended: 3, recorded: 3, recordedEarly: 1 }),
+    ).toMatchObject({ totalSessions: 5, heldSessions: 3, attended: 3, open: 2, needed: 4, slack: 1, share: 1 });
+    // Absent at one of the two, nothing else: 1 of 2 held, 3 open, 1 + 3 − 4 = 0 — at risk.
+    expect(
+      progressOfRecords({ total: 5, started: 2 }, 0.8, { attended: 1, recorded: 2, recordedEarly: 0 }),
+    ).toMatchObject({ heldSessions: 2, open: 3, slack: 0, share: 0.5, standing: "at_risk" });
   });
 });

@@ -55,4 +55,23 @@ export function attendanceProgress(input: {
   };
 }
 
+/**
+ * One enrolment's standing from its records over the cohort's sessions: attended (present or late), recorded (any
+ * value) and recorded early (before a session's start, i.e. checked in during the half hour before it).
+ */
+export function progressOfRecords(
+  sessions: { total: number; started: number },
+  minShare: number,
+  records: { attended: number; recorded: number; recordedEarly: number },
+): AttendanceProgress {
+  return attendanceProgress({
+    totalSessions: sessions.total,
+    // A check-in in the half hour before the start counts that session as held for this person.
+    heldSessions: sessions.started + records.recordedEarly,
+    attended: records.attended,
+    open: Math.max(0, sessions.total - records.recorded),
+    minShare,
+  });
+}
+
 export const ATTENDED_STATUSES = ["present", "late"] as const;

@@ -514,6 +514,14 @@ describe("the roll call of a big session", () => {
     ]);
     const found = await getRollCall({ actor: trainer.actor, sessionId, now, view: { q: "ngoc anh" } });
     expect(found.people.map((p) => p.name)).toEqual(["Võ Thị Ngọc Ánh"]);
+    expect(found).toMatchObject({ total: 1, unmarked: 58 });
+    // No row to carry the counts: past the last page, and a search that finds no one.
+    const past = await getRollCall({ actor: trainer.actor, sessionId, now, view: { page: 4 } });
+    expect(past).toMatchObject({ people: [], total: 60, unmarked: 58 });
+    const none = await getRollCall({ actor: trainer.actor, sessionId, now, view: { q: "zzz" } });
+    expect(none).toMatchObject({ people: [], total: 0, unmarked: 58 });
+    const openPast = await getRollCall({ actor: trainer.actor, sessionId, now, view: { show: "unmarked", page: 5 } });
+    expect(openPast).toMatchObject({ people: [], total: 58, unmarked: 58 });
     const open = await getRollCall({ actor: trainer.actor, sessionId, now, view: { show: "unmarked" } });
     expect(open.total).toBe(58);
     expect(open.people.every((p) => p.status === null)).toBe(true);
@@ -521,5 +529,55 @@ describe("the roll call of a big session", () => {
     // "Mark all not yet marked" still reaches everyone, not only the page shown.
     expect(await markAllUnmarked({ actor: trainer.actor, sessionId, status: "present", now })).toBe(58);
     expect((await getRollCall({ actor: trainer.actor, sessionId, now })).unmarked).toBe(0);
+  });
+});
+
+describe("the roll call's standing", () => {
+  it("counts each person's records over the cohort's sessions, a check-in before the start as a session held", async () => {
+    const now = new Date();
+    // Two sessions started (a week ago, ten minutes ago), one opening for check-in (in 20 minutes), one ahead.
+    const { cohort, sessions } = await createTestCohort({
+      now,
+      sessionStarts: [-7 * DAY, -10 * MINUTE, 20 * MINUTE, 7 * DAY],
+      capacity: 10,
+    });
+    const trainer = await createPerson(["trainer"]);
+    await addCohortTrainer(cohort.id, trainer.user.id);
+    const ids: string[] = [];
+    for (const name of ["An", "Bình", "Chi"]) {
+      const user = await createUser({ name });
+      const [row] = await db
+        .insert(enrollments)
+        .values({ cohortId: cohort.id, userId: user.id, status: "confirmed", feeVnd: 0 })
+        .returning();
+      ids.push(row.id);
+    }
+    const mark = (i: number, s: number, status: "present" | "late" | "absent" | "excused", note?: string) =>
+      recordAttendance({
+        actor: trainer.actor,
+        sessionId: sessions[s].id,
+        enrollmentId: ids[i],
+        status,
+        note,
+        now,
+      });
+    // An: present, late, and checked in early for the third; Bình: absent once; Chi: excused ahead for the last.
+    await mark(0, 0, "present");
+    await mark(0, 1, "late");
+    await mark(0, 2, "present");
+    await mark(1, 0, "absent");
+    await mark(2, 3, "excused", "Đi công tác");
+
+    const rollCall = await getRollCall({ actor: trainer.actor, sessionId: sessions[1].id, now });
+    const byName = Object.fromEntries(rollCall.people.map((p) => [p.name, p.progress]));
+    // 4 sessions, 2 started. An: 3 attended of 3 held (2 started + 1 early), 1 open (4 − 3 recorded).
+    expect(byName["An"]).toMatchObject({ totalSessions: 4, heldSessions: 3, attended: 3, open: 1, share: 1 });
+    // Bình: 0 of 2 held, 3 open. Chi: the excused record is early too (3 held), 0 attended, 3 open.
+    expect(byName["Bình"]).toMatchObject({ totalSessions: 4, heldSessions: 2, attended: 0, open: 3, share: 0 });
+    expect(byName["Chi"]).toMatchObject({ totalSessions: 4, heldSessions: 3, attended: 0, open: 3, share: 0 });
+    // The same standing the participant list and the learner's page compute.
+    for (const [i, name] of ["An", "Bình", "Chi"].entries()) {
+      expect(byName[name]).toEqual(await enrollmentAttendanceProgress(cohort.id, ids[i], now));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type AnyColumn, type Placeholder, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   attendance,
@@ -10,7 +10,7 @@ import {
   enrollments,
   users,
 } from "#db/schema";
-import { db, preparedStatement, type Transaction } from "~/lib/db.server";
+import { db, preparedStatement, type Database, type Transaction } from "~/lib/db.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/errors";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
@@ -19,7 +19,7 @@ import { can, type Actor } from "~/modules/auth/permissions";
 import { canMarkAttendance, mayMarkAttendance } from "~/modules/cohorts/access.server";
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
 import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
-import { cohortAttendanceProgress } from "./progress.server";
+import { progressOfRecords } from "./progress";
 import { checkInWindow } from "./rules";
 
 /**
@@ -327,6 +327,146 @@ const latestSessionChanges = preparedStatement("roll_call_latest_changes", (q) =
 
 export type RollCallView = { q?: string | null; show?: "all" | "unmarked"; page?: number };
 
+type PageKeys = { sessionId: string | Placeholder; cohortId: string | Placeholder };
+type PageOptions = { words: string[]; unmarkedOnly: boolean };
+
+/** Who the view matches, and its two counts: the people who match, and the session's participants not yet marked. */
+function rollCallMatching(q: Database, options: PageOptions, keys: PageKeys) {
+  const participant = and(
+    eq(enrollments.cohortId, keys.cohortId),
+    inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
+  );
+  const searching: SQL[] = [];
+  for (const word of options.words) {
+    const pattern = `%${word}%`;
+    searching.push(or(sql`${foldSql(users.name)} like ${pattern}`, sql`lower(${users.email}) like ${pattern}`)!);
+  }
+  /** The view's conditions, with `markId` the session's record of the person (null when not yet marked). */
+  const matching = (markId: SQL | AnyColumn) =>
+    and(participant, ...searching, options.unmarkedOnly ? isNull(markId) : undefined);
+  const markOf = and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, keys.sessionId));
+  // The people are joined only when a search needs them: every enrolment has its person.
+  const countMatching = q.select({ n: sql<number>`count(*)::int` }).from(enrollments);
+  const matchingCount = (
+    options.words.length > 0 ? countMatching.innerJoin(users, eq(users.id, enrollments.userId)) : countMatching
+  )
+    .leftJoin(attendance, markOf)
+    .where(matching(attendance.id));
+  const unmarkedCount = q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(enrollments)
+    .leftJoin(attendance, markOf)
+    .where(and(participant, isNull(attendance.id)));
+  return { matching, matchingCount, unmarkedCount };
+}
+
+/**
+ * One page of the roll call in one statement: the session's participants who match (name order, 25 from `offset`)
+ * with their value in the session, how many match and how many are still unmarked in the whole session, and each
+ * person's records over the cohort's sessions (for the standing). The 25 are taken first and their records counted
+ * after, so a late page counts 25 people, not every one before it.
+ *
+ * Its parameters are placeholders (session, cohort, offset, now) but for the search's words, so the default view and
+ * the "not yet marked" view are prepared (below); a search builds it with the words as values.
+ */
+function rollCallPageStatement(q: Database, options: PageOptions) {
+  const sessionId = sql.placeholder("sessionId");
+  const cohortId = sql.placeholder("cohortId");
+  const { matching, matchingCount, unmarkedCount } = rollCallMatching(q, options, { sessionId, cohortId });
+  // The person's record in the session, looked up by the unique key for each person walked. As a plain join, the
+  // generic plan (prepared) read the session's records once and scanned them for every person walked: 500 × 250
+  // rows on the last page of a 500-person session, 15–70 ms against 2 ms for the look-ups (docs/performance.md).
+  const mark = q
+    .select({
+      id: attendance.id,
+      status: sql<AttendanceStatus>`${attendance.status}`.as("mark_status"),
+      note: attendance.note,
+      method: attendance.method,
+      recordedAt: attendance.recordedAt,
+    })
+    .from(attendance)
+    .where(and(eq(attendance.sessionId, sessionId), eq(attendance.enrollmentId, enrollments.id)))
+    // At most one by the key; the limit also keeps PostgreSQL from folding the lookup back into a plain join.
+    .limit(1)
+    .as("mark");
+  const page = q
+    .select({
+      // Columns keep their table's name outside ("page"."id"); an alias (two tables' "status") is left unqualified,
+      // so the records below are joined by a column.
+      enrollmentId: enrollments.id,
+      nameSortKey: enrollments.nameSortKey,
+      name: users.name,
+      email: users.email,
+      enrollmentStatus: sql<(typeof PARTICIPANT_STATUSES)[number]>`${enrollments.status}`.as("enrollment_status"),
+      status: mark.status,
+      note: mark.note,
+      method: mark.method,
+      recordedAt: mark.recordedAt,
+      // The counts run inside the page's statement, once, before its rows (their tables are their own: the page's
+      // conditions name "enrollments" and "users", and inside each count those are the count's rows).
+      total: sql<number>`(${matchingCount})`.as("total"),
+      unmarked: sql<number>`(${unmarkedCount})`.as("unmarked"),
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .leftJoinLateral(mark, sql`true`)
+    .where(matching(mark.id))
+    // The name as the database keeps it for sorting (accents folded, ADR 0022): the page walks the index
+    // (cohort_id, name_sort_key, id) and stops after 25.
+    .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
+    .limit(ROLL_CALL_PAGE_SIZE)
+    .offset(sql.placeholder("offset"))
+    .as("page");
+  // Each of the 25's records through the cohort's sessions: present or late, all, recorded before the start.
+  const records = q
+    .select({
+      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
+      recorded: sql<number>`count(*)::int`.as("recorded"),
+      recordedEarly:
+        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${sql.placeholder("now")}::timestamptz)::int`.as(
+          "recorded_early",
+        ),
+    })
+    .from(attendance)
+    .innerJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
+    .where(and(eq(attendance.enrollmentId, page.enrollmentId), eq(cohortSessions.cohortId, cohortId)))
+    .as("records");
+  return q
+    .select({
+      enrollmentId: page.enrollmentId,
+      name: page.name,
+      email: page.email,
+      enrollmentStatus: page.enrollmentStatus,
+      status: page.status,
+      note: page.note,
+      method: page.method,
+      recordedAt: page.recordedAt,
+      total: page.total,
+      unmarked: page.unmarked,
+      attended: records.attended,
+      recorded: records.recorded,
+      recordedEarly: records.recordedEarly,
+    })
+    .from(page)
+    .leftJoinLateral(records, sql`true`)
+    .orderBy(asc(page.nameSortKey), asc(page.enrollmentId));
+}
+
+/** The two counts alone, for a view with no row on its page to carry them (past the end, nobody found). */
+async function rollCallCounts(options: PageOptions, keys: PageKeys & { sessionId: string; cohortId: string }) {
+  const { matchingCount, unmarkedCount } = rollCallMatching(db, options, keys);
+  const [[total], [unmarked]] = await Promise.all([matchingCount, unmarkedCount]);
+  return { total: total?.n ?? 0, unmarked: unmarked?.n ?? 0 };
+}
+
+// The default view and "not yet marked", read on every visit and after every mark: built once.
+const rollCallPage = preparedStatement("roll_call_page", (q) =>
+  rollCallPageStatement(q, { words: [], unmarkedOnly: false }),
+);
+const rollCallUnmarkedPage = preparedStatement("roll_call_page_unmarked", (q) =>
+  rollCallPageStatement(q, { words: [], unmarkedOnly: true }),
+);
+
 /**
  * What the roll-call page shows: one page of participants (search by name or e-mail, accents ignored; all or
  * only those not yet marked), their value and standing, how many are still unmarked in the whole session, and
@@ -343,72 +483,29 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
   // Viewing is marking or reading any cohort (canViewAttendance): asking "may mark" once answers both.
   const canMark = mayMarkAttendance(input.actor, row.cohort, isTrainer);
   if (!canMark && !can(input.actor, "read:cohorts:any")) throw forbidden();
-  const participant = and(
-    eq(enrollments.cohortId, row.cohort.id),
-    inArray(enrollments.status, [...PARTICIPANT_STATUSES]),
-  );
-  const matching: (SQL | undefined)[] = [participant];
-  for (const word of searchWords(view.q)) {
-    const pattern = `%${word}%`;
-    matching.push(or(sql`${foldSql(users.name)} like ${pattern}`, sql`lower(${users.email}) like ${pattern}`));
-  }
-  const searches = matching.length > 1;
-  if (view.show === "unmarked") matching.push(isNull(attendance.id));
-  const markOf = and(eq(attendance.enrollmentId, enrollments.id), eq(attendance.sessionId, row.session.id));
-  // The counts run inside the page's statement, once, before its rows (their tables are their own: the page's
-  // conditions name "enrollments", "users" and "attendance", and inside each count those are the count's rows).
-  // The people are joined only when a search needs them: every enrolment has its person.
-  const countMatching = db.select({ n: sql<number>`count(*)::int` }).from(enrollments);
-  const matchingCount = (searches ? countMatching.innerJoin(users, eq(users.id, enrollments.userId)) : countMatching)
-    .leftJoin(attendance, markOf)
-    .where(and(...matching));
-  const unmarkedCount = db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .leftJoin(attendance, markOf)
-    .where(and(participant, isNull(attendance.id)));
-  // Every session has a start: the list is never empty, as the session itself is one of them.
-  const sessions = (sessionList ?? []).map(([id, startsAt]) => ({ id, startsAt: new Date(startsAt) }));
+  const words = searchWords(view.q);
+  const unmarkedOnly = view.show === "unmarked";
+  const statement =
+    words.length > 0
+      ? rollCallPageStatement(db, { words, unmarkedOnly })
+      : unmarkedOnly
+        ? rollCallUnmarkedPage()
+        : rollCallPage();
+  const parameters = {
+    sessionId: row.session.id,
+    cohortId: row.cohort.id,
+    offset: (page - 1) * ROLL_CALL_PAGE_SIZE,
+    now: now.toISOString(),
+  };
   const [pageRows, history] = await Promise.all([
-    db
-      .select({
-        enrollmentId: enrollments.id,
-        name: users.name,
-        email: users.email,
-        enrollmentStatus: enrollments.status,
-        status: attendance.status,
-        note: attendance.note,
-        method: attendance.method,
-        recordedAt: attendance.recordedAt,
-        total: sql<number>`(${matchingCount})`,
-        unmarked: sql<number>`(${unmarkedCount})`,
-      })
-      .from(enrollments)
-      .innerJoin(users, eq(users.id, enrollments.userId))
-      .leftJoin(attendance, markOf)
-      .where(and(...matching))
-      // The name as the database keeps it for sorting (accents folded, ADR 0022): the page walks the index
-      // (cohort_id, name_sort_key, id) and stops after 25.
-      .orderBy(asc(enrollments.nameSortKey), asc(enrollments.id))
-      .limit(ROLL_CALL_PAGE_SIZE)
-      .offset((page - 1) * ROLL_CALL_PAGE_SIZE),
+    statement.execute(parameters),
     latestSessionChanges().execute({ sessionId: row.session.id }),
   ]);
+  // Every session has a start: the list is never empty, as the session itself is one of them.
+  const sessions = (sessionList ?? []).map(([id, startsAt]) => ({ id, startsAt: new Date(startsAt) }));
   // A page past the end (or a search finding no one) has no row to carry the counts: count apart then.
-  const counts =
-    pageRows[0] ??
-    (await Promise.all([matchingCount, unmarkedCount]).then(([[t], [u]]) => ({
-      total: t?.n ?? 0,
-      unmarked: u?.n ?? 0,
-    })));
-  const people = pageRows.map(({ total: _total, unmarked: _unmarked, ...p }) => p);
-  // The cohort's sessions and the course's minimum are already here: only the 25 people's counts are read.
-  const progress = await cohortAttendanceProgress(row.cohort.id, {
-    now,
-    enrollmentIds: people.map((p) => p.enrollmentId),
-    totals: { total: sessions.length, started: sessions.filter((s) => s.startsAt <= now).length },
-    minShare: row.course.minAttendanceShare,
-  });
+  const counts = pageRows[0] ?? (await rollCallCounts({ words, unmarkedOnly }, parameters));
+  const totals = { total: sessions.length, started: sessions.filter((s) => s.startsAt <= now).length };
   const index = sessions.findIndex((s) => s.id === row.session.id);
   return {
     ...row,
@@ -425,7 +522,10 @@ export async function getRollCall(input: { actor: Actor; sessionId: string; now?
     pageSize: ROLL_CALL_PAGE_SIZE,
     total: counts.total,
     unmarked: counts.unmarked,
-    people: people.map((p) => ({ ...p, progress: progress.get(p.enrollmentId) ?? null })),
+    people: pageRows.map(({ total: _total, unmarked: _unmarked, attended, recorded, recordedEarly, ...p }) => ({
+      ...p,
+      progress: progressOfRecords(totals, row.course.minAttendanceShare, { attended, recorded, recordedEarly }),
+    })),
     history,
   };
 }
