@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db, preparedStatement, type Queryable } from "~/lib/db.server";
-import { attendanceProgress, type AttendanceProgress } from "./progress";
+import { progressOfRecords, type AttendanceProgress } from "./progress";
 
 // Every participant list and cohort standing asks it: built once (inside a transaction, see preparedStatement).
 const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
@@ -138,17 +138,7 @@ export async function cohortAttendanceProgress(
   ]);
   const result = new Map<string, AttendanceProgress>();
   for (const row of rows) {
-    result.set(
-      row.enrollmentId,
-      attendanceProgress({
-        totalSessions: totals.total,
-        // A check-in in the half hour before the start counts that session as held for this person.
-        heldSessions: totals.started + row.recordedEarly,
-        attended: row.attended,
-        open: Math.max(0, totals.total - row.recorded),
-        minShare,
-      }),
-    );
+    result.set(row.enrollmentId, progressOfRecords(totals, minShare, row));
   }
   return result;
 }

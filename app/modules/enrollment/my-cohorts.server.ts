@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { preparedStatement } from "~/lib/db.server";
 import { todayInVietnam } from "~/lib/time";
-import { attendanceProgress } from "~/modules/attendance/progress";
+import { progressOfRecords } from "~/modules/attendance/progress";
 import { waitlistRank } from "~/modules/cohorts/waitlist.server";
 
 /** Statuses whose attendance standing the learner sees: a place taken up (ongoing or decided). */
@@ -74,13 +74,10 @@ export async function listMyCohorts(userId: string, now = new Date()) {
     nextSessionAt: r.nextSessionAt ? new Date(r.nextSessionAt) : null,
     progress:
       sessionCounts && ownCounts
-        ? attendanceProgress({
-            totalSessions: sessionCounts[0],
-            // A check-in in the half hour before the start counts that session as held for this person.
-            heldSessions: sessionCounts[1] + ownCounts[2],
+        ? progressOfRecords({ total: sessionCounts[0], started: sessionCounts[1] }, minShare ?? 0, {
             attended: ownCounts[0],
-            open: Math.max(0, sessionCounts[0] - ownCounts[1]),
-            minShare: minShare ?? 0,
+            recorded: ownCounts[1],
+            recordedEarly: ownCounts[2],
           })
         : null,
   }));

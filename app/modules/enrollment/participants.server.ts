@@ -4,7 +4,7 @@ import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
 import { listCurrentCompletions } from "~/modules/attendance/completion.server";
-import { attendanceProgress, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
+import { progressOfRecords, sessionsNeeded, type AttendanceStanding } from "~/modules/attendance/progress";
 import {
   attendanceCountsSubquery,
   enrollmentCounts,
@@ -181,15 +181,7 @@ export async function listParticipantsPage(input: {
         ? (r as typeof r & Counts)
         : (countsOf.get(r.id) ?? { attended: 0, recorded: 0, recordedEarly: 0 });
       const shown = (STANDING_STATUSES as readonly string[]).includes(r.status) || r.withdrawnAfterStart;
-      const progress = shown
-        ? attendanceProgress({
-            totalSessions: totals.total,
-            heldSessions: totals.started + counts.recordedEarly,
-            attended: counts.attended,
-            open: Math.max(0, totals.total - counts.recorded),
-            minShare,
-          })
-        : null;
+      const progress = shown ? progressOfRecords(totals, minShare, counts) : null;
       return {
         ...r,
         attended: counts.attended,
