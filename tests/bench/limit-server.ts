@@ -92,18 +92,19 @@ const SQL_OF = {
   // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = '50'
   applicants:
     'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."application_answers", count(*) over ()::int from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" = $2) order by "enrollments"."created_at" asc, "enrollments"."id" asc limit $3',
-  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = $1, $4 = $2, $5 = '50'
+  // $1 = '2aefede3-0175-4f4a-a886-047085730574', $2 = 'applied', $3 = $1, $4 = $2, $5 = '50', $6 = '0' (round 9)
   participantsPage:
-    'select "enrollments"."id", "users"."name", "users"."email", (select string_agg(coalesce("organisations"."short_name", "organisations"."name"), \', \' order by "organisations"."name")\n\t  from "memberships" join "organisations" on "organisations"."id" = "memberships"."organisation_id"\n\t  where "memberships"."user_id" = "users"."id"), "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."waitlist_position", "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", ((select count(*)::int from "enrollments" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" <> $2))) from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $3 and "enrollments"."status" <> $4) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $5',
+    'select "enrollments"."id", "users"."name", "users"."email", (select string_agg(coalesce("organisations"."short_name", "organisations"."name"), \', \' order by "organisations"."name") from "memberships" join "organisations" on "organisations"."id" = "memberships"."organisation_id" where "memberships"."user_id" = "users"."id"), "enrollments"."status", case when "enrollments"."status" = \'waitlisted\' then (select count(*)::int from enrollments w where w.cohort_id = "enrollments"."cohort_id" and w.status = \'waitlisted\' and w.waitlist_position <= "enrollments"."waitlist_position") end, "enrollments"."waitlist_position", "enrollments"."offer_expires_at", "enrollments"."withdrawn_after_start", ((select count(*)::int from "enrollments" where ("enrollments"."cohort_id" = $1 and "enrollments"."status" <> $2))) from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" where ("enrollments"."cohort_id" = $3 and "enrollments"."status" <> $4) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $5 offset $6',
   // $1 = '540ea017-77fb-45b0-8fac-799b0c6f9ea1'
   rollCallSession:
     'select "cohort_sessions"."id", "cohort_sessions"."cohort_id", "cohort_sessions"."starts_at", "cohort_sessions"."ends_at", "cohort_sessions"."topic", "cohort_sessions"."venue_address", "cohort_sessions"."venue_room", "cohort_sessions"."online_url", "cohort_sessions"."sequence", "cohort_sessions"."reminder_sent_for", "cohort_sessions"."created_by", "cohort_sessions"."created_at", "cohort_sessions"."updated_at", "cohorts"."id", "cohorts"."course_id", "cohorts"."organisation_id", "cohorts"."code", "cohorts"."status", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", "cohorts"."seats_taken", "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."venue_room", "cohorts"."online_url", "cohorts"."fee_vnd", "cohorts"."requires_certified_trainer", "cohorts"."description", "cohorts"."completion_decided_at", "cohorts"."completion_decided_by", "cohorts"."cancelled_at", "cohorts"."cancelled_by", "cohorts"."cancellation_reason", "cohorts"."created_by", "cohorts"."created_at", "cohorts"."updated_at", "courses"."id", "courses"."title_vi", "courses"."title_en", "courses"."min_attendance_share" from "cohort_sessions" inner join "cohorts" on "cohorts"."id" = "cohort_sessions"."cohort_id" inner join "courses" on "courses"."id" = "cohorts"."course_id" where "cohort_sessions"."id" = $1',
   // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a', $2 = '05a2d44a-1898-41df-8ebc-9cf9a569dbe3', $3 = '1'
   cohortTrainer:
     'select "user_id" from "cohort_trainers" where ("cohort_trainers"."cohort_id" = $1 and "cohort_trainers"."user_id" = $2) limit $3',
-  // $1 = session, $2 = cohort, $3…$5 = 'confirmed', 'completed', 'not_completed'; $6…$10 and $11…$15 the same again, $16 = '25'
+  // Round 9: $1 = session, $2 = cohort, $3…$5 = 'confirmed', 'completed', 'not_completed'; $6…$10 the same again,
+  // $11 = session, $12 = '1', $13 = cohort, $14…$16 the statuses, $17 = '25', $18 = '0', $19 = now, $20 = cohort
   rollCallPage:
-    'select "enrollments"."id", "users"."name", "users"."email", "enrollments"."status", "attendance"."status", "attendance"."note", "attendance"."method", "attendance"."recorded_at", ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)))), ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $6) where (("enrollments"."cohort_id" = $7 and "enrollments"."status" in ($8, $9, $10)) and "attendance"."id" is null))) from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $11) where ("enrollments"."cohort_id" = $12 and "enrollments"."status" in ($13, $14, $15)) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $16',
+    'select "page"."id", "page"."name", "page"."email", "enrollment_status", "mark_status", "page"."note", "page"."method", "page"."recorded_at", "total", "unmarked", "attended", "recorded", "recorded_early" from (select "enrollments"."id", "enrollments"."name_sort_key", "users"."name", "users"."email", "enrollments"."status" as "enrollment_status", "mark_status", "mark"."note", "mark"."method", "mark"."recorded_at", ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $1) where ("enrollments"."cohort_id" = $2 and "enrollments"."status" in ($3, $4, $5)))) as "total", ((select count(*)::int from "enrollments" left join "attendance" on ("attendance"."enrollment_id" = "enrollments"."id" and "attendance"."session_id" = $6) where (("enrollments"."cohort_id" = $7 and "enrollments"."status" in ($8, $9, $10)) and "attendance"."id" is null))) as "unmarked" from "enrollments" inner join "users" on "users"."id" = "enrollments"."user_id" left join lateral (select "id", "status" as "mark_status", "note", "method", "recorded_at" from "attendance" where ("attendance"."session_id" = $11 and "attendance"."enrollment_id" = "enrollments"."id") limit $12) "mark" on true where ("enrollments"."cohort_id" = $13 and "enrollments"."status" in ($14, $15, $16)) order by "enrollments"."name_sort_key" asc, "enrollments"."id" asc limit $17 offset $18) "page" left join lateral (select count(*) filter (where "attendance"."status" in (\'present\', \'late\'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $19::timestamptz)::int as "recorded_early" from "attendance" inner join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where ("attendance"."enrollment_id" = "page"."id" and "cohort_sessions"."cohort_id" = $20)) "records" on true order by "page"."name_sort_key" asc, "page"."id" asc',
   // $1 = 'a56f9d7e-7ae4-499c-8df2-af556ec5f01a'
   cohortSessionStarts:
     'select "id", "starts_at" from "cohort_sessions" where "cohort_sessions"."cohort_id" = $1 order by "cohort_sessions"."starts_at" asc',
@@ -126,18 +127,13 @@ const SQL_OF = {
     'select "programme_reports"."id", "programme_reports"."seq", "programme_reports"."programme_id", "programme_reports"."period_kind", "programme_reports"."year", "programme_reports"."period_index", "programme_reports"."period_start", "programme_reports"."period_end", "programme_reports"."language", "programme_reports"."status", "programme_reports"."progress", "programme_reports"."error", "programme_reports"."requested_at", "programme_reports"."generated_at", "users"."name", "programme_reports"."xlsx_sha256", "programme_reports"."pdf_sha256", "programme_reports"."snapshot_sha256" from "programme_reports" inner join "users" on "users"."id" = "programme_reports"."requested_by" where "programme_reports"."programme_id" = $1 order by "programme_reports"."requested_at" desc limit $2',
 } as const;
 
-/** Completion records of the shown enrolments (listCurrentCompletions with ids). */
-const completionsOf = (n: number) =>
-  `select "id", "enrollment_id", "cohort_id", "user_id", "completed", "current", "sessions_total", "sessions_attended", "attendance_share", "min_attendance_share", "quizzes_required", "quizzes_passed", "reasons", "decided_by", "decided_at" from "completion_records" where ("completion_records"."cohort_id" = $1 and "completion_records"."current" = $2 and "completion_records"."enrollment_id" in (${list(3, n)}))`;
+/** Completion records of the shown enrolments (listCurrentCompletions with ids, one array parameter since round 9). */
+const COMPLETIONS_OF =
+  'select "id", "enrollment_id", "cohort_id", "user_id", "completed", "current", "sessions_total", "sessions_attended", "attendance_share", "min_attendance_share", "quizzes_required", "quizzes_passed", "reasons", "decided_by", "decided_at" from "completion_records" where ("completion_records"."cohort_id" = $1 and "completion_records"."current" = $2 and "completion_records"."enrollment_id" = any($3::uuid[]))';
 
-/** Attendance counts of the shown enrolments, through the cohort's sessions (enrollmentCounts with ids). */
-const countsOf = (n: number) =>
-  `select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join (select "attendance"."enrollment_id", count(*) filter (where "attendance"."status" in ('present', 'late'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "cohort_sessions" inner join "attendance" on "attendance"."session_id" = "cohort_sessions"."id" where ("cohort_sessions"."cohort_id" = $2 and "attendance"."enrollment_id" in (${list(3, n)})) group by "attendance"."enrollment_id") "counts" on "counts"."enrollment_id" = "enrollments"."id" where ("enrollments"."cohort_id" = $${n + 3} and "enrollments"."id" in (${list(n + 4, n)}))`;
-
-async function pageCounts(cohortId: string, now: Date, ids: string[]) {
-  if (!ids.length) return [];
-  return q(countsOf(ids.length), [now, cohortId, ...ids, cohortId, ...ids]);
-}
+/** Attendance counts of the shown enrolments, each person's records by the person (enrollmentCounts with ids). */
+const COUNTS_OF =
+  'select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join lateral (select count(*) filter (where "attendance"."status" in (\'present\', \'late\'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "attendance" inner join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where ("attendance"."enrollment_id" = "enrollments"."id" and "cohort_sessions"."cohort_id" = $2)) "counts" on true where ("enrollments"."cohort_id" = $3 and "enrollments"."id" = any($4::uuid[]))';
 
 /** A place in a cohort of the course (the second enrolment source, asked only when the first finds nothing). */
 const COHORT_ENROLMENT = `select "enrollments"."id" from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where ("enrollments"."user_id" = $1 and "cohorts"."course_id" = $2 and "enrollments"."status" in ($3, $4, $5)) limit $6`;
@@ -294,10 +290,10 @@ async function participants(user: Viewer, cohortId: string) {
   const [page, applicants] = await Promise.all([
     (async () => {
       const totals = await q(SQL_OF.sessionTotals, [now, cohortId]);
-      const people = await q(SQL_OF.participantsPage, [cohortId, "applied", cohortId, "applied", 50]);
+      const people = await q(SQL_OF.participantsPage, [cohortId, "applied", cohortId, "applied", 50, 0]);
       const ids = people.map((p) => p[0] as string);
       const [completions, counts] = ids.length
-        ? await Promise.all([q(completionsOf(ids.length), [cohortId, true, ...ids]), pageCounts(cohortId, now, ids)])
+        ? await Promise.all([q(COMPLETIONS_OF, [cohortId, true, ids]), q(COUNTS_OF, [now, cohortId, cohortId, ids])])
         : [[], []];
       return { totals, people, completions, counts };
     })(),
@@ -320,16 +316,12 @@ async function rollCall(user: Viewer, sessionId: string) {
   if (!canMark && !can(user, "read:cohorts:any")) return null;
   const statuses = ["confirmed", "completed", "not_completed"];
   const page = [sessionId, cohortId, ...statuses];
+  // Since round 9 the page's rows, its two counts and each shown person's records are one statement.
   const [roster, history, sessions] = await Promise.all([
-    q(SQL_OF.rollCallPage, [...page, ...page, ...page, 25]),
+    q(SQL_OF.rollCallPage, [...page, ...page, sessionId, 1, cohortId, ...statuses, 25, 0, now, cohortId]),
     q(SQL_OF.rollCallHistory, [sessionId, 20]),
     q(SQL_OF.cohortSessionStarts, [cohortId]),
   ]);
-  const counts = await pageCounts(
-    cohortId,
-    now,
-    roster.map((p) => p[0] as string),
-  );
   return {
     viewer: user.id,
     canMark,
@@ -338,7 +330,6 @@ async function rollCall(user: Viewer, sessionId: string) {
     unmarked: roster[0]?.[9] ?? 0,
     history,
     sessions,
-    counts,
     now: now.toISOString(),
   };
 }
