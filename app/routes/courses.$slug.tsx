@@ -6,7 +6,6 @@ import {
   redirect,
   type LinksFunction,
   Form,
-  Link,
   useActionData,
   useLoaderData,
   useNavigation,
@@ -23,6 +22,7 @@ import { Button, buttonClass } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
+import { PathLink } from "~/components/ui/path-link";
 import type { ErrorPayload } from "~/lib/errors";
 import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
@@ -127,12 +127,12 @@ export default function CoursePage() {
           <ul className="mt-3 flex flex-wrap gap-2" aria-label={t("courses.catalog.topic")}>
             {course.topics.map((topic) => (
               <li key={topic}>
-                <Link
+                <PathLink
                   to={`/courses?topic=${topic}`}
                   className="rounded-full bg-brand-50 px-3 py-1 text-sm text-brand-800 hover:underline"
                 >
                   {topicLabel(t, topic)}
-                </Link>
+                </PathLink>
               </li>
             ))}
           </ul>
@@ -207,9 +207,9 @@ export default function CoursePage() {
                                 </span>
                               ) : null}
                               {open ? (
-                                <Link to={`/learn/${course.slug}/${l.slug}`} className="text-brand-700 underline">
+                                <PathLink to={`/learn/${course.slug}/${l.slug}`} className="text-brand-700 underline">
                                   {title}
-                                </Link>
+                                </PathLink>
                               ) : (
                                 <span className="text-slate-800">{title}</span>
                               )}
@@ -235,12 +235,12 @@ export default function CoursePage() {
                               </span>
                             ) : null}
                             {access.allowed ? (
-                              <Link
+                              <PathLink
                                 to={`/learn/${course.slug}/quiz/${m.quiz.slug}`}
                                 className="text-brand-700 underline"
                               >
                                 {m.quiz.title}
-                              </Link>
+                              </PathLink>
                             ) : (
                               <span className="text-slate-800">{m.quiz.title}</span>
                             )}
@@ -361,23 +361,26 @@ export default function CoursePage() {
                 </p>
                 {progress.complete ? <Alert tone="success">{t("courses.progress.complete")}</Alert> : null}
                 {progress.resumeLessonSlug ? (
-                  <Link
+                  <PathLink
                     to={`/learn/${course.slug}/${progress.resumeLessonSlug}`}
                     className={buttonClass("primary", "w-full")}
                   >
                     {progress.lessonsDone > 0 || progress.quizzesPassed > 0
                       ? t("courses.page.continue")
                       : t("courses.page.start")}
-                  </Link>
+                  </PathLink>
                 ) : null}
               </div>
             ) : access.allowed && access.reason === "staff_preview" ? (
               <div className="space-y-3">
                 <p className="text-sm text-slate-700">{t("courses.page.previewNote")}</p>
                 {firstLesson ? (
-                  <Link to={`/learn/${course.slug}/${firstLesson.slug}`} className={buttonClass("secondary", "w-full")}>
+                  <PathLink
+                    to={`/learn/${course.slug}/${firstLesson.slug}`}
+                    className={buttonClass("secondary", "w-full")}
+                  >
                     {t("courses.page.preview")}
-                  </Link>
+                  </PathLink>
                 ) : null}
               </div>
             ) : course.format === "online" ? (
