@@ -16,7 +16,7 @@ type HeaderUser = {
  * A link of the site's navigation, marked as the current page while the path is at or below its own (as
  * React Router's `<NavLink>` does, which it replaces: the header's dozen links each ran its hooks on the server).
  */
-function NavItem({ to, here, children }: { to: `/${string}`; here: string; children: React.ReactNode }) {
+export function NavItem({ to, here, children }: { to: `/${string}`; here: string; children: React.ReactNode }) {
   const path = here.toLowerCase();
   const isActive = path === to || (path.startsWith(to) && path.charAt(to.length) === "/");
   return (
