@@ -48,20 +48,44 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   // The course and its outline in one statement, in the reader's language (the language form's answer reloads
   // the page, so the data never outlives the language it was read in).
   const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
-  const access = await courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user });
-  const progress =
-    user && access.allowed && access.recordsProgress
-      ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass })
-      : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
+  // The reader's access and progress, the trainers and the cohorts do not wait for each other.
+  const [{ access, progress }, trainers, upcomingCohorts] = await Promise.all([
+    courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user }).then(async (access) => ({
+      access,
+      progress:
+        user && access.allowed && access.recordsProgress
+          ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass })
+          : null,
+    })),
+    manageTrainers ? courseTrainerList(course.id) : null,
+    listUpcomingCohortsForCourse(course.id),
+  ]);
+  // Only what the page shows is sent: the data is written into the page for hydration, and its encoding costs
+  // by the value (the cohorts' enrolment window, capacity and course, the modules' counts are not shown here).
   return {
     course: { ...course, quizzesToPassCount: quizzesToPass.length },
     outline,
     access: { allowed: access.allowed, reason: access.reason },
-    progress,
+    progress: progress && {
+      ...progress,
+      modules: progress.modules.map((m) => ({ moduleId: m.moduleId, percent: m.percent })),
+    },
     signedIn: Boolean(user),
-    trainers: manageTrainers ? await courseTrainerList(course.id) : null,
-    upcomingCohorts: await listUpcomingCohortsForCourse(course.id),
+    trainers,
+    upcomingCohorts: upcomingCohorts.map((c) => ({
+      id: c.id,
+      code: c.code,
+      admission: c.admission,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      seatsLeft: c.seatsLeft,
+      format: c.format,
+      venueAddress: c.venueAddress,
+      feeVnd: c.feeVnd,
+      organisationName: c.organisationName,
+      sessions: c.sessions,
+    })),
   };
 });
 

@@ -11,12 +11,12 @@ export type UpcomingCohort = {
   endsOn: string;
   seatsLeft: number;
   format: string;
-  language: string;
   venueAddress: string | null;
   feeVnd: number;
   organisationName: string;
-  courseTitleVi: string;
-  courseTitleEn: string;
+  /** Shown only with `showCourse` (the course page sends none: it is the course's own page). */
+  courseTitleVi?: string;
+  courseTitleEn?: string;
   sessions: number;
 };
 
