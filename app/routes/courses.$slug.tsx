@@ -33,9 +33,8 @@ import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
-import { courseContentAccess } from "~/modules/courses/access.server";
 import { coursePage, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
-import { courseProgress, enrolSelfPaced } from "~/modules/courses/learning.server";
+import { courseReaderState, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
 import type { Route } from "./+types/courses.$slug";
@@ -49,15 +48,9 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   // the page, so the data never outlives the language it was read in).
   const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
   const manageTrainers = can(user, "assign:course-trainers:any");
-  // The reader's access and progress, the trainers and the cohorts do not wait for each other.
+  // The reader's access and progress (one statement), the trainers and the cohorts do not wait for each other.
   const [{ access, progress }, trainers, upcomingCohorts] = await Promise.all([
-    courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user }).then(async (access) => ({
-      access,
-      progress:
-        user && access.allowed && access.recordsProgress
-          ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass })
-          : null,
-    })),
+    courseReaderState({ user, courseId: course.id, outline, quizzesToPass }),
     manageTrainers ? courseTrainerList(course.id) : null,
     listUpcomingCohortsForCourse(course.id),
   ]);
