@@ -19,7 +19,7 @@ describe("PathLink", () => {
   ] as const;
 
   it.each(paths)("renders %s as <Link> does", (to) => {
-    const props = { className: "text-brand-700 underline", "aria-label": "x" };
+    const props = { className: "text-brand-700 underline" };
     expect(
       at(
         "/courses/khoi-nghiep",
