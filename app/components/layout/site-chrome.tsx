@@ -17,8 +17,8 @@ type HeaderUser = {
  * React Router's `<NavLink>` does, which it replaces: the header's dozen links each ran its hooks on the server).
  */
 export function NavItem({ to, here, children }: { to: `/${string}`; here: string; children: React.ReactNode }) {
-  const path = here.toLowerCase();
-  const isActive = path === to || (path.startsWith(to) && path.charAt(to.length) === "/");
+  const [path, target] = [here.toLowerCase(), to.toLowerCase()];
+  const isActive = path === target || (path.startsWith(target) && path.charAt(target.length) === "/");
   return (
     <PathLink
       aria-current={isActive ? "page" : undefined}
