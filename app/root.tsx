@@ -15,6 +15,7 @@ import {
 } from "react-router";
 import { ErrorView } from "~/components/layout/error-view";
 import { SiteFooter, SiteHeader } from "~/components/layout/site-chrome";
+import { PathLinkNavigation } from "~/components/ui/path-link";
 import { appLoader } from "~/lib/errors.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { useNonce } from "~/lib/nonce";
@@ -86,13 +87,13 @@ export default function App() {
     if (i18n.language !== language) void i18n.changeLanguage(language);
   }, [i18n, language]);
   return (
-    <>
+    <PathLinkNavigation>
       <SiteHeader user={user} language={language} />
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
         <Outlet />
       </main>
       <SiteFooter />
-    </>
+    </PathLinkNavigation>
   );
 }
 
@@ -101,12 +102,12 @@ export function ErrorBoundary() {
   const rootData = useRouteLoaderData<typeof loader>("root");
   if (!isRouteErrorResponse(error)) console.error(error);
   return (
-    <>
+    <PathLinkNavigation>
       <SiteHeader user={rootData?.user ?? null} language={rootData?.language ?? "vi"} />
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
         <ErrorView error={error} />
       </main>
       <SiteFooter />
-    </>
+    </PathLinkNavigation>
   );
 }

@@ -6,7 +6,6 @@ import {
   redirect,
   type LinksFunction,
   Form,
-  Link,
   useActionData,
   useLoaderData,
   useNavigation,
@@ -23,6 +22,7 @@ import { Button, buttonClass } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
+import { PathLink } from "~/components/ui/path-link";
 import type { ErrorPayload } from "~/lib/errors";
 import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
@@ -33,9 +33,8 @@ import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
-import { courseContentAccess } from "~/modules/courses/access.server";
 import { coursePage, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
-import { courseProgress, enrolSelfPaced } from "~/modules/courses/learning.server";
+import { courseReaderState, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
 import type { Route } from "./+types/courses.$slug";
@@ -48,20 +47,38 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
   // The course and its outline in one statement, in the reader's language (the language form's answer reloads
   // the page, so the data never outlives the language it was read in).
   const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
-  const access = await courseContentAccess({ userId: user?.id ?? null, courseId: course.id, known: user });
-  const progress =
-    user && access.allowed && access.recordsProgress
-      ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass })
-      : null;
   const manageTrainers = can(user, "assign:course-trainers:any");
+  // The reader's access and progress (one statement), the trainers and the cohorts do not wait for each other.
+  const [{ access, progress }, trainers, upcomingCohorts] = await Promise.all([
+    courseReaderState({ user, courseId: course.id, outline, quizzesToPass }),
+    manageTrainers ? courseTrainerList(course.id) : null,
+    listUpcomingCohortsForCourse(course.id),
+  ]);
+  // Only what the page shows is sent: the data is written into the page for hydration, and its encoding costs
+  // by the value (the cohorts' enrolment window, capacity and course, the modules' counts are not shown here).
   return {
     course: { ...course, quizzesToPassCount: quizzesToPass.length },
     outline,
     access: { allowed: access.allowed, reason: access.reason },
-    progress,
+    progress: progress && {
+      ...progress,
+      modules: progress.modules.map((m) => ({ moduleId: m.moduleId, percent: m.percent })),
+    },
     signedIn: Boolean(user),
-    trainers: manageTrainers ? await courseTrainerList(course.id) : null,
-    upcomingCohorts: await listUpcomingCohortsForCourse(course.id),
+    trainers,
+    upcomingCohorts: upcomingCohorts.map((c) => ({
+      id: c.id,
+      code: c.code,
+      admission: c.admission,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      seatsLeft: c.seatsLeft,
+      format: c.format,
+      venueAddress: c.venueAddress,
+      feeVnd: c.feeVnd,
+      organisationName: c.organisationName,
+      sessions: c.sessions,
+    })),
   };
 });
 
@@ -127,12 +144,12 @@ export default function CoursePage() {
           <ul className="mt-3 flex flex-wrap gap-2" aria-label={t("courses.catalog.topic")}>
             {course.topics.map((topic) => (
               <li key={topic}>
-                <Link
+                <PathLink
                   to={`/courses?topic=${topic}`}
                   className="rounded-full bg-brand-50 px-3 py-1 text-sm text-brand-800 hover:underline"
                 >
                   {topicLabel(t, topic)}
-                </Link>
+                </PathLink>
               </li>
             ))}
           </ul>
@@ -207,9 +224,9 @@ export default function CoursePage() {
                                 </span>
                               ) : null}
                               {open ? (
-                                <Link to={`/learn/${course.slug}/${l.slug}`} className="text-brand-700 underline">
+                                <PathLink to={`/learn/${course.slug}/${l.slug}`} className="text-brand-700 underline">
                                   {title}
-                                </Link>
+                                </PathLink>
                               ) : (
                                 <span className="text-slate-800">{title}</span>
                               )}
@@ -235,12 +252,12 @@ export default function CoursePage() {
                               </span>
                             ) : null}
                             {access.allowed ? (
-                              <Link
+                              <PathLink
                                 to={`/learn/${course.slug}/quiz/${m.quiz.slug}`}
                                 className="text-brand-700 underline"
                               >
                                 {m.quiz.title}
-                              </Link>
+                              </PathLink>
                             ) : (
                               <span className="text-slate-800">{m.quiz.title}</span>
                             )}
@@ -361,23 +378,26 @@ export default function CoursePage() {
                 </p>
                 {progress.complete ? <Alert tone="success">{t("courses.progress.complete")}</Alert> : null}
                 {progress.resumeLessonSlug ? (
-                  <Link
+                  <PathLink
                     to={`/learn/${course.slug}/${progress.resumeLessonSlug}`}
                     className={buttonClass("primary", "w-full")}
                   >
                     {progress.lessonsDone > 0 || progress.quizzesPassed > 0
                       ? t("courses.page.continue")
                       : t("courses.page.start")}
-                  </Link>
+                  </PathLink>
                 ) : null}
               </div>
             ) : access.allowed && access.reason === "staff_preview" ? (
               <div className="space-y-3">
                 <p className="text-sm text-slate-700">{t("courses.page.previewNote")}</p>
                 {firstLesson ? (
-                  <Link to={`/learn/${course.slug}/${firstLesson.slug}`} className={buttonClass("secondary", "w-full")}>
+                  <PathLink
+                    to={`/learn/${course.slug}/${firstLesson.slug}`}
+                    className={buttonClass("secondary", "w-full")}
+                  >
                     {t("courses.page.preview")}
-                  </Link>
+                  </PathLink>
                 ) : null}
               </div>
             ) : course.format === "online" ? (

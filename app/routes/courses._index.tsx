@@ -1,9 +1,10 @@
 import { useTranslation } from "react-i18next";
-import { Form, Link, useLoaderData, useNavigation } from "react-router";
+import { Form, useLoaderData, useNavigation } from "react-router";
 import { pick, topicLabel } from "~/components/courses/localized";
 import { Button, buttonClass } from "~/components/ui/button";
 import { PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
+import { PathLink } from "~/components/ui/path-link";
 import { appLoader } from "~/lib/errors.server";
 import { formatNumber, formatVnd } from "~/lib/format";
 import { getUser } from "~/modules/auth/guards.server";
@@ -36,9 +37,9 @@ export default function CatalogPage() {
       <PageTitle subtitle={t("courses.catalog.subtitle")}>{t("courses.catalog.title")}</PageTitle>
       {signedIn ? (
         <p>
-          <Link to="/learn" className="font-semibold text-brand-700 underline">
+          <PathLink to="/learn" className="font-semibold text-brand-700 underline">
             {t("courses.learn.title")}
-          </Link>
+          </PathLink>
         </p>
       ) : null}
 
@@ -99,9 +100,9 @@ export default function CatalogPage() {
         <div className="flex items-end gap-2">
           <Button disabled={navigation.state === "loading"}>{t("courses.catalog.apply")}</Button>
           {filtered ? (
-            <Link to="/courses" className={buttonClass("secondary")}>
+            <PathLink to="/courses" className={buttonClass("secondary")}>
               {t("courses.catalog.reset")}
-            </Link>
+            </PathLink>
           ) : null}
         </div>
       </Form>
@@ -123,9 +124,9 @@ export default function CatalogPage() {
                 <span>{t(`courses.audience.${c.audience}`)}</span>
               </p>
               <h2 className="mt-2 text-lg font-semibold">
-                <Link to={`/courses/${c.slug}`} className="text-slate-900 hover:underline">
+                <PathLink to={`/courses/${c.slug}`} className="text-slate-900 hover:underline">
                   {pick(lang, c.titleVi, c.titleEn)}
-                </Link>
+                </PathLink>
               </h2>
               <p className="mt-2 flex-1 text-sm text-slate-700">{pick(lang, c.summaryVi, c.summaryEn)}</p>
               <dl className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700">

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { PathLink } from "~/components/ui/path-link";
 import { formatDate, formatVnd } from "~/lib/format";
 import { courseTitle } from "./text";
 
@@ -11,12 +11,12 @@ export type UpcomingCohort = {
   endsOn: string;
   seatsLeft: number;
   format: string;
-  language: string;
   venueAddress: string | null;
   feeVnd: number;
   organisationName: string;
-  courseTitleVi: string;
-  courseTitleEn: string;
+  /** Shown only with `showCourse` (the course page sends none: it is the course's own page). */
+  courseTitleVi?: string;
+  courseTitleEn?: string;
   sessions: number;
 };
 
@@ -48,9 +48,9 @@ export function UpcomingCohorts({
           {cohorts.map((c) => (
             <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <p className="font-semibold">
-                <Link to={`/cohorts/${c.id}`} className="text-brand-700 underline">
+                <PathLink to={`/cohorts/${c.id}`} className="text-brand-700 underline">
                   {showCourse ? courseTitle(c, language) : t("cohorts.upcoming.cohortCode", { code: c.code })}
-                </Link>
+                </PathLink>
               </p>
               {showCourse ? (
                 <p className="text-sm text-slate-700">{t("cohorts.upcoming.cohortCode", { code: c.code })}</p>

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
-import { Form, Link, NavLink, useLocation } from "react-router";
+import { Form, useLocation } from "react-router";
+import { PathLink } from "~/components/ui/path-link";
 import type { Permission, Role } from "~/modules/auth/permissions";
 
 type HeaderUser = {
@@ -11,8 +12,23 @@ type HeaderUser = {
   runsCohorts: boolean;
 } | null;
 
-const navLink = ({ isActive }: { isActive: boolean }) =>
-  `rounded px-2 py-1 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-800" : "text-slate-800 hover:bg-slate-100"}`;
+/**
+ * A link of the site's navigation, marked as the current page while the path is at or below its own (as
+ * React Router's `<NavLink>` does, which it replaces: the header's dozen links each ran its hooks on the server).
+ */
+export function NavItem({ to, here, children }: { to: `/${string}`; here: string; children: React.ReactNode }) {
+  const [path, target] = [here.toLowerCase(), to.toLowerCase()];
+  const isActive = path === target || (path.startsWith(target) && path.charAt(target.length) === "/");
+  return (
+    <PathLink
+      aria-current={isActive ? "page" : undefined}
+      className={`rounded px-2 py-1 text-sm font-medium ${isActive ? "bg-brand-50 text-brand-800" : "text-slate-800 hover:bg-slate-100"}`}
+      to={to}
+    >
+      {children}
+    </PathLink>
+  );
+}
 
 export function SiteHeader({ user, language }: { user: HeaderUser; language: string }) {
   const { t } = useTranslation();
@@ -28,10 +44,10 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
         {t("nav.skipToContent")}
       </a>
       <div className="relative mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
-        <Link to="/" className="flex items-center gap-2 text-lg font-bold text-brand-800">
+        <PathLink to="/" className="flex items-center gap-2 text-lg font-bold text-brand-800">
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <span>{t("app.name")}</span>
-        </Link>
+        </PathLink>
         {/*
           On a phone the menu folds behind a button: a <details>, so it opens without JavaScript and needs no
           script under the CSP. From 768 px the button is hidden and the content always shown (tailwind.css).
@@ -49,81 +65,81 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               aria-label={t("nav.main")}
               className="flex flex-col gap-1 md:flex-1 md:flex-row md:flex-wrap md:items-center"
             >
-              <NavLink to="/courses" className={navLink}>
+              <NavItem to="/courses" here={location.pathname}>
                 {t("courses.nav")}
-              </NavLink>
-              <NavLink to="/cohorts" className={navLink}>
+              </NavItem>
+              <NavItem to="/cohorts" here={location.pathname}>
                 {t("cohorts.nav.cohorts")}
-              </NavLink>
+              </NavItem>
               {user ? (
-                <NavLink to="/dashboard" className={navLink}>
+                <NavItem to="/dashboard" here={location.pathname}>
                   {t("nav.dashboard")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("mark:attendance:own-cohort") ? (
-                <NavLink to="/teach" className={navLink}>
+                <NavItem to="/teach" here={location.pathname}>
                   {t("cohorts.nav.teach")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {user?.runsCohorts ? (
-                <NavLink to="/manage/cohorts" className={navLink}>
+                <NavItem to="/manage/cohorts" here={location.pathname}>
                   {t("cohorts.nav.manage")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("view:certificates:own") ? (
-                <NavLink to="/certification" className={navLink}>
+                <NavItem to="/certification" here={location.pathname}>
                   {t("certification.nav.label")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:users:any") ? (
-                <NavLink to="/admin/users" className={navLink}>
+                <NavItem to="/admin/users" here={location.pathname}>
                   {t("nav.users")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:organisations:any") ? (
-                <NavLink to="/admin/organisations" className={navLink}>
+                <NavItem to="/admin/organisations" here={location.pathname}>
                   {t("nav.organisations")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("file:subsidy-claim:own") ? (
-                <NavLink to="/claims" className={navLink}>
+                <NavItem to="/claims" here={location.pathname}>
                   {t("subsidies.nav.myClaims")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:subsidies:any") ? (
-                <NavLink to="/subsidies" className={navLink}>
+                <NavItem to="/subsidies" here={location.pathname}>
                   {t("subsidies.nav.subsidies")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("enrol:cohort:own") ? (
-                <NavLink to="/payments" className={navLink}>
+                <NavItem to="/payments" here={location.pathname}>
                   {t("payments.nav.mine")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:payments:any") ? (
-                <NavLink to="/manage/payments" className={navLink}>
+                <NavItem to="/manage/payments" here={location.pathname}>
                   {t("payments.nav.manage")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:reports:any") ? (
-                <NavLink to="/reports" className={navLink}>
+                <NavItem to="/reports" here={location.pathname}>
                   {t("reports.nav")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:audit:any") ? (
-                <NavLink to="/audit" className={navLink}>
+                <NavItem to="/audit" here={location.pathname}>
                   {t("nav.audit")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {has("read:outbox:any") ? (
-                <NavLink to="/admin/outbox" className={navLink}>
+                <NavItem to="/admin/outbox" here={location.pathname}>
                   {t("nav.outbox")}
-                </NavLink>
+                </NavItem>
               ) : null}
               {user?.isOrganisationAdmin ? (
-                <NavLink to="/organisation" className={navLink}>
+                <NavItem to="/organisation" here={location.pathname}>
                   {t("admin.orgAdmin.navLink")}
-                </NavLink>
+                </NavItem>
               ) : null}
             </nav>
             <Form method="post" action="/language" className="flex items-center gap-1" aria-label={t("nav.language")}>
@@ -149,9 +165,9 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
             </Form>
             {user ? (
               <div className="flex items-center gap-2">
-                <NavLink to="/account" className={navLink}>
+                <NavItem to="/account" here={location.pathname}>
                   {user.name}
-                </NavLink>
+                </NavItem>
                 <Form method="post" action="/logout">
                   <button className="rounded px-2 py-1 text-sm font-medium text-slate-800 hover:bg-slate-100">
                     {t("nav.signOut")}
@@ -160,15 +176,15 @@ export function SiteHeader({ user, language }: { user: HeaderUser; language: str
               </div>
             ) : (
               <div className="flex items-center gap-2">
-                <NavLink to="/login" className={navLink}>
+                <NavItem to="/login" here={location.pathname}>
                   {t("nav.signIn")}
-                </NavLink>
-                <Link
+                </NavItem>
+                <PathLink
                   to="/register"
                   className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800"
                 >
                   {t("nav.register")}
-                </Link>
+                </PathLink>
               </div>
             )}
           </div>
@@ -184,9 +200,9 @@ export function SiteFooter() {
     <footer className="mt-10 border-t border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap justify-between gap-2 px-4 py-4 text-sm text-slate-700 sm:px-6">
         <p>{t("footer.about")}</p>
-        <Link to="/privacy" className="underline">
+        <PathLink to="/privacy" className="underline">
           {t("footer.privacy")}
-        </Link>
+        </PathLink>
       </div>
     </footer>
   );

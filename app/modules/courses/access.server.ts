@@ -62,20 +62,36 @@ export async function isEnrolled(userId: string, courseId: string, q: Queryable 
 /** A person already signed in for this request: the session check read them (not deleted) with their roles. */
 export type KnownPerson = { id: string; roles: readonly string[] };
 
-function trainerOrEnrolledSelect(q: Queryable, userId: Value, courseId: Value) {
-  return q
-    .select({
-      trainer: sql<boolean>`exists (
-        select 1 from ${courseTrainers} where ${courseTrainers.courseId} = ${courseId} and ${courseTrainers.userId} = ${userId}
-      )`,
-      enrolled: enrolledCondition(userId, courseId),
-    })
-    .from(sql`(select 1) as one`);
+/** Is the person one of the course's trainers, and are they enrolled in it: two columns of one statement. */
+export function trainerOrEnrolledColumns(userId: Value, courseId: Value) {
+  return {
+    trainer: sql<boolean>`exists (
+      select 1 from ${courseTrainers} where ${courseTrainers.courseId} = ${courseId} and ${courseTrainers.userId} = ${userId}
+    )`,
+    enrolled: enrolledCondition(userId, courseId),
+  };
 }
 
 const trainerOrEnrolled = preparedStatement("course_trainer_or_enrolled", (q) =>
-  trainerOrEnrolledSelect(q, sql.placeholder("userId"), sql.placeholder("courseId")),
+  q.select(trainerOrEnrolledColumns(sql.placeholder("userId"), sql.placeholder("courseId"))).from(sql`(select 1) as one`),
 );
+
+/**
+ * The rule, from what `trainerOrEnrolledColumns` answered and the person's roles: the trainer answer wins,
+ * then the enrolment, then a staff preview.
+ */
+export function decideCourseAccess(
+  userId: string,
+  roles: readonly Role[],
+  answer: { trainer: boolean | null; enrolled: boolean | null } | undefined,
+): ContentAccess {
+  if (answer?.trainer) return { allowed: true, reason: "trainer", recordsProgress: true };
+  if (answer?.enrolled) return { allowed: true, reason: "enrolled", recordsProgress: true };
+  if (can({ id: userId, roles, adminOrganisationIds: [] }, "preview:course:any")) {
+    return { allowed: true, reason: "staff_preview", recordsProgress: false };
+  }
+  return { allowed: false, reason: "not_enrolled" };
+}
 
 async function courseAccess(
   userId: string | null,
@@ -99,16 +115,9 @@ async function courseAccess(
       .map((r) => r.role)
       .filter(isRole);
   }
-  // Trainer and enrolment are independent questions, asked in one statement: the trainer answer wins.
+  // Trainer and enrolment are independent questions, asked in one statement.
   const [answer] = await trainerOrEnrolled.on(q).execute({ userId, courseId });
-  const trainer = Boolean(answer?.trainer);
-  const enrolled = Boolean(answer?.enrolled);
-  if (trainer) return { allowed: true, reason: "trainer", recordsProgress: true };
-  if (enrolled) return { allowed: true, reason: "enrolled", recordsProgress: true };
-  if (can({ id: userId, roles, adminOrganisationIds: [] }, "preview:course:any")) {
-    return { allowed: true, reason: "staff_preview", recordsProgress: false };
-  }
-  return { allowed: false, reason: "not_enrolled" };
+  return decideCourseAccess(userId, roles, answer);
 }
 
 /** May this person (or a visitor: userId null) open this lesson? */

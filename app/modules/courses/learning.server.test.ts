@@ -4,9 +4,11 @@ import { courseEnrollments, lessonProgress } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
+import { courseContentAccess } from "./access.server";
 import { courseOutline } from "./catalog.server";
-import { completeLesson, courseProgress, enrolSelfPaced, listMyCourses, recordLessonOpened, recordWatchProgress } from "./learning.server";
+import { completeLesson, courseProgress, courseReaderState, enrolSelfPaced, listMyCourses, recordLessonOpened, recordWatchProgress } from "./learning.server";
 import { submitQuizAttempt } from "./quiz.server";
+import { assignCourseTrainer } from "./trainers.server";
 
 async function enrolledLearner(options: Parameters<typeof createTestCourse>[0] = {}) {
   const fixture = await createTestCourse(options);
@@ -88,5 +90,35 @@ describe("learning progress", () => {
     expect(await db.select().from(lessonProgress).where(eq(lessonProgress.lessonId, videoLesson.id))).toEqual([]);
     const outsider = await createUser();
     await expect(completeLesson({ userId: outsider.id, lessonId: videoLesson.id })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("gives the course page's reader, in one statement, the access and progress the two separate reads give", async () => {
+    const { course, preview, quiz, learner } = await enrolledLearner();
+    await completeLesson({ userId: learner.id, lessonId: preview.id });
+    await submitQuizAttempt({ userId: learner.id, quizId: quiz.id, responses: { q1: "b", q2: ["a", "c"], q3: true, q4: "so kh&cn" } });
+    const staff = await createUser({ roles: ["staff"] });
+    const trainer = await createUser({ roles: ["trainer"] });
+    await assignCourseTrainer({ actorId: staff.id, courseId: course.id, email: trainer.email });
+    const stranger = await createUser();
+    const outline = await courseOutline(course.id);
+    const quizzesToPass = course.quizzesToPass;
+    const people = [
+      { id: learner.id, roles: ["learner"] as const },
+      { id: trainer.id, roles: ["trainer"] as const },
+      { id: staff.id, roles: ["staff"] as const },
+      { id: stranger.id, roles: ["learner"] as const },
+    ];
+    const reasons = [];
+    for (const person of people) {
+      const user = { id: person.id, roles: [...person.roles] };
+      const access = await courseContentAccess({ userId: user.id, courseId: course.id, known: user });
+      const progress = access.allowed && access.recordsProgress ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass }) : null;
+      expect(await courseReaderState({ user, courseId: course.id, outline, quizzesToPass })).toEqual({ access, progress });
+      reasons.push(access.reason);
+    }
+    // The cases above are the four answers of the rule, and the learner's progress is not empty.
+    expect(reasons).toEqual(["enrolled", "trainer", "staff_preview", "not_enrolled"]);
+    expect((await courseReaderState({ user: { id: learner.id, roles: ["learner"] }, courseId: course.id, outline, quizzesToPass })).progress).toMatchObject({ lessonsDone: 1, quizzesPassed: 1 });
+    expect(await courseReaderState({ user: null, courseId: course.id, outline, quizzesToPass })).toEqual({ access: { allowed: false, reason: "sign_in" }, progress: null });
   });
 });

@@ -3,7 +3,15 @@ import { courseEnrollments, courses, lessonProgress, lessons } from "#db/schema"
 import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
-import { lessonAccess } from "./access.server";
+import { isRole } from "~/modules/auth/permissions";
+import {
+  courseContentAccess,
+  decideCourseAccess,
+  lessonAccess,
+  trainerOrEnrolledColumns,
+  type ContentAccess,
+  type KnownPerson,
+} from "./access.server";
 import { courseOutline } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
@@ -66,9 +74,8 @@ type ProgressOutline = { id: string; lessons: { id: string; slug: string }[]; qu
 
 const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
 
-/** The learner's progress rows in one course; `withQuizzesToPass` reads the course's required quizzes too. */
-function courseProgressSelect(
-  q: Database,
+/** The learner's progress rows in one course, as columns; `withQuizzesToPass` reads the course's required quizzes too. */
+function courseProgressColumns(
   userId: string | Placeholder,
   courseId: string | Placeholder,
   lessonIds: string[] | Placeholder,
@@ -76,32 +83,40 @@ function courseProgressSelect(
 ) {
   // One parameter, the whole array (a plain array in a template would become a list of parameters).
   const ofOutline = sql`lp.lesson_id = any(${Array.isArray(lessonIds) ? sql.param(lessonIds) : lessonIds}::uuid[])`;
-  return q
-    .select({
-      completedLessonIds: sql<string[]>`coalesce((
-        select json_agg(lp.lesson_id) from lesson_progress lp
-        where lp.user_id = ${userId} and ${ofOutline}
-          and lp.completed_at is not null
-      ), '[]'::json)`,
-      lastOpenedLessonId: sql<string | null>`(
-        select lp.lesson_id from lesson_progress lp
-        where lp.user_id = ${userId} and ${ofOutline}
-        order by lp.last_opened_at desc limit 1
-      )`,
-      quizRows: sql<{ quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[]>`coalesce((
-        select json_agg(json_build_object('quizId', b.quiz_id, 'bestPercent', b.best, 'passed', b.passed, 'attempts', b.attempts))
-        from (
-          select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts
-          from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id
-          where qa.user_id = ${userId} and qz.course_id = ${courseId}
-          group by qa.quiz_id
-        ) b
-      ), '[]'::json)`,
-      quizzesToPass: withQuizzesToPass
-        ? sql<string[] | null>`(select c.quizzes_to_pass from courses c where c.id = ${courseId})`
-        : sql<string[] | null>`null`,
-    })
-    .from(sql`(select 1) as one`);
+  return {
+    completedLessonIds: sql<string[]>`coalesce((
+      select json_agg(lp.lesson_id) from lesson_progress lp
+      where lp.user_id = ${userId} and ${ofOutline}
+        and lp.completed_at is not null
+    ), '[]'::json)`,
+    lastOpenedLessonId: sql<string | null>`(
+      select lp.lesson_id from lesson_progress lp
+      where lp.user_id = ${userId} and ${ofOutline}
+      order by lp.last_opened_at desc limit 1
+    )`,
+    quizRows: sql<{ quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[]>`coalesce((
+      select json_agg(json_build_object('quizId', b.quiz_id, 'bestPercent', b.best, 'passed', b.passed, 'attempts', b.attempts))
+      from (
+        select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts
+        from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id
+        where qa.user_id = ${userId} and qz.course_id = ${courseId}
+        group by qa.quiz_id
+      ) b
+    ), '[]'::json)`,
+    quizzesToPass: withQuizzesToPass
+      ? sql<string[] | null>`(select c.quizzes_to_pass from courses c where c.id = ${courseId})`
+      : sql<string[] | null>`null`,
+  };
+}
+
+function courseProgressSelect(
+  q: Database,
+  userId: string | Placeholder,
+  courseId: string | Placeholder,
+  lessonIds: string[] | Placeholder,
+  withQuizzesToPass: boolean,
+) {
+  return q.select(courseProgressColumns(userId, courseId, lessonIds, withQuizzesToPass)).from(sql`(select 1) as one`);
 }
 
 const courseProgressStatement = preparedStatement("course_progress", (q) =>
@@ -126,7 +141,18 @@ export async function courseProgress(args: {
     args.quizzesToPass !== undefined
       ? await courseProgressStatement().execute({ userId: args.userId, courseId: args.courseId, lessonIds })
       : await courseProgressSelect(db, args.userId, args.courseId, lessonIds, true);
-  const course = { quizzesToPass: args.quizzesToPass !== undefined ? args.quizzesToPass : row.quizzesToPass };
+  return progressFrom(outline, row, args.quizzesToPass !== undefined ? args.quizzesToPass : row.quizzesToPass);
+}
+
+type ProgressRow = {
+  completedLessonIds: string[];
+  lastOpenedLessonId: string | null;
+  quizRows: { quizId: string; bestPercent: number | null; passed: boolean | null; attempts: number }[];
+};
+
+/** The figures of `courseProgress` from the learner's rows. */
+function progressFrom(outline: ProgressOutline, row: ProgressRow, quizzesToPass: string[] | null): CourseProgress {
+  const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
   const completed = new Set(row.completedLessonIds);
   const quizResults = Object.fromEntries(
     row.quizRows.map((q) => [q.quizId, { bestPercent: q.bestPercent ?? 0, passed: Boolean(q.passed), attempts: q.attempts }]),
@@ -146,7 +172,7 @@ export async function courseProgress(args: {
   const resume =
     (row.lastOpenedLessonId ? allLessons.find((l) => l.id === row.lastOpenedLessonId) : undefined) ?? allLessons.find((l) => !completed.has(l.id)) ?? allLessons[0];
 
-  const requiredQuizSlugs = new Set(course.quizzesToPass ?? []);
+  const requiredQuizSlugs = new Set(quizzesToPass ?? []);
   const requiredPassed = outline
     .flatMap((m) => (m.quiz && requiredQuizSlugs.has(m.quiz.slug) ? [m.quiz] : []))
     .every((q) => quizResults[q.id]?.passed);
@@ -163,6 +189,39 @@ export async function courseProgress(args: {
     complete: lessonsTotal > 0 && lessonsDone === lessonsTotal && requiredPassed,
   };
 }
+
+/**
+ * The course page's reader: may they open the course's content, and — when their progress is recorded — how far
+ * they are. One statement for both (the access rule's trainer and enrolment questions and the progress rows),
+ * where the page sent two one after the other: a statement's round trip costs more CPU here than its rows. The
+ * progress part is read for every signed-in reader and kept only for those whose progress is recorded (for the
+ * others it finds no rows).
+ */
+export async function courseReaderState(args: {
+  user: KnownPerson | null;
+  courseId: string;
+  outline: ProgressOutline;
+  quizzesToPass: string[] | null;
+}): Promise<{ access: ContentAccess; progress: CourseProgress | null }> {
+  const { user, courseId, outline } = args;
+  if (!user) return { access: await courseContentAccess({ userId: null, courseId }), progress: null };
+  const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
+  const [row] = await courseReaderStatement().execute({ userId: user.id, courseId, lessonIds });
+  const access = decideCourseAccess(user.id, user.roles.filter(isRole), row);
+  return {
+    access,
+    progress: access.allowed && access.recordsProgress ? progressFrom(outline, row, args.quizzesToPass) : null,
+  };
+}
+
+const courseReaderStatement = preparedStatement("course_reader_state", (q) =>
+  q
+    .select({
+      ...trainerOrEnrolledColumns(sql.placeholder("userId"), sql.placeholder("courseId")),
+      ...courseProgressColumns(sql.placeholder("userId"), sql.placeholder("courseId"), sql.placeholder("lessonIds"), false),
+    })
+    .from(sql`(select 1) as one`),
+);
 
 /** A self-paced enrolment becomes "completed" once the course is complete. */
 async function updateEnrollmentStatus(userId: string, courseId: string) {
