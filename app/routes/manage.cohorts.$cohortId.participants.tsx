@@ -1,18 +1,5 @@
-import type { MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
-import {
-  createPath,
-  data,
-  redirect,
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useLocation,
-  useNavigate,
-  useNavigation,
-  useSearchParams,
-} from "react-router";
+import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "react-router";
 import { StandingCell } from "~/components/cohorts/attendance-standing";
 import { EnrollmentStatusBadge } from "~/components/cohorts/badges";
 import { courseTitle, percent } from "~/components/cohorts/text";
@@ -23,6 +10,7 @@ import { FieldErrors, SelectField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
 import { ListSearch } from "~/components/ui/list-page";
 import { Pagination } from "~/components/ui/pagination";
+import { PathLink } from "~/components/ui/path-link";
 import type { ErrorPayload } from "~/lib/errors";
 import { forbidden } from "~/lib/errors";
 import { appLoader } from "~/lib/errors.server";
@@ -196,19 +184,10 @@ export default function ParticipantsPage() {
     return `/manage/cohorts/${cohort.id}/participants/export?${next.toString()}`;
   };
   const selectable = canManage ? people.filter((p) => isActive(p.status as EnrollmentStatus)) : [];
-  // The history and withdraw links of the 50 rows are plain anchors that this one handler follows in the page, as a
-  // <Link> would: a <Link> costs the server a router component (five hooks) to render, two per person shown. The
-  // href is the one <Link to="?history=…"> renders: the current path with the new search.
-  const location = useLocation();
-  const navigate = useNavigate();
-  const rowHref = (key: "history" | "withdraw", id: string) => `${location.pathname}?${key}=${id}#${key}`;
-  const followRowLink = (event: MouseEvent<HTMLAnchorElement>) => {
-    if (event.defaultPrevented || event.button !== 0) return;
-    if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-    event.preventDefault();
-    const to = event.currentTarget.getAttribute("href")!;
-    navigate(to, { replace: createPath(location) === to });
-  };
+  // The 50 rows' history and withdraw links are PathLinks (ADR 0030): a <Link> costs the server a router component
+  // to render, two per person shown. The href is the one <Link to="?history=…"> renders: this page with the new search.
+  const rowHref = (key: "history" | "withdraw", id: string): `/${string}` =>
+    `/manage/cohorts/${cohort.id}/participants?${key}=${id}#${key}`;
   const selectPage = (checked: boolean) => {
     for (const box of document.querySelectorAll<HTMLInputElement>('input[form="bulk-withdraw"][name="enrollmentId"]'))
       box.checked = checked;
@@ -427,23 +406,13 @@ export default function ParticipantsPage() {
                         )}
                       </td>
                       <td className="px-3 py-2">
-                        <a
-                          className="text-brand-700 underline"
-                          href={rowHref("history", p.id)}
-                          onClick={followRowLink}
-                          data-discover="true"
-                        >
+                        <PathLink className="text-brand-700 underline" to={rowHref("history", p.id)}>
                           {t("cohorts.participants.history")}
-                        </a>
+                        </PathLink>
                         {canManage && isActive(p.status as EnrollmentStatus) ? (
-                          <a
-                            className="ml-3 text-brand-700 underline"
-                            href={rowHref("withdraw", p.id)}
-                            onClick={followRowLink}
-                            data-discover="true"
-                          >
+                          <PathLink className="ml-3 text-brand-700 underline" to={rowHref("withdraw", p.id)}>
                             {t("cohorts.participants.withdraw")}
-                          </a>
+                          </PathLink>
                         ) : null}
                       </td>
                     </tr>
