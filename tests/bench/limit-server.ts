@@ -25,9 +25,6 @@ import { periodOf } from "../../app/modules/reports/period";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
 const q = async (text: string, values: unknown[] = []) => (await pool.query({ text, values, rowMode: "array" })).rows;
 
-/** `$from, $from+1, …` for a list of values bound one by one (as Drizzle's inArray writes them). */
-const list = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
-
 /**
  * The app's statements, copied from PostgreSQL's log (`log_statement = 'all'`) of the app serving each page of
  * the M data once; the comment above each is the parameters it was logged with. Whitespace inside the few
@@ -47,27 +44,6 @@ const SQL_OF = {
   // no parameters
   contentVersion:
     "select concat_ws('/',\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from courses),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from certificates),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from trainer_registry_entries)\n        ) as version",
-  // $1 = 'khoi-nghiep-doi-moi-sang-tao'
-  courseBySlug:
-    'select "id", "slug", "title_vi", "title_en", "summary_vi", "summary_en", "audience", "kind", "format", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", "search_text", "source_dir", "content_hash", "archived_at", "created_at", "updated_at" from "courses" where ("courses"."slug" = $1 and "courses"."archived_at" is null)',
-  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
-  lessons:
-    'select "id", "module_id", "slug", "position", "title_vi", "title_en", "minutes", "free_preview", ("video_path" is not null or exists (select 1 from lesson_videos v where v.lesson_id = "id" and v.status = \'ready\')) from "lessons" where ("lessons"."course_id" = $1 and "lessons"."archived_at" is null) order by "lessons"."position" asc',
-  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
-  modules:
-    'select "id", "slug", "position", "title_vi", "title_en", "summary_vi", "summary_en" from "course_modules" where ("course_modules"."course_id" = $1 and "course_modules"."archived_at" is null) order by "course_modules"."position" asc',
-  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
-  quizzes:
-    'select "id", "module_id", "slug", "title_vi", "title_en", "pass_mark", "attempts_allowed", jsonb_array_length("questions") from "quizzes" where ("quizzes"."course_id" = $1 and "quizzes"."archived_at" is null)',
-  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $3 = 'active', $4 = 'completed', $5 = '1'
-  selfPaced:
-    'select "id" from "course_enrollments" where ("course_enrollments"."user_id" = $1 and "course_enrollments"."course_id" = $2 and "course_enrollments"."status" in ($3, $4)) limit $5',
-  // $1 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $2 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $3 = '1'
-  courseTrainer:
-    'select "user_id" from "course_trainers" where ("course_trainers"."course_id" = $1 and "course_trainers"."user_id" = $2) limit $3',
-  // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5'
-  quizAttempts:
-    'select "quiz_attempts"."quiz_id", max("quiz_attempts"."percent"), bool_or("quiz_attempts"."passed"), count(*)::int from "quiz_attempts" inner join "quizzes" on "quizzes"."id" = "quiz_attempts"."quiz_id" where ("quiz_attempts"."user_id" = $1 and "quizzes"."course_id" = $2) group by "quiz_attempts"."quiz_id"',
   // $1 = 'published', $2 = '2026-12-07', $3 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $4 = '12'
   upcomingCohorts:
     'select "cohorts"."id", "cohorts"."code", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."fee_vnd", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "organisations"."name", (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $1 and "cohorts"."ends_on" >= $2 and "courses"."archived_at" is null and "cohorts"."course_id" = $3) order by "cohorts"."starts_on" asc, "cohorts"."code" asc limit $4',
@@ -136,7 +112,14 @@ const COUNTS_OF =
   'select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join lateral (select count(*) filter (where "attendance"."status" in (\'present\', \'late\'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "attendance" inner join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where ("attendance"."enrollment_id" = "enrollments"."id" and "cohort_sessions"."cohort_id" = $2)) "counts" on true where ("enrollments"."cohort_id" = $3 and "enrollments"."id" = any($4::uuid[]))';
 
 /** A place in a cohort of the course (the second enrolment source, asked only when the first finds nothing). */
-const COHORT_ENROLMENT = `select "enrollments"."id" from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where ("enrollments"."user_id" = $1 and "cohorts"."course_id" = $2 and "enrollments"."status" in ($3, $4, $5)) limit $6`;
+/** The course page's course with its outline (`course_page_vi`; $1 = slug), round 9. */
+const COURSE_PAGE_VI =
+  'select "id", "slug", "title_vi", "summary_vi", "kind", "format", "audience", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", coalesce(( select json_agg(json_build_object( \'id\', m.id, \'title\', m.title_vi, \'summary\', m.summary_vi, \'lessons\', coalesce(( select json_agg(json_build_object( \'id\', l.id, \'slug\', l.slug, \'title\', l.title_vi, \'minutes\', l.minutes, \'freePreview\', l.free_preview, \'hasVideo\', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = \'ready\')) ) order by l.position, l.id) from lessons l where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null ), \'[]\'::json), \'quiz\', ( select json_build_object(\'id\', q.id, \'slug\', q.slug, \'title\', q.title_vi, \'questionCount\', jsonb_array_length(q.questions)) from quizzes q where q.module_id = m.id and q.course_id = m.course_id and q.archived_at is null limit 1 ) ) order by m.position) from course_modules m where m.course_id = "courses"."id" and m.archived_at is null ), \'[]\'::json) from "courses" where ("courses"."slug" = $1 and "courses"."archived_at" is null)';
+
+/** The reader's access and progress in one statement (`courseReaderState`, round 9): $1, $4, $6, $12 = course,
+ * $2, $3, $5, $7, $9, $11 = person, $8 and $10 = the outline's lesson ids. */
+const COURSE_READER_STATE =
+  'select exists ( select 1 from "course_trainers" where "course_id" = $1 and "user_id" = $2 ), (exists ( select 1 from "course_enrollments" where "course_enrollments"."user_id" = $3 and "course_enrollments"."course_id" = $4 and "course_enrollments"."status" in (\'active\', \'completed\') ) or exists ( select 1 from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where "enrollments"."user_id" = $5 and "cohorts"."course_id" = $6 and "enrollments"."status" in (\'confirmed\', \'completed\', \'not_completed\') )), coalesce(( select json_agg(lp.lesson_id) from lesson_progress lp where lp.user_id = $7 and lp.lesson_id = any($8::uuid[]) and lp.completed_at is not null ), \'[]\'::json), ( select lp.lesson_id from lesson_progress lp where lp.user_id = $9 and lp.lesson_id = any($10::uuid[]) order by lp.last_opened_at desc limit 1 ), coalesce(( select json_agg(json_build_object(\'quizId\', b.quiz_id, \'bestPercent\', b.best, \'passed\', b.passed, \'attempts\', b.attempts)) from ( select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id where qa.user_id = $11 and qz.course_id = $12 group by qa.quiz_id ) b ), \'[]\'::json), null from (select 1) as one';
 
 type Viewer = Actor & { email: string; name: string; organisations: { id: string; role: string; kind: string }[] };
 
@@ -196,41 +179,40 @@ async function catalog(user: Viewer | null) {
   return { courses, topics, mine, signedIn: Boolean(user), version };
 }
 
+/**
+ * The course page as the app reads it since round 9: the course with its outline (one statement, the Vietnamese
+ * text as the bench's learners read it), then the reader's access and progress (one statement) beside the open cohorts.
+ */
 async function coursePage(user: Viewer | null, slug: string) {
-  const [course] = await q(SQL_OF.courseBySlug, [slug]);
+  const [course] = await q(COURSE_PAGE_VI, [slug]);
   if (!course) return null;
   const courseId = course[0];
-  const quizzesToPass = course[16];
-  const [[lessons, modules, quizzes], access] = await Promise.all([
-    Promise.all([q(SQL_OF.lessons, [courseId]), q(SQL_OF.modules, [courseId]), q(SQL_OF.quizzes, [courseId])]),
+  const modules = (course[17] ?? []) as { lessons: { id: string }[] }[];
+  const lessonIds = modules.flatMap((m) => m.lessons.map((l) => l.id));
+  const [reader, upcomingCohorts] = await Promise.all([
     user
-      ? Promise.all([
-          q(SQL_OF.courseTrainer, [courseId, user.id, 1]),
-          (async () =>
-            (await q(SQL_OF.selfPaced, [user.id, courseId, "active", "completed", 1])).length > 0 ||
-            (await q(COHORT_ENROLMENT, [user.id, courseId, "confirmed", "completed", "not_completed", 1])).length >
-              0)(),
+      ? q(COURSE_READER_STATE, [
+          courseId,
+          user.id,
+          user.id,
+          courseId,
+          user.id,
+          courseId,
+          user.id,
+          lessonIds,
+          user.id,
+          lessonIds,
+          user.id,
+          courseId,
         ])
       : null,
+    q(SQL_OF.upcomingCohorts, ["published", today(new Date()), courseId, 12]),
   ]);
-  const enrolled = Boolean(access && (access[0].length > 0 || access[1]));
-  let progress = null;
-  if (user && enrolled) {
-    const lessonIds = lessons.map((l) => l[0]);
-    const [done, attempts] = await Promise.all([
-      lessonIds.length
-        ? q(
-            `select "lesson_id", "completed_at", "last_opened_at" from "lesson_progress" where ("lesson_progress"."user_id" = $1 and "lesson_progress"."lesson_id" in (${list(2, lessonIds.length)}))`,
-            [user.id, ...lessonIds],
-          )
-        : [],
-      q(SQL_OF.quizAttempts, [user.id, courseId]),
-    ]);
-    progress = { toPass: quizzesToPass, done, attempts };
-  }
-  const upcomingCohorts = await q(SQL_OF.upcomingCohorts, ["published", today(new Date()), courseId, 12]);
   const version = await publicTag(user);
-  return { course, outline: { modules, lessons, quizzes }, enrolled, progress, upcomingCohorts, version };
+  const state = reader?.[0] ?? null;
+  // The bench checks the page as the enrolled learner's: trainer or enrolled, as the app decides access.
+  const enrolled = Boolean(state && (state[0] || state[1]));
+  return { course, reader: state, enrolled, upcomingCohorts, version };
 }
 
 async function dashboard(user: Viewer) {
