@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, sql, type Placeholder, type SQLWrapper } from "drizzle-orm";
 import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/schema";
 import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { progressOfRecords, type AttendanceProgress } from "./progress";
@@ -33,6 +33,36 @@ export async function minShareOf(q: Queryable, cohortId: string): Promise<number
   return row?.min ?? 0;
 }
 
+/** Attendance records counted (joined to their sessions): present or late, all, and recorded before the start. */
+function recordCountColumns(at: string | Placeholder) {
+  return {
+    attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
+    recorded: sql<number>`count(*)::int`.as("recorded"),
+    recordedEarly: sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${at}::timestamptz)::int`.as(
+      "recorded_early",
+    ),
+  };
+}
+
+/**
+ * One listed person's records over the cohort's sessions, for a lateral join beside each person of a page (the
+ * participant list's 50, the roll call's 25): read by the person (the enrolment index, a few dozen rows each).
+ */
+export function personRecordCounts(
+  q: Queryable,
+  enrollmentId: SQLWrapper,
+  cohortId: Placeholder,
+  at: Placeholder,
+  name: string,
+) {
+  return q
+    .select(recordCountColumns(at))
+    .from(attendance)
+    .innerJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
+    .where(and(eq(attendance.enrollmentId, enrollmentId), eq(cohortSessions.cohortId, cohortId)))
+    .as(name);
+}
+
 /**
  * Each enrolment's records: present or late, recorded, recorded before the session's start. The records are
  * reached through the cohort's sessions (the session-first unique index), so a cohort of 1,000 people reads
@@ -40,15 +70,7 @@ export async function minShareOf(q: Queryable, cohortId: string): Promise<number
  */
 export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Date, enrollmentIds?: string[]) {
   return q
-    .select({
-      enrollmentId: attendance.enrollmentId,
-      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
-      recorded: sql<number>`count(*)::int`.as("recorded"),
-      recordedEarly:
-        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${now.toISOString()}::timestamptz)::int`.as(
-          "recorded_early",
-        ),
-    })
+    .select({ enrollmentId: attendance.enrollmentId, ...recordCountColumns(now.toISOString()) })
     .from(cohortSessions)
     .innerJoin(attendance, eq(attendance.sessionId, cohortSessions.id))
     .where(
@@ -69,19 +91,7 @@ export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Da
 // plan in both modes).
 const listedCountsStatement = preparedStatement("cohort_listed_attendance_counts", (q) => {
   const cohortId = sql.placeholder("cohortId");
-  const counts = q
-    .select({
-      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
-      recorded: sql<number>`count(*)::int`.as("recorded"),
-      recordedEarly:
-        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${sql.placeholder("at")}::timestamptz)::int`.as(
-          "recorded_early",
-        ),
-    })
-    .from(attendance)
-    .innerJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
-    .where(and(eq(attendance.enrollmentId, enrollments.id), eq(cohortSessions.cohortId, cohortId)))
-    .as("counts");
+  const counts = personRecordCounts(q, enrollments.id, cohortId, sql.placeholder("at"), "counts");
   return q
     .select({
       enrollmentId: enrollments.id,

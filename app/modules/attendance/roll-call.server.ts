@@ -20,6 +20,7 @@ import { canMarkAttendance, mayMarkAttendance } from "~/modules/cohorts/access.s
 import type { AttendanceStatus } from "~/modules/cohorts/schema";
 import { PARTICIPANT_STATUSES } from "~/modules/cohorts/statuses";
 import { progressOfRecords } from "./progress";
+import { personRecordCounts } from "./progress.server";
 import { checkInWindow } from "./rules";
 
 /**
@@ -418,19 +419,7 @@ function rollCallPageStatement(q: Database, options: PageOptions) {
     .offset(sql.placeholder("offset"))
     .as("page");
   // Each of the 25's records through the cohort's sessions: present or late, all, recorded before the start.
-  const records = q
-    .select({
-      attended: sql<number>`count(*) filter (where ${attendance.status} in ('present', 'late'))::int`.as("attended"),
-      recorded: sql<number>`count(*)::int`.as("recorded"),
-      recordedEarly:
-        sql<number>`count(*) filter (where ${cohortSessions.startsAt} > ${sql.placeholder("now")}::timestamptz)::int`.as(
-          "recorded_early",
-        ),
-    })
-    .from(attendance)
-    .innerJoin(cohortSessions, eq(cohortSessions.id, attendance.sessionId))
-    .where(and(eq(attendance.enrollmentId, page.enrollmentId), eq(cohortSessions.cohortId, cohortId)))
-    .as("records");
+  const records = personRecordCounts(q, page.enrollmentId, cohortId, sql.placeholder("now"), "records");
   return q
     .select({
       enrollmentId: page.enrollmentId,
