@@ -83,6 +83,15 @@ export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Da
     .as("counts");
 }
 
+/** A person's counts from a left join: zeros for a person with no records. */
+function zeroWhenNone(counts: Record<"attended" | "recorded" | "recordedEarly", SQLWrapper>) {
+  return {
+    attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
+    recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,
+    recordedEarly: sql<number>`coalesce(${counts.recordedEarly}, 0)::int`,
+  };
+}
+
 // A page of people (the participant list's 50, the roll call's 25) on every request: the people are one array
 // parameter, so the text is the same whoever is shown and the statement is built once. Each person's records are
 // read by the person (the enrolment index, a few dozen rows each) rather than through the cohort's sessions: that
@@ -95,9 +104,7 @@ const listedCountsStatement = preparedStatement("cohort_listed_attendance_counts
   return q
     .select({
       enrollmentId: enrollments.id,
-      attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
-      recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,
-      recordedEarly: sql<number>`coalesce(${counts.recordedEarly}, 0)::int`,
+      ...zeroWhenNone(counts),
     })
     .from(enrollments)
     .leftJoinLateral(counts, sql`true`)
@@ -117,9 +124,7 @@ export async function enrollmentCounts(q: Queryable, cohortId: string, now: Date
   return q
     .select({
       enrollmentId: enrollments.id,
-      attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
-      recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,
-      recordedEarly: sql<number>`coalesce(${counts.recordedEarly}, 0)::int`,
+      ...zeroWhenNone(counts),
     })
     .from(enrollments)
     .leftJoin(counts, eq(counts.enrollmentId, enrollments.id))
