@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+
 /**
  * The environment every bench script starts the built app with: production, the bench database, a loopback port,
  * and nothing done at start (no migrating, seeding or course import — the data generator did all that). The
@@ -41,4 +44,25 @@ export async function waitForHttp(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+/**
+ * Starts the built app as the bench scripts do (`benchAppEnv`, from the repository's root): `script` is the server
+ * script (another one for an A/B of the server itself), `nodeArgs` go before it (a preloaded module, a V8 flag),
+ * `env` adds the script's own variables. The server's log is dropped unless `stdout` is "pipe".
+ */
+export function startBenchApp(o: {
+  databaseUrl: string;
+  port: number;
+  buildDir: string;
+  script?: string;
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  stdout?: "ignore" | "pipe";
+}): ChildProcess {
+  return spawn(process.execPath, [...(o.nodeArgs ?? []), o.script ?? "server.mjs"], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    env: { ...process.env, ...benchAppEnv(o), ...o.env },
+    stdio: ["ignore", o.stdout ?? "ignore", "inherit"],
+  });
 }

@@ -5,19 +5,10 @@
 // compares them: the HTML with its `<script>` elements (the serialized data), nonces and asset names taken out,
 // the `.data` byte for byte but for the server's clock ("now", which the roll call sends). Prints "same" or the
 // first place they differ; both servers are asked at the same moment.
-import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { benchAppEnv, waitForHttp } from "./app-env";
-import {
-  BENCH_PAGES,
-  createBenchSessions,
-  deleteBenchSessions,
-  readPageManifest,
-  sessionCookie,
-  type Who,
-} from "./sessions";
+import { startBenchApp, waitForHttp } from "./app-env";
+import { BENCH_PAGES, deleteBenchSessions, readPageManifest, signInEachKind } from "./sessions";
 
 const { values: args } = parseArgs({
   options: {
@@ -27,19 +18,10 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "3412" },
   },
 });
-const root = resolve(import.meta.dirname, "../..");
 const manifest = readPageManifest(String(args.scale));
 const builds = String(args.builds ?? "").split(",");
 if (builds.length !== 2) throw new Error("--builds A,B: two build directories");
 const pageIds = String(args.pages).split(",");
-
-function start(buildDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, ["server.mjs"], {
-    cwd: root,
-    env: { ...process.env, ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir }) },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
 
 /** The HTML without what differs between builds and requests: scripts, nonces, hashed asset names. */
 function comparable(html: string): string {
@@ -58,21 +40,12 @@ function firstDifference(a: string, b: string): string {
 
 const client = new pg.Client({ connectionString: manifest.databaseUrl });
 await client.connect();
-const emails: Record<Exclude<Who, "anonymous">, string> = {
-  learner: manifest.learners[0].email,
-  staff: manifest.staff.email,
-  trainer: manifest.trainer.email,
-};
-const whos = Object.keys(emails) as Exclude<Who, "anonymous">[];
-const made = await createBenchSessions(
-  client,
-  whos.map((w) => emails[w]),
-  "compare-pages",
-);
-const cookie: Record<Who, string> = { anonymous: "" } as Record<Who, string>;
-whos.forEach((w, i) => (cookie[w] = sessionCookie(made.tokens[i])));
+const { cookies: cookie, ids: sessionIds } = await signInEachKind(client, manifest, "compare-pages");
 const base = Number(args.port);
-const servers = builds.map((b, i) => ({ port: base + i, child: start(b, base + i) }));
+const servers = builds.map((buildDir, i) => ({
+  port: base + i,
+  child: startBenchApp({ databaseUrl: manifest.databaseUrl, port: base + i, buildDir }),
+}));
 let differing = 0;
 try {
   await Promise.all(servers.map((s) => waitForHttp(`http://127.0.0.1:${s.port}/privacy`)));
@@ -105,7 +78,7 @@ try {
   }
 } finally {
   for (const s of servers) s.child.kill("SIGTERM");
-  await deleteBenchSessions(client, made.ids);
+  await deleteBenchSessions(client, sessionIds);
   await client.end();
 }
 process.exit(differing ? 1 : 0);

@@ -11,13 +11,13 @@
 // build, page and round in that folder (summarise them with tests/bench/cpuprofile-summary.ts).
 // --workers N runs each server as N cluster workers (WEB_CONCURRENCY); the CPU time is then that of the primary and
 // all its workers together (one process's profile would miss the others, so --cpu-prof wants one worker).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { benchAppEnv, waitForHttp } from "./app-env";
+import { startBenchApp, waitForHttp } from "./app-env";
 import { processTree } from "./process-tree";
 import {
   BENCH_PAGES,
@@ -45,7 +45,6 @@ const { values: args } = parseArgs({
   },
 });
 
-const root = resolve(import.meta.dirname, "../..");
 const manifest = readPageManifest(String(args.scale));
 const builds = String(args.builds).split(",");
 const pageIds = String(args.pages).split(",");
@@ -79,25 +78,19 @@ function startServer(build: string, port: number): ChildProcess {
   const [served, ...nodeFlags] = build.split("+");
   const [buildDir, script = "server.mjs"] = served.split("@");
   if (profDir) mkdirSync(profDir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
+  const child = startBenchApp({
+    databaseUrl: manifest.databaseUrl,
+    port,
+    buildDir,
+    script,
+    nodeArgs: [
       ...(profDir ? ["--import", "./tests/bench/cpu-profiler.mjs"] : []),
       "--max-old-space-size=256",
       ...nodeFlags,
-      script,
     ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir }),
-        CPU_PROFILE_FILE: profileFile(build),
-        WEB_CONCURRENCY: String(workers),
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+    env: { CPU_PROFILE_FILE: profileFile(build), WEB_CONCURRENCY: String(workers) },
+    stdout: "pipe",
+  });
   // Read (and drop) the request log; with --workers, until the primary says every worker listens.
   let out = "";
   let waiting = workers > 1;

@@ -75,3 +75,24 @@ export async function deleteBenchSessions(client: pg.Client, ids: string[]) {
 
 /** The cookie header of a bench session's raw token. */
 export const sessionCookie = (token: string) => `${SESSION_COOKIE}=${token}`;
+
+/**
+ * One signed-in session for each kind of person the bench's pages are read as (the first learner, the staff member,
+ * the trainer): the cookie to send for each (none for anonymous) and the session ids to delete afterwards.
+ */
+export async function signInEachKind(
+  client: pg.Client,
+  manifest: PageManifest,
+  userAgent: string,
+): Promise<{ cookies: Record<Who, string>; ids: string[] }> {
+  const emails = { learner: manifest.learners[0].email, staff: manifest.staff.email, trainer: manifest.trainer.email };
+  const kinds = Object.keys(emails) as (keyof typeof emails)[];
+  const { tokens, ids } = await createBenchSessions(
+    client,
+    kinds.map((k) => emails[k]),
+    userAgent,
+  );
+  const cookies: Record<Who, string> = { anonymous: "", learner: "", staff: "", trainer: "" };
+  kinds.forEach((k, i) => (cookies[k] = sessionCookie(tokens[i])));
+  return { cookies, ids };
+}

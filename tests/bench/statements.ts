@@ -1,21 +1,13 @@
-// npx tsx tests/bench/statements.ts --scale M [--build build] [--pages 1b,2,3,4,5,7] [--port 3412] [--show]
+// npx tsx tests/bench/statements.ts --scale M [--build build] [--pages 1b,2,3,4,5,7] [--port 3412] [--show [--full]]
 // Counts the SQL statements each signed-in page sends to PostgreSQL for one request: starts the production
 // server of one build with every pg statement logged (tests/bench/statement-log.mjs), signs in the bench's people,
 // fetches each page twice (the first warms caches kept across requests) and counts the second request's statements.
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { benchAppEnv } from "./app-env";
-import {
-  BENCH_PAGES,
-  createBenchSessions,
-  deleteBenchSessions,
-  readPageManifest,
-  sessionCookie,
-  type Who,
-} from "./sessions";
+import { startBenchApp, waitForHttp } from "./app-env";
+import { BENCH_PAGES, deleteBenchSessions, readPageManifest, signInEachKind } from "./sessions";
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +16,7 @@ const { values: args } = parseArgs({
     pages: { type: "string", default: "1b,2,3,7" },
     port: { type: "string", default: "3412" },
     show: { type: "boolean", default: false },
+    full: { type: "boolean", default: false },
   },
 });
 
@@ -36,38 +29,20 @@ const port = Number(args.port);
 
 const client = new pg.Client({ connectionString: manifest.databaseUrl });
 await client.connect();
-const sessions: string[] = [];
-async function signIn(email: string) {
-  const { tokens, ids } = await createBenchSessions(client, [email], "bench statements");
-  sessions.push(...ids);
-  return sessionCookie(tokens[0]);
-}
-
-const server = spawn(process.execPath, ["--import", "./tests/bench/statement-log.mjs", "server.mjs"], {
-  cwd: root,
-  env: {
-    ...process.env,
-    ...benchAppEnv({ databaseUrl: manifest.databaseUrl, port, buildDir: String(args.build) }),
-    STATEMENT_LOG: log,
-  },
-  stdio: ["ignore", "ignore", "inherit"],
+const server = startBenchApp({
+  databaseUrl: manifest.databaseUrl,
+  port,
+  buildDir: String(args.build),
+  nodeArgs: ["--import", "./tests/bench/statement-log.mjs"],
+  env: { STATEMENT_LOG: log },
 });
+let sessionIds: string[] = [];
 
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/privacy`)).status < 500) break;
-    } catch {
-      if (i > 200) throw new Error("the server did not answer");
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const cookies: Record<Who, string> = {
-    anonymous: "",
-    learner: await signIn(manifest.learners[0].email),
-    staff: await signIn(manifest.staff.email),
-    trainer: await signIn(manifest.trainer.email),
-  };
+  await waitForHttp(`http://127.0.0.1:${port}/privacy`, { child: server });
+  const signedIn = await signInEachKind(client, manifest, "bench statements");
+  sessionIds = signedIn.ids;
+  const cookies = signedIn.cookies;
   for (const id of String(args.pages).split(",")) {
     const url = `http://127.0.0.1:${port}${PAGES[id].path(manifest)}`;
     const headers = { cookie: cookies[PAGES[id].who], "accept-language": "vi-VN,vi;q=0.9", accept: "text/html" };
@@ -81,10 +56,10 @@ try {
       .split("\n")
       .filter((s) => s && !s.includes("pgboss."));
     console.log(`${id}\t${PAGES[id].path(manifest)}\t${res.status}\t${statements.length} statements\t${bytes} bytes`);
-    if (args.show) for (const s of statements) console.log(`   ${s.slice(0, 400)}`);
+    if (args.show) for (const s of statements) console.log(`   ${args.full ? s : s.slice(0, 400)}`);
   }
 } finally {
-  await deleteBenchSessions(client, sessions);
+  await deleteBenchSessions(client, sessionIds);
   await client.end();
   server.kill("SIGTERM");
   rmSync(log, { force: true });
