@@ -1,10 +1,14 @@
 // npx tsx tests/bench/compare-pages.ts --scale M --builds build-a,build-b [--pages 1b,2,3,4,5,7] [--port 3412]
+//                                      [--dump dir]
 //
 // Does a change leave the bench's pages as they were? Starts one production server per build (as profile.ts does),
 // signs in the bench's people, fetches each page's HTML and its `.data` in Vietnamese and English from both, and
 // compares them: the HTML with its `<script>` elements (the serialized data), nonces and asset names taken out,
 // the `.data` byte for byte but for the server's clock ("now", which the roll call sends). Prints "same" or the
-// first place they differ; both servers are asked at the same moment.
+// first place they differ; both servers are asked at the same moment. With --dump, every answer is also written to
+// that folder (`<page>-<language>-<kind>-<A|B>.txt`, as fetched), to read or diff whole.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { startBenchApp, waitForHttp } from "./app-env";
@@ -16,12 +20,15 @@ const { values: args } = parseArgs({
     builds: { type: "string" },
     pages: { type: "string", default: "1b,2,3,4,5,7" },
     port: { type: "string", default: "3412" },
+    dump: { type: "string" },
   },
 });
 const manifest = readPageManifest(String(args.scale));
 const builds = String(args.builds ?? "").split(",");
 if (builds.length !== 2) throw new Error("--builds A,B: two build directories");
 const pageIds = String(args.pages).split(",");
+const dump = args.dump;
+if (dump) mkdirSync(dump, { recursive: true });
 
 /** The HTML without what differs between builds and requests: scripts, nonces, hashed asset names. */
 function comparable(html: string): string {
@@ -65,6 +72,12 @@ try {
             return `${res.status}\n${await res.text()}`;
           }),
         );
+        if (dump)
+          for (const [side, text] of [
+            ["A", a],
+            ["B", b],
+          ] as const)
+            writeFileSync(join(dump, `${id}-${language}-${kind}-${side}.txt`), text);
         // The roll call sends the server's time ("now"), a few milliseconds apart between the two servers.
         const data = (text: string) => text.replace(/"now","\d{4}-[^"]*"/g, '"now",""');
         const [x, y] = kind === "html" ? [comparable(a), comparable(b)] : [data(a), data(b)];

@@ -3,15 +3,22 @@ import { attendance, cohorts, cohortSessions, courses, enrollments } from "#db/s
 import { db, preparedStatement, type Queryable } from "~/lib/db.server";
 import { progressOfRecords, type AttendanceProgress } from "./progress";
 
-// Every participant list and cohort standing asks it: built once (inside a transaction, see preparedStatement).
-const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
-  q
+/** A cohort's sessions: how many, and how many have started at `at` (one row, whatever the cohort). */
+export function sessionTotalsQuery(q: Queryable, cohortId: string | Placeholder, at: string | Placeholder) {
+  return q
     .select({
-      total: count(),
-      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${sql.placeholder("at")}::timestamptz)::int`,
+      total: count().as("cohort_sessions_total"),
+      started: sql<number>`count(*) filter (where ${cohortSessions.startsAt} <= ${at}::timestamptz)::int`.as(
+        "cohort_sessions_started",
+      ),
     })
     .from(cohortSessions)
-    .where(eq(cohortSessions.cohortId, sql.placeholder("cohortId"))),
+    .where(eq(cohortSessions.cohortId, cohortId));
+}
+
+// Every participant list and cohort standing asks it: built once (inside a transaction, see preparedStatement).
+const sessionTotalsStatement = preparedStatement("cohort_session_totals", (q) =>
+  sessionTotalsQuery(q, sql.placeholder("cohortId"), sql.placeholder("at")),
 );
 
 /**
@@ -84,7 +91,7 @@ export function attendanceCountsSubquery(q: Queryable, cohortId: string, now: Da
 }
 
 /** A person's counts from a left join: zeros for a person with no records. */
-function zeroWhenNone(counts: Record<"attended" | "recorded" | "recordedEarly", SQLWrapper>) {
+export function zeroWhenNone(counts: Record<"attended" | "recorded" | "recordedEarly", SQLWrapper>) {
   return {
     attended: sql<number>`coalesce(${counts.attended}, 0)::int`,
     recorded: sql<number>`coalesce(${counts.recorded}, 0)::int`,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { enrollments, memberships, organisations, users } from "#db/schema";
+import { completionRecords, enrollments, memberships, organisations, users } from "#db/schema";
 import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { foldSql, searchWords } from "~/lib/fold";
 import { isUuid } from "~/lib/ids";
@@ -9,7 +9,10 @@ import {
   attendanceCountsSubquery,
   enrollmentCounts,
   minShareOf,
+  personRecordCounts,
   sessionTotals,
+  sessionTotalsQuery,
+  zeroWhenNone,
 } from "~/modules/attendance/progress.server";
 import type { ParticipantSort } from "~/modules/cohorts/schema";
 import type { EnrollmentStatus } from "~/modules/cohorts/statuses";
@@ -79,34 +82,45 @@ async function participantQueryParts(cohortId: string, filter: ParticipantFilter
   return { totals, minShare, counts, attended, recorded, standing, searches, filteredByStanding, where: and(...where) };
 }
 
-function orderFor(sort: ParticipantSort | undefined, attended: SQL): SQL[] {
+/** The columns a sort reads: the tables' own, or the same columns of a page already cut (`unfilteredPageStatement`). */
+type SortColumns = Record<"id" | "email" | "status" | "waitlistPosition" | "nameSortKey" | "createdAt", SQLWrapper>;
+
+const tableSortColumns: SortColumns = {
+  id: enrollments.id,
+  email: users.email,
+  status: enrollments.status,
+  waitlistPosition: enrollments.waitlistPosition,
+  nameSortKey: enrollments.nameSortKey,
+  createdAt: enrollments.createdAt,
+};
+
+function orderFor(sort: ParticipantSort | undefined, attended: SQL, c: SortColumns = tableSortColumns): SQL[] {
   switch (sort) {
     case "email":
-      return [asc(users.email), asc(enrollments.id)];
+      return [asc(c.email), asc(c.id)];
     case "status":
       return [
-        sql`case ${enrollments.status} when 'offered' then 1 when 'pending_payment' then 2 when 'confirmed' then 3 when 'completed' then 3 when 'not_completed' then 3 when 'waitlisted' then 4 else 5 end`,
-        asc(enrollments.waitlistPosition),
-        asc(enrollments.nameSortKey),
-        asc(enrollments.id),
+        sql`case ${c.status} when 'offered' then 1 when 'pending_payment' then 2 when 'confirmed' then 3 when 'completed' then 3 when 'not_completed' then 3 when 'waitlisted' then 4 else 5 end`,
+        asc(c.waitlistPosition),
+        asc(c.nameSortKey),
+        asc(c.id),
       ];
     case "attendance":
-      return [desc(attended), asc(enrollments.nameSortKey), asc(enrollments.id)];
+      return [desc(attended), asc(c.nameSortKey), asc(c.id)];
     case "enrolled":
-      return [desc(enrollments.createdAt), asc(enrollments.id)];
+      return [desc(c.createdAt), asc(c.id)];
     default:
       // The name as the database keeps it for sorting (accents folded, ADR 0022): the default view walks the
       // index (cohort_id, name_sort_key, id) and stops after one page.
-      return [asc(enrollments.nameSortKey), asc(enrollments.id)];
+      return [asc(c.nameSortKey), asc(c.id)];
   }
 }
 
 /**
  * One page of a cohort's participants (applicants excepted) with the number matching the filter: search by name,
  * e-mail or organisation (accents and case ignored, every word must match), filter by status and attendance
- * standing, five sorts, 50 a page. Cost follows the page: one query for the rows and the total, then the
- * completion records and the attendance counts of the 50 shown. Only a filter or a sort on attendance needs the
- * counts of the whole cohort inside the paged query (a page cannot be cut before its order is known).
+ * standing, five sorts, 50 a page. Cost follows the page: the rows, the total, and the attendance counts and
+ * completion decisions of the 50 shown (one prepared statement for the default view, see `unfilteredPageStatement`).
  */
 export async function listParticipantsPage(input: {
   cohortId: string;
@@ -120,78 +134,116 @@ export async function listParticipantsPage(input: {
   const page = Math.max(1, Math.floor(input.page) || 1);
   const offset = (page - 1) * PARTICIPANT_PAGE_SIZE;
   const sort = input.filter.sort ?? "name";
-  const wholeCohortCounts = Boolean(input.filter.standing) || sort === "attendance";
-  // No search and no filter (the view every visit opens on): a prepared statement, the page a parameter, read
-  // beside the cohort's session totals (its rows do not depend on them); nothing to build per request.
+  // No search and no filter (the view every visit opens on): one prepared statement, nothing to build per request.
   const unfiltered =
     sort !== "attendance" && !input.filter.standing && !input.filter.status && !searchWords(input.filter.q).length;
   const read = unfiltered
-    ? await Promise.all([
-        sessionTotals(db, input.cohortId, now),
-        input.minShare ?? minShareOf(db, input.cohortId),
-        unfilteredPageStatements[sort]().execute({ cohortId: input.cohortId, offset }),
-      ]).then(([totals, minShare, rows]) => ({ totals, minShare, rows, parts: null }))
-    : await participantQueryParts(input.cohortId, input.filter, now, input.minShare).then(async (parts) => ({
-        totals: parts.totals,
-        minShare: parts.minShare,
-        parts,
-        rows: wholeCohortCounts
-          ? await db
-              .select({
-                ...pageColumns,
-                // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing
-                // more.
-                total: sql<number>`count(*) over ()::int`,
-                attended: sql<number>`${parts.attended}::int`,
-                recorded: sql<number>`${parts.recorded}::int`,
-                recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
-              })
-              .from(enrollments)
-              .innerJoin(users, eq(users.id, enrollments.userId))
-              .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
-              .where(parts.where)
-              .orderBy(...orderFor(sort, parts.attended))
-              .limit(PARTICIPANT_PAGE_SIZE)
-              .offset(offset)
-          : await pageRowsSelect(db, parts.where, countParticipants(db, parts), sort, parts.attended).offset(offset),
-      }));
-  const { rows, totals, minShare } = read;
+    ? await readUnfilteredPage(input.cohortId, sort, offset, now, input.minShare)
+    : await readFilteredPage(input.cohortId, input.filter, sort, offset, now, input.minShare);
   // A page past the end (an old link after a bulk withdrawal) still needs the total: count separately then.
-  const countMatching = async () => {
-    const parts = read.parts ?? (await participantQueryParts(input.cohortId, input.filter, now, minShare));
-    return (await countParticipants(db, parts))[0]?.n ?? 0;
-  };
-  const total = rows.length ? rows[0]!.total : page > 1 ? await countMatching() : 0;
-  const ids = rows.map((r) => r.id);
-  const [completions, pageCounts] = await Promise.all([
-    listCurrentCompletions(input.cohortId, db, ids),
-    // The counts of the 50 shown, read through the cohort's sessions as the whole-cohort counts are.
-    wholeCohortCounts || !ids.length ? Promise.resolve([]) : enrollmentCounts(db, input.cohortId, now, ids),
-  ]);
-  const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
-  const countsOf = new Map(pageCounts.map((c) => [c.enrollmentId, c]));
+  const total = read.rows.length
+    ? read.total
+    : page > 1
+      ? ((await countParticipants(db, await participantQueryParts(input.cohortId, input.filter, now, read.minShare)))[0]
+          ?.n ?? 0)
+      : 0;
   return {
     page,
     pageSize: PARTICIPANT_PAGE_SIZE,
     total,
     pageCount: Math.max(1, Math.ceil(total / PARTICIPANT_PAGE_SIZE)),
-    people: rows.map((r) => {
-      type Counts = { attended: number; recorded: number; recordedEarly: number };
-      const counts: Counts = wholeCohortCounts
-        ? (r as typeof r & Counts)
-        : (countsOf.get(r.id) ?? { attended: 0, recorded: 0, recordedEarly: 0 });
+    people: read.rows.map((r) => {
       const shown = (STANDING_STATUSES as readonly string[]).includes(r.status) || r.withdrawnAfterStart;
-      const progress = shown ? progressOfRecords(totals, minShare, counts) : null;
-      return {
-        ...r,
-        attended: counts.attended,
-        recorded: counts.recorded,
-        recordedEarly: counts.recordedEarly,
-        standing: progress?.standing ?? null,
-        progress,
-        completion: byEnrollment.get(r.id) ?? null,
-      };
+      const progress = shown ? progressOfRecords(read.totals, read.minShare, r) : null;
+      return { ...r, standing: progress?.standing ?? null, progress };
     }),
+  };
+}
+
+type Counts = { attended: number; recorded: number; recordedEarly: number };
+type CompletionRecord = typeof completionRecords.$inferSelect;
+
+/** A page's people with their attendance records and current completion decision, and what the page needs besides. */
+type PageRead = {
+  rows: (PageRow & Counts & { completion: CompletionRecord | null })[];
+  /** How many match (when the page has rows). */
+  total: number;
+  totals: { total: number; started: number };
+  minShare: number;
+};
+
+/** The default view: its one prepared statement carries the rows, the total, the session totals and each person's. */
+async function readUnfilteredPage(
+  cohortId: string,
+  sort: Exclude<ParticipantSort, "attendance">,
+  offset: number,
+  now: Date,
+  knownMinShare: number | undefined,
+): Promise<PageRead> {
+  const [rows, minShare] = await Promise.all([
+    unfilteredPageStatements[sort]().execute({ cohortId, offset, at: now.toISOString() }),
+    knownMinShare ?? minShareOf(db, cohortId),
+  ]);
+  const first = rows[0];
+  return {
+    rows: rows.map(({ total: _total, sessionsTotal: _sessions, sessionsStarted: _started, ...r }) => r),
+    total: first?.total ?? 0,
+    totals: { total: first?.sessionsTotal ?? 0, started: first?.sessionsStarted ?? 0 },
+    minShare,
+  };
+}
+
+/**
+ * A search, a filter or the attendance sort: the statement is built for the request. Only a filter or a sort on
+ * attendance needs the counts of the whole cohort inside the paged query (a page cannot be cut before its order is
+ * known); otherwise the completion records and attendance counts of the 50 shown are read after the rows.
+ */
+async function readFilteredPage(
+  cohortId: string,
+  filter: ParticipantFilter,
+  sort: ParticipantSort,
+  offset: number,
+  now: Date,
+  knownMinShare: number | undefined,
+): Promise<PageRead> {
+  const parts = await participantQueryParts(cohortId, filter, now, knownMinShare);
+  const wholeCohortCounts = Boolean(filter.standing) || sort === "attendance";
+  const rows: (PageRow & { total: number } & Partial<Counts>)[] = wholeCohortCounts
+    ? await db
+        .select({
+          ...pageColumns,
+          // The page is cut after the whole cohort's counts are known: counting the rows there costs nothing more.
+          total: sql<number>`count(*) over ()::int`,
+          attended: sql<number>`${parts.attended}::int`,
+          recorded: sql<number>`${parts.recorded}::int`,
+          recordedEarly: sql<number>`coalesce(${parts.counts.recordedEarly}, 0)::int`,
+        })
+        .from(enrollments)
+        .innerJoin(users, eq(users.id, enrollments.userId))
+        .leftJoin(parts.counts, eq(parts.counts.enrollmentId, enrollments.id))
+        .where(parts.where)
+        .orderBy(...orderFor(sort, parts.attended))
+        .limit(PARTICIPANT_PAGE_SIZE)
+        .offset(offset)
+    : await pageRowsSelect(db, parts.where, countParticipants(db, parts), sort, parts.attended).offset(offset);
+  const ids = rows.map((r) => r.id);
+  const [completions, pageCounts] = await Promise.all([
+    listCurrentCompletions(cohortId, db, ids),
+    wholeCohortCounts || !ids.length ? Promise.resolve([]) : enrollmentCounts(db, cohortId, now, ids),
+  ]);
+  const byEnrollment = new Map(completions.map((c) => [c.enrollmentId, c]));
+  const countsOf = new Map(pageCounts.map((c) => [c.enrollmentId, c]));
+  return {
+    rows: rows.map(({ total: _total, attended, recorded, recordedEarly, ...r }) => {
+      const counts: Counts =
+        attended !== undefined && recorded !== undefined && recordedEarly !== undefined
+          ? { attended, recorded, recordedEarly }
+          : (countsOf.get(r.id) ?? { attended: 0, recorded: 0, recordedEarly: 0 });
+      return { ...r, ...counts, completion: byEnrollment.get(r.id) ?? null };
+    }),
+    total: rows[0]?.total ?? 0,
+    totals: parts.totals,
+    minShare: parts.minShare,
   };
 }
 
@@ -215,6 +267,18 @@ function countParticipants(
       : withPeople;
   return withCounts.where(parts.where);
 }
+
+type PageRow = {
+  id: string;
+  name: string;
+  email: string;
+  organisation: string | null;
+  status: EnrollmentStatus;
+  waitlistRank: number | null;
+  waitlistPosition: number | null;
+  offerExpiresAt: Date | null;
+  withdrawnAfterStart: boolean;
+};
 
 const pageColumns = {
   id: enrollments.id,
@@ -251,15 +315,68 @@ function pageRowsSelect(
 }
 
 /**
- * The list without search or filter, one prepared statement per sort (but attendance, which needs the whole
- * cohort's counts): the cohort and the page's offset are parameters. Its conditions are the ones
+ * The list without search or filter in one statement, prepared per sort (but attendance, which needs the whole
+ * cohort's counts): the page's rows and the matching total, the cohort's session totals, and each of the page's
+ * people's attendance records and current completion decision. The page is cut first and its people's records and
+ * decisions are read after, so a late page reads 50 people's, not those of every one before it. Its parameters are
+ * the cohort, the page's offset and the time (for the sessions already started); its conditions are the ones
  * `participantQueryParts` writes for an empty filter.
  */
 function unfilteredPageStatement(sort: Exclude<ParticipantSort, "attendance">) {
   return preparedStatement(`participants_page_by_${sort}`, (q) => {
-    const where = and(eq(enrollments.cohortId, sql.placeholder("cohortId")), ne(enrollments.status, "applied"));
+    const cohortId = sql.placeholder("cohortId");
+    const at = sql.placeholder("at");
+    const where = and(eq(enrollments.cohortId, cohortId), ne(enrollments.status, "applied"));
     const matching = countParticipants(q, { searches: false, filteredByStanding: false, where });
-    return pageRowsSelect(q, where, matching, sort, sql`0`).offset(sql.placeholder("offset"));
+    // Outside the page its computed columns are read by their alias, and the sort by the page's own columns.
+    const page = q
+      .select({
+        ...pageColumns,
+        organisation: organisationNames.as("organisation"),
+        waitlistRank: waitlistRank.as("waitlist_rank"),
+        total: sql<number>`(${matching})`.as("total"),
+        nameSortKey: enrollments.nameSortKey,
+        createdAt: enrollments.createdAt,
+      })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .where(where)
+      .orderBy(...orderFor(sort, sql`0`))
+      .limit(PARTICIPANT_PAGE_SIZE)
+      .offset(sql.placeholder("offset"))
+      .as("page");
+    const records = personRecordCounts(q, page.id, cohortId, at, "records");
+    // One row whatever the cohort (an aggregate): joined to every row of the page, computed once.
+    const sessions = sessionTotalsQuery(q, cohortId, at).as("sessions");
+    return (
+      q
+        .select({
+          id: page.id,
+          name: page.name,
+          email: page.email,
+          organisation: page.organisation,
+          status: page.status,
+          waitlistRank: page.waitlistRank,
+          waitlistPosition: page.waitlistPosition,
+          offerExpiresAt: page.offerExpiresAt,
+          withdrawnAfterStart: page.withdrawnAfterStart,
+          total: page.total,
+          ...zeroWhenNone(records),
+          sessionsTotal: sessions.total,
+          sessionsStarted: sessions.started,
+          completion: completionRecords,
+        })
+        .from(page)
+        .innerJoin(sessions, sql`true`)
+        .leftJoinLateral(records, sql`true`)
+        // At most one current decision per enrolment: `current` written as the index's own condition (not a
+        // parameter), so a generic plan can still use the partial index completion_records_current_key.
+        .leftJoin(
+          completionRecords,
+          and(eq(completionRecords.enrollmentId, page.id), sql`${completionRecords.current}`),
+        )
+        .orderBy(...orderFor(sort, sql`0`, page))
+    );
   });
 }
 
