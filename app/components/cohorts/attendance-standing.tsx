@@ -51,12 +51,14 @@ export function StandingCell({
       : progress.standing === "cannot_complete"
         ? "text-red-800 font-semibold"
         : "text-slate-800";
+  const warning =
+    progress.standing === "at_risk" || progress.standing === "cannot_complete"
+      ? ` · ${t(`cohorts.standing.short.${progress.standing}`)}`
+      : "";
+  // One text node: written as separate expressions, React puts `<!-- -->` between each (a long list has one per row).
   return (
     <span className={tone} data-standing={progress.standing}>
-      {percent(progress.share, i18n.language)} · {progress.attended}/{progress.totalSessions}
-      {progress.standing === "at_risk" || progress.standing === "cannot_complete"
-        ? ` · ${t(`cohorts.standing.short.${progress.standing}`)}`
-        : ""}
+      {`${percent(progress.share, i18n.language)} · ${progress.attended}/${progress.totalSessions}${warning}`}
     </span>
   );
 }
