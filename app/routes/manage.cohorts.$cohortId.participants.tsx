@@ -36,8 +36,12 @@ import type { Route } from "./+types/manage.cohorts.$cohortId.participants";
 
 export const handle = { titleKey: "cohorts.participants.title" };
 
-/** Each row's box and each cell's padding, as the header's cells have theirs. */
-const PARTICIPANT_ROWS_CLASS = "*:border-t *:border-slate-200 *:align-top [&_td]:px-3 [&_td]:py-2";
+/**
+ * What every row repeats, set once on the table's body: each row's box, each cell's padding (as the header's cells
+ * have theirs), the selection box's size, the two links' look and the space between them.
+ */
+const PARTICIPANT_ROWS_CLASS =
+  "*:border-t *:border-slate-200 *:align-top [&_td]:px-3 [&_td]:py-2 [&_input]:h-4 [&_input]:w-4 [&_a]:text-brand-700 [&_a]:underline [&_a+a]:ml-3";
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const user = await requireCohortAdmin(request);
@@ -363,7 +367,6 @@ export default function ParticipantsPage() {
                               name="enrollmentId"
                               value={p.id}
                               form="bulk-withdraw"
-                              className="h-4 w-4"
                               aria-label={t("cohorts.participants.select", { name: p.name })}
                             />
                           ) : null}
@@ -410,13 +413,9 @@ export default function ParticipantsPage() {
                         )}
                       </td>
                       <td>
-                        <PathLink className="text-brand-700 underline" to={rowHref("history", p.id)}>
-                          {t("cohorts.participants.history")}
-                        </PathLink>
+                        <PathLink to={rowHref("history", p.id)}>{t("cohorts.participants.history")}</PathLink>
                         {canManage && isActive(p.status as EnrollmentStatus) ? (
-                          <PathLink className="ml-3 text-brand-700 underline" to={rowHref("withdraw", p.id)}>
-                            {t("cohorts.participants.withdraw")}
-                          </PathLink>
+                          <PathLink to={rowHref("withdraw", p.id)}>{t("cohorts.participants.withdraw")}</PathLink>
                         ) : null}
                       </td>
                     </tr>

@@ -186,6 +186,13 @@ describe("the participant list of a big cohort", () => {
       expect(second.people.filter((p) => p.completion).map((p) => [p.id, p.completion?.sessionsAttended])).toEqual([
         [ids.f55, 2],
       ]);
+      // A search (built per request, the decisions read apart from the rows) shows the same decision as the default
+      // view (one prepared statement).
+      const searched = await listParticipantsPage({ cohortId, filter: { q: "Ánh" }, page: 1 });
+      expect(searched.people.map((p) => p.id)).toEqual([ids.anh]);
+      expect(searched.people[0]!.completion).toMatchObject(first.people.find((p) => p.id === ids.anh)!.completion!);
+      const byAttendance = await listParticipantsPage({ cohortId, filter: { sort: "attendance" }, page: 1 });
+      expect(byAttendance.people.filter((p) => p.completion).map((p) => p.id)).toEqual([ids.anh]);
     } finally {
       await db.delete(completionRecords).where(eq(completionRecords.cohortId, cohortId));
     }

@@ -161,11 +161,21 @@ export async function listParticipantsPage(input: {
 }
 
 type Counts = { attended: number; recorded: number; recordedEarly: number };
-type CompletionRecord = typeof completionRecords.$inferSelect;
+/** What the list shows of a person's current completion decision. */
+const listedCompletionColumns = {
+  completed: completionRecords.completed,
+  sessionsTotal: completionRecords.sessionsTotal,
+  sessionsAttended: completionRecords.sessionsAttended,
+  attendanceShare: completionRecords.attendanceShare,
+  minAttendanceShare: completionRecords.minAttendanceShare,
+  quizzesRequired: completionRecords.quizzesRequired,
+  quizzesPassed: completionRecords.quizzesPassed,
+};
+type ListedCompletion = Pick<typeof completionRecords.$inferSelect, keyof typeof listedCompletionColumns>;
 
 /** A page's people with their attendance records and current completion decision, and what the page needs besides. */
 type PageRead = {
-  rows: (PageRow & Counts & { completion: CompletionRecord | null })[];
+  rows: (PageRow & Counts & { completion: ListedCompletion | null })[];
   /** How many match (when the page has rows). */
   total: number;
   totals: { total: number; started: number };
@@ -364,7 +374,7 @@ function unfilteredPageStatement(sort: Exclude<ParticipantSort, "attendance">) {
           ...zeroWhenNone(records),
           sessionsTotal: sessions.total,
           sessionsStarted: sessions.started,
-          completion: completionRecords,
+          completion: listedCompletionColumns,
         })
         .from(page)
         .innerJoin(sessions, sql`true`)
