@@ -353,6 +353,19 @@ export default function ReportsDashboard() {
               href: r.key ? records("ledger", { organisationId: r.key }) : records("ledger"),
             }))}
             vnd={vnd}
+            more={
+              figures.subsidyOrganisationsTotal !== undefined &&
+              figures.subsidyOrganisationsTotal > figures.subsidyByOrganisation.length
+                ? {
+                    text: t("reports.subsidy.organisationsListed", {
+                      shown: num(figures.subsidyByOrganisation.length),
+                      total: num(figures.subsidyOrganisationsTotal),
+                    }),
+                    href: records("ledger"),
+                    link: t("reports.subsidy.allInLedger"),
+                  }
+                : undefined
+            }
           />
           <SplitTable
             title={t("reports.subsidy.byMonth")}
@@ -545,10 +558,13 @@ function SplitTable({
   title,
   rows,
   vnd,
+  more,
 }: {
   title: string;
   rows: { key: string; label: string; committedVnd: number; paidVnd: number; href: string }[];
   vnd: (value: number) => string;
+  /** When only some rows are listed: what the page says about the others, and where they all are. */
+  more?: { text: string; href: string; link: string };
 }) {
   const { t } = useTranslation();
   return (
@@ -586,6 +602,14 @@ function SplitTable({
           </tbody>
         </table>
       )}
+      {more ? (
+        <p className="mt-2 text-sm text-slate-700">
+          {more.text}{" "}
+          <Link className="text-brand-700 underline" to={more.href}>
+            {more.link}
+          </Link>
+        </p>
+      ) : null}
     </div>
   );
 }

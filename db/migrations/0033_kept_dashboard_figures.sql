@@ -5,6 +5,7 @@ CREATE TABLE "kept_dashboard_figures" (
 	"as_of" timestamp with time zone NOT NULL,
 	"computed_ms" integer NOT NULL,
 	"figures" jsonb NOT NULL,
+	"version" integer NOT NULL,
 	"refreshing_since" timestamp with time zone,
 	CONSTRAINT "kept_dashboard_figures_programme_id_period_start_period_end_pk" PRIMARY KEY("programme_id","period_start","period_end"),
 	CONSTRAINT "kept_dashboard_figures_period_check" CHECK ("kept_dashboard_figures"."period_end" >= "kept_dashboard_figures"."period_start"),

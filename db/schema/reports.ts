@@ -128,6 +128,11 @@ export const keptDashboardFigures = pgTable(
     /** How long the computation took, in milliseconds: figures are kept only when it was slow. */
     computedMs: integer().notNull(),
     figures: jsonb().$type<Record<string, unknown>>().notNull(),
+    /**
+     * The shape of `figures` (KEPT_FIGURES_VERSION in app/modules/reports/dashboard.server.ts, raised whenever the
+     * figures change shape or meaning): figures kept by another version of the app are not shown.
+     */
+    version: integer().notNull(),
     /** Set while one server process computes newer figures, so the others do not start the same computation. */
     refreshingSince: instant(),
   },

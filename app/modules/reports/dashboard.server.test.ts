@@ -1,15 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
 import { attendance, enrollments, keptDashboardFigures, subsidyCohortLinks } from "#db/schema";
 import { db } from "~/lib/db.server";
 import { createCourse, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createUser } from "../../../tests/fixtures/factories";
 import { createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import {
+  KEPT_FIGURES_VERSION,
   programmeDashboard,
   recomputeDashboard,
   settleDashboardComputations,
   type KeepPolicy,
+  withLeadingOrganisations,
 } from "./dashboard.server";
 
 let setup: Awaited<ReturnType<typeof createSubsidySetup>>;
@@ -136,6 +138,19 @@ describe("figures kept when they were slow to compute (ADR 0025)", () => {
       .where(eq(keptDashboardFigures.programmeId, own.parent.id));
   });
 
+  it("does not show figures kept by another version of the app", async () => {
+    await recomputeDashboard({ programmeId: own.parent.id, periodKind: "year", year }, keepAll);
+    expect((await ask(keepAll)).freshness!.kept).toBe(true);
+    await db
+      .update(keptDashboardFigures)
+      .set({ version: KEPT_FIGURES_VERSION - 1 })
+      .where(eq(keptDashboardFigures.programmeId, own.parent.id));
+    const view = await ask(keepAll);
+    expect(view.freshness!.kept).toBe(false);
+    const [row] = await keptRows();
+    expect(row.version).toBe(KEPT_FIGURES_VERSION);
+  });
+
   it("waits for new figures when the kept ones are too old, and forgets figures that became quick", async () => {
     await recomputeDashboard({ programmeId: own.parent.id, periodKind: "year", year }, keepAll);
     await trainSomeone(own.programme);
@@ -151,5 +166,31 @@ describe("figures kept when they were slow to compute (ADR 0025)", () => {
     expect(quick.freshness!.kept).toBe(false);
     expect(quick.figures!.summary.learners.total).toBe(total + 1);
     expect(await keptRows()).toHaveLength(0);
+  });
+});
+
+describe("the organisations the dashboard lists", () => {
+  it("lists those committed the most (then paid, then by name) and says how many there are", () => {
+    const row = (key: string, label: string, committedVnd: number, paidVnd: number) => ({
+      key,
+      label,
+      committedVnd,
+      paidVnd,
+    });
+    const figures = {
+      subsidyByOrganisation: [
+        row("a", "Bình Minh", 5_000_000, 1_000_000),
+        row("b", "Cát Bà", 9_000_000, 0),
+        row("c", "Đồ Sơn", 5_000_000, 3_000_000),
+        row("", "", 2_000_000, 2_000_000),
+        row("d", "An Phát", 5_000_000, 1_000_000),
+      ],
+    } as unknown as Parameters<typeof withLeadingOrganisations>[0];
+    const shown = withLeadingOrganisations(figures, 3);
+    // 9 M first; of the three at 5 M, the one paid 3 M; of the two paid 1 M, "An Phát" before "Bình Minh".
+    expect(shown.subsidyByOrganisation.map((r) => r.key)).toEqual(["b", "c", "d"]);
+    expect(shown.subsidyOrganisationsTotal).toBe(5);
+    expect(figures.subsidyByOrganisation).toHaveLength(5);
+    expect(withLeadingOrganisations(figures).subsidyByOrganisation).toHaveLength(5);
   });
 });
