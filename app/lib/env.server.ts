@@ -87,6 +87,15 @@ const EnvSchema = z.object({
   RENDER_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** …and at most this many megabytes of them, whichever is reached first (the oldest used go first). */
   RENDER_CACHE_MAX_MB: z.coerce.number().min(0.01).max(1_024).default(16),
+  /**
+   * The reports dashboard keeps a period's figures when computing them took at least this long (ADR 0025): later
+   * views show the kept figures, stating when they were taken, while newer ones are computed beside them.
+   */
+  DASHBOARD_KEEP_SLOWER_THAN_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+  /** Kept figures older than this start a computation of newer ones in the background when the page is viewed… */
+  DASHBOARD_REFRESH_AFTER_S: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** …and are not shown at all past this age: the page then waits for new figures. */
+  DASHBOARD_KEPT_MAX_AGE_S: z.coerce.number().int().min(1).max(604_800).default(3_600),
   /** Where `npm run backup` and the scheduled backup write their archives. */
   BACKUP_DIR: z.string().min(1).default(".data/backups"),
   /** How many scheduled archives to keep (older ones in BACKUP_DIR are deleted after each scheduled backup). */

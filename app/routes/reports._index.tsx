@@ -3,20 +3,22 @@ import { parseWithZod } from "@conform-to/zod";
 import { useTranslation } from "react-i18next";
 import { data, redirect, Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import { BarChart } from "~/components/reports/bar-chart";
+import { FiguresFreshness } from "~/components/reports/figures-freshness";
 import { RuleChecks } from "~/components/reports/rule-checks";
 import { TargetList } from "~/components/reports/target-list";
 import { Button } from "~/components/ui/button";
 import { Card, PageTitle } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { FormErrors } from "~/components/ui/form-errors";
-import { appLoader } from "~/lib/errors.server";
+import { appLoader, rethrowAsResponse } from "~/lib/errors.server";
 import { formatDate, formatDateTime, formatVnd } from "~/lib/format";
 import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { newSubmissionKey } from "~/lib/idempotency.server";
+import { readIntent } from "~/lib/intent.server";
 import { useCan } from "~/lib/use-user";
 import { requirePermission } from "~/modules/auth/guards.server";
-import { programmeDashboard } from "~/modules/reports/dashboard.server";
+import { programmeDashboard, recomputeDashboard } from "~/modules/reports/dashboard.server";
 import { formatItem, MONEY_FIGURES, moneyLineLabel, reportFormat, unsubsidisedItems } from "~/modules/reports/format";
 import { PERIOD_KINDS } from "~/modules/reports/period";
 import { listReports, requestReport } from "~/modules/reports/reports.server";
@@ -36,6 +38,7 @@ export const loader = appLoader(async ({ request }: Route.LoaderArgs) => {
 });
 
 export async function action({ request, context }: Route.ActionArgs) {
+  if ((await readIntent(request)) === "recompute") return recompute(request);
   const actor = await requirePermission(request, "generate:reports:any");
   const submission = await parseForm(request, GenerateReportSchema);
   if (submission.status !== "success") return invalidForm(submission);
@@ -46,11 +49,32 @@ export async function action({ request, context }: Route.ActionArgs) {
   });
 }
 
+/**
+ * "Compute the figures now" beside kept figures (ADR 0025): whoever may read the dashboard may ask; the same
+ * period asked twice at once shares one computation. Back to the dashboard of the same programme and period.
+ */
+async function recompute(request: Request) {
+  await requirePermission(request, "read:reports:any");
+  const form = Object.fromEntries(await request.formData());
+  const parsed = DashboardFilterSchema.safeParse(form);
+  if (!parsed.success) throw data({ messageKey: "reports.invalidFilter" }, { status: 400 });
+  const { programmeId, period } = await recomputeDashboard(parsed.data).catch(rethrowAsResponse);
+  if (!programmeId || !period) return redirect("/reports");
+  const query = new URLSearchParams({
+    programmeId,
+    periodKind: period.kind,
+    year: String(period.year),
+    periodIndex: String(period.index),
+  });
+  return redirect(`/reports?${query}`);
+}
+
 const COLORS = { a: "#0f4c81", b: "#0e9f6e", c: "#c2410c", d: "#7c3aed" };
 
 export default function ReportsDashboard() {
   const { t, i18n } = useTranslation();
-  const { programmes, programmeId, period, figures, reports, submissionKey } = useLoaderData<typeof loader>();
+  const { programmes, programmeId, period, figures, freshness, reports, submissionKey } =
+    useLoaderData<typeof loader>();
   const canGenerate = useCan("generate:reports:any");
   const canRecord = useCan("record:outcomes:any");
   const canAudit = useCan("read:audit:any");
@@ -61,7 +85,7 @@ export default function ReportsDashboard() {
   const pct = (value: number | null) => f.percent(value, t("reports.summary.notApplicable"));
   const programmeName = (p: { nameVi: string; nameEn: string }) => (lang === "en" ? p.nameEn : p.nameVi);
 
-  if (!programmeId || !figures || !period) {
+  if (!programmeId || !figures || !period || !freshness) {
     return (
       <div className="space-y-6">
         <PageTitle subtitle={t("reports.subtitle")}>{t("reports.title")}</PageTitle>
@@ -188,6 +212,7 @@ export default function ReportsDashboard() {
         {figures.provisional ? (
           <p className="mt-1 text-sm font-semibold text-amber-800">{t("reports.header.provisionalBanner")}</p>
         ) : null}
+        <FiguresFreshness freshness={freshness} period={period} programmeId={programmeId} />
       </Card>
 
       <section aria-labelledby="summary-title">
@@ -328,6 +353,19 @@ export default function ReportsDashboard() {
               href: r.key ? records("ledger", { organisationId: r.key }) : records("ledger"),
             }))}
             vnd={vnd}
+            more={
+              figures.subsidyOrganisationsTotal !== undefined &&
+              figures.subsidyOrganisationsTotal > figures.subsidyByOrganisation.length
+                ? {
+                    text: t("reports.subsidy.organisationsListed", {
+                      shown: num(figures.subsidyByOrganisation.length),
+                      total: num(figures.subsidyOrganisationsTotal),
+                    }),
+                    href: records("ledger"),
+                    link: t("reports.subsidy.allInLedger"),
+                  }
+                : undefined
+            }
           />
           <SplitTable
             title={t("reports.subsidy.byMonth")}
@@ -520,10 +558,13 @@ function SplitTable({
   title,
   rows,
   vnd,
+  more,
 }: {
   title: string;
   rows: { key: string; label: string; committedVnd: number; paidVnd: number; href: string }[];
   vnd: (value: number) => string;
+  /** When only some rows are listed: what the page says about the others, and where they all are. */
+  more?: { text: string; href: string; link: string };
 }) {
   const { t } = useTranslation();
   return (
@@ -561,6 +602,14 @@ function SplitTable({
           </tbody>
         </table>
       )}
+      {more ? (
+        <p className="mt-2 text-sm text-slate-700">
+          {more.text}{" "}
+          <Link className="text-brand-700 underline" to={more.href}>
+            {more.link}
+          </Link>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { check, customType, date, index, integer, jsonb, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { createdAt, id, instant } from "./columns";
 import { storedFiles } from "./files";
@@ -95,5 +107,38 @@ export const programmeReports = pgTable(
     index("programme_reports_programme_idx").on(t.programmeId, t.requestedAt),
     check("programme_reports_period_check", sql`${t.periodEnd} >= ${t.periodStart}`),
     check("programme_reports_progress_check", sql`${t.progress} between 0 and 100`),
+  ],
+);
+
+/**
+ * The dashboard's figures of a programme and period, kept when they were slow to compute (ADR 0025): the page
+ * shows them with the instant they were taken while newer ones are computed beside it. One row per programme and
+ * period, the latest computation; nothing here is a report (a report freezes its own snapshot above).
+ */
+export const keptDashboardFigures = pgTable(
+  "kept_dashboard_figures",
+  {
+    programmeId: uuid()
+      .notNull()
+      .references(() => programmes.id, { onDelete: "cascade" }),
+    periodStart: date({ mode: "string" }).notNull(),
+    periodEnd: date({ mode: "string" }).notNull(),
+    /** The instant the figures were taken (their snapshot's time). */
+    asOf: instant().notNull(),
+    /** How long the computation took, in milliseconds: figures are kept only when it was slow. */
+    computedMs: integer().notNull(),
+    figures: jsonb().$type<Record<string, unknown>>().notNull(),
+    /**
+     * The shape of `figures` (KEPT_FIGURES_VERSION in app/modules/reports/dashboard.server.ts, raised whenever the
+     * figures change shape or meaning): figures kept by another version of the app are not shown.
+     */
+    version: integer().notNull(),
+    /** Set while one server process computes newer figures, so the others do not start the same computation. */
+    refreshingSince: instant(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programmeId, t.periodStart, t.periodEnd] }),
+    check("kept_dashboard_figures_period_check", sql`${t.periodEnd} >= ${t.periodStart}`),
+    check("kept_dashboard_figures_computed_check", sql`${t.computedMs} >= 0`),
   ],
 );

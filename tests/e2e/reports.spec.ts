@@ -59,6 +59,9 @@ test.describe("reports (Vietnamese)", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Báo cáo chương trình" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Số liệu tổng hợp" })).toBeVisible();
     await expect(page.getByRole("figure", { name: "Tiến độ chỉ tiêu" })).toBeVisible();
+    // The instant the figures were taken, in Vietnam time; the demo's figures are quick, so none are kept.
+    await expect(page.getByText(/^Số liệu tính đến \d{2}:\d{2} /)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Tính lại số liệu ngay" })).toHaveCount(0);
     await expectAccessible(page);
 
     // Every figure links to the records behind it.
@@ -235,6 +238,7 @@ test.describe("reports (English)", () => {
     await expectAccessible(page);
     await page.getByRole("link", { name: "Reports", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Programme reports" })).toBeVisible();
+    await expect(page.getByText(/^Figures as of /)).toBeVisible();
     await page.getByRole("link", { name: /Attendance rate/ }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Attendance records");
     await expectAccessible(page);

@@ -80,12 +80,13 @@ export async function mailedLink(to: string, pattern: RegExp, since = 0): Promis
 }
 
 /**
- * Runs `fn` on the database of the server under test, which serve.mjs names in a file per port. For data made
+ * Runs `fn` on the database of the server under test (or of the one serve.mjs started on `port`), which serve.mjs
+ * names in a file per port. For data made
  * in bulk (a thousand people) that no one would type in; a spec never reads a figure from here that it then
  * expects the page to echo without working it out itself.
  */
-export async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const url = (await readFile(join(tmpdir(), `sa-e2e-database-${SERVER_PORT}`), "utf8")).trim();
+export async function withServerDatabase<T>(fn: (client: pg.Client) => Promise<T>, port = SERVER_PORT): Promise<T> {
+  const url = (await readFile(join(tmpdir(), `sa-e2e-database-${port}`), "utf8")).trim();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

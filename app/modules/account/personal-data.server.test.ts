@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   enrollments,
+  keptDashboardFigures,
   loginAttempts,
   memberships,
   organisationInvites,
@@ -20,6 +21,7 @@ import { enrol } from "~/modules/enrollment/enrollment.server";
 import { inviteMember } from "~/modules/organisations/startups.server";
 import { actorOf, createTestCohort } from "../../../tests/fixtures/cohorts";
 import { addMember, createOrganisation, createUser, TEST_PASSWORD } from "../../../tests/fixtures/factories";
+import { createSubsidySetup } from "../../../tests/fixtures/subsidies";
 import { deleteAccount, exportPersonalData } from "./personal-data.server";
 
 afterAll(async () => {
@@ -123,6 +125,22 @@ describe("deleteAccount", () => {
     // The rows stay (training and financial records), pointing at a pseudonymised person.
     const [row] = await db.select().from(users).where(eq(users.id, leaving.id));
     expect(row).toMatchObject({ name: "—", email: `deleted-${leaving.id}@deleted.invalid`, phone: null });
+  });
+
+  it("drops the dashboard's kept figures, which may name the person", async () => {
+    const { parent } = await createSubsidySetup();
+    const leaving = await createUser({ name: "Người Có Tên Trong Số Liệu" });
+    await db.insert(keptDashboardFigures).values({
+      programmeId: parent.id,
+      periodStart: "2026-01-01",
+      periodEnd: "2026-12-31",
+      asOf: new Date(),
+      computedMs: 5_000,
+      figures: { ruleChecks: [{ breaches: [{ records: [{ name: "Người Có Tên Trong Số Liệu" }] }] }] },
+      version: 1,
+    });
+    await deleteAccount({ userId: leaving.id, password: TEST_PASSWORD });
+    expect(await db.select().from(keptDashboardFigures)).toEqual([]);
   });
 
   it("refuses a wrong password and changes nothing", async () => {

@@ -3,6 +3,7 @@ import {
   auditLog,
   emailVerificationTokens,
   enrollments,
+  keptDashboardFigures,
   loginAttempts,
   mailRequestEvents,
   memberships,
@@ -203,6 +204,9 @@ export async function deleteAccount(input: { userId: string; password: string })
     await tx.delete(mailRequestEvents).where(eq(mailRequestEvents.subject, `email:${user.email}`));
     // Invitations to her address carry it; an unused one must not let the address join a team later.
     await tx.delete(organisationInvites).where(eq(organisationInvites.email, user.email.toLowerCase()));
+    // The dashboard's kept figures (ADR 0025) may name her among a rule check's records. They are derived: the
+    // next view computes them again, from the pseudonymised rows.
+    await tx.delete(keptDashboardFigures);
   });
   await invalidateUserSessions(input.userId);
 }

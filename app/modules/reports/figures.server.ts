@@ -118,6 +118,8 @@ export type ReportFigures = {
   subsidyByFundingSource: FundingRow[];
   subsidyByBeneficiaryKind: SplitRow[];
   subsidyByOrganisation: SplitRow[];
+  /** Set on the dashboard, which lists the organisations committed the most: how many organisations there are. */
+  subsidyOrganisationsTotal?: number;
   subsidyByMonth: SplitRow[];
   budgetExecution: BudgetRow[];
   /** Money in full by budget line (fiscal year, funding source), with the totals of the rows. */
