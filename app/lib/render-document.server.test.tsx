@@ -29,6 +29,33 @@ describe("renderDocument", () => {
     expect(pendingTimers()).toBe(before);
   });
 
+  it("leaves no NUL bytes where a Vietnamese letter did not fit at the end of React's 2 KB piece", async () => {
+    // React 18 encodes text into 2,048-byte views; when a letter of two or three bytes (ấ, ơ) does not fit in what
+    // is left of one, it flushes the whole view, the unwritten bytes at its end (zeros) included (fixed in React
+    // 19: facebook/react#24985). Each padding puts a different byte of the names at the views' ends.
+    for (let padding = 0; padding < 6; padding++) {
+      const names = Array.from({ length: 300 }, (_, i) => `Trần Văn Tuấn ${i}`);
+      const html = await renderDocument(
+        <html lang="vi">
+          <body>
+            <p>{"x".repeat(padding)}</p>
+            <ul>
+              {names.map((name) => (
+                <li key={name} aria-label={name}>
+                  {name}
+                </li>
+              ))}
+            </ul>
+          </body>
+        </html>,
+        { nonce: "n0nce", waitForAll: false, timeoutMs: 60_000, onError: () => {} },
+      );
+      expect(html.includes(0), `padding ${padding}`).toBe(false);
+      const text = html.toString("utf8");
+      for (const name of names) expect(text).toContain(`<li aria-label="${name}">${name}</li>`);
+    }
+  });
+
   for (const waitForAll of [false, true]) {
     it(`aborts a render that hangs at the deadline (${waitForAll ? "waiting for all" : "after the shell"})`, async () => {
       const errors: { afterShell: boolean }[] = [];

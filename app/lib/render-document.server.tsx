@@ -34,8 +34,9 @@ export function renderDocument(app: ReactElement, options: RenderOptions): Promi
     const chunks: Uint8Array[] = [];
     let length = 0;
     const sink = {
-      write(chunk: Uint8Array) {
+      write(written: Uint8Array) {
         // React hands over each 2 KB view once and starts a new one; its own constant chunks are never changed.
+        const chunk = withoutUnwrittenEnd(written);
         chunks.push(chunk);
         length += chunk.byteLength;
         return true;
@@ -71,4 +72,22 @@ export function renderDocument(app: ReactElement, options: RenderOptions): Promi
     deadline = setTimeout(abort, options.timeoutMs);
     deadline.unref();
   });
+}
+
+/** The size of React 18's text views (VIEW_SIZE in react-dom/server). */
+const REACT_VIEW_BYTES = 2048;
+
+/**
+ * A view React flushed whole although its end was never written. React 18 encodes text into 2,048-byte views; when
+ * a character of two to four bytes (every accented Vietnamese letter) does not fit in what is left of one, it hands
+ * over the whole view, the one to three unwritten bytes at its end still zero ("Tu\0\0ấn" in an attribute, read out
+ * as a replacement character; in the router's inline data, a broken string). Fixed in React 19
+ * (facebook/react#24985). The page never holds a NUL of its own (HTML forbids it), so trailing zeros of a full view
+ * are dropped.
+ */
+function withoutUnwrittenEnd(chunk: Uint8Array): Uint8Array {
+  if (chunk.byteLength !== REACT_VIEW_BYTES || chunk[REACT_VIEW_BYTES - 1] !== 0) return chunk;
+  let end = REACT_VIEW_BYTES - 1;
+  while (end > REACT_VIEW_BYTES - 3 && chunk[end - 1] === 0) end--;
+  return chunk.subarray(0, end);
 }
