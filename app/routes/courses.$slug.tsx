@@ -33,8 +33,8 @@ import { readIntent } from "~/lib/intent.server";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
 import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
-import { coursePage, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
-import { courseReaderState, enrolSelfPaced } from "~/modules/courses/learning.server";
+import { courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
+import { courseReaderPage, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
 import type { Route } from "./+types/courses.$slug";
@@ -44,13 +44,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseCont
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const [user, language] = await Promise.all([getUser(request), getLanguage(request)]);
-  // The course and its outline in one statement, in the reader's language (the language form's answer reloads
-  // the page, so the data never outlives the language it was read in).
-  const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
+  // The course and its outline with the reader's access and progress in one statement, in the reader's language
+  // (the language form's answer reloads the page, so the data never outlives the language it was read in).
+  const { course, outline, quizzesToPass, access, progress } = await courseReaderPage(params.slug, language, user);
   const manageTrainers = can(user, "assign:course-trainers:any");
-  // The reader's access and progress (one statement), the trainers and the cohorts do not wait for each other.
-  const [{ access, progress }, trainers, upcomingCohorts] = await Promise.all([
-    courseReaderState({ user, courseId: course.id, outline, quizzesToPass }),
+  // The trainers and the cohorts do not wait for each other.
+  const [trainers, upcomingCohorts] = await Promise.all([
     manageTrainers ? courseTrainerList(course.id) : null,
     listUpcomingCohortsForCourse(course.id),
   ]);

@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, isNull, sql, type Placeholder } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { courseEnrollments, courses, lessonProgress, lessons } from "#db/schema";
 import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
+import type { Language } from "~/lib/i18n";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { isRole } from "~/modules/auth/permissions";
 import {
@@ -12,7 +13,7 @@ import {
   type ContentAccess,
   type KnownPerson,
 } from "./access.server";
-import { courseOutline } from "./catalog.server";
+import { courseOutline, coursePage, coursePageOf, coursePageRow, coursePageSelect, outlineLessonIds } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
 export const WATCH_COMPLETION_SHARE = 0.9;
@@ -77,8 +78,8 @@ const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor
 /** The learner's progress rows in one course, as columns; `withQuizzesToPass` reads the course's required quizzes too. */
 function courseProgressColumns(
   userId: string | Placeholder,
-  courseId: string | Placeholder,
-  lessonIds: string[] | Placeholder,
+  courseId: string | Placeholder | SQL,
+  lessonIds: string[] | Placeholder | SQL,
   withQuizzesToPass: boolean,
 ) {
   // One parameter, the whole array (a plain array in a template would become a list of parameters).
@@ -191,37 +192,43 @@ function progressFrom(outline: ProgressOutline, row: ProgressRow, quizzesToPass:
 }
 
 /**
- * The course page's reader: may they open the course's content, and — when their progress is recorded — how far
- * they are. One statement for both (the access rule's trainer and enrolment questions and the progress rows),
- * where the page sent two one after the other: a statement's round trip costs more CPU here than its rows. The
- * progress part is read for every signed-in reader and kept only for those whose progress is recorded (for the
- * others it finds no rows).
+ * The course page for its reader: the course and its outline in the reader's language (`coursePage`), whether they
+ * may open the course's content, and — when their progress is recorded — how far they are. For a signed-in reader
+ * all of it is one statement (the access rule's trainer and enrolment questions and the progress rows are columns
+ * of the course page's statement, the outline's lessons read by the statement itself), where the page sent two
+ * one after the other: a statement's round trip costs more CPU here than its rows. The progress part is read for
+ * every signed-in reader and kept only for those whose progress is recorded (for the others it finds no rows).
  */
-export async function courseReaderState(args: {
-  user: KnownPerson | null;
-  courseId: string;
-  outline: ProgressOutline;
-  quizzesToPass: string[] | null;
-}): Promise<{ access: ContentAccess; progress: CourseProgress | null }> {
-  const { user, courseId, outline } = args;
-  if (!user) return { access: await courseContentAccess({ userId: null, courseId }), progress: null };
-  const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
-  const [row] = await courseReaderStatement().execute({ userId: user.id, courseId, lessonIds });
-  const access = decideCourseAccess(user.id, user.roles.filter(isRole), row);
-  return {
-    access,
-    progress: access.allowed && access.recordsProgress ? progressFrom(outline, row, args.quizzesToPass) : null,
-  };
+export async function courseReaderPage(slug: string, language: Language, user: KnownPerson | null) {
+  if (!user) {
+    const page = await coursePage(slug, language);
+    const access = await courseContentAccess({ userId: null, courseId: page.course.id });
+    return { ...page, access, progress: null };
+  }
+  const row = await coursePageRow(slug, (s) => courseReaderIn[language === "en" ? "en" : "vi"]().execute({ slug: s, userId: user.id }));
+  const { trainer, enrolled, completedLessonIds, lastOpenedLessonId, quizRows, ...pageRow } = row;
+  const page = coursePageOf(pageRow, language);
+  const access = decideCourseAccess(user.id, user.roles.filter(isRole), { trainer, enrolled });
+  const progress =
+    access.allowed && access.recordsProgress
+      ? progressFrom(page.outline, { completedLessonIds, lastOpenedLessonId, quizRows }, page.quizzesToPass)
+      : null;
+  return { ...page, access, progress };
 }
 
-const courseReaderStatement = preparedStatement("course_reader_state", (q) =>
-  q
-    .select({
-      ...trainerOrEnrolledColumns(sql.placeholder("userId"), sql.placeholder("courseId")),
-      ...courseProgressColumns(sql.placeholder("userId"), sql.placeholder("courseId"), sql.placeholder("lessonIds"), false),
-    })
-    .from(sql`(select 1) as one`),
-);
+/** The reader's columns of the course page's statement: the course is `"courses"`, the person a placeholder. */
+function readerColumns() {
+  const courseId = sql`"courses"."id"`;
+  // The course's required quizzes are a column of the course page itself.
+  const { quizzesToPass: _, ...progress } = courseProgressColumns(sql.placeholder("userId"), courseId, outlineLessonIds(courseId), false);
+  return { ...trainerOrEnrolledColumns(sql.placeholder("userId"), courseId), ...progress };
+}
+
+// One prepared statement per language, as the course page's own.
+const courseReaderIn = {
+  vi: preparedStatement("course_page_reader_vi", (q) => coursePageSelect(q, "vi", readerColumns())),
+  en: preparedStatement("course_page_reader_en", (q) => coursePageSelect(q, "en", readerColumns())),
+};
 
 /** A self-paced enrolment becomes "completed" once the course is complete. */
 async function updateEnrollmentStatus(userId: string, courseId: string) {
