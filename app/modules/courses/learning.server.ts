@@ -13,7 +13,8 @@ import {
   type ContentAccess,
   type KnownPerson,
 } from "./access.server";
-import { courseOutline, coursePage, coursePageOf, coursePageRow, coursePageSelect, outlineLessonIds } from "./catalog.server";
+import { upcomingCohortsColumn } from "~/modules/cohorts/cohorts.server";
+import { courseOutline, coursePageOf, coursePageRow, coursePageSelect, outlineLessonIds } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
 export const WATCH_COMPLETION_SHARE = 0.9;
@@ -192,42 +193,52 @@ function progressFrom(outline: ProgressOutline, row: ProgressRow, quizzesToPass:
 }
 
 /**
- * The course page for its reader: the course and its outline in the reader's language (`coursePage`), whether they
- * may open the course's content, and — when their progress is recorded — how far they are. For a signed-in reader
- * all of it is one statement (the access rule's trainer and enrolment questions and the progress rows are columns
- * of the course page's statement, the outline's lessons read by the statement itself), where the page sent two
- * one after the other: a statement's round trip costs more CPU here than its rows. The progress part is read for
- * every signed-in reader and kept only for those whose progress is recorded (for the others it finds no rows).
+ * The course page for its reader: the course and its outline in the reader's language (`coursePage`), its upcoming
+ * cohorts (`upcomingCohortsColumn`), whether the reader may open the course's content, and — when their progress
+ * is recorded — how far they are. All of it is one statement: the access rule's trainer and enrolment questions,
+ * the progress rows (of the outline's lessons, which the statement reads itself) and the cohorts are columns of the
+ * course page's statement, where the page sent three statements after it — a statement's round trip costs more
+ * CPU here than its rows. The progress part is read for every signed-in reader and kept only for those whose
+ * progress is recorded (for the others it finds no rows). `today` is the day in Vietnam (`todayInVietnam`).
  */
-export async function courseReaderPage(slug: string, language: Language, user: KnownPerson | null) {
+export async function courseReaderPage(slug: string, language: Language, user: KnownPerson | null, today: string) {
+  const lang = language === "en" ? "en" : "vi";
   if (!user) {
-    const page = await coursePage(slug, language);
+    const { upcomingCohorts, ...row } = await coursePageRow(slug, (s) => coursePageForVisitor[lang]().execute({ slug: s, today }));
+    const page = coursePageOf(row, language);
     const access = await courseContentAccess({ userId: null, courseId: page.course.id });
-    return { ...page, access, progress: null };
+    return { ...page, upcomingCohorts, access, progress: null };
   }
-  const row = await coursePageRow(slug, (s) => courseReaderIn[language === "en" ? "en" : "vi"]().execute({ slug: s, userId: user.id }));
-  const { trainer, enrolled, completedLessonIds, lastOpenedLessonId, quizRows, ...pageRow } = row;
+  const row = await coursePageRow(slug, (s) => coursePageForReader[lang]().execute({ slug: s, userId: user.id, today }));
+  const { trainer, enrolled, completedLessonIds, lastOpenedLessonId, quizRows, upcomingCohorts, ...pageRow } = row;
   const page = coursePageOf(pageRow, language);
   const access = decideCourseAccess(user.id, user.roles.filter(isRole), { trainer, enrolled });
   const progress =
     access.allowed && access.recordsProgress
       ? progressFrom(page.outline, { completedLessonIds, lastOpenedLessonId, quizRows }, page.quizzesToPass)
       : null;
-  return { ...page, access, progress };
+  return { ...page, upcomingCohorts, access, progress };
 }
+
+const COURSE = sql`"courses"."id"`;
 
 /** The reader's columns of the course page's statement: the course is `"courses"`, the person a placeholder. */
 function readerColumns() {
-  const courseId = sql`"courses"."id"`;
   // The course's required quizzes are a column of the course page itself.
-  const { quizzesToPass: _, ...progress } = courseProgressColumns(sql.placeholder("userId"), courseId, outlineLessonIds(courseId), false);
-  return { ...trainerOrEnrolledColumns(sql.placeholder("userId"), courseId), ...progress };
+  const { quizzesToPass: _, ...progress } = courseProgressColumns(sql.placeholder("userId"), COURSE, outlineLessonIds(COURSE), false);
+  return { ...trainerOrEnrolledColumns(sql.placeholder("userId"), COURSE), ...progress };
 }
 
-// One prepared statement per language, as the course page's own.
-const courseReaderIn = {
-  vi: preparedStatement("course_page_reader_vi", (q) => coursePageSelect(q, "vi", readerColumns())),
-  en: preparedStatement("course_page_reader_en", (q) => coursePageSelect(q, "en", readerColumns())),
+const cohortsColumn = () => ({ upcomingCohorts: upcomingCohortsColumn(COURSE, sql.placeholder("today")) });
+
+// One prepared statement per language and kind of reader, as the course page's own.
+const coursePageForReader = {
+  vi: preparedStatement("course_page_reader_vi", (q) => coursePageSelect(q, "vi", { ...readerColumns(), ...cohortsColumn() })),
+  en: preparedStatement("course_page_reader_en", (q) => coursePageSelect(q, "en", { ...readerColumns(), ...cohortsColumn() })),
+};
+const coursePageForVisitor = {
+  vi: preparedStatement("course_page_visitor_vi", (q) => coursePageSelect(q, "vi", cohortsColumn())),
+  en: preparedStatement("course_page_visitor_en", (q) => coursePageSelect(q, "en", cohortsColumn())),
 };
 
 /** A self-paced enrolment becomes "completed" once the course is complete. */
