@@ -5,15 +5,14 @@ import { AppError, notFound } from "~/lib/errors";
 import type { Language } from "~/lib/i18n";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { isRole } from "~/modules/auth/permissions";
+import { upcomingCohortsColumn } from "~/modules/cohorts/cohorts.server";
 import {
   courseContentAccess,
   decideCourseAccess,
   lessonAccess,
   trainerOrEnrolledColumns,
-  type ContentAccess,
   type KnownPerson,
 } from "./access.server";
-import { upcomingCohortsColumn } from "~/modules/cohorts/cohorts.server";
 import { courseOutline, coursePageOf, coursePageRow, coursePageSelect, outlineLessonIds } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
