@@ -41,14 +41,19 @@ export function createRequestHandler({
   };
 }
 
+/**
+ * The request's headers as name/value pairs, which the Request fills its own Headers from: the package built a
+ * Headers here that the Request then copied (two Headers per request; the same headers, in the same order).
+ */
 function createHeaders(requestHeaders) {
-  const headers = new Headers();
+  /** @type {[string, string][]} */
+  const headers = [];
   for (const [key, values] of Object.entries(requestHeaders)) {
     if (values) {
       if (Array.isArray(values)) {
-        for (const value of values) headers.append(key, value);
+        for (const value of values) headers.push([key, value]);
       } else {
-        headers.set(key, values);
+        headers.push([key, values]);
       }
     }
   }

@@ -1,10 +1,24 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { readSessionToken } from "~/modules/auth/cookie.server";
 import { env, servedOverHttps } from "./env.server";
 
-/** A fresh value per page: only scripts carrying it run (React Router's own, and React's streamed ones). */
+const NONCE_BYTES = 16;
+/** Random bytes for 256 nonces, filled again when used up (each byte is used once). */
+const noncePool = Buffer.alloc(NONCE_BYTES * 256);
+let nonceAt = noncePool.length;
+
+/**
+ * A fresh value per page: only scripts carrying it run (React Router's own, and React's streamed ones). 16 bytes
+ * from the system's CSPRNG, as `randomBytes(16)` gives, but read 4 KB at a time: a call and a new Buffer per page
+ * showed in the signed-in pages' profiles (0.7–1.5 % of the busy time).
+ */
 export function createNonce(): string {
-  return randomBytes(16).toString("base64");
+  if (nonceAt === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceAt = 0;
+  }
+  nonceAt += NONCE_BYTES;
+  return noncePool.toString("base64", nonceAt - NONCE_BYTES, nonceAt);
 }
 
 /**
@@ -25,9 +39,20 @@ const STRIPE_CHECKOUT = ["https://checkout.stripe.com"];
  * checkout).
  */
 export function contentSecurityPolicy(nonce: string): string {
+  const https = servedOverHttps();
+  // The policy is the same on every page but for the nonce: its text around the nonce is made once.
+  const [before, after] = (policyAround[https ? "https" : "http"] ??= policyWithout(https));
+  return `${before}${nonce}${after}`;
+}
+
+const policyAround: { https?: [string, string]; http?: [string, string] } = {};
+const NONCE_MARK = "\u0000nonce\u0000";
+
+/** The policy's text before and after the nonce. */
+function policyWithout(https: boolean): [string, string] {
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", `'nonce-${nonce}'`],
+    "script-src": ["'self'", `'nonce-${NONCE_MARK}'`],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", ...MUX_IMAGES],
     "media-src": ["'self'", "blob:", ...MUX_MEDIA],
@@ -41,8 +66,9 @@ export function contentSecurityPolicy(nonce: string): string {
     "frame-ancestors": ["'none'"],
   };
   const policy = Object.entries(directives).map(([name, values]) => `${name} ${values.join(" ")}`);
-  if (servedOverHttps()) policy.push("upgrade-insecure-requests");
-  return policy.join("; ");
+  if (https) policy.push("upgrade-insecure-requests");
+  const [before, after] = policy.join("; ").split(NONCE_MARK);
+  return [before, after];
 }
 
 /**

@@ -30,11 +30,11 @@ import { invalidForm, parseForm, submitForm } from "~/lib/forms.server";
 import { getLanguage } from "~/lib/i18n.server";
 import { resultFor } from "~/lib/intent";
 import { readIntent } from "~/lib/intent.server";
+import { todayInVietnam } from "~/lib/time";
 import { getUser, requirePermission, requireUser } from "~/modules/auth/guards.server";
 import { can } from "~/modules/auth/permissions";
-import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
-import { coursePage, courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
-import { courseReaderState, enrolSelfPaced } from "~/modules/courses/learning.server";
+import { courseTrainerList, findCourseBySlug } from "~/modules/courses/catalog.server";
+import { courseReaderPage, enrolSelfPaced } from "~/modules/courses/learning.server";
 import { AddTrainerSchema, RemoveTrainerSchema } from "~/modules/courses/schema";
 import { assignCourseTrainer, removeCourseTrainer } from "~/modules/courses/trainers.server";
 import type { Route } from "./+types/courses.$slug";
@@ -44,18 +44,17 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: courseCont
 
 export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) => {
   const [user, language] = await Promise.all([getUser(request), getLanguage(request)]);
-  // The course and its outline in one statement, in the reader's language (the language form's answer reloads
-  // the page, so the data never outlives the language it was read in).
-  const { course, outline, quizzesToPass } = await coursePage(params.slug, language);
-  const manageTrainers = can(user, "assign:course-trainers:any");
-  // The reader's access and progress (one statement), the trainers and the cohorts do not wait for each other.
-  const [{ access, progress }, trainers, upcomingCohorts] = await Promise.all([
-    courseReaderState({ user, courseId: course.id, outline, quizzesToPass }),
-    manageTrainers ? courseTrainerList(course.id) : null,
-    listUpcomingCohortsForCourse(course.id),
-  ]);
-  // Only what the page shows is sent: the data is written into the page for hydration, and its encoding costs
-  // by the value (the cohorts' enrolment window, capacity and course, the modules' counts are not shown here).
+  // The course, its outline and upcoming cohorts with the reader's access and progress in one statement, in the
+  // reader's language (the language form's answer reloads the page, so the data never outlives the language it
+  // was read in). Only what the page shows is read: the data is written into the page for hydration, and its
+  // encoding costs by the value.
+  const { course, outline, quizzesToPass, upcomingCohorts, access, progress } = await courseReaderPage(
+    params.slug,
+    language,
+    user,
+    todayInVietnam(),
+  );
+  const trainers = can(user, "assign:course-trainers:any") ? await courseTrainerList(course.id) : null;
   return {
     course: { ...course, quizzesToPassCount: quizzesToPass.length },
     outline,
@@ -66,19 +65,7 @@ export const loader = appLoader(async ({ request, params }: Route.LoaderArgs) =>
     },
     signedIn: Boolean(user),
     trainers,
-    upcomingCohorts: upcomingCohorts.map((c) => ({
-      id: c.id,
-      code: c.code,
-      admission: c.admission,
-      startsOn: c.startsOn,
-      endsOn: c.endsOn,
-      seatsLeft: c.seatsLeft,
-      format: c.format,
-      venueAddress: c.venueAddress,
-      feeVnd: c.feeVnd,
-      organisationName: c.organisationName,
-      sessions: c.sessions,
-    })),
+    upcomingCohorts,
   };
 });
 

@@ -44,9 +44,6 @@ const SQL_OF = {
   // no parameters
   contentVersion:
     "select concat_ws('/',\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from courses),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from certificates),\n          (select extract(epoch from max(updated_at))::text || ':' || count(*) from trainer_registry_entries)\n        ) as version",
-  // $1 = 'published', $2 = '2026-12-07', $3 = 'd5b8d880-26e1-4849-81bc-4afed9a4d5a5', $4 = '12'
-  upcomingCohorts:
-    'select "cohorts"."id", "cohorts"."code", "cohorts"."admission", "cohorts"."starts_on", "cohorts"."ends_on", "cohorts"."enrollment_opens_at", "cohorts"."enrollment_closes_at", "cohorts"."capacity", greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int, "cohorts"."language", "cohorts"."format", "cohorts"."venue_address", "cohorts"."fee_vnd", "courses"."id", "courses"."slug", "courses"."title_vi", "courses"."title_en", "organisations"."name", (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") from "cohorts" inner join "courses" on "courses"."id" = "cohorts"."course_id" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $1 and "cohorts"."ends_on" >= $2 and "courses"."archived_at" is null and "cohorts"."course_id" = $3) order by "cohorts"."starts_on" asc, "cohorts"."code" asc limit $4',
   // $1 = '9e7b9a82-b6f3-476d-91f7-5268b61c9897', $2 = '5'
   affiliations:
     'select "affiliation_requests"."id", "affiliation_requests"."status", "affiliation_requests"."institution_name", "organisations"."name", "affiliation_requests"."decision_note", "affiliation_requests"."decided_at" from "affiliation_requests" left join "organisations" on "organisations"."id" = "affiliation_requests"."organisation_id" where "affiliation_requests"."user_id" = $1 order by "affiliation_requests"."created_at" desc limit $2',
@@ -112,14 +109,16 @@ const COUNTS_OF =
   'select "enrollments"."id", coalesce("attended", 0)::int, coalesce("recorded", 0)::int, coalesce("recorded_early", 0)::int from "enrollments" left join lateral (select count(*) filter (where "attendance"."status" in (\'present\', \'late\'))::int as "attended", count(*)::int as "recorded", count(*) filter (where "cohort_sessions"."starts_at" > $1::timestamptz)::int as "recorded_early" from "attendance" inner join "cohort_sessions" on "cohort_sessions"."id" = "attendance"."session_id" where ("attendance"."enrollment_id" = "enrollments"."id" and "cohort_sessions"."cohort_id" = $2)) "counts" on true where ("enrollments"."cohort_id" = $3 and "enrollments"."id" = any($4::uuid[]))';
 
 /** A place in a cohort of the course (the second enrolment source, asked only when the first finds nothing). */
-/** The course page's course with its outline (`course_page_vi`; $1 = slug), round 9. */
-const COURSE_PAGE_VI =
-  'select "id", "slug", "title_vi", "summary_vi", "kind", "format", "audience", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", coalesce(( select json_agg(json_build_object( \'id\', m.id, \'title\', m.title_vi, \'summary\', m.summary_vi, \'lessons\', coalesce(( select json_agg(json_build_object( \'id\', l.id, \'slug\', l.slug, \'title\', l.title_vi, \'minutes\', l.minutes, \'freePreview\', l.free_preview, \'hasVideo\', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = \'ready\')) ) order by l.position, l.id) from lessons l where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null ), \'[]\'::json), \'quiz\', ( select json_build_object(\'id\', q.id, \'slug\', q.slug, \'title\', q.title_vi, \'questionCount\', jsonb_array_length(q.questions)) from quizzes q where q.module_id = m.id and q.course_id = m.course_id and q.archived_at is null limit 1 ) ) order by m.position) from course_modules m where m.course_id = "courses"."id" and m.archived_at is null ), \'[]\'::json) from "courses" where ("courses"."slug" = $1 and "courses"."archived_at" is null)';
+/**
+ * The course page since round 10: the course with its outline, its upcoming cohorts and the reader's access and
+ * progress, one statement (`course_page_reader_vi`; $1–$6 = person, $7 = 'published', $8 = today, $9 = slug).
+ */
+const COURSE_PAGE_READER_VI =
+  'select exists ( select 1 from "course_trainers" where "course_id" = "courses"."id" and "user_id" = $1 ), (exists ( select 1 from "course_enrollments" where "course_enrollments"."user_id" = $2 and "course_enrollments"."course_id" = "courses"."id" and "course_enrollments"."status" in (\'active\', \'completed\') ) or exists ( select 1 from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where "enrollments"."user_id" = $3 and "cohorts"."course_id" = "courses"."id" and "enrollments"."status" in (\'confirmed\', \'completed\', \'not_completed\') )), coalesce(( select json_agg(lp.lesson_id) from lesson_progress lp where lp.user_id = $4 and lp.lesson_id = any(array( select l.id from lessons l inner join course_modules m on m.id = l.module_id and m.course_id = l.course_id where l.course_id = "courses"."id" and l.archived_at is null and m.archived_at is null )::uuid[]) and lp.completed_at is not null ), \'[]\'::json), ( select lp.lesson_id from lesson_progress lp where lp.user_id = $5 and lp.lesson_id = any(array( select l.id from lessons l inner join course_modules m on m.id = l.module_id and m.course_id = l.course_id where l.course_id = "courses"."id" and l.archived_at is null and m.archived_at is null )::uuid[]) order by lp.last_opened_at desc limit 1 ), coalesce(( select json_agg(json_build_object(\'quizId\', b.quiz_id, \'bestPercent\', b.best, \'passed\', b.passed, \'attempts\', b.attempts)) from ( select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id where qa.user_id = $6 and qz.course_id = "courses"."id" group by qa.quiz_id ) b ), \'[]\'::json), coalesce(( select json_agg(json_build_object( \'id\', c.id, \'code\', c.code, \'admission\', c.admission, \'startsOn\', c.starts_on, \'endsOn\', c.ends_on, \'seatsLeft\', c.seats_left, \'format\', c.format, \'venueAddress\', c.venue_address, \'feeVnd\', c.fee_vnd, \'organisationName\', c.organisation_name, \'sessions\', c.sessions ) order by c.starts_on, c.code) from ( select "cohorts"."id" as id, "cohorts"."code" as code, "cohorts"."admission" as admission, "cohorts"."starts_on" as starts_on, "cohorts"."ends_on" as ends_on, greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int as seats_left, "cohorts"."format" as format, "cohorts"."venue_address" as venue_address, "cohorts"."fee_vnd" as fee_vnd, "organisations"."name" as organisation_name, (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") as sessions from "cohorts" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $7 and "cohorts"."ends_on" >= $8::date and "cohorts"."course_id" = "courses"."id") order by "cohorts"."starts_on", "cohorts"."code" limit 12) c ), \'[]\'::json), "id", "slug", "title_vi", "summary_vi", "kind", "format", "audience", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", coalesce(( select json_agg(json_build_object( \'id\', m.id, \'title\', m.title_vi, \'summary\', m.summary_vi, \'lessons\', coalesce(( select json_agg(json_build_object( \'id\', l.id, \'slug\', l.slug, \'title\', l.title_vi, \'minutes\', l.minutes, \'freePreview\', l.free_preview, \'hasVideo\', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = \'ready\')) ) order by l.position, l.id) from lessons l where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null ), \'[]\'::json), \'quiz\', ( select json_build_object(\'id\', q.id, \'slug\', q.slug, \'title\', q.title_vi, \'questionCount\', jsonb_array_length(q.questions)) from quizzes q where q.module_id = m.id and q.course_id = m.course_id and q.archived_at is null limit 1 ) ) order by m.position) from course_modules m where m.course_id = "courses"."id" and m.archived_at is null ), \'[]\'::json) from "courses" where ("courses"."slug" = $9 and "courses"."archived_at" is null)';
 
-/** The reader's access and progress in one statement (`courseReaderState`, round 9): $1, $4, $6, $12 = course,
- * $2, $3, $5, $7, $9, $11 = person, $8 and $10 = the outline's lesson ids. */
-const COURSE_READER_STATE =
-  'select exists ( select 1 from "course_trainers" where "course_id" = $1 and "user_id" = $2 ), (exists ( select 1 from "course_enrollments" where "course_enrollments"."user_id" = $3 and "course_enrollments"."course_id" = $4 and "course_enrollments"."status" in (\'active\', \'completed\') ) or exists ( select 1 from "enrollments" inner join "cohorts" on "cohorts"."id" = "enrollments"."cohort_id" where "enrollments"."user_id" = $5 and "cohorts"."course_id" = $6 and "enrollments"."status" in (\'confirmed\', \'completed\', \'not_completed\') )), coalesce(( select json_agg(lp.lesson_id) from lesson_progress lp where lp.user_id = $7 and lp.lesson_id = any($8::uuid[]) and lp.completed_at is not null ), \'[]\'::json), ( select lp.lesson_id from lesson_progress lp where lp.user_id = $9 and lp.lesson_id = any($10::uuid[]) order by lp.last_opened_at desc limit 1 ), coalesce(( select json_agg(json_build_object(\'quizId\', b.quiz_id, \'bestPercent\', b.best, \'passed\', b.passed, \'attempts\', b.attempts)) from ( select qa.quiz_id, max(qa.percent) as best, bool_or(qa.passed) as passed, count(*)::int as attempts from quiz_attempts qa inner join quizzes qz on qz.id = qa.quiz_id where qa.user_id = $11 and qz.course_id = $12 group by qa.quiz_id ) b ), \'[]\'::json), null from (select 1) as one';
+/** The same for a visitor: the course, its outline and cohorts (`course_page_visitor_vi`; $1 = 'published', $2 = today, $3 = slug). */
+const COURSE_PAGE_VISITOR_VI =
+  'select coalesce(( select json_agg(json_build_object( \'id\', c.id, \'code\', c.code, \'admission\', c.admission, \'startsOn\', c.starts_on, \'endsOn\', c.ends_on, \'seatsLeft\', c.seats_left, \'format\', c.format, \'venueAddress\', c.venue_address, \'feeVnd\', c.fee_vnd, \'organisationName\', c.organisation_name, \'sessions\', c.sessions ) order by c.starts_on, c.code) from ( select "cohorts"."id" as id, "cohorts"."code" as code, "cohorts"."admission" as admission, "cohorts"."starts_on" as starts_on, "cohorts"."ends_on" as ends_on, greatest("cohorts"."capacity" - "cohorts"."seats_taken", 0)::int as seats_left, "cohorts"."format" as format, "cohorts"."venue_address" as venue_address, "cohorts"."fee_vnd" as fee_vnd, "organisations"."name" as organisation_name, (select count(*)::int from "cohort_sessions" where "cohort_sessions"."cohort_id" = "cohorts"."id") as sessions from "cohorts" inner join "organisations" on "organisations"."id" = "cohorts"."organisation_id" where ("cohorts"."status" = $1 and "cohorts"."ends_on" >= $2::date and "cohorts"."course_id" = "courses"."id") order by "cohorts"."starts_on", "cohorts"."code" limit 12) c ), \'[]\'::json), "id", "slug", "title_vi", "summary_vi", "kind", "format", "audience", "language", "topics", "hours", "list_price_vnd", "outcomes", "prerequisites", "min_attendance_share", "quizzes_to_pass", "description_html", "practicum", coalesce(( select json_agg(json_build_object( \'id\', m.id, \'title\', m.title_vi, \'summary\', m.summary_vi, \'lessons\', coalesce(( select json_agg(json_build_object( \'id\', l.id, \'slug\', l.slug, \'title\', l.title_vi, \'minutes\', l.minutes, \'freePreview\', l.free_preview, \'hasVideo\', (l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = \'ready\')) ) order by l.position, l.id) from lessons l where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null ), \'[]\'::json), \'quiz\', ( select json_build_object(\'id\', q.id, \'slug\', q.slug, \'title\', q.title_vi, \'questionCount\', jsonb_array_length(q.questions)) from quizzes q where q.module_id = m.id and q.course_id = m.course_id and q.archived_at is null limit 1 ) ) order by m.position) from course_modules m where m.course_id = "courses"."id" and m.archived_at is null ), \'[]\'::json) from "courses" where ("courses"."slug" = $3 and "courses"."archived_at" is null)';
 
 type Viewer = Actor & { email: string; name: string; organisations: { id: string; role: string; kind: string }[] };
 
@@ -180,39 +179,21 @@ async function catalog(user: Viewer | null) {
 }
 
 /**
- * The course page as the app reads it since round 9: the course with its outline (one statement, the Vietnamese
- * text as the bench's learners read it), then the reader's access and progress (one statement) beside the open cohorts.
+ * The course page as the app reads it since round 10: one statement (the Vietnamese text as the bench's learners
+ * read it) with the course, its outline and cohorts, and for a signed-in reader their access and progress.
  */
 async function coursePage(user: Viewer | null, slug: string) {
-  const [course] = await q(COURSE_PAGE_VI, [slug]);
-  if (!course) return null;
-  const courseId = course[0];
-  const modules = (course[17] ?? []) as { lessons: { id: string }[] }[];
-  const lessonIds = modules.flatMap((m) => m.lessons.map((l) => l.id));
-  const [reader, upcomingCohorts] = await Promise.all([
-    user
-      ? q(COURSE_READER_STATE, [
-          courseId,
-          user.id,
-          user.id,
-          courseId,
-          user.id,
-          courseId,
-          user.id,
-          lessonIds,
-          user.id,
-          lessonIds,
-          user.id,
-          courseId,
-        ])
-      : null,
-    q(SQL_OF.upcomingCohorts, ["published", today(new Date()), courseId, 12]),
-  ]);
+  const day = today(new Date());
+  const [row] = user
+    ? await q(COURSE_PAGE_READER_VI, [user.id, user.id, user.id, user.id, user.id, user.id, "published", day, slug])
+    : await q(COURSE_PAGE_VISITOR_VI, ["published", day, slug]);
+  if (!row) return null;
   const version = await publicTag(user);
-  const state = reader?.[0] ?? null;
   // The bench checks the page as the enrolled learner's: trainer or enrolled, as the app decides access.
-  const enrolled = Boolean(state && (state[0] || state[1]));
-  return { course, reader: state, enrolled, upcomingCohorts, version };
+  const enrolled = Boolean(user && (row[0] || row[1]));
+  const reader = user ? row.slice(0, 5) : null;
+  const [upcomingCohorts, ...course] = user ? row.slice(5) : row;
+  return { course, reader, enrolled, upcomingCohorts, version };
 }
 
 async function dashboard(user: Viewer) {

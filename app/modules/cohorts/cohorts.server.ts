@@ -431,16 +431,63 @@ function openCohortsSelect(
     .from(cohorts)
     .innerJoin(courses, eq(courses.id, cohorts.courseId))
     .innerJoin(organisations, eq(organisations.id, cohorts.organisationId))
-    .where(
-      and(
-        eq(cohorts.status, "published"),
-        sql`${cohorts.endsOn} >= ${today}::date`,
-        isNull(courses.archivedAt),
-        courseId === undefined ? undefined : sql`${cohorts.courseId} = ${courseId}`,
-      ),
-    )
+    .where(and(openCohort(today, courseId), isNull(courses.archivedAt)))
     .orderBy(asc(cohorts.startsOn), asc(cohorts.code))
     .limit(limit);
+}
+
+/** A cohort open for enrolment: published and not ended (of one course, when given). */
+function openCohort(today: string | Placeholder, courseId: string | Placeholder | SQL | undefined) {
+  return and(
+    eq(cohorts.status, "published"),
+    sql`${cohorts.endsOn} >= ${today}::date`,
+    courseId === undefined ? undefined : sql`${cohorts.courseId} = ${courseId}`,
+  );
+}
+
+/** How many upcoming cohorts a course page shows. */
+const UPCOMING_COHORTS = 12;
+
+/** An upcoming cohort as the course page shows it. */
+export type PageCohort = {
+  id: string;
+  code: string;
+  admission: "open" | "application";
+  startsOn: string;
+  endsOn: string;
+  seatsLeft: number;
+  format: OpenCohort["format"];
+  venueAddress: string | null;
+  feeVnd: number;
+  organisationName: string;
+  sessions: number;
+};
+
+/**
+ * A course's upcoming cohorts (`listUpcomingCohortsForCourse`'s: open, soonest first, as many) with the fields the
+ * course page shows, as one JSON column of the course page's statement — `courseId` is the course's column there,
+ * which is not archived. A column rather than a statement of its own: a round trip costs more CPU than its rows.
+ */
+export function upcomingCohortsColumn(courseId: SQL, today: Placeholder): SQL<PageCohort[]> {
+  // A fragment of its own: Drizzle writes the columns of a one-table select's own fields unqualified, those of a
+  // fragment inside them with their table (the course page's statement is on "courses").
+  const upcoming = sql`
+    select ${cohorts.id} as id, ${cohorts.code} as code, ${cohorts.admission} as admission,
+      ${cohorts.startsOn} as starts_on, ${cohorts.endsOn} as ends_on, ${seatsLeft} as seats_left,
+      ${cohorts.format} as format, ${cohorts.venueAddress} as venue_address, ${cohorts.feeVnd} as fee_vnd,
+      ${organisations.name} as organisation_name, ${sessionCount} as sessions
+    from ${cohorts} inner join ${organisations} on ${organisations.id} = ${cohorts.organisationId}
+    where ${openCohort(today, courseId)}
+    order by ${cohorts.startsOn}, ${cohorts.code}
+    limit ${sql.raw(String(UPCOMING_COHORTS))}`;
+  return sql<PageCohort[]>`coalesce((
+    select json_agg(json_build_object(
+      'id', c.id, 'code', c.code, 'admission', c.admission, 'startsOn', c.starts_on, 'endsOn', c.ends_on,
+      'seatsLeft', c.seats_left, 'format', c.format, 'venueAddress', c.venue_address, 'feeVnd', c.fee_vnd,
+      'organisationName', c.organisation_name, 'sessions', c.sessions
+    ) order by c.starts_on, c.code)
+    from (${upcoming}) c
+  ), '[]'::json)`;
 }
 
 // A course page's upcoming cohorts, on every course page: built once.
@@ -460,5 +507,5 @@ export type OpenCohort = Awaited<ReturnType<typeof listOpenCohorts>>[number];
 
 /** For the course page ("upcoming cohorts"): the course's open cohorts, soonest first. */
 export function listUpcomingCohortsForCourse(courseId: string, now = new Date()) {
-  return listOpenCohorts({ courseId, now, limit: 12 });
+  return listOpenCohorts({ courseId, now, limit: UPCOMING_COHORTS });
 }

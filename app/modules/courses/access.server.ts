@@ -27,8 +27,8 @@ export type ContentAccess =
  * every source — and the trainer question — is asked in one statement: a statement each was a round trip each.
  */
 type EnrollmentSource = (userId: Value, courseId: Value) => SQL<boolean>;
-/** A person's or course's id: a value, or a placeholder of a prepared statement. */
-type Value = string | Placeholder;
+/** A person's or course's id: a value, a placeholder of a prepared statement, or a column of the statement. */
+type Value = string | Placeholder | SQL;
 
 /** A self-paced enrolment in an online course (active or completed). */
 const selfPacedEnrollment: EnrollmentSource = (userId, courseId) => sql<boolean>`exists (

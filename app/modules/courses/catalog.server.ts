@@ -118,11 +118,26 @@ const lessonHasVideo = sql.raw(
   "(l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))",
 );
 
-/** The course page's statement in one language (column names, not values: the language picks which is read). */
-function coursePageSelect(q: Database, language: Language) {
+/**
+ * The ids of the lessons the course page's outline shows (same filters as the outline below: archived lessons and
+ * lessons of archived modules left out), as one `uuid[]` value, for statements that read alongside the outline.
+ */
+export function outlineLessonIds(courseId: SQL): SQL<string[]> {
+  return sql<string[]>`array(
+    select l.id from lessons l inner join course_modules m on m.id = l.module_id and m.course_id = l.course_id
+    where l.course_id = ${courseId} and l.archived_at is null and m.archived_at is null
+  )`;
+}
+
+/**
+ * The course page's statement in one language (column names, not values: the language picks which is read);
+ * `extra` adds columns read in the same statement (the course is `"courses"` in them).
+ */
+export function coursePageSelect<Extra extends Record<string, SQL>>(q: Database, language: Language, extra: Extra) {
   const lang = sql.raw(language === "en" ? "en" : "vi");
   return q
     .select({
+      ...extra,
       id: courses.id,
       slug: courses.slug,
       title: language === "en" ? courses.titleEn : courses.titleVi,
@@ -170,9 +185,11 @@ function coursePageSelect(q: Database, language: Language) {
 
 // One prepared statement per language: the language changes the statement's text, not its values.
 const coursePageIn = {
-  vi: preparedStatement("course_page_vi", (q) => coursePageSelect(q, "vi")),
-  en: preparedStatement("course_page_en", (q) => coursePageSelect(q, "en")),
+  vi: preparedStatement("course_page_vi", (q) => coursePageSelect(q, "vi", {})),
+  en: preparedStatement("course_page_en", (q) => coursePageSelect(q, "en", {})),
 };
+
+type CoursePageRow = Awaited<ReturnType<ReturnType<(typeof coursePageIn)["vi"]>["execute"]>>[number];
 
 /**
  * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
@@ -181,10 +198,20 @@ const coursePageIn = {
  * encoding on every request.
  */
 export async function coursePage(slug: string, language: Language) {
+  return coursePageOf(await coursePageRow(slug, (s) => coursePageIn[language === "en" ? "en" : "vi"]().execute({ slug: s })), language);
+}
+
+/** The course page's one row by the course's slug (`read` runs the statement); a 404 when no course has it. */
+export async function coursePageRow<Row>(slug: string, read: (slug: string) => Promise<Row[]>): Promise<Row> {
   // A NUL byte cannot be sent to PostgreSQL in a text parameter: such a slug names no course.
   if (slug.includes("\u0000")) throw notFound("courses.errors.courseNotFound");
-  const [row] = await coursePageIn[language === "en" ? "en" : "vi"]().execute({ slug });
+  const [row] = await read(slug);
   if (!row) throw notFound("courses.errors.courseNotFound");
+  return row;
+}
+
+/** The course page's row as the page takes it: texts in the reader's language. */
+export function coursePageOf(row: CoursePageRow, language: Language) {
   const { outline, outcomes, prerequisites, practicum, quizzesToPass, ...course } = row;
   return {
     course: {

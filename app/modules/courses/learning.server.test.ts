@@ -1,12 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { courseEnrollments, lessonProgress } from "#db/schema";
+import { courseEnrollments, lessonProgress, lessons } from "#db/schema";
 import { db } from "~/lib/db.server";
+import { todayInVietnam } from "~/lib/time";
+import { listUpcomingCohortsForCourse } from "~/modules/cohorts/cohorts.server";
+import { createTestCohort } from "../../../tests/fixtures/cohorts";
 import { createTestCourse } from "../../../tests/fixtures/courses";
 import { createUser } from "../../../tests/fixtures/factories";
 import { courseContentAccess } from "./access.server";
-import { courseOutline } from "./catalog.server";
-import { completeLesson, courseProgress, courseReaderState, enrolSelfPaced, listMyCourses, recordLessonOpened, recordWatchProgress } from "./learning.server";
+import { courseOutline, coursePage } from "./catalog.server";
+import { completeLesson, courseProgress, courseReaderPage, enrolSelfPaced, listMyCourses, recordLessonOpened, recordWatchProgress } from "./learning.server";
 import { submitQuizAttempt } from "./quiz.server";
 import { assignCourseTrainer } from "./trainers.server";
 
@@ -16,6 +19,8 @@ async function enrolledLearner(options: Parameters<typeof createTestCourse>[0] =
   await enrolSelfPaced({ userId: learner.id, courseId: fixture.course.id });
   return { ...fixture, learner };
 }
+
+const DAY = 24 * 3_600_000;
 
 describe("learning progress", () => {
   it("counts lessons and quizzes per module and for the course, and completes the enrolment at the end", async () => {
@@ -92,33 +97,67 @@ describe("learning progress", () => {
     await expect(completeLesson({ userId: outsider.id, lessonId: videoLesson.id })).rejects.toMatchObject({ status: 403 });
   });
 
-  it("gives the course page's reader, in one statement, the access and progress the two separate reads give", async () => {
-    const { course, preview, quiz, learner } = await enrolledLearner();
+  it("gives the course page's reader, in one statement, the page, access and progress the separate reads give", async () => {
+    const { course, preview, videoLesson, quiz, learner } = await enrolledLearner();
+    await completeLesson({ userId: learner.id, lessonId: videoLesson.id });
     await completeLesson({ userId: learner.id, lessonId: preview.id });
     await submitQuizAttempt({ userId: learner.id, quizId: quiz.id, responses: { q1: "b", q2: ["a", "c"], q3: true, q4: "so kh&cn" } });
     const staff = await createUser({ roles: ["staff"] });
     const trainer = await createUser({ roles: ["trainer"] });
     await assignCourseTrainer({ actorId: staff.id, courseId: course.id, email: trainer.email });
     const stranger = await createUser();
-    const outline = await courseOutline(course.id);
-    const quizzesToPass = course.quizzesToPass;
+    // A lesson the learner completed and opened last, then archived: the outline leaves it out, and so must the
+    // progress (the statement reads the outline's lessons itself).
+    const someone = await createUser();
+    await db.update(lessons).set({ archivedAt: new Date() }).where(eq(lessons.id, videoLesson.id));
     const people = [
       { id: learner.id, roles: ["learner"] as const },
       { id: trainer.id, roles: ["trainer"] as const },
       { id: staff.id, roles: ["staff"] as const },
       { id: stranger.id, roles: ["learner"] as const },
     ];
+    // Its cohorts: two open (one paid, with more sessions), a draft and one already ended, which the page leaves out.
+    const now = new Date();
+    const today = todayInVietnam(now);
+    await createTestCohort({ courseId: course.id, feeVnd: 2_500_000, sessionStarts: [9 * DAY, 16 * DAY, 23 * DAY], capacity: 2 });
+    await createTestCohort({ courseId: course.id });
+    await createTestCohort({ courseId: course.id, status: "draft" });
+    await createTestCohort({ courseId: course.id, sessionStarts: [-20 * DAY, -10 * DAY], enrollmentOpensAt: new Date(now.getTime() - 30 * DAY) });
+    const cohorts = await listUpcomingCohortsForCourse(course.id, now);
+    expect(cohorts).toHaveLength(2);
+    const upcomingCohorts = cohorts.map((c) => ({
+      id: c.id,
+      code: c.code,
+      admission: c.admission,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      seatsLeft: c.seatsLeft,
+      format: c.format,
+      venueAddress: c.venueAddress,
+      feeVnd: c.feeVnd,
+      organisationName: c.organisationName,
+      sessions: c.sessions,
+    }));
     const reasons = [];
-    for (const person of people) {
-      const user = { id: person.id, roles: [...person.roles] };
-      const access = await courseContentAccess({ userId: user.id, courseId: course.id, known: user });
-      const progress = access.allowed && access.recordsProgress ? await courseProgress({ userId: user.id, courseId: course.id, outline, quizzesToPass }) : null;
-      expect(await courseReaderState({ user, courseId: course.id, outline, quizzesToPass })).toEqual({ access, progress });
-      reasons.push(access.reason);
+    for (const language of ["vi", "en"] as const) {
+      const page = { ...(await coursePage(course.slug, language)), upcomingCohorts };
+      for (const person of people) {
+        const user = { id: person.id, roles: [...person.roles] };
+        const access = await courseContentAccess({ userId: user.id, courseId: course.id, known: user });
+        const progress =
+          access.allowed && access.recordsProgress
+            ? await courseProgress({ userId: user.id, courseId: course.id, outline: page.outline, quizzesToPass: page.quizzesToPass })
+            : null;
+        expect(await courseReaderPage(course.slug, language, user, today)).toEqual({ ...page, access, progress });
+        if (language === "vi") reasons.push(access.reason);
+      }
+      expect(await courseReaderPage(course.slug, language, null, today)).toEqual({ ...page, access: { allowed: false, reason: "sign_in" }, progress: null });
     }
     // The cases above are the four answers of the rule, and the learner's progress is not empty.
     expect(reasons).toEqual(["enrolled", "trainer", "staff_preview", "not_enrolled"]);
-    expect((await courseReaderState({ user: { id: learner.id, roles: ["learner"] }, courseId: course.id, outline, quizzesToPass })).progress).toMatchObject({ lessonsDone: 1, quizzesPassed: 1 });
-    expect(await courseReaderState({ user: null, courseId: course.id, outline, quizzesToPass })).toEqual({ access: { allowed: false, reason: "sign_in" }, progress: null });
+    const { progress } = await courseReaderPage(course.slug, "vi", { id: learner.id, roles: ["learner"] }, today);
+    expect(progress).toMatchObject({ lessonsDone: 1, lessonsTotal: 1, quizzesPassed: 1, completedLessonIds: [preview.id], resumeLessonSlug: preview.slug });
+    await expect(courseReaderPage("khong-co-khoa-nay", "vi", { id: someone.id, roles: ["learner"] }, today)).rejects.toMatchObject({ status: 404 });
+    await expect(courseReaderPage("a\u0000b", "vi", { id: someone.id, roles: ["learner"] }, today)).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -1,18 +1,19 @@
-import { and, desc, eq, inArray, isNull, sql, type Placeholder } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { courseEnrollments, courses, lessonProgress, lessons } from "#db/schema";
 import { db, preparedStatement, type Database } from "~/lib/db.server";
 import { AppError, notFound } from "~/lib/errors";
+import type { Language } from "~/lib/i18n";
 import { assertEmailVerified } from "~/modules/auth/email-verification.server";
 import { isRole } from "~/modules/auth/permissions";
+import { upcomingCohortsColumn } from "~/modules/cohorts/cohorts.server";
 import {
   courseContentAccess,
   decideCourseAccess,
   lessonAccess,
   trainerOrEnrolledColumns,
-  type ContentAccess,
   type KnownPerson,
 } from "./access.server";
-import { courseOutline } from "./catalog.server";
+import { courseOutline, coursePageOf, coursePageRow, coursePageSelect, outlineLessonIds } from "./catalog.server";
 
 /** A video lesson completes itself when this share of it has been watched. */
 export const WATCH_COMPLETION_SHARE = 0.9;
@@ -77,8 +78,8 @@ const percentOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor
 /** The learner's progress rows in one course, as columns; `withQuizzesToPass` reads the course's required quizzes too. */
 function courseProgressColumns(
   userId: string | Placeholder,
-  courseId: string | Placeholder,
-  lessonIds: string[] | Placeholder,
+  courseId: string | Placeholder | SQL,
+  lessonIds: string[] | Placeholder | SQL,
   withQuizzesToPass: boolean,
 ) {
   // One parameter, the whole array (a plain array in a template would become a list of parameters).
@@ -191,37 +192,53 @@ function progressFrom(outline: ProgressOutline, row: ProgressRow, quizzesToPass:
 }
 
 /**
- * The course page's reader: may they open the course's content, and — when their progress is recorded — how far
- * they are. One statement for both (the access rule's trainer and enrolment questions and the progress rows),
- * where the page sent two one after the other: a statement's round trip costs more CPU here than its rows. The
- * progress part is read for every signed-in reader and kept only for those whose progress is recorded (for the
- * others it finds no rows).
+ * The course page for its reader: the course and its outline in the reader's language (`coursePage`), its upcoming
+ * cohorts (`upcomingCohortsColumn`), whether the reader may open the course's content, and — when their progress
+ * is recorded — how far they are. All of it is one statement: the access rule's trainer and enrolment questions,
+ * the progress rows (of the outline's lessons, which the statement reads itself) and the cohorts are columns of the
+ * course page's statement, where the page sent three statements after it — a statement's round trip costs more
+ * CPU here than its rows. The progress part is read for every signed-in reader and kept only for those whose
+ * progress is recorded (for the others it finds no rows). `today` is the day in Vietnam (`todayInVietnam`).
  */
-export async function courseReaderState(args: {
-  user: KnownPerson | null;
-  courseId: string;
-  outline: ProgressOutline;
-  quizzesToPass: string[] | null;
-}): Promise<{ access: ContentAccess; progress: CourseProgress | null }> {
-  const { user, courseId, outline } = args;
-  if (!user) return { access: await courseContentAccess({ userId: null, courseId }), progress: null };
-  const lessonIds = outline.flatMap((m) => m.lessons.map((l) => l.id));
-  const [row] = await courseReaderStatement().execute({ userId: user.id, courseId, lessonIds });
-  const access = decideCourseAccess(user.id, user.roles.filter(isRole), row);
-  return {
-    access,
-    progress: access.allowed && access.recordsProgress ? progressFrom(outline, row, args.quizzesToPass) : null,
-  };
+export async function courseReaderPage(slug: string, language: Language, user: KnownPerson | null, today: string) {
+  const lang = language === "en" ? "en" : "vi";
+  if (!user) {
+    const { upcomingCohorts, ...row } = await coursePageRow(slug, (s) => coursePageForVisitor[lang]().execute({ slug: s, today }));
+    const page = coursePageOf(row, language);
+    const access = await courseContentAccess({ userId: null, courseId: page.course.id });
+    return { ...page, upcomingCohorts, access, progress: null };
+  }
+  const row = await coursePageRow(slug, (s) => coursePageForReader[lang]().execute({ slug: s, userId: user.id, today }));
+  const { trainer, enrolled, completedLessonIds, lastOpenedLessonId, quizRows, upcomingCohorts, ...pageRow } = row;
+  const page = coursePageOf(pageRow, language);
+  const access = decideCourseAccess(user.id, user.roles.filter(isRole), { trainer, enrolled });
+  const progress =
+    access.allowed && access.recordsProgress
+      ? progressFrom(page.outline, { completedLessonIds, lastOpenedLessonId, quizRows }, page.quizzesToPass)
+      : null;
+  return { ...page, upcomingCohorts, access, progress };
 }
 
-const courseReaderStatement = preparedStatement("course_reader_state", (q) =>
-  q
-    .select({
-      ...trainerOrEnrolledColumns(sql.placeholder("userId"), sql.placeholder("courseId")),
-      ...courseProgressColumns(sql.placeholder("userId"), sql.placeholder("courseId"), sql.placeholder("lessonIds"), false),
-    })
-    .from(sql`(select 1) as one`),
-);
+const COURSE = sql`"courses"."id"`;
+
+/** The reader's columns of the course page's statement: the course is `"courses"`, the person a placeholder. */
+function readerColumns() {
+  // The course's required quizzes are a column of the course page itself.
+  const { quizzesToPass: _, ...progress } = courseProgressColumns(sql.placeholder("userId"), COURSE, outlineLessonIds(COURSE), false);
+  return { ...trainerOrEnrolledColumns(sql.placeholder("userId"), COURSE), ...progress };
+}
+
+const cohortsColumn = () => ({ upcomingCohorts: upcomingCohortsColumn(COURSE, sql.placeholder("today")) });
+
+// One prepared statement per language and kind of reader, as the course page's own.
+const coursePageForReader = {
+  vi: preparedStatement("course_page_reader_vi", (q) => coursePageSelect(q, "vi", { ...readerColumns(), ...cohortsColumn() })),
+  en: preparedStatement("course_page_reader_en", (q) => coursePageSelect(q, "en", { ...readerColumns(), ...cohortsColumn() })),
+};
+const coursePageForVisitor = {
+  vi: preparedStatement("course_page_visitor_vi", (q) => coursePageSelect(q, "vi", cohortsColumn())),
+  en: preparedStatement("course_page_visitor_en", (q) => coursePageSelect(q, "en", cohortsColumn())),
+};
 
 /** A self-paced enrolment becomes "completed" once the course is complete. */
 async function updateEnrollmentStatus(userId: string, courseId: string) {
