@@ -22,7 +22,7 @@ export type UpcomingCohort = {
 
 /**
  * Cohorts open for enrolment, as cards: dates, place, fee and seats left. The course page shows its own
- * (load them with `listUpcomingCohortsForCourse`); the cohort list shows them all with the course title.
+ * (the course page reads them with its statement, `upcomingCohortsColumn`); the cohort list shows them all with the course title.
  */
 export function UpcomingCohorts({
   cohorts,

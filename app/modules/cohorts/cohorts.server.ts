@@ -505,7 +505,10 @@ export async function listOpenCohorts(input: { courseId?: string; now?: Date; li
 
 export type OpenCohort = Awaited<ReturnType<typeof listOpenCohorts>>[number];
 
-/** For the course page ("upcoming cohorts"): the course's open cohorts, soonest first. */
+/**
+ * A course's upcoming cohorts ("upcoming cohorts"): its open cohorts, soonest first. The course page reads them as a
+ * column of its own statement (`upcomingCohortsColumn`, ADR 0032); this is the reference its tests compare with.
+ */
 export function listUpcomingCohortsForCourse(courseId: string, now = new Date()) {
   return listOpenCohorts({ courseId, now, limit: UPCOMING_COHORTS });
 }

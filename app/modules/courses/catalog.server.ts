@@ -195,7 +195,9 @@ type CoursePageRow = Awaited<ReturnType<ReturnType<(typeof coursePageIn)["vi"]>[
  * The course page: the course and its outline (modules in order with their lessons and quiz, archived ones left
  * out) in one statement, every text in the reader's language and only what the page shows. The page's data is
  * written into its HTML for hydration, so a field it does not show, or a title in the other language, costs
- * encoding on every request.
+ * encoding on every request. The route reads it through `courseReaderPage` (learning.server.ts: the same
+ * statement with the reader's access, progress and upcoming cohorts as columns, ADR 0032); this is the page alone,
+ * kept as the reference the tests hold that statement to.
  */
 export async function coursePage(slug: string, language: Language) {
   return coursePageOf(await coursePageRow(slug, (s) => coursePageIn[language === "en" ? "en" : "vi"]().execute({ slug: s })), language);
