@@ -118,14 +118,18 @@ const lessonHasVideo = sql.raw(
   "(l.video_path is not null or exists (select 1 from lesson_videos v where v.lesson_id = l.id and v.status = 'ready'))",
 );
 
+/** The course page outline's modules (`m`) of a course: archived ones left out. */
+const outlineModuleOf = (courseId: SQL) => sql`m.course_id = ${courseId} and m.archived_at is null`;
+/** The outline's lessons (`l`) of a module `m`: archived ones left out. */
+const outlineLessonOfModule = sql.raw("l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null");
+
 /**
- * The ids of the lessons the course page's outline shows (same filters as the outline below: archived lessons and
- * lessons of archived modules left out), as one `uuid[]` value, for statements that read alongside the outline.
+ * The ids of the lessons the course page's outline shows (the outline's own conditions), as one `uuid[]` value,
+ * for statements that read alongside the outline.
  */
 export function outlineLessonIds(courseId: SQL): SQL<string[]> {
   return sql<string[]>`array(
-    select l.id from lessons l inner join course_modules m on m.id = l.module_id and m.course_id = l.course_id
-    where l.course_id = ${courseId} and l.archived_at is null and m.archived_at is null
+    select l.id from lessons l inner join course_modules m on ${outlineLessonOfModule} where ${outlineModuleOf(courseId)}
   )`;
 }
 
@@ -166,7 +170,7 @@ export function coursePageSelect<Extra extends Record<string, SQL>>(q: Database,
               'hasVideo', ${lessonHasVideo}
             ) order by l.position, l.id)
             from lessons l
-            where l.module_id = m.id and l.course_id = m.course_id and l.archived_at is null
+            where ${outlineLessonOfModule}
           ), '[]'::json),
           'quiz', (
             select json_build_object('id', q.id, 'slug', q.slug, 'title', q.title_${lang}, 'questionCount', jsonb_array_length(q.questions))
@@ -176,7 +180,7 @@ export function coursePageSelect<Extra extends Record<string, SQL>>(q: Database,
           )
         ) order by m.position)
         from course_modules m
-        where m.course_id = "courses"."id" and m.archived_at is null
+        where ${outlineModuleOf(sql`"courses"."id"`)}
       ), '[]'::json)`,
     })
     .from(courses)
