@@ -140,8 +140,10 @@ export function withLeadingOrganisations(figures: Figures, limit = LISTED_ORGANI
  */
 const inFlight = new Map<string, Promise<Computed>>();
 
+const inFlightId = (key: FiguresKey) => `${key.programmeId}|${key.start}|${key.end}`;
+
 function sharedComputation(key: FiguresKey, policy: KeepPolicy): Promise<Computed> {
-  const id = `${key.programmeId}|${key.start}|${key.end}`;
+  const id = inFlightId(key);
   const running = inFlight.get(id);
   if (running) return running;
   const started = computeDashboardFigures(key)
@@ -224,7 +226,7 @@ async function keptFigures(
   if (age >= policy.maxAgeMs) return null;
   const computed = { figures: row.figures as unknown as Figures, computedMs: row.computedMs };
   const claimLive = row.refreshingSince !== null && Date.now() - row.refreshingSince.getTime() < REFRESH_CLAIM_MS;
-  let refreshing = claimLive || inFlight.has(`${key.programmeId}|${key.start}|${key.end}`);
+  let refreshing = claimLive || inFlight.has(inFlightId(key));
   if (!refreshing && age >= policy.refreshAfterMs) refreshing = await startRefresh(key, row.asOf, policy);
   return { figures: computed.figures, freshness: freshnessOf(computed, true, refreshing) };
 }
